@@ -1,0 +1,61 @@
+/** `paperboy import <file>`: bulk snapshot import with progress, rejects report and exit codes. */
+import { existsSync } from 'node:fs';
+import type { Config } from '../../config/config.ts';
+import { openStore } from '../../db/open.ts';
+import { importSnapshot } from '../../ingest/snapshot/import.ts';
+import { createProgress } from '../progress.ts';
+import { EXIT, UsageError } from '../usage.ts';
+
+/** Only the first rejects are printed one by one; the rest are counted in the summary. */
+const MAX_PRINTED_REJECTS = 200;
+
+export async function importCommand(config: Config, args: string[], flags: { json: boolean }): Promise<number> {
+  const file = args[0];
+  if (!file || args.length > 1) throw new UsageError('import needs exactly one <file>');
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
+  const progress = createProgress('import');
+  let printed = 0;
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const summary = await importSnapshot(store, file, {
+      batchSize: config.importBatch,
+      signal: controller.signal,
+      onResume: (line) => process.stderr.write(`import: resuming after line ${line} (saved cursor)\n`),
+      onReject: (r) => {
+        if (printed++ < MAX_PRINTED_REJECTS) process.stderr.write(`${file}:${r.line}: rejected: ${r.reason}\n`);
+      },
+      onProgress: (p) =>
+        progress.update(
+          p.bytesRead,
+          p.totalBytes,
+          `${p.lines} lines, ${p.inserted} new, ${p.updated} updated, ${p.unchanged} unchanged, ${p.rejected} rejected`,
+        ),
+    });
+    progress.stop();
+    if (printed > MAX_PRINTED_REJECTS) {
+      process.stderr.write(`… ${printed - MAX_PRINTED_REJECTS} more rejected lines not shown\n`);
+    }
+    const result = { ...summary, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+    if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      process.stdout.write(
+        `imported ${summary.file}: ${summary.inserted} inserted, ${summary.updated} updated, ` +
+          `${summary.unchanged} unchanged, ${summary.rejected} rejected (${summary.lines} lines, ` +
+          `${summary.seconds.toFixed(1)} s${summary.resumedFromLine ? `, resumed after line ${summary.resumedFromLine}` : ''})\n`,
+      );
+    }
+    if (controller.signal.aborted) {
+      process.stderr.write('import: interrupted; run the same command again to resume\n');
+      return EXIT.failure;
+    }
+    return summary.rejected > 0 ? EXIT.partial : EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await store.close();
+  }
+}

@@ -1,0 +1,19 @@
+/** `paperboy serve`: the web server on the configured store; stops cleanly on SIGINT/SIGTERM. */
+import type { Config } from '../../config/config.ts';
+import { openStore } from '../../db/open.ts';
+import { buildApp } from '../../web/app.ts';
+
+export async function serveCommand(config: Config): Promise<number> {
+  const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
+  const app = await buildApp({ store, config });
+  await app.listen({ port: config.port, host: config.host });
+  process.stderr.write(`paperboy: serving ${config.baseUrl} (${store.dialect}, data in ${config.data})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await app.close();
+  await store.close();
+  return 0;
+}

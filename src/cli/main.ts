@@ -1,0 +1,72 @@
+/** The `paperboy` command: parses flags, loads config, dispatches, maps errors to exit codes. */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/config.ts';
+import { importCommand } from './commands/import.ts';
+import { searchCommand } from './commands/search.ts';
+import { serveCommand } from './commands/serve.ts';
+import { EXIT, USAGE, UsageError } from './usage.ts';
+
+const options = {
+  data: { type: 'string' },
+  'database-url': { type: 'string' },
+  config: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  limit: { type: 'string' },
+  batch: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (!command || command === 'help' || values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || values.help ? EXIT.ok : EXIT.usage;
+  }
+  const flags: Record<string, unknown> = {};
+  if (values.data !== undefined) flags.data = values.data;
+  if (values['database-url'] !== undefined) flags.databaseUrl = values['database-url'];
+  if (values.port !== undefined) flags.port = values.port;
+  if (values.host !== undefined) flags.host = values.host;
+  if (values.batch !== undefined) flags.importBatch = values.batch;
+  try {
+    const config = loadConfig({ flags, ...(values.config ? { file: values.config } : {}) });
+    switch (command) {
+      case 'serve':
+        return await serveCommand(config);
+      case 'import':
+        return await importCommand(config, args, { json: values.json });
+      case 'search':
+        return await searchCommand(config, args, { json: values.json, ...(values.limit ? { limit: values.limit } : {}) });
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`paperboy: ${err.message}\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`paperboy: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`paperboy: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.failure;
+  }
+}
+
+/** Entry for bin/paperboy.js and `node src/cli/main.ts`: sets the exit code, never exits early. */
+export async function run(): Promise<void> {
+  process.exitCode = await main(process.argv.slice(2));
+}
+
+if (import.meta.main) await run();

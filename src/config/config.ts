@@ -1,0 +1,117 @@
+/**
+ * One validated config for the whole program. Precedence: defaults → JSON file → env
+ * `PAPERBOY_*` → command-line flags. Every setting is documented where it is defined; an invalid
+ * setting stops startup with a list of every problem, not just the first.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.string().url();
+const boolish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+
+export const configSchema = z
+  .object({
+    /** Where the embedded database, index, mail files and secrets live. */
+    data: z.string().min(1).default('./data'),
+    /** `postgres://…` switches storage to PostgreSQL; empty means the embedded SQLite file. */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+    /** Interface the web server binds; `localhost` answers on 127.0.0.1 and ::1. */
+    host: z.string().min(1).default('localhost'),
+    port: port.default(3000),
+    /** Public URL used in mails and feeds; defaults to http://localhost:<port>. */
+    baseUrl: url.optional(),
+    siteName: z.string().min(1).max(80).default('paperboy'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Upstream endpoints: configuration so tests can point them at a local fixture server. */
+    arxivOaiUrl: url.default('https://oaipmh.arxiv.org/oai'),
+    arxivApiUrl: url.default('http://export.arxiv.org/api/query'),
+    arxivRssUrl: url.default('https://rss.arxiv.org'),
+    dailyPapersUrl: url.optional(),
+    /** arXiv asks for one request every 3 s across all its services. */
+    upstreamIntervalMs: z.coerce.number().int().min(0).max(600_000).default(3000),
+    upstreamTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    userAgent: z.string().min(1).default('paperboy/0.1 (self-hosted daily papers; https://github.com/paperboy)'),
+    /** `smtp://user:pass@host:port`; empty means mails are written to files under <data>/mail. */
+    smtpUrl: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+    mailFrom: z.string().min(3).default('paperboy <paperboy@localhost>'),
+    /** Import batch size: rows per transaction (a crash loses at most one uncommitted batch). */
+    importBatch: z.coerce.number().int().min(1).max(100_000).default(5000),
+    /** Trust X-Forwarded-* from a reverse proxy. */
+    trustProxy: boolish.default(false),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+type RawConfig = Record<string, unknown>;
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const keys = Object.keys(configSchema.shape) as (keyof Config)[];
+
+/** `upstreamIntervalMs` ↔ `PAPERBOY_UPSTREAM_INTERVAL_MS`. */
+export function envName(key: string): string {
+  return `PAPERBOY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): RawConfig {
+  const out: RawConfig = {};
+  for (const key of keys) {
+    const value = env[envName(key)];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  // The conventional name wins over nothing but an explicit PAPERBOY_DATABASE_URL.
+  if (out.databaseUrl === undefined && env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
+  return out;
+}
+
+function fromFile(file: string | undefined, problems: string[]): RawConfig {
+  if (!file) return {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      problems.push(`${file}: must contain a JSON object`);
+      return {};
+    }
+    return parsed as RawConfig;
+  } catch (err) {
+    problems.push(`${file}: ${(err as Error).message}`);
+    return {};
+  }
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Flags already parsed by the CLI, in config key names. */
+  flags?: RawConfig;
+  file?: string;
+}
+
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const problems: string[] = [];
+  const file = options.file ?? env.PAPERBOY_CONFIG;
+  const merged = { ...fromFile(file, problems), ...fromEnv(env), ...(options.flags ?? {}) };
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = issue.path.join('.') || '(config)';
+      const source = key in (options.flags ?? {}) ? `--${key}` : envName(key);
+      problems.push(`${key} (${source}): ${issue.message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = result.data!;
+  return { ...config, data: path.resolve(config.data), baseUrl: config.baseUrl ?? `http://localhost:${config.port}` };
+}

@@ -1,0 +1,18 @@
+/** KeywordQuery → FTS5 MATCH expression. Every term is a quoted string, so no user text is syntax. */
+import type { KeywordQuery, KeywordTerm } from './store.ts';
+
+const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+function term(t: KeywordTerm): string {
+  const body = t.kind === 'prefix' ? `${quote(t.text)} *` : quote(t.text);
+  return t.field ? `${t.field} : ${body}` : body;
+}
+
+/** Returns null when nothing positive is left to match (FTS5 cannot evaluate a bare NOT). */
+export function toFts5(query: KeywordQuery): string | null {
+  const positive = query.terms.filter((t) => !t.negated).map(term);
+  if (positive.length === 0) return null;
+  const negative = query.terms.filter((t) => t.negated).map(term);
+  const base = positive.join(' AND ');
+  return negative.length ? `(${base}) NOT (${negative.join(' OR ')})` : base;
+}

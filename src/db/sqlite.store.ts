@@ -1,0 +1,49 @@
+/** The embedded Store: one SQLite file under the data directory. */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { SqlitePaperRepository } from '../papers/papers.sqlite.repo.ts';
+import { migrateSqlite, openSqlite } from './sqlite.ts';
+import type { CursorRepository, Store } from './store.ts';
+
+class SqliteCursorRepository implements CursorRepository {
+  readonly #get: StatementSync;
+  readonly #set: StatementSync;
+  readonly #del: StatementSync;
+  constructor(db: DatabaseSync) {
+    this.#get = db.prepare('SELECT value FROM cursors WHERE key = ?');
+    this.#set = db.prepare(`INSERT INTO cursors (key, value, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+    this.#del = db.prepare('DELETE FROM cursors WHERE key = ?');
+  }
+  async get(key: string): Promise<string | null> {
+    return (this.#get.get(key) as { value: string } | undefined)?.value ?? null;
+  }
+  async set(key: string, value: string): Promise<void> {
+    this.#set.run(key, value, new Date().toISOString());
+  }
+  async delete(key: string): Promise<void> {
+    this.#del.run(key);
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  readonly db: DatabaseSync;
+  readonly papers: SqlitePaperRepository;
+  readonly cursors: CursorRepository;
+  readonly #applied: number[];
+
+  constructor(file: string) {
+    this.db = openSqlite(file);
+    this.#applied = migrateSqlite(this.db);
+    this.papers = new SqlitePaperRepository(this.db);
+    this.cursors = new SqliteCursorRepository(this.db);
+  }
+
+  async migrations(): Promise<number[]> {
+    return [...this.#applied];
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isOpen) this.db.close();
+  }
+}

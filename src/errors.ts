@@ -1,0 +1,30 @@
+/**
+ * Typed domain errors. Services throw these; the web layer maps them to HTTP in exactly one
+ * place (web/errors.ts) and the CLI maps them to exit codes.
+ */
+export class DomainError extends Error {
+  override name = 'DomainError';
+}
+export class NotFoundError extends DomainError {
+  override name = 'NotFoundError';
+}
+export class InvalidInputError extends DomainError {
+  override name = 'InvalidInputError';
+}
+export class UnauthorizedError extends DomainError {
+  override name = 'UnauthorizedError';
+}
+export class ForbiddenError extends DomainError {
+  override name = 'ForbiddenError';
+}
+export class RateLimitedError extends DomainError {
+  override name = 'RateLimitedError';
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+export class UpstreamUnavailableError extends DomainError {
+  override name = 'UpstreamUnavailableError';
+}

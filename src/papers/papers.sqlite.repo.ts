@@ -1,0 +1,224 @@
+/**
+ * PaperRepository on SQLite. Writes are synchronous inside one transaction per batch: at bulk
+ * import rates the cost of a promise per row would show, so the async interface wraps a sync core.
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { Cursor, Featured, FeaturedInput, KeywordHit, KeywordQuery, PaperRepository } from '../db/store.ts';
+import { toFts5 } from '../db/fts5.ts';
+import { categoryToken, contentHash } from './hash.ts';
+import type { Author, Paper, PaperInput, PaperLink, PaperVersion, UpsertOutcome } from './paper.ts';
+import { decideUpsert } from './versions.ts';
+import { NotFoundError } from '../errors.ts';
+
+type CursorArg = Cursor | ((outcomes: UpsertOutcome[]) => Cursor);
+
+interface PaperRow {
+  id: number;
+  arxiv_id: string;
+  version: number;
+  title: string;
+  abstract: string;
+  comments: string | null;
+  journal_ref: string | null;
+  doi: string | null;
+  report_no: string | null;
+  license: string | null;
+  submitter: string | null;
+  categories: string;
+  primary_category: string;
+  submitted_at: string;
+  updated_at: string;
+  ingested_at: string;
+  demo: number;
+}
+
+const PAPER_COLUMNS = `id, arxiv_id, version, title, abstract, comments, journal_ref, doi, report_no, license,
+  submitter, categories, primary_category, submitted_at, updated_at, ingested_at, demo`;
+
+export class SqlitePaperRepository implements PaperRepository {
+  readonly #db: DatabaseSync;
+  readonly #s: Record<string, StatementSync>;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+    const p = (sql: string) => db.prepare(sql);
+    this.#s = {
+      find: p('SELECT id, version, content_hash FROM papers WHERE arxiv_id = ?'),
+      insert: p(`INSERT INTO papers (arxiv_id, version, title, abstract, authors_text, author_count, comments,
+        journal_ref, doi, report_no, license, submitter, categories, primary_category, submitted_at, updated_at,
+        content_hash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      update: p(`UPDATE papers SET version = ?, title = ?, abstract = ?, authors_text = ?, author_count = ?,
+        comments = ?, journal_ref = ?, doi = ?, report_no = ?, license = ?, submitter = ?, categories = ?,
+        primary_category = ?, submitted_at = ?, updated_at = ?, content_hash = ? WHERE id = ?`),
+      ftsInsert: p('INSERT INTO papers_fts (rowid, title, abstract, authors, categories) VALUES (?, ?, ?, ?, ?)'),
+      ftsDelete: p('DELETE FROM papers_fts WHERE rowid = ?'),
+      insVersion: p('INSERT OR REPLACE INTO paper_versions (paper_id, version, created_at, size) VALUES (?, ?, ?, ?)'),
+      insAuthor: p(`INSERT INTO paper_authors (paper_id, position, name, keyname, forenames, suffix, affiliation)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      insLink: p('INSERT INTO paper_links (paper_id, position, kind, url, host) VALUES (?, ?, ?, ?, ?)'),
+      insCategory: p('INSERT OR IGNORE INTO paper_categories (category, submitted_at, paper_id) VALUES (?, ?, ?)'),
+      delVersions: p('DELETE FROM paper_versions WHERE paper_id = ?'),
+      delAuthors: p('DELETE FROM paper_authors WHERE paper_id = ?'),
+      delLinks: p('DELETE FROM paper_links WHERE paper_id = ?'),
+      delCategories: p('DELETE FROM paper_categories WHERE paper_id = ?'),
+      setCursor: p(`INSERT INTO cursors (key, value, updated_at) VALUES (?, ?, ?)
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
+      get: p(`SELECT ${PAPER_COLUMNS} FROM papers WHERE arxiv_id = ?`),
+      versions: p('SELECT version, created_at, size FROM paper_versions WHERE paper_id = ? ORDER BY version'),
+      authors: p(`SELECT name, keyname, forenames, suffix, affiliation FROM paper_authors WHERE paper_id = ?
+        ORDER BY position`),
+      links: p('SELECT kind, url, host FROM paper_links WHERE paper_id = ? ORDER BY position'),
+      latest: p(`SELECT arxiv_id FROM papers ORDER BY submitted_at DESC, id DESC LIMIT ? OFFSET ?`),
+      count: p('SELECT count(*) AS n FROM papers'),
+      // Rank inside the FTS table and join only the top k rows: ranking a join of every match
+      // against papers measured 2-3x slower at 1M (docs/ARCHITECTURE.md, Storage).
+      search: p(`SELECT p.arxiv_id, p.title, -f.rank AS score
+        FROM (SELECT rowid, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?) AS f
+        JOIN papers p ON p.id = f.rowid ORDER BY f.rank`),
+      feature: p(`INSERT INTO featured (day, paper_id, source, submitted_by, imported_upvotes, created_at)
+        SELECT ?, id, ?, ?, ?, ? FROM papers WHERE arxiv_id = ? ON CONFLICT (day, paper_id) DO NOTHING`),
+      featuredOn: p(`SELECT f.day, f.paper_id, p.arxiv_id, f.source, f.submitted_by, f.imported_upvotes,
+        f.created_at FROM featured f JOIN papers p ON p.id = f.paper_id WHERE f.day = ? ORDER BY f.created_at, p.id`),
+    };
+  }
+
+  async upsertMany(papers: PaperInput[], cursor?: CursorArg): Promise<UpsertOutcome[]> {
+    return this.upsertManySync(papers, cursor);
+  }
+
+  /** Sync core: no await between rows, so one batch is one uninterrupted transaction. */
+  upsertManySync(papers: PaperInput[], cursor?: CursorArg): UpsertOutcome[] {
+    const now = new Date().toISOString();
+    const out: UpsertOutcome[] = [];
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const paper of papers) out.push(this.#upsertOne(paper, now));
+      if (cursor) {
+        const c = typeof cursor === 'function' ? cursor(out) : cursor;
+        this.#s.setCursor!.run(c.key, c.value, now);
+      }
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      this.#db.exec('ROLLBACK');
+      throw err;
+    }
+    return out;
+  }
+
+  #upsertOne(p: PaperInput, now: string): UpsertOutcome {
+    const s = this.#s;
+    const hash = contentHash(p);
+    const existing = s.find!.get(p.arxivId) as { id: number; version: number; content_hash: string } | undefined;
+    const decision = decideUpsert(
+      existing ? { version: existing.version, contentHash: existing.content_hash } : null,
+      { version: p.version, contentHash: hash },
+    );
+    if (decision === 'unchanged' || decision === 'stale') return 'unchanged';
+    const authorsText = p.authors.map((a) => a.name).join(', ');
+    const categories = p.categories.join(' ');
+    const primary = p.categories[0] ?? '';
+    let id: number;
+    if (existing) {
+      id = existing.id;
+      s.update!.run(p.version, p.title, p.abstract, authorsText, p.authors.length, p.comments, p.journalRef, p.doi,
+        p.reportNo, p.license, p.submitter, categories, primary, p.submittedAt, p.updatedAt, hash, id);
+      s.ftsDelete!.run(id);
+      s.delVersions!.run(id);
+      s.delAuthors!.run(id);
+      s.delLinks!.run(id);
+      s.delCategories!.run(id);
+    } else {
+      id = Number(
+        s.insert!.run(p.arxivId, p.version, p.title, p.abstract, authorsText, p.authors.length, p.comments,
+          p.journalRef, p.doi, p.reportNo, p.license, p.submitter, categories, primary, p.submittedAt, p.updatedAt,
+          hash, now).lastInsertRowid,
+      );
+    }
+    s.ftsInsert!.run(id, p.title, p.abstract, authorsText, p.categories.map(categoryToken).join(' '));
+    for (const v of p.versions) s.insVersion!.run(id, v.version, v.createdAt, v.size ?? null);
+    p.authors.forEach((a, i) => {
+      s.insAuthor!.run(id, i, a.name, a.keyname, a.forenames, a.suffix, a.affiliation);
+    });
+    p.links.forEach((l, i) => {
+      s.insLink!.run(id, i, l.kind, l.url, l.host);
+    });
+    for (const c of p.categories) s.insCategory!.run(c, p.submittedAt, id);
+    return existing ? 'updated' : 'inserted';
+  }
+
+  async get(arxivId: string): Promise<Paper | null> {
+    const row = this.#s.get!.get(arxivId) as PaperRow | undefined;
+    return row ? this.#hydrate(row) : null;
+  }
+
+  #hydrate(row: PaperRow): Paper {
+    const s = this.#s;
+    const versions = (s.versions!.all(row.id) as { version: number; created_at: string; size: string | null }[]).map(
+      (v): PaperVersion => ({ version: v.version, createdAt: v.created_at, size: v.size }),
+    );
+    const authors = (s.authors!.all(row.id) as unknown as (Omit<Author, 'affiliation'> & { affiliation: string | null })[]).map(
+      (a): Author => ({ ...a }),
+    );
+    const links = (s.links!.all(row.id) as unknown as PaperLink[]).map((l) => ({ ...l }));
+    return {
+      id: row.id,
+      arxivId: row.arxiv_id,
+      version: row.version,
+      title: row.title,
+      abstract: row.abstract,
+      authors,
+      comments: row.comments,
+      journalRef: row.journal_ref,
+      doi: row.doi,
+      reportNo: row.report_no,
+      license: row.license,
+      submitter: row.submitter,
+      categories: row.categories ? row.categories.split(' ') : [],
+      primaryCategory: row.primary_category,
+      versions,
+      submittedAt: row.submitted_at,
+      updatedAt: row.updated_at,
+      links,
+      ingestedAt: row.ingested_at,
+      demo: row.demo === 1,
+    };
+  }
+
+  async latest(limit: number, offset: number): Promise<Paper[]> {
+    const ids = this.#s.latest!.all(limit, offset) as { arxiv_id: string }[];
+    const out: Paper[] = [];
+    for (const { arxiv_id } of ids) {
+      const p = await this.get(arxiv_id);
+      if (p) out.push(p);
+    }
+    return out;
+  }
+
+  async count(): Promise<number> {
+    return (this.#s.count!.get() as { n: number }).n;
+  }
+
+  async keywordSearch(query: KeywordQuery, limit: number): Promise<KeywordHit[]> {
+    const match = toFts5(query);
+    if (match === null) return [];
+    const rows = this.#s.search!.all(match, limit) as { arxiv_id: string; title: string; score: number }[];
+    return rows.map((r) => ({ arxivId: r.arxiv_id, title: r.title, score: r.score }));
+  }
+
+  async feature(f: FeaturedInput): Promise<'inserted' | 'exists'> {
+    const r = this.#s.feature!.run(f.day, f.source, f.submittedBy, f.importedUpvotes, new Date().toISOString(), f.arxivId);
+    if (r.changes === 0 && !(await this.get(f.arxivId))) throw new NotFoundError(`no paper ${f.arxivId} to feature`);
+    return r.changes > 0 ? 'inserted' : 'exists';
+  }
+
+  async featuredOn(day: string): Promise<Featured[]> {
+    const rows = this.#s.featuredOn!.all(day) as {
+      day: string; paper_id: number; arxiv_id: string; source: Featured['source']; submitted_by: string | null;
+      imported_upvotes: number; created_at: string;
+    }[];
+    return rows.map((r) => ({
+      day: r.day, paperId: r.paper_id, arxivId: r.arxiv_id, source: r.source, submittedBy: r.submitted_by,
+      importedUpvotes: r.imported_upvotes, createdAt: r.created_at,
+    }));
+  }
+}
