@@ -1,0 +1,42 @@
+/** Runs the real app in-process on a temp SQLite file (or a given store) on a loopback port. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Config, loadConfig } from '../../src/config/config.ts';
+import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import type { Store } from '../../src/db/store.ts';
+import { buildApp } from '../../src/web/app.ts';
+
+export interface TestApp {
+  url: string;
+  store: Store;
+  config: Config;
+  app: FastifyInstance;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export function tempDir(prefix = 'paperboy-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export async function startApp(options: { store?: Store; config?: Record<string, unknown> } = {}): Promise<TestApp> {
+  const dataDir = tempDir();
+  const config = loadConfig({ env: {}, flags: { data: dataDir, port: 0, logLevel: 'silent', ...options.config } });
+  const store = options.store ?? new SqliteStore(path.join(dataDir, 'paperboy.db'));
+  const app = await buildApp({ store, config });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: address,
+    store,
+    config,
+    app,
+    dataDir,
+    async close() {
+      await app.close();
+      if (!options.store) await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
