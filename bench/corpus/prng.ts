@@ -47,14 +47,21 @@ export function shuffle<T>(rng: Rng, items: T[]): T[] {
 
 /**
  * Zipf-like rank sampler over [0, n): P(r) ∝ 1/(r + q), by inverting the continuous CDF.
- * O(1) per draw (one exp) instead of a table search, which matters at ~10M draws per second.
+ * The inverse (an exp) is tabulated and linearly interpolated: ~10M draws per second are on the
+ * hot path and a table read is several times cheaper than Math.exp (error < 1e-5 relative).
  * A larger q flattens the head (used for authors so the top author is not on 5% of papers).
  */
 export function zipf(n: number, q = 1): (u: number) => number {
   const lo = Math.log(q);
   const span = Math.log(n + q) - lo;
+  const K = 4096;
+  const table = new Float64Array(K + 2);
+  for (let k = 0; k <= K + 1; k++) table[k] = Math.exp(lo + (k / K) * span) - q;
   return (u) => {
-    const r = Math.floor(Math.exp(lo + u * span) - q);
+    const f = u * K;
+    const k = f | 0;
+    const a = table[k]!;
+    const r = (a + (f - k) * (table[k + 1]! - a)) | 0;
     return r < 0 ? 0 : r >= n ? n - 1 : r;
   };
 }

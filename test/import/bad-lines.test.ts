@@ -16,7 +16,7 @@ const cli = (dataDir: string, ...args: string[]) =>
   spawnSync(process.execPath, ['src/cli/main.ts', ...args, '--data', dataDir], { encoding: 'utf8' });
 
 function lastJson(stdout: string) {
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as { inserted: number; updated: number; unchanged: number; rejected: number };
 }
 
 test('malformed lines are reported with line number and reason; the rest is imported', () => {

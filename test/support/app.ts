@@ -21,9 +21,14 @@ export function tempDir(prefix = 'paperboy-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-export async function startApp(options: { store?: Store; config?: Record<string, unknown> } = {}): Promise<TestApp> {
+export async function startApp(
+  options: { store?: Store; config?: Record<string, unknown> } = {},
+): Promise<TestApp> {
   const dataDir = tempDir();
-  const config = loadConfig({ env: {}, flags: { data: dataDir, port: 0, logLevel: 'silent', ...options.config } });
+  const config = loadConfig({
+    env: {},
+    flags: { data: dataDir, port: 0, logLevel: 'silent', ...options.config },
+  });
   const store = options.store ?? new SqliteStore(path.join(dataDir, 'paperboy.db'));
   const app = await buildApp({ store, config });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -10,7 +10,8 @@ import { type Browser, chromium } from 'playwright-core';
 export function chromiumPath(): string {
   const candidates = [process.env.PAPERBOY_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
   const found = candidates.find((c) => c && existsSync(c));
-  if (!found) throw new Error('Chromium not found: run the test command (npm test), which installs Debian\'s chromium');
+  if (!found)
+    throw new Error("Chromium not found: run the test command (npm test), which installs Debian's chromium");
   return found;
 }
 

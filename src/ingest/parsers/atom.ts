@@ -2,7 +2,15 @@
  * arXiv API responses (`/api/query`, Atom 1.0 with opensearch paging and arxiv: extensions).
  * An API error is a feed whose single entry is titled "Error"; it becomes `apiError`.
  */
-import { arxivIdFrom, authorFromName, buildPaper, cleanText, dedupe, type Located, locate } from './record.ts';
+import {
+  arxivIdFrom,
+  authorFromName,
+  buildPaper,
+  cleanText,
+  dedupe,
+  type Located,
+  locate,
+} from './record.ts';
 import type { ParseIssue, ParseOptions, ParseResultBase, ParserInput } from './types.ts';
 import { child, children, parseXml, taintOf, textLengthOf, textOf, type XmlElement } from './xml.ts';
 
@@ -49,7 +57,10 @@ export function parseArxivAtom(input: ParserInput, opts: ParseOptions = {}): Ato
     const title = cleanText(textOf(child(entry, 'title', ATOM_NS)));
     // A paper may be titled "Error"; an API error entry has an errors URL instead of an abs URL.
     if (title === 'Error' && (id.includes('/api/errors') || !arxivIdFrom(id))) {
-      page.apiError ??= { message: cleanText(textOf(child(entry, 'summary', ATOM_NS))) || 'unknown error', id };
+      page.apiError ??= {
+        message: cleanText(textOf(child(entry, 'summary', ATOM_NS))) || 'unknown error',
+        id,
+      };
       return;
     }
     page.seen++;
@@ -97,7 +108,10 @@ function parseEntry(entry: XmlElement, n: number, opts: ParseOptions): Located |
       abstractLength: textLengthOf(summary),
       authors: children(entry, 'author', ATOM_NS).map((a) => {
         const affs = children(a, 'affiliation', ARXIV_ATOM_NS).map((x) => cleanText(textOf(x)));
-        return authorFromName(textOf(child(a, 'name', ATOM_NS)) ?? '', affs.filter(Boolean).join('; ') || null);
+        return authorFromName(
+          textOf(child(a, 'name', ATOM_NS)) ?? '',
+          affs.filter(Boolean).join('; ') || null,
+        );
       }),
       comments: text('comment'),
       journalRef: text('journal_ref'),

@@ -4,7 +4,16 @@
  */
 import { authorsFromParsed, parseAuthors } from '../../papers/authors.ts';
 import type { Author } from '../../papers/paper.ts';
-import { arxivIdFrom, buildPaper, checkDate, cleanText, dedupe, type Located, locate, type PaperDraft } from './record.ts';
+import {
+  arxivIdFrom,
+  buildPaper,
+  checkDate,
+  cleanText,
+  dedupe,
+  type Located,
+  locate,
+  type PaperDraft,
+} from './record.ts';
 import type { ParseIssue, ParseOptions, ParseResultBase, ParserInput } from './types.ts';
 import { child, children, parseXml, taintOf, textLengthOf, textOf, type XmlElement } from './xml.ts';
 
@@ -100,7 +109,12 @@ function toInt(s: string | undefined): number | null {
 function parseRecord(rec: XmlElement, n: number, opts: ParseOptions): Located | ParseIssue {
   const header = child(rec, 'header', OAI_NS);
   const identifier = textOf(child(header, 'identifier', OAI_NS));
-  const where = locate('record', n, identifier ? cleanText(identifier).replace(/^oai:arXiv\.org:/, '') : null, rec.line);
+  const where = locate(
+    'record',
+    n,
+    identifier ? cleanText(identifier).replace(/^oai:arXiv\.org:/, '') : null,
+    rec.line,
+  );
   const reject = (reason: string): ParseIssue => ({ where, reason });
 
   const taint = taintOf(rec);
@@ -123,7 +137,10 @@ function parseRecord(rec: XmlElement, n: number, opts: ParseOptions): Located | 
   let draft: PaperDraft;
   if (meta?.uri === ARXIV_NS && meta.local === 'arXiv') draft = fromArxiv(meta);
   else if (meta?.uri === ARXIV_RAW_NS && meta.local === 'arXivRaw') draft = fromArxivRaw(meta);
-  else return reject(meta ? `unsupported metadata format <${meta.local}> (${meta.uri})` : 'record has no metadata');
+  else
+    return reject(
+      meta ? `unsupported metadata format <${meta.local}> (${meta.uri})` : 'record has no metadata',
+    );
   draft.id ??= identifier; // the header identifier names the same paper
 
   const built = buildPaper(draft, opts);
@@ -163,19 +180,12 @@ function common(meta: XmlElement): PaperDraft {
 
 /** `metadataPrefix=arXiv`: structured authors, created/updated days, no version history. */
 function fromArxiv(meta: XmlElement): PaperDraft {
-  const authors: Author[] = children(child(meta, 'authors', ARXIV_NS), 'author', ARXIV_NS).map((a) => {
-    const keyname = cleanText(textOf(child(a, 'keyname', ARXIV_NS)));
-    const forenames = cleanText(textOf(child(a, 'forenames', ARXIV_NS)));
-    const suffix = cleanText(textOf(child(a, 'suffix', ARXIV_NS)));
-    const affs = children(a, 'affiliation', ARXIV_NS).map((x) => cleanText(textOf(x))).filter(Boolean);
-    const base = authorsFromParsed([[keyname, forenames, suffix]])[0] ?? {
-      name: [forenames, keyname, suffix].filter(Boolean).join(' '),
-      keyname,
-      forenames,
-      suffix,
-      affiliation: null,
-    };
-    return { ...base, affiliation: affs.length ? affs.join('; ') : base.affiliation };
+  // authorsFromParsed resolves LaTeX accents and joins affiliations, as for the snapshot; an
+  // author with neither keyname nor forenames is dropped.
+  const authors: Author[] = children(child(meta, 'authors', ARXIV_NS), 'author', ARXIV_NS).flatMap((a) => {
+    const part = (name: string) => cleanText(textOf(child(a, name, ARXIV_NS)));
+    const affs = children(a, 'affiliation', ARXIV_NS).map((x) => cleanText(textOf(x)));
+    return authorsFromParsed([[part('keyname'), part('forenames'), part('suffix'), ...affs]]);
   });
   // The format gives no version numbers: `version` stays 1 ("source does not say"), `updated`
   // still becomes updatedAt so the repository can tell a newer version exists.

@@ -15,9 +15,9 @@ import {
   MAX_AUTHORS,
   MAX_FIELD_CHARS,
   MAX_TITLE_CHARS,
+  type ParsedRecord,
   type ParseIssue,
   type ParseOptions,
-  type ParsedRecord,
 } from './types.ts';
 
 export interface PaperDraft {
@@ -103,7 +103,8 @@ export function buildPaper(d: PaperDraft, opts: ParseOptions = {}): BuildResult 
   const title = cleanText(d.title);
   const abstract = cleanText(d.abstract);
   if (!title) return fail('missing title');
-  if (title.length > MAX_TITLE_CHARS) return fail(`title longer than ${MAX_TITLE_CHARS} chars (${title.length})`);
+  if (title.length > MAX_TITLE_CHARS)
+    return fail(`title longer than ${MAX_TITLE_CHARS} chars (${title.length})`);
   if (abstract.length > MAX_ABSTRACT_CHARS) {
     return fail(`abstract longer than ${MAX_ABSTRACT_CHARS} chars (${abstract.length})`);
   }
@@ -136,7 +137,9 @@ export function buildPaper(d: PaperDraft, opts: ParseOptions = {}): BuildResult 
   const version = Math.max(d.version ?? 0, parsedId.version ?? 0, ...dates.versions.map((v) => v.version), 1);
 
   const links = extractLinks(abstract, fields.comments);
-  for (const l of d.extraLinks ?? []) if (!links.some((x) => x.url === l.url)) links.push(l);
+  for (const l of d.extraLinks ?? []) {
+    if (!links.some((x: PaperLink) => x.url.toLowerCase() === l.url.toLowerCase())) links.push(l);
+  }
 
   return {
     ok: true,
@@ -169,7 +172,9 @@ export function checkDate(
 ): string | { reason: string } | null {
   const s = cleanText(raw);
   if (s === '') return null;
-  const v = parseArxivDate(s);
+  // parseArxivDate has its own future cut-off against the real clock; lift it (now = +∞) so the
+  // check below can say "in the future" rather than "impossible" and honour `opts.now`.
+  const v = parseArxivDate(s, Number.POSITIVE_INFINITY);
   if (!v) return { reason: `impossible ${what} date: ${JSON.stringify(s.slice(0, 60))}` };
   if (Date.parse(v) > (opts.now ?? new Date()).getTime() + FUTURE_TOLERANCE_MS) {
     return { reason: `${what} date in the future: ${v}` };
@@ -209,11 +214,17 @@ export interface Located {
   where: string;
 }
 
+// A combined feed (`cs.LG+cs.CV`) can list one paper as `new` in one category and `cross` in
+// another; the primary-listing type says more, so it wins a tie. Unset ranks last.
+const ANNOUNCE_RANK = ['new', 'replace', 'cross', 'replace-cross'];
+const rank = (t: string | undefined): number => (t ? ANNOUNCE_RANK.indexOf(t) : ANNOUNCE_RANK.length);
+
 const idOf = (r: ParsedRecord): string => (r.kind === 'paper' ? r.paper.arxivId : r.arxivId);
 
 /**
- * One page may list a paper twice (upstream glitches, feed merges). Keep the highest version;
- * on a tie, or between a deletion and a paper, the later entry wins. Each drop is reported.
+ * One page may list a paper twice (upstream glitches, feed merges). Keep the highest version,
+ * then the more telling announce type; otherwise (and between a deletion and a paper) the later
+ * entry wins. Each drop is reported.
  */
 export function dedupe(items: Located[], errors: ParseIssue[]): ParsedRecord[] {
   const kept = new Map<string, Located>();
@@ -226,7 +237,11 @@ export function dedupe(items: Located[], errors: ParseIssue[]): ParsedRecord[] {
     }
     const a = prev.record;
     const b = item.record;
-    const prevWins = a.kind === 'paper' && b.kind === 'paper' && a.paper.version > b.paper.version;
+    const prevWins =
+      a.kind === 'paper' &&
+      b.kind === 'paper' &&
+      (a.paper.version > b.paper.version ||
+        (a.paper.version === b.paper.version && rank(a.announceType) < rank(b.announceType)));
     const [winner, loser] = prevWins ? [prev, item] : [item, prev];
     kept.set(id, winner);
     errors.push({ where: loser.where, reason: `duplicate of ${id}; kept the entry at ${winner.where}` });

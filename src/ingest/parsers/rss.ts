@@ -48,7 +48,9 @@ export function parseArxivRss(input: ParserInput, opts: ParseOptions = {}): RssP
     items = children(container, 'item', '');
     page.channel.pubDate = dateOrNull(textOf(child(container, 'pubDate', '')), opts);
     page.channel.lastBuildDate = dateOrNull(textOf(child(container, 'lastBuildDate', '')), opts);
-    page.channel.skipDays = children(child(container, 'skipDays', ''), 'day', '').map((d) => cleanText(textOf(d)));
+    page.channel.skipDays = children(child(container, 'skipDays', ''), 'day', '').map((d) =>
+      cleanText(textOf(d)),
+    );
   } else if (root.local === 'feed' && root.uri === ATOM_NS) {
     container = root;
     items = children(root, 'entry', ATOM_NS);
@@ -105,7 +107,9 @@ function parseItem(
     for (const a of children(item, 'author', ATOM_NS)) creators.push(textOf(child(a, 'name', ATOM_NS)) ?? '');
   }
   const date =
-    text(kind === 'item' ? 'pubDate' : 'published') ?? (kind === 'entry' ? text('updated') : null) ?? channelDate;
+    text(kind === 'item' ? 'pubDate' : 'published') ??
+    (kind === 'entry' ? text('updated') : null) ??
+    channelDate;
   const version = arxivIdFrom(id)?.version ?? null;
   const titleEl = child(item, 'title', ns);
   const built = buildPaper(

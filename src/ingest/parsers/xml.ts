@@ -44,7 +44,9 @@ export interface XmlDoc {
 export const TEXT_KEEP = 64 * 1024;
 /** Real feeds nest about 6 deep; deep nesting only serves to blow stacks. */
 export const MAX_DEPTH = 64;
-const CHUNK = 64 * 1024;
+// Small chunks: saxes resolves namespaces by walking the open-tag stack, so a deeply nested chunk
+// costs depth² before our depth limit can stop the parse.
+const CHUNK = 8 * 1024;
 /** saxes errors that do not break structure: reject the enclosing record, keep parsing. */
 const LEXICAL = /undefined entity|disallowed character|character entity|unbound namespace prefix/;
 
