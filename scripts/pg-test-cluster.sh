@@ -42,6 +42,8 @@ as_pg() {
 BIN=$(find_bin)
 
 if [[ ${1:-start} == stop ]]; then
+  exec 9>"$ROOT.lock"
+  flock 9
   if [[ -n $BIN && -f $DATA/PG_VERSION ]]; then
     as_pg "$BIN/pg_ctl" -D "$DATA" -m fast stop >&2 || true
   fi
@@ -94,7 +96,8 @@ EOF
     die "port $PORT is in use by something that is not a ready PostgreSQL; set PAPERBOY_PG_PORT"
   fi
   log "starting on 127.0.0.1:$PORT"
-  as_pg "$BIN/pg_ctl" -D "$DATA" -l "$ROOT/server.log" -w -t 60 start >&2 ||
+  # 9>&-: the server must not inherit the lock's descriptor, or it would hold the lock forever.
+  as_pg "$BIN/pg_ctl" -D "$DATA" -l "$ROOT/server.log" -w -t 60 start >&2 9>&- ||
     die "pg_ctl start failed, see $ROOT/server.log"
 fi
 

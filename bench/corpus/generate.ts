@@ -7,18 +7,21 @@
  * Output depends only on (count, seed): chunks are rendered by worker threads (one per core, up
  * to --workers) and written in order, so the worker count never changes a byte.
  */
-import { createWriteStream } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { createGzip } from 'node:zlib';
 import { chunkCount, renderChunk } from './jsonl.ts';
-import { type ArxivRecord, PaperGenerator } from './papers.ts';
+import { type ArxivRecord, CHUNK, PaperGenerator } from './papers.ts';
 import { type GroundTruth, mergeTruth, type TruthPart } from './truth.ts';
 import { getWorld } from './world.ts';
 
 export type { ArxivRecord } from './papers.ts';
+
+/** Bump when the output for a given (count, seed) changes, so cached corpora are regenerated. */
+export const CORPUS_VERSION = 1;
 export type { GroundTruth } from './truth.ts';
 
 /** The records in order, in-process (for tests and benches that want objects). */
@@ -58,13 +61,17 @@ interface Rendered {
 export async function writeCorpus(opts: WriteOptions): Promise<WriteResult> {
   const t0 = performance.now();
   const { count, seed } = opts;
+  // The file is written as <out>.tmp then renamed over <out>: never do that to a device
+  // (renaming onto /dev/null replaces it with a regular file for the whole machine).
+  if (existsSync(opts.out) && !statSync(opts.out).isFile())
+    throw new Error(`--out ${opts.out} is not a regular file`);
   const chunks = chunkCount(count);
   const nWorkers = Math.min(opts.workers ?? Math.min(4, availableParallelism()), chunks);
   const tmp = `${opts.out}.tmp`;
   const file = createWriteStream(tmp);
   const gzip = opts.gzip ? createGzip({ level: 1 }) : null; // level 1: compression must keep up
   if (gzip) gzip.pipe(file);
-  const sink = gzip ?? file;
+  const sink: NodeJS.WritableStream = gzip ?? file;
   const finished = new Promise<void>((resolve, reject) => {
     file.on('close', resolve);
     file.on('error', reject);
@@ -74,16 +81,18 @@ export async function writeCorpus(opts: WriteOptions): Promise<WriteResult> {
   // Chunk c goes to worker c % n; each worker's chunks chain, and we keep a bounded window of
   // chunks in flight, consumed strictly in order (memory stays ~window × 10 MB).
   const workers = Array.from({ length: nWorkers }, () => {
-    const w = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { count, seed } });
+    const w = new Worker(new URL('./worker.ts', import.meta.url), {
+      workerData: { count, seed, world: getWorld() },
+    });
     let chain: Promise<unknown> = Promise.resolve();
+    // One chunk at a time per worker, so the pending promise is the one the next message settles.
+    let pending: { resolve: (r: Rendered) => void; reject: (e: Error) => void } | null = null;
+    w.on('message', (m: Rendered) => pending?.resolve(m));
+    w.on('error', (e) => pending?.reject(e));
+    w.on('exit', (code) => pending?.reject(new Error(`corpus worker exited (code ${code})`)));
     const run = (chunk: number) =>
       new Promise<Rendered>((resolve, reject) => {
-        const done = (m: Rendered & { chunk: number }) => {
-          w.off('error', reject);
-          resolve(m);
-        };
-        w.once('message', done);
-        w.once('error', reject);
+        pending = { resolve, reject };
         w.postMessage(chunk);
       });
     return {
@@ -95,12 +104,8 @@ export async function writeCorpus(opts: WriteOptions): Promise<WriteResult> {
       close: () => w.terminate(),
     };
   });
-  const encoder = new TextEncoder();
   const render = (chunk: number): Promise<Rendered> => {
-    if (nWorkers === 0) {
-      const { text, truth } = renderChunk(count, seed, chunk);
-      return Promise.resolve({ data: encoder.encode(text), truth });
-    }
+    if (nWorkers === 0) return Promise.resolve(renderChunk(count, seed, chunk));
     return workers[chunk % nWorkers]!.submit(chunk);
   };
 
@@ -118,11 +123,17 @@ export async function writeCorpus(opts: WriteOptions): Promise<WriteResult> {
       const now = performance.now();
       if (opts.progress && (now - lastReport > 2000 || c === chunks - 1)) {
         lastReport = now;
-        const done = Math.min(count, (c + 1) * (count / chunks));
+        const done = Math.min(count, (c + 1) * CHUNK);
         const rate = Math.round(done / ((now - t0) / 1000));
-        process.stderr.write(`generated ${Math.round(done)}/${count} papers (${rate.toLocaleString('en')}/s)\n`);
+        process.stderr.write(
+          `generated ${Math.round(done)}/${count} papers (${rate.toLocaleString('en')}/s)\n`,
+        );
       }
     }
+  } catch (err) {
+    file.destroy();
+    await rm(tmp, { force: true });
+    throw err;
   } finally {
     await Promise.all(workers.map((w) => w.close()));
   }
@@ -156,7 +167,8 @@ async function main(): Promise<void> {
   });
   const count = Number(values.count);
   const seed = Number(values.seed);
-  if (!Number.isInteger(count) || count <= 0 || !Number.isInteger(seed)) throw new Error('--count and --seed must be integers');
+  if (!Number.isInteger(count) || count <= 0 || !Number.isInteger(seed))
+    throw new Error('--count and --seed must be integers');
   const out = values.out ?? `bench/corpus/papers-${count}-s${seed}.jsonl${values.gzip ? '.gz' : ''}`;
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   const r = await writeCorpus({ count, seed, out, gzip: values.gzip, workers, progress: true });

@@ -46,7 +46,14 @@ const LICENSES = [
 const LICENSE_CUM = cumulative([15, 50, 20, 5, 3, 4, 3]);
 const AUTHOR_COUNT_CUM = cumulative([10, 18, 20, 16, 12, 8, 6, 4, 2, 1.5, 1, 0.5]);
 const VENUES = ['NeurIPS', 'ICML', 'ICLR', 'CVPR', 'ACL', 'EMNLP', 'AAAI', 'KDD', 'ICRA', 'STOC', 'SODA'];
-const PHYS_JOURNALS = ['Phys. Rev. D', 'Phys. Rev. Lett.', 'Phys. Rev. B', 'JHEP', 'Astrophys. J.', 'Nucl. Phys. B'];
+const PHYS_JOURNALS = [
+  'Phys. Rev. D',
+  'Phys. Rev. Lett.',
+  'Phys. Rev. B',
+  'JHEP',
+  'Astrophys. J.',
+  'Nucl. Phys. B',
+];
 const CS_JOURNALS = ['IEEE Trans. Pattern Anal. Mach. Intell.', 'J. Mach. Learn. Res.', 'Commun. ACM'];
 const CS_GROUPS = new Set(['ml', 'cv', 'nlp', 'ai', 'robo', 'sec', 'ds', 'ir', 'dc', 'se', 'eess', 'econ']);
 const NEIGHBOURS: Record<string, string[]> = {
@@ -155,7 +162,12 @@ export class PaperGenerator {
       this.truth.concept(concept.index, v, i, id);
     }
     const topic2 = rng() < 0.3 ? w.topics[pickCumulative(this.topicCum, rng())]! : topic;
-    const title = this.text.title(rng, topic, variantText !== null && rng() < 0.3 ? variantText : null, stamp);
+    const title = this.text.title(
+      rng,
+      topic,
+      variantText !== null && rng() < 0.3 ? variantText : null,
+      stamp,
+    );
     const abstract = this.text.abstract(rng, topic, topic2, variantText, stamp);
     this.truth.keywords(this.text.seen, stamp, id);
 
@@ -233,7 +245,9 @@ export class PaperGenerator {
     const parsed: string[][] = [];
     for (const idx of ids) {
       const p = this.person(idx);
-      shown.push(withAffiliation && rng() < 0.6 ? `${p.latex} (${pick(rng, this.world.affiliations)})` : p.latex);
+      shown.push(
+        withAffiliation && rng() < 0.6 ? `${p.latex} (${pick(rng, this.world.affiliations)})` : p.latex,
+      );
       parsed.push([p.last, p.first, p.suffix]);
     }
     const authors = shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
@@ -249,7 +263,9 @@ export class PaperGenerator {
     const [firstTex, firstPlain] = w.firstNames[h % w.firstNames.length]!;
     const generated = w.lastNames.length - w.realLastNames;
     const [lastTex, last] =
-      h2 % 10 < 6 ? w.lastNames[(h2 >>> 4) % w.realLastNames]! : w.lastNames[w.realLastNames + ((h2 >>> 4) % generated)]!;
+      h2 % 10 < 6
+        ? w.lastNames[(h2 >>> 4) % w.realLastNames]!
+        : w.lastNames[w.realLastNames + ((h2 >>> 4) % generated)]!;
     const style = (h >>> 20) % 20;
     let shown = firstTex;
     let first = firstPlain;
@@ -272,13 +288,20 @@ export class PaperGenerator {
     }
     const u = rng();
     if (u < 0.2) {
-      const owner = lastName.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase() + (rng() < 0.3 ? int(rng, 100) : '');
+      const owner =
+        lastName
+          .normalize('NFD')
+          .replace(/[^A-Za-z]/g, '')
+          .toLowerCase() + (rng() < 0.3 ? int(rng, 100) : '');
       const repo = `${this.world.vocab[pick(rng, topic.words)]}-${this.world.vocab[pick(rng, topic.words)]}`;
       if (u < 0.15) {
-        parts.push(`${pick(rng, ['code at ', 'Code: ', 'Code is available at '])}https://github.com/${owner}/${repo}`);
+        parts.push(
+          `${pick(rng, ['code at ', 'Code: ', 'Code is available at '])}https://github.com/${owner}/${repo}`,
+        );
       } else parts.push(`project page: https://${owner}.github.io/${repo}/`);
     }
-    if (CS_GROUPS.has(topic.group) && rng() < 0.1) parts.push(`Accepted at ${pick(rng, VENUES)} ${2016 + int(rng, 10)}`);
+    if (CS_GROUPS.has(topic.group) && rng() < 0.1)
+      parts.push(`Accepted at ${pick(rng, VENUES)} ${2016 + int(rng, 10)}`);
     return parts.length ? parts.join('; ') : null;
   }
 
@@ -295,7 +318,9 @@ export class PaperGenerator {
     }
     const hep = topic.group === 'hepph' || topic.group === 'hepth';
     const report =
-      hep && rng() < 0.1 ? `${pick(rng, ['CERN-TH', 'MIT-CTP', 'KEK-TH', 'DESY'])}-${year}-${pad(int(rng, 999), 3)}` : null;
+      hep && rng() < 0.1
+        ? `${pick(rng, ['CERN-TH', 'MIT-CTP', 'KEK-TH', 'DESY'])}-${year}-${pad(int(rng, 999), 3)}`
+        : null;
     return { 'journal-ref': journal, doi, 'report-no': report };
   }
 

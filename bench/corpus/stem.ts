@@ -15,10 +15,13 @@ export function stemTexts(texts: readonly string[]): string[][] {
       CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance');`);
     const insert = db.prepare('INSERT INTO t(rowid, x) VALUES (?, ?)');
     db.exec('BEGIN');
-    texts.forEach((text, i) => insert.run(i + 1, text));
+    for (const [i, text] of texts.entries()) insert.run(i + 1, text);
     db.exec('COMMIT');
     const out: string[][] = texts.map(() => []);
-    const rows = db.prepare('SELECT term, doc FROM v ORDER BY doc, offset').all() as { term: string; doc: number }[];
+    const rows = db.prepare('SELECT term, doc FROM v ORDER BY doc, offset').all() as {
+      term: string;
+      doc: number;
+    }[];
     for (const r of rows) out[r.doc - 1]!.push(r.term);
     return out;
   } finally {

@@ -110,7 +110,10 @@ export function mergeTruth(world: World, parts: TruthPart[], count: number, seed
   // Hand-written concepts first: their queries read like real ones ("car" → "automobile").
   const order = [...world.concepts].sort((a, b) => Number(b.handcrafted) - Number(a.handcrafted));
   for (const c of order) {
-    const qv = c.index % c.variants.length;
+    // Rotate which form is asked, but ask a form the corpus uses (an embedder must have seen it).
+    const used = c.variants.map((_, v) => parts.reduce((a, p) => a + p.synCount[c.index]![v]!, 0));
+    const rotated = c.index % c.variants.length;
+    const qv = used[rotated]! >= 5 ? rotated : used.indexOf(Math.max(...used));
     const others = c.variants.map((_, v) => v).filter((v) => v !== qv);
     let total = 0;
     const merged: [number, string][] = [];

@@ -37,80 +37,240 @@ export interface DomainGroup {
 }
 
 export const GROUPS: DomainGroup[] = [
-  { name: 'ml', categories: ['cs.LG', 'stat.ML'], topics: 16, weight: 3, words: `gradient optimization
+  {
+    name: 'ml',
+    categories: ['cs.LG', 'stat.ML'],
+    topics: 16,
+    weight: 3,
+    words: `gradient optimization
     regularization generalization overfitting stochastic descent convergence kernel embedding representation
     adversarial robustness pretraining finetuning transformer attention loss training inference sparse
     ensemble bayesian variational posterior latent autoencoder diffusion generative dropout batch weights
-    hyperparameter federated privacy transfer contrastive calibration` },
-  { name: 'cv', categories: ['cs.CV', 'eess.IV'], topics: 16, weight: 2.5, words: `image segmentation detection
+    hyperparameter federated privacy transfer contrastive calibration`,
+  },
+  {
+    name: 'cv',
+    categories: ['cs.CV', 'eess.IV'],
+    topics: 16,
+    weight: 2.5,
+    words: `image segmentation detection
     pixel camera depth stereo pose tracking video scene recognition object semantic instance resolution
     denoising rendering texture optical flow point cloud lidar reconstruction occlusion saliency illumination
-    keypoint frames visual` },
-  { name: 'nlp', categories: ['cs.CL'], topics: 14, weight: 2.5, words: `language translation sentence token corpus
+    keypoint frames visual`,
+  },
+  {
+    name: 'nlp',
+    categories: ['cs.CL'],
+    topics: 14,
+    weight: 2.5,
+    words: `language translation sentence token corpus
     syntax parsing dialogue question answering summarization entity lexical multilingual speech prompt
     instruction reasoning retrieval grammar morphology sentiment annotation vocabulary decoding hallucination
-    factuality` },
-  { name: 'ai', categories: ['cs.AI', 'cs.MA'], topics: 8, weight: 1.5, words: `agent planning policy reward
+    factuality`,
+  },
+  {
+    name: 'ai',
+    categories: ['cs.AI', 'cs.MA'],
+    topics: 8,
+    weight: 1.5,
+    words: `agent planning policy reward
     environment exploration game search heuristic logic knowledge ontology satisfiability multiagent
-    negotiation commonsense symbolic argumentation` },
-  { name: 'robo', categories: ['cs.RO'], topics: 8, weight: 1.2, words: `robot manipulation grasping locomotion
+    negotiation commonsense symbolic argumentation`,
+  },
+  {
+    name: 'robo',
+    categories: ['cs.RO'],
+    topics: 8,
+    weight: 1.2,
+    words: `robot manipulation grasping locomotion
     trajectory controller actuator navigation odometry localization mapping gripper legged quadrotor
-    kinematics teleoperation` },
-  { name: 'sec', categories: ['cs.CR'], topics: 6, weight: 1, words: `attack malware encryption cryptographic
+    kinematics teleoperation`,
+  },
+  {
+    name: 'sec',
+    categories: ['cs.CR'],
+    topics: 6,
+    weight: 1,
+    words: `attack malware encryption cryptographic
     protocol vulnerability authentication intrusion firewall blockchain ledger signature phishing fuzzing
-    exploit` },
-  { name: 'ds', categories: ['cs.DS', 'cs.CC'], topics: 6, weight: 0.8, words: `algorithm complexity
+    exploit`,
+  },
+  {
+    name: 'ds',
+    categories: ['cs.DS', 'cs.CC'],
+    topics: 6,
+    weight: 0.8,
+    words: `algorithm complexity
     approximation graph vertex edge matching polynomial bound hardness randomized streaming sketch hashing
-    sorting tree spanning partition clustering combinatorial` },
-  { name: 'ir', categories: ['cs.IR'], topics: 5, weight: 0.8, words: `ranking recommendation query document
-    relevance click user collaborative filtering index personalization session` },
-  { name: 'dc', categories: ['cs.DC', 'cs.AR'], topics: 5, weight: 0.8, words: `distributed cluster scheduling
+    sorting tree spanning partition clustering combinatorial`,
+  },
+  {
+    name: 'ir',
+    categories: ['cs.IR'],
+    topics: 5,
+    weight: 0.8,
+    words: `ranking recommendation query document
+    relevance click user collaborative filtering index personalization session`,
+  },
+  {
+    name: 'dc',
+    categories: ['cs.DC', 'cs.AR'],
+    topics: 5,
+    weight: 0.8,
+    words: `distributed cluster scheduling
     latency throughput cache consensus replication fault tolerance serverless storage memory parallel
-    accelerator compiler` },
-  { name: 'se', categories: ['cs.SE', 'cs.PL'], topics: 5, weight: 0.8, words: `software program bug
-    repository developer refactoring specification verification static synthesis testing debugging` },
-  { name: 'opt', categories: ['math.OC'], topics: 6, weight: 0.8, words: `convex nonconvex duality lagrangian
-    constraint feasible primal proximal minimax saddle objective linear quadratic semidefinite integer` },
-  { name: 'stats', categories: ['math.ST', 'stat.ME', 'math.PR'], topics: 8, weight: 0.8, words: `random
+    accelerator compiler`,
+  },
+  {
+    name: 'se',
+    categories: ['cs.SE', 'cs.PL'],
+    topics: 5,
+    weight: 0.8,
+    words: `software program bug
+    repository developer refactoring specification verification static synthesis testing debugging`,
+  },
+  {
+    name: 'opt',
+    categories: ['math.OC'],
+    topics: 6,
+    weight: 0.8,
+    words: `convex nonconvex duality lagrangian
+    constraint feasible primal proximal minimax saddle objective linear quadratic semidefinite integer`,
+  },
+  {
+    name: 'stats',
+    categories: ['math.ST', 'stat.ME', 'math.PR'],
+    topics: 8,
+    weight: 0.8,
+    words: `random
     probability distribution estimator variance asymptotic regression likelihood hypothesis confidence
-    interval sampling martingale brownian covariance bootstrap nonparametric` },
-  { name: 'num', categories: ['math.NA', 'math.AP'], topics: 6, weight: 0.6, words: `equation boundary elliptic
+    interval sampling martingale brownian covariance bootstrap nonparametric`,
+  },
+  {
+    name: 'num',
+    categories: ['math.NA', 'math.AP'],
+    topics: 6,
+    weight: 0.6,
+    words: `equation boundary elliptic
     parabolic hyperbolic finite element discretization mesh solver iterative preconditioner multigrid
-    stability error estimate weak sobolev regularity existence uniqueness nonlinear` },
-  { name: 'comb', categories: ['math.CO'], topics: 4, weight: 0.5, words: `permutation coloring chromatic lattice
-    polytope matroid enumeration bijection tableaux hypergraph` },
-  { name: 'optics', categories: ['physics.optics'], topics: 6, weight: 0.6, words: `photonic waveguide resonator
-    wavelength cavity plasmonic metasurface dispersion soliton fiber pulse femtosecond polarization` },
-  { name: 'fluids', categories: ['physics.flu-dyn'], topics: 5, weight: 0.5, words: `turbulence vortex viscous
-    reynolds layer navier stokes shear convection droplet instability jet wake` },
-  { name: 'cond', categories: ['cond-mat.mes-hall', 'cond-mat.str-el', 'cond-mat.supr-con', 'cond-mat.mtrl-sci'],
-    topics: 10, weight: 0.7, words: `spin electron phonon magnetic topological graphene insulator band fermi
-    hubbard magnon exciton skyrmion ferromagnet antiferromagnet kondo disorder transport conductance` },
-  { name: 'statmech', categories: ['cond-mat.stat-mech'], topics: 5, weight: 0.5, words: `entropy equilibrium
-    fluctuation thermodynamic phase transition critical percolation ising glass active nonequilibrium` },
-  { name: 'astro', categories: ['astro-ph.CO', 'astro-ph.GA', 'astro-ph.HE'], topics: 10, weight: 0.8,
+    stability error estimate weak sobolev regularity existence uniqueness nonlinear`,
+  },
+  {
+    name: 'comb',
+    categories: ['math.CO'],
+    topics: 4,
+    weight: 0.5,
+    words: `permutation coloring chromatic lattice
+    polytope matroid enumeration bijection tableaux hypergraph`,
+  },
+  {
+    name: 'optics',
+    categories: ['physics.optics'],
+    topics: 6,
+    weight: 0.6,
+    words: `photonic waveguide resonator
+    wavelength cavity plasmonic metasurface dispersion soliton fiber pulse femtosecond polarization`,
+  },
+  {
+    name: 'fluids',
+    categories: ['physics.flu-dyn'],
+    topics: 5,
+    weight: 0.5,
+    words: `turbulence vortex viscous
+    reynolds layer navier stokes shear convection droplet instability jet wake`,
+  },
+  {
+    name: 'cond',
+    categories: ['cond-mat.mes-hall', 'cond-mat.str-el', 'cond-mat.supr-con', 'cond-mat.mtrl-sci'],
+    topics: 10,
+    weight: 0.7,
+    words: `spin electron phonon magnetic topological graphene insulator band fermi
+    hubbard magnon exciton skyrmion ferromagnet antiferromagnet kondo disorder transport conductance`,
+  },
+  {
+    name: 'statmech',
+    categories: ['cond-mat.stat-mech'],
+    topics: 5,
+    weight: 0.5,
+    words: `entropy equilibrium
+    fluctuation thermodynamic phase transition critical percolation ising glass active nonequilibrium`,
+  },
+  {
+    name: 'astro',
+    categories: ['astro-ph.CO', 'astro-ph.GA', 'astro-ph.HE'],
+    topics: 10,
+    weight: 0.8,
     words: `galaxy dark matter energy redshift halo supernova lensing inflation baryon quasar stellar star
-    luminosity telescope survey spectra accretion magnetar pulsar nebula exoplanet` },
-  { name: 'hepth', categories: ['hep-th'], topics: 8, weight: 0.6, words: `gauge string holographic brane
+    luminosity telescope survey spectra accretion magnetar pulsar nebula exoplanet`,
+  },
+  {
+    name: 'hepth',
+    categories: ['hep-th'],
+    topics: 8,
+    weight: 0.6,
+    words: `gauge string holographic brane
     supersymmetry conformal anomaly entanglement operator amplitude scattering moduli compactification
-    instanton renormalization` },
-  { name: 'hepph', categories: ['hep-ph', 'hep-ex'], topics: 7, weight: 0.6, words: `hadron quark gluon neutrino
-    higgs boson lepton decay cross section jets flavor axion` },
-  { name: 'grqc', categories: ['gr-qc'], topics: 6, weight: 0.5, words: `gravitational wave horizon spacetime
-    curvature merger binary inspiral cosmic tidal` },
-  { name: 'quant', categories: ['quant-ph'], topics: 10, weight: 0.9, words: `quantum decoherence circuit gate
+    instanton renormalization`,
+  },
+  {
+    name: 'hepph',
+    categories: ['hep-ph', 'hep-ex'],
+    topics: 7,
+    weight: 0.6,
+    words: `hadron quark gluon neutrino
+    higgs boson lepton decay cross section jets flavor axion`,
+  },
+  {
+    name: 'grqc',
+    categories: ['gr-qc'],
+    topics: 6,
+    weight: 0.5,
+    words: `gravitational wave horizon spacetime
+    curvature merger binary inspiral cosmic tidal`,
+  },
+  {
+    name: 'quant',
+    categories: ['quant-ph'],
+    topics: 10,
+    weight: 0.9,
+    words: `quantum decoherence circuit gate
     correction measurement superposition photon teleportation annealing hamiltonian fidelity noise channel
-    coherent` },
-  { name: 'eess', categories: ['eess.SP', 'cs.IT'], topics: 6, weight: 0.6, words: `signal wireless beamforming
+    coherent`,
+  },
+  {
+    name: 'eess',
+    categories: ['eess.SP', 'cs.IT'],
+    topics: 6,
+    weight: 0.6,
+    words: `signal wireless beamforming
     modulation spectrum estimation compressed sensing radar frequency filter fading interference receiver
-    transmitter` },
-  { name: 'qbio', categories: ['q-bio.NC', 'q-bio.BM'], topics: 5, weight: 0.4, words: `neuron spiking cortex
-    synaptic plasticity brain firing hippocampus connectivity cognitive dendritic` },
-  { name: 'econ', categories: ['econ.EM', 'q-fin.ST'], topics: 4, weight: 0.4, words: `causal treatment
+    transmitter`,
+  },
+  {
+    name: 'qbio',
+    categories: ['q-bio.NC', 'q-bio.BM'],
+    topics: 5,
+    weight: 0.4,
+    words: `neuron spiking cortex
+    synaptic plasticity brain firing hippocampus connectivity cognitive dendritic`,
+  },
+  {
+    name: 'econ',
+    categories: ['econ.EM', 'q-fin.ST'],
+    topics: 4,
+    weight: 0.4,
+    words: `causal treatment
     instrumental panel econometric endogeneity heterogeneity market demand auction welfare forecasting
-    volatility` },
-  { name: 'comp', categories: ['physics.comp-ph', 'physics.chem-ph'], topics: 5, weight: 0.4, words: `molecule
-    atomic potential force chemical reaction catalyst solvent crystal` },
+    volatility`,
+  },
+  {
+    name: 'comp',
+    categories: ['physics.comp-ph', 'physics.chem-ph'],
+    topics: 5,
+    weight: 0.4,
+    words: `molecule
+    atomic potential force chemical reaction catalyst solvent crystal`,
+  },
 ];
 
 /**
@@ -179,7 +339,8 @@ export const TITLE_ADJECTIVES = `efficient scalable robust adaptive unified prov
 deep universal optimal principled practical implicit accurate lightweight modular structured conditional`;
 
 /** [LaTeX form as arXiv writes it in `authors`, plain Unicode form]. */
-export const FIRST_NAMES: [string, string][] = `Alice Bob Carol David Emma Frank Grace Henry Irene Jack Julia Kevin
+export const FIRST_NAMES: [string, string][] =
+  `Alice Bob Carol David Emma Frank Grace Henry Irene Jack Julia Kevin
 Laura Michael Nina Oliver Paula Quentin Rachel Samuel Sofia Thomas Ursula Victor Wendy Xavier Yara Zachary
 Wei Li Yan Jing Hao Xin Yu Jun Lei Ming Tao Hui Chen Yang Jian Feng Qiang Yuki Haruto Sakura Kenji Akira
 Hiroshi Min-jun Seo-yeon Ji-ho Arjun Priya Rahul Ananya Vikram Deepak Sanjay Kavya Mohammed Fatima Omar
@@ -187,21 +348,22 @@ Aisha Hassan Layla Ahmed Ivan Olga Dmitri Natalia Sergei Anastasia Pavel Elena M
 Matteo Chiara Pierre Camille Louis Manon Hans Anke Klaus Lena Jan Eva Piotr Anna Tomasz Katarzyna Lars
 Ingrid Erik Astrid Mateo Lucia Diego Valentina Pablo Carmen Joao Ana Tiago Beatriz Kwame Amara Chinedu
 Ngozi Tendai Nomvula Daniel Sarah James Emily Robert Hannah William Olivia Benjamin Chloe Alexander Maria`
-  .split(/\s+/)
-  .map((n): [string, string] => [n, n])
-  .concat([
-    ["Jos{\\'e}", 'José'],
-    ['Fran{\\c{c}}ois', 'François'],
-    ['J{\\"o}rg', 'Jörg'],
-    ["Ren{\\'e}e", 'Renée'],
-    ['S{\\o}ren', 'Søren'],
-    ["Andr{\\'e}", 'André'],
-    ['Bj{\\"o}rn', 'Björn'],
-    ["In{\\'e}s", 'Inés'],
-    ["Ra{\\'u}l", 'Raúl'],
-  ]);
+    .split(/\s+/)
+    .map((n): [string, string] => [n, n])
+    .concat([
+      ["Jos{\\'e}", 'José'],
+      ['Fran{\\c{c}}ois', 'François'],
+      ['J{\\"o}rg', 'Jörg'],
+      ["Ren{\\'e}e", 'Renée'],
+      ['S{\\o}ren', 'Søren'],
+      ["Andr{\\'e}", 'André'],
+      ['Bj{\\"o}rn', 'Björn'],
+      ["In{\\'e}s", 'Inés'],
+      ["Ra{\\'u}l", 'Raúl'],
+    ]);
 
-export const LAST_NAMES: [string, string][] = `Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor
+export const LAST_NAMES: [string, string][] =
+  `Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor
 Thomas Moore Martin Jackson Thompson White Harris Clark Lewis Robinson Walker Hall Allen King Wright Scott
 Green Baker Adams Nelson Hill Campbell Mitchell Roberts Carter Phillips Evans Turner Parker Collins Edwards
 Stewart Morris Murphy Cook Rogers Morgan Cooper Peterson Reed Bailey Kelly Howard Cox Ward Richardson Wood
@@ -216,30 +378,30 @@ Dubois Durand Leroy Moreau Laurent Simon Michel Schmidt Schneider Fischer Weber 
 Hoffmann Koch Richter Klein Wolf Neumann Schwarz Zimmermann Kowalski Nowak Wisniewski Jensen Nielsen
 Hansen Andersen Larsen Johansson Karlsson Nilsson Eriksson Santos Oliveira Silva Costa Pereira Almeida
 Okafor Mensah Mwangi Dlamini Cohen Levi Friedman Goldberg`
-  .split(/\s+/)
-  .map((n): [string, string] => [n, n])
-  .concat([
-    ['M{\\"u}ller', 'Müller'],
-    ['Schr{\\"o}der', 'Schröder'],
-    ["Garc{\\'i}a", 'García'],
-    ["Mart{\\'i}nez", 'Martínez'],
-    ["L{\\'o}pez", 'López'],
-    ["G{\\'o}mez", 'Gómez'],
-    ["P{\\'e}rez", 'Pérez'],
-    ["Fern{\\'a}ndez", 'Fernández'],
-    ["Gonz{\\'a}lez", 'González'],
-    ["Rodr{\\'i}guez", 'Rodríguez'],
-    ["Dvo{\\v{r}}{\\'a}k", 'Dvořák'],
-    ['Erd{\\H{o}}s', 'Erdős'],
-    ["Bal{\\'a}zs", 'Balázs'],
-    ["Kov{\\'a}cs", 'Kovács'],
-    ['J{\\o}rgensen', 'Jørgensen'],
-    ['Lef{\\`e}vre', 'Lefèvre'],
-    ['Nu{\\~n}ez', 'Nuñez'],
-    ['Y{\\i}lmaz', 'Yılmaz'],
-    ['{\\c{C}}elik', 'Çelik'],
-    ['Wei{\\ss}', 'Weiß'],
-  ]);
+    .split(/\s+/)
+    .map((n): [string, string] => [n, n])
+    .concat([
+      ['M{\\"u}ller', 'Müller'],
+      ['Schr{\\"o}der', 'Schröder'],
+      ["Garc{\\'i}a", 'García'],
+      ["Mart{\\'i}nez", 'Martínez'],
+      ["L{\\'o}pez", 'López'],
+      ["G{\\'o}mez", 'Gómez'],
+      ["P{\\'e}rez", 'Pérez'],
+      ["Fern{\\'a}ndez", 'Fernández'],
+      ["Gonz{\\'a}lez", 'González'],
+      ["Rodr{\\'i}guez", 'Rodríguez'],
+      ["Dvo{\\v{r}}{\\'a}k", 'Dvořák'],
+      ['Erd{\\H{o}}s', 'Erdős'],
+      ["Bal{\\'a}zs", 'Balázs'],
+      ["Kov{\\'a}cs", 'Kovács'],
+      ['J{\\o}rgensen', 'Jørgensen'],
+      ['Lef{\\`e}vre', 'Lefèvre'],
+      ['Nu{\\~n}ez', 'Nuñez'],
+      ['Y{\\i}lmaz', 'Yılmaz'],
+      ['{\\c{C}}elik', 'Çelik'],
+      ['Wei{\\ss}', 'Weiß'],
+    ]);
 
 export const AFFILIATIONS = [
   'MIT',

@@ -67,7 +67,8 @@ export interface World {
 }
 
 // Single consonants repeated so they dominate: words look like "vorel", "stanic", "molvan".
-const ONSETS = 'b c d f g h k l m n p r s t v z b d l m n p r s t v br cr dr gr pl pr st tr sp cl th ch'.split(' ');
+const ONSETS =
+  'b c d f g h k l m n p r s t v z b d l m n p r s t v br cr dr gr pl pr st tr sp cl th ch'.split(' ');
 const NUCLEI = 'a e i o u a e i o u a e i o ea io'.split(' ');
 const CODAS = 'n r l s m x nd st nt ck'.split(' ');
 
@@ -106,6 +107,11 @@ export function getWorld(): World {
   return cached;
 }
 
+/** Installs a world built elsewhere: workers get the main thread's copy instead of rebuilding. */
+export function useWorld(w: World): void {
+  cached = w;
+}
+
 function buildWorld(): World {
   const rng = mulberry32(WORLD_SEED);
   const claims = new Claims();
@@ -132,7 +138,7 @@ function buildWorld(): World {
   const fixed = [...MATH_SNIPPETS, ...real, ...AFFILIATIONS, ...names];
   const fixedStems = stemTexts(fixed);
   const stemOf = new Map<string, string[]>();
-  fixed.forEach((t, i) => stemOf.set(t, fixedStems[i]!));
+  for (const [i, t] of fixed.entries()) stemOf.set(t, fixedStems[i]!);
   for (const m of MATH_SNIPPETS) claims.take(stemOf.get(m)!, 'math');
 
   const vocab: string[] = [];
@@ -153,7 +159,8 @@ function buildWorld(): World {
   const templateWords = TITLE_TEMPLATES.join(' ').replace(/\{[AT]\}|:/g, ' ') + ' ' + TITLE_ADJECTIVES;
   const tStems = stemTexts([templateWords])[0]!;
   for (const s of tStems) {
-    if (!claims.ownerOf(s)?.startsWith('w:')) throw new Error(`title word stem "${s}" is not a vocabulary word`);
+    if (!claims.ownerOf(s)?.startsWith('w:'))
+      throw new Error(`title word stem "${s}" is not a vocabulary word`);
   }
 
   // 3. Pseudo-words: synthetic concept variants, then topic and tail vocabulary, then surnames.
@@ -180,7 +187,10 @@ function buildWorld(): World {
       if (v === n - 1 && rng() < 0.5) {
         // An acronym variant, like the real "CNN" / "ConvNet" pairs.
         let acr: string;
-        do acr = Array.from({ length: 3 + (rng() < 0.3 ? 1 : 0) }, () => String.fromCharCode(65 + ((rng() * 26) | 0))).join('');
+        do
+          acr = Array.from({ length: 3 + (rng() < 0.3 ? 1 : 0) }, () =>
+            String.fromCharCode(65 + ((rng() * 26) | 0)),
+          ).join('');
         while (!claims.take(stemTexts([acr])[0]!, `concept${k}:${v}`));
         variants.push(acr);
       } else {
@@ -204,7 +214,10 @@ function buildWorld(): World {
 
   // 4. Topics: real domain words of the group interleaved with pseudo-words only this topic uses.
   const pseudoStart = realWords;
-  const pseudoOrder = shuffle(rng, Array.from({ length: VOCAB_SIZE - pseudoStart }, (_, i) => pseudoStart + i));
+  const pseudoOrder = shuffle(
+    rng,
+    Array.from({ length: VOCAB_SIZE - pseudoStart }, (_, i) => pseudoStart + i),
+  );
   let pi = 0;
   const topics: Topic[] = [];
   GROUPS.forEach((g, gi) => {
@@ -230,7 +243,10 @@ function buildWorld(): World {
   });
 
   // 5. Each concept lives in one topic (of its group when hand-written).
-  const free = shuffle(rng, topics.map((t) => t.index));
+  const free = shuffle(
+    rng,
+    topics.map((t) => t.index),
+  );
   const concepts: Concept[] = conceptDefs.map((c, index) => {
     const at = free.findIndex((t) => c.group === '' || topics[t]!.group === c.group);
     if (at < 0) throw new Error(`no free topic in group ${c.group} for concept ${c.variants[0]}`);

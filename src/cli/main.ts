@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { importCommand } from './commands/import.ts';
+import { ingestCommand } from './commands/ingest.ts';
 import { searchCommand } from './commands/search.ts';
 import { serveCommand } from './commands/serve.ts';
 import { EXIT, USAGE, UsageError } from './usage.ts';
@@ -15,6 +16,15 @@ const options = {
   json: { type: 'boolean', default: false },
   limit: { type: 'string' },
   batch: { type: 'string' },
+  // ingest
+  since: { type: 'string' },
+  until: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  ids: { type: 'string' },
+  categories: { type: 'string' },
+  query: { type: 'string' },
+  set: { type: 'string' },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -45,8 +55,23 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCommand(config);
       case 'import':
         return await importCommand(config, args, { json: values.json });
+      case 'ingest':
+        return await ingestCommand(config, args, {
+          json: values.json,
+          dryRun: values['dry-run'],
+          since: values.since,
+          until: values.until,
+          ids: values.ids,
+          categories: values.categories,
+          query: values.query,
+          set: values.set,
+          format: values.format,
+        });
       case 'search':
-        return await searchCommand(config, args, { json: values.json, ...(values.limit ? { limit: values.limit } : {}) });
+        return await searchCommand(config, args, {
+          json: values.json,
+          ...(values.limit ? { limit: values.limit } : {}),
+        });
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

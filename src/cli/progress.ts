@@ -21,8 +21,15 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
       cliProgress.Presets.shades_classic,
     );
     let started = false;
+    let counterShown = false;
     return {
       update(done, total, detail) {
+        // Unknown total (an OAI-PMH listing does not say how long it is): a counter line, not a bar.
+        if (total <= 0 && !started) {
+          stream.write(`\r\x1b[K${label}: ${detail}`);
+          counterShown = true;
+          return;
+        }
         if (!started) {
           bar.start(total, done, { detail });
           started = true;
@@ -30,6 +37,7 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
       },
       stop: () => {
         if (started) bar.stop();
+        else if (counterShown) stream.write('\n');
       },
     };
   }

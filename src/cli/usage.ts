@@ -11,6 +11,12 @@ commands:
   serve [--port N] [--host H]        run the web server (and scheduler)
   import <file> [--json] [--batch N] import an arXiv metadata snapshot (JSON Lines, plain or .gz)
   search "<query>" [--json] [--limit N]  keyword search
+  ingest <source> [--since DATE] [--dry-run] [--json]  harvest one upstream source now
+      oai          [--since DATE] [--until DATE] [--set cs] [--format arXivRaw|arXiv]
+                   no saved position and no --since: the whole archive (bulk); then incremental
+      arxiv-api    --ids 2401.00001,2401.00002 | --categories cs.LG [--since DATE] | --query Q
+      rss          [--categories cs.LG+cs.CV] (default: rssCategories + featureCategories)
+      daily-papers [--since DATE] (needs dailyPapersUrl)
   help                               this text
 
 common options:

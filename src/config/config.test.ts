@@ -18,7 +18,11 @@ test('precedence: defaults < file < env < flags', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pb-config-'));
   const file = path.join(dir, 'c.json');
   writeFileSync(file, JSON.stringify({ port: 4000, siteName: 'from file', host: 'file-host' }));
-  const c = loadConfig({ file, env: { PAPERBOY_PORT: '5000', PAPERBOY_SITE_NAME: 'from env' }, flags: { port: '6000' } });
+  const c = loadConfig({
+    file,
+    env: { PAPERBOY_PORT: '5000', PAPERBOY_SITE_NAME: 'from env' },
+    flags: { port: '6000' },
+  });
   assert.equal(c.port, 6000);
   assert.equal(c.siteName, 'from env');
   assert.equal(c.host, 'file-host');

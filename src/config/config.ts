@@ -9,7 +9,24 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.string().url();
-const boolish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+const boolish = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
+/** A list from JSON (`["cs.LG"]`) or from env/flags (`cs.LG,cs.CV` or `cs.LG+cs.CV`). */
+const list = <T extends z.ZodType<string>>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(/[\s,+]+/).filter(Boolean) : v), z.array(item));
+const category = z
+  .string()
+  .regex(/^[a-z][a-z-]*(\.[A-Za-z-]+)?$/, 'must be an arXiv category like cs.LG or an archive like cs');
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone like America/New_York');
 
 export const configSchema = z
   .object({
@@ -35,9 +52,53 @@ export const configSchema = z
     /** arXiv asks for one request every 3 s across all its services. */
     upstreamIntervalMs: z.coerce.number().int().min(0).max(600_000).default(3000),
     upstreamTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(30_000),
-    userAgent: z.string().min(1).default('paperboy/0.1 (self-hosted daily papers; https://github.com/paperboy)'),
+    userAgent: z
+      .string()
+      .min(1)
+      .default('paperboy/0.1 (self-hosted daily papers; https://github.com/paperboy)'),
+    /** Attempts after the first for a failed upstream request (timeouts, resets, 5xx, 429). */
+    upstreamRetries: z.coerce.number().int().min(0).max(20).default(4),
+    /** Run the scheduler (daily harvest) inside `paperboy serve`. Several instances may share a DB: a lease picks one. */
+    scheduler: boolish.default(true),
+    /**
+     * Daily harvest time, on the wall clock of `harvestTimeZone`. arXiv announces at 20:00 US
+     * Eastern (Sunday–Thursday); the default runs then, which is 00:00 or 01:00 UTC depending on DST.
+     */
+    harvestTime: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)')
+      .default('20:00'),
+    harvestTimeZone: timeZone.default('America/New_York'),
+    /**
+     * Sources the daily harvest runs, in order: `oai` (incremental OAI-PMH), `rss` (only when
+     * rssCategories or featureCategories is set), `daily-papers` (only when dailyPapersUrl is set).
+     */
+    harvestSources: list(z.enum(['oai', 'rss', 'daily-papers'])).default(['oai', 'rss', 'daily-papers']),
+    /** OAI-PMH set for the daily harvest (`cs`, `cs:cs:LG`, `physics:hep-th`); empty harvests everything. */
+    oaiSet: z
+      .string()
+      .regex(/^[A-Za-z-]+(:[A-Za-z.-]+)*$/, 'must be an OAI set like cs or cs:cs:LG')
+      .optional(),
+    /** `arXivRaw` carries the version history the version rules need; `arXiv` has affiliations but no versions. */
+    oaiMetadataPrefix: z.enum(['arXivRaw', 'arXiv']).default('arXivRaw'),
+    /**
+     * With no saved OAI position, the scheduled harvest starts this many days back instead of
+     * listing the whole archive (use `paperboy import` or `paperboy ingest oai` for a bulk fill).
+     */
+    oaiFirstHarvestDays: z.coerce.number().int().min(1).max(3650).default(7),
+    /** Category feeds the daily harvest reads from rss.arxiv.org (besides featureCategories). */
+    rssCategories: list(category).default([]),
+    /**
+     * Featuring rule: every new paper whose primary category is listed (`cs.LG`, or a whole archive
+     * `cs`) enters the daily feed on its announcement day. Empty (default): the daily feed holds
+     * only submissions and imported picks, a curated page.
+     */
+    featureCategories: list(category).default([]),
     /** `smtp://user:pass@host:port`; empty means mails are written to files under <data>/mail. */
-    smtpUrl: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+    smtpUrl: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
     mailFrom: z.string().min(3).default('paperboy <paperboy@localhost>'),
     /** Import batch size: rows per transaction (a crash loses at most one uncommitted batch). */
     importBatch: z.coerce.number().int().min(1).max(100_000).default(5000),
@@ -113,5 +174,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const config = result.data!;
-  return { ...config, data: path.resolve(config.data), baseUrl: config.baseUrl ?? `http://localhost:${config.port}` };
+  return {
+    ...config,
+    data: path.resolve(config.data),
+    baseUrl: config.baseUrl ?? `http://localhost:${config.port}`,
+  };
 }

@@ -1,8 +1,10 @@
 /** The embedded Store: one SQLite file under the data directory. */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { SqliteIngestRunRepository } from '../ingest/runs.sqlite.repo.ts';
+import { SqliteLeaseRepository } from '../jobs/leases.sqlite.repo.ts';
 import { SqlitePaperRepository } from '../papers/papers.sqlite.repo.ts';
 import { migrateSqlite, openSqlite } from './sqlite.ts';
-import type { CursorRepository, Store } from './store.ts';
+import type { CursorRepository, IngestRunRepository, LeaseRepository, Store } from './store.ts';
 
 class SqliteCursorRepository implements CursorRepository {
   readonly #get: StatementSync;
@@ -30,6 +32,8 @@ export class SqliteStore implements Store {
   readonly db: DatabaseSync;
   readonly papers: SqlitePaperRepository;
   readonly cursors: CursorRepository;
+  readonly ingestRuns: IngestRunRepository;
+  readonly leases: LeaseRepository;
   readonly #applied: number[];
 
   constructor(file: string) {
@@ -37,6 +41,8 @@ export class SqliteStore implements Store {
     this.#applied = migrateSqlite(this.db);
     this.papers = new SqlitePaperRepository(this.db);
     this.cursors = new SqliteCursorRepository(this.db);
+    this.ingestRuns = new SqliteIngestRunRepository(this.db);
+    this.leases = new SqliteLeaseRepository(this.db);
   }
 
   async migrations(): Promise<number[]> {

@@ -15,7 +15,6 @@ export function openSqlite(file: string): DatabaseSync {
     PRAGMA foreign_keys = ON;
     PRAGMA temp_store = MEMORY;
     PRAGMA cache_size = -65536;
-    PRAGMA mmap_size = 1073741824;
   `);
   return db;
 }
@@ -24,7 +23,9 @@ export function migrateSqlite(db: DatabaseSync): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const applied = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
   );
   for (const m of loadMigrations('sqlite')) {
     if (applied.has(m.version)) continue;
@@ -42,7 +43,7 @@ export function migrateSqlite(db: DatabaseSync): number[] {
       throw new Error(`migration ${m.version}_${m.name} failed: ${(err as Error).message}`);
     }
   }
-  return (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map(
-    (r) => r.version,
-  );
+  return (
+    db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]
+  ).map((r) => r.version);
 }

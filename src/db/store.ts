@@ -4,6 +4,7 @@
  * test/contract/ runs the same tests against every implementation.
  */
 import type { Paper, PaperInput, UpsertOutcome } from '../papers/paper.ts';
+import type { PreparedPaper } from '../papers/prepared.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -58,7 +59,15 @@ export interface PaperRepository {
    * function is called with the batch's outcomes (inside the transaction) to build it, so the
    * cursor can carry running counts that stay exact across crashes.
    */
-  upsertMany(papers: PaperInput[], cursor?: Cursor | ((outcomes: UpsertOutcome[]) => Cursor)): Promise<UpsertOutcome[]>;
+  upsertMany(
+    papers: PaperInput[],
+    cursor?: Cursor | ((outcomes: UpsertOutcome[]) => Cursor),
+  ): Promise<UpsertOutcome[]>;
+  /** Same as upsertMany for records already flattened by preparePaper() (the bulk import path). */
+  upsertPrepared(
+    papers: PreparedPaper[],
+    cursor?: Cursor | ((outcomes: UpsertOutcome[]) => Cursor),
+  ): Promise<UpsertOutcome[]>;
   get(arxivId: string): Promise<Paper | null>;
   /** Newest first by v1 submission date. */
   latest(limit: number, offset: number): Promise<Paper[]>;
@@ -67,6 +76,46 @@ export interface PaperRepository {
   keywordSearch(query: KeywordQuery, limit: number): Promise<KeywordHit[]>;
   feature(input: FeaturedInput): Promise<'inserted' | 'exists'>;
   featuredOn(day: string): Promise<Featured[]>;
+  /**
+   * One harvested page in one transaction: papers upserted through the version rules, upstream
+   * deletions marked, featurings recorded, then the cursor. Everything in a batch is idempotent,
+   * so a page replayed after a crash changes nothing twice (see src/ingest/runner.ts).
+   */
+  ingestBatch(
+    batch: IngestBatch,
+    cursor?: Cursor | ((result: IngestBatchResult) => Cursor),
+  ): Promise<IngestBatchResult>;
+}
+
+/** An upstream deletion (OAI-PMH `status="deleted"`). */
+export interface WithdrawnInput {
+  arxivId: string;
+  /** YYYY-MM-DD, the record's datestamp. */
+  day: string;
+}
+
+export interface IngestBatch {
+  papers: PaperInput[];
+  /**
+   * Marks known papers withdrawn (sets `withdrawn_at` once; unknown ids are ignored). Papers are
+   * never removed: votes, comments and featurings point at them.
+   */
+  withdrawn?: WithdrawnInput[];
+  /**
+   * Applied after the papers, so they may name papers of this batch. An `import` featuring that
+   * already exists takes the higher imported upvote count (upvotes grow during the day); other
+   * existing rows are left alone. Ids not in the database are skipped (counted as not featured).
+   */
+  featured?: FeaturedInput[];
+}
+
+export interface IngestBatchResult {
+  /** One per paper, in input order. */
+  outcomes: UpsertOutcome[];
+  /** Papers newly marked withdrawn. */
+  withdrawn: number;
+  /** Featured rows newly inserted. */
+  featured: number;
 }
 
 export interface CursorRepository {
@@ -75,10 +124,114 @@ export interface CursorRepository {
   delete(key: string): Promise<void>;
 }
 
+export type IngestRunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'interrupted';
+
+export interface IngestCounts {
+  /** Entries read from upstream (accepted + rejected). */
+  seen: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Entries refused by the parsers (and duplicates dropped within a page). */
+  rejected: number;
+  withdrawn: number;
+  featured: number;
+}
+
+export interface IngestIssue {
+  where: string;
+  reason: string;
+}
+
+export interface IngestRun {
+  id: number;
+  source: string;
+  /** What was asked: since/until/categories/ids…, as given to the runner. */
+  params: Record<string, unknown>;
+  status: IngestRunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  /** `host:pid:nonce` of the process that ran it. */
+  holder: string;
+  /** Continued a harvest a previous run left unfinished (its counts include that part). */
+  resumed: boolean;
+  requests: number;
+  counts: IngestCounts;
+  /** Total issues; only the first few are kept in `errors`. */
+  errorCount: number;
+  errors: IngestIssue[];
+  /** One line an operator reads first: how it ended and why. */
+  message: string | null;
+}
+
+export interface IngestRunUpdate {
+  counts: IngestCounts;
+  requests: number;
+  errorCount: number;
+  errors: IngestIssue[];
+}
+
+/** The record of every ingest run (shown at /admin/ingest). */
+export interface IngestRunRepository {
+  start(run: {
+    source: string;
+    params: Record<string, unknown>;
+    holder: string;
+    resumed: boolean;
+  }): Promise<number>;
+  progress(id: number, update: IngestRunUpdate): Promise<void>;
+  finish(
+    id: number,
+    update: IngestRunUpdate & { status: Exclude<IngestRunStatus, 'running'>; message: string },
+  ): Promise<void>;
+  /**
+   * Runs of `source` still marked running (their process died: the caller holds the source's
+   * lease) become `interrupted` with `message`. Returns their ids.
+   */
+  interruptStale(source: string, message: string): Promise<number[]>;
+  /** Newest first. */
+  recent(limit: number): Promise<IngestRun[]>;
+  get(id: number): Promise<IngestRun | null>;
+}
+
+export interface Lease {
+  name: string;
+  holder: string | null;
+  /** Epoch ms; the lease is free once this has passed. */
+  leaseUntil: number;
+  /** The last schedule slot (ISO instant) a holder finished, so a slot runs once across instances. */
+  lastSlot: string | null;
+}
+
+/**
+ * Named leases in the database, so one process at a time runs a job or harvests a source even
+ * when several share the database. Time is passed in (epoch ms), so tests control the clock.
+ */
+export interface LeaseRepository {
+  /**
+   * Takes the lease when it is free (expired), already ours, or held by `replaceHolder` (a holder
+   * known to be dead); with `slot`, only when that slot has not been finished. Atomic.
+   */
+  acquire(
+    name: string,
+    holder: string,
+    now: number,
+    ttlMs: number,
+    options?: { slot?: string; replaceHolder?: string },
+  ): Promise<boolean>;
+  /** Extends our lease; false when it is no longer ours. */
+  renew(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  /** Frees our lease; with `finishedSlot`, records that slot as done. */
+  release(name: string, holder: string, finishedSlot?: string): Promise<void>;
+  get(name: string): Promise<Lease | null>;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   readonly papers: PaperRepository;
   readonly cursors: CursorRepository;
+  readonly ingestRuns: IngestRunRepository;
+  readonly leases: LeaseRepository;
   /** Applied migration versions, oldest first. */
   migrations(): Promise<number[]>;
   close(): Promise<void>;

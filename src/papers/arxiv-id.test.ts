@@ -96,12 +96,15 @@ test('canonicalArxivId returns the id without version or throws InvalidArxivIdEr
     { input: 'x'.repeat(300), message: /longer than 200/ },
   ];
   for (const { input, message } of cases) {
-    assert.throws(() => canonicalArxivId(input), (e: unknown) => {
-      assert.ok(e instanceof InvalidArxivIdError);
-      assert.ok(e instanceof Error);
-      assert.match(e.message, message);
-      return true;
-    });
+    assert.throws(
+      () => canonicalArxivId(input),
+      (e: unknown) => {
+        assert.ok(e instanceof InvalidArxivIdError);
+        assert.ok(e instanceof Error);
+        assert.match(e.message, message);
+        return true;
+      },
+    );
   }
 });
 
@@ -109,12 +112,27 @@ test('arxivAbsUrl / arxivPdfUrl', () => {
   const cases = [
     { fn: arxivAbsUrl, id: '2210.11078', version: undefined, expected: 'https://arxiv.org/abs/2210.11078' },
     { fn: arxivAbsUrl, id: '2210.11078', version: 3, expected: 'https://arxiv.org/abs/2210.11078v3' },
-    { fn: arxivAbsUrl, id: '2210.11078v2', version: undefined, expected: 'https://arxiv.org/abs/2210.11078v2' },
+    {
+      fn: arxivAbsUrl,
+      id: '2210.11078v2',
+      version: undefined,
+      expected: 'https://arxiv.org/abs/2210.11078v2',
+    },
     { fn: arxivAbsUrl, id: '2210.11078v2', version: null, expected: 'https://arxiv.org/abs/2210.11078v2' },
     { fn: arxivAbsUrl, id: 'hep-th/9901001', version: 1, expected: 'https://arxiv.org/abs/hep-th/9901001v1' },
     { fn: arxivPdfUrl, id: '2210.11078', version: undefined, expected: 'https://arxiv.org/pdf/2210.11078' },
-    { fn: arxivPdfUrl, id: 'math.GT/0309136', version: 2, expected: 'https://arxiv.org/pdf/math.GT/0309136v2' },
-    { fn: arxivPdfUrl, id: 'arXiv:2210.11078', version: undefined, expected: 'https://arxiv.org/pdf/2210.11078' },
+    {
+      fn: arxivPdfUrl,
+      id: 'math.GT/0309136',
+      version: 2,
+      expected: 'https://arxiv.org/pdf/math.GT/0309136v2',
+    },
+    {
+      fn: arxivPdfUrl,
+      id: 'arXiv:2210.11078',
+      version: undefined,
+      expected: 'https://arxiv.org/pdf/2210.11078',
+    },
   ];
   for (const { fn, id, version, expected } of cases) assert.equal(fn(id, version), expected);
   assert.throws(() => arxivAbsUrl('javascript:alert(1)'), InvalidArxivIdError);
@@ -142,8 +160,28 @@ test('parseVersion', () => {
 });
 
 test('property: never throws, results re-parse to themselves, bounded time', () => {
-  const pieces = ['2210', '.', '11078', 'v', '2', 'hep-th', '/', 'math.GT', '9901001', 'arXiv:', 'https://', 'arxiv.org/abs/', '?', '#', ' '];
-  const arb = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.array(fc.constantFrom(...pieces)).map((a) => a.join('')));
+  const pieces = [
+    '2210',
+    '.',
+    '11078',
+    'v',
+    '2',
+    'hep-th',
+    '/',
+    'math.GT',
+    '9901001',
+    'arXiv:',
+    'https://',
+    'arxiv.org/abs/',
+    '?',
+    '#',
+    ' ',
+  ];
+  const arb = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.array(fc.constantFrom(...pieces)).map((a) => a.join('')),
+  );
   fc.assert(
     fc.property(arb, (s) => {
       const p = parseArxivId(s);
@@ -152,7 +190,12 @@ test('property: never throws, results re-parse to themselves, bounded time', () 
     }),
     { numRuns: 4000 },
   );
-  const adversarial = ['arxiv.org/abs/'.repeat(14), `https://arxiv.org/abs/${'/'.repeat(170)}`, '1'.repeat(200), 'a-'.repeat(100)];
+  const adversarial = [
+    'arxiv.org/abs/'.repeat(14),
+    `https://arxiv.org/abs/${'/'.repeat(170)}`,
+    '1'.repeat(200),
+    'a-'.repeat(100),
+  ];
   const start = performance.now();
   for (let i = 0; i < 1000; i++) for (const s of adversarial) parseArxivId(s);
   assert.ok(performance.now() - start < 1000, 'adversarial inputs parse quickly');

@@ -43,7 +43,13 @@ test('latexToUnicode', () => {
   for (const { input, expected } of cases) assert.equal(latexToUnicode(input), expected, input);
 });
 
-const au = (name: string, keyname: string, forenames: string, suffix = '', affiliation: string | null = null): Author => ({
+const au = (
+  name: string,
+  keyname: string,
+  forenames: string,
+  suffix = '',
+  affiliation: string | null = null,
+): Author => ({
   name,
   keyname,
   forenames,
@@ -57,14 +63,20 @@ test('parseAuthors', () => {
     { input: '  \n ', expected: [] },
     { input: 'Albert Einstein', expected: [au('Albert Einstein', 'Einstein', 'Albert')] },
     { input: 'A. Smith, B. Jones', expected: [au('A. Smith', 'Smith', 'A.'), au('B. Jones', 'Jones', 'B.')] },
-    { input: 'A. Smith and B. Jones', expected: [au('A. Smith', 'Smith', 'A.'), au('B. Jones', 'Jones', 'B.')] },
+    {
+      input: 'A. Smith and B. Jones',
+      expected: [au('A. Smith', 'Smith', 'A.'), au('B. Jones', 'Jones', 'B.')],
+    },
     {
       input: 'A. Smith, B. Jones, and C. Brown',
       expected: [au('A. Smith', 'Smith', 'A.'), au('B. Jones', 'Jones', 'B.'), au('C. Brown', 'Brown', 'C.')],
     },
     {
       input: 'A. Smith (MIT), B. Jones (Stanford and Oxford)',
-      expected: [au('A. Smith', 'Smith', 'A.', '', 'MIT'), au('B. Jones', 'Jones', 'B.', '', 'Stanford and Oxford')],
+      expected: [
+        au('A. Smith', 'Smith', 'A.', '', 'MIT'),
+        au('B. Jones', 'Jones', 'B.', '', 'Stanford and Oxford'),
+      ],
     },
     {
       input: 'A. Smith (1), B. Jones (1 and 2) ((1) MIT, (2) CERN)',
@@ -72,7 +84,10 @@ test('parseAuthors', () => {
     },
     {
       input: 'A. Smith (1,2), B. Jones (2) ((1) Univ. Paris (LPT), (2) CERN and)',
-      expected: [au('A. Smith', 'Smith', 'A.', '', 'Univ. Paris (LPT); CERN'), au('B. Jones', 'Jones', 'B.', '', 'CERN')],
+      expected: [
+        au('A. Smith', 'Smith', 'A.', '', 'Univ. Paris (LPT); CERN'),
+        au('B. Jones', 'Jones', 'B.', '', 'CERN'),
+      ],
     },
     {
       input: 'A. Smith (1), B. Jones (3)',
@@ -86,27 +101,49 @@ test('parseAuthors', () => {
       input: 'A. Smith,\n  B. Jones and\n C.\n Brown',
       expected: [au('A. Smith', 'Smith', 'A.'), au('B. Jones', 'Jones', 'B.'), au('C. Brown', 'Brown', 'C.')],
     },
-    { input: 'A. Smith, B. Jones et al.', expected: [au('A. Smith', 'Smith', 'A.'), au('B. Jones', 'Jones', 'B.')] },
+    {
+      input: 'A. Smith, B. Jones et al.',
+      expected: [au('A. Smith', 'Smith', 'A.'), au('B. Jones', 'Jones', 'B.')],
+    },
     { input: 'A. Smith, et al', expected: [au('A. Smith', 'Smith', 'A.')] },
     { input: 'A. Smith and others', expected: [au('A. Smith', 'Smith', 'A.')] },
     { input: 'J. D. van der Waals', expected: [au('J. D. van der Waals', 'van der Waals', 'J. D.')] },
-    { input: 'Pierre-Gilles de Gennes', expected: [au('Pierre-Gilles de Gennes', 'de Gennes', 'Pierre-Gilles')] },
+    {
+      input: 'Pierre-Gilles de Gennes',
+      expected: [au('Pierre-Gilles de Gennes', 'de Gennes', 'Pierre-Gilles')],
+    },
     { input: 'Ludwig von Mises', expected: [au('Ludwig von Mises', 'von Mises', 'Ludwig')] },
-    { input: 'Martin Luther King Jr.', expected: [au('Martin Luther King Jr.', 'King', 'Martin Luther', 'Jr.')] },
-    { input: 'John Smith, Jr., A. Brown', expected: [au('John Smith Jr.', 'Smith', 'John', 'Jr.'), au('A. Brown', 'Brown', 'A.')] },
+    {
+      input: 'Martin Luther King Jr.',
+      expected: [au('Martin Luther King Jr.', 'King', 'Martin Luther', 'Jr.')],
+    },
+    {
+      input: 'John Smith, Jr., A. Brown',
+      expected: [au('John Smith Jr.', 'Smith', 'John', 'Jr.'), au('A. Brown', 'Brown', 'A.')],
+    },
     { input: 'Henry Ford III', expected: [au('Henry Ford III', 'Ford', 'Henry', 'III')] },
     {
       input: 'J\\"urgen Schmidhuber and Fran{\\c c}ois Chollet',
-      expected: [au('Jürgen Schmidhuber', 'Schmidhuber', 'Jürgen'), au('François Chollet', 'Chollet', 'François')],
+      expected: [
+        au('Jürgen Schmidhuber', 'Schmidhuber', 'Jürgen'),
+        au('François Chollet', 'Chollet', 'François'),
+      ],
     },
     { input: 'ATLAS Collaboration', expected: [au('ATLAS Collaboration', 'ATLAS Collaboration', '')] },
     { input: 'Plato', expected: [au('Plato', 'Plato', '')] },
     { input: 'A. Smith, (MIT)', expected: [au('A. Smith', 'Smith', 'A.', '', 'MIT')] },
     { input: 'A. Smith (MIT) (Harvard)', expected: [au('A. Smith', 'Smith', 'A.', '', 'MIT; Harvard')] },
-    { input: 'A. Smith (MIT, B. Jones', expected: [au('A. Smith MIT', 'MIT', 'A. Smith'), au('B. Jones', 'Jones', 'B.')] },
-    { input: 'Alexander Anderson, Sandy Andrews', expected: [au('Alexander Anderson', 'Anderson', 'Alexander'), au('Sandy Andrews', 'Andrews', 'Sandy')] },
+    {
+      input: 'A. Smith (MIT, B. Jones',
+      expected: [au('A. Smith MIT', 'MIT', 'A. Smith'), au('B. Jones', 'Jones', 'B.')],
+    },
+    {
+      input: 'Alexander Anderson, Sandy Andrews',
+      expected: [au('Alexander Anderson', 'Anderson', 'Alexander'), au('Sandy Andrews', 'Andrews', 'Sandy')],
+    },
   ];
-  for (const { input, expected } of cases) assert.deepEqual(parseAuthors(input), expected, JSON.stringify(input));
+  for (const { input, expected } of cases)
+    assert.deepEqual(parseAuthors(input), expected, JSON.stringify(input));
 });
 
 test('authorsFromParsed', () => {
@@ -114,14 +151,30 @@ test('authorsFromParsed', () => {
     { input: [], expected: [] },
     { input: [['Einstein', 'Albert', '']], expected: [au('Albert Einstein', 'Einstein', 'Albert')] },
     { input: [['M\\"uller', 'J\\"org', '']], expected: [au('Jörg Müller', 'Müller', 'Jörg')] },
-    { input: [['King', 'Martin Luther', 'Jr']], expected: [au('Martin Luther King Jr', 'King', 'Martin Luther', 'Jr')] },
+    {
+      input: [['King', 'Martin Luther', 'Jr']],
+      expected: [au('Martin Luther King Jr', 'King', 'Martin Luther', 'Jr')],
+    },
     { input: [['Smith', 'A.', '', 'MIT']], expected: [au('A. Smith', 'Smith', 'A.', '', 'MIT')] },
-    { input: [['Smith', 'A.', '', 'MIT', 'CERN']], expected: [au('A. Smith', 'Smith', 'A.', '', 'MIT; CERN')] },
+    {
+      input: [['Smith', 'A.', '', 'MIT', 'CERN']],
+      expected: [au('A. Smith', 'Smith', 'A.', '', 'MIT; CERN')],
+    },
     { input: [['Collaboration', 'ATLAS']], expected: [au('ATLAS Collaboration', 'Collaboration', 'ATLAS')] },
-    { input: [['', '', ''], ['Plato', '', '']], expected: [au('Plato', 'Plato', '')] },
-    { input: [['van  der\nWaals', 'J. D.', '']], expected: [au('J. D. van der Waals', 'van der Waals', 'J. D.')] },
+    {
+      input: [
+        ['', '', ''],
+        ['Plato', '', ''],
+      ],
+      expected: [au('Plato', 'Plato', '')],
+    },
+    {
+      input: [['van  der\nWaals', 'J. D.', '']],
+      expected: [au('J. D. van der Waals', 'van der Waals', 'J. D.')],
+    },
   ];
-  for (const { input, expected } of cases) assert.deepEqual(authorsFromParsed(input), expected, JSON.stringify(input));
+  for (const { input, expected } of cases)
+    assert.deepEqual(authorsFromParsed(input), expected, JSON.stringify(input));
 });
 
 test('authorKey', () => {
@@ -152,8 +205,32 @@ test('formatAuthorList', () => {
 });
 
 test('property: no throw, well-formed authors, bounded time on random and adversarial input', () => {
-  const pieces = ['A. Smith', ', ', ' and ', '(', ')', '(1)', '((1) MIT, (2) CERN)', '\\"', '{', '}', '\\o', ' ', '\n', 'et al.', 'Jr.', 'van', '\\c', '~', '\\i'];
-  const arb = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.array(fc.constantFrom(...pieces)).map((a) => a.join('')));
+  const pieces = [
+    'A. Smith',
+    ', ',
+    ' and ',
+    '(',
+    ')',
+    '(1)',
+    '((1) MIT, (2) CERN)',
+    '\\"',
+    '{',
+    '}',
+    '\\o',
+    ' ',
+    '\n',
+    'et al.',
+    'Jr.',
+    'van',
+    '\\c',
+    '~',
+    '\\i',
+  ];
+  const arb = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme' }),
+    fc.array(fc.constantFrom(...pieces)).map((a) => a.join('')),
+  );
   fc.assert(
     fc.property(arb, (s) => {
       latexToUnicode(s);

@@ -9,10 +9,12 @@
 import type { Author } from './paper.ts';
 
 // Accent commands -> combining marks; NFC then composes any letter that has a precomposed form.
+// biome-ignore format: lookup table
 const ACCENTS: Record<string, string> = {
   '"': '\u0308', "'": '\u0301', '`': '\u0300', '^': '\u0302', '~': '\u0303', '=': '\u0304', '.': '\u0307',
   u: '\u0306', v: '\u030C', H: '\u030B', c: '\u0327', k: '\u0328', r: '\u030A', d: '\u0323', b: '\u0331',
 };
+// biome-ignore format: lookup table
 const LETTERS: Record<string, string> = {
   o: 'ø', O: 'Ø', ss: 'ß', aa: 'å', AA: 'Å', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', l: 'ł', L: 'Ł', i: 'ı', j: 'ȷ',
 };
@@ -27,10 +29,12 @@ const BRACES_RE = /[{}]/g;
 const WS_RE = /\s+/g;
 const NAME_WS_RE = /[\s~]+/g; // `J.~Smith`: a TeX tie is a space in a name
 
-function accent(_m: string, sym?: string, word?: string, braced?: string, dotless?: string, bare?: string): string {
+type Groups = [sym?: string, word?: string, braced?: string, dotless?: string, bare?: string];
+
+function accent(_m: string, ...[sym, word, braced, dotless, bare]: Groups): string {
   const base = braced ?? dotless ?? bare ?? '';
   const letter = base.length === 2 ? base[1]! : base; // `\i` / `\j`: accented i / j
-  return (letter + ACCENTS[(sym ?? word)!]).normalize('NFC');
+  return letter + ACCENTS[(sym ?? word)!]; // composed by the final NFC pass
 }
 
 export function latexToUnicode(s: string): string {
@@ -45,9 +49,11 @@ export function latexToUnicode(s: string): string {
     .normalize('NFC');
 }
 
-const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'du', 'des', 'la', 'le', 'dos', 'das', 'ter', 'ten', 'zu', 'zur']);
+const PARTICLES = new Set(
+  'van von der den de del della di da du des la le dos das ter ten zu zur'.split(' '),
+);
 const SUFFIX_RE = /^(?:[JjSs][Rr]\.?|II|III|IV)$/;
-const COLLAB_RE = /\b(?:collaboration|consortium|team|group|collaborators)$/i;
+const COLLAB_WORDS = new Set('collaboration collaborations consortium team group collaborators'.split(' '));
 const ETAL_RE = /(?:^|\s)(?:[Ee]t\.? al\.?|others)$/;
 const PARENS_RE = /[()]/g;
 const NUMLIST_RE = /^\d+(?:\s*(?:,|and|&)\s*\d+)*$/;
@@ -58,15 +64,21 @@ const TRAIL_SEP_RE = /[\s,;]+(?:and\s*)?$/;
 
 /** Splits a display name into keyname / forenames / suffix. */
 function nameParts(name: string, affiliation: string | null): Author {
-  if (COLLAB_RE.test(name)) return { name, keyname: name, forenames: '', suffix: '', affiliation };
   const words = name.split(' ');
+  let last = words[words.length - 1]!;
+  if (COLLAB_WORDS.has(last.toLowerCase()))
+    return { name, keyname: name, forenames: '', suffix: '', affiliation };
   let suffix = '';
-  if (words.length > 1 && SUFFIX_RE.test(words[words.length - 1]!)) suffix = words.pop()!;
+  if (words.length > 1 && last.length <= 3 && SUFFIX_RE.test(last)) {
+    suffix = words.pop()!;
+    last = words[words.length - 1]!;
+  }
   let k = words.length - 1;
   while (k > 0 && PARTICLES.has(words[k - 1]!)) k--;
-  const keyname = words.slice(k).join(' ');
+  const keyname = k === words.length - 1 ? last : words.slice(k).join(' ');
   const forenames = words.slice(0, k).join(' ');
-  const display = [forenames, keyname, suffix].filter(Boolean).join(' ');
+  let display = forenames ? `${forenames} ${keyname}` : keyname;
+  if (suffix) display += ` ${suffix}`;
   return { name: display, keyname, forenames, suffix, affiliation };
 }
 
@@ -121,7 +133,10 @@ function numberedBlock(text: string): Map<string, string> {
   const marks = [...text.matchAll(NUM_MARK_RE)];
   marks.forEach((m, j) => {
     const end = j + 1 < marks.length ? marks[j + 1]!.index : text.length;
-    const aff = text.slice(m.index + m[0].length, end).replace(TRAIL_SEP_RE, '').trim();
+    const aff = text
+      .slice(m.index + m[0].length, end)
+      .replace(TRAIL_SEP_RE, '')
+      .trim();
     if (aff) map.set(m[1]!, aff);
   });
   return map;
@@ -141,15 +156,18 @@ export function parseAuthors(authors: string): Author[] {
   const segs = segments(s) ?? segments(s.replace(PARENS_RE, ''))!;
   const numbered = new Map<string, string>();
   for (const seg of segs) {
+    if (seg.groups.length === 0) continue;
     seg.groups = seg.groups.filter((g) => {
-      if (!NUM_BLOCK_RE.test(g)) return g !== '';
+      if (g.charCodeAt(0) !== 40 /* ( */ || !NUM_BLOCK_RE.test(g)) return g !== '';
       for (const [k, v] of numberedBlock(g)) numbered.set(k, v);
       return false;
     });
   }
   const out: Author[] = [];
   for (const seg of segs) {
-    const name = seg.name.replace(WS_RE, ' ').trim().replace(ETAL_RE, '').trim();
+    let name = seg.name.includes('  ') ? seg.name.replace(WS_RE, ' ').trim() : seg.name.trim();
+    if (name.endsWith('al.') || name.endsWith('al') || name.endsWith('others'))
+      name = name.replace(ETAL_RE, '').trim();
     const affiliation = seg.groups.length ? seg.groups.map((g) => resolve(g, numbered)).join('; ') : null;
     const prev = out[out.length - 1];
     if (prev && !prev.suffix && SUFFIX_RE.test(name)) {

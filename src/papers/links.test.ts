@@ -5,7 +5,11 @@ import { extractLinks, isSafeHttpUrl } from './links.ts';
 import type { PaperLink } from './paper.ts';
 
 const code = (url: string, host = new URL(url).hostname): PaperLink => ({ kind: 'code', url, host });
-const project = (url: string, host = new URL(url).hostname.replace(/^www\./, '')): PaperLink => ({ kind: 'project', url, host });
+const project = (url: string, host = new URL(url).hostname.replace(/^www\./, '')): PaperLink => ({
+  kind: 'project',
+  url,
+  host,
+});
 const GH = 'https://github.com/Foo/Bar';
 
 test('extractLinks', () => {
@@ -31,7 +35,10 @@ test('extractLinks', () => {
     { abstract: 'code: \\url{github.com/Foo/Bar}', expected: [code(GH)] },
     { abstract: '\\href{https://github.com/Foo/Bar}{here}', expected: [code(GH)] },
     { abstract: 'https://github.com/Foo/my\\_repo', expected: [code('https://github.com/Foo/my_repo')] },
-    { abstract: 'https://github.com/facebookresearch.', expected: [code('https://github.com/facebookresearch')] },
+    {
+      abstract: 'https://github.com/facebookresearch.',
+      expected: [code('https://github.com/facebookresearch')],
+    },
     { abstract: 'https://github.com/features/copilot and https://github.com/topics/ml', expected: [] },
     {
       abstract: 'https://github.com/Foo/Bar and https://github.com/foo/bar/tree/x and github.com/FOO/BAR',
@@ -42,24 +49,52 @@ test('extractLinks', () => {
       comments: 'Code at https://github.com/foo/bar, data at https://gitlab.com/Grp/Data',
       expected: [code(GH), code('https://gitlab.com/Grp/Data')],
     },
-    { abstract: 'https://gitlab.com/grp/sub/Proj/-/tree/main', expected: [code('https://gitlab.com/grp/sub/Proj')] },
+    {
+      abstract: 'https://gitlab.com/grp/sub/Proj/-/tree/main',
+      expected: [code('https://gitlab.com/grp/sub/Proj')],
+    },
     { abstract: 'https://gitlab.com/grp/proj.git', expected: [code('https://gitlab.com/grp/proj')] },
-    { abstract: 'https://bitbucket.org/Team/Repo/src/master/', expected: [code('https://bitbucket.org/Team/Repo')] },
-    { abstract: 'https://huggingface.co/Org/Model-7B/tree/main', expected: [code('https://huggingface.co/Org/Model-7B')] },
-    { abstract: 'https://huggingface.co/datasets/Org/Set.', expected: [code('https://huggingface.co/datasets/Org/Set')] },
-    { abstract: 'huggingface.co/spaces/org/demo', expected: [code('https://huggingface.co/spaces/org/demo')] },
+    {
+      abstract: 'https://bitbucket.org/Team/Repo/src/master/',
+      expected: [code('https://bitbucket.org/Team/Repo')],
+    },
+    {
+      abstract: 'https://huggingface.co/Org/Model-7B/tree/main',
+      expected: [code('https://huggingface.co/Org/Model-7B')],
+    },
+    {
+      abstract: 'https://huggingface.co/datasets/Org/Set.',
+      expected: [code('https://huggingface.co/datasets/Org/Set')],
+    },
+    {
+      abstract: 'huggingface.co/spaces/org/demo',
+      expected: [code('https://huggingface.co/spaces/org/demo')],
+    },
     { abstract: 'https://huggingface.co/papers/2210.11078', expected: [] },
     {
       abstract: 'Our project page: https://foo.github.io/bar/. Code: https://github.com/Foo/Bar',
       expected: [project('https://foo.github.io/bar/'), code(GH)],
     },
     { abstract: 'See https://foo.github.io/bar', expected: [project('https://foo.github.io/bar')] },
-    { abstract: 'Project website at https://example.com/proj.', expected: [project('https://example.com/proj')] },
+    {
+      abstract: 'Project website at https://example.com/proj.',
+      expected: [project('https://example.com/proj')],
+    },
     { abstract: 'Homepage: http://www.Example.org/x#top', expected: [project('http://www.example.org/x')] },
-    { abstract: 'A demo is available at https://demo.example.ai', expected: [project('https://demo.example.ai/')] },
-    { abstract: 'More at https://example.com/x (project page)', expected: [project('https://example.com/x')] },
+    {
+      abstract: 'A demo is available at https://demo.example.ai',
+      expected: [project('https://demo.example.ai/')],
+    },
+    {
+      abstract: 'More at https://example.com/x (project page)',
+      expected: [project('https://example.com/x')],
+    },
     { abstract: 'website: www.example.com/x', expected: [project('https://www.example.com/x')] },
     { abstract: 'We use data from https://example.com/data.', expected: [] },
+    {
+      abstract: 'Website: https://en.wikipedia.org/wiki/Foo_(bar).',
+      expected: [project('https://en.wikipedia.org/wiki/Foo_(bar)')],
+    },
     {
       abstract: 'Project page: https://a.example.com. The data is from https://b.example.com/data',
       expected: [project('https://a.example.com/')],
@@ -100,8 +135,32 @@ test('isSafeHttpUrl', () => {
 });
 
 test('property: no throw, only safe normalized links, bounded time', () => {
-  const pieces = ['https://', 'http://', 'github.com/', 'www.', 'Foo', '/', 'Bar', '.git', '.', ')', '(', ' ', '\n', '\\url{', '}', 'project page', '.github.io', '@', 'huggingface.co/datasets/'];
-  const arb = fc.oneof(fc.string(), fc.webUrl(), fc.array(fc.constantFrom(...pieces)).map((a) => a.join('')));
+  const pieces = [
+    'https://',
+    'http://',
+    'github.com/',
+    'www.',
+    'Foo',
+    '/',
+    'Bar',
+    '.git',
+    '.',
+    ')',
+    '(',
+    ' ',
+    '\n',
+    '\\url{',
+    '}',
+    'project page',
+    '.github.io',
+    '@',
+    'huggingface.co/datasets/',
+  ];
+  const arb = fc.oneof(
+    fc.string(),
+    fc.webUrl(),
+    fc.array(fc.constantFrom(...pieces)).map((a) => a.join('')),
+  );
   fc.assert(
     fc.property(arb, arb, (abstract, comments) => {
       const links = extractLinks(abstract, comments);

@@ -20,7 +20,8 @@ const TRAILING = new Set(['.', ',', ';', ':', '!', '?', "'", '"', ']', '}', '>',
 const SCHEME_RE = /^https?:\/\//i;
 const WWW_RE = /^(?:www\.)+/;
 const HOST_RE = /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/;
-const KEYWORD_RE = /project[\s-]*(?:page|website|site|homepage)|home[\s-]?page|web[\s-]?site|web[\s-]?page|demo/i;
+const KEYWORD_RE =
+  /project[\s-]*(?:page|website|site|homepage)|home[\s-]?page|web[\s-]?site|web[\s-]?page|demo/i;
 const SEGMENT_RE = /^[A-Za-z0-9_.-]+$/;
 const DOT_GIT_RE = /\.git$/i;
 const UNSAFE_CHARS_RE = /[\s\u0000-\u001f\u007f]/;
@@ -28,45 +29,55 @@ const MAX_LINKS = 20;
 const MAX_URL = 500;
 const WINDOW = 80;
 
-const GITHUB_RESERVED = new Set([
-  'about', 'apps', 'collections', 'contact', 'customer-stories', 'enterprise', 'explore', 'features', 'join',
-  'login', 'marketplace', 'notifications', 'orgs', 'pricing', 'pulls', 'search', 'settings', 'site', 'sponsors',
-  'topics', 'trending', 'issues', 'security',
-]);
-const GITLAB_STOP = new Set(['-', 'tree', 'blob', 'raw', 'issues', 'merge_requests', 'commits', 'wikis']);
-const GITLAB_RESERVED = new Set(['explore', 'users', 'help', 'dashboard', 'groups', 'projects', 'search']);
-const HF_RESERVED = new Set([
-  'api', 'blog', 'chat', 'collections', 'docs', 'join', 'learn', 'login', 'models', 'organizations', 'papers',
-  'posts', 'pricing', 'settings', 'tasks',
-]);
+const GITHUB_RESERVED = new Set(
+  'about apps collections contact customer-stories enterprise explore features issues join login marketplace notifications orgs pricing pulls search security settings site sponsors topics trending'.split(
+    ' ',
+  ),
+);
+const GITLAB_STOP = new Set('- tree blob raw issues merge_requests commits wikis'.split(' '));
+const GITLAB_RESERVED = new Set('explore users help dashboard groups projects search'.split(' '));
+const HF_RESERVED = new Set(
+  'api blog chat collections docs join learn login models organizations papers posts pricing settings tasks'.split(
+    ' ',
+  ),
+);
 
 /** http(s) only, no user:password@, no whitespace or control characters. */
 export function isSafeHttpUrl(url: string): boolean {
   if (typeof url !== 'string' || url.length > 2048 || UNSAFE_CHARS_RE.test(url)) return false;
   const u = URL.parse(url);
   return (
-    u !== null && (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && u.hostname !== ''
+    u !== null &&
+    (u.protocol === 'http:' || u.protocol === 'https:') &&
+    !u.username &&
+    !u.password &&
+    u.hostname !== ''
   );
 }
 
+/** Drops trailing punctuation; a `)` only when unbalanced (`wiki/Foo_(bar)` keeps its own). */
 function stripTrailing(s: string): string {
+  let open = 0;
+  let close = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 40) open++;
+    else if (c === 41) close++;
+  }
   let end = s.length;
   while (end > 0) {
     const c = s[end - 1]!;
     if (TRAILING.has(c)) end--;
-    else if (c === ')' && count(s, '(', end) < count(s, ')', end)) end--;
-    else break;
+    else if (c === ')' && open < close) {
+      end--;
+      close--;
+    } else break;
   }
   return s.slice(0, end);
 }
 
-function count(s: string, ch: string, end: number): number {
-  let n = 0;
-  for (let i = s.indexOf(ch); i !== -1 && i < end; i = s.indexOf(ch, i + 1)) n++;
-  return n;
-}
-
-const ok = (seg: string | undefined): seg is string => seg !== undefined && SEGMENT_RE.test(seg) && seg !== '.' && seg !== '..';
+const ok = (seg: string | undefined): seg is string =>
+  seg !== undefined && SEGMENT_RE.test(seg) && seg !== '.' && seg !== '..';
 
 /** Normalized repo/model URL, null for non-repo pages, undefined when `host` is not a code host. */
 function codeUrl(host: string, segs: string[]): string | null | undefined {
@@ -114,8 +125,8 @@ function scan(text: string, out: PaperLink[], seen: Set<string>): void {
   const matches = [...t.matchAll(CANDIDATE_RE)];
   for (let j = 0; j < matches.length && out.length < MAX_LINKS; j++) {
     const m = matches[j]!;
+    if (m[0].length > MAX_URL) continue;
     const raw = stripTrailing(m[0]);
-    if (raw.length > MAX_URL) continue;
     const u = URL.parse(SCHEME_RE.test(raw) ? raw : `https://${raw}`);
     if (!u || u.username || u.password || (u.protocol !== 'https:' && u.protocol !== 'http:')) continue;
     const host = u.hostname.replace(WWW_RE, '');

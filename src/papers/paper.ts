@@ -60,6 +60,8 @@ export interface Paper extends PaperInput {
   primaryCategory: string;
   ingestedAt: string;
   demo: boolean;
+  /** YYYY-MM-DD arXiv deleted the record (OAI-PMH `status="deleted"`); null/absent while live. */
+  withdrawnAt?: string | null;
 }
 
 export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged';

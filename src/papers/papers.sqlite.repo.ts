@@ -3,12 +3,21 @@
  * import rates the cost of a promise per row would show, so the async interface wraps a sync core.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { Cursor, Featured, FeaturedInput, KeywordHit, KeywordQuery, PaperRepository } from '../db/store.ts';
 import { toFts5 } from '../db/fts5.ts';
-import { categoryToken, contentHash } from './hash.ts';
-import type { Author, Paper, PaperInput, PaperLink, PaperVersion, UpsertOutcome } from './paper.ts';
-import { decideUpsert } from './versions.ts';
+import type {
+  Cursor,
+  Featured,
+  FeaturedInput,
+  IngestBatch,
+  IngestBatchResult,
+  KeywordHit,
+  KeywordQuery,
+  PaperRepository,
+} from '../db/store.ts';
 import { NotFoundError } from '../errors.ts';
+import type { Author, Paper, PaperInput, PaperLink, PaperVersion, UpsertOutcome } from './paper.ts';
+import { type PreparedPaper, preparePaper } from './prepared.ts';
+import { decideUpsert } from './versions.ts';
 
 type CursorArg = Cursor | ((outcomes: UpsertOutcome[]) => Cursor);
 
@@ -30,10 +39,11 @@ interface PaperRow {
   updated_at: string;
   ingested_at: string;
   demo: number;
+  withdrawn_at: string | null;
 }
 
 const PAPER_COLUMNS = `id, arxiv_id, version, title, abstract, comments, journal_ref, doi, report_no, license,
-  submitter, categories, primary_category, submitted_at, updated_at, ingested_at, demo`;
+  submitter, categories, primary_category, submitted_at, updated_at, ingested_at, demo, withdrawn_at`;
 
 export class SqlitePaperRepository implements PaperRepository {
   readonly #db: DatabaseSync;
@@ -50,13 +60,21 @@ export class SqlitePaperRepository implements PaperRepository {
       update: p(`UPDATE papers SET version = ?, title = ?, abstract = ?, authors_text = ?, author_count = ?,
         comments = ?, journal_ref = ?, doi = ?, report_no = ?, license = ?, submitter = ?, categories = ?,
         primary_category = ?, submitted_at = ?, updated_at = ?, content_hash = ? WHERE id = ?`),
-      ftsInsert: p('INSERT INTO papers_fts (rowid, title, abstract, authors, categories) VALUES (?, ?, ?, ?, ?)'),
+      ftsInsert: p(
+        'INSERT INTO papers_fts (rowid, title, abstract, authors, categories) VALUES (?, ?, ?, ?, ?)',
+      ),
       ftsDelete: p('DELETE FROM papers_fts WHERE rowid = ?'),
-      insVersion: p('INSERT OR REPLACE INTO paper_versions (paper_id, version, created_at, size) VALUES (?, ?, ?, ?)'),
-      insAuthor: p(`INSERT INTO paper_authors (paper_id, position, name, keyname, forenames, suffix, affiliation)
-        VALUES (?, ?, ?, ?, ?, ?, ?)`),
-      insLink: p('INSERT INTO paper_links (paper_id, position, kind, url, host) VALUES (?, ?, ?, ?, ?)'),
-      insCategory: p('INSERT OR IGNORE INTO paper_categories (category, submitted_at, paper_id) VALUES (?, ?, ?)'),
+      // Children are written with one statement per table from the prepared JSON (json_each),
+      // not one round trip per row: at bulk-import rates the per-call overhead dominated.
+      insVersions: p(`INSERT OR REPLACE INTO paper_versions (paper_id, version, created_at, size)
+        SELECT ?1, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)`),
+      insAuthors:
+        p(`INSERT INTO paper_authors (paper_id, position, name, keyname, forenames, suffix, affiliation)
+        SELECT ?1, key, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?2)`),
+      insLinks: p(`INSERT INTO paper_links (paper_id, position, kind, url, host)
+        SELECT ?1, key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)`),
+      insCategories: p(`INSERT OR IGNORE INTO paper_categories (category, submitted_at, paper_id)
+        SELECT value, ?2, ?1 FROM json_each(?3)`),
       delVersions: p('DELETE FROM paper_versions WHERE paper_id = ?'),
       delAuthors: p('DELETE FROM paper_authors WHERE paper_id = ?'),
       delLinks: p('DELETE FROM paper_links WHERE paper_id = ?'),
@@ -77,22 +95,37 @@ export class SqlitePaperRepository implements PaperRepository {
         JOIN papers p ON p.id = f.rowid ORDER BY f.rank`),
       feature: p(`INSERT INTO featured (day, paper_id, source, submitted_by, imported_upvotes, created_at)
         SELECT ?, id, ?, ?, ?, ? FROM papers WHERE arxiv_id = ? ON CONFLICT (day, paper_id) DO NOTHING`),
+      withdraw: p('UPDATE papers SET withdrawn_at = ? WHERE arxiv_id = ? AND withdrawn_at IS NULL'),
+      // Upvotes imported from a daily-papers list grow during the day: a later import of the same
+      // featuring raises the count, never lowers it, and never touches local votes.
+      raiseImported: p(`UPDATE featured SET imported_upvotes = ? WHERE day = ? AND imported_upvotes < ?
+        AND paper_id = (SELECT id FROM papers WHERE arxiv_id = ?)`),
       featuredOn: p(`SELECT f.day, f.paper_id, p.arxiv_id, f.source, f.submitted_by, f.imported_upvotes,
         f.created_at FROM featured f JOIN papers p ON p.id = f.paper_id WHERE f.day = ? ORDER BY f.created_at, p.id`),
     };
   }
 
   async upsertMany(papers: PaperInput[], cursor?: CursorArg): Promise<UpsertOutcome[]> {
-    return this.upsertManySync(papers, cursor);
+    return this.upsertPreparedSync(papers.map(preparePaper), cursor);
+  }
+
+  async upsertPrepared(papers: PreparedPaper[], cursor?: CursorArg): Promise<UpsertOutcome[]> {
+    return this.upsertPreparedSync(papers, cursor);
   }
 
   /** Sync core: no await between rows, so one batch is one uninterrupted transaction. */
-  upsertManySync(papers: PaperInput[], cursor?: CursorArg): UpsertOutcome[] {
+  upsertPreparedSync(papers: PreparedPaper[], cursor?: CursorArg): UpsertOutcome[] {
     const now = new Date().toISOString();
     const out: UpsertOutcome[] = [];
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      for (const paper of papers) out.push(this.#upsertOne(paper, now));
+      // Two passes: rows + full-text first, child tables second. A multi-row INSERT…SELECT opens a
+      // statement savepoint, and FTS5 flushes its pending terms to a new segment at every
+      // savepoint; interleaved per paper that made one tiny segment per paper and tripled the
+      // cost of indexing (measured: 185 → 80 µs CPU per paper at 20k papers).
+      const written: [number, PreparedPaper, boolean][] = [];
+      for (const paper of papers) out.push(this.#upsertRow(paper, now, written));
+      for (const [id, paper, isUpdate] of written) this.#writeChildren(id, paper, isUpdate);
       if (cursor) {
         const c = typeof cursor === 'function' ? cursor(out) : cursor;
         this.#s.setCursor!.run(c.key, c.value, now);
@@ -105,45 +138,114 @@ export class SqlitePaperRepository implements PaperRepository {
     return out;
   }
 
-  #upsertOne(p: PaperInput, now: string): UpsertOutcome {
+  /** Ingest (issue 3): papers, withdrawals, featurings and the cursor in one transaction. */
+  async ingestBatch(
+    batch: IngestBatch,
+    cursor?: Cursor | ((r: IngestBatchResult) => Cursor),
+  ): Promise<IngestBatchResult> {
     const s = this.#s;
-    const hash = contentHash(p);
-    const existing = s.find!.get(p.arxivId) as { id: number; version: number; content_hash: string } | undefined;
+    const now = new Date().toISOString();
+    const result: IngestBatchResult = { outcomes: [], withdrawn: 0, featured: 0 };
+    const prepared = batch.papers.map(preparePaper);
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const written: [number, PreparedPaper, boolean][] = [];
+      for (const paper of prepared) result.outcomes.push(this.#upsertRow(paper, now, written));
+      for (const [id, paper, isUpdate] of written) this.#writeChildren(id, paper, isUpdate);
+      for (const w of batch.withdrawn ?? [])
+        result.withdrawn += Number(s.withdraw!.run(w.day, w.arxivId).changes);
+      for (const f of batch.featured ?? []) {
+        const r = s.feature!.run(f.day, f.source, f.submittedBy, f.importedUpvotes, now, f.arxivId);
+        if (r.changes > 0) result.featured++;
+        else if (f.source === 'import')
+          s.raiseImported!.run(f.importedUpvotes, f.day, f.importedUpvotes, f.arxivId);
+      }
+      if (cursor) {
+        const c = typeof cursor === 'function' ? cursor(result) : cursor;
+        s.setCursor!.run(c.key, c.value, now);
+      }
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      this.#db.exec('ROLLBACK');
+      throw err;
+    }
+    return result;
+  }
+
+  #upsertRow(p: PreparedPaper, now: string, written: [number, PreparedPaper, boolean][]): UpsertOutcome {
+    const s = this.#s;
+    const existing = s.find!.get(p.arxivId) as
+      | { id: number; version: number; content_hash: string }
+      | undefined;
     const decision = decideUpsert(
       existing ? { version: existing.version, contentHash: existing.content_hash } : null,
-      { version: p.version, contentHash: hash },
+      { version: p.version, contentHash: p.contentHash },
     );
     if (decision === 'unchanged' || decision === 'stale') return 'unchanged';
-    const authorsText = p.authors.map((a) => a.name).join(', ');
-    const categories = p.categories.join(' ');
-    const primary = p.categories[0] ?? '';
     let id: number;
     if (existing) {
       id = existing.id;
-      s.update!.run(p.version, p.title, p.abstract, authorsText, p.authors.length, p.comments, p.journalRef, p.doi,
-        p.reportNo, p.license, p.submitter, categories, primary, p.submittedAt, p.updatedAt, hash, id);
+      s.update!.run(
+        p.version,
+        p.title,
+        p.abstract,
+        p.authorsText,
+        p.authorCount,
+        p.comments,
+        p.journalRef,
+        p.doi,
+        p.reportNo,
+        p.license,
+        p.submitter,
+        p.categories,
+        p.primaryCategory,
+        p.submittedAt,
+        p.updatedAt,
+        p.contentHash,
+        id,
+      );
       s.ftsDelete!.run(id);
+    } else {
+      id = Number(
+        s.insert!.run(
+          p.arxivId,
+          p.version,
+          p.title,
+          p.abstract,
+          p.authorsText,
+          p.authorCount,
+          p.comments,
+          p.journalRef,
+          p.doi,
+          p.reportNo,
+          p.license,
+          p.submitter,
+          p.categories,
+          p.primaryCategory,
+          p.submittedAt,
+          p.updatedAt,
+          p.contentHash,
+          now,
+        ).lastInsertRowid,
+      );
+    }
+    s.ftsInsert!.run(id, p.title, p.abstract, p.authorsText, p.categoryTokens);
+    written.push([id, p, existing !== undefined]);
+    return existing ? 'updated' : 'inserted';
+  }
+
+  #writeChildren(id: number, p: PreparedPaper, isUpdate: boolean): void {
+    const s = this.#s;
+    if (isUpdate) {
       s.delVersions!.run(id);
       s.delAuthors!.run(id);
       s.delLinks!.run(id);
       s.delCategories!.run(id);
-    } else {
-      id = Number(
-        s.insert!.run(p.arxivId, p.version, p.title, p.abstract, authorsText, p.authors.length, p.comments,
-          p.journalRef, p.doi, p.reportNo, p.license, p.submitter, categories, primary, p.submittedAt, p.updatedAt,
-          hash, now).lastInsertRowid,
-      );
     }
-    s.ftsInsert!.run(id, p.title, p.abstract, authorsText, p.categories.map(categoryToken).join(' '));
-    for (const v of p.versions) s.insVersion!.run(id, v.version, v.createdAt, v.size ?? null);
-    p.authors.forEach((a, i) => {
-      s.insAuthor!.run(id, i, a.name, a.keyname, a.forenames, a.suffix, a.affiliation);
-    });
-    p.links.forEach((l, i) => {
-      s.insLink!.run(id, i, l.kind, l.url, l.host);
-    });
-    for (const c of p.categories) s.insCategory!.run(c, p.submittedAt, id);
-    return existing ? 'updated' : 'inserted';
+    s.insVersions!.run(id, p.versionsJson);
+    s.insAuthors!.run(id, p.authorsJson);
+    if (p.linksJson !== '[]') s.insLinks!.run(id, p.linksJson);
+    s.insCategories!.run(id, p.submittedAt, p.categoriesJson);
   }
 
   async get(arxivId: string): Promise<Paper | null> {
@@ -153,12 +255,12 @@ export class SqlitePaperRepository implements PaperRepository {
 
   #hydrate(row: PaperRow): Paper {
     const s = this.#s;
-    const versions = (s.versions!.all(row.id) as { version: number; created_at: string; size: string | null }[]).map(
-      (v): PaperVersion => ({ version: v.version, createdAt: v.created_at, size: v.size }),
-    );
-    const authors = (s.authors!.all(row.id) as unknown as (Omit<Author, 'affiliation'> & { affiliation: string | null })[]).map(
-      (a): Author => ({ ...a }),
-    );
+    const versions = (
+      s.versions!.all(row.id) as { version: number; created_at: string; size: string | null }[]
+    ).map((v): PaperVersion => ({ version: v.version, createdAt: v.created_at, size: v.size }));
+    const authors = (
+      s.authors!.all(row.id) as unknown as (Omit<Author, 'affiliation'> & { affiliation: string | null })[]
+    ).map((a): Author => ({ ...a }));
     const links = (s.links!.all(row.id) as unknown as PaperLink[]).map((l) => ({ ...l }));
     return {
       id: row.id,
@@ -181,6 +283,7 @@ export class SqlitePaperRepository implements PaperRepository {
       links,
       ingestedAt: row.ingested_at,
       demo: row.demo === 1,
+      withdrawnAt: row.withdrawn_at,
     };
   }
 
@@ -206,19 +309,37 @@ export class SqlitePaperRepository implements PaperRepository {
   }
 
   async feature(f: FeaturedInput): Promise<'inserted' | 'exists'> {
-    const r = this.#s.feature!.run(f.day, f.source, f.submittedBy, f.importedUpvotes, new Date().toISOString(), f.arxivId);
-    if (r.changes === 0 && !(await this.get(f.arxivId))) throw new NotFoundError(`no paper ${f.arxivId} to feature`);
+    const r = this.#s.feature!.run(
+      f.day,
+      f.source,
+      f.submittedBy,
+      f.importedUpvotes,
+      new Date().toISOString(),
+      f.arxivId,
+    );
+    if (r.changes === 0 && !(await this.get(f.arxivId)))
+      throw new NotFoundError(`no paper ${f.arxivId} to feature`);
     return r.changes > 0 ? 'inserted' : 'exists';
   }
 
   async featuredOn(day: string): Promise<Featured[]> {
     const rows = this.#s.featuredOn!.all(day) as {
-      day: string; paper_id: number; arxiv_id: string; source: Featured['source']; submitted_by: string | null;
-      imported_upvotes: number; created_at: string;
+      day: string;
+      paper_id: number;
+      arxiv_id: string;
+      source: Featured['source'];
+      submitted_by: string | null;
+      imported_upvotes: number;
+      created_at: string;
     }[];
     return rows.map((r) => ({
-      day: r.day, paperId: r.paper_id, arxivId: r.arxiv_id, source: r.source, submittedBy: r.submitted_by,
-      importedUpvotes: r.imported_upvotes, createdAt: r.created_at,
+      day: r.day,
+      paperId: r.paper_id,
+      arxivId: r.arxiv_id,
+      source: r.source,
+      submittedBy: r.submitted_by,
+      importedUpvotes: r.imported_upvotes,
+      createdAt: r.created_at,
     }));
   }
 }

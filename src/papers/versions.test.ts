@@ -8,12 +8,36 @@ test('decideUpsert', () => {
   const cases = [
     { existing: null, incoming: { version: 1, contentHash: 'a' }, expected: 'insert' },
     { existing: null, incoming: { version: 5, contentHash: 'a' }, expected: 'insert' },
-    { existing: { version: 1, contentHash: 'a' }, incoming: { version: 2, contentHash: 'b' }, expected: 'update' },
-    { existing: { version: 1, contentHash: 'a' }, incoming: { version: 2, contentHash: 'a' }, expected: 'update' },
-    { existing: { version: 2, contentHash: 'a' }, incoming: { version: 2, contentHash: 'b' }, expected: 'update' },
-    { existing: { version: 2, contentHash: 'a' }, incoming: { version: 2, contentHash: 'a' }, expected: 'unchanged' },
-    { existing: { version: 3, contentHash: 'a' }, incoming: { version: 2, contentHash: 'b' }, expected: 'stale' },
-    { existing: { version: 3, contentHash: 'a' }, incoming: { version: 1, contentHash: 'a' }, expected: 'stale' },
+    {
+      existing: { version: 1, contentHash: 'a' },
+      incoming: { version: 2, contentHash: 'b' },
+      expected: 'update',
+    },
+    {
+      existing: { version: 1, contentHash: 'a' },
+      incoming: { version: 2, contentHash: 'a' },
+      expected: 'update',
+    },
+    {
+      existing: { version: 2, contentHash: 'a' },
+      incoming: { version: 2, contentHash: 'b' },
+      expected: 'update',
+    },
+    {
+      existing: { version: 2, contentHash: 'a' },
+      incoming: { version: 2, contentHash: 'a' },
+      expected: 'unchanged',
+    },
+    {
+      existing: { version: 3, contentHash: 'a' },
+      incoming: { version: 2, contentHash: 'b' },
+      expected: 'stale',
+    },
+    {
+      existing: { version: 3, contentHash: 'a' },
+      incoming: { version: 1, contentHash: 'a' },
+      expected: 'stale',
+    },
   ] as const;
   for (const { existing, incoming, expected } of cases) {
     assert.equal(decideUpsert(existing, incoming), expected, JSON.stringify({ existing, incoming }));
@@ -30,7 +54,11 @@ test('mergeVersions: union by number, ascending, incoming wins', () => {
     { a: [], b: [v(2, 'y'), v(1, 'x')], expected: [v(1, 'x'), v(2, 'y')] },
     { a: [v(1, 'x'), v(3, 'z')], b: [v(2, 'y')], expected: [v(1, 'x'), v(2, 'y'), v(3, 'z')] },
     { a: [v(1, 'old', '10kb')], b: [v(1, 'new')], expected: [v(1, 'new')] },
-    { a: [v(2, 'b'), v(1, 'a')], b: [v(2, 'B', '5kb'), v(4, 'd')], expected: [v(1, 'a'), v(2, 'B', '5kb'), v(4, 'd')] },
+    {
+      a: [v(2, 'b'), v(1, 'a')],
+      b: [v(2, 'B', '5kb'), v(4, 'd')],
+      expected: [v(1, 'a'), v(2, 'B', '5kb'), v(4, 'd')],
+    },
   ];
   for (const { a, b, expected } of cases) {
     const aCopy = structuredClone(a);
@@ -90,11 +118,28 @@ test('parseArxivDate: now defaults to the current time', () => {
 });
 
 test('property: parseArxivDate never throws, output is ISO, bounded time', () => {
-  const pieces = ['Mon, ', '2', ' ', 'Apr', '2007', '19:18:42', ' GMT', '-', 'T', '+', '02:00', '.', '9', 'Z'];
+  const pieces = [
+    'Mon, ',
+    '2',
+    ' ',
+    'Apr',
+    '2007',
+    '19:18:42',
+    ' GMT',
+    '-',
+    'T',
+    '+',
+    '02:00',
+    '.',
+    '9',
+    'Z',
+  ];
   const arb = fc.oneof(
     fc.string(),
     fc.array(fc.constantFrom(...pieces)).map((a) => a.join('')),
-    fc.date({ min: new Date('1986-01-01'), max: new Date(NOW), noInvalidDate: true }).map((d) => d.toUTCString()),
+    fc
+      .date({ min: new Date('1986-01-01'), max: new Date(NOW), noInvalidDate: true })
+      .map((d) => d.toUTCString()),
   );
   fc.assert(
     fc.property(arb, (s) => {

@@ -30,9 +30,7 @@ export function mergeVersions(existing: PaperVersion[], incoming: PaperVersion[]
   return [...byVersion.values()].sort((a, b) => a.version - b.version);
 }
 
-const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
-};
+const MONTHS = 'jan feb mar apr may jun jul aug sep oct nov dec'.split(' ');
 // "Mon, 2 Apr 2007 19:18:42 GMT" (weekday optional, seconds optional, zone name or +hhmm).
 const RFC822 =
   /^(?:[a-z]{3},?\s+)?(\d{1,2})\s+([a-z]{3})\s+(\d{4})(?:\s+(\d{1,2}):(\d\d)(?::(\d\d))?(?:\s*(gmt|ut|utc|z|[+-]\d{4}))?)?$/i;
@@ -47,17 +45,44 @@ const FUTURE_SLACK_MS = 2 * 24 * 3600 * 1000;
 export function parseArxivDate(s: string, now: number = Date.now()): string | null {
   if (typeof s !== 'string' || s.length > 64) return null;
   const t = s.trim();
-  let parts: { y: number; mo: number; d: number; h: number; mi: number; sec: number; ms: number; zone?: string };
+  let parts: {
+    y: number;
+    mo: number;
+    d: number;
+    h: number;
+    mi: number;
+    sec: number;
+    ms: number;
+    zone?: string;
+  };
   const r = RFC822.exec(t);
   if (r) {
-    const mo = MONTHS[r[2]!.toLowerCase()];
-    if (mo === undefined) return null;
-    parts = { y: +r[3]!, mo, d: +r[1]!, h: +(r[4] ?? 0), mi: +(r[5] ?? 0), sec: +(r[6] ?? 0), ms: 0, zone: r[7] };
+    const mo = MONTHS.indexOf(r[2]!.toLowerCase()) + 1;
+    if (mo === 0) return null;
+    parts = {
+      y: +r[3]!,
+      mo,
+      d: +r[1]!,
+      h: +(r[4] ?? 0),
+      mi: +(r[5] ?? 0),
+      sec: +(r[6] ?? 0),
+      ms: 0,
+      zone: r[7],
+    };
   } else {
     const i = ISO.exec(t);
     if (!i) return null;
     const ms = i[7] ? Math.floor(Number(`0.${i[7]}`) * 1000) : 0;
-    parts = { y: +i[1]!, mo: +i[2]!, d: +i[3]!, h: +(i[4] ?? 0), mi: +(i[5] ?? 0), sec: +(i[6] ?? 0), ms, zone: i[8] };
+    parts = {
+      y: +i[1]!,
+      mo: +i[2]!,
+      d: +i[3]!,
+      h: +(i[4] ?? 0),
+      mi: +(i[5] ?? 0),
+      sec: +(i[6] ?? 0),
+      ms,
+      zone: i[8],
+    };
   }
   const { y, mo, d, h, mi, sec, ms } = parts;
   if (y < MIN_YEAR || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return null;

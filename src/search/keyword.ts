@@ -16,7 +16,12 @@ export function toKeywordQuery(input: string): KeywordQuery {
     if (terms.length >= MAX_TERMS) break;
     if (m[2] !== undefined) {
       const words = m[2].match(WORD);
-      if (words) terms.push({ text: words.join(' ').toLowerCase(), kind: words.length > 1 ? 'phrase' : 'word', negated: m[1] === '-' });
+      if (words)
+        terms.push({
+          text: words.join(' ').toLowerCase(),
+          kind: words.length > 1 ? 'phrase' : 'word',
+          negated: m[1] === '-',
+        });
       continue;
     }
     let raw = m[3] ?? '';

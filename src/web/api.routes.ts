@@ -27,13 +27,15 @@ export function presentPaper(p: Paper) {
   };
 }
 
-export const apiRoutes = ({ store }: AppDeps): FastifyPluginAsync => async (app) => {
-  app.get('/api/papers/*', async (req) => {
-    const raw = (req.params as { '*': string })['*'];
-    const parsed = parseArxivId(raw);
-    if (!parsed) throw new NotFoundError(`"${raw.slice(0, 100)}" is not an arXiv id`);
-    const paper = await store.papers.get(parsed.id);
-    if (!paper) throw new NotFoundError(`paper ${parsed.id} not found`);
-    return presentPaper(paper);
-  });
-};
+export const apiRoutes =
+  ({ store }: AppDeps): FastifyPluginAsync =>
+  async (app) => {
+    app.get('/api/papers/*', async (req) => {
+      const raw = (req.params as { '*': string })['*'];
+      const parsed = parseArxivId(raw);
+      if (!parsed) throw new NotFoundError(`"${raw.slice(0, 100)}" is not an arXiv id`);
+      const paper = await store.papers.get(parsed.id);
+      if (!paper) throw new NotFoundError(`paper ${parsed.id} not found`);
+      return presentPaper(paper);
+    });
+  };

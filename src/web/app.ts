@@ -7,7 +7,15 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
-import { DomainError, ForbiddenError, InvalidInputError, NotFoundError, RateLimitedError, UnauthorizedError } from '../errors.ts';
+import {
+  DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthorizedError,
+} from '../errors.ts';
+import { adminRoutes } from './admin.routes.ts';
 import { apiRoutes } from './api.routes.ts';
 import { paperRoutes } from './papers.routes.ts';
 import { errorBody } from './views/error.view.ts';
@@ -44,9 +52,18 @@ export function statusOf(err: unknown): number {
 
 const wantsJson = (req: FastifyRequest) => req.url.startsWith('/api/');
 
-export function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message: string, siteName: string) {
+export function sendError(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  siteName: string,
+) {
   if (wantsJson(req)) return reply.status(status).type('application/json').send({ error: message, status });
-  return reply.status(status).type('text/html; charset=utf-8').send(layout({ title: 'Error', siteName }, errorBody(status, message)));
+  return reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .send(layout({ title: 'Error', siteName }, errorBody(status, message)));
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -64,7 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'strict-origin-when-cross-origin');
     reply.header('X-Frame-Options', 'DENY');
-    if (req.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    if (req.protocol === 'https')
+      reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     return payload;
   });
 
@@ -72,10 +90,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const status = statusOf(err);
     if (status >= 500) req.log.error({ err }, 'request failed');
     if (err instanceof RateLimitedError) reply.header('Retry-After', String(err.retryAfterSeconds));
-    const message = status >= 500 && !(err instanceof DomainError) ? 'Internal error; it has been logged.' : (err as Error).message;
+    const message =
+      status >= 500 && !(err instanceof DomainError)
+        ? 'Internal error; it has been logged.'
+        : (err as Error).message;
     return sendError(req, reply, status, message, deps.config.siteName);
   });
-  app.setNotFoundHandler((req, reply) => sendError(req, reply, 404, `No page at ${req.url.slice(0, 200)}`, deps.config.siteName));
+  app.setNotFoundHandler((req, reply) =>
+    sendError(req, reply, 404, `No page at ${req.url.slice(0, 200)}`, deps.config.siteName),
+  );
 
   app.get('/static/app.css', (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(css),
@@ -87,5 +110,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(paperRoutes(deps));
   await app.register(apiRoutes(deps));
+  await app.register(adminRoutes(deps));
   return app;
 }

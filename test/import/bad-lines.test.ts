@@ -16,7 +16,12 @@ const cli = (dataDir: string, ...args: string[]) =>
   spawnSync(process.execPath, ['src/cli/main.ts', ...args, '--data', dataDir], { encoding: 'utf8' });
 
 function lastJson(stdout: string) {
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as { inserted: number; updated: number; unchanged: number; rejected: number };
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    inserted: number;
+    updated: number;
+    unchanged: number;
+    rejected: number;
+  };
 }
 
 test('malformed lines are reported with line number and reason; the rest is imported', () => {
@@ -27,7 +32,11 @@ test('malformed lines are reported with line number and reason; the rest is impo
     JSON.stringify(good[0]), // 1
     '{"id": "0704.0003", "title": ', // 2 broken JSON
     JSON.stringify({ ...snapshotRecord('x'), id: undefined }), // 3 missing id
-    JSON.stringify(snapshotRecord('0704.0004', { versions: [{ version: 'v1', created: 'Mon, 31 Feb 2007 10:00:00 GMT' }] })), // 4 impossible date
+    JSON.stringify(
+      snapshotRecord('0704.0004', {
+        versions: [{ version: 'v1', created: 'Mon, 31 Feb 2007 10:00:00 GMT' }],
+      }),
+    ), // 4 impossible date
     JSON.stringify(snapshotRecord('0704.0005', { title: 'T'.repeat(1024 * 1024) })), // 5 1 MB title
     JSON.stringify(good[1]), // 6
     '', // 7 blank: skipped, not rejected
@@ -88,7 +97,10 @@ test('gzip input, idempotent re-import, exit 0, newer version updates, older nev
   const p = await store.papers.get('2210.11078');
   assert.equal(p?.title, 'Revised title');
   assert.equal(p?.version, 2);
-  assert.deepEqual(p?.versions.map((v) => v.version), [1, 2]);
+  assert.deepEqual(
+    p?.versions.map((v) => v.version),
+    [1, 2],
+  );
   await store.close();
 });
 

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
@@ -26,7 +26,16 @@ async function writeCorpus(file: string) {
   await once(out, 'finish');
 }
 
-const args = (file: string, data: string) => ['src/cli/main.ts', 'import', file, '--data', data, '--json', '--batch', '2000'];
+const args = (file: string, data: string) => [
+  'src/cli/main.ts',
+  'import',
+  file,
+  '--data',
+  data,
+  '--json',
+  '--batch',
+  '2000',
+];
 
 /** Everything an import writes, reduced to comparable digests. */
 function fingerprint(dataDir: string) {
@@ -39,14 +48,19 @@ function fingerprint(dataDir: string) {
     };
     const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     const fts = ['model', 'network OR learning', '"neural network"', 'quantum'].map(
-      (q) => (db.prepare('SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?').get(q) as { n: number }).n,
+      (q) =>
+        (db.prepare('SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?').get(q) as { n: number })
+          .n,
     );
     return {
       integrity: (db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check,
       papers: count('papers'),
-      paperDigest: digest('SELECT arxiv_id, version, content_hash, submitted_at FROM papers ORDER BY arxiv_id'),
+      paperDigest: digest(
+        'SELECT arxiv_id, version, content_hash, submitted_at FROM papers ORDER BY arxiv_id',
+      ),
       versions: count('paper_versions'),
-      authors: digest(`SELECT p.arxiv_id, a.position, a.name FROM paper_authors a JOIN papers p ON p.id = a.paper_id
+      authors:
+        digest(`SELECT p.arxiv_id, a.position, a.name FROM paper_authors a JOIN papers p ON p.id = a.paper_id
         ORDER BY p.arxiv_id, a.position`),
       links: count('paper_links'),
       categories: count('paper_categories'),
@@ -90,7 +104,10 @@ test(`kill -9 during a ${COUNT}-record import ${KILLS}+ times, then resume: same
   const final = spawnSync(process.execPath, args(file, crashed), { encoding: 'utf8' });
   assert.equal(final.status, 0, final.stderr);
   assert.match(final.stderr, /resuming after line \d+/);
-  const summary = JSON.parse(final.stdout.trim().split('\n').at(-1)!) as { inserted: number; rejected: number };
+  const summary = JSON.parse(final.stdout.trim().split('\n').at(-1)!) as {
+    inserted: number;
+    rejected: number;
+  };
   assert.equal(summary.inserted, COUNT, 'running counts carried across the crashes add up to the whole file');
 
   const a = fingerprint(clean);

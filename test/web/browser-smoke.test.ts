@@ -16,7 +16,15 @@ before(async () => {
       arxivId: '2402.01234',
       title: 'Diffusion <script>window.__pwned=1</script> models <img src=x onerror="window.__pwned=2">',
       abstract: 'We propose $O(n)$ sampling & show <b>bold</b> claims. <svg onload="window.__pwned=3"></svg>',
-      authors: [{ name: 'Jürgen <i>Müller</i>', keyname: 'Müller', forenames: 'Jürgen', suffix: '', affiliation: 'ETH' }],
+      authors: [
+        {
+          name: 'Jürgen <i>Müller</i>',
+          keyname: 'Müller',
+          forenames: 'Jürgen',
+          suffix: '',
+          affiliation: 'ETH',
+        },
+      ],
       links: [{ kind: 'code', url: 'https://github.com/acme/diffusion', host: 'github.com' }],
     }),
   ]);
@@ -36,7 +44,7 @@ test('paper page renders in Chromium and no injected script runs', async () => {
   });
   const res = await page.goto(`${t.url}/papers/2402.01234`);
   assert.equal(res?.status(), 200);
-  const h1 = await page.locator('h1').innerText();
+  const h1 = (await page.locator('h1').textContent()) ?? '';
   assert.ok(h1.includes('<script>window.__pwned=1</script>'), `title shown as text: ${h1}`);
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
   assert.deepEqual(dialogs, []);

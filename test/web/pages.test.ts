@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { makePaper } from '../support/papers.ts';
 import { startApp, type TestApp } from '../support/app.ts';
+import { makePaper } from '../support/papers.ts';
 
 let t: TestApp;
 const HOSTILE = '<script>alert(1)</script> & <img src=x onerror=alert(2)> $x<y$';
@@ -15,7 +15,11 @@ before(async () => {
       abstract: `Transformers are great. ${HOSTILE} <a href="javascript:alert(3)">x</a>`,
       links: [{ kind: 'code', url: 'https://github.com/acme/attn', host: 'github.com' }],
     }),
-    makePaper({ arxivId: 'hep-th/9901001', title: 'Old style strings', submittedAt: '1999-01-01T00:00:00.000Z' }),
+    makePaper({
+      arxivId: 'hep-th/9901001',
+      title: 'Old style strings',
+      submittedAt: '1999-01-01T00:00:00.000Z',
+    }),
   ]);
 });
 after(() => t.close());
@@ -50,7 +54,12 @@ test('old-style ids and versioned/prefixed ids resolve', async () => {
 });
 
 test('unknown or malformed ids answer 404, never 500', async () => {
-  for (const path of ['/papers/2401.99999', '/papers/not-an-id', '/papers/%3Cscript%3E', `/papers/${'9'.repeat(400)}`]) {
+  for (const path of [
+    '/papers/2401.99999',
+    '/papers/not-an-id',
+    '/papers/%3Cscript%3E',
+    `/papers/${'9'.repeat(400)}`,
+  ]) {
     const res = await get(path);
     assert.equal(res.status, 404, path);
     assert.ok(!(await res.text()).includes('<script>'), path);

@@ -9,7 +9,11 @@ import { EXIT, UsageError } from '../usage.ts';
 /** Only the first rejects are printed one by one; the rest are counted in the summary. */
 const MAX_PRINTED_REJECTS = 200;
 
-export async function importCommand(config: Config, args: string[], flags: { json: boolean }): Promise<number> {
+export async function importCommand(
+  config: Config,
+  args: string[],
+  flags: { json: boolean },
+): Promise<number> {
   const file = args[0];
   if (!file || args.length > 1) throw new UsageError('import needs exactly one <file>');
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
@@ -26,7 +30,8 @@ export async function importCommand(config: Config, args: string[], flags: { jso
       signal: controller.signal,
       onResume: (line) => process.stderr.write(`import: resuming after line ${line} (saved cursor)\n`),
       onReject: (r) => {
-        if (printed++ < MAX_PRINTED_REJECTS) process.stderr.write(`${file}:${r.line}: rejected: ${r.reason}\n`);
+        if (printed++ < MAX_PRINTED_REJECTS)
+          process.stderr.write(`${file}:${r.line}: rejected: ${r.reason}\n`);
       },
       onProgress: (p) =>
         progress.update(

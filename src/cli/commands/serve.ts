@@ -1,6 +1,7 @@
 /** `paperboy serve`: the web server on the configured store; stops cleanly on SIGINT/SIGTERM. */
 import type { Config } from '../../config/config.ts';
 import { openStore } from '../../db/open.ts';
+import { startScheduler } from '../../jobs/scheduler.ts';
 import { buildApp } from '../../web/app.ts';
 
 export async function serveCommand(config: Config): Promise<number> {
@@ -8,11 +9,13 @@ export async function serveCommand(config: Config): Promise<number> {
   const app = await buildApp({ store, config });
   await app.listen({ port: config.port, host: config.host });
   process.stderr.write(`paperboy: serving ${config.baseUrl} (${store.dialect}, data in ${config.data})\n`);
+  const scheduler = config.scheduler ? startScheduler({ store, config, log: (m) => app.log.info(m) }) : null;
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await scheduler?.stop();
   await app.close();
   await store.close();
   return 0;

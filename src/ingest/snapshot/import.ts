@@ -1,16 +1,16 @@
 /**
  * Bulk import of the arXiv metadata snapshot (JSON Lines, plain or gzip), streamed in bounded
- * memory. Each batch commits together with the file position and running counts, so a kill -9
- * at any point followed by a re-run continues after the last committed batch and ends with the
- * same database as a clean import. A finished import deletes its cursor, so importing the same
- * file again re-reads it and reports every record unchanged.
+ * memory. A worker thread parses (parse-worker.ts); this thread only writes. Each batch commits
+ * together with the file position and running counts, so a kill -9 at any point followed by a
+ * re-run continues after the last committed batch and ends with the same database as a clean
+ * import. A finished import deletes its cursor, so importing the same file again re-reads it and
+ * reports every record unchanged.
  */
 import { realpathSync, statSync } from 'node:fs';
-import { isUtf8 } from 'node:buffer';
+import { Worker } from 'node:worker_threads';
 import type { Store } from '../../db/store.ts';
-import type { PaperInput, UpsertOutcome } from '../../papers/paper.ts';
-import { readLines, type Line } from './lines.ts';
-import { snapshotRecordToPaper } from './record.ts';
+import type { UpsertOutcome } from '../../papers/paper.ts';
+import type { WorkerBatch, WorkerInput, WorkerMessage } from './parse-worker.ts';
 
 export interface ImportCounts {
   lines: number;
@@ -53,26 +53,53 @@ interface SavedCursor extends ImportCounts {
 
 const emptyCounts = (): ImportCounts => ({ lines: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 });
 
-function parseLine(line: Line): PaperInput | string {
-  if (line.oversized) return 'line too long (over 4 MiB)';
-  if (!isUtf8(line.bytes)) return 'invalid UTF-8';
-  let rec: unknown;
+/** Yields the worker's batches in order; the worker waits for an ack per batch (backpressure). */
+async function* parsedBatches(input: WorkerInput): AsyncGenerator<WorkerBatch> {
+  // A capped heap keeps the parser's garbage from inflating peak RSS (it holds ≤ 3 batches).
+  const worker = new Worker(new URL('./parse-worker.ts', import.meta.url), {
+    workerData: input,
+    resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
+  });
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | null = null;
+  let failure: Error | null = null;
+  worker.on('message', (m: WorkerMessage) => {
+    queue.push(m);
+    wake?.();
+  });
+  worker.on('error', (err) => {
+    failure = err;
+    wake?.();
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0 && !failure) failure = new Error(`import parser thread exited with code ${code}`);
+    wake?.();
+  });
   try {
-    rec = JSON.parse(line.bytes.toString('utf8'));
-  } catch (err) {
-    return `broken JSON: ${(err as Error).message}`;
+    for (;;) {
+      while (queue.length === 0 && !failure) await new Promise<void>((r) => (wake = r));
+      const m = queue.shift();
+      if (!m) throw failure!;
+      if (m.type === 'done') return;
+      if (m.type === 'error') throw new Error(`reading ${input.file}: ${m.message}`);
+      yield m;
+      worker.postMessage('ack');
+    }
+  } finally {
+    await worker.terminate();
   }
-  const result = snapshotRecordToPaper(rec);
-  return result.ok ? result.paper : result.reason;
 }
 
-export async function importSnapshot(store: Store, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importSnapshot(
+  store: Store,
+  file: string,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
   const started = performance.now();
   const abs = realpathSync(file);
   const st = statSync(abs);
   if (!st.isFile()) throw new Error(`${file} is not a regular file`);
   const key = `import:${abs}`;
-  const batchSize = options.batchSize ?? 5000;
 
   let counts = emptyCounts();
   let startOffset = 0;
@@ -89,55 +116,28 @@ export async function importSnapshot(store: Store, file: string, options: Import
     }
   }
   const resumedFromLine = counts.lines;
+  const input: WorkerInput = {
+    file: abs,
+    startOffset,
+    startLine: counts.lines,
+    batchSize: options.batchSize ?? 5000,
+  };
 
-  let batch: PaperInput[] = [];
-  let lastEnd = startOffset;
-  let bytesRead = startOffset;
-  const pendingRejected = { n: 0 };
-  const flush = async () => {
-    const before = { ...counts, rejected: counts.rejected + pendingRejected.n };
-    const offset = lastEnd;
+  for await (const batch of parsedBatches(input)) {
+    if (options.signal?.aborted) break;
+    for (const r of batch.rejects) options.onReject?.(r);
+    const before = { ...counts, lines: batch.lastLine, rejected: counts.rejected + batch.rejects.length };
     const toCursor = (outcomes: UpsertOutcome[]) => {
       const next = { ...before };
       for (const o of outcomes) next[o]++;
-      const value: SavedCursor = { ...next, size: st.size, mtimeMs: st.mtimeMs, offset };
+      const value: SavedCursor = { ...next, size: st.size, mtimeMs: st.mtimeMs, offset: batch.lastEnd };
       return { key, value: JSON.stringify(value) };
     };
-    const outcomes = await store.papers.upsertMany(batch, toCursor);
+    const outcomes = await store.papers.upsertPrepared(batch.papers, toCursor);
     counts = before;
     for (const o of outcomes) counts[o]++;
-    pendingRejected.n = 0;
-    batch = [];
-  };
-
-  const lines = readLines(abs, {
-    startOffset,
-    startLine: counts.lines,
-    onRead: (b) => {
-      bytesRead = b;
-    },
-  });
-  let sinceProgress = 0;
-  for await (const line of lines) {
-    if (options.signal?.aborted) break;
-    counts.lines = line.number;
-    lastEnd = line.end;
-    if (line.bytes.length === 0 && !line.oversized) continue;
-    const parsed = parseLine(line);
-    if (typeof parsed === 'string') {
-      pendingRejected.n++;
-      options.onReject?.({ line: line.number, reason: parsed });
-    } else {
-      batch.push(parsed);
-    }
-    if (batch.length >= batchSize) await flush();
-    if (++sinceProgress >= 1000) {
-      sinceProgress = 0;
-      options.onProgress?.({ ...counts, rejected: counts.rejected + pendingRejected.n, bytesRead, totalBytes: st.size });
-    }
+    options.onProgress?.({ ...counts, bytesRead: batch.bytesRead, totalBytes: st.size });
   }
-  await flush();
   if (!options.signal?.aborted) await store.cursors.delete(key);
-  options.onProgress?.({ ...counts, bytesRead: st.size, totalBytes: st.size });
   return { file: abs, ...counts, resumedFromLine, seconds: (performance.now() - started) / 1000 };
 }

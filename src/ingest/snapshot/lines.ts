@@ -82,7 +82,12 @@ export async function* readLines(file: string, options: LineOptions = {}): Async
         offset += part.length + 1;
         lineNo++;
         if (oversized) yield { bytes: Buffer.alloc(0), number: lineNo, end: offset, oversized: true };
-        else yield { bytes: pending.length ? Buffer.concat([...pending, part]) : part, number: lineNo, end: offset };
+        else
+          yield {
+            bytes: pending.length ? Buffer.concat([...pending, part]) : part,
+            number: lineNo,
+            end: offset,
+          };
         pending = [];
         pendingLen = 0;
         oversized = false;

@@ -64,7 +64,8 @@ export function snapshotRecordToPaper(rec: unknown): RecordResult {
   const parsedId = parseArxivId(r.id);
   if (!parsedId) return reject(`invalid arXiv id ${JSON.stringify(r.id.slice(0, 80))}`);
   if (typeof r.title !== 'string' || r.title.trim() === '') return reject('missing title');
-  if (r.title.length > MAX_TITLE_CHARS) return reject(`title is ${r.title.length} chars (max ${MAX_TITLE_CHARS})`);
+  if (r.title.length > MAX_TITLE_CHARS)
+    return reject(`title is ${r.title.length} chars (max ${MAX_TITLE_CHARS})`);
   const abstractRaw = r.abstract ?? '';
   if (typeof abstractRaw !== 'string') return reject('abstract is not a string');
   if (abstractRaw.length > MAX_ABSTRACT_CHARS) {
@@ -79,14 +80,19 @@ export function snapshotRecordToPaper(rec: unknown): RecordResult {
   if (typeof versions === 'string') return reject(versions);
   const fields: Record<string, string | null> = {};
   for (const [key, field] of [
-    ['comments', 'comments'], ['journal-ref', 'journalRef'], ['doi', 'doi'], ['report-no', 'reportNo'],
-    ['license', 'license'], ['submitter', 'submitter'],
+    ['comments', 'comments'],
+    ['journal-ref', 'journalRef'],
+    ['doi', 'doi'],
+    ['report-no', 'reportNo'],
+    ['license', 'license'],
+    ['submitter', 'submitter'],
   ] as const) {
     const v = optionalText(r[key], key);
     if (v instanceof Error) return reject(v.message);
     fields[field] = v;
   }
-  if (typeof r.authors === 'string' && r.authors.length > MAX_FIELD_CHARS * 10) return reject('authors field too large');
+  if (typeof r.authors === 'string' && r.authors.length > MAX_FIELD_CHARS * 10)
+    return reject('authors field too large');
   const authors = authorsOf(r);
   if (authors.length > MAX_AUTHORS) return reject(`${authors.length} authors (max ${MAX_AUTHORS})`);
   // Titles keep their LaTeX ($\alpha$ etc.): the view decides how to render math.

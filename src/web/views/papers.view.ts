@@ -28,7 +28,11 @@ export function paperCard(p: Paper): SafeHtml {
 </li>`;
 }
 
-export function paperList(papers: Paper[], pager: { prev: string | null; next: string | null }, empty: string): SafeHtml {
+export function paperList(
+  papers: Paper[],
+  pager: { prev: string | null; next: string | null },
+  empty: string,
+): SafeHtml {
   if (papers.length === 0) return html`<p class="empty">${empty}</p>`;
   return html`<ol class="papers">${papers.map(paperCard)}</ol>
 <nav class="pager" aria-label="Pages">${pager.prev ? html`<a href="${pager.prev}" rel="prev">← Newer</a>` : html`<span></span>`}${pager.next ? html`<a href="${pager.next}" rel="next">Older →</a>` : ''}</nav>`;

@@ -1,0 +1,162 @@
+/**
+ * `import` bench: paperboy's snapshot import (the real CLI, in a child process) against a raw
+ * node:sqlite + FTS5 bulk load of the same file (baseline-sqlite.ts), run back to back in the
+ * same run. Leaves both databases under /tmp/paperboy-bench/<count>-s<seed>/ for the keyword bench.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type BenchArgs,
+  ensureCorpus,
+  filesSize,
+  mb,
+  parseBenchArgs,
+  ROOT,
+  runChild,
+  warmFile,
+  workDirs,
+} from './common.ts';
+import { type Metric, writeReport } from './report.ts';
+
+const TARGET_RATE = 8_000;
+const TARGET_RATIO = 0.7;
+const TARGET_RSS_MB = 1024;
+
+export interface ImportSide {
+  papers: number;
+  wallSeconds: number;
+  papersPerSecond: number;
+  dbBytes: number;
+  peakRssBytes: number | null;
+  raw: Record<string, unknown> | null;
+}
+
+export interface ImportResult {
+  file: string;
+  baseline: ImportSide;
+  paperboy: ImportSide & { rejected: number; exitCode: number | null };
+}
+
+/** Child env: always the embedded SQLite store in a fresh data dir, whatever the shell has set. */
+function paperboyEnv(dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PAPERBOY_DATA: dataDir };
+  delete env.DATABASE_URL;
+  delete env.PAPERBOY_DATABASE_URL;
+  delete env.PAPERBOY_CONFIG;
+  return env;
+}
+
+const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+
+/** Builds both databases from scratch and measures; also used by the keyword bench. */
+export async function buildDatabases(args: BenchArgs): Promise<ImportResult> {
+  const file = await ensureCorpus(args.count, args.seed);
+  await warmFile(file);
+  const dirs = workDirs(args.count, args.seed);
+  await rm(dirs.root, { recursive: true, force: true });
+  await mkdir(dirs.paperboyData, { recursive: true });
+
+  process.stderr.write(`baseline: raw node:sqlite bulk insert of ${args.count} papers …\n`);
+  const b = await runChild(process.execPath, [
+    path.join('bench', 'baseline-sqlite.ts'),
+    file,
+    dirs.baselineDb,
+  ]);
+  if (b.code !== 0 || !b.json) throw new Error(`baseline failed (exit ${b.code}):\n${b.stderrTail}`);
+  const bPapers = num(b.json.inserted);
+  const baseline: ImportSide = {
+    papers: bPapers,
+    wallSeconds: b.wallSeconds,
+    papersPerSecond: bPapers / b.wallSeconds,
+    dbBytes: await filesSize(path.dirname(dirs.baselineDb), 'baseline.db'),
+    peakRssBytes: num(b.json.maxRssBytes) || b.polledPeakRssBytes,
+    raw: b.json,
+  };
+
+  // process.execPath is the project's Node 24 (we run under it); spawning `npx` would add its
+  // own start-up to the measured wall clock.
+  process.stderr.write(`paperboy: src/cli/main.ts import (PAPERBOY_DATA=${dirs.paperboyData}) …\n`);
+  const p = await runChild(
+    process.execPath,
+    [path.join('src', 'cli', 'main.ts'), 'import', file, '--json'],
+    paperboyEnv(dirs.paperboyData),
+  );
+  // Exit code 3-ish ("partial") still prints the summary: rejected lines are reported, not fatal.
+  if (!p.json || p.json.inserted === undefined) {
+    throw new Error(`paperboy import failed (exit ${p.code}), no JSON summary on stdout:\n${p.stderrTail}`);
+  }
+  const pPapers = num(p.json.inserted) + num(p.json.updated) + num(p.json.unchanged);
+  const paperboy = {
+    papers: pPapers,
+    wallSeconds: p.wallSeconds,
+    papersPerSecond: pPapers / p.wallSeconds,
+    dbBytes: await filesSize(dirs.paperboyData, 'paperboy.db'),
+    peakRssBytes: num(p.json.maxRssBytes) || p.polledPeakRssBytes,
+    raw: p.json,
+    rejected: num(p.json.rejected),
+    exitCode: p.code,
+  };
+  const result = { file: path.relative(ROOT, file), baseline, paperboy };
+  await writeFile(
+    path.join(dirs.root, 'ready.json'),
+    `${JSON.stringify({ ...args, values: undefined, ...result })}\n`,
+  );
+  return result;
+}
+
+export async function run(argv: string[]): Promise<Metric[]> {
+  const args = parseBenchArgs(argv, { count: 1_000_000 });
+  const r = await buildDatabases(args);
+  const { paperboy: p, baseline: b } = r;
+  const ratio = p.papersPerSecond / b.papersPerSecond;
+  const metrics: Metric[] = [
+    {
+      metric: 'import rate',
+      unit: 'papers/s',
+      paperboy: p.papersPerSecond,
+      baseline: b.papersPerSecond,
+      target: `≥ ${TARGET_RATE.toLocaleString('en')}/s and ratio ≥ ${TARGET_RATIO}`,
+      pass: p.papersPerSecond >= TARGET_RATE && ratio >= TARGET_RATIO,
+    },
+    {
+      metric: 'wall time',
+      unit: 's',
+      paperboy: p.wallSeconds,
+      baseline: b.wallSeconds,
+      target: '',
+      pass: null,
+    },
+    {
+      metric: 'DB size',
+      unit: 'MB',
+      paperboy: mb(p.dbBytes),
+      baseline: mb(b.dbBytes),
+      target: '',
+      pass: null,
+    },
+    {
+      metric: 'peak RSS',
+      unit: 'MB',
+      paperboy: mb(p.peakRssBytes),
+      baseline: mb(b.peakRssBytes),
+      target: `< ${TARGET_RSS_MB} MB`,
+      pass: p.peakRssBytes === null ? null : p.peakRssBytes < TARGET_RSS_MB * 2 ** 20,
+    },
+    {
+      metric: 'papers stored',
+      unit: 'count',
+      paperboy: p.papers,
+      baseline: b.papers,
+      target: `all ${args.count}, 0 rejected`,
+      pass: p.papers === args.count && p.rejected === 0,
+    },
+  ];
+  const { markdown, json } = await writeReport({
+    name: 'import',
+    params: { count: args.count, seed: args.seed, corpus: r.file },
+    metrics,
+    details: { ...r },
+  });
+  process.stdout.write(`${markdown}\n(report: ${path.relative(ROOT, json)})\n`);
+  return metrics;
+}

@@ -1,0 +1,63 @@
+/** The scale-out Store: PostgreSQL shared by several stateless `paperboy serve` processes. */
+import type pg from 'pg';
+import { PgPaperRepository } from '../papers/papers.pg.repo.ts';
+import { createPool, migratePostgres } from './postgres.ts';
+import type { CursorRepository, Store } from './store.ts';
+
+class PgCursorRepository implements CursorRepository {
+  readonly #pool: pg.Pool;
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+  async get(key: string): Promise<string | null> {
+    const res = await this.#pool.query<{ value: string }>('SELECT value FROM cursors WHERE key = $1', [key]);
+    return res.rows[0]?.value ?? null;
+  }
+  async set(key: string, value: string): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO cursors (key, value, updated_at) VALUES ($1, $2, $3)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      [key, value, new Date().toISOString()],
+    );
+  }
+  async delete(key: string): Promise<void> {
+    await this.#pool.query('DELETE FROM cursors WHERE key = $1', [key]);
+  }
+}
+
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  readonly pool: pg.Pool;
+  readonly papers: PgPaperRepository;
+  readonly cursors: CursorRepository;
+  readonly #applied: number[];
+  #closed = false;
+
+  constructor(pool: pg.Pool, applied: number[]) {
+    this.pool = pool;
+    this.#applied = applied;
+    this.papers = new PgPaperRepository(pool);
+    this.cursors = new PgCursorRepository(pool);
+  }
+
+  async migrations(): Promise<number[]> {
+    return [...this.#applied];
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.pool.end();
+  }
+}
+
+/** Connects, applies pending migrations, and returns the Store; the pool is closed on failure. */
+export async function openPostgresStore(url: string): Promise<Store> {
+  const pool = createPool(url);
+  try {
+    return new PostgresStore(pool, await migratePostgres(pool));
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Worker thread of the snapshot import: reads, decodes, validates and flattens lines (JSON.parse
+ * and normalization cost about as much as the SQLite writes), so on two cores parsing runs beside
+ * the database thread instead of before it. Batches go to the main thread in file order; at most
+ * MAX_IN_FLIGHT unacknowledged batches bound memory.
+ */
+import { isUtf8 } from 'node:buffer';
+import { parentPort, workerData } from 'node:worker_threads';
+import { type PreparedPaper, preparePaper } from '../../papers/prepared.ts';
+import { type Line, readLines } from './lines.ts';
+import { snapshotRecordToPaper } from './record.ts';
+
+export interface WorkerInput {
+  file: string;
+  startOffset: number;
+  startLine: number;
+  batchSize: number;
+}
+
+export interface WorkerBatch {
+  type: 'batch';
+  papers: PreparedPaper[];
+  rejects: { line: number; reason: string }[];
+  /** Line number and decompressed offset just past the last line in this batch. */
+  lastLine: number;
+  lastEnd: number;
+  bytesRead: number;
+}
+
+export type WorkerMessage = WorkerBatch | { type: 'done' } | { type: 'error'; message: string };
+
+const MAX_IN_FLIGHT = 3;
+
+export function parseLine(line: Line): PreparedPaper | string {
+  if (line.oversized) return 'line too long (over 4 MiB)';
+  if (!isUtf8(line.bytes)) return 'invalid UTF-8';
+  let rec: unknown;
+  try {
+    rec = JSON.parse(line.bytes.toString('utf8'));
+  } catch (err) {
+    return `broken JSON: ${(err as Error).message}`;
+  }
+  const result = snapshotRecordToPaper(rec);
+  return result.ok ? preparePaper(result.paper) : result.reason;
+}
+
+async function run(input: WorkerInput): Promise<void> {
+  const port = parentPort!;
+  let inFlight = 0;
+  let wake: (() => void) | null = null;
+  port.on('message', () => {
+    inFlight--;
+    wake?.();
+  });
+  let bytesRead = input.startOffset;
+  let batch: WorkerBatch = {
+    type: 'batch',
+    papers: [],
+    rejects: [],
+    lastLine: input.startLine,
+    lastEnd: input.startOffset,
+    bytesRead,
+  };
+  const send = async () => {
+    while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
+    inFlight++;
+    batch.bytesRead = bytesRead;
+    port.postMessage(batch);
+    batch = {
+      type: 'batch',
+      papers: [],
+      rejects: [],
+      lastLine: batch.lastLine,
+      lastEnd: batch.lastEnd,
+      bytesRead,
+    };
+  };
+  const lines = readLines(input.file, {
+    startOffset: input.startOffset,
+    startLine: input.startLine,
+    onRead: (b) => {
+      bytesRead = b;
+    },
+  });
+  let linesInBatch = 0;
+  for await (const line of lines) {
+    batch.lastLine = line.number;
+    batch.lastEnd = line.end;
+    linesInBatch++;
+    if (line.bytes.length > 0 || line.oversized) {
+      const parsed = parseLine(line);
+      if (typeof parsed === 'string') batch.rejects.push({ line: line.number, reason: parsed });
+      else batch.papers.push(parsed);
+    }
+    // Count lines, not papers, so a file of nothing but bad lines still advances the cursor.
+    if (batch.papers.length >= input.batchSize || linesInBatch >= input.batchSize * 4) {
+      await send();
+      linesInBatch = 0;
+    }
+  }
+  await send();
+  port.postMessage({ type: 'done' } satisfies WorkerMessage);
+}
+
+if (parentPort) {
+  run(workerData as WorkerInput).catch((err: unknown) => {
+    parentPort!.postMessage({ type: 'error', message: (err as Error).message } satisfies WorkerMessage);
+  });
+}
