@@ -11,6 +11,7 @@ type Bench = (argv: string[]) => Promise<Metric[]>;
 const BENCHES: Record<string, () => Promise<Bench>> = {
   import: async () => (await import('./import.bench.ts')).run,
   keyword: async () => (await import('./keyword.bench.ts')).run,
+  harvest: async () => (await import('./harvest.bench.ts')).run,
   // http: async () => (await import('./http.bench.ts')).run,
   // 'search-quality': async () => (await import('./search-quality.bench.ts')).run,
 };

@@ -44,7 +44,7 @@ BIN=$(find_bin)
 if [[ ${1:-start} == stop ]]; then
   exec 9>"$ROOT.lock"
   flock 9
-  if [[ -n $BIN && -f $DATA/PG_VERSION ]]; then
+  if [[ -n $BIN && -f $DATA/postmaster.pid ]]; then
     as_pg "$BIN/pg_ctl" -D "$DATA" -m fast stop >&2 || true
   fi
   rm -rf "$ROOT"

@@ -100,6 +100,49 @@ export const configSchema = z
       .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
       .optional(),
     mailFrom: z.string().min(3).default('paperboy <paperboy@localhost>'),
+    /** Pooled SMTP connections kept open while sending digests. */
+    smtpPoolSize: z.coerce.number().int().min(1).max(50).default(5),
+    /** Messages per second across the pool; 0 sends as fast as the server accepts. */
+    smtpRateLimit: z.coerce.number().int().min(0).max(10_000).default(0),
+    /** Connect, greeting and idle-socket timeout; a server that hangs after DATA fails after this. */
+    smtpTimeoutMs: z.coerce.number().int().min(500).max(600_000).default(30_000),
+    /** STARTTLS: `auto` upgrades when offered, `required` refuses plain connections, `off` never upgrades. */
+    smtpStartTls: z.enum(['auto', 'required', 'off']).default('auto'),
+    /** Refuse servers whose certificate does not verify (turn off only for a local relay with a self-signed cert). */
+    smtpTlsRejectUnauthorized: boolish.default(true),
+    /** DKIM signing: all three set (`dkimPrivateKey` is PEM text or a path to a PEM file) or none. */
+    dkimDomain: z.string().min(1).optional(),
+    dkimSelector: z.string().min(1).optional(),
+    dkimPrivateKey: z.string().min(1).optional(),
+    /**
+     * Envelope sender that receives bounces (`bounces@example.org`); with `mailVerp` each digest
+     * goes out from `bounces+<signed id>@example.org` so a DSN names its subscriber. Empty: mailFrom.
+     */
+    mailBounceAddress: z.string().email().optional(),
+    mailVerp: boolish.default(false),
+    /** Signs mail links (unsubscribe, preferences, confirm); empty: a random secret kept in the database. */
+    tokenSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** When daily digests go out (weekdays, after the harvest) and weekly ones (on each subscriber's weekday). */
+    digestTime: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)')
+      .default('06:00'),
+    digestTimeZone: timeZone.default('UTC'),
+    /** Skip a subscriber's digest when nothing is new for them (false: send the period's highlights anyway). */
+    digestSkipEmpty: boolish.default(true),
+    /** Delivery attempts per digest before it is marked failed (transient errors only). */
+    digestMaxAttempts: z.coerce.number().int().min(1).max(50).default(8),
+    /** First retry delay; doubles per attempt with ±50 % jitter, capped at one hour. */
+    digestRetryBaseMs: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+    /** Consecutive server-level failures (refused, 421, timeouts) that pause sending… */
+    digestBreakerFailures: z.coerce.number().int().min(1).max(1000).default(5),
+    /** …for this long before one probe message is tried again. */
+    digestBreakerPauseMs: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+    /** Soft bounces (4.x.x DSNs) after which an address is suppressed; hard bounces suppress at once. */
+    digestSoftBounceLimit: z.coerce.number().int().min(1).max(100).default(3),
+    /** Subscribe requests per IP per hour, and confirmation mails per address per day. */
+    subscribeLimitPerIp: z.coerce.number().int().min(1).max(100_000).default(20),
+    subscribeLimitPerAddress: z.coerce.number().int().min(1).max(100).default(3),
     /** Import batch size: rows per transaction (a crash loses at most one uncommitted batch). */
     importBatch: z.coerce.number().int().min(1).max(100_000).default(5000),
     /** Trust X-Forwarded-* from a reverse proxy. */

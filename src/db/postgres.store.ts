@@ -1,8 +1,10 @@
 /** The scale-out Store: PostgreSQL shared by several stateless `paperboy serve` processes. */
 import type pg from 'pg';
+import { PgIngestRunRepository } from '../ingest/runs.pg.repo.ts';
+import { PgLeaseRepository } from '../jobs/leases.pg.repo.ts';
 import { PgPaperRepository } from '../papers/papers.pg.repo.ts';
 import { createPool, migratePostgres } from './postgres.ts';
-import type { CursorRepository, Store } from './store.ts';
+import type { CursorRepository, IngestRunRepository, LeaseRepository, Store } from './store.ts';
 
 class PgCursorRepository implements CursorRepository {
   readonly #pool: pg.Pool;
@@ -30,6 +32,8 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   readonly papers: PgPaperRepository;
   readonly cursors: CursorRepository;
+  readonly ingestRuns: IngestRunRepository;
+  readonly leases: LeaseRepository;
   readonly #applied: number[];
   #closed = false;
 
@@ -38,6 +42,8 @@ export class PostgresStore implements Store {
     this.#applied = applied;
     this.papers = new PgPaperRepository(pool);
     this.cursors = new PgCursorRepository(pool);
+    this.ingestRuns = new PgIngestRunRepository(pool);
+    this.leases = new PgLeaseRepository(pool);
   }
 
   async migrations(): Promise<number[]> {

@@ -3,11 +3,11 @@ import pg from 'pg';
 import { loadMigrations } from './migrate.ts';
 
 /**
- * Advisory lock key for migrations (any constant bigint; this is "paperboy" in ASCII). Several
+ * Advisory lock key for migrations (any constant bigint: "paperboy" read as 8 ASCII bytes). Several
  * `paperboy serve` processes may start together against one database: the lock makes them apply
  * migrations one at a time, and the later ones find everything already applied.
  */
-const MIGRATION_LOCK = '0x7061706572626f79';
+const MIGRATION_LOCK = '8097877186001923961';
 
 export function createPool(url: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000 });

@@ -37,9 +37,12 @@ export interface TsQuerySql {
   params: string[];
 }
 
-/** Quoting inside a tsquery operand: backslash escapes, a quote is doubled. */
+/**
+ * Quoting inside a tsquery operand: backslash escapes, a quote is doubled. '<' and '>' become
+ * spaces, as in the indexed text (migrations/postgres/001), so `<script>` is a word, not a tag.
+ */
 export function quoteOperand(text: string): string {
-  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+  return `'${text.replace(/[<>]/g, ' ').replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
 function operand(t: KeywordTerm, field: KeywordTerm['field']): string {

@@ -9,14 +9,16 @@ import type {
   Cursor,
   Featured,
   FeaturedInput,
+  IngestBatch,
+  IngestBatchResult,
   KeywordHit,
   KeywordQuery,
   PaperRepository,
 } from '../db/store.ts';
 import { toTsQuery } from '../db/tsquery.ts';
 import { NotFoundError } from '../errors.ts';
-import { contentHash } from './hash.ts';
 import type { Paper, PaperInput, UpsertOutcome } from './paper.ts';
+import { type PreparedPaper, preparePaper } from './prepared.ts';
 import { decideUpsert, type VersionStamp } from './versions.ts';
 
 type CursorArg = Cursor | ((outcomes: UpsertOutcome[]) => Cursor);
@@ -26,26 +28,27 @@ type CursorArg = Cursor | ((outcomes: UpsertOutcome[]) => Cursor);
  * after another, as SQLite's BEGIN IMMEDIATE does: without it two batches inserting the same new
  * paper would both see it missing and one would fail on the unique arxiv_id. Readers never wait.
  */
-const WRITE_LOCK = '0x7061706572730001';
+/** "papers" as ASCII bytes, then 0x0001; any constant distinct from the migration lock. */
+const WRITE_LOCK = '8097877186003009537';
 
 /** Columns written on both insert and update, with their array type for `unnest`. */
-const COLUMNS: [string, string, (p: PaperInput, hash: string) => unknown][] = [
+const COLUMNS: [string, string, (p: PreparedPaper) => unknown][] = [
   ['version', 'int', (p) => p.version],
   ['title', 'text', (p) => p.title],
   ['abstract', 'text', (p) => p.abstract],
-  ['authors_text', 'text', (p) => p.authors.map((a) => a.name).join(', ')],
-  ['author_count', 'int', (p) => p.authors.length],
+  ['authors_text', 'text', (p) => p.authorsText],
+  ['author_count', 'int', (p) => p.authorCount],
   ['comments', 'text', (p) => p.comments],
   ['journal_ref', 'text', (p) => p.journalRef],
   ['doi', 'text', (p) => p.doi],
   ['report_no', 'text', (p) => p.reportNo],
   ['license', 'text', (p) => p.license],
   ['submitter', 'text', (p) => p.submitter],
-  ['categories', 'text', (p) => p.categories.join(' ')],
-  ['primary_category', 'text', (p) => p.categories[0] ?? ''],
+  ['categories', 'text', (p) => p.categories],
+  ['primary_category', 'text', (p) => p.primaryCategory],
   ['submitted_at', 'text', (p) => p.submittedAt],
   ['updated_at', 'text', (p) => p.updatedAt],
-  ['content_hash', 'text', (_p, hash) => hash],
+  ['content_hash', 'text', (p) => p.contentHash],
 ];
 const names = COLUMNS.map(([n]) => n).join(', ');
 const arrays = (from: number) => COLUMNS.map(([, t], i) => `$${i + from}::${t}[]`).join(', ');
@@ -60,7 +63,7 @@ const UPDATE = `UPDATE papers p SET ${COLUMNS.map(([n]) => `${n} = u.${n}`).join
 /** One query hydrates whole papers: children come back as JSON arrays in position order. */
 const SELECT_PAPERS = `SELECT p.id, p.arxiv_id, p.version, p.title, p.abstract, p.comments, p.journal_ref, p.doi,
   p.report_no, p.license, p.submitter, p.categories, p.primary_category, p.submitted_at, p.updated_at,
-  p.ingested_at, p.demo,
+  p.ingested_at, p.demo, p.withdrawn_at,
   (SELECT coalesce(json_agg(json_build_object('version', v.version, 'createdAt', v.created_at, 'size', v.size)
     ORDER BY v.version), '[]') FROM paper_versions v WHERE v.paper_id = p.id) AS versions,
   (SELECT coalesce(json_agg(json_build_object('name', a.name, 'keyname', a.keyname, 'forenames', a.forenames,
@@ -86,6 +89,28 @@ const RANK_WEIGHTS = '{0, 0.1, 0.4, 1}';
  */
 const CANDIDATES = 2000;
 
+/**
+ * Children come from the prepared JSON arrays (prepared.ts), one statement per table for the
+ * whole batch: $1 paper ids, $2 the JSON texts, element order = position.
+ */
+const CHILDREN = [
+  // A repeated version number keeps the last entry, as the SQLite repo's INSERT OR REPLACE does.
+  `INSERT INTO paper_versions (paper_id, version, created_at, size)
+  SELECT DISTINCT ON (u.id, (e.v ->> 0)::int) u.id, (e.v ->> 0)::int, e.v ->> 1, e.v ->> 2
+  FROM unnest($1::bigint[], $2::text[]) AS u (id, j), json_array_elements(u.j::json) WITH ORDINALITY AS e (v, n)
+  ORDER BY u.id, (e.v ->> 0)::int, e.n DESC`,
+  `INSERT INTO paper_authors (paper_id, position, name, keyname, forenames, suffix, affiliation)
+  SELECT u.id, e.n - 1, e.v ->> 0, e.v ->> 1, e.v ->> 2, e.v ->> 3, e.v ->> 4
+  FROM unnest($1::bigint[], $2::text[]) AS u (id, j), json_array_elements(u.j::json) WITH ORDINALITY AS e (v, n)`,
+  `INSERT INTO paper_links (paper_id, position, kind, url, host)
+  SELECT u.id, e.n - 1, e.v ->> 0, e.v ->> 1, e.v ->> 2
+  FROM unnest($1::bigint[], $2::text[]) AS u (id, j), json_array_elements(u.j::json) WITH ORDINALITY AS e (v, n)`,
+  `INSERT INTO paper_categories (category, submitted_at, paper_id)
+  SELECT e.c, u.at, u.id FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u (id, j, at),
+    json_array_elements_text(u.j::json) AS e (c)
+  ON CONFLICT DO NOTHING`,
+];
+
 interface PaperRow {
   id: string;
   arxiv_id: string;
@@ -104,6 +129,7 @@ interface PaperRow {
   updated_at: string;
   ingested_at: string;
   demo: boolean;
+  withdrawn_at: string | null;
   versions: Paper['versions'];
   authors: Paper['authors'];
   links: Paper['links'];
@@ -131,13 +157,21 @@ function toPaper(r: PaperRow): Paper {
     links: r.links,
     ingestedAt: r.ingested_at,
     demo: r.demo,
+    withdrawnAt: r.withdrawn_at,
   };
 }
 
 interface Write {
-  paper: PaperInput;
-  hash: string;
+  paper: PreparedPaper;
   id: number | null;
+}
+
+function saveCursor(c: pg.PoolClient, cursor: Cursor, now: string): Promise<unknown> {
+  return c.query(
+    `INSERT INTO cursors (key, value, updated_at) VALUES ($1, $2, $3)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    [cursor.key, cursor.value, now],
+  );
 }
 
 export class PgPaperRepository implements PaperRepository {
@@ -148,49 +182,90 @@ export class PgPaperRepository implements PaperRepository {
   }
 
   upsertMany(papers: PaperInput[], cursor?: CursorArg): Promise<UpsertOutcome[]> {
+    return this.upsertPrepared(papers.map(preparePaper), cursor);
+  }
+
+  upsertPrepared(papers: PreparedPaper[], cursor?: CursorArg): Promise<UpsertOutcome[]> {
     return inTransaction(this.#pool, async (c) => {
-      await c.query(`SELECT pg_advisory_xact_lock(${WRITE_LOCK}::bigint)`);
       const now = new Date().toISOString();
-      const found = await c.query<{ id: string; arxiv_id: string; version: number; content_hash: string }>(
-        'SELECT id, arxiv_id, version, content_hash FROM papers WHERE arxiv_id = ANY($1::text[])',
-        [[...new Set(papers.map((p) => p.arxivId))]],
-      );
-      const state = new Map<string, VersionStamp & { id: number | null }>();
-      for (const r of found.rows) {
-        state.set(r.arxiv_id, { id: Number(r.id), version: r.version, contentHash: r.content_hash });
-      }
-      // Decide in batch order against the running state, so a paper twice in one batch behaves as
-      // two sequential upserts; only the last accepted record per paper is written.
-      const outcomes: UpsertOutcome[] = [];
-      const writes = new Map<string, Write>();
-      for (const paper of papers) {
-        const hash = contentHash(paper);
-        const cur = state.get(paper.arxivId) ?? null;
-        const decision = decideUpsert(cur, { version: paper.version, contentHash: hash });
-        if (decision === 'unchanged' || decision === 'stale') {
-          outcomes.push('unchanged');
-          continue;
-        }
-        outcomes.push(cur ? 'updated' : 'inserted');
-        const id = cur?.id ?? null;
-        state.set(paper.arxivId, { id, version: paper.version, contentHash: hash });
-        writes.set(paper.arxivId, { paper, hash, id });
-      }
-      await this.#write(c, [...writes.values()], now);
-      if (cursor) {
-        const cur = typeof cursor === 'function' ? cursor(outcomes) : cursor;
-        await c.query(
-          `INSERT INTO cursors (key, value, updated_at) VALUES ($1, $2, $3)
-          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-          [cur.key, cur.value, now],
-        );
-      }
+      const outcomes = await this.#upsert(c, papers, now);
+      if (cursor) await saveCursor(c, typeof cursor === 'function' ? cursor(outcomes) : cursor, now);
       return outcomes;
     });
   }
 
+  /** Papers, withdrawals, featurings and the cursor in one transaction (see store.ts). */
+  ingestBatch(
+    batch: IngestBatch,
+    cursor?: Cursor | ((r: IngestBatchResult) => Cursor),
+  ): Promise<IngestBatchResult> {
+    return inTransaction(this.#pool, async (c) => {
+      const now = new Date().toISOString();
+      const result: IngestBatchResult = { outcomes: [], withdrawn: 0, featured: 0 };
+      result.outcomes = await this.#upsert(c, batch.papers.map(preparePaper), now);
+      const gone = batch.withdrawn ?? [];
+      if (gone.length) {
+        // The first entry per paper wins, as when the SQLite repo applies them in order.
+        const res = await c.query(
+          `UPDATE papers p SET withdrawn_at = w.day
+          FROM (SELECT DISTINCT ON (arxiv_id) arxiv_id, day FROM unnest($1::text[], $2::text[])
+            WITH ORDINALITY AS u (arxiv_id, day, n) ORDER BY arxiv_id, n) AS w
+          WHERE p.arxiv_id = w.arxiv_id AND p.withdrawn_at IS NULL`,
+          [gone.map((w) => w.arxivId), gone.map((w) => w.day)],
+        );
+        result.withdrawn = res.rowCount ?? 0;
+      }
+      // One statement per featuring, in order: a page holds a few dozen, and a repeated featuring
+      // must see the earlier one (insert, then raise its imported upvotes).
+      for (const f of batch.featured ?? []) {
+        const res = await c.query<{ inserted: boolean }>(
+          `INSERT INTO featured AS f (day, paper_id, source, submitted_by, imported_upvotes, created_at)
+          SELECT $1::text, id, $2::text, $3::text, $4::int, $5::text FROM papers WHERE arxiv_id = $6
+          ON CONFLICT (day, paper_id) DO UPDATE SET imported_upvotes = excluded.imported_upvotes
+            WHERE excluded.source = 'import' AND f.imported_upvotes < excluded.imported_upvotes
+          RETURNING (xmax = 0) AS inserted`,
+          [f.day, f.source, f.submittedBy, f.importedUpvotes, now, f.arxivId],
+        );
+        if (res.rows[0]?.inserted) result.featured++;
+      }
+      if (cursor) await saveCursor(c, typeof cursor === 'function' ? cursor(result) : cursor, now);
+      return result;
+    });
+  }
+
+  /** Applies the version rules to a batch; returns one outcome per paper, in order. */
+  async #upsert(c: pg.PoolClient, papers: PreparedPaper[], now: string): Promise<UpsertOutcome[]> {
+    await c.query(`SELECT pg_advisory_xact_lock(${WRITE_LOCK}::bigint)`);
+    const found = await c.query<{ id: string; arxiv_id: string; version: number; content_hash: string }>(
+      'SELECT id, arxiv_id, version, content_hash FROM papers WHERE arxiv_id = ANY($1::text[])',
+      [[...new Set(papers.map((p) => p.arxivId))]],
+    );
+    const state = new Map<string, VersionStamp & { id: number | null }>();
+    for (const r of found.rows) {
+      state.set(r.arxiv_id, { id: Number(r.id), version: r.version, contentHash: r.content_hash });
+    }
+    // Decide in batch order against the running state, so a paper twice in one batch behaves as
+    // two sequential upserts; only the last accepted record per paper is written.
+    const outcomes: UpsertOutcome[] = [];
+    const writes = new Map<string, Write>();
+    for (const paper of papers) {
+      const cur = state.get(paper.arxivId) ?? null;
+      const decision = decideUpsert(cur, { version: paper.version, contentHash: paper.contentHash });
+      if (decision === 'unchanged' || decision === 'stale') {
+        outcomes.push('unchanged');
+        continue;
+      }
+      outcomes.push(cur ? 'updated' : 'inserted');
+      const id = cur?.id ?? null;
+      state.set(paper.arxivId, { id, version: paper.version, contentHash: paper.contentHash });
+      writes.set(paper.arxivId, { paper, id });
+    }
+    if (writes.size) await this.#write(c, [...writes.values()], now);
+    return outcomes;
+  }
+
   async #write(c: pg.PoolClient, writes: Write[], now: string): Promise<void> {
-    const columns = (ws: Write[]) => COLUMNS.map(([, , get]) => ws.map((w) => get(w.paper, w.hash)));
+    const columns = (ws: Write[]) => COLUMNS.map(([, , get]) => ws.map((w) => get(w.paper)));
     const inserts = writes.filter((w) => w.id === null);
     const updates = writes.filter((w) => w.id !== null);
     if (inserts.length) {
@@ -209,45 +284,17 @@ export class PgPaperRepository implements PaperRepository {
         await c.query(`DELETE FROM ${table} WHERE paper_id = ANY($1::bigint[])`, [ids]);
       }
     }
-    if (writes.length) await this.#writeChildren(c, writes);
-  }
-
-  async #writeChildren(c: pg.PoolClient, writes: Write[]): Promise<void> {
-    const v: unknown[][] = [[], [], [], []];
-    const a: unknown[][] = [[], [], [], [], [], [], []];
-    const l: unknown[][] = [[], [], [], [], []];
-    const k: unknown[][] = [[], [], []];
-    const push = (cols: unknown[][], ...values: unknown[]) => values.forEach((x, i) => cols[i]!.push(x));
-    for (const { paper: p, id } of writes) {
-      // The SQLite repo writes versions with INSERT OR REPLACE: a repeated number keeps the last.
-      const versions = new Map(p.versions.map((x) => [x.version, x]));
-      for (const x of versions.values()) push(v, id, x.version, x.createdAt, x.size ?? null);
-      p.authors.forEach((x, i) => push(a, id, i, x.name, x.keyname, x.forenames, x.suffix, x.affiliation));
-      p.links.forEach((x, i) => push(l, id, i, x.kind, x.url, x.host));
-      for (const cat of p.categories) push(k, cat, p.submittedAt, id);
-    }
-    await c.query(
-      `INSERT INTO paper_versions (paper_id, version, created_at, size)
-      SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[])`,
-      v,
-    );
-    await c.query(
-      `INSERT INTO paper_authors (paper_id, position, name, keyname, forenames, suffix, affiliation)
-      SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
-      a,
-    );
-    if (l[0]!.length) {
-      await c.query(
-        `INSERT INTO paper_links (paper_id, position, kind, url, host)
-        SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[])`,
-        l,
-      );
-    }
-    await c.query(
-      `INSERT INTO paper_categories (category, submitted_at, paper_id)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`,
-      k,
-    );
+    const ids = writes.map((w) => w.id);
+    const [versions, authors, links, categories] = CHILDREN as [string, string, string, string];
+    await c.query(versions, [ids, writes.map((w) => w.paper.versionsJson)]);
+    await c.query(authors, [ids, writes.map((w) => w.paper.authorsJson)]);
+    const linked = writes.filter((w) => w.paper.linksJson !== '[]');
+    if (linked.length) await c.query(links, [linked.map((w) => w.id), linked.map((w) => w.paper.linksJson)]);
+    await c.query(categories, [
+      ids,
+      writes.map((w) => w.paper.categoriesJson),
+      writes.map((w) => w.paper.submittedAt),
+    ]);
   }
 
   async get(arxivId: string): Promise<Paper | null> {

@@ -10,6 +10,7 @@ import type { KeywordTerm, Store } from '../../src/db/store.ts';
 import { NotFoundError } from '../../src/errors.ts';
 import type { LinkKind, Paper, PaperInput } from '../../src/papers/paper.ts';
 import { makePaper } from '../support/papers.ts';
+import { ingestContract } from './ingest.contract.ts';
 
 /** What `get` must return for an input, minus the fields the store assigns. */
 function expected(p: PaperInput) {
@@ -21,7 +22,8 @@ function expected(p: PaperInput) {
 }
 function stored(p: Paper | null) {
   assert.ok(p, 'paper should exist');
-  const { id, ingestedAt, demo, ...rest } = p;
+  const { id, ingestedAt, demo, withdrawnAt, ...rest } = p;
+  assert.equal(withdrawnAt ?? null, null);
   assert.ok(Number.isInteger(id) && id > 0, `id ${id}`);
   assert.match(ingestedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   assert.equal(demo, false);
@@ -111,7 +113,9 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         arxivId: v1.arxivId,
         version: 2,
         title: 'Blimpish methods',
-        authors: [{ name: 'Solo Author', keyname: 'Author', forenames: 'Solo', suffix: '', affiliation: null }],
+        authors: [
+          { name: 'Solo Author', keyname: 'Author', forenames: 'Solo', suffix: '', affiliation: null },
+        ],
         links: [],
         categories: ['cs.CV'],
         versions: [...v1.versions, { version: 2, createdAt: '2024-02-02T00:00:00.000Z', size: '9kb' }],
@@ -177,7 +181,9 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         arxivId: '2303.00005',
         links: [{ kind: 'ftp' as LinkKind, url: 'ftp://x', host: 'x' }], // violates the kind CHECK
       });
-      await assert.rejects(store.papers.upsertMany([good, newer, bad], { key: 'contract:fail', value: 'after' }));
+      await assert.rejects(
+        store.papers.upsertMany([good, newer, bad], { key: 'contract:fail', value: 'after' }),
+      );
       assert.equal(await store.cursors.get('contract:fail'), 'before');
       assert.equal(await store.papers.get(good.arxivId), null);
       assert.equal((await store.papers.get(existing.arxivId))!.title, 'Stays at v1');
@@ -216,7 +222,8 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
 
     describe('keyword search', () => {
       const search = async (terms: KeywordTerm[], limit = 10) => store.papers.keywordSearch({ terms }, limit);
-      const ids = async (terms: KeywordTerm[], limit = 10) => (await search(terms, limit)).map((h) => h.arxivId);
+      const ids = async (terms: KeywordTerm[], limit = 10) =>
+        (await search(terms, limit)).map((h) => h.arxivId);
 
       test('title outranks authors outranks abstract; best first, higher score better', async () => {
         await store.papers.upsertMany([
@@ -224,7 +231,15 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
           makePaper({ arxivId: '2304.00002', abstract: 'We meet the zephyrine again.' }),
           makePaper({
             arxivId: '2304.00003',
-            authors: [{ name: 'Zephyrine Moe', keyname: 'Moe', forenames: 'Zephyrine', suffix: '', affiliation: null }],
+            authors: [
+              {
+                name: 'Zephyrine Moe',
+                keyname: 'Moe',
+                forenames: 'Zephyrine',
+                suffix: '',
+                affiliation: null,
+              },
+            ],
           }),
         ]);
         const hits = await search([word('zephyrine')]);
@@ -239,8 +254,16 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
 
       test('phrases, prefixes and stemming', async () => {
         await store.papers.upsertMany([
-          makePaper({ arxivId: '2304.00011', title: 'Quantum marmoset lattices', abstract: 'A gribbly network.' }),
-          makePaper({ arxivId: '2304.00012', title: 'Marmoset quantum lattices', abstract: 'Plinthographic maps.' }),
+          makePaper({
+            arxivId: '2304.00011',
+            title: 'Quantum marmoset lattices',
+            abstract: 'A gribbly network.',
+          }),
+          makePaper({
+            arxivId: '2304.00012',
+            title: 'Marmoset quantum lattices',
+            abstract: 'Plinthographic maps.',
+          }),
         ]);
         const phrase = (text: string): KeywordTerm => ({ text, kind: 'phrase', negated: false });
         assert.deepEqual(await ids([phrase('quantum marmoset')]), ['2304.00011']);
@@ -252,7 +275,11 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
 
       test('negation excludes; fields filter', async () => {
         await store.papers.upsertMany([
-          makePaper({ arxivId: '2304.00021', title: 'Snorkeling fribble wombats', categories: ['cs.CV', 'cs.AI'] }),
+          makePaper({
+            arxivId: '2304.00021',
+            title: 'Snorkeling fribble wombats',
+            categories: ['cs.CV', 'cs.AI'],
+          }),
           makePaper({ arxivId: '2304.00022', title: 'Snorkeling fribble otters', categories: ['cs.LG'] }),
         ]);
         assert.deepEqual(await ids([word('snorkeling'), word('otters', { negated: true })]), ['2304.00021']);
@@ -281,7 +308,10 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         await store.papers.feature({ ...input, arxivId: q.arxivId, source: 'submission', submittedBy: 'u1' }),
         'inserted',
       );
-      assert.equal(await store.papers.feature({ ...input, day: '2024-05-02', arxivId: p.arxivId }), 'inserted');
+      assert.equal(
+        await store.papers.feature({ ...input, day: '2024-05-02', arxivId: p.arxivId }),
+        'inserted',
+      );
       await assert.rejects(store.papers.feature({ ...input, arxivId: '2305.99999' }), NotFoundError);
 
       const list = await store.papers.featuredOn('2024-05-01');
@@ -309,7 +339,9 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         title: `Quixotic ${nasty}`,
         abstract: nasty,
         comments: nasty,
-        authors: [{ name: `O'Brien "Q" \\`, keyname: "O'Brien", forenames: 'Q', suffix: '', affiliation: nasty }],
+        authors: [
+          { name: `O'Brien "Q" \\`, keyname: "O'Brien", forenames: 'Q', suffix: '', affiliation: nasty },
+        ],
         categories: ['cs.CR'],
         links: [{ kind: 'code', url: 'https://x.example/?q="a"&b=\'c\'', host: 'x.example' }],
       });
@@ -319,7 +351,9 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       assert.ok(Buffer.from(got!.title).equals(Buffer.from(p.title)), 'title bytes');
       assert.deepEqual(await store.papers.upsertMany([p]), ['unchanged']);
       assert.deepEqual(
-        (await store.papers.keywordSearch({ terms: [word('quixotic'), word('script')] }, 5)).map((h) => h.title),
+        (await store.papers.keywordSearch({ terms: [word('quixotic'), word('script')] }, 5)).map(
+          (h) => h.title,
+        ),
         [p.title],
       );
       // Query syntax characters in the user's text are text, never syntax.
@@ -330,5 +364,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       }
       assert.ok((await store.papers.count()) > 0);
     });
+
+    ingestContract(() => store);
   });
 }

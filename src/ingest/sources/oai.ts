@@ -65,8 +65,11 @@ export interface OaiState {
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const FIRST_PAGE_RETRIES = 1;
 
+/** A real calendar day as YYYY-MM-DD (2024-02-30 is not). */
 export function isDay(s: string): boolean {
-  return DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
+  if (!DAY.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
 }
 
 export function daysBefore(now: Date, days: number): string {

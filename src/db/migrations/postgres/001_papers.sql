@@ -32,10 +32,12 @@ CREATE TABLE papers (
   --   A title, B authors, C abstract (english: stemmed, stop words dropped),
   --   D categories as squashed tokens ("cs.CV" -> "cscv", as hash.ts categoryToken) through the
   --   `simple` config, so the stemmer never rewrites a category name.
+  -- '<' and '>' become spaces first: the default parser reads `<script>` or `<i>` as an HTML tag
+  -- and drops it, where FTS5 (and a reader) sees the word; tsquery.ts does the same to queries.
   search TSVECTOR GENERATED ALWAYS AS (
-    setweight(to_tsvector('english'::regconfig, title), 'A')
-    || setweight(to_tsvector('english'::regconfig, authors_text), 'B')
-    || setweight(to_tsvector('english'::regconfig, abstract), 'C')
+    setweight(to_tsvector('english'::regconfig, translate(title, '<>', '  ')), 'A')
+    || setweight(to_tsvector('english'::regconfig, translate(authors_text, '<>', '  ')), 'B')
+    || setweight(to_tsvector('english'::regconfig, translate(abstract, '<>', '  ')), 'C')
     || setweight(to_tsvector('simple'::regconfig, regexp_replace(lower(categories), '[^a-z0-9 ]', '', 'g')), 'D')
   ) STORED
 );

@@ -1,0 +1,52 @@
+/**
+ * Development mailer: each message becomes an `.eml` file under `<data>/mail/`, composed by the
+ * same nodemailer composer as SMTP would use. Written to a temp name and renamed, so a reader never
+ * sees half a message.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config/config.ts';
+import { type MailMessage, type Mailer, type SendResult, toComposerOptions } from './mail.ts';
+
+let announced = false;
+
+export class FileMailer implements Mailer {
+  readonly kind = 'file' as const;
+  readonly dir: string;
+  readonly #from: string;
+  readonly #transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  #seq = 0;
+
+  constructor(config: Config) {
+    this.dir = path.join(config.data, 'mail');
+    this.#from = config.mailFrom;
+    if (!announced) {
+      announced = true;
+      process.stderr.write(`paperboy: smtpUrl is not set; mail is written to ${this.dir}/*.eml\n`);
+    }
+  }
+
+  async send(m: MailMessage): Promise<SendResult> {
+    const options = toComposerOptions(m, this.#from);
+    const info = await this.#transport.sendMail(options);
+    mkdirSync(this.dir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const safeId = options.messageId.replace(/[^A-Za-z0-9.@_-]/g, '');
+    const file = path.join(this.dir, `${stamp}-${process.pid}-${this.#seq++}-${safeId}.eml`);
+    writeFileSync(`${file}.tmp`, info.message as Buffer);
+    renameSync(`${file}.tmp`, file);
+    return { messageId: options.messageId, accepted: true };
+  }
+
+  async verify(): Promise<void> {
+    mkdirSync(this.dir, { recursive: true });
+    const probe = path.join(this.dir, `.probe-${process.pid}`);
+    writeFileSync(probe, '');
+    renameSync(probe, `${probe}.done`);
+  }
+
+  async close(): Promise<void> {
+    this.#transport.close();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Leases and the scheduler: one run per slot across instances sharing a database, takeover from
+ * dead or expired holders, and the real daily-harvest job against the fixture server.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { tempDir } from '../../test/support/app.ts';
+import { fakePapers } from '../../test/fixtures/upstream/fake-papers.ts';
+import { oaiEmulator, rssEmulator, startFixtureServer } from '../../test/support/fixture-server.ts';
+import { loadConfig } from '../config/config.ts';
+import { SqliteStore } from '../db/sqlite.store.ts';
+import { isDeadLocalHolder, tryAcquire } from './lease.ts';
+import type { Job } from './schedule.ts';
+import { Scheduler } from './scheduler.ts';
+
+function twoStores() {
+  const dir = tempDir('paperboy-sched-');
+  const file = path.join(dir, 'paperboy.db');
+  const a = new SqliteStore(file);
+  const b = new SqliteStore(file);
+  return {
+    a,
+    b,
+    async close() {
+      await a.close();
+      await b.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const config = loadConfig({ env: {}, flags: { data: '/tmp/unused', logLevel: 'silent' } });
+const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
+
+describe('leases', () => {
+  it('one holder at a time; expiry frees it; a dead local holder is taken over at once', async () => {
+    const s = twoStores();
+    try {
+      const t = 1_000_000;
+      assert.ok(await s.a.leases.acquire('job:x', 'h1', t, 1000));
+      assert.equal(await s.b.leases.acquire('job:x', 'h2', t + 10, 1000), false);
+      assert.ok(await s.b.leases.acquire('job:x', 'h1', t + 10, 1000), 'the holder may re-acquire');
+      assert.ok(await s.b.leases.acquire('job:x', 'h2', t + 1011, 1000), 'expired');
+      assert.equal(await s.a.leases.renew('job:x', 'h1', t + 1012, 1000), false, 'h1 lost it');
+
+      const dead = `${hostname()}:${deadPid()}:abcd`;
+      assert.ok(isDeadLocalHolder(dead));
+      assert.equal(isDeadLocalHolder(`${hostname()}:${process.pid}:x`), false);
+      assert.equal(isDeadLocalHolder(`some-other-host:${deadPid()}:x`), false, 'other machines: only expiry frees it');
+      assert.ok(await s.a.leases.acquire('ingest:oai', dead, Date.now(), 60_000));
+      const taken = await tryAcquire(s.b.leases, 'ingest:oai', { holder: 'me' });
+      assert.ok(taken, 'taken over from the killed process without waiting for expiry');
+      assert.equal((await s.a.leases.get('ingest:oai'))?.holder, 'me');
+      await taken.release();
+      assert.equal((await s.a.leases.get('ingest:oai'))?.holder, null);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a finished slot is never taken again', async () => {
+    const s = twoStores();
+    try {
+      const slot = '2024-02-01T01:00:00.000Z';
+      const l = await tryAcquire(s.a.leases, 'job:x', { holder: 'h1', slot });
+      await l!.release(slot);
+      assert.equal(await tryAcquire(s.b.leases, 'job:x', { holder: 'h2', slot }), null);
+      assert.ok(await tryAcquire(s.b.leases, 'job:x', { holder: 'h2', slot: '2024-02-02T01:00:00.000Z' }));
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('scheduler', () => {
+  it('two instances sharing a database run each daily slot once; a failed run is not retried that day', async () => {
+    const s = twoStores();
+    try {
+      const calls: string[] = [];
+      let fail = false;
+      let clock = new Date('2024-02-01T01:05:00Z'); // 20:05 New York, Jan 31
+      const job = (who: string): Job => ({
+        name: 'daily-harvest',
+        at: '20:00',
+        timeZone: 'America/New_York',
+        async run() {
+          calls.push(who);
+          await new Promise((r) => setTimeout(r, 30));
+          if (fail) throw new Error('upstream down');
+          return 'done';
+        },
+      });
+      const mk = (store: SqliteStore, who: string) =>
+        new Scheduler({ store, config, jobs: [job(who)], holder: who, now: () => clock, http: {} as never });
+      const [x, y] = [mk(s.a, 'x'), mk(s.b, 'y')];
+      await Promise.all([x.runDue(), y.runDue()]);
+      assert.equal(calls.length, 1, `ran by ${calls.join(', ')}`);
+      await Promise.all([x.runDue(), y.runDue()]);
+      assert.equal(calls.length, 1, 'same slot: nothing');
+
+      clock = new Date('2024-02-02T01:00:00Z');
+      fail = true;
+      await Promise.all([y.runDue(), x.runDue()]);
+      assert.equal(calls.length, 2);
+      await x.runDue();
+      assert.equal(calls.length, 2, 'a failure waits for the next slot instead of hammering upstream');
+
+      clock = new Date('2024-02-03T14:00:00Z'); // 09:00 NY: yesterday's slot is 13 h old, past catch-up
+      await x.runDue();
+      assert.equal(calls.length, 2);
+      assert.equal(x.nextWake().toISOString(), '2024-02-03T15:00:00.000Z', 'wakes at least hourly');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('the real daily-harvest job runs OAI and the featuring feeds against the configured upstreams', async () => {
+    const papers = fakePapers(20);
+    const server = await startFixtureServer({
+      '/oai': oaiEmulator({ papers }),
+      '/rss/*': rssEmulator({ papers, day: '2024-02-01' }),
+    });
+    const dir = tempDir('paperboy-sched-');
+    const store = new SqliteStore(path.join(dir, 'paperboy.db'));
+    try {
+      const cfg = loadConfig({
+        env: {},
+        flags: {
+          data: dir,
+          logLevel: 'silent',
+          arxivOaiUrl: `${server.url}/oai`,
+          arxivRssUrl: server.url,
+          upstreamIntervalMs: 0,
+          featureCategories: 'cs.LG',
+          oaiFirstHarvestDays: 3650,
+        },
+      });
+      const logs: string[] = [];
+      const sched = new Scheduler({ store, config: cfg, now: () => new Date(), log: (m) => logs.push(m) });
+      const ran = await sched.runDue();
+      assert.deepEqual(ran, ['daily-harvest'], logs.join('\n'));
+      const runs = await store.ingestRuns.recent(10);
+      assert.deepEqual(runs.map((r) => [r.source, r.status]).reverse(), [['oai', 'ok'], ['rss', 'ok']], logs.join('\n'));
+      assert.ok(server.requests[0]?.query.from, 'a first scheduled harvest starts oaiFirstHarvestDays back, not at the beginning');
+      assert.equal(await store.papers.count(), 20);
+      assert.ok((await store.papers.featuredOn('2024-02-01')).length > 0, 'new cs.LG papers featured by the rule');
+      assert.deepEqual(await sched.runDue(), [], 'slot done');
+      await sched.stop();
+    } finally {
+      await store.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
