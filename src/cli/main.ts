@@ -1,6 +1,8 @@
 /** The `paperboy` command: parses flags, loads config, dispatches, maps errors to exit codes. */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.ts';
+import { digestCommand } from './commands/digest.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { importCommand } from './commands/import.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { searchCommand } from './commands/search.ts';
@@ -25,6 +27,10 @@ const options = {
   query: { type: 'string' },
   set: { type: 'string' },
   format: { type: 'string' },
+  // digest
+  to: { type: 'string' },
+  period: { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -67,6 +73,16 @@ export async function main(argv: string[]): Promise<number> {
           set: values.set,
           format: values.format,
         });
+      case 'digest':
+        return await digestCommand(config, args, {
+          json: values.json,
+          dryRun: values['dry-run'],
+          to: values.to,
+          period: values.period,
+          out: values.out,
+        });
+      case 'doctor':
+        return await doctorCommand(config, { json: values.json });
       case 'search':
         return await searchCommand(config, args, {
           json: values.json,

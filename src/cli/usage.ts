@@ -17,6 +17,12 @@ commands:
       arxiv-api    --ids 2401.00001,2401.00002 | --categories cs.LG [--since DATE] | --query Q
       rss          [--categories cs.LG+cs.CV] (default: rssCategories + featureCategories)
       daily-papers [--since DATE] (needs dailyPapersUrl)
+  digest send [--dry-run] [--to EMAIL] [--period YYYY-MM-DD] [--json]
+                                     plan and send one day's digests (re-run to finish after a crash)
+  digest preview <email> [--period YYYY-MM-DD] [--out FILE]  render a digest to FILE.html + .txt
+  digest bounce <file.eml|-> ...     feed bounce (DSN) and complaint (ARF) reports in
+  digest export|erase <email>        a subscriber's data as JSON / delete it (keeps a hashed suppression)
+  doctor [--json]                    check config, database, SMTP (connects) and the index
   help                               this text
 
 common options:

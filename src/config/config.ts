@@ -138,6 +138,8 @@ export const configSchema = z
     digestBreakerFailures: z.coerce.number().int().min(1).max(1000).default(5),
     /** …for this long before one probe message is tried again. */
     digestBreakerPauseMs: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+    /** How long a sender owns a claimed digest; a sender that dies frees it after this. */
+    digestLeaseMs: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
     /** Soft bounces (4.x.x DSNs) after which an address is suppressed; hard bounces suppress at once. */
     digestSoftBounceLimit: z.coerce.number().int().min(1).max(100).default(3),
     /** Subscribe requests per IP per hour, and confirmation mails per address per day. */
@@ -147,6 +149,12 @@ export const configSchema = z
     importBatch: z.coerce.number().int().min(1).max(100_000).default(5000),
     /** Trust X-Forwarded-* from a reverse proxy. */
     trustProxy: boolish.default(false),
+    /** Anonymous page views are served from a cache this young (ms); 0 turns it off. Local writes clear it at once. */
+    pageCacheMs: z.coerce.number().int().min(0).max(600_000).default(5000),
+    /** JSON API requests per minute per client IP (answered 429 with RateLimit headers beyond). */
+    apiRateLimit: z.coerce.number().int().min(1).max(100_000_000).default(600),
+    /** Password hashes (argon2id, ~19 MiB each) computed at once; more wait in a short queue, then get 429. */
+    hashConcurrency: z.coerce.number().int().min(1).max(64).default(2),
   })
   .strict();
 

@@ -1,8 +1,13 @@
 /** The scale-out Store: PostgreSQL shared by several stateless `paperboy serve` processes. */
 import type pg from 'pg';
+import { DigestRepository } from '../digest/digest.repo.ts';
+import { pgRunner } from '../digest/sql.repo.ts';
+import { PgFeedRepository } from '../feed/feed.pg.repo.ts';
 import { PgIngestRunRepository } from '../ingest/runs.pg.repo.ts';
 import { PgLeaseRepository } from '../jobs/leases.pg.repo.ts';
 import { PgPaperRepository } from '../papers/papers.pg.repo.ts';
+import { PgCommunityRepository } from '../users/community.pg.repo.ts';
+import { PgUserRepository } from '../users/users.pg.repo.ts';
 import { createPool, migratePostgres } from './postgres.ts';
 import type { CursorRepository, IngestRunRepository, LeaseRepository, Store } from './store.ts';
 
@@ -34,6 +39,10 @@ export class PostgresStore implements Store {
   readonly cursors: CursorRepository;
   readonly ingestRuns: IngestRunRepository;
   readonly leases: LeaseRepository;
+  readonly digest: DigestRepository;
+  readonly feed: PgFeedRepository;
+  readonly users: PgUserRepository;
+  readonly community: PgCommunityRepository;
   readonly #applied: number[];
   #closed = false;
 
@@ -44,6 +53,10 @@ export class PostgresStore implements Store {
     this.cursors = new PgCursorRepository(pool);
     this.ingestRuns = new PgIngestRunRepository(pool);
     this.leases = new PgLeaseRepository(pool);
+    this.digest = new DigestRepository(pgRunner(pool));
+    this.feed = new PgFeedRepository(pool);
+    this.users = new PgUserRepository(pool);
+    this.community = new PgCommunityRepository(pool);
   }
 
   async migrations(): Promise<number[]> {

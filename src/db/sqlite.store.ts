@@ -1,8 +1,13 @@
 /** The embedded Store: one SQLite file under the data directory. */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { DigestRepository } from '../digest/digest.repo.ts';
+import { sqliteRunner } from '../digest/sql.repo.ts';
+import { SqliteFeedRepository } from '../feed/feed.sqlite.repo.ts';
 import { SqliteIngestRunRepository } from '../ingest/runs.sqlite.repo.ts';
 import { SqliteLeaseRepository } from '../jobs/leases.sqlite.repo.ts';
 import { SqlitePaperRepository } from '../papers/papers.sqlite.repo.ts';
+import { SqliteCommunityRepository } from '../users/community.sqlite.repo.ts';
+import { SqliteUserRepository } from '../users/users.sqlite.repo.ts';
 import { migrateSqlite, openSqlite } from './sqlite.ts';
 import type { CursorRepository, IngestRunRepository, LeaseRepository, Store } from './store.ts';
 
@@ -34,6 +39,10 @@ export class SqliteStore implements Store {
   readonly cursors: CursorRepository;
   readonly ingestRuns: IngestRunRepository;
   readonly leases: LeaseRepository;
+  readonly digest: DigestRepository;
+  readonly feed: SqliteFeedRepository;
+  readonly users: SqliteUserRepository;
+  readonly community: SqliteCommunityRepository;
   readonly #applied: number[];
 
   constructor(file: string) {
@@ -43,6 +52,10 @@ export class SqliteStore implements Store {
     this.cursors = new SqliteCursorRepository(this.db);
     this.ingestRuns = new SqliteIngestRunRepository(this.db);
     this.leases = new SqliteLeaseRepository(this.db);
+    this.digest = new DigestRepository(sqliteRunner(this.db));
+    this.feed = new SqliteFeedRepository(this.db);
+    this.users = new SqliteUserRepository(this.db);
+    this.community = new SqliteCommunityRepository(this.db);
   }
 
   async migrations(): Promise<number[]> {

@@ -3,8 +3,11 @@
  * scale-out). Services depend on this, never on a driver; the contract suite in
  * test/contract/ runs the same tests against every implementation.
  */
+import type { DigestRepository } from '../digest/digest.repo.ts';
+import type { FeedRepository } from '../feed/feed.ts';
 import type { Paper, PaperInput, UpsertOutcome } from '../papers/paper.ts';
 import type { PreparedPaper } from '../papers/prepared.ts';
+import type { CommunityRepository, UserRepository } from '../users/types.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -96,6 +99,8 @@ export interface WithdrawnInput {
 
 export interface IngestBatch {
   papers: PaperInput[];
+  /** More papers, already flattened by preparePaper() (a parse worker did it off this thread). */
+  prepared?: PreparedPaper[];
   /**
    * Marks known papers withdrawn (sets `withdrawn_at` once; unknown ids are ignored). Papers are
    * never removed: votes, comments and featurings point at them.
@@ -110,7 +115,7 @@ export interface IngestBatch {
 }
 
 export interface IngestBatchResult {
-  /** One per paper, in input order. */
+  /** One per paper, in input order: `papers`, then `prepared`. */
   outcomes: UpsertOutcome[];
   /** Papers newly marked withdrawn. */
   withdrawn: number;
@@ -232,6 +237,12 @@ export interface Store {
   readonly cursors: CursorRepository;
   readonly ingestRuns: IngestRunRepository;
   readonly leases: LeaseRepository;
+  /** Subscribers, the digest outbox ledger, bounces (src/digest/digest.repo.ts, one SQL for both dialects). */
+  readonly digest: DigestRepository;
+  /** Site (issue 4): feed lists, accounts/sessions, votes/submissions/comments. */
+  readonly feed: FeedRepository;
+  readonly users: UserRepository;
+  readonly community: CommunityRepository;
   /** Applied migration versions, oldest first. */
   migrations(): Promise<number[]>;
   close(): Promise<void>;

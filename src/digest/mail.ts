@@ -51,7 +51,13 @@ export class MailError extends Error {
   readonly enhancedCode: string | undefined;
   constructor(
     message: string,
-    options: { permanent: boolean; scope: MailFailureScope; responseCode?: number; enhancedCode?: string; cause?: unknown },
+    options: {
+      permanent: boolean;
+      scope: MailFailureScope;
+      responseCode?: number;
+      enhancedCode?: string;
+      cause?: unknown;
+    },
   ) {
     super(message, { cause: options.cause });
     this.permanent = options.permanent;
@@ -80,7 +86,8 @@ export class PermanentMailError extends MailError {
 // Deliberately narrower than RFC 5322: no quoted local parts, no comments, no whitespace, no
 // control characters. Anything a subscribe form should accept fits; nothing that could smuggle a
 // header or a second recipient does.
-const ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export function isMailAddress(s: string): boolean {
   return s.length <= 254 && ADDRESS.test(s);
@@ -93,13 +100,25 @@ export function normalizeAddress(s: string): string {
 
 /** A header value on one line: CR, LF and other controls become spaces. */
 export function oneLine(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
 }
 
 const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,75}$/;
 // Headers the composer owns: a caller overriding them would break threading or envelopes.
-const RESERVED = new Set(['to', 'from', 'cc', 'bcc', 'subject', 'message-id', 'date', 'content-type', 'mime-version', 'sender', 'reply-to', 'return-path']);
+const RESERVED = new Set([
+  'to',
+  'from',
+  'cc',
+  'bcc',
+  'subject',
+  'message-id',
+  'date',
+  'content-type',
+  'mime-version',
+  'sender',
+  'reply-to',
+  'return-path',
+]);
 
 /** The address inside `Name <addr>` or the string itself. */
 export function addressOf(s: string): string {
@@ -119,17 +138,27 @@ export function newMessageId(from: string): string {
 /** Options for nodemailer's composer, after every defence against header injection. */
 export function toComposerOptions(m: MailMessage, defaultFrom: string) {
   const to = oneLine(m.to);
-  if (to !== m.to.trim() || !isMailAddress(to)) throw new PermanentMailError(`not a mail address: ${JSON.stringify(m.to.slice(0, 80))}`, { scope: 'recipient' });
+  if (to !== m.to.trim() || !isMailAddress(to))
+    throw new PermanentMailError(`not a mail address: ${JSON.stringify(m.to.slice(0, 80))}`, {
+      scope: 'recipient',
+    });
   const from = oneLine(m.from ?? defaultFrom);
   const envelopeFrom = m.envelopeFrom ? addressOf(oneLine(m.envelopeFrom)) : addressOf(from);
-  if (!isMailAddress(envelopeFrom)) throw new InvalidInputError(`not a sender address: ${envelopeFrom.slice(0, 80)}`);
-  const headers: Record<string, string> = {};
+  // Senders are configured, not typed by users: `paperboy@localhost` (no dot) is a fine default.
+  if (!/^[^\s<>@"]{1,64}@[A-Za-z0-9.-]{1,253}$/.test(envelopeFrom))
+    throw new InvalidInputError(`not a sender address: ${envelopeFrom.slice(0, 80)}`);
+  const headers: Record<string, string | { prepared: true; value: string }> = {};
   for (const [name, value] of Object.entries(m.headers ?? {})) {
-    if (!HEADER_NAME.test(name) || RESERVED.has(name.toLowerCase())) throw new InvalidInputError(`header name not allowed: ${name.slice(0, 80)}`);
-    headers[name] = oneLine(value);
+    if (!HEADER_NAME.test(name) || RESERVED.has(name.toLowerCase()))
+      throw new InvalidInputError(`header name not allowed: ${name.slice(0, 80)}`);
+    const v = oneLine(value);
+    // Printable ASCII goes out as written (List-Id's quotes and angle brackets must not become an
+    // encoded-word); anything else is left to the composer to encode. Either way it is one line.
+    headers[name] = /^[\x20-\x7e]*$/.test(v) && v.length <= 900 ? { prepared: true, value: v } : v;
   }
   const messageId = m.messageId ? oneLine(m.messageId) : newMessageId(from);
-  if (!/^<[^<>\s]+@[^<>\s]+>$/.test(messageId)) throw new InvalidInputError(`malformed Message-ID: ${messageId.slice(0, 80)}`);
+  if (!/^<[^<>\s]+@[^<>\s]+>$/.test(messageId))
+    throw new InvalidInputError(`malformed Message-ID: ${messageId.slice(0, 80)}`);
   return {
     from,
     to,
@@ -144,4 +173,3 @@ export function toComposerOptions(m: MailMessage, defaultFrom: string) {
     disableUrlAccess: true,
   };
 }
-

@@ -3,11 +3,11 @@
  * same nodemailer composer as SMTP would use. Written to a temp name and renamed, so a reader never
  * sees half a message.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config/config.ts';
-import { type MailMessage, type Mailer, type SendResult, toComposerOptions } from './mail.ts';
+import { type Mailer, type MailMessage, type SendResult, toComposerOptions } from './mail.ts';
 
 let announced = false;
 
@@ -15,7 +15,11 @@ export class FileMailer implements Mailer {
   readonly kind = 'file' as const;
   readonly dir: string;
   readonly #from: string;
-  readonly #transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  readonly #transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'windows',
+  });
   #seq = 0;
 
   constructor(config: Config) {
@@ -43,7 +47,7 @@ export class FileMailer implements Mailer {
     mkdirSync(this.dir, { recursive: true });
     const probe = path.join(this.dir, `.probe-${process.pid}`);
     writeFileSync(probe, '');
-    renameSync(probe, `${probe}.done`);
+    rmSync(probe);
   }
 
   async close(): Promise<void> {

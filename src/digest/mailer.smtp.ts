@@ -10,8 +10,8 @@ import type { Config } from '../config/config.ts';
 import { InvalidInputError } from '../errors.ts';
 import {
   type MailError,
-  type MailMessage,
   type Mailer,
+  type MailMessage,
   PermanentMailError,
   type SendResult,
   TransientMailError,
@@ -28,7 +28,19 @@ interface SmtpFailure {
 
 const ENHANCED = /\b([245])\.(\d{1,3})\.(\d{1,3})\b/;
 // Failures of the connection itself: nothing was refused, the server was not there to ask.
-const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTOCOL', 'EPROXY', 'EMAXLIMIT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+const CONNECTION_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ETLS',
+  'EPROTOCOL',
+  'EPROXY',
+  'EMAXLIMIT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+]);
 const SERVER_COMMANDS = /^(CONN|EHLO|HELO|STARTTLS|AUTH|LHLO|GREETING)/i;
 
 /** Maps a nodemailer failure to a transient/permanent error with the scope the sender acts on. */
@@ -36,13 +48,21 @@ export function classifySmtpError(err: unknown): MailError {
   const e = (err ?? {}) as SmtpFailure;
   const text = (e.response ?? e.message ?? String(err)).slice(0, 300);
   const code = e.responseCode;
-  const enhancedCode = ENHANCED.exec(e.response ?? '')?.slice(1).join('.');
-  const base = { cause: err, ...(code !== undefined ? { responseCode: code } : {}), ...(enhancedCode ? { enhancedCode } : {}) };
+  const enhancedCode = ENHANCED.exec(e.response ?? '')
+    ?.slice(1)
+    .join('.');
+  const base = {
+    cause: err,
+    ...(code !== undefined ? { responseCode: code } : {}),
+    ...(enhancedCode ? { enhancedCode } : {}),
+  };
   const command = e.command ?? '';
   if (code === undefined || code < 400) {
-    if (e.code === 'EAUTH' || e.code === 'ENOAUTH' || e.code === 'ECONFIG') return new PermanentMailError(text, { ...base, scope: 'server' });
+    if (e.code === 'EAUTH' || e.code === 'ENOAUTH' || e.code === 'ECONFIG')
+      return new PermanentMailError(text, { ...base, scope: 'server' });
     if (e.code === 'EENVELOPE') return new PermanentMailError(text, { ...base, scope: 'recipient' });
-    if (e.code === 'EMESSAGE' || e.code === 'EFILEACCESS' || e.code === 'EURLACCESS') return new PermanentMailError(text, { ...base, scope: 'message' });
+    if (e.code === 'EMESSAGE' || e.code === 'EFILEACCESS' || e.code === 'EURLACCESS')
+      return new PermanentMailError(text, { ...base, scope: 'message' });
     // Unknown and connection-level failures retry: guessing "permanent" would drop a subscriber.
     return new TransientMailError(text, { ...base, scope: 'server' });
   }
@@ -53,7 +73,8 @@ export function classifySmtpError(err: unknown): MailError {
       : new TransientMailError(text, { ...base, scope: 'server' });
   }
   if (code >= 500 && code !== 503) {
-    const recipient = /^RCPT/i.test(command) || /^5\.1\./.test(enhancedCode ?? '') || /^5\.2\.[12]/.test(enhancedCode ?? '');
+    const recipient =
+      /^RCPT/i.test(command) || /^5\.1\./.test(enhancedCode ?? '') || /^5\.2\.[12]/.test(enhancedCode ?? '');
     return new PermanentMailError(text, { ...base, scope: recipient ? 'recipient' : 'message' });
   }
   return new TransientMailError(text, { ...base, scope: 'message' });
@@ -64,7 +85,9 @@ function dkimOptions(config: Config) {
   if (!dkimDomain && !dkimSelector && !dkimPrivateKey) return undefined;
   if (!dkimDomain || !dkimSelector || !dkimPrivateKey)
     throw new InvalidInputError('DKIM needs dkimDomain, dkimSelector and dkimPrivateKey together');
-  const privateKey = dkimPrivateKey.includes('-----BEGIN') ? dkimPrivateKey : readFileSync(dkimPrivateKey, 'utf8');
+  const privateKey = dkimPrivateKey.includes('-----BEGIN')
+    ? dkimPrivateKey
+    : readFileSync(dkimPrivateKey, 'utf8');
   return { domainName: dkimDomain, keySelector: dkimSelector, privateKey };
 }
 

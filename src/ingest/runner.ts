@@ -155,7 +155,12 @@ async function runHeld<S>(
       const base = { ...counts };
       base.rejected += pendingRejected;
       base.unchanged += options.unchanged ?? 0;
-      base.seen += pendingRejected + (options.unchanged ?? 0) + batch.papers.length + (batch.withdrawn?.length ?? 0);
+      base.seen +=
+        pendingRejected +
+        (options.unchanged ?? 0) +
+        batch.papers.length +
+        (batch.prepared?.length ?? 0) +
+        (batch.withdrawn?.length ?? 0);
       if (dryRun) {
         Object.assign(counts, base);
         pendingRejected = 0;

@@ -19,6 +19,9 @@ import type { Author, Paper, PaperInput, PaperLink, PaperVersion, UpsertOutcome 
 import { type PreparedPaper, preparePaper } from './prepared.ts';
 import { decideUpsert } from './versions.ts';
 
+/** Column weights for title, abstract, authors, categories: a title hit outweighs ten abstract hits. */
+const BM25_WEIGHTS = '10.0, 1.0, 3.0, 0.0';
+
 type CursorArg = Cursor | ((outcomes: UpsertOutcome[]) => Cursor);
 
 interface PaperRow {
@@ -90,9 +93,12 @@ export class SqlitePaperRepository implements PaperRepository {
       count: p('SELECT count(*) AS n FROM papers'),
       // Rank inside the FTS table and join only the top k rows: ranking a join of every match
       // against papers measured 2-3x slower at 1M (docs/ARCHITECTURE.md, Storage).
-      search: p(`SELECT p.arxiv_id, p.title, -f.rank AS score
-        FROM (SELECT rowid, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?) AS f
-        JOIN papers p ON p.id = f.rowid ORDER BY f.rank`),
+      // bm25() with literal weights, not the configured `rank` column: at 1M papers the `rank`
+      // indirection cost ~50% more CPU per query (1.85 s vs 2.83 s over 40 queries).
+      search: p(`SELECT p.arxiv_id, p.title, -f.s AS score
+        FROM (SELECT rowid, bm25(papers_fts, ${BM25_WEIGHTS}) AS s FROM papers_fts WHERE papers_fts MATCH ?
+          ORDER BY s LIMIT ?) AS f
+        JOIN papers p ON p.id = f.rowid ORDER BY f.s`),
       feature: p(`INSERT INTO featured (day, paper_id, source, submitted_by, imported_upvotes, created_at)
         SELECT ?, id, ?, ?, ?, ? FROM papers WHERE arxiv_id = ? ON CONFLICT (day, paper_id) DO NOTHING`),
       withdraw: p('UPDATE papers SET withdrawn_at = ? WHERE arxiv_id = ? AND withdrawn_at IS NULL'),
@@ -146,7 +152,7 @@ export class SqlitePaperRepository implements PaperRepository {
     const s = this.#s;
     const now = new Date().toISOString();
     const result: IngestBatchResult = { outcomes: [], withdrawn: 0, featured: 0 };
-    const prepared = batch.papers.map(preparePaper);
+    const prepared = [...batch.papers.map(preparePaper), ...(batch.prepared ?? [])];
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       const written: [number, PreparedPaper, boolean][] = [];

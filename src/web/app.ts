@@ -17,6 +17,7 @@ import {
 } from '../errors.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { apiRoutes } from './api.routes.ts';
+import { digestRoutes } from './digest.routes.ts';
 import { paperRoutes } from './papers.routes.ts';
 import { errorBody } from './views/error.view.ts';
 import { layout } from './views/layout.view.ts';
@@ -111,5 +112,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(paperRoutes(deps));
   await app.register(apiRoutes(deps));
   await app.register(adminRoutes(deps));
+  await app.register(digestRoutes(deps));
   return app;
 }

@@ -43,14 +43,16 @@ test(`kill -9 a real harvest of ${COUNT} records (${COUNT / PAGE} pages) mid-way
   const papers = fakePapers(COUNT, { perDay: 100 });
   const emu = oaiEmulator({ papers, pageSize: PAGE });
   let current: ChildProcess | null = null;
-  let killAtRequest: number | null = 4;
-  let seen = 0;
+  // Kill triggers counted on the server: the n-th request of the current run schedules a SIGKILL
+  // after `delay` ms, so kills land mid-harvest however slowly the process starts.
+  let trigger: { n: number; delay: number } | null = null;
+  let inRun = 0;
   const server = await startFixtureServer({
     '/oai': (req, url) => {
-      // Deterministic first kill: while the child waits for page 4, pages 1-3 are committed.
-      if (++seen === killAtRequest) {
-        current?.kill('SIGKILL');
-        killAtRequest = null;
+      if (trigger && ++inRun === trigger.n) {
+        const victim = current;
+        setTimeout(() => victim?.kill('SIGKILL'), trigger.delay);
+        trigger = null;
       }
       return emu(req, url);
     },
@@ -58,16 +60,21 @@ test(`kill -9 a real harvest of ${COUNT} records (${COUNT / PAGE} pages) mid-way
   const dataDir = tempDir('paperboy-harvest-kill-');
   try {
     const kills: string[] = [];
-    // 1: killed on the wire; 2-3: killed by timers that land anywhere (often inside a commit).
-    for (const delay of [null, 900, 1300]) {
-      const before = seen;
+    // 1: while it waits for page 4 (pages 1-3 committed); 2: on its second request; 3: 150 ms
+    // after its first request, typically inside a parse or a commit.
+    for (const t of [
+      { n: 4, delay: 0 },
+      { n: 2, delay: 0 },
+      { n: 1, delay: 150 },
+    ]) {
+      trigger = t;
+      inRun = 0;
       current = cli(dataDir, server.url);
-      const timer = delay ? setTimeout(() => current?.kill('SIGKILL'), delay) : null;
       const r = await finish(current);
-      if (timer) clearTimeout(timer);
       assert.equal(r.signal, 'SIGKILL', `run ${kills.length + 1} should have been killed, ended ${r.code}: ${r.err}`);
-      kills.push(`${delay ?? 'at request 4'} (${seen - before} requests)`);
+      kills.push(`request ${t.n} + ${t.delay} ms`);
     }
+    trigger = null;
     current = cli(dataDir, server.url);
     const final = await finish(current);
     assert.equal(final.code, 0, final.err);

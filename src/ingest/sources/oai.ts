@@ -16,11 +16,10 @@
  *   to the store; `arXiv` (structured authors with affiliations, but no versions) is merged field
  *   by field so it never rolls a multi-version paper back (see merge.ts).
  */
-import type { WithdrawnInput } from '../../db/store.ts';
-import type { PaperInput } from '../../papers/paper.ts';
 import { COVERAGE, mergeWithStored } from '../merge.ts';
-import { parseOaiListRecords } from '../parsers/oai.ts';
+import { type ParsedOaiPage, ParsePool } from '../parse-pool.ts';
 import { type Source, type SourceContext, SourceError, type SourceResult } from '../source.ts';
+import { PageReader } from './oai-pages.ts';
 
 export type OaiFormat = 'arXiv' | 'arXivRaw';
 
@@ -40,6 +39,8 @@ export interface OaiOptions {
   maxRestarts?: number;
   /** Clock for the parsers' future-date check (tests pin it to the fixtures' "today"). */
   parseNow?: Date;
+  /** Worker threads parsing large pages; 0 parses on the main thread. Default: up to 2. */
+  parseWorkers?: number;
 }
 
 interface ListState {
@@ -128,18 +129,39 @@ export class OaiSource implements Source<OaiState> {
   async run(ctx: SourceContext<OaiState>): Promise<SourceResult> {
     const state: OaiState = { nextFrom: ctx.state?.nextFrom ?? null };
     const list = this.#startList(ctx, { ...state, list: ctx.state?.list });
-    const startPages = list.pages;
     const notes: string[] = [];
     if (ctx.resumed && list.token && !this.#o.since) notes.push(`resumed at page ${list.pages + 1}`);
+    const pool = new ParsePool(this.#o.parseWorkers);
+    const reader = new PageReader({
+      fetch: (url) => ctx.fetch(url),
+      pool,
+      now: this.#o.parseNow ?? ctx.now(),
+      tokenUrl: (token) => this.#listUrl({ ...list, token }),
+      // arXivRaw goes straight to the store, so the worker flattens it; arXiv is merged first.
+      prepare: this.#prefix === 'arXivRaw',
+    });
+    try {
+      return await this.#harvest(ctx, state, list, reader, notes);
+    } finally {
+      reader.drop();
+      await pool.close();
+    }
+  }
+
+  async #harvest(
+    ctx: SourceContext<OaiState>,
+    state: OaiState,
+    list: ListState,
+    reader: PageReader,
+    notes: string[],
+  ): Promise<SourceResult> {
+    const startPages = list.pages;
     let emptyStreak = 0;
     let fatalRetries = 0;
-    const parseNow = this.#o.parseNow ?? ctx.now();
-
     for (;;) {
       const pageNo = list.pages + 1;
-      const res = await ctx.fetch(this.#listUrl(list));
-      if (res.status !== 200) throw new SourceError(`page ${pageNo}: HTTP ${res.status} from ${new URL(res.url).host}`);
-      const page = parseOaiListRecords(res.body, { now: parseNow });
+      const { res, page } = await reader.read(this.#listUrl(list));
+      if (!page) throw new SourceError(`page ${pageNo}: HTTP ${res.status} from ${new URL(res.url).host}`);
 
       if (page.fatal) {
         const what = `page ${pageNo}: not a usable OAI-PMH document (${page.fatal.reason} at ${page.fatal.where})`;
@@ -149,12 +171,10 @@ export class OaiSource implements Source<OaiState> {
         }
         // Keep the complete records before the break; the cursor stays on this page so the next
         // run asks for it again.
-        if (page.records.length) {
-          const { papers, withdrawn } = split(page.records);
-          const merged = await this.#merge(ctx, papers);
+        if (page.records) {
           ctx.reject(page.errors.map((e) => ({ where: `page ${pageNo}, ${e.where}`, reason: e.reason })));
-          await ctx.commit({ papers: merged.papers, withdrawn }, { ...state, list }, { done: false, unchanged: merged.unchanged });
-          ctx.note(`page ${pageNo}`, `kept ${page.records.length} complete records before the break`);
+          await this.#commit(ctx, page, { ...state, list }, false);
+          ctx.note(`page ${pageNo}`, `kept ${page.records} complete records before the break`);
         }
         throw new SourceError(`${what}, twice in a row`);
       }
@@ -176,19 +196,18 @@ export class OaiSource implements Source<OaiState> {
       }
 
       list.startedDay ??= serverDay(page.responseDate, ctx.now());
-      const { papers, withdrawn } = split(page.records);
-      for (const d of page.records.map((r) => r.datestamp)) {
-        if (d && (!list.committedDay || d > list.committedDay)) list.committedDay = d;
+      if (page.maxDatestamp && (!list.committedDay || page.maxDatestamp > list.committedDay)) {
+        list.committedDay = page.maxDatestamp;
       }
       ctx.reject(page.errors.map((e) => ({ where: `page ${pageNo}, ${e.where}`, reason: e.reason })));
 
       const token = page.resumptionToken?.token ?? null;
       if (token !== null && token === list.token) throw new SourceError(`page ${pageNo}: server returned the same resumptionToken again`);
-      emptyStreak = page.records.length === 0 && page.errors.length === 0 && token ? emptyStreak + 1 : 0;
+      emptyStreak = page.records === 0 && page.errors.length === 0 && token ? emptyStreak + 1 : 0;
       if (emptyStreak > (this.#o.maxEmptyPages ?? 20)) {
         throw new SourceError(`${emptyStreak} empty pages in a row, each with a resumptionToken; giving up`);
       }
-      if (page.records.length === 0 && token) ctx.note(`page ${pageNo}`, 'empty page with a resumptionToken; following it');
+      if (page.records === 0 && token) ctx.note(`page ${pageNo}`, 'empty page with a resumptionToken; following it');
 
       list.pages++;
       list.token = token;
@@ -196,10 +215,9 @@ export class OaiSource implements Source<OaiState> {
       // A bounded harvest (--until) is a backfill: it does not move the incremental position.
       const finished = list.until ? state.nextFrom : (list.startedDay ?? list.committedDay ?? list.from);
       const next: OaiState = done ? { nextFrom: finished } : { nextFrom: state.nextFrom, list };
-      const merged = await this.#merge(ctx, papers);
-      await ctx.commit({ papers: merged.papers, withdrawn }, next, { done, unchanged: merged.unchanged });
+      await this.#commit(ctx, page, next, done);
       const size = page.resumptionToken?.completeListSize ?? null;
-      ctx.progress(list.pages, size === null ? null : Math.ceil(size / Math.max(1, page.records.length || 1)), `page ${list.pages}`);
+      ctx.progress(list.pages, size === null ? null : Math.ceil(size / Math.max(1, page.records)), `page ${list.pages}`);
       if (done) {
         const pages = list.pages - startPages;
         notes.unshift(`${pages} page${pages === 1 ? '' : 's'}${page.oaiError ? ' (no records match)' : ''}`);
@@ -209,20 +227,18 @@ export class OaiSource implements Source<OaiState> {
     }
   }
 
-  async #merge(ctx: SourceContext<OaiState>, papers: PaperInput[]) {
-    if (this.#prefix === 'arXivRaw') return { papers, unchanged: 0 };
-    return mergeWithStored((id) => ctx.store.papers.get(id), papers, COVERAGE.oaiArxiv);
+  /** arXivRaw records arrive flattened and go straight through the version rules; arXiv is merged. */
+  async #commit(ctx: SourceContext<OaiState>, page: ParsedOaiPage, state: OaiState, done: boolean) {
+    const merged =
+      this.#prefix === 'arXivRaw'
+        ? { papers: page.papers, unchanged: 0 }
+        : await mergeWithStored((id) => ctx.store.papers.get(id), page.papers, COVERAGE.oaiArxiv);
+    await ctx.commit(
+      { papers: merged.papers, prepared: page.prepared, withdrawn: page.withdrawn },
+      state,
+      { done, unchanged: merged.unchanged },
+    );
   }
-}
-
-function split(records: ReturnType<typeof parseOaiListRecords>['records']) {
-  const papers: PaperInput[] = [];
-  const withdrawn: WithdrawnInput[] = [];
-  for (const r of records) {
-    if (r.kind === 'paper') papers.push(r.paper);
-    else withdrawn.push({ arxivId: r.arxivId, day: r.datestamp });
-  }
-  return { papers, withdrawn };
 }
 
 /** The server's day from `responseDate`, unless absent or implausible (ahead of our clock). */

@@ -1,14 +1,41 @@
 /** The page frame every HTML response shares. */
+import type { User } from '../../users/types.ts';
 import { html, type SafeHtml } from '../html.ts';
+
+/** The signed-in reader of a page, with the CSRF token their forms carry. */
+export interface Viewer {
+  user: User;
+  csrf: string;
+}
 
 export interface PageMeta {
   title: string;
   siteName: string;
   query?: string;
+  viewer?: Viewer | null;
+  /** Alternate representations of this page's list (`<link rel="alternate">`). */
+  feeds?: { rss: string; atom: string; json: string };
+  /** Where "log in" should come back to. */
+  path?: string;
+}
+
+export function csrfField(viewer: Viewer | null | undefined): SafeHtml {
+  return viewer ? html`<input type="hidden" name="csrf" value="${viewer.csrf}">` : html``;
+}
+
+function account(meta: PageMeta): SafeHtml {
+  const v = meta.viewer;
+  if (!v) {
+    const next = meta.path && meta.path !== '/' ? `?next=${encodeURIComponent(meta.path)}` : '';
+    return html`<a href="/login${next}">Log in</a><a href="/signup">Sign up</a>`;
+  }
+  const admin = v.user.role !== 'user' ? html`<a href="/admin/moderation">Moderation</a>` : '';
+  return html`<a href="/users/${encodeURIComponent(v.user.name)}">${v.user.name}</a>${admin}<form method="post" action="/logout" class="inline">${csrfField(v)}<button type="submit" class="link">Log out</button></form>`;
 }
 
 export function layout(meta: PageMeta, body: SafeHtml): string {
   const title = meta.title ? `${meta.title} · ${meta.siteName}` : meta.siteName;
+  const f = meta.feeds;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -16,19 +43,24 @@ export function layout(meta: PageMeta, body: SafeHtml): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
 <link rel="stylesheet" href="/static/app.css">
+${f ? html`<link rel="alternate" type="application/rss+xml" title="RSS" href="${f.rss}"><link rel="alternate" type="application/atom+xml" title="Atom" href="${f.atom}"><link rel="alternate" type="application/json" title="JSON" href="${f.json}">` : ''}
+<script src="/static/app.js" defer></script>
 </head>
 <body>
+<a class="skip" href="#main">Skip to content</a>
 <header class="site">
   <a class="brand" href="/">${meta.siteName}</a>
+  <nav aria-label="Lists"><a href="/">Daily</a><a href="/trending">Trending</a><a href="/submit">Submit</a></nav>
   <form action="/search" method="get" role="search">
     <input type="search" name="q" value="${meta.query ?? ''}" placeholder="Search papers" aria-label="Search papers">
     <button type="submit">Search</button>
   </form>
+  <nav class="account" aria-label="Account">${account(meta)}</nav>
 </header>
-<main>
+<main id="main">
 ${body}
 </main>
-<footer>Metadata from arXiv (CC0). Thank you to arXiv for use of its open access interoperability.</footer>
+<footer>${f ? html`<p class="feeds">This list as <a href="${f.rss}">RSS</a> · <a href="${f.atom}">Atom</a> · <a href="${f.json}">JSON</a></p>` : ''}<p>Metadata from arXiv (CC0). Thank you to arXiv for use of its open access interoperability.</p></footer>
 </body>
 </html>
 `.value;

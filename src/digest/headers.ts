@@ -1,0 +1,30 @@
+/**
+ * Per-recipient headers of a digest: RFC 2369/8058 unsubscribe (one URL, https in production, and
+ * the one-click POST marker), RFC 2919 List-Id, and the envelope sender that collects bounces.
+ * Built at send time from the subscriber row, never stored, so they always match the current
+ * secret and base URL.
+ */
+import type { Config } from '../config/config.ts';
+import { unsubscribeUrl, verpAddress } from './links.ts';
+
+export function listId(config: Pick<Config, 'siteName' | 'baseUrl'>): string {
+  const host = new URL(config.baseUrl ?? 'http://localhost').hostname || 'localhost';
+  return `"${config.siteName.replace(/["\\]/g, '')} digest" <digest.${host}>`;
+}
+
+export function digestHeaders(
+  config: Pick<Config, 'siteName' | 'baseUrl' | 'mailBounceAddress' | 'mailVerp'>,
+  secret: string,
+  s: { id: number; email: string },
+): { headers: Record<string, string>; envelopeFrom: string | undefined } {
+  const url = unsubscribeUrl({ baseUrl: config.baseUrl!, secret }, s);
+  const bounce = config.mailBounceAddress;
+  return {
+    headers: {
+      'List-Unsubscribe': `<${url}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'List-Id': listId(config),
+    },
+    envelopeFrom: bounce ? (config.mailVerp ? verpAddress(secret, bounce, s) : bounce) : undefined,
+  };
+}

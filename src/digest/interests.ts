@@ -1,0 +1,187 @@
+/**
+ * Matching subscribers' interests against the period's new papers, in memory and pure. The
+ * candidates of one digest run (a few thousand papers at most) are indexed once; each subscriber's
+ * categories, author names and keyword queries (the search box language, src/search/query/) are
+ * then answered from posting lists, so composing for ten thousand subscribers never asks the
+ * database anything per subscriber.
+ */
+import type { Clause, Query, TermNode } from '../search/query/ast.ts';
+import { parseQuery } from '../search/query/parse.ts';
+import type { CandidatePaper, Interests } from './types.ts';
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Lower-case, accents removed, letters/digits runs. */
+export function words(s: string): string[] {
+  return s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().match(WORD) ?? [];
+}
+
+/**
+ * A light plural fold, so "transformers" finds "transformer". The database search stems with
+ * Porter; here a subscriber's keyword is matched within a small candidate set, where the cheap
+ * fold covers what readers type and never joins unrelated words.
+ */
+export function fold(w: string): string {
+  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) return w.slice(0, -1);
+  return w;
+}
+
+interface Fields {
+  title: string;
+  all: string;
+  authors: string;
+  titleWords: Set<string>;
+  allWords: Set<string>;
+  authorWords: Set<string>;
+}
+
+export interface CandidateIndex {
+  readonly papers: readonly CandidatePaper[];
+  readonly fields: readonly Fields[];
+  /** folded word (title, abstract, authors) → paper positions, ascending */
+  readonly byWord: Map<string, number[]>;
+  /** category and its archive (`cs.LG`, `cs`) → positions */
+  readonly byCategory: Map<string, number[]>;
+  /** author name word → positions */
+  readonly byAuthorWord: Map<string, number[]>;
+}
+
+function post(map: Map<string, number[]>, key: string, i: number) {
+  const list = map.get(key);
+  if (!list) map.set(key, [i]);
+  else if (list[list.length - 1] !== i) list.push(i);
+}
+
+export function buildIndex(papers: readonly CandidatePaper[]): CandidateIndex {
+  const byWord = new Map<string, number[]>();
+  const byCategory = new Map<string, number[]>();
+  const byAuthorWord = new Map<string, number[]>();
+  const fields: Fields[] = [];
+  papers.forEach((p, i) => {
+    const t = words(p.title);
+    const a = words(p.abstract);
+    const au = words(p.authors.join(' '));
+    const allWords = new Set([...t, ...a, ...au].map(fold));
+    for (const w of allWords) post(byWord, w, i);
+    for (const w of new Set(au)) post(byAuthorWord, w, i);
+    for (const c of p.categories) {
+      const lc = c.toLowerCase();
+      post(byCategory, lc, i);
+      const archive = lc.split('.')[0]!;
+      if (archive !== lc) post(byCategory, archive, i);
+    }
+    fields.push({
+      title: ` ${t.join(' ')} `,
+      all: ` ${t.join(' ')} | ${a.join(' ')} | ${au.join(' ')} `,
+      authors: ` ${au.join(' ')} `,
+      titleWords: new Set(t.map(fold)),
+      allWords,
+      authorWords: new Set(au),
+    });
+  });
+  return { papers, fields, byWord, byCategory, byAuthorWord };
+}
+
+function termMatches(f: Fields, t: TermNode): boolean {
+  const field = t.field === 'title' ? 'title' : t.field === 'authors' ? 'authors' : 'all';
+  if (t.kind === 'phrase') return f[field].includes(` ${t.text} `);
+  const set = field === 'title' ? f.titleWords : field === 'authors' ? f.authorWords : f.allWords;
+  if (t.kind === 'word') return set.has(field === 'authors' ? t.text : fold(t.text));
+  for (const w of set) if (w.startsWith(t.text)) return true;
+  return false;
+}
+
+function clauseMatches(f: Fields, c: Clause): boolean {
+  if (c.type === 'or') return c.terms.some((t) => termMatches(f, t));
+  return termMatches(f, c) !== c.negated;
+}
+
+function intersect(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      out.push(a[i]!);
+      i++;
+      j++;
+    }
+  }
+  return out;
+}
+
+function union(lists: number[][]): number[] {
+  return [...new Set(lists.flat())].sort((x, y) => x - y);
+}
+
+/** Positions matching a parsed query: posting lists narrow, then every clause is checked. */
+export function queryMatches(index: CandidateIndex, q: Query): number[] {
+  let narrowed: number[] | null = null;
+  const narrow = (list: number[]) => {
+    narrowed = narrowed === null ? list : intersect(narrowed, list);
+  };
+  for (const c of q.clauses) {
+    if (c.type === 'term' && !c.negated && c.kind === 'word' && c.field !== 'authors') narrow(index.byWord.get(fold(c.text)) ?? []);
+  }
+  for (const group of q.categories) narrow(union(group.map((cat) => index.byCategory.get(cat) ?? [])));
+  const base: number[] = narrowed ?? index.papers.map((_, i) => i);
+  const excluded = new Set(q.excludedCategories.flatMap((c) => index.byCategory.get(c) ?? []));
+  return base.filter((i) => {
+    if (excluded.has(i)) return false;
+    const day = index.papers[i]!.submittedAt.slice(0, 10);
+    if (q.dates.from && day < q.dates.from) return false;
+    if (q.dates.to && day >= q.dates.to) return false;
+    return q.clauses.every((c) => clauseMatches(index.fields[i]!, c));
+  });
+}
+
+/** An author interest matches an author whose name holds all its words ("Hinton", "G. Hinton"). */
+function authorMatches(index: CandidateIndex, name: string): number[] {
+  const ws = words(name).filter((w) => w.length > 1 || words(name).length === 1);
+  if (ws.length === 0) return [];
+  const longest = [...ws].sort((a, b) => b.length - a.length)[0]!;
+  return (index.byAuthorWord.get(longest) ?? []).filter((i) =>
+    index.papers[i]!.authors.some((a) => {
+      const aw = new Set(words(a));
+      return ws.every((w) => aw.has(w) || (w.length === 1 && [...aw].some((x) => x.startsWith(w))));
+    }),
+  );
+}
+
+export interface ParsedInterests {
+  categories: string[];
+  keywords: { text: string; query: Query }[];
+  authors: string[];
+}
+
+/** Parses keyword queries once per subscriber; throws QueryError for one the parser refuses. */
+export function parseInterests(i: Interests): ParsedInterests {
+  return {
+    categories: i.categories.map((c) => c.toLowerCase()),
+    keywords: i.keywords.map((text) => ({ text, query: parseQuery(text) })),
+    authors: i.authors,
+  };
+}
+
+export function hasInterests(i: Interests | ParsedInterests): boolean {
+  return i.categories.length + i.keywords.length + i.authors.length > 0;
+}
+
+/** Position → why it matched (`cs.LG`, `“diffusion”`, `author Hinton`), in interest order. */
+export function matchInterests(index: CandidateIndex, interests: ParsedInterests): Map<number, string[]> {
+  const reasons = new Map<number, string[]>();
+  const add = (positions: number[], why: string) => {
+    for (const i of positions) {
+      const r = reasons.get(i);
+      if (r) r.push(why);
+      else reasons.set(i, [why]);
+    }
+  };
+  for (const c of interests.categories) add(index.byCategory.get(c) ?? [], c);
+  for (const k of interests.keywords) add(queryMatches(index, k.query), `“${k.text}”`);
+  for (const a of interests.authors) add(authorMatches(index, a), `author ${a}`);
+  return reasons;
+}

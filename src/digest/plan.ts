@@ -1,0 +1,175 @@
+/**
+ * Planning a slot: gather the period's data once (candidate papers, highlights), compose each due
+ * subscriber's digest with the pure composer, and write the results to the outbox a page at a time.
+ * Subscribers who already have a row for the period are skipped before composing, so a re-run (or a
+ * second scheduler) only does the work that is left; the unique key settles any race.
+ */
+import type { Config } from '../config/config.ts';
+import type { Store } from '../db/store.ts';
+import { trendingScore } from '../ranking/trending.ts';
+import { type ComposedDigest, composeDigest, type Highlight } from './compose.ts';
+import { buildIndex, type CandidateIndex, type ParsedInterests, parseInterests } from './interests.ts';
+import { digestLinks, digestMessageId } from './links.ts';
+import {
+  ANNOUNCE_LAG_MS,
+  daysBetween,
+  dueFrequency,
+  earliestCandidate,
+  expiresAt,
+  periodKey,
+  periodLabel,
+  type Slot,
+  windowStart,
+} from './period.ts';
+import { type RenderedMail, renderDigest } from './template.ts';
+import { tokenSecret } from './tokens.ts';
+import type { CandidatePaper, PlannedDigest, Subscriber } from './types.ts';
+
+/** Most candidates a run considers: a busy week of arXiv is ~6,000 new papers. */
+const MAX_CANDIDATES = 50_000;
+const PAGE = 500;
+
+export interface PeriodData {
+  index: CandidateIndex;
+  papers: Map<string, CandidatePaper>;
+  /** Highlights with the day they were featured, for per-subscriber windows. */
+  highlights: (Highlight & { day: string })[];
+}
+
+/** Candidates submitted in the widest window of this slot, and the featured papers of its days. */
+export async function loadPeriodData(store: Store, slot: Slot): Promise<PeriodData> {
+  const from = earliestCandidate(slot);
+  const candidates = await store.digest.candidatePapers(new Date(from).toISOString(), new Date(slot.at).toISOString(), MAX_CANDIDATES);
+  const papers = new Map(candidates.map((p) => [p.arxivId, p]));
+  const highlights: PeriodData['highlights'] = [];
+  for (const day of daysBetween(slot.at - 8 * 86_400_000, slot)) {
+    for (const f of await store.papers.featuredOn(day)) {
+      if (!papers.has(f.arxivId)) {
+        const p = await store.papers.get(f.arxivId);
+        if (!p || p.withdrawnAt) continue;
+        papers.set(p.arxivId, {
+          arxivId: p.arxivId,
+          title: p.title,
+          abstract: p.abstract,
+          authors: p.authors.map((a) => a.name),
+          categories: p.categories,
+          submittedAt: p.submittedAt,
+        });
+      }
+      // Local votes join here once the votes table exists; imported upvotes are what we have now.
+      const score = trendingScore({ votes: f.importedUpvotes, enteredAt: `${f.day}T00:00:00Z` });
+      highlights.push({ arxivId: f.arxivId, score, upvotes: f.importedUpvotes, day: f.day });
+    }
+  }
+  return { index: buildIndex(candidates), papers, highlights };
+}
+
+export interface ComposeOneInput {
+  subscriber: Subscriber;
+  interests: ParsedInterests;
+  slot: Slot;
+  data: PeriodData;
+  alreadySent: ReadonlySet<string>;
+  sendEmpty: boolean;
+}
+
+/** The composer's input for one subscriber at one slot (windows applied), and its output. */
+export function composeFor(o: ComposeOneInput): ComposedDigest | null {
+  const f = dueFrequency(o.subscriber, o.slot) ?? o.subscriber.frequency;
+  const start = windowStart(o.subscriber.lastDigestAt, f, o.slot);
+  const startDay = new Date(start).toISOString().slice(0, 10);
+  const best = new Map<string, Highlight>();
+  for (const h of o.data.highlights) {
+    if (h.day < startDay) continue;
+    const prev = best.get(h.arxivId);
+    if (!prev || prev.score < h.score) best.set(h.arxivId, { arxivId: h.arxivId, score: h.score, ...(h.upvotes !== undefined ? { upvotes: h.upvotes } : {}) });
+  }
+  return composeDigest({
+    subscriber: { id: o.subscriber.id, paperCount: o.subscriber.paperCount, interests: o.interests },
+    period: { key: periodKey(f, o.slot), frequency: f, label: periodLabel(f, o.slot) },
+    since: new Date(start - ANNOUNCE_LAG_MS).toISOString(),
+    highlights: [...best.values()],
+    index: o.data.index,
+    papers: o.data.papers,
+    alreadySent: o.alreadySent,
+    sendEmpty: o.sendEmpty,
+  });
+}
+
+export interface PlanOptions {
+  slot: Slot;
+  runId: number | null;
+  now: number;
+  /** Only this address (`digest send --to`). */
+  only?: string;
+  /** Compose and render, write nothing. */
+  dryRun?: boolean;
+  onPreview?: (s: Subscriber, mail: RenderedMail, d: ComposedDigest) => void;
+}
+
+export interface PlanResult {
+  due: number;
+  planned: number;
+  /** Already in the outbox for this period (an earlier or concurrent run). */
+  existing: number;
+  skippedEmpty: number;
+  /** Keyword interests the parser refuses (saved before a parser change); those are ignored. */
+  badInterests: number;
+}
+
+function safeInterests(s: Subscriber): { parsed: ParsedInterests; bad: boolean } {
+  try {
+    return { parsed: parseInterests(s.interests), bad: false };
+  } catch {
+    return { parsed: parseInterests({ ...s.interests, keywords: [] }), bad: true };
+  }
+}
+
+export async function planDigests(store: Store, config: Config, o: PlanOptions): Promise<PlanResult> {
+  const secret = await tokenSecret(config, store.digest);
+  const data = await loadPeriodData(store, o.slot);
+  const result: PlanResult = { due: 0, planned: 0, existing: 0, skippedEmpty: 0, badInterests: 0 };
+  let after = 0;
+  for (;;) {
+    const page = await store.digest.confirmedAfter(after, PAGE);
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.id;
+    const due = page.filter((s) => dueFrequency(s, o.slot) !== null && (!o.only || s.email === o.only));
+    if (due.length === 0) continue;
+    result.due += due.length;
+    const existing = o.dryRun ? new Set<number>() : await store.digest.existingFor(due.map((s) => ({ id: s.id, period: periodKey(dueFrequency(s, o.slot)!, o.slot) })));
+    const todo = due.filter((s) => !existing.has(s.id));
+    result.existing += due.length - todo.length;
+    const sent = await store.digest.sentPapers(todo.map((s) => s.id));
+    const planned: PlannedDigest[] = [];
+    for (const s of todo) {
+      const { parsed, bad } = safeInterests(s);
+      if (bad) result.badInterests++;
+      const d = composeFor({ subscriber: s, interests: parsed, slot: o.slot, data, alreadySent: sent.get(s.id) ?? new Set(), sendEmpty: !config.digestSkipEmpty });
+      if (!d) {
+        result.skippedEmpty++;
+        continue;
+      }
+      const mail = renderDigest(d, digestLinks({ baseUrl: config.baseUrl!, secret }, s, d.period.key), config.siteName);
+      o.onPreview?.(s, mail, d);
+      planned.push({
+        subscriberId: s.id,
+        period: d.period.key,
+        runId: o.runId,
+        messageId: digestMessageId(secret, s.id, d.period.key, config.mailFrom),
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        papers: d.items.map((i) => i.paper.arxivId),
+        slot: o.slot.at,
+        expiresAt: expiresAt(d.period.frequency, o.slot),
+      });
+    }
+    if (!o.dryRun) {
+      const inserted = await store.digest.plan(planned, o.now);
+      result.planned += inserted;
+      result.existing += planned.length - inserted;
+    } else result.planned += planned.length;
+  }
+  return result;
+}

@@ -1,0 +1,213 @@
+/**
+ * Draining the outbox: claim a batch under a lease, send each row through the mailer with the
+ * subscriber's status read again right before it goes out, and record the result naming our lease.
+ *
+ * - Sent is recorded right after the server accepts. A crash between the two is the only way a
+ *   message goes twice, and the resend carries the same Message-ID (stored with the row).
+ * - Transient failures retry after `base · 2^(attempt−1)` (±50 % jitter, capped at an hour) up to
+ *   `digestMaxAttempts`; permanent recipient failures fail the row and mark the address bounced.
+ * - Server-level failures (refused, 421, timeouts, drops) feed a circuit breaker: after
+ *   `digestBreakerFailures` in a row, sending pauses for `digestBreakerPauseMs`, then one probe
+ *   message decides whether to resume. Attempts spent while the breaker is open are refunded, so a
+ *   long outage delays digests (until they expire at the end of their period) instead of failing them.
+ */
+import type { Config } from '../config/config.ts';
+import type { Store } from '../db/store.ts';
+import { digestHeaders } from './headers.ts';
+import { MailError, type Mailer } from './mail.ts';
+import { keyedHash, tokenSecret } from './tokens.ts';
+import type { OutboxRow } from './types.ts';
+
+const MAX_BACKOFF_MS = 3_600_000;
+
+export function backoffMs(attempt: number, baseMs: number, random: () => number = Math.random): number {
+  const d = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(d * (0.5 + random()));
+}
+
+export interface SendCounts {
+  sent: number;
+  failed: number;
+  expired: number;
+  skipped: number;
+  retried: number;
+}
+
+export interface SenderOptions {
+  store: Store;
+  config: Config;
+  mailer: Mailer;
+  holder: string;
+  now?: () => number;
+  random?: () => number;
+  log?: (msg: string) => void;
+}
+
+/** Closed → (failures) → open until `openUntil` → half-open (one probe) → closed | open. */
+export class CircuitBreaker {
+  #failures = 0;
+  #openUntil = 0;
+  #probing = false;
+  readonly threshold: number;
+  readonly pauseMs: number;
+  constructor(threshold: number, pauseMs: number) {
+    this.threshold = threshold;
+    this.pauseMs = pauseMs;
+  }
+  get openUntil() {
+    return this.#openUntil;
+  }
+  isOpen(now: number): boolean {
+    return now < this.#openUntil;
+  }
+  /** After a pause, the next batch is a single probe. */
+  get halfOpen(): boolean {
+    return this.#probing;
+  }
+  success(): void {
+    this.#failures = 0;
+    this.#probing = false;
+  }
+  /** Returns true when this failure opened (or re-opened) the breaker. */
+  failure(now: number): boolean {
+    this.#failures++;
+    if (this.#probing || this.#failures >= this.threshold) {
+      this.#openUntil = now + this.pauseMs;
+      this.#probing = true;
+      return true;
+    }
+    return false;
+  }
+}
+
+export class DigestSender {
+  readonly #o: Required<SenderOptions>;
+  readonly breaker: CircuitBreaker;
+  readonly counts: SendCounts = { sent: 0, failed: 0, expired: 0, skipped: 0, retried: 0 };
+
+  constructor(o: SenderOptions) {
+    this.#o = { now: Date.now, random: Math.random, log: () => {}, ...o };
+    this.breaker = new CircuitBreaker(o.config.digestBreakerFailures, o.config.digestBreakerPauseMs);
+  }
+
+  /**
+   * Sends everything claimable now (optionally one period's rows), waiting out breaker pauses.
+   * Returns when nothing is claimable, or when `signal` aborts.
+   */
+  async drain(o: { period?: string; signal?: AbortSignal } = {}): Promise<SendCounts> {
+    const { store, config } = this.#o;
+    const pool = config.smtpPoolSize;
+    while (!o.signal?.aborted) {
+      const now = this.#o.now();
+      if (this.breaker.isOpen(now)) {
+        this.#o.log(`digest: sending paused until ${new Date(this.breaker.openUntil).toISOString()} (mail server failing)`);
+        await sleep(this.breaker.openUntil - now, o.signal);
+        continue;
+      }
+      this.counts.expired += await store.digest.expireOverdue(now);
+      const limit = this.breaker.halfOpen ? 1 : pool * 4;
+      const rows = await store.digest.claim(this.#o.holder, now, config.digestLeaseMs, limit, o.period);
+      if (rows.length === 0) break;
+      const renew = setInterval(() => {
+        store.digest.renewLeases(rows.map((r) => r.id), this.#o.holder, this.#o.now() + config.digestLeaseMs).catch(() => {});
+      }, Math.max(500, config.digestLeaseMs / 3));
+      renew.unref();
+      try {
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: Math.min(pool, rows.length) }, async () => {
+            while (next < rows.length) await this.#sendOne(rows[next++]!);
+          }),
+        );
+      } finally {
+        clearInterval(renew);
+      }
+    }
+    return this.counts;
+  }
+
+  async #sendOne(row: OutboxRow): Promise<void> {
+    const { store, config, mailer, holder } = this.#o;
+    const repo = store.digest;
+    const now = this.#o.now();
+    if (now >= row.expiresAt) {
+      if (await repo.finish(row.id, holder, 'expired', 'period ended before it could be sent')) this.counts.expired++;
+      return;
+    }
+    // Re-read at send time: an unsubscribe (or bounce) that landed after planning wins.
+    const sub = await repo.subscriber(row.subscriberId);
+    const secret = await tokenSecret(config, repo);
+    if (!sub || sub.status !== 'confirmed') {
+      if (await repo.finish(row.id, holder, 'skipped', `subscriber is ${sub?.status ?? 'gone'}`)) this.counts.skipped++;
+      return;
+    }
+    if (await repo.suppression(keyedHash(secret, 'email', sub.email))) {
+      if (await repo.finish(row.id, holder, 'skipped', 'address is suppressed')) this.counts.skipped++;
+      return;
+    }
+    if (this.breaker.isOpen(now)) {
+      await repo.retryLater(row.id, holder, this.breaker.openUntil, 'sending paused: mail server failing', true);
+      return;
+    }
+    try {
+      const { headers, envelopeFrom } = digestHeaders(config, secret, sub);
+      await mailer.send({ to: sub.email, subject: row.subject, text: row.text, html: row.html, messageId: row.messageId, headers, ...(envelopeFrom ? { envelopeFrom } : {}) });
+      this.breaker.success();
+      if (await repo.markSent(row.id, holder, this.#o.now())) this.counts.sent++;
+    } catch (err) {
+      await this.#failed(row, sub.id, err);
+    }
+  }
+
+  async #failed(row: OutboxRow, subscriberId: number, err: unknown): Promise<void> {
+    const { store, config, holder } = this.#o;
+    const repo = store.digest;
+    const now = this.#o.now();
+    const e = err instanceof MailError ? err : null;
+    const message = `${e?.responseCode ?? ''} ${(err as Error).message}`.trim();
+    if (e?.scope === 'server') {
+      // The server, not this message: count toward the breaker; while it is open, refund the attempt.
+      const opened = this.breaker.failure(now);
+      const refund = opened || this.breaker.isOpen(now);
+      if (!refund && row.attempts >= config.digestMaxAttempts) {
+        if (await repo.finish(row.id, holder, 'failed', message)) this.counts.failed++;
+        return;
+      }
+      const at = Math.max(this.breaker.openUntil, now + backoffMs(row.attempts, config.digestRetryBaseMs, this.#o.random));
+      await repo.retryLater(row.id, holder, at, message, refund);
+      this.counts.retried++;
+      return;
+    }
+    if (e && !e.permanent) {
+      if (row.attempts >= config.digestMaxAttempts) {
+        if (await repo.finish(row.id, holder, 'failed', `gave up after ${row.attempts} attempts: ${message}`)) this.counts.failed++;
+        return;
+      }
+      await repo.retryLater(row.id, holder, now + backoffMs(row.attempts, config.digestRetryBaseMs, this.#o.random), message, false);
+      this.counts.retried++;
+      return;
+    }
+    // Permanent: this message will never go through as it is.
+    if (await repo.finish(row.id, holder, 'failed', message)) this.counts.failed++;
+    if (e?.scope === 'recipient') {
+      await repo.setStatus(subscriberId, 'bounced', now);
+      await repo.logBounce(subscriberId, 'hard', e.enhancedCode ?? String(e.responseCode ?? ''), `SMTP: ${message}`, now);
+      const sub = await repo.subscriber(subscriberId);
+      if (sub) await repo.suppress(keyedHash(await tokenSecret(config, repo), 'email', sub.email), 'bounced', now);
+      this.#o.log(`digest: address of subscriber ${subscriberId} bounced (${message}); suppressed`);
+    }
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted || ms <= 0) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

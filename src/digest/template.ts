@@ -1,0 +1,164 @@
+/**
+ * The digest mail: an HTML part (tables and inline styles, because most mail clients drop
+ * stylesheets; a `prefers-color-scheme` block and `color-scheme` meta for clients that honour dark
+ * mode, with colours chosen to stay readable when a client inverts them instead) and a plain-text
+ * part carrying the same content and links. Every value from a paper or a subscriber is escaped.
+ */
+import type { ComposedDigest, DigestItem } from './compose.ts';
+
+export interface DigestLinks {
+  site: string;
+  web: string;
+  unsubscribe: string;
+  preferences: string;
+  paper(arxivId: string): string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
+
+const ABSTRACT_CHARS = 300;
+
+export function snippet(s: string, max = ABSTRACT_CHARS): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 20))}…`;
+}
+
+function authorsLine(authors: string[]): string {
+  return authors.length > 4 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
+}
+
+export function subjectOf(d: ComposedDigest, siteName: string): string {
+  const kind = d.period.frequency === 'weekly' ? 'weekly' : 'daily';
+  if (d.items.length === 0) return `${siteName} ${kind} · ${d.period.label}: nothing new`;
+  const first = d.items[0]!.paper.title.replace(/\s+/g, ' ').trim();
+  const lead = first.length > 70 ? `${first.slice(0, 69)}…` : first;
+  return `${siteName} ${kind} · ${d.period.label}: ${lead}${d.items.length > 1 ? ` +${d.items.length - 1}` : ''}`;
+}
+
+function textItem(item: DigestItem, n: number, links: DigestLinks): string {
+  const p = item.paper;
+  const lines = [`${n}. ${p.title.replace(/\s+/g, ' ').trim()}`, `   ${authorsLine(p.authors)}`];
+  const meta = [p.categories.slice(0, 3).join(', ')];
+  if (item.upvotes !== null) meta.push(`${item.upvotes} upvote${item.upvotes === 1 ? '' : 's'}`);
+  if (item.reasons.length) meta.push(`matches ${item.reasons.join(', ')}`);
+  lines.push(`   ${meta.join(' · ')}`, `   ${links.paper(p.arxivId)}`, '', `   ${snippet(p.abstract)}`);
+  return lines.join('\n');
+}
+
+export function renderText(d: ComposedDigest, links: DigestLinks, siteName: string): string {
+  const out: string[] = [`${siteName} — ${d.period.frequency} digest, ${d.period.label}`, `Web version: ${links.web}`, ''];
+  const sections: [DigestItem['section'], string][] = [
+    ['highlights', d.period.frequency === 'weekly' ? 'Trending this week' : 'Trending today'],
+    ['interests', 'Matching your interests'],
+  ];
+  let n = 1;
+  for (const [section, title] of sections) {
+    const items = d.items.filter((i) => i.section === section);
+    if (items.length === 0) continue;
+    out.push(title, '-'.repeat(title.length), '');
+    for (const item of items) out.push(textItem(item, n++, links), '');
+  }
+  if (d.items.length === 0) out.push('Nothing new for you this time.', '');
+  out.push('--', `Change what you get: ${links.preferences}`, `Unsubscribe (one click): ${links.unsubscribe}`, '');
+  return out.join('\n');
+}
+
+// Colours: light defaults inline; the <style> block re-colours for dark mode where supported.
+const C = { bg: '#f4f4f5', card: '#ffffff', text: '#18181b', muted: '#52525b', link: '#1d4ed8', rule: '#e4e4e7', tag: '#f4f4f5' };
+const FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+
+const DARK_CSS = `
+:root { color-scheme: light dark; supported-color-schemes: light dark; }
+@media (prefers-color-scheme: dark) {
+  body, .pb-bg { background: #18181b !important; }
+  .pb-card { background: #27272a !important; }
+  .pb-text { color: #f4f4f5 !important; }
+  .pb-muted { color: #a1a1aa !important; }
+  .pb-link { color: #93c5fd !important; }
+  .pb-tag { background: #3f3f46 !important; color: #e4e4e7 !important; }
+  .pb-rule { border-color: #3f3f46 !important; }
+}`;
+
+function htmlItem(item: DigestItem, links: DigestLinks): string {
+  const p = item.paper;
+  const tags = p.categories
+    .slice(0, 3)
+    .map((c) => `<span class="pb-tag" style="display:inline-block;background:${C.tag};color:${C.muted};border-radius:4px;padding:1px 6px;margin-right:4px;font-size:12px;">${esc(c)}</span>`)
+    .join('');
+  const votes = item.upvotes !== null ? ` <span class="pb-muted" style="color:${C.muted};font-size:12px;">▲ ${item.upvotes}</span>` : '';
+  const why = item.reasons.length
+    ? `<div class="pb-muted" style="color:${C.muted};font-size:12px;margin-top:4px;">Matches ${esc(item.reasons.join(', '))}</div>`
+    : '';
+  return `<tr><td class="pb-rule" style="padding:14px 0;border-top:1px solid ${C.rule};">
+<a class="pb-link" href="${esc(links.paper(p.arxivId))}" style="color:${C.link};font-size:16px;font-weight:600;line-height:1.35;text-decoration:none;">${esc(p.title.replace(/\s+/g, ' ').trim())}</a>
+<div class="pb-muted" style="color:${C.muted};font-size:13px;margin-top:4px;">${esc(authorsLine(p.authors))}</div>
+<div style="margin-top:6px;">${tags}${votes}</div>
+<div class="pb-text" style="color:${C.text};font-size:14px;line-height:1.5;margin-top:8px;">${esc(snippet(p.abstract))}</div>
+${why}
+</td></tr>`;
+}
+
+export function renderHtml(d: ComposedDigest, links: DigestLinks, siteName: string): string {
+  const sections: [DigestItem['section'], string][] = [
+    ['highlights', d.period.frequency === 'weekly' ? 'Trending this week' : 'Trending today'],
+    ['interests', 'Matching your interests'],
+  ];
+  const body = sections
+    .map(([section, title]) => {
+      const items = d.items.filter((i) => i.section === section);
+      if (items.length === 0) return '';
+      return `<tr><td style="padding:18px 0 4px;"><h2 class="pb-text" style="margin:0;color:${C.text};font-size:18px;">${esc(title)}</h2></td></tr>
+${items.map((i) => htmlItem(i, links)).join('\n')}`;
+    })
+    .join('\n');
+  const empty = d.items.length === 0 ? `<tr><td class="pb-text" style="padding:18px 0;color:${C.text};">Nothing new for you this time.</td></tr>` : '';
+  const title = `${siteName} — ${d.period.frequency} digest, ${d.period.label}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="supported-color-schemes" content="light dark">
+<title>${esc(title)}</title>
+<style>${DARK_CSS}</style>
+</head>
+<body class="pb-bg" style="margin:0;padding:0;background:${C.bg};font-family:${FONT};">
+<table role="presentation" class="pb-bg" width="100%" cellpadding="0" cellspacing="0" style="background:${C.bg};">
+<tr><td align="center" style="padding:24px 12px;">
+<table role="presentation" class="pb-card" width="100%" cellpadding="0" cellspacing="0" style="max-width:640px;background:${C.card};border-radius:8px;">
+<tr><td style="padding:20px 24px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0">
+<tr><td>
+<a class="pb-link" href="${esc(links.site)}" style="color:${C.link};font-size:20px;font-weight:700;text-decoration:none;">${esc(siteName)}</a>
+<div class="pb-muted" style="color:${C.muted};font-size:13px;margin-top:2px;">${esc(d.period.frequency === 'weekly' ? 'Weekly' : 'Daily')} digest · ${esc(d.period.label)} · <a class="pb-link" href="${esc(links.web)}" style="color:${C.link};">View in browser</a></div>
+</td></tr>
+${body}
+${empty}
+<tr><td class="pb-rule pb-muted" style="padding:18px 0 0;border-top:1px solid ${C.rule};color:${C.muted};font-size:12px;line-height:1.6;">
+You get this because you subscribed at ${esc(links.site)}.<br>
+<a class="pb-link" href="${esc(links.preferences)}" style="color:${C.link};">Change what you get</a> ·
+<a class="pb-link" href="${esc(links.unsubscribe)}" style="color:${C.link};">Unsubscribe</a>
+</td></tr>
+</table>
+</td></tr>
+</table>
+</td></tr>
+</table>
+</body>
+</html>
+`;
+}
+
+export function renderDigest(d: ComposedDigest, links: DigestLinks, siteName: string): RenderedMail {
+  return { subject: subjectOf(d, siteName), text: renderText(d, links, siteName), html: renderHtml(d, links, siteName) };
+}

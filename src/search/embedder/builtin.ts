@@ -1,0 +1,282 @@
+/**
+ * The built-in embedder: latent semantic analysis learned from the local corpus, so semantic
+ * search needs no download and no network.
+ *
+ * Training (on a sample of papers): tokens are lower-cased letter/digit runs; the vocabulary is
+ * the most widespread words (document frequency ≥ MIN_DF, at most maxVocab); each paper is a
+ * tf-idf row ((1 + ln tf) · ln(N/df), unit length); a randomized truncated SVD of that matrix
+ * gives every word a k-dimensional vector (its row of V). Words used in the same company get
+ * nearby vectors even if they never appear together — "car" and "automobile" share their
+ * neighbours, not each other — which is what lets a query find papers that use other words.
+ *
+ * Embedding: the tf-idf-weighted sum of the text's word vectors, normalized (LSA fold-in).
+ * Serialized with a content hash as its id, so changed weights mean new vectors.
+ */
+import { createHash } from 'node:crypto';
+import { exactSearch, type Matches, MetricKind } from 'usearch';
+import { toInt8 } from '../vectors/quantize.ts';
+import { type Embedder, normalize } from './embedder.ts';
+import { type Csr, randomizedSvd } from './svd.ts';
+
+export const DEFAULT_DIMENSIONS = 128;
+export const DEFAULT_MAX_VOCAB = 50_000;
+const MIN_DF = 2;
+/** Words in more than this share of papers carry no topic ("the", "we", "results"). */
+const MAX_DF_SHARE = 0.5;
+const TOKEN = /[\p{L}\p{N}]+/gu;
+const MAGIC = 'PBLSA1';
+/**
+ * Query expansion: a short query is the sum of its words' vectors plus its nearest words' (the
+ * model's own neighbourhood, weighted by similarity^EXPANSION_POWER). A one-word query otherwise
+ * leans on that exact word; with its neighbours it points at the concept, so papers using a
+ * synonym rank beside papers using the word (measured: bench/search-quality.bench.ts).
+ */
+const EXPANSION_NEIGHBOURS = 20;
+const EXPANSION_POWER = 4;
+const EXPANSION_MIN_SIMILARITY = 0.5;
+
+export function tokenize(text: string): string[] {
+  const all = text.toLowerCase().match(TOKEN);
+  if (!all) return [];
+  const out: string[] = [];
+  for (const w of all) if (w.length >= 2 && w.length <= 40 && !allDigits(w)) out.push(w);
+  return out;
+}
+
+function allDigits(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+export interface TrainOptions {
+  dimensions?: number;
+  maxVocab?: number;
+  seed?: number;
+  /** Progress: phase name and fraction done. */
+  onProgress?: (phase: string, fraction: number) => void;
+}
+
+export class BuiltinEmbedder implements Embedder {
+  readonly id: string;
+  readonly dimensions: number;
+  readonly #vocab: Map<string, number>;
+  readonly #idf: Float32Array;
+  /** vocab × dimensions, row-major. */
+  readonly #vectors: Float32Array;
+  readonly #bytes: Uint8Array;
+
+  private constructor(words: string[], idf: Float32Array, vectors: Float32Array, dimensions: number) {
+    this.dimensions = dimensions;
+    this.#vocab = new Map(words.map((w, i) => [w, i]));
+    this.#idf = idf;
+    this.#vectors = vectors;
+    this.#bytes = encode(words, idf, vectors, dimensions);
+    this.id = `builtin-${createHash('sha256').update(this.#bytes).digest('hex').slice(0, 16)}`;
+  }
+
+  get vocabularySize(): number {
+    return this.#vocab.size;
+  }
+
+  /** Trains on the given texts (a sample of the corpus); they are read once. */
+  static train(texts: Iterable<string>, options: TrainOptions = {}): BuiltinEmbedder {
+    const dims = options.dimensions ?? DEFAULT_DIMENSIONS;
+    const progress = options.onProgress ?? (() => {});
+    // Pass 1: every word gets a provisional id; each document is kept as its ids only.
+    const ids = new Map<string, number>();
+    const df: number[] = [];
+    const docs: Int32Array[] = [];
+    const seen = new Set<number>();
+    for (const text of texts) {
+      const toks = tokenize(text);
+      const row = new Int32Array(toks.length);
+      seen.clear();
+      for (let i = 0; i < toks.length; i++) {
+        let id = ids.get(toks[i]!);
+        if (id === undefined) {
+          id = ids.size;
+          ids.set(toks[i]!, id);
+          df.push(0);
+        }
+        row[i] = id;
+        if (!seen.has(id)) {
+          seen.add(id);
+          df[id]!++;
+        }
+      }
+      docs.push(row);
+      if (docs.length % 10_000 === 0) progress('reading sample', 0);
+    }
+    const n = docs.length;
+    if (n < 2) throw new Error('not enough papers to train the built-in embedder (need at least 2)');
+    // Vocabulary: most widespread words first, without the ubiquitous ones.
+    const maxDf = Math.max(MIN_DF, Math.floor(n * MAX_DF_SHARE));
+    const words = [...ids.keys()];
+    const keep = [...df.keys()]
+      .filter((i) => df[i]! >= MIN_DF && df[i]! <= maxDf)
+      .sort((a, b) => df[b]! - df[a]! || (words[a]! < words[b]! ? -1 : 1))
+      .slice(0, options.maxVocab ?? DEFAULT_MAX_VOCAB);
+    const remap = new Int32Array(ids.size).fill(-1);
+    keep.forEach((old, i) => {
+      remap[old] = i;
+    });
+    const idf = Float32Array.from(keep, (old) => Math.log(n / df[old]!));
+    // Pass 2: the tf-idf matrix in CSR form, rows of unit length.
+    const csr = toCsr(docs, remap, idf, keep.length);
+    docs.length = 0;
+    const svd = randomizedSvd(csr, {
+      k: dims,
+      seed: options.seed ?? 1,
+      onPass: (d, t) => progress('factorizing', d / t),
+    });
+    const vectors = new Float32Array(keep.length * dims);
+    vectors.set(svd.v.subarray(0, keep.length * svd.k));
+    return new BuiltinEmbedder(
+      keep.map((i) => words[i]!),
+      idf,
+      vectors,
+      dims,
+    );
+  }
+
+  embedOne(text: string): Float32Array {
+    const tf = new Map<number, number>();
+    for (const w of tokenize(text)) {
+      const id = this.#vocab.get(w);
+      if (id !== undefined) tf.set(id, (tf.get(id) ?? 0) + 1);
+    }
+    const k = this.dimensions;
+    const out = new Float32Array(k);
+    const vec = this.#vectors;
+    for (const [id, count] of tf) {
+      const w = (1 + Math.log(count)) * this.#idf[id]!;
+      const o = id * k;
+      for (let j = 0; j < k; j++) out[j]! += w * vec[o + j]!;
+    }
+    return normalize(out);
+  }
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    return texts.map((t) => this.embedOne(t));
+  }
+
+  /** Unit word vectors as int8, for the neighbour search (built on first use). */
+  #wordMatrix: Int8Array | null = null;
+  #words: string[] | null = null;
+
+  /** The query vector with its nearest words folded in; `related` names those words. */
+  async embedQuery(text: string): Promise<{ vector: Float32Array; related: string[] }> {
+    const q = this.embedOne(text);
+    const k = this.dimensions;
+    if (!q.some((x) => x !== 0)) return { vector: q, related: [] };
+    if (!this.#wordMatrix) {
+      const m = new Int8Array(this.#vocab.size * k);
+      for (let i = 0; i < this.#vocab.size; i++) {
+        const row = normalize(this.#vectors.slice(i * k, (i + 1) * k));
+        m.set(toInt8(row), i * k);
+      }
+      this.#wordMatrix = m;
+      this.#words = [...this.#vocab.keys()];
+    }
+    const n = Math.min(EXPANSION_NEIGHBOURS, this.#vocab.size);
+    const hits = exactSearch(this.#wordMatrix, toInt8(q), k, n, MetricKind.Cos) as Matches;
+    const out = Float32Array.from(q);
+    const own = new Set(tokenize(text));
+    const related: string[] = [];
+    for (let i = 0; i < hits.keys.length; i++) {
+      const sim = 1 - hits.distances[i]!;
+      if (sim < EXPANSION_MIN_SIMILARITY) break;
+      const id = Number(hits.keys[i]!);
+      const w = sim ** EXPANSION_POWER;
+      const o = id * k;
+      let norm = 0;
+      for (let j = 0; j < k; j++) norm += this.#vectors[o + j]! ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let j = 0; j < k; j++) out[j]! += (w * this.#vectors[o + j]!) / norm;
+      const word = this.#words![id]!;
+      if (!own.has(word)) related.push(word);
+    }
+    return { vector: normalize(out), related };
+  }
+
+  /** The word's own vector (normalized), or null when it is not in the vocabulary. */
+  wordVector(word: string): Float32Array | null {
+    const id = this.#vocab.get(word.toLowerCase());
+    if (id === undefined) return null;
+    const k = this.dimensions;
+    return normalize(this.#vectors.slice(id * k, (id + 1) * k));
+  }
+
+  serialize(): Uint8Array {
+    return this.#bytes;
+  }
+
+  static deserialize(bytes: Uint8Array): BuiltinEmbedder {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (buf.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error('not a built-in embedder model file');
+    const headerLen = buf.readUInt32LE(MAGIC.length);
+    let at = MAGIC.length + 4;
+    const header = JSON.parse(buf.toString('utf8', at, at + headerLen)) as {
+      dimensions: number;
+      vocab: number;
+      wordsBytes: number;
+    };
+    at += headerLen;
+    const words = buf.toString('utf8', at, at + header.wordsBytes).split('\n');
+    at += header.wordsBytes;
+    const floats = (count: number) => {
+      const out = new Float32Array(count);
+      Buffer.from(out.buffer).set(buf.subarray(at, at + count * 4));
+      at += count * 4;
+      return out;
+    };
+    const idf = floats(header.vocab);
+    const vectors = floats(header.vocab * header.dimensions);
+    return new BuiltinEmbedder(words, idf, vectors, header.dimensions);
+  }
+}
+
+function toCsr(docs: Int32Array[], remap: Int32Array, idf: Float32Array, cols: number): Csr {
+  const ptr = new Int32Array(docs.length + 1);
+  const tf = new Map<number, number>();
+  const col: number[] = [];
+  const val: number[] = [];
+  // Two growable typed buffers would be leaner; plain arrays are fine at sample sizes (~30M).
+  for (let i = 0; i < docs.length; i++) {
+    tf.clear();
+    for (const old of docs[i]!) {
+      const t = remap[old]!;
+      if (t >= 0) tf.set(t, (tf.get(t) ?? 0) + 1);
+    }
+    const start = col.length;
+    let norm = 0;
+    for (const [t, c] of tf) {
+      const w = (1 + Math.log(c)) * idf[t]!;
+      col.push(t);
+      val.push(w);
+      norm += w * w;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let p = start; p < val.length; p++) val[p]! /= norm;
+    ptr[i + 1] = col.length;
+  }
+  return { rows: docs.length, cols, ptr, col: Int32Array.from(col), val: Float32Array.from(val) };
+}
+
+function encode(words: string[], idf: Float32Array, vectors: Float32Array, dimensions: number): Uint8Array {
+  const wordsBuf = Buffer.from(words.join('\n'), 'utf8');
+  const header = Buffer.from(JSON.stringify({ dimensions, vocab: words.length, wordsBytes: wordsBuf.length }));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(header.length);
+  return Buffer.concat([
+    Buffer.from(MAGIC, 'latin1'),
+    len,
+    header,
+    wordsBuf,
+    Buffer.from(idf.buffer, idf.byteOffset, idf.byteLength),
+    Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength),
+  ]);
+}

@@ -1,0 +1,28 @@
+/**
+ * Text → vector. Two implementations: the built-in model trained on the local corpus
+ * (builtin.ts, the default: no download, no network) and a sentence-embedding ONNX model
+ * through @huggingface/transformers (transformers.ts). Vectors come back L2-normalized, so the
+ * dot product is the cosine similarity.
+ */
+export interface Embedder {
+  /** Identifies the model and its weights; vectors from different ids are never compared. */
+  readonly id: string;
+  readonly dimensions: number;
+  /** One vector per text (the text of a paper is its title and abstract, see paperText). */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /** A search box query, when the model treats queries differently from documents. */
+  embedQuery?(text: string): Promise<{ vector: Float32Array; related: string[] }>;
+}
+
+/** What gets embedded for a paper: the title counts twice, as titles are dense with meaning. */
+export function paperText(p: { title: string; abstract: string }): string {
+  return `${p.title}\n${p.title}\n${p.abstract}`;
+}
+
+export function normalize(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  const n = Math.sqrt(s);
+  if (n > 0) for (let i = 0; i < v.length; i++) v[i]! /= n;
+  return v;
+}

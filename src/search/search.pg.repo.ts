@@ -1,0 +1,300 @@
+/**
+ * SearchRepository on PostgreSQL: tsquery over the generated `search` tsvector (weights: A title,
+ * B authors, C abstract, D categories, see migrations/postgres/001), ranked over a bounded
+ * candidate set as in papers.pg.repo.ts; models and vectors in plain tables.
+ */
+import type pg from 'pg';
+import { inTransaction } from '../db/postgres.ts';
+import { quoteOperand } from '../db/tsquery.ts';
+import { categoryToken } from '../papers/prepared.ts';
+import {
+  CANDIDATE_POOL,
+  categoryPatterns,
+  escapeLike,
+  type HitInfo,
+  type KeywordPlan,
+  type ModelInfo,
+  type PendingPaper,
+  type PlanTerm,
+  type ScoredId,
+  type SearchRepository,
+  type VectorRow,
+} from './search.repo.ts';
+
+/** Label order {D, C, B, A}: title 1.0 > authors 0.4 > abstract 0.1; categories 0 (a filter). */
+const RANK_WEIGHTS = '{0, 0.1, 0.4, 1}';
+const LABEL = { title: 'A', authors: 'B', categories: 'D' } as const;
+const MIN_DATE = '0000';
+const MAX_DATE = '9999';
+
+/** Builds tsquery SQL with user text only in parameters (see db/tsquery.ts for the operand form). */
+class TsBuilder {
+  readonly params: unknown[] = [];
+  param(v: unknown): string {
+    this.params.push(v);
+    return `$${this.params.length}`;
+  }
+  term(t: PlanTerm, field: PlanTerm['field'] = t.field): string {
+    const cat = field === 'categories';
+    const text = cat ? categoryToken(t.text) : t.text;
+    const prefix = t.kind === 'prefix' || (cat && !t.text.includes('.'));
+    const labels = (prefix ? '*' : '') + (field ? LABEL[field] : '');
+    const operand = quoteOperand(text) + (labels ? `:${labels}` : '');
+    return `to_tsquery('${cat ? 'simple' : 'english'}'::regconfig, ${this.param(operand)})`;
+  }
+  /** AND of OR-groups minus `not`; `field` forces unfielded terms onto one field. */
+  query(plan: Pick<KeywordPlan, 'groups' | 'not'>, field?: PlanTerm['field']): string {
+    const groups = plan.groups.map((g) => `(${g.map((t) => this.term(t, t.field ?? field)).join(' || ')})`);
+    const nots = plan.not.map((t) => `(!!${this.term(t)})`);
+    return `(${[...groups, ...nots].join(' && ')})`;
+  }
+}
+
+function filterSql(plan: KeywordPlan, b: TsBuilder): string {
+  const one = (t: PlanTerm): string | null => {
+    if (t.field === 'categories')
+      return `(${categoryPatterns(t.text)
+        .map((p) => `(' ' || lower(p.categories) || ' ') LIKE ${b.param(p)}`)
+        .join(' OR ')})`;
+    if (t.field === 'authors')
+      return `(${t.text
+        .split(' ')
+        .map((w) => `lower(p.authors_text) LIKE ${b.param(`%${escapeLike(w)}%`)}`)
+        .join(' AND ')})`;
+    return null;
+  };
+  const parts: string[] = [];
+  for (const g of plan.groups) {
+    if (!g.every((t) => t.field === 'categories' || t.field === 'authors')) continue;
+    parts.push(`(${g.map(one).join(' OR ')})`);
+  }
+  for (const t of plan.not) {
+    const c = one(t);
+    if (c) parts.push(`NOT ${c}`);
+  }
+  return parts.length ? parts.join(' AND ') : 'TRUE';
+}
+
+export class PgSearchRepository implements SearchRepository {
+  readonly #pool: pg.Pool;
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async #ids(sql: string, params: unknown[]): Promise<number[]> {
+    const res = await this.#pool.query<{ id: string }>(sql, params);
+    return res.rows.map((r) => Number(r.id));
+  }
+
+  async keyword(plan: KeywordPlan, limit: number): Promise<ScoredId[]> {
+    const b = new TsBuilder();
+    const from = b.param(plan.dates.from ?? MIN_DATE);
+    const to = b.param(plan.dates.to ?? MAX_DATE);
+    const dated = `p.submitted_at >= ${from} AND p.submitted_at < ${to}`;
+    const ranked = (rows: number[]) => rows.map((id, i) => ({ paperId: id, score: rows.length - i }));
+    if (!plan.groups.some((g) => g.length > 0)) {
+      const f = filterSql(plan, b);
+      const text = plan.not.filter((t) => t.field !== 'categories' && t.field !== 'authors');
+      const not = text.length ? `AND NOT (p.search @@ ${b.query({ groups: [text], not: [] })})` : '';
+      const lim = b.param(limit);
+      return ranked(
+        await this.#ids(
+          `SELECT p.id FROM papers p WHERE ${dated} AND ${f} ${not}
+          ORDER BY p.submitted_at DESC, p.id DESC LIMIT ${lim}`,
+          b.params,
+        ),
+      );
+    }
+    const full = b.query(plan);
+    if (plan.sort === 'date') {
+      const lim = b.param(limit);
+      return ranked(
+        await this.#ids(
+          `SELECT p.id FROM papers p WHERE p.search @@ ${full} AND ${dated}
+          ORDER BY p.submitted_at DESC, p.id DESC LIMIT ${lim}`,
+          b.params,
+        ),
+      );
+    }
+    const titleOnly = b.query(plan, 'title');
+    const pool = b.param(CANDIDATE_POOL);
+    const lim = b.param(limit);
+    const cand = `WITH cand AS (
+        (SELECT p.id FROM papers p WHERE p.search @@ ${titleOnly} AND ${dated} ORDER BY p.id DESC LIMIT ${pool})
+        UNION
+        (SELECT p.id FROM papers p WHERE p.search @@ ${full} AND ${dated} ORDER BY p.id DESC LIMIT ${pool}))`;
+    if (plan.sort === 'votes') {
+      return ranked(
+        await this.#ids(
+          `${cand} SELECT p.id FROM cand JOIN papers p ON p.id = cand.id
+          LEFT JOIN paper_stats s ON s.paper_id = p.id
+          ORDER BY coalesce(s.votes, 0) + coalesce(s.imported_votes, 0) DESC,
+            ts_rank_cd('${RANK_WEIGHTS}'::float4[], p.search, ${full}) DESC, p.id DESC LIMIT ${lim}`,
+          b.params,
+        ),
+      );
+    }
+    const res = await this.#pool.query<{ id: string; score: number }>(
+      `${cand} SELECT p.id, ts_rank_cd('${RANK_WEIGHTS}'::float4[], p.search, ${full}) AS score
+      FROM cand JOIN papers p ON p.id = cand.id ORDER BY score DESC, p.id DESC LIMIT ${lim}`,
+      b.params,
+    );
+    return res.rows.map((r) => ({ paperId: Number(r.id), score: r.score }));
+  }
+
+  async satisfying(ids: number[], plan: KeywordPlan): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const b = new TsBuilder();
+    const list = b.param(ids);
+    const from = b.param(plan.dates.from ?? MIN_DATE);
+    const to = b.param(plan.dates.to ?? MAX_DATE);
+    const f = filterSql(plan, b);
+    const rows = await this.#ids(
+      `SELECT p.id FROM papers p WHERE p.id = ANY(${list}::bigint[])
+        AND p.submitted_at >= ${from} AND p.submitted_at < ${to} AND ${f}`,
+      b.params,
+    );
+    return new Set(rows);
+  }
+
+  async hits(ids: number[]): Promise<HitInfo[]> {
+    if (ids.length === 0) return [];
+    const res = await this.#pool.query<{
+      id: string;
+      arxiv_id: string;
+      title: string;
+      abstract: string;
+      authors_text: string;
+      categories: string;
+      submitted_at: string;
+      votes: number;
+    }>(
+      `SELECT p.id, p.arxiv_id, p.title, p.abstract, p.authors_text, p.categories, p.submitted_at,
+        (coalesce(s.votes, 0) + coalesce(s.imported_votes, 0))::int AS votes
+      FROM papers p LEFT JOIN paper_stats s ON s.paper_id = p.id WHERE p.id = ANY($1::bigint[])`,
+      [ids],
+    );
+    return res.rows.map((r) => ({
+      paperId: Number(r.id),
+      arxivId: r.arxiv_id,
+      title: r.title,
+      abstract: r.abstract,
+      authorsText: r.authors_text,
+      categories: r.categories,
+      submittedAt: r.submitted_at,
+      votes: r.votes,
+    }));
+  }
+
+  async paperIdOf(arxivId: string): Promise<number | null> {
+    const res = await this.#pool.query<{ id: string }>('SELECT id FROM papers WHERE arxiv_id = $1', [arxivId]);
+    return res.rows[0] ? Number(res.rows[0].id) : null;
+  }
+
+  async submittedAt(ids: number[]): Promise<Map<number, string>> {
+    const res = await this.#pool.query<{ id: string; submitted_at: string }>(
+      'SELECT id, submitted_at FROM papers WHERE id = ANY($1::bigint[])',
+      [ids],
+    );
+    return new Map(res.rows.map((r) => [Number(r.id), r.submitted_at]));
+  }
+
+  async activeModel(): Promise<ModelInfo | null> {
+    const res = await this.#pool.query<ModelInfo>(
+      'SELECT version, kind, dimensions FROM search_models WHERE active',
+    );
+    const r = res.rows[0];
+    return r ? { version: r.version, kind: r.kind, dimensions: r.dimensions } : null;
+  }
+
+  async modelBytes(version: string): Promise<Uint8Array | null> {
+    const res = await this.#pool.query<{ model: Buffer | null }>(
+      'SELECT model FROM search_models WHERE version = $1',
+      [version],
+    );
+    return res.rows[0]?.model ?? null;
+  }
+
+  async saveModel(info: ModelInfo, bytes: Uint8Array | null): Promise<void> {
+    await inTransaction(this.#pool, async (c) => {
+      await c.query('UPDATE search_models SET active = FALSE WHERE active');
+      await c.query(
+        `INSERT INTO search_models (version, kind, dimensions, model, created_at, active)
+        VALUES ($1, $2, $3, $4, $5, TRUE) ON CONFLICT (version) DO UPDATE SET active = TRUE`,
+        [info.version, info.kind, info.dimensions, bytes ? Buffer.from(bytes) : null, new Date().toISOString()],
+      );
+    });
+  }
+
+  async upsertVectors(
+    model: string,
+    rows: { paperId: number; contentHash: string; vector: Int8Array }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await this.#pool.query(
+      `INSERT INTO paper_vectors (model, paper_id, content_hash, vector)
+      SELECT $1, u.id, u.h, u.v FROM unnest($2::bigint[], $3::text[], $4::bytea[]) AS u (id, h, v)
+      ON CONFLICT (model, paper_id) DO UPDATE SET seq = nextval('paper_vectors_seq'),
+        content_hash = excluded.content_hash, vector = excluded.vector`,
+      [
+        model,
+        rows.map((r) => r.paperId),
+        rows.map((r) => r.contentHash),
+        rows.map((r) => Buffer.from(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength)),
+      ],
+    );
+  }
+
+  async vectorsAfter(model: string, seq: number, limit: number): Promise<VectorRow[]> {
+    const res = await this.#pool.query<{ paper_id: string; seq: string; vector: Buffer }>(
+      `SELECT paper_id, seq, vector FROM paper_vectors WHERE model = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [model, seq, limit],
+    );
+    return res.rows.map((r) => ({
+      paperId: Number(r.paper_id),
+      seq: Number(r.seq),
+      vector: new Int8Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength),
+    }));
+  }
+
+  async vectorCount(model: string): Promise<number> {
+    const res = await this.#pool.query<{ n: string }>('SELECT count(*) AS n FROM paper_vectors WHERE model = $1', [
+      model,
+    ]);
+    return Number(res.rows[0]!.n);
+  }
+
+  async dropVectorsExcept(model: string): Promise<number> {
+    const res = await this.#pool.query('DELETE FROM paper_vectors WHERE model <> $1', [model]);
+    return res.rowCount ?? 0;
+  }
+
+  async pendingPapers(model: string, afterId: number, limit: number): Promise<PendingPaper[]> {
+    const res = await this.#pool.query<{ id: string; title: string; abstract: string; content_hash: string }>(
+      `SELECT p.id, p.title, p.abstract, p.content_hash FROM papers p
+      LEFT JOIN paper_vectors v ON v.model = $1 AND v.paper_id = p.id
+      WHERE p.id > $2 AND (v.paper_id IS NULL OR v.content_hash <> p.content_hash)
+      ORDER BY p.id LIMIT $3`,
+      [model, afterId, limit],
+    );
+    return res.rows.map((r) => ({
+      id: Number(r.id),
+      title: r.title,
+      abstract: r.abstract,
+      contentHash: r.content_hash,
+    }));
+  }
+
+  async maxPaperId(): Promise<number> {
+    const res = await this.#pool.query<{ n: string | null }>('SELECT max(id) AS n FROM papers');
+    return Number(res.rows[0]!.n ?? 0);
+  }
+
+  async texts(ids: number[]): Promise<{ title: string; abstract: string }[]> {
+    const res = await this.#pool.query<{ title: string; abstract: string }>(
+      'SELECT title, abstract FROM papers WHERE id = ANY($1::bigint[])',
+      [ids],
+    );
+    return res.rows;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The semantic side of one process: the active embedder and the vector index, opened on first
+ * use, loaded from <data>/search/ when saved there and caught up from the database by `seq`.
+ * Searches never wait for loading: until it is ready they are answered by keyword alone.
+ */
+import type { Store } from '../db/store.ts';
+import type { Embedder } from './embedder/embedder.ts';
+import { type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
+import { type SearchRepository, searchRepository } from './search.repo.ts';
+import { VectorIndex } from './vectors/index.ts';
+
+/** How often a serving process looks for vectors written by others (reindex, new papers). */
+const SYNC_EVERY_MS = 30_000;
+const LOAD_BATCH = 20_000;
+/** Saved again after this many vectors arrived, so a restart has little to catch up. */
+const SAVE_AFTER = 50_000;
+
+export type SemanticState = 'loading' | 'ready' | 'untrained' | 'failed';
+
+export class Semantic {
+  readonly repo: SearchRepository;
+  readonly settings: EmbedderSettings;
+  state: SemanticState = 'loading';
+  error: string | null = null;
+  embedder: Embedder | null = null;
+  index: VectorIndex | null = null;
+  #opening: Promise<void> | null = null;
+  #syncing: Promise<void> | null = null;
+  #lastSync = 0;
+  #unsaved = 0;
+
+  constructor(repo: SearchRepository, settings: EmbedderSettings) {
+    this.repo = repo;
+    this.settings = settings;
+  }
+
+  /** Starts opening (once); resolves when the index is usable or known to be missing. */
+  open(): Promise<void> {
+    this.#opening ??= this.#open().catch((err: unknown) => {
+      this.state = 'failed';
+      this.error = (err as Error).message;
+    });
+    return this.#opening;
+  }
+
+  async #open(): Promise<void> {
+    const active = await loadActiveEmbedder(this.repo, this.settings);
+    if (!active) {
+      this.state = 'untrained';
+      return;
+    }
+    const dir = searchDir(this.settings.data);
+    const saved = VectorIndex.load(dir, active.info.version, active.embedder.dimensions);
+    this.index = saved ?? new VectorIndex(active.info.version, active.embedder.dimensions);
+    this.embedder = active.embedder;
+    const caught = await this.#catchUp();
+    if (!saved || caught > 0) this.index.save(dir);
+    this.state = this.index.size > 0 ? 'ready' : 'untrained';
+    this.#lastSync = Date.now();
+  }
+
+  /** Folds in vectors written since the index's seq. Returns how many. */
+  async #catchUp(): Promise<number> {
+    const index = this.index!;
+    let n = 0;
+    for (;;) {
+      const rows = await this.repo.vectorsAfter(index.model, index.seq, LOAD_BATCH);
+      for (const r of rows) {
+        index.upsert(r.paperId, r.vector);
+        index.seq = r.seq;
+      }
+      n += rows.length;
+      if (rows.length < LOAD_BATCH) return n;
+    }
+  }
+
+  /** Called on each search: looks for new vectors (and a new model) now and then, in the background. */
+  maybeSync(): void {
+    if (this.#syncing || Date.now() - this.#lastSync < SYNC_EVERY_MS) return;
+    if (this.state === 'loading') return;
+    this.#syncing = this.sync().finally(() => {
+      this.#syncing = null;
+    });
+  }
+
+  async sync(): Promise<void> {
+    this.#lastSync = Date.now();
+    const active = await this.repo.activeModel();
+    if (!active) return;
+    if (!this.index || active.version !== this.index.model) {
+      // A new model was trained (by reindex here or on another instance): start over.
+      this.#opening = null;
+      this.state = this.state === 'ready' ? 'ready' : 'loading';
+      const fresh = new Semantic(this.repo, this.settings);
+      await fresh.open();
+      Object.assign(this, { embedder: fresh.embedder, index: fresh.index, state: fresh.state, error: fresh.error });
+      return;
+    }
+    const n = await this.#catchUp();
+    this.#unsaved += n;
+    if (n > 0 && this.state !== 'ready' && this.index.size > 0) this.state = 'ready';
+    if (this.#unsaved >= SAVE_AFTER) {
+      this.index.save(searchDir(this.settings.data));
+      this.#unsaved = 0;
+    }
+  }
+}
+
+const instances = new WeakMap<Store, Semantic>();
+
+/** The process-wide semantic side for a store (opened in the background on first call). */
+export async function semanticFor(store: Store, settings: EmbedderSettings): Promise<Semantic> {
+  let s = instances.get(store);
+  if (!s) {
+    s = new Semantic(await searchRepository(store), settings);
+    instances.set(store, s);
+    void s.open();
+  }
+  return s;
+}
+
+/** Forgets the cached instance (after reindex in the same process, and in tests). */
+export function resetSemantic(store: Store): void {
+  instances.delete(store);
+}

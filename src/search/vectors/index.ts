@@ -1,0 +1,266 @@
+/**
+ * The in-process vector index every instance builds from the database: all paper vectors as one
+ * int8 matrix (slot order), searched by
+ *   - exact scan (usearch's SIMD kernel over the int8 matrix) while the corpus is small, and as
+ *     the yardstick the approximate index is measured against;
+ *   - HNSW (usearch, prebuilt N-API binary) once it has APPROX_FROM vectors;
+ *   - a plain scan of chosen slots for filtered queries whose candidates the database found.
+ * Persisted under <data>/search/ (matrix + HNSW graph + the last `seq` seen), so a restart only
+ * loads and catches up with vectors written since.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { exactSearch, Index, type Matches, MetricKind, ScalarKind } from 'usearch';
+import { int8Norm, toInt8, toUnitFloat } from './quantize.ts';
+
+/** Below this many vectors an exact scan answers in a few milliseconds; no graph is needed. */
+export const APPROX_FROM = 200_000;
+const CONNECTIVITY = 16;
+const EXPANSION_ADD = 64;
+const EXPANSION_SEARCH = 96;
+
+export interface ScoredPaper {
+  paperId: number;
+  /** Cosine similarity, higher is better. */
+  score: number;
+}
+
+export class VectorIndex {
+  readonly dimensions: number;
+  readonly model: string;
+  /** The last paper_vectors.seq folded in. */
+  seq = 0;
+  #size = 0;
+  #vectors: Int8Array;
+  #ids: Int32Array;
+  #norms: Float32Array;
+  /** paperId → slot + 1 (0: absent). Paper ids are dense integers, so an array beats a Map. */
+  #slotOf: Int32Array = new Int32Array(1024);
+  #hnsw: Index | null = null;
+  /** Slots changed since the graph was built (updated papers: the graph holds their old vector). */
+  #stale = new Set<number>();
+
+  constructor(model: string, dimensions: number, capacity = 1024) {
+    this.model = model;
+    this.dimensions = dimensions;
+    this.#vectors = new Int8Array(capacity * dimensions);
+    this.#ids = new Int32Array(capacity);
+    this.#norms = new Float32Array(capacity);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get approximate(): boolean {
+    return this.#hnsw !== null;
+  }
+
+  #grow(minSlots: number): void {
+    if (minSlots <= this.#ids.length) return;
+    const cap = Math.max(minSlots, Math.ceil(this.#ids.length * 1.5));
+    const v = new Int8Array(cap * this.dimensions);
+    v.set(this.#vectors);
+    this.#vectors = v;
+    const ids = new Int32Array(cap);
+    ids.set(this.#ids);
+    this.#ids = ids;
+    const norms = new Float32Array(cap);
+    norms.set(this.#norms);
+    this.#norms = norms;
+  }
+
+  #ensureSlotOf(paperId: number): void {
+    if (paperId < this.#slotOf.length) return;
+    const s = new Int32Array(Math.max(paperId + 1, this.#slotOf.length * 2));
+    s.set(this.#slotOf);
+    this.#slotOf = s;
+  }
+
+  has(paperId: number): boolean {
+    return paperId < this.#slotOf.length && this.#slotOf[paperId]! > 0;
+  }
+
+  /** Adds or replaces a paper's vector; new papers also go into the graph when there is one. */
+  upsert(paperId: number, vector: Int8Array): void {
+    if (vector.length !== this.dimensions)
+      throw new Error(`vector has ${vector.length} dimensions, index has ${this.dimensions}`);
+    this.#ensureSlotOf(paperId);
+    let slot = this.#slotOf[paperId]! - 1;
+    const isNew = slot < 0;
+    if (isNew) {
+      slot = this.#size++;
+      this.#grow(this.#size);
+      this.#slotOf[paperId] = slot + 1;
+      this.#ids[slot] = paperId;
+    }
+    this.#vectors.set(vector, slot * this.dimensions);
+    this.#norms[slot] = int8Norm(vector);
+    if (this.#hnsw) {
+      if (isNew) this.#hnsw.add(BigInt(slot), toUnitFloat(vector));
+      else this.#stale.add(slot);
+    }
+  }
+
+  vectorOf(paperId: number): Int8Array | null {
+    if (!this.has(paperId)) return null;
+    const slot = this.#slotOf[paperId]! - 1;
+    return this.#vectors.slice(slot * this.dimensions, (slot + 1) * this.dimensions);
+  }
+
+  /** Exact top k over every vector (SIMD scan). */
+  exact(query: Float32Array, k: number): ScoredPaper[] {
+    const n = this.#size;
+    if (n === 0) return [];
+    const data = this.#vectors.subarray(0, n * this.dimensions);
+    const m = exactSearch(data, toInt8(query), this.dimensions, Math.min(k, n), MetricKind.Cos);
+    return this.#toScored(m as Matches);
+  }
+
+  /** Approximate top k through the graph when built, else exact. */
+  search(query: Float32Array, k: number): ScoredPaper[] {
+    if (!this.#hnsw) return this.exact(query, k);
+    const want = Math.min(k + this.#stale.size, this.#size);
+    const m = this.#hnsw.search(toUnitFloat(toInt8(query)), want, 0);
+    let hits = this.#toScored(m);
+    if (this.#stale.size) {
+      // Stale graph entries: rescore from the current matrix so the order is right.
+      hits = this.scoreIds(query, hits.map((h) => h.paperId));
+    }
+    return hits.slice(0, k);
+  }
+
+  /** Cosine similarity of the query to each of the given papers (skipping unknown ids), best first. */
+  scoreIds(query: Float32Array, paperIds: Iterable<number>): ScoredPaper[] {
+    const q = toInt8(query);
+    const qn = int8Norm(q) || 1;
+    const d = this.dimensions;
+    const v = this.#vectors;
+    const out: ScoredPaper[] = [];
+    for (const id of paperIds) {
+      if (!this.has(id)) continue;
+      const slot = this.#slotOf[id]! - 1;
+      const o = slot * d;
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += q[j]! * v[o + j]!;
+      out.push({ paperId: id, score: dot / (qn * (this.#norms[slot]! || 1)) });
+    }
+    return out.sort((a, b) => b.score - a.score);
+  }
+
+  #toScored(m: { keys: BigUint64Array; distances: Float32Array }): ScoredPaper[] {
+    const out: ScoredPaper[] = [];
+    for (let i = 0; i < m.keys.length; i++) {
+      const slot = Number(m.keys[i]!);
+      if (slot >= this.#size || !Number.isFinite(m.distances[i]!)) continue;
+      out.push({ paperId: this.#ids[slot]!, score: 1 - m.distances[i]! });
+    }
+    return out;
+  }
+
+  /** Builds the HNSW graph over every vector (threads: 0 = all cores). */
+  buildGraph(threads = 0, onProgress?: (done: number, total: number) => void): void {
+    const index = new Index({
+      dimensions: this.dimensions,
+      metric: MetricKind.Cos,
+      quantization: ScalarKind.I8,
+      connectivity: CONNECTIVITY,
+      expansion_add: EXPANSION_ADD,
+      expansion_search: EXPANSION_SEARCH,
+      multi: false,
+    });
+    const batch = 20_000;
+    for (let start = 0; start < this.#size; start += batch) {
+      const end = Math.min(this.#size, start + batch);
+      const keys = new BigUint64Array(end - start);
+      for (let i = 0; i < keys.length; i++) keys[i] = BigInt(start + i);
+      const floats = toUnitFloat(this.#vectors.subarray(start * this.dimensions, end * this.dimensions));
+      index.add(keys, floats, threads);
+      onProgress?.(end, this.#size);
+    }
+    this.#hnsw = index;
+    this.#stale.clear();
+  }
+
+  dropGraph(): void {
+    this.#hnsw = null;
+    this.#stale.clear();
+  }
+
+  // --- persistence ----------------------------------------------------------------------------
+
+  static files(dir: string, model: string) {
+    return {
+      meta: path.join(dir, `${model}.json`),
+      matrix: path.join(dir, `${model}.vectors`),
+      graph: path.join(dir, `${model}.hnsw`),
+    };
+  }
+
+  save(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    const f = VectorIndex.files(dir, this.model);
+    const n = this.#size;
+    const ids = Buffer.from(this.#ids.buffer, 0, n * 4);
+    const vecs = Buffer.from(this.#vectors.buffer, 0, n * this.dimensions);
+    writeFileSync(`${f.matrix}.tmp`, Buffer.concat([ids, vecs]));
+    renameSync(`${f.matrix}.tmp`, f.matrix);
+    const graph = this.#hnsw !== null && this.#stale.size === 0;
+    if (graph) {
+      this.#hnsw!.save(`${f.graph}.tmp`);
+      renameSync(`${f.graph}.tmp`, f.graph);
+    }
+    // The meta file goes last: it names what the other two hold.
+    const meta = { model: this.model, dimensions: this.dimensions, size: n, seq: this.seq, graph };
+    writeFileSync(`${f.meta}.tmp`, JSON.stringify(meta));
+    renameSync(`${f.meta}.tmp`, f.meta);
+  }
+
+  /** Loads a saved index, or null when there is none (or it is for another shape). */
+  static load(dir: string, model: string, dimensions: number): VectorIndex | null {
+    const f = VectorIndex.files(dir, model);
+    if (!existsSync(f.meta) || !existsSync(f.matrix)) return null;
+    try {
+      const meta = JSON.parse(readFileSync(f.meta, 'utf8')) as {
+        dimensions: number;
+        size: number;
+        seq: number;
+        graph: boolean;
+      };
+      if (meta.dimensions !== dimensions) return null;
+      const buf = readFileSync(f.matrix);
+      const n = meta.size;
+      if (buf.length !== n * 4 + n * dimensions) return null;
+      const index = new VectorIndex(model, dimensions, Math.max(1024, n));
+      const ids = new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + n * 4));
+      const vecs = new Int8Array(buf.buffer, buf.byteOffset + n * 4, n * dimensions);
+      index.#size = n;
+      index.#vectors.set(vecs);
+      index.#ids.set(ids);
+      let maxId = 0;
+      for (let i = 0; i < n; i++) maxId = Math.max(maxId, ids[i]!);
+      index.#ensureSlotOf(maxId);
+      for (let i = 0; i < n; i++) {
+        index.#slotOf[ids[i]!] = i + 1;
+        index.#norms[i] = int8Norm(index.#vectors, i * dimensions, dimensions);
+      }
+      index.seq = meta.seq;
+      if (meta.graph && existsSync(f.graph)) {
+        const g = new Index({
+          dimensions,
+          metric: MetricKind.Cos,
+          quantization: ScalarKind.I8,
+          connectivity: CONNECTIVITY,
+          expansion_add: EXPANSION_ADD,
+          expansion_search: EXPANSION_SEARCH,
+          multi: false,
+        });
+        g.load(f.graph);
+        if (g.size() === n) index.#hnsw = g;
+      }
+      return index;
+    } catch {
+      return null;
+    }
+  }
+}

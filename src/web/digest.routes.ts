@@ -1,0 +1,155 @@
+/**
+ * Subscription pages and the digest web version. Every link is a signed token in the path (the
+ * token is the capability, so these pages need no session); every change is a POST. The one-click
+ * unsubscribe POST (RFC 8058) is answered 200 without cookie, CSRF token or Origin, because mail
+ * providers send it from their servers; other POSTs refuse a foreign Origin.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { createMailer } from '../digest/mailer.ts';
+import type { Mailer } from '../digest/mail.ts';
+import {
+  confirmSubscription,
+  digestForWeb,
+  eraseSubscriber,
+  exportSubscriber,
+  preferencesFromForm,
+  requestSubscription,
+  resubscribe,
+  savePreferences,
+  subscriberFromToken,
+  unsubscribe,
+} from '../digest/subscriptions.ts';
+import { ForbiddenError, InvalidInputError } from '../errors.ts';
+import { requireAdmin } from './admin.routes.ts';
+import type { AppDeps } from './app.ts';
+import type { SafeHtml } from './html.ts';
+import { adminDigestsBody, checkInboxBody, confirmBody, messagePage, preferencesBody, unsubscribeBody } from './views/digest.view.ts';
+import { layout } from './views/layout.view.ts';
+
+type Form = Record<string, string | string[]>;
+
+function parseForm(body: string): Form {
+  const out: Form = {};
+  for (const [k, v] of new URLSearchParams(body)) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
+
+// The web version is our own stored mail HTML: inline styles, no scripts, nothing framed.
+const DIGEST_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+export const digestRoutes =
+  ({ store, config }: AppDeps, options: { mailer?: Mailer } = {}): FastifyPluginAsync =>
+  async (app) => {
+    const deps = { store, config };
+    let mailer = options.mailer;
+    const page = (reply: FastifyReply, title: string, body: SafeHtml, status = 200) =>
+      reply.status(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').send(layout({ title, siteName: config.siteName }, body));
+    const sameOrigin = (req: FastifyRequest) => {
+      const origin = req.headers.origin;
+      if (origin === undefined) return;
+      const host = req.headers.host;
+      let ok = false;
+      try {
+        const o = new URL(origin);
+        ok = o.host === host || o.origin === new URL(config.baseUrl!).origin;
+      } catch {}
+      if (!ok) throw new ForbiddenError('This form can only be sent from this site.');
+    };
+
+    // Forms arrive urlencoded; a one-click unsubscribe may come as multipart or with no type.
+    // Parsed here (this plugin's routes only), bounded, never used beyond a few fields.
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 65_536 }, (_req, body, done) => done(null, parseForm(body as string)));
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 65_536 }, (_req, _body, done) => done(null, {}));
+
+    app.post('/digest/subscribe', async (req, reply) => {
+      sameOrigin(req);
+      const body = (req.body ?? {}) as Form;
+      const preferences = preferencesFromForm(body);
+      const mail = await requestSubscription(deps, { email: first(body.email), preferences, ip: req.ip, form: first(body.form) || 'feed' });
+      if (mail) {
+        mailer ??= createMailer(config);
+        // Not awaited: the answer must not reveal, by its timing, whether a mail was sent.
+        mailer.send(mail).catch((err: unknown) => req.log.warn({ err }, 'confirmation mail failed'));
+      }
+      return page(reply, 'Check your inbox', checkInboxBody());
+    });
+
+    app.get<{ Params: { token: string } }>('/digest/confirm/:token', async (req, reply) => {
+      await subscriberFromToken(deps, req.params.token, 'confirm');
+      return page(reply, 'Confirm', confirmBody(`/digest/confirm/${req.params.token}`));
+    });
+    app.post<{ Params: { token: string } }>('/digest/confirm/:token', async (req, reply) => {
+      sameOrigin(req);
+      const s = await confirmSubscription(deps, req.params.token);
+      return page(reply, 'Subscribed', messagePage("You're subscribed", [`The first ${s.frequency} digest comes with the next one we send.`]));
+    });
+
+    app.get<{ Params: { token: string } }>('/digest/unsubscribe/:token', async (req, reply) => {
+      const { subscriber } = await subscriberFromToken(deps, req.params.token, 'unsubscribe');
+      return page(reply, 'Unsubscribe', unsubscribeBody(`/digest/unsubscribe/${req.params.token}`, subscriber.status === 'unsubscribed', '#'));
+    });
+    app.post<{ Params: { token: string } }>('/digest/unsubscribe/:token', async (req, reply) => {
+      await unsubscribe(deps, req.params.token, req.headers.origin ? 'unsubscribe-page' : 'one-click');
+      return page(reply, 'Unsubscribed', unsubscribeBody('', true, '/'));
+    });
+
+    app.get<{ Params: { token: string } }>('/digest/preferences/:token', async (req, reply) => {
+      const { subscriber } = await subscriberFromToken(deps, req.params.token, 'preferences');
+      return page(reply, 'Preferences', preferencesBody(subscriber, `/digest/preferences/${req.params.token}`, false));
+    });
+    app.post<{ Params: { token: string } }>('/digest/preferences/:token', async (req, reply) => {
+      sameOrigin(req);
+      const s = await savePreferences(deps, req.params.token, preferencesFromForm((req.body ?? {}) as Form));
+      return page(reply, 'Preferences', preferencesBody(s, `/digest/preferences/${req.params.token}`, true));
+    });
+    app.post<{ Params: { token: string } }>('/digest/preferences/:token/resubscribe', async (req, reply) => {
+      sameOrigin(req);
+      const s = await resubscribe(deps, req.params.token);
+      return page(reply, 'Preferences', preferencesBody(s, `/digest/preferences/${req.params.token}`, true));
+    });
+    app.get<{ Params: { token: string } }>('/digest/preferences/:token/export', async (req, reply) => {
+      const { subscriber } = await subscriberFromToken(deps, req.params.token, 'preferences');
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('Cache-Control', 'no-store')
+        .header('Content-Disposition', 'attachment; filename="paperboy-subscription.json"')
+        .send(JSON.stringify(await exportSubscriber(deps, subscriber), null, 2));
+    });
+    app.post<{ Params: { token: string } }>('/digest/preferences/:token/erase', async (req, reply) => {
+      sameOrigin(req);
+      const { subscriber } = await subscriberFromToken(deps, req.params.token, 'preferences');
+      await eraseSubscriber(deps, subscriber);
+      return page(reply, 'Erased', messagePage('Your data is erased', ['We keep only a one-way hash of the address, so it is never mailed again from an old list.']));
+    });
+
+    app.get<{ Params: { token: string } }>('/digest/:token', async (req, reply) => {
+      if (!/^web\./.test(req.params.token)) throw new InvalidInputError('This link is not valid.');
+      const row = await digestForWeb(deps, req.params.token);
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('Cache-Control', 'private, no-store')
+        .header('Referrer-Policy', 'no-referrer')
+        .header('X-Digest-CSP', DIGEST_CSP)
+        .send(row.html);
+    });
+    // app.ts sets the site CSP in its onSend hook, which runs before this plugin's: replace it for
+    // the web version only (marked by the header above), which needs its inline styles.
+    app.addHook('onSend', async (_req, reply, payload) => {
+      if (reply.getHeader('X-Digest-CSP')) {
+        reply.header('Content-Security-Policy', DIGEST_CSP);
+        reply.removeHeader('X-Digest-CSP');
+      }
+      return payload;
+    });
+
+    app.get('/admin/digests', async (req, reply) => {
+      requireAdmin(req);
+      const [runs, periods, subscribers] = await Promise.all([store.digest.recentRuns(50), store.digest.periodCounts(14), store.digest.countByStatus()]);
+      return page(reply, 'Digests', adminDigestsBody(runs, periods, subscribers));
+    });
+  };

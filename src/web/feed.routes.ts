@@ -1,0 +1,191 @@
+/**
+ * List pages, each also RSS/Atom/JSON: the daily feed (`/`, `/papers?date=|week=|month=`),
+ * trending (`/trending?cat=`), categories (`/categories/<id>`) and authors (`/authors/<name>`).
+ * Handlers are pipelines: parse the query, ask the store, render.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { FeedItem } from '../feed/feed.ts';
+import {
+  dayPeriod,
+  isoDay,
+  monthOf,
+  type Period,
+  periodFromQuery,
+  periodLabel,
+  periodParam,
+  shift,
+  weekOf,
+} from '../feed/period.ts';
+import { NotFoundError } from '../errors.ts';
+import { html } from './html.ts';
+import { feedLinks, formatOf, listContext, parse, sendFeed, sendPage, splitExt, type WebDeps } from './respond.ts';
+import type { Pager } from './views/cards.view.ts';
+import { authorPage, categoryPage, dailyPage, trendingPage } from './views/feed.view.ts';
+import { subscribeForm } from './views/subscribe.view.ts';
+
+export const PAGE_SIZE = 30;
+const MAX_PAGE = 1000;
+
+const pageParam = z.coerce.number().int().min(1).max(MAX_PAGE).default(1);
+const dailyQuery = z.object({
+  date: z.string().max(20).optional(),
+  week: z.string().max(20).optional(),
+  month: z.string().max(20).optional(),
+  page: pageParam,
+  format: z.string().max(10).optional(),
+});
+const listQuery = z.object({ page: pageParam, format: z.string().max(10).optional() });
+const CATEGORY = /^[a-z][a-z-]{0,20}(\.[A-Za-z-]{1,20})?$/;
+const trendingQuery = listQuery.extend({
+  cat: z
+    .string()
+    .max(40)
+    .regex(CATEGORY, 'must be an arXiv category like cs.CV')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+});
+
+function pager(base: string, query: string, page: number, hasMore: boolean): Pager {
+  const href = (n: number) => `${base}?${query ? `${query}&` : ''}page=${n}`;
+  return {
+    prev: page > 1 ? { href: href(page - 1), label: 'Previous page' } : null,
+    next: hasMore ? { href: href(page + 1), label: 'Next page' } : null,
+  };
+}
+
+export const feedRoutes =
+  (deps: WebDeps): FastifyPluginAsync =>
+  async (app) => {
+    const { store } = deps;
+    const today = () => isoDay(deps.site.now().getTime());
+
+    async function daily(req: FastifyRequest, reply: FastifyReply, ext: string | undefined, isHome: boolean) {
+      const q = parse(dailyQuery, req.query);
+      const format = formatOf(ext, q);
+      let fellBack = false;
+      let fallback = today();
+      if (!q.date && !q.week && !q.month) {
+        // `/`: today, or the latest day that has featured papers.
+        const latest = await store.feed.latestFeaturedDay(fallback);
+        if (latest && latest !== fallback) {
+          fallback = latest;
+          fellBack = true;
+        }
+      }
+      const period = periodFromQuery(q, fallback);
+      const offset = (q.page - 1) * PAGE_SIZE;
+      const { items, total } = await store.feed.featured({
+        from: period.from,
+        to: period.to,
+        sort: 'votes',
+        limit: PAGE_SIZE,
+        offset,
+      });
+      const query = isHome && !q.date && !q.week && !q.month ? '' : periodParam(period);
+      if (format !== 'html') {
+        return sendFeed(reply, deps, format, {
+          title: `${deps.config.siteName}: ${periodLabel(period)}`,
+          description: 'Featured papers, most upvoted first.',
+          path: '/papers',
+          query: periodParam(period),
+        }, items);
+      }
+      return sendPage(deps, req, reply, async () => {
+        const ctx = await listContext(deps, req, items);
+        return {
+          meta: { title: isHome ? '' : periodLabel(period), feeds: feedLinks('/papers', periodParam(period)) },
+          body: html`${dailyPage(
+            {
+              period,
+              tabs: { day: dayPeriod(period.from), week: weekOf(period.from), month: monthOf(period.from) },
+              items,
+              total,
+              periodPager: await periodPager(period),
+              pagePager: pager(isHome && !query ? '/' : '/papers', query, q.page, offset + items.length < total),
+              fellBack,
+            },
+            ctx,
+          )}${subscribeForm({ form: 'feed' })}`,
+        };
+      });
+    }
+
+    /** Days skip to the nearest featured day; weeks and months step by one. Never past today. */
+    async function periodPager(p: Period): Promise<Pager> {
+      const link = (x: Period) => ({ href: `/papers?${periodParam(x)}`, label: periodLabel(x) });
+      if (p.kind === 'day') {
+        const n = await store.feed.neighbourDays(p.from);
+        return {
+          prev: n.prev ? link(dayPeriod(n.prev)) : null,
+          next: n.next && n.next <= today() ? link(dayPeriod(n.next)) : null,
+        };
+      }
+      const next = shift(p, 1);
+      return { prev: link(shift(p, -1)), next: next.from <= today() ? link(next) : null };
+    }
+
+    app.get('/', (req, reply) => daily(req, reply, undefined, true));
+    app.get('/papers', (req, reply) => daily(req, reply, undefined, false));
+    for (const f of ['rss', 'atom', 'json']) app.get(`/papers.${f}`, (req, reply) => daily(req, reply, f, false));
+
+    async function trending(req: FastifyRequest, reply: FastifyReply, ext: string | undefined) {
+      const q = parse(trendingQuery, req.query);
+      const format = formatOf(ext, q);
+      const items = await store.feed.trending(PAGE_SIZE + 1, (q.page - 1) * PAGE_SIZE, q.cat);
+      const shown = items.slice(0, PAGE_SIZE);
+      const query = q.cat ? `cat=${encodeURIComponent(q.cat)}` : '';
+      if (format !== 'html') {
+        return sendFeed(reply, deps, format, {
+          title: `${deps.config.siteName}: trending${q.cat ? ` in ${q.cat}` : ''}`,
+          description: 'Upvotes halved for every day since a paper was featured.',
+          path: '/trending',
+          query,
+        }, shown);
+      }
+      return sendPage(deps, req, reply, async () => ({
+        meta: { title: q.cat ? `Trending in ${q.cat}` : 'Trending', feeds: feedLinks('/trending', query) },
+        body: trendingPage(
+          shown,
+          q.cat ?? null,
+          pager('/trending', query, q.page, items.length > PAGE_SIZE),
+          await listContext(deps, req, shown),
+        ),
+      }));
+    }
+    app.get('/trending', (req, reply) => trending(req, reply, undefined));
+    for (const f of ['rss', 'atom', 'json']) app.get(`/trending.${f}`, (req, reply) => trending(req, reply, f));
+
+    app.get<{ Params: { cat: string } }>('/categories/:cat', async (req, reply) => {
+      const [cat, ext] = splitExt(req.params.cat);
+      if (!CATEGORY.test(cat)) throw new NotFoundError(`"${cat.slice(0, 40)}" is not an arXiv category.`);
+      const q = parse(listQuery, req.query);
+      const format = formatOf(ext, q);
+      const items = await store.feed.byCategory(cat, PAGE_SIZE + 1, (q.page - 1) * PAGE_SIZE);
+      const shown = items.slice(0, PAGE_SIZE);
+      const path = `/categories/${cat}`;
+      if (format !== 'html')
+        return sendFeed(reply, deps, format, { title: `${deps.config.siteName}: ${cat}`, description: `Newest papers in ${cat}.`, path, query: '' }, shown);
+      return sendPage(deps, req, reply, async () => ({
+        meta: { title: cat, feeds: feedLinks(path, '') },
+        body: categoryPage(cat, shown, pager(path, '', q.page, items.length > PAGE_SIZE), await listContext(deps, req, shown)),
+      }));
+    });
+
+    app.get<{ Params: { '*': string } }>('/authors/*', async (req, reply) => {
+      const [name, ext] = splitExt(req.params['*']);
+      if (!name.trim() || name.length > 200) throw new NotFoundError('No such author.');
+      const q = parse(listQuery, req.query);
+      const format = formatOf(ext, q);
+      const items: FeedItem[] = await store.feed.byAuthor(name, PAGE_SIZE + 1, (q.page - 1) * PAGE_SIZE);
+      const shown = items.slice(0, PAGE_SIZE);
+      const path = `/authors/${encodeURIComponent(name)}`;
+      if (format !== 'html')
+        return sendFeed(reply, deps, format, { title: `${deps.config.siteName}: ${name}`, description: `Papers by ${name}.`, path, query: '' }, shown);
+      return sendPage(deps, req, reply, async () => ({
+        meta: { title: name, feeds: feedLinks(path, '') },
+        body: authorPage(name, shown, pager(path, '', q.page, items.length > PAGE_SIZE), await listContext(deps, req, shown)),
+        status: shown.length ? 200 : 404,
+      }));
+    });
+  };

@@ -1,0 +1,49 @@
+/** /admin/moderation: recent comments to hide or delete, and accounts to ban. Moderators only. */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import type { User } from '../users/types.ts';
+import { canModerate } from '../users/user.ts';
+import { HTML, parse, type WebDeps } from './respond.ts';
+import { layout } from './views/layout.view.ts';
+import { moderationPage } from './views/moderation.view.ts';
+
+const PAGE = 50;
+const listQuery = z.object({ page: z.coerce.number().int().min(1).max(1000).default(1) });
+
+function moderator(req: FastifyRequest): User {
+  if (!req.viewer) throw new UnauthorizedError('Log in as a moderator first.');
+  if (!canModerate(req.viewer.user)) throw new ForbiddenError('Moderators only.');
+  return req.viewer.user;
+}
+
+export const moderationRoutes =
+  (deps: WebDeps): FastifyPluginAsync =>
+  async (app) => {
+    const { store, site } = deps;
+    app.get('/admin/moderation', async (req, reply) => {
+      moderator(req);
+      const { page } = parse(listQuery, req.query);
+      const [comments, users] = await Promise.all([
+        store.community.recentComments(PAGE, (page - 1) * PAGE),
+        store.users.list(PAGE, 0),
+      ]);
+      return reply
+        .type(HTML)
+        .header('Cache-Control', 'private, no-store')
+        .send(
+          layout(
+            { title: 'Moderation', siteName: deps.config.siteName, viewer: req.viewer, path: req.url },
+            moderationPage(comments, users, req.viewer!, page, comments.length === PAGE),
+          ),
+        );
+    });
+
+    app.post<{ Params: { id: string } }>('/admin/users/:id/ban', async (req, reply) => {
+      moderator(req);
+      const banned = ((req.body ?? {}) as Record<string, string>).banned !== '0';
+      await site.accounts.setBanned(Number(req.params.id) || 0, banned);
+      site.pageCache.invalidate();
+      return reply.redirect('/admin/moderation#users', 303);
+    });
+  };

@@ -1,0 +1,49 @@
+/**
+ * Micro-cache for anonymous page views. Pages for readers who are not signed in are the same for
+ * everyone, and the morning rush is mostly such readers, so a rendered page is kept for a few
+ * seconds (`pageCacheMs`) and dropped at once when this process changes data (a vote, comment or
+ * submission calls `invalidate()`). Another instance's changes show up when the entry expires.
+ * Signed-in pages (vote state, CSRF tokens) are never cached.
+ */
+export interface CachedPage {
+  status: number;
+  type: string;
+  body: string;
+}
+
+export class PageCache {
+  readonly #ttlMs: number;
+  readonly #max: number;
+  readonly #now: () => number;
+  readonly #entries = new Map<string, CachedPage & { expires: number }>();
+
+  constructor(ttlMs: number, max = 1000, now: () => number = Date.now) {
+    this.#ttlMs = ttlMs;
+    this.#max = max;
+    this.#now = now;
+  }
+
+  get enabled(): boolean {
+    return this.#ttlMs > 0;
+  }
+
+  get(key: string): CachedPage | undefined {
+    const e = this.#entries.get(key);
+    if (!e) return undefined;
+    if (e.expires <= this.#now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  set(key: string, page: CachedPage): void {
+    if (!this.enabled) return;
+    if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(key, { ...page, expires: this.#now() + this.#ttlMs });
+  }
+
+  invalidate(): void {
+    this.#entries.clear();
+  }
+}

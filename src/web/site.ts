@@ -1,0 +1,85 @@
+/**
+ * The site's services, built once per app from the store and config: accounts, community, rate
+ * limits, the password hasher and the anonymous page cache. Tests can replace the mailer, the
+ * arXiv fetcher or the clock through `SiteOptions`.
+ */
+import type { Config } from '../config/config.ts';
+import type { Store } from '../db/store.ts';
+import type { Mailer } from '../digest/mail.ts';
+import { createMailer } from '../digest/mailer.ts';
+import { createHttpClient } from '../ingest/setup.ts';
+import { fetchArxivPapers } from '../ingest/sources/arxiv-api.ts';
+import type { PaperInput } from '../papers/paper.ts';
+import { AccountService } from '../users/accounts.ts';
+import { CommunityService } from '../users/community.ts';
+import { PasswordHasher } from '../users/password.ts';
+import { RateLimiter } from '../users/rate-limit.ts';
+import { PageCache } from './page-cache.ts';
+
+export interface SiteOptions {
+  mailer?: Mailer;
+  fetchPaper?: (arxivId: string) => Promise<PaperInput | null>;
+  now?: () => Date;
+  hasher?: PasswordHasher;
+}
+
+export interface Site {
+  accounts: AccountService;
+  community: CommunityService;
+  limiter: RateLimiter;
+  hasher: PasswordHasher;
+  pageCache: PageCache;
+  now: () => Date;
+  close(): Promise<void>;
+}
+
+export function createSite(store: Store, config: Config, options: SiteOptions = {}): Site {
+  const now = options.now ?? (() => new Date());
+  const limiter = new RateLimiter({ now: () => now().getTime() });
+  const hasher = options.hasher ?? new PasswordHasher({ maxConcurrent: config.hashConcurrency });
+  const pageCache = new PageCache(config.pageCacheMs);
+  // Built on first use: a site nobody signs up to never opens SMTP connections or mail folders.
+  let mailer: Mailer | null = options.mailer ?? null;
+  const getMailer = () => {
+    mailer ??= createMailer(config);
+    return mailer;
+  };
+  let http: ReturnType<typeof createHttpClient> | null = null;
+  const fetchPaper =
+    options.fetchPaper ??
+    (async (arxivId: string) => {
+      // Only the configured arXiv API is ever asked, and only for an id already validated.
+      http ??= createHttpClient(config);
+      const r = await fetchArxivPapers([arxivId], { http, apiUrl: config.arxivApiUrl });
+      return r.papers[0] ?? null;
+    });
+  const accounts = new AccountService({
+    users: store.users,
+    hasher,
+    limiter,
+    mailer: getMailer,
+    baseUrl: config.baseUrl!.replace(/\/$/, ''),
+    siteName: config.siteName,
+    now,
+  });
+  const community = new CommunityService({
+    papers: store.papers,
+    community: store.community,
+    feed: store.feed,
+    limiter,
+    fetchPaper,
+    changed: () => pageCache.invalidate(),
+    now,
+  });
+  return {
+    accounts,
+    community,
+    limiter,
+    hasher,
+    pageCache,
+    now,
+    async close() {
+      if (mailer && !options.mailer) await mailer.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/** Sign-up, login, password reset, profile and API-token pages. */
+import type { ApiTokenInfo, SubmissionRecord, User } from '../../users/types.ts';
+import { MIN_PASSWORD_LENGTH } from '../../users/user.ts';
+import { html, type SafeHtml } from '../html.ts';
+
+const csrf = (token: string) => html`<input type="hidden" name="csrf" value="${token}">`;
+const notice = (message: string | null, kind: 'error' | 'ok' = 'error') =>
+  message ? html`<p class="${kind === 'error' ? 'error' : 'ok'}" role="${kind === 'error' ? 'alert' : 'status'}">${message}</p>` : '';
+
+export function signupPage(token: string, message: string | null, values: { email?: string; name?: string } = {}): SafeHtml {
+  return html`<h1>Sign up</h1>${notice(message)}
+<form class="stack" method="post" action="/signup">${csrf(token)}
+<label for="email">Email</label><input id="email" type="email" name="email" required maxlength="254" autocomplete="email" value="${values.email ?? ''}">
+<label for="name">Public name <span class="muted">(shown beside your comments and submissions)</span></label><input id="name" type="text" name="name" required minlength="2" maxlength="30" pattern="[A-Za-z0-9][A-Za-z0-9_\\-]{1,29}" autocomplete="username" value="${values.name ?? ''}">
+<label for="password">Password <span class="muted">(at least ${MIN_PASSWORD_LENGTH} characters)</span></label><input id="password" type="password" name="password" required minlength="${MIN_PASSWORD_LENGTH}" maxlength="256" autocomplete="new-password">
+<button type="submit">Sign up</button>
+</form>
+<p>Already have an account? <a href="/login">Log in</a>.</p>`;
+}
+
+export function loginPage(token: string, next: string, message: string | null, email = ''): SafeHtml {
+  return html`<h1>Log in</h1>${notice(message)}
+<form class="stack" method="post" action="/login">${csrf(token)}<input type="hidden" name="next" value="${next}">
+<label for="email">Email</label><input id="email" type="email" name="email" required maxlength="254" autocomplete="email" value="${email}">
+<label for="password">Password</label><input id="password" type="password" name="password" required maxlength="256" autocomplete="current-password">
+<button type="submit">Log in</button>
+</form>
+<p><a href="/reset-password">Forgot your password?</a> · <a href="/signup">Sign up</a></p>`;
+}
+
+export function messagePage(title: string, lines: (string | SafeHtml)[], kind: 'ok' | 'error' = 'ok'): SafeHtml {
+  return html`<h1>${title}</h1>${lines.map((l) => html`<p class="${kind === 'error' ? 'error' : ''}">${l}</p>`)}`;
+}
+
+export function confirmEmailPage(token: string, linkToken: string): SafeHtml {
+  return html`<h1>Confirm your email address</h1>
+<form method="post" action="/verify">${csrf(token)}<input type="hidden" name="token" value="${linkToken}"><button type="submit">Confirm my email address</button></form>`;
+}
+
+export function requestResetPage(token: string, message: string | null): SafeHtml {
+  return html`<h1>Reset your password</h1>${notice(message, 'ok')}
+<form class="stack" method="post" action="/reset-password">${csrf(token)}
+<label for="email">Email</label><input id="email" type="email" name="email" required maxlength="254" autocomplete="email">
+<button type="submit">Send me a link</button>
+</form>`;
+}
+
+export function newPasswordPage(token: string, linkToken: string, message: string | null): SafeHtml {
+  return html`<h1>Choose a new password</h1>${notice(message)}
+<form class="stack" method="post" action="/reset">${csrf(token)}<input type="hidden" name="token" value="${linkToken}">
+<label for="password">New password <span class="muted">(at least ${MIN_PASSWORD_LENGTH} characters)</span></label><input id="password" type="password" name="password" required minlength="${MIN_PASSWORD_LENGTH}" maxlength="256" autocomplete="new-password">
+<button type="submit">Set password</button>
+</form>`;
+}
+
+export interface ProfileData {
+  user: User;
+  votes: string[];
+  submissions: SubmissionRecord[];
+  /** Present on one's own profile only. */
+  own: { csrf: string; tokens: ApiTokenInfo[]; newToken: string | null } | null;
+}
+
+export function profilePage(d: ProfileData): SafeHtml {
+  const u = d.user;
+  return html`<h1>${u.name}${u.role !== 'user' ? html` <span class="sub">${u.role}</span>` : ''}</h1>
+<p class="muted">Joined ${u.createdAt.slice(0, 10)}${u.bannedAt ? ' · banned' : ''}</p>
+<h2>Submissions</h2>
+${d.submissions.length ? html`<ul class="plain">${d.submissions.map((s) => html`<li><a href="/papers/${s.arxivId}">${s.title}</a> <span class="muted">featured <a href="/papers?date=${s.day}">${s.day}</a></span></li>`)}</ul>` : html`<p class="muted">No submissions yet.</p>`}
+<h2>Upvoted</h2>
+${d.votes.length ? html`<ul class="plain">${d.votes.map((id) => html`<li><a href="/papers/${id}">arXiv:${id}</a></li>`)}</ul>` : html`<p class="muted">No upvotes yet.</p>`}
+${d.own ? tokensSection(d.own) : ''}`;
+}
+
+function tokensSection(own: NonNullable<ProfileData['own']>): SafeHtml {
+  return html`<h2 id="tokens">API tokens</h2>
+<p class="muted">For the write API (<code>Authorization: Bearer …</code>): vote and submit from scripts. See <a href="/api/openapi.json">the API description</a>.</p>
+${own.newToken ? html`<p class="ok" role="status">Your new token (shown once): <code class="token">${own.newToken}</code></p>` : ''}
+${own.tokens.length ? html`<ul class="plain">${own.tokens.map((t) => html`<li>${t.name} <span class="muted">created ${t.createdAt.slice(0, 10)}${t.lastUsedAt ? `, last used ${t.lastUsedAt.slice(0, 10)}` : ''}</span> <form class="inline" method="post" action="/settings/tokens/${t.id}/revoke">${csrf(own.csrf)}<button type="submit" class="link">Revoke</button></form></li>`)}</ul>` : ''}
+<form class="row" method="post" action="/settings/tokens">${csrf(own.csrf)}<label for="token-name">Token name</label><input id="token-name" type="text" name="name" maxlength="60" placeholder="laptop"><button type="submit">Create token</button></form>`;
+}

@@ -1,0 +1,94 @@
+/** Paper cards and the upvote control, shared by every list page. All data is escaped by `html`. */
+import { type FeedItem, type PaperStats, totalVotes } from '../../feed/feed.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { withMath } from '../math.ts';
+import { csrfField, type Viewer } from './layout.view.ts';
+
+/** Authors named on a card before "et al.". */
+const CARD_NAMED_AUTHORS = 3;
+const NEW_MS = 24 * 3_600_000;
+
+export interface ListContext {
+  viewer: Viewer | null;
+  /** Row ids of papers the viewer voted for. */
+  voted: Set<number>;
+  now: number;
+  /** Path (with query) the vote form returns to without JavaScript. */
+  returnTo: string;
+}
+
+export const day = (iso: string) => iso.slice(0, 10);
+export const authorPath = (name: string) => `/authors/${encodeURIComponent(name)}`;
+export const categoryPath = (cat: string) => `/categories/${encodeURIComponent(cat)}`;
+
+/** First ~280 characters, cut at a word boundary. */
+export function abstractLead(text: string, max = 280): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (t.length <= max) return t;
+  const cut = t.lastIndexOf(' ', max);
+  return `${t.slice(0, cut > 0 ? cut : max)}…`;
+}
+
+export function voteTitle(stats: PaperStats): string {
+  return stats.importedVotes
+    ? `${stats.votes} here + ${stats.importedVotes} imported from a daily-papers list`
+    : `${stats.votes} upvote${stats.votes === 1 ? '' : 's'} here`;
+}
+
+/**
+ * The upvote control: a form (works without JavaScript; app.js upgrades it to update in place).
+ * It posts the desired state (`up=1` or `up=0`), not "toggle", so a repeated or concurrent
+ * request is harmless. Readers who are not signed in get a link to the login page instead.
+ */
+export function voteControl(
+  paper: { id: number; arxivId: string; title: string },
+  stats: PaperStats,
+  ctx: ListContext,
+): SafeHtml {
+  const count = totalVotes(stats);
+  const label = html`<span aria-hidden="true">▲</span> <span class="count" title="${voteTitle(stats)}">${count}</span>`;
+  if (!ctx.viewer) {
+    return html`<a class="vote" href="/login?next=${encodeURIComponent(`/papers/${paper.arxivId}`)}" aria-label="Log in to upvote ${paper.title} (${count} upvotes)">${label}</a>`;
+  }
+  const on = ctx.voted.has(paper.id);
+  return html`<form class="vote" method="post" action="/papers/${paper.arxivId}/vote">${csrfField(ctx.viewer)}<input type="hidden" name="up" value="${on ? '0' : '1'}"><input type="hidden" name="next" value="${ctx.returnTo}"><button type="submit" aria-pressed="${on ? 'true' : 'false'}" aria-label="${on ? 'Remove upvote from' : 'Upvote'} ${paper.title} (${count} upvotes)">${label}</button></form>`;
+}
+
+export function authorLinks(names: string[], total: number, max: number): SafeHtml {
+  const shown = names.slice(0, max);
+  return html`${shown.map((n, i) => html`${i ? ', ' : ''}<a href="${authorPath(n)}">${n}</a>`)}${total > shown.length ? ' et al.' : ''}`;
+}
+
+export function paperCard(item: FeedItem, ctx: ListContext): SafeHtml {
+  const { paper: p, stats, featured } = item;
+  const code = p.links.find((l) => l.kind === 'code');
+  const isNew =
+    featured !== null &&
+    ctx.now - Date.parse(featured.featuredAt) < NEW_MS &&
+    ctx.now >= Date.parse(featured.featuredAt);
+  return html`<li class="card">
+<div class="card-vote">${voteControl(p, stats, ctx)}</div>
+<div class="card-body">
+<h2><a href="/papers/${p.arxivId}">${withMath(p.title)}</a>${isNew ? html` <span class="new">new</span>` : ''}${p.withdrawnAt ? html` <span class="withdrawn">withdrawn</span>` : ''}</h2>
+<p class="meta">${authorLinks(p.authors, p.authorCount, CARD_NAMED_AUTHORS)} · ${p.authorCount} author${p.authorCount === 1 ? '' : 's'}</p>
+<p class="meta">arXiv <time datetime="${p.submittedAt}">${day(p.submittedAt)}</time>${featured ? html` · featured <time datetime="${featured.featuredAt}">${featured.day}</time>${featured.submittedBy ? html` by ${featured.submittedBy}` : ''}` : ''}${code ? html` · <a href="${code.url}" rel="nofollow noopener">code (${code.host})</a>` : ''} · <a href="/papers/${p.arxivId}#discussion">${stats.comments} comment${stats.comments === 1 ? '' : 's'}</a></p>
+<p class="cats">${p.categories.slice(0, 4).map((c) => html`<a href="${categoryPath(c)}">${c}</a>`)}</p>
+<p class="lead">${withMath(abstractLead(p.abstract))}</p>
+</div>
+</li>`;
+}
+
+export interface Pager {
+  prev: { href: string; label: string } | null;
+  next: { href: string; label: string } | null;
+}
+
+export function pagerNav(pager: Pager): SafeHtml {
+  if (!pager.prev && !pager.next) return html``;
+  return html`<nav class="pager" aria-label="Pages">${pager.prev ? html`<a href="${pager.prev.href}" rel="prev">← ${pager.prev.label}</a>` : html`<span></span>`}${pager.next ? html`<a href="${pager.next.href}" rel="next">${pager.next.label} →</a>` : ''}</nav>`;
+}
+
+export function cardList(items: FeedItem[], ctx: ListContext, empty: SafeHtml | string): SafeHtml {
+  if (items.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<ol class="cards">${items.map((i) => paperCard(i, ctx))}</ol>`;
+}

@@ -1,0 +1,115 @@
+/** The paper page: metadata, upvote, who submitted it, BibTeX, similar papers, discussion. */
+import type { Featuring, PaperStats } from '../../feed/feed.ts';
+import { arxivAbsUrl, arxivPdfUrl } from '../../papers/arxiv-id.ts';
+import type { Paper } from '../../papers/paper.ts';
+import type { Comment } from '../../users/types.ts';
+import { canModerate } from '../../users/user.ts';
+import { autolink } from '../autolink.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { withMath } from '../math.ts';
+import { authorPath, categoryPath, day, type ListContext, voteControl } from './cards.view.ts';
+import { csrfField, type Viewer } from './layout.view.ts';
+
+/** Authors listed before the rest fold into "N more" (collaboration papers have thousands). */
+const PAGE_AUTHORS = 60;
+
+export interface PaperPageData {
+  paper: Paper;
+  stats: PaperStats;
+  featurings: Featuring[];
+  comments: Comment[];
+  bibtex: string;
+  /** Filled by the search module's similarPapers(); null shows the placeholder. */
+  similar: SafeHtml | null;
+}
+
+function authorList(p: Paper): SafeHtml {
+  const link = (a: Paper['authors'][number], i: number) =>
+    html`${i ? ', ' : ''}<a href="${authorPath(a.name)}">${a.name}</a>${a.affiliation ? html` <span class="muted">(${a.affiliation})</span>` : ''}`;
+  const head = p.authors.slice(0, PAGE_AUTHORS);
+  const rest = p.authors.slice(PAGE_AUTHORS);
+  return html`<p class="authors">${head.map(link)}${rest.length ? html` <details class="inline"><summary>and ${rest.length} more</summary>${rest.map((a, i) => link(a, i + 1))}</details>` : ''}</p>`;
+}
+
+function submittedBy(featurings: Featuring[]): SafeHtml {
+  if (featurings.length === 0) return html``;
+  return html`<p class="meta featured">${featurings.map(
+    (f, i) =>
+      html`${i ? '; ' : ''}Featured on <a href="/papers?date=${f.day}">${f.day}</a>${f.submittedBy ? html` · submitted by ${f.source === 'submission' ? html`<a href="/users/${encodeURIComponent(f.submittedBy)}">${f.submittedBy}</a>` : f.submittedBy} <time datetime="${f.featuredAt}">${f.featuredAt.slice(0, 16).replace('T', ' ')} UTC</time>` : ''}`,
+  )}</p>`;
+}
+
+function commentForm(viewer: Viewer, arxivId: string, parentId: number | null, label: string): SafeHtml {
+  const id = `body-${parentId ?? 'new'}`;
+  return html`<form class="comment-form" method="post" action="/papers/${arxivId}/comments">${csrfField(viewer)}${parentId !== null ? html`<input type="hidden" name="parent" value="${parentId}">` : ''}<label for="${id}">${label}</label><textarea id="${id}" name="body" rows="${parentId === null ? 4 : 2}" maxlength="5000" required></textarea><button type="submit">${parentId === null ? 'Post comment' : 'Reply'}</button></form>`;
+}
+
+function commentItem(c: Comment, replies: Comment[], arxivId: string, viewer: Viewer | null): SafeHtml {
+  const mod = viewer !== null && canModerate(viewer.user);
+  const own = viewer !== null && viewer.user.id === c.userId;
+  let body: SafeHtml;
+  if (c.deletedAt) body = html`<p class="gone">[deleted]</p>`;
+  else if (c.hiddenAt && !mod) body = html`<p class="gone">[hidden by a moderator]</p>`;
+  else body = html`<div class="text">${autolink(c.body)}</div>`;
+  const actions: SafeHtml[] = [];
+  if (viewer && !c.deletedAt) {
+    if (c.parentId === null) actions.push(html`<details><summary>Reply</summary>${commentForm(viewer, arxivId, c.id, 'Your reply')}</details>`);
+    if (own && !c.hiddenAt)
+      actions.push(
+        html`<details><summary>Edit</summary><form method="post" action="/comments/${c.id}/edit">${csrfField(viewer)}<label for="edit-${c.id}">Edit your comment</label><textarea id="edit-${c.id}" name="body" rows="3" maxlength="5000" required>${c.body}</textarea><button type="submit">Save</button></form></details>`,
+      );
+    if (own || mod)
+      actions.push(html`<form method="post" action="/comments/${c.id}/delete" class="inline">${csrfField(viewer)}<button type="submit" class="link">Delete</button></form>`);
+    if (mod)
+      actions.push(
+        html`<form method="post" action="/comments/${c.id}/hide" class="inline">${csrfField(viewer)}<input type="hidden" name="hidden" value="${c.hiddenAt ? '0' : '1'}"><button type="submit" class="link">${c.hiddenAt ? 'Unhide' : 'Hide'}</button></form>`,
+      );
+  }
+  return html`<li id="c${c.id}" class="comment${c.hiddenAt ? ' hidden' : ''}">
+<p class="who"><a href="/users/${encodeURIComponent(c.userName)}">${c.userName}</a> · <a href="#c${c.id}"><time datetime="${c.createdAt}">${c.createdAt.slice(0, 16).replace('T', ' ')}</time></a>${c.editedAt ? ' (edited)' : ''}${c.hiddenAt && mod ? ' · hidden' : ''}</p>
+${body}
+${actions.length ? html`<div class="actions">${actions}</div>` : ''}
+${replies.length ? html`<ol class="replies">${replies.map((r) => commentItem(r, [], arxivId, viewer))}</ol>` : ''}
+</li>`;
+}
+
+export function discussion(comments: Comment[], arxivId: string, viewer: Viewer | null): SafeHtml {
+  const replies = new Map<number, Comment[]>();
+  for (const c of comments) if (c.parentId !== null) replies.set(c.parentId, [...(replies.get(c.parentId) ?? []), c]);
+  // A deleted comment without replies leaves nothing worth showing.
+  const top = comments.filter((c) => c.parentId === null && !(c.deletedAt && !replies.has(c.id)));
+  const visible = comments.filter((c) => !c.deletedAt && !c.hiddenAt).length;
+  return html`<section id="discussion" aria-labelledby="discussion-h">
+<h2 id="discussion-h">Discussion <span class="sub">${visible} comment${visible === 1 ? '' : 's'}</span></h2>
+${viewer ? commentForm(viewer, arxivId, null, 'Add a comment (plain text; links become clickable)') : html`<p><a href="/login?next=${encodeURIComponent(`/papers/${arxivId}#discussion`)}">Log in</a> to comment.</p>`}
+${top.length ? html`<ol class="comments">${top.map((c) => commentItem(c, (replies.get(c.id) ?? []).filter((r) => !r.deletedAt), arxivId, viewer))}</ol>` : html`<p class="muted">No comments yet.</p>`}
+</section>`;
+}
+
+export function paperPage(d: PaperPageData, ctx: ListContext): SafeHtml {
+  const p = d.paper;
+  return html`<article class="paper">
+<div class="paper-head">
+<div class="card-vote">${voteControl(p, d.stats, ctx)}</div>
+<div>
+<p class="meta">arXiv:${p.arxivId}v${p.version} · <a href="${categoryPath(p.primaryCategory)}">${p.primaryCategory}</a>${p.withdrawnAt ? html` · <span class="withdrawn">withdrawn ${p.withdrawnAt}</span>` : ''}</p>
+<h1>${withMath(p.title)}</h1>
+</div>
+</div>
+${authorList(p)}
+<p class="cats">${p.categories.map((c) => html`<a href="${categoryPath(c)}">${c}</a>`)}</p>
+${submittedBy(d.featurings)}
+<p class="links"><a href="${arxivAbsUrl(p.arxivId)}" rel="noopener">arXiv abstract</a><a href="${arxivPdfUrl(p.arxivId)}" rel="noopener">PDF</a>${p.links.map((l) => html`<a href="${l.url}" rel="nofollow noopener">${l.kind === 'code' ? 'Code' : 'Project page'} (${l.host})</a>`)}</p>
+<h2>Abstract</h2>
+<p class="abstract">${withMath(p.abstract)}</p>
+${p.comments ? html`<p class="meta">Comments: ${p.comments}</p>` : ''}
+${p.journalRef ? html`<p class="meta">Journal reference: ${p.journalRef}</p>` : ''}
+${p.doi ? html`<p class="meta">DOI: <a href="https://doi.org/${p.doi}" rel="noopener">${p.doi}</a></p>` : ''}
+<h2>Versions</h2>
+<ol class="versions">${p.versions.map((v) => html`<li><a href="${arxivAbsUrl(p.arxivId, v.version)}" rel="noopener">v${v.version}</a> <time datetime="${v.createdAt}">${day(v.createdAt)}</time>${v.size ? html` <span class="muted">${v.size}</span>` : ''}</li>`)}</ol>
+<h2 id="cite-h">Cite</h2>
+<div class="bibtex"><label for="bibtex">BibTeX</label><textarea id="bibtex" readonly rows="8" spellcheck="false">${d.bibtex}</textarea><button type="button" class="copy" data-copy="bibtex" hidden>Copy BibTeX</button></div>
+<section id="similar" aria-labelledby="similar-h"><h2 id="similar-h">Similar papers</h2>${d.similar ?? html`<p class="muted">Similar papers appear here once the search index has been built.</p>`}</section>
+</article>
+${discussion(d.comments, p.arxivId, ctx.viewer)}`;
+}
