@@ -31,7 +31,12 @@ const cpuSeconds = (since: NodeJS.CpuUsage) => {
 };
 
 function client(base: string): HttpClient {
-  return new HttpClient({ userAgent: 'paperboy-bench', intervalMs: 0, timeoutMs: 60_000, allowedBases: [base] });
+  return new HttpClient({
+    userAgent: 'paperboy-bench',
+    intervalMs: 0,
+    timeoutMs: 60_000,
+    allowedBases: [base],
+  });
 }
 
 /** Child mode: render the listing, serve it on a loopback port, print the URL, wait. */
@@ -56,7 +61,9 @@ async function serve(count: number): Promise<void> {
 }
 
 async function startServer(count: number) {
-  const child = spawn(process.execPath, [import.meta.filename, '--serve', String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [import.meta.filename, '--serve', String(count)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string];
   const info = JSON.parse(line) as { url: string; pages: number; bytes: number };
   return { ...info, close: () => child.kill() };
@@ -64,8 +71,12 @@ async function startServer(count: number) {
 
 export async function run(argv: string[]): Promise<Metric[]> {
   const args = parseBenchArgs(argv, { count: 100_000 });
-  const workers = argv.includes('--parse-workers') ? Number(argv[argv.indexOf('--parse-workers') + 1]) : undefined;
-  process.stderr.write(`rendering ${args.count} arXivRaw records in pages of ${PAGE_SIZE} (server child process) …\n`);
+  const workers = argv.includes('--parse-workers')
+    ? Number(argv[argv.indexOf('--parse-workers') + 1])
+    : undefined;
+  process.stderr.write(
+    `rendering ${args.count} arXivRaw records in pages of ${PAGE_SIZE} (server child process) …\n`,
+  );
   const server = await startServer(args.count);
   const { pages, bytes } = server;
   const dir = path.join('/tmp', 'paperboy-bench', 'harvest');
@@ -93,14 +104,19 @@ export async function run(argv: string[]): Promise<Metric[]> {
     const store = new SqliteStore(path.join(dir, 'paperboy.db'));
     const t1 = performance.now();
     const c1 = process.cpuUsage();
-    const source = new OaiSource({ baseUrl: `${server.url}/oai`, ...(workers !== undefined ? { parseWorkers: workers } : {}) });
+    const source = new OaiSource({
+      baseUrl: `${server.url}/oai`,
+      ...(workers !== undefined ? { parseWorkers: workers } : {}),
+    });
     const summary = await runIngest(source, { store, http: client(server.url) });
     const seconds = (performance.now() - t1) / 1000;
     const cpu = cpuSeconds(c1);
     const stored = await store.papers.count();
     await store.close();
     if (summary.status !== 'ok' || stored !== args.count || parsed !== args.count) {
-      throw new Error(`harvest bench: ${summary.status} (${summary.message}); stored ${stored}, parsed ${parsed}`);
+      throw new Error(
+        `harvest bench: ${summary.status} (${summary.message}); stored ${stored}, parsed ${parsed}`,
+      );
     }
     const rate = args.count / seconds;
     const baseRate = args.count / baseSeconds;
@@ -116,7 +132,14 @@ export async function run(argv: string[]): Promise<Metric[]> {
       { metric: 'wall time', unit: 's', paperboy: seconds, baseline: baseSeconds, target: '', pass: null },
       // CPU of this process (all threads): on a shared machine the wall rate moves with the load,
       // the CPU per record much less.
-      { metric: 'CPU per record', unit: 'µs', paperboy: (cpu / args.count) * 1e6, baseline: (baseCpu / args.count) * 1e6, target: '', pass: null },
+      {
+        metric: 'CPU per record',
+        unit: 'µs',
+        paperboy: (cpu / args.count) * 1e6,
+        baseline: (baseCpu / args.count) * 1e6,
+        target: '',
+        pass: null,
+      },
       {
         metric: 'database size',
         unit: 'MB',
@@ -128,9 +151,20 @@ export async function run(argv: string[]): Promise<Metric[]> {
     ];
     const report = await writeReport({
       name: 'harvest',
-      params: { records: args.count, pageSize: PAGE_SIZE, pages, xmlMB: Math.round(bytes / 2 ** 20), intervalMs: 0, parseWorkers: workers ?? 'auto' },
+      params: {
+        records: args.count,
+        pageSize: PAGE_SIZE,
+        pages,
+        xmlMB: Math.round(bytes / 2 ** 20),
+        intervalMs: 0,
+        parseWorkers: workers ?? 'auto',
+      },
       metrics,
-      details: { baseline: 'same server, client and parser; nothing stored', requests: summary.requests, run: summary.message },
+      details: {
+        baseline: 'same server, client and parser; nothing stored',
+        requests: summary.requests,
+        run: summary.message,
+      },
     });
     process.stdout.write(`${report.markdown}\n`);
     return metrics;

@@ -5,8 +5,8 @@
  * Each term becomes `to_tsquery(config, $n)` where `$n` is the term's text as one quoted tsquery
  * operand. Inside quotes tsquery syntax (& | ! <-> : * parentheses) is plain text; the text still
  * goes through the config's parser, so a multi-word operand becomes a phrase (`'a' <-> 'b'`,
- * stop words counted in the distance), exactly like phraseto_tsquery. That lets one form carry
- * every term kind:
+ * stop words counted in the distance), exactly like phraseto_tsquery (checked by fuzzing both
+ * with quotes, backslashes and every operator character). That lets one form carry every kind:
  *   word / phrase   'text'            (several words are a phrase, as in FTS5's quoted strings)
  *   prefix          'text':*
  *   field filter    weight label on the operand, 'text':A or 'text':*A; the search vector stores
@@ -14,6 +14,11 @@
  *   negation        !!(term)
  * Terms are ANDed. Categories are indexed with the `simple` config (no stemming), so a
  * categories-field term is parsed with `simple` too; everything else with `english`.
+ *
+ * `loose` is the positive terms without weights or word positions (a phrase becomes its words
+ * ANDed). GIN answers that exactly from the index, without re-reading each row's tsvector (which
+ * weights and phrases force), so it picks candidates cheaply; `full` then decides on those few
+ * rows (papers.pg.repo.ts).
  *
  * Difference from SQLite FTS5: `english` drops stop words, so a term that is only stop words
  * ("the") matches nothing here and is ignored inside a larger query.
@@ -32,8 +37,8 @@ export interface TsQuerySql {
   full: string;
   /** Positive terms only. `numnode(positive) = 0` means every positive term was stop words. */
   positive: string;
-  /** Like `full`, with unfielded positive terms restricted to the title: the best candidates. */
-  titleOnly: string;
+  /** Positive terms with no weights and no positions: matches a superset of `full`. */
+  loose: string;
   params: string[];
 }
 
@@ -55,20 +60,24 @@ export function toTsQuery(query: KeywordQuery): TsQuerySql | null {
   const terms = query.terms.filter((t) => t.text.trim() !== '');
   if (!terms.some((t) => !t.negated)) return null;
   const params: string[] = [];
-  const call = (t: KeywordTerm, field: KeywordTerm['field']) => {
-    params.push(operand(t, field));
-    const config = field === 'categories' ? 'simple' : 'english';
-    return `to_tsquery('${config}'::regconfig, $${params.length})`;
+  const param = (value: string) => {
+    params.push(value);
+    return `$${params.length}`;
   };
+  const config = (t: KeywordTerm) => (t.field === 'categories' ? `'simple'::regconfig` : `'english'::regconfig`);
+  const exact = (t: KeywordTerm) => `to_tsquery(${config(t)}, ${param(operand(t, t.field))})`;
+  // A prefix needs to_tsquery's `:*`; every other term loosens to its plain words.
+  const loose = (t: KeywordTerm) =>
+    t.kind === 'prefix'
+      ? `to_tsquery(${config(t)}, ${param(operand(t, undefined))})`
+      : `plainto_tsquery(${config(t)}, ${param(t.text.replace(/[<>]/g, ' '))})`;
   const positives = terms.filter((t) => !t.negated);
-  const negatives = terms.filter((t) => t.negated).map((t) => `(!!${call(t, t.field)})`);
-  const positive = positives.map((t) => call(t, t.field));
-  const inTitle = positives.map((t) => call(t, t.field ?? 'title'));
+  const negatives = terms.filter((t) => t.negated).map((t) => `(!!${exact(t)})`);
   const and = (parts: string[]) => `(${parts.join(' && ')})`;
   return {
-    full: and([...positive, ...negatives]),
-    positive: and(positive),
-    titleOnly: and([...inTitle, ...negatives]),
+    full: and([...positives.map(exact), ...negatives]),
+    positive: and(positives.map(exact)),
+    loose: and(positives.map(loose)),
     params,
   };
 }

@@ -9,7 +9,8 @@
  *     authors, most reasons first, then the period's highlight score, then newest.
  *  3. Highlights: the period's trending/featured papers, best score first.
  *  4. With interests, at most half of `paperCount` goes to highlights (interests fill the rest, and
- *     highlights fill what interests leave empty); without interests, highlights fill it all.
+ *     highlights fill what interests leave empty, and the reverse); without interests, highlights
+ *     fill it all.
  *  5. Nothing left → null (no mail), unless `sendEmpty` asks for a "nothing new" digest.
  */
 import { type CandidateIndex, hasInterests, matchInterests, type ParsedInterests } from './interests.ts';
@@ -88,6 +89,13 @@ export function composeDigest(input: ComposeInput): ComposedDigest | null {
     if (taken.has(h.arxivId)) continue;
     taken.add(h.arxivId);
     highlightItems.push({ paper: input.papers.get(h.arxivId)!, section: 'highlights', reasons: [], upvotes: h.upvotes ?? null });
+  }
+  // Highlights that were also interest matches leave room: more matches fill it.
+  for (const m of matches.slice(nInt)) {
+    if (items.length + highlightItems.length >= n) break;
+    if (taken.has(m.paper.arxivId)) continue;
+    taken.add(m.paper.arxivId);
+    items.push({ paper: m.paper, section: 'interests', reasons: m.reasons, upvotes: highlightScore.get(m.paper.arxivId)?.upvotes ?? null });
   }
   // Highlights lead the mail; interest matches follow.
   const all = [...highlightItems, ...items].slice(0, n);

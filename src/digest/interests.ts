@@ -125,6 +125,8 @@ export function queryMatches(index: CandidateIndex, q: Query): number[] {
   };
   for (const c of q.clauses) {
     if (c.type === 'term' && !c.negated && c.kind === 'word' && c.field !== 'authors') narrow(index.byWord.get(fold(c.text)) ?? []);
+    // A phrase's words must all be there: their postings narrow before the substring check.
+    if (c.type === 'term' && !c.negated && c.kind === 'phrase' && c.field !== 'authors') for (const w of c.text.split(' ')) narrow(index.byWord.get(fold(w)) ?? []);
   }
   for (const group of q.categories) narrow(union(group.map((cat) => index.byCategory.get(cat) ?? [])));
   const base: number[] = narrowed ?? index.papers.map((_, i) => i);
@@ -160,7 +162,7 @@ export interface ParsedInterests {
 /** Parses keyword queries once per subscriber; throws QueryError for one the parser refuses. */
 export function parseInterests(i: Interests): ParsedInterests {
   return {
-    categories: i.categories.map((c) => c.toLowerCase()),
+    categories: [...i.categories],
     keywords: i.keywords.map((text) => ({ text, query: parseQuery(text) })),
     authors: i.authors,
   };
@@ -180,7 +182,7 @@ export function matchInterests(index: CandidateIndex, interests: ParsedInterests
       else reasons.set(i, [why]);
     }
   };
-  for (const c of interests.categories) add(index.byCategory.get(c) ?? [], c);
+  for (const c of interests.categories) add(index.byCategory.get(c.toLowerCase()) ?? [], c);
   for (const k of interests.keywords) add(queryMatches(index, k.query), `“${k.text}”`);
   for (const a of interests.authors) add(authorMatches(index, a), `author ${a}`);
   return reasons;

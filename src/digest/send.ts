@@ -97,6 +97,7 @@ export class DigestSender {
   async drain(o: { period?: string; signal?: AbortSignal } = {}): Promise<SendCounts> {
     const { store, config } = this.#o;
     const pool = config.smtpPoolSize;
+    let lastExpiry = 0;
     while (!o.signal?.aborted) {
       const now = this.#o.now();
       if (this.breaker.isOpen(now)) {
@@ -104,24 +105,60 @@ export class DigestSender {
         await sleep(this.breaker.openUntil - now, o.signal);
         continue;
       }
-      this.counts.expired += await store.digest.expireOverdue(now);
-      const limit = this.breaker.halfOpen ? 1 : pool * 4;
-      const rows = await store.digest.claim(this.#o.holder, now, config.digestLeaseMs, limit, o.period);
-      if (rows.length === 0) break;
+      if (now - lastExpiry > 10_000) {
+        this.counts.expired += await store.digest.expireOverdue(now);
+        lastExpiry = now;
+      }
+      // Workers pull from one queue that is refilled before it runs dry, so no connection idles
+      // waiting for a batch's slowest message. A half-open breaker sends a single probe.
+      const queue: OutboxRow[] = [];
+      const held = new Set<number>();
+      let exhausted = false;
+      let claiming: Promise<void> | null = null;
+      const refill = () => {
+        claiming ??= (async () => {
+          const limit = this.breaker.halfOpen ? 1 : pool * 4;
+          const rows = await store.digest.claim(this.#o.holder, this.#o.now(), config.digestLeaseMs, limit, o.period);
+          for (const r of rows) held.add(r.id);
+          queue.push(...rows);
+          if (rows.length === 0 || this.breaker.halfOpen) exhausted = true;
+        })().finally(() => {
+          claiming = null;
+        });
+        return claiming;
+      };
       const renew = setInterval(() => {
-        store.digest.renewLeases(rows.map((r) => r.id), this.#o.holder, this.#o.now() + config.digestLeaseMs).catch(() => {});
+        store.digest.renewLeases([...held], this.#o.holder, this.#o.now() + config.digestLeaseMs).catch(() => {});
       }, Math.max(500, config.digestLeaseMs / 3));
       renew.unref();
+      let sentAny = false;
       try {
-        let next = 0;
+        await refill();
         await Promise.all(
-          Array.from({ length: Math.min(pool, rows.length) }, async () => {
-            while (next < rows.length) await this.#sendOne(rows[next++]!);
+          Array.from({ length: pool }, async () => {
+            while (!o.signal?.aborted && !this.breaker.isOpen(this.#o.now())) {
+              if (queue.length < pool && !exhausted) void refill();
+              const row = queue.shift();
+              if (!row) {
+                if (exhausted && !claiming) return;
+                await (claiming ?? refill());
+                continue;
+              }
+              sentAny = true;
+              await this.#sendOne(row);
+              held.delete(row.id);
+            }
           }),
         );
+        await claiming;
+        // Rows claimed but not attempted (breaker opened, or stopped): back to pending, attempt refunded.
+        for (const row of queue) {
+          await store.digest.retryLater(row.id, this.#o.holder, Math.max(this.#o.now(), this.breaker.openUntil), 'sending paused', true);
+        }
       } finally {
         clearInterval(renew);
       }
+      if (!sentAny && exhausted) break;
     }
     return this.counts;
   }

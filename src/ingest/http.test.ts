@@ -4,9 +4,20 @@ import { startFixtureServer } from '../../test/support/fixture-server.ts';
 import { UpstreamUnavailableError } from '../errors.ts';
 import { HttpClient, type HttpClientOptions, retryAfterMs } from './http.ts';
 
-async function withServer(routes: Parameters<typeof startFixtureServer>[0], o: Partial<HttpClientOptions>, fn: (c: HttpClient, url: string, log: () => number) => Promise<void>) {
+async function withServer(
+  routes: Parameters<typeof startFixtureServer>[0],
+  o: Partial<HttpClientOptions>,
+  fn: (c: HttpClient, url: string, log: () => number) => Promise<void>,
+) {
   const server = await startFixtureServer(routes);
-  const c = new HttpClient({ userAgent: 'ua', intervalMs: 0, timeoutMs: 1000, allowedBases: [server.url], backoffMs: 10, ...o });
+  const c = new HttpClient({
+    userAgent: 'ua',
+    intervalMs: 0,
+    timeoutMs: 1000,
+    allowedBases: [server.url],
+    backoffMs: 10,
+    ...o,
+  });
   try {
     await fn(c, server.url, () => server.requests.length);
   } finally {
@@ -25,7 +36,11 @@ describe('HttpClient', () => {
 
   it('follows a redirect only to a configured upstream', async () => {
     await withServer(
-      { '/old': { status: 301, headers: { location: '/new' } }, '/new': 'moved here', '/away': { status: 302, headers: { location: 'http://example.org/' } } },
+      {
+        '/old': { status: 301, headers: { location: '/new' } },
+        '/new': 'moved here',
+        '/away': { status: 302, headers: { location: 'http://example.org/' } },
+      },
       {},
       async (c, url) => {
         assert.equal((await c.get(`${url}/old`)).body.toString(), 'moved here');
@@ -42,10 +57,14 @@ describe('HttpClient', () => {
   });
 
   it('gives up at once when Retry-After is longer than it may wait', async () => {
-    await withServer({ '/x': { status: 503, headers: { 'Retry-After': '3600' } } }, { maxRetryAfterMs: 60_000 }, async (c, url, n) => {
-      await assert.rejects(c.get(`${url}/x`), /asked to wait 3600 s \(HTTP 503\): giving up for now/);
-      assert.equal(n(), 1);
-    });
+    await withServer(
+      { '/x': { status: 503, headers: { 'Retry-After': '3600' } } },
+      { maxRetryAfterMs: 60_000 },
+      async (c, url, n) => {
+        await assert.rejects(c.get(`${url}/x`), /asked to wait 3600 s \(HTTP 503\): giving up for now/);
+        assert.equal(n(), 1);
+      },
+    );
   });
 
   it('an abort cancels a long wait promptly', async () => {

@@ -148,7 +148,9 @@ export class HttpClient {
         reason = describe(err, this.#o.timeoutMs);
       }
       if (attempt >= this.#o.maxRetries) {
-        throw new UpstreamUnavailableError(`${target.host}${target.pathname}: ${reason} after ${attempt + 1} attempts`);
+        throw new UpstreamUnavailableError(
+          `${target.host}${target.pathname}: ${reason} after ${attempt + 1} attempts`,
+        );
       }
       // Retry-After wins over our own backoff; a 429 without it still backs off.
       const delay = wait ?? backoff;
@@ -196,7 +198,8 @@ async function readCapped(res: Response, max: number): Promise<Buffer> {
 
 function describe(err: unknown, timeoutMs: number): string {
   const e = err as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms (timeout)`;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    return `no answer within ${timeoutMs} ms (timeout)`;
   const code = e.cause?.code ?? (e as { code?: string }).code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found (offline?)';

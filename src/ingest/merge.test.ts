@@ -13,7 +13,15 @@ const rich: PaperInput = makePaper({
   submitter: 'Ada Lovelace',
   license: 'cc-by',
   categories: ['cs.LG', 'stat.ML'],
-  authors: [{ name: 'Ada Lovelace', keyname: 'Lovelace', forenames: 'Ada', suffix: '', affiliation: 'Analytical Society' }],
+  authors: [
+    {
+      name: 'Ada Lovelace',
+      keyname: 'Lovelace',
+      forenames: 'Ada',
+      suffix: '',
+      affiliation: 'Analytical Society',
+    },
+  ],
   versions: [v(1, '2024-01-02T00:00:00.000Z'), v(2, '2024-01-10T00:00:00.000Z')],
   submittedAt: '2024-01-02T00:00:00.000Z',
   updatedAt: '2024-01-10T00:00:00.000Z',
@@ -44,7 +52,12 @@ describe('mergePaper', () => {
 
   it('same version from a listing: fills empty fields and adds categories (a cross-list)', () => {
     const stored = { ...rich, doi: null };
-    const p = listing({ version: 2, doi: '10.1/x', categories: ['cs.LG', 'cs.CV'], versions: [v(2, '2024-02-01T05:00:00.000Z')] });
+    const p = listing({
+      version: 2,
+      doi: '10.1/x',
+      categories: ['cs.LG', 'cs.CV'],
+      versions: [v(2, '2024-02-01T05:00:00.000Z')],
+    });
     const m = mergePaper(stored, p, COVERAGE.rss)!;
     assert.equal(m.doi, '10.1/x');
     assert.equal(m.title, 'Rich title');
@@ -62,7 +75,10 @@ describe('mergePaper', () => {
     assert.equal(m.submittedAt, rich.submittedAt);
     assert.equal(m.updatedAt, '2024-02-01T05:00:00.000Z');
     assert.equal(m.authors[0]?.affiliation, 'Analytical Society', 'same names: the richer stored list stays');
-    assert.deepEqual(m.versions.map((x) => x.version), [1, 2, 3]);
+    assert.deepEqual(
+      m.versions.map((x) => x.version),
+      [1, 2, 3],
+    );
   });
 
   it('older version: never rolls back, only fills gaps', () => {
@@ -74,7 +90,14 @@ describe('mergePaper', () => {
   });
 
   it('a full-authority source (API) at the same version replaces what it carries, keeps what it lacks', () => {
-    const api = listing({ version: 2, title: 'Corrected title', comments: '13 pages', categories: ['cs.LG'], versions: [v(1, '2024-01-02T00:00:00.000Z'), v(2, '2024-01-10T00:00:00.000Z')], submittedAt: '2024-01-02T00:00:00.000Z' });
+    const api = listing({
+      version: 2,
+      title: 'Corrected title',
+      comments: '13 pages',
+      categories: ['cs.LG'],
+      versions: [v(1, '2024-01-02T00:00:00.000Z'), v(2, '2024-01-10T00:00:00.000Z')],
+      submittedAt: '2024-01-02T00:00:00.000Z',
+    });
     const m = mergePaper(rich, api, COVERAGE.api)!;
     assert.equal(m.title, 'Corrected title');
     assert.equal(m.comments, '13 pages');
@@ -84,11 +107,18 @@ describe('mergePaper', () => {
   });
 
   it('daily-papers (no categories, no version): categories kept, version never lowered', () => {
-    const pick = listing({ version: 1, categories: [], links: [{ kind: 'code', url: 'https://github.com/a/b', host: 'github.com' }] });
+    const pick = listing({
+      version: 1,
+      categories: [],
+      links: [{ kind: 'code', url: 'https://github.com/a/b', host: 'github.com' }],
+    });
     const m = mergePaper(rich, pick, COVERAGE.dailyPapers)!;
     assert.equal(m.version, 2);
     assert.deepEqual(m.categories, rich.categories);
-    assert.deepEqual(m.links.map((l) => l.url), ['https://github.com/a/b']);
+    assert.deepEqual(
+      m.links.map((l) => l.url),
+      ['https://github.com/a/b'],
+    );
     assert.equal(m.title, 'Rich title');
   });
 });

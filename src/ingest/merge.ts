@@ -15,7 +15,15 @@
 import type { Author, PaperInput, PaperLink, PaperVersion } from '../papers/paper.ts';
 import { mergeVersions } from '../papers/versions.ts';
 
-type TextField = 'title' | 'abstract' | 'comments' | 'journalRef' | 'doi' | 'reportNo' | 'license' | 'submitter';
+type TextField =
+  | 'title'
+  | 'abstract'
+  | 'comments'
+  | 'journalRef'
+  | 'doi'
+  | 'reportNo'
+  | 'license'
+  | 'submitter';
 
 export interface Coverage {
   /** `full`: an authoritative view of the current version; `listing`: a feed's summary of it. */
@@ -82,7 +90,11 @@ export function canonical(p: PaperInput): PaperInput {
     suffix: a.suffix,
     affiliation: a.affiliation ?? null,
   });
-  const version = (v: PaperVersion): PaperVersion => ({ version: v.version, createdAt: v.createdAt, size: v.size ?? null });
+  const version = (v: PaperVersion): PaperVersion => ({
+    version: v.version,
+    createdAt: v.createdAt,
+    size: v.size ?? null,
+  });
   const link = (l: PaperLink): PaperLink => ({ kind: l.kind, url: l.url, host: l.host });
   return {
     arxivId: p.arxivId,
@@ -104,7 +116,8 @@ export function canonical(p: PaperInput): PaperInput {
   };
 }
 
-const sameNames = (a: Author[], b: Author[]) => a.length === b.length && a.every((x, i) => x.name === b[i]!.name);
+const sameNames = (a: Author[], b: Author[]) =>
+  a.length === b.length && a.every((x, i) => x.name === b[i]!.name);
 
 function union<T>(first: T[], second: T[], key: (t: T) => string): T[] {
   const seen = new Set(first.map(key));
@@ -115,7 +128,11 @@ function union<T>(first: T[], second: T[], key: (t: T) => string): T[] {
  * The record to store, or null when merging changes nothing. `stored` is what the database
  * holds (null: unknown paper, then the incoming record is all we have and is stored as is).
  */
-export function mergePaper(stored: PaperInput | null, incoming: PaperInput, cov: Coverage): PaperInput | null {
+export function mergePaper(
+  stored: PaperInput | null,
+  incoming: PaperInput,
+  cov: Coverage,
+): PaperInput | null {
   if (!stored) return canonical(incoming);
   const old = canonical(stored);
   const inc = canonical(incoming);

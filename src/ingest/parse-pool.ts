@@ -31,7 +31,14 @@ export interface ParsedOaiPage extends Omit<OaiPage, 'records'> {
 
 export function parseOaiPage(body: Uint8Array, now: Date, prepare: boolean): ParsedOaiPage {
   const { records, ...rest } = parseOaiListRecords(body, { now });
-  const out: ParsedOaiPage = { ...rest, papers: [], prepared: [], withdrawn: [], records: records.length, maxDatestamp: null };
+  const out: ParsedOaiPage = {
+    ...rest,
+    papers: [],
+    prepared: [],
+    withdrawn: [],
+    records: records.length,
+    maxDatestamp: null,
+  };
   for (const r of records) {
     if (r.kind === 'paper') {
       if (prepare) out.prepared.push(preparePaper(r.paper));
@@ -69,7 +76,8 @@ export class ParsePool {
 
   /** `prepare`: return records flattened (for direct storage) instead of as PaperInput. */
   async parse(body: Buffer, now: Date, prepare: boolean): Promise<ParsedOaiPage> {
-    if (this.#size === 0 || body.length < WORKER_MIN_BYTES || this.#closed) return parseOaiPage(body, now, prepare);
+    if (this.#size === 0 || body.length < WORKER_MIN_BYTES || this.#closed)
+      return parseOaiPage(body, now, prepare);
     const worker = await this.#take();
     const id = ++this.#seq;
     try {

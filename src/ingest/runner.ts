@@ -5,7 +5,7 @@
  * (because every write is an idempotent upsert) ends with every record stored exactly once.
  */
 import type { IngestBatchResult, IngestCounts, IngestIssue, IngestRunStatus, Store } from '../db/store.ts';
-import { LeaseBusyError, describeHolder, newHolderId, tryAcquire } from '../jobs/lease.ts';
+import { describeHolder, LeaseBusyError, newHolderId, tryAcquire } from '../jobs/lease.ts';
 import type { UpsertOutcome } from '../papers/paper.ts';
 import type { HttpClient } from './http.ts';
 import type { Source, SourceContext } from './source.ts';
@@ -75,7 +75,7 @@ export function describeCounts(c: IngestCounts): string {
 
 export async function runIngest<S>(source: Source<S>, o: RunOptions): Promise<RunSummary> {
   const started = performance.now();
-  const { store, http } = o;
+  const { store } = o;
   const dryRun = o.dryRun ?? false;
   const now = o.now ?? (() => new Date());
   const holder = o.holder ?? processHolder;
@@ -167,7 +167,11 @@ async function runHeld<S>(
         return null;
       }
       const toCursor = (r: IngestBatchResult) => {
-        const next = { ...base, withdrawn: base.withdrawn + r.withdrawn, featured: base.featured + r.featured };
+        const next = {
+          ...base,
+          withdrawn: base.withdrawn + r.withdrawn,
+          featured: base.featured + r.featured,
+        };
         addOutcomes(next, r.outcomes);
         const value: Saved<S> = { state, counts: options.done ? null : next };
         return { key: source.cursorKey, value: JSON.stringify(value) };

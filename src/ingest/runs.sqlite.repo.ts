@@ -31,7 +31,8 @@ interface RunRow {
   message: string | null;
 }
 
-const COUNT_COLUMNS = 'seen = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?, withdrawn = ?, featured = ?';
+const COUNT_COLUMNS =
+  'seen = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?, withdrawn = ?, featured = ?';
 
 export function countsArgs(c: IngestCounts): number[] {
   return [c.seen, c.inserted, c.updated, c.unchanged, c.rejected, c.withdrawn, c.featured];
@@ -73,7 +74,8 @@ export class SqliteIngestRunRepository implements IngestRunRepository {
         VALUES (?, ?, 'running', ?, ?, ?)`),
       progress: p(`UPDATE ingest_runs SET ${COUNT_COLUMNS}, requests = ?, error_count = ?, errors = ?
         WHERE id = ? AND status = 'running'`),
-      finish: p(`UPDATE ingest_runs SET ${COUNT_COLUMNS}, requests = ?, error_count = ?, errors = ?, status = ?,
+      finish:
+        p(`UPDATE ingest_runs SET ${COUNT_COLUMNS}, requests = ?, error_count = ?, errors = ?, status = ?,
         message = ?, finished_at = ? WHERE id = ?`),
       interrupt: p(`UPDATE ingest_runs SET status = 'interrupted', message = ?, finished_at = ?
         WHERE source = ? AND status = 'running' RETURNING id`),
@@ -83,7 +85,13 @@ export class SqliteIngestRunRepository implements IngestRunRepository {
   }
 
   async start(run: { source: string; params: Record<string, unknown>; holder: string; resumed: boolean }) {
-    const r = this.#s.start!.run(run.source, JSON.stringify(run.params), new Date().toISOString(), run.holder, run.resumed ? 1 : 0);
+    const r = this.#s.start!.run(
+      run.source,
+      JSON.stringify(run.params),
+      new Date().toISOString(),
+      run.holder,
+      run.resumed ? 1 : 0,
+    );
     return Number(r.lastInsertRowid);
   }
 
@@ -91,7 +99,10 @@ export class SqliteIngestRunRepository implements IngestRunRepository {
     this.#s.progress!.run(...countsArgs(u.counts), u.requests, u.errorCount, JSON.stringify(u.errors), id);
   }
 
-  async finish(id: number, u: IngestRunUpdate & { status: Exclude<IngestRunStatus, 'running'>; message: string }) {
+  async finish(
+    id: number,
+    u: IngestRunUpdate & { status: Exclude<IngestRunStatus, 'running'>; message: string },
+  ) {
     this.#s.finish!.run(
       ...countsArgs(u.counts),
       u.requests,

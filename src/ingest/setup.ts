@@ -47,7 +47,12 @@ export function scheduledRssCategories(config: Config): string | null {
 }
 
 /** Throws RangeError / InvalidInputError for unusable requests (the CLI reports them as usage). */
-export function createSource(name: SourceName, config: Config, http: HttpClient, r: SourceRequest = {}): Source<unknown> {
+export function createSource(
+  name: SourceName,
+  config: Config,
+  http: HttpClient,
+  r: SourceRequest = {},
+): Source<unknown> {
   switch (name) {
     case 'oai':
       return new OaiSource({
@@ -69,7 +74,8 @@ export function createSource(name: SourceName, config: Config, http: HttpClient,
     }
     case 'rss': {
       const categories = r.categories ?? scheduledRssCategories(config);
-      if (!categories) throw new RangeError('rss needs --categories (or rssCategories / featureCategories in config)');
+      if (!categories)
+        throw new RangeError('rss needs --categories (or rssCategories / featureCategories in config)');
       return new RssSource({
         rssUrl: config.arxivRssUrl,
         categories,
@@ -81,7 +87,7 @@ export function createSource(name: SourceName, config: Config, http: HttpClient,
       return new DailyPapersSource({
         url: config.dailyPapersUrl,
         since: r.since ?? null,
-        enrich: async (ids) => (await fetchArxivPapers(ids, { http, apiUrl: config.arxivApiUrl })).papers,
+        enrich: async (ids, get) => (await fetchArxivPapers(ids, { http: { get }, apiUrl: config.arxivApiUrl })).papers,
       });
     }
   }

@@ -4,8 +4,8 @@
  * politeness through the one HTTP client, idempotent commits and the recorded run.
  */
 import type { IngestBatch, IngestBatchResult, Store } from '../db/store.ts';
-import type { ParseIssue } from './parsers/types.ts';
 import type { HttpResponse } from './http.ts';
+import type { ParseIssue } from './parsers/types.ts';
 
 export const SOURCE_NAMES = ['oai', 'arxiv-api', 'rss', 'daily-papers'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];

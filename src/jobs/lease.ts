@@ -53,7 +53,11 @@ export interface AcquireOptions {
 }
 
 /** Acquires `name` or returns null when someone else (alive) holds it or the slot is done. */
-export async function tryAcquire(leases: LeaseRepository, name: string, o: AcquireOptions): Promise<HeldLease | null> {
+export async function tryAcquire(
+  leases: LeaseRepository,
+  name: string,
+  o: AcquireOptions,
+): Promise<HeldLease | null> {
   const ttl = o.ttlMs ?? LEASE_TTL_MS;
   const now = o.now ?? Date.now;
   const slot = o.slot ? { slot: o.slot } : {};
@@ -67,9 +71,12 @@ export async function tryAcquire(leases: LeaseRepository, name: string, o: Acqui
   if (!ok) return null;
   // Renewal failures are not fatal here: the work is idempotent, and the next commit or the
   // next renewal will find out. The timer must not keep a finished CLI process alive.
-  const timer = setInterval(() => {
-    leases.renew(name, o.holder, now(), ttl).catch(() => {});
-  }, Math.max(10, Math.floor(ttl / 3)));
+  const timer = setInterval(
+    () => {
+      leases.renew(name, o.holder, now(), ttl).catch(() => {});
+    },
+    Math.max(10, Math.floor(ttl / 3)),
+  );
   timer.unref();
   let released = false;
   return {

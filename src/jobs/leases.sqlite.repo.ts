@@ -12,7 +12,8 @@ export class SqliteLeaseRepository implements LeaseRepository {
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
       // Free (expired), ours, or a known-dead holder's; and, for a schedule slot, not yet done.
-      acquire: p(`INSERT INTO job_leases (name, holder, lease_until, updated_at) VALUES (:name, :holder, :until, :at)
+      acquire:
+        p(`INSERT INTO job_leases (name, holder, lease_until, updated_at) VALUES (:name, :holder, :until, :at)
         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, lease_until = excluded.lease_until,
           updated_at = excluded.updated_at
         WHERE (job_leases.lease_until <= :now OR job_leases.holder = :holder OR job_leases.holder = :dead)
@@ -55,6 +56,8 @@ export class SqliteLeaseRepository implements LeaseRepository {
     const r = this.#s.get!.get(name) as
       | { name: string; holder: string | null; lease_until: number; last_slot: string | null }
       | undefined;
-    return r ? { name: r.name, holder: r.holder, leaseUntil: Number(r.lease_until), lastSlot: r.last_slot } : null;
+    return r
+      ? { name: r.name, holder: r.holder, leaseUntil: Number(r.lease_until), lastSlot: r.last_slot }
+      : null;
   }
 }

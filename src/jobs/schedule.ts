@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
+import { digestJob } from '../digest/job.ts';
 import type { HttpClient } from '../ingest/http.ts';
 import { type RunSummary, runIngest } from '../ingest/runner.ts';
 import { createSource, scheduledRssCategories } from '../ingest/setup.ts';
@@ -31,6 +32,7 @@ export function scheduleTable(config: Config): Job[] {
   return [
     // name            when (default 20:00 America/New_York)   what
     { name: 'daily-harvest', ...daily, run: dailyHarvest },
+    { name: 'digest', at: config.digestTime, timeZone: config.digestTimeZone, run: digestJob }, // src/digest/job.ts
   ];
 }
 

@@ -32,10 +32,19 @@ describe('zoned time', () => {
   });
 
   it('previous slot is the latest at or before now; days are on the zone calendar', () => {
-    assert.equal(iso(previousDailySlot(new Date('2024-01-16T00:30:00Z'), '20:00', NY)), '2024-01-15T01:00:00.000Z');
-    assert.equal(iso(previousDailySlot(new Date('2024-01-16T01:00:00Z'), '20:00', NY)), '2024-01-16T01:00:00.000Z');
+    assert.equal(
+      iso(previousDailySlot(new Date('2024-01-16T00:30:00Z'), '20:00', NY)),
+      '2024-01-15T01:00:00.000Z',
+    );
+    assert.equal(
+      iso(previousDailySlot(new Date('2024-01-16T01:00:00Z'), '20:00', NY)),
+      '2024-01-16T01:00:00.000Z',
+    );
     assert.equal(zonedDay(new Date('2024-02-01T05:00:00Z'), NY), '2024-02-01');
     assert.equal(zonedDay(new Date('2024-02-01T04:59:00Z'), NY), '2024-01-31');
-    assert.equal(iso(nextDailySlot(new Date('2024-01-15T10:00:00Z'), '09:30', 'UTC')), '2024-01-16T09:30:00.000Z');
+    assert.equal(
+      iso(nextDailySlot(new Date('2024-01-15T10:00:00Z'), '09:30', 'UTC')),
+      '2024-01-16T09:30:00.000Z',
+    );
   });
 });

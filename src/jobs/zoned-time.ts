@@ -39,7 +39,8 @@ export function assertTimeZone(timeZone: string): void {
 
 export function zonedParts(instant: Date, timeZone: string): ZonedParts {
   const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(instant)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  for (const p of formatter(timeZone).formatToParts(instant))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
   return {
     year: parts.year!,
     month: parts.month!,
@@ -68,7 +69,14 @@ export function offsetMinutes(instant: Date, timeZone: string): number {
  * spring-forward gap moves forward by the gap (02:30 → 03:30, as Temporal's "compatible" rule
  * does); a time that occurs twice in the autumn overlap runs at the first occurrence.
  */
-export function zonedInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
+export function zonedInstant(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  timeZone: string,
+): Date {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   // Try the offsets in force a day either side; the earliest that maps back to the wall time wins.
   const candidates = [

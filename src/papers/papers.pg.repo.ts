@@ -202,7 +202,8 @@ export class PgPaperRepository implements PaperRepository {
     return inTransaction(this.#pool, async (c) => {
       const now = new Date().toISOString();
       const result: IngestBatchResult = { outcomes: [], withdrawn: 0, featured: 0 };
-      result.outcomes = await this.#upsert(c, batch.papers.map(preparePaper), now);
+      const prepared = [...batch.papers.map(preparePaper), ...(batch.prepared ?? [])];
+      result.outcomes = await this.#upsert(c, prepared, now);
       const gone = batch.withdrawn ?? [];
       if (gone.length) {
         // The first entry per paper wins, as when the SQLite repo applies them in order.

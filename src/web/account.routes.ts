@@ -33,16 +33,28 @@ export const accountRoutes =
     const { site, auth, store } = deps;
 
     /** A form page for signed-out readers: never cached (it sets the CSRF cookie). */
-    const form = (req: FastifyRequest, reply: FastifyReply, title: string, body: (csrf: string) => SafeHtml, status = 200) => {
+    const form = (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      title: string,
+      body: (csrf: string) => SafeHtml,
+      status = 200,
+    ) => {
       const csrf = auth.formToken(req, reply);
       return reply
         .status(status)
         .type(HTML)
         .header('Cache-Control', 'private, no-store')
-        .send(layout({ title, siteName: deps.config.siteName, viewer: req.viewer, path: req.url }, body(csrf)));
+        .send(
+          layout({ title, siteName: deps.config.siteName, viewer: req.viewer, path: req.url }, body(csrf)),
+        );
     };
     /** Runs a form action; a domain error re-renders the form with its message and status. */
-    async function attempt<T>(reply: FastifyReply, action: () => Promise<T>, onError: (message: string, status: number) => unknown) {
+    async function attempt<T>(
+      reply: FastifyReply,
+      action: () => Promise<T>,
+      onError: (message: string, status: number) => unknown,
+    ) {
       try {
         return { ok: true as const, value: await action() };
       } catch (err) {
@@ -55,20 +67,26 @@ export const accountRoutes =
     app.get('/signup', (req, reply) => form(req, reply, 'Sign up', (t) => signupPage(t, null)));
     app.post('/signup', async (req, reply) => {
       const f = parse(signupForm, req.body);
-      const r = await attempt(reply, () => site.accounts.signup(f, req.ip), (m, s) =>
-        form(req, reply, 'Sign up', (t) => signupPage(t, m, f), s),
+      const r = await attempt(
+        reply,
+        () => site.accounts.signup(f, req.ip),
+        (m, s) => form(req, reply, 'Sign up', (t) => signupPage(t, m, f), s),
       );
       if (!r.ok) return r.reply;
       return form(req, reply, 'Check your inbox', () => messagePage('Check your inbox', [r.value]));
     });
 
     app.get<{ Querystring: { token?: string } }>('/verify', (req, reply) =>
-      form(req, reply, 'Confirm your email', (t) => confirmEmailPage(t, String(req.query.token ?? '').slice(0, 200))),
+      form(req, reply, 'Confirm your email', (t) =>
+        confirmEmailPage(t, String(req.query.token ?? '').slice(0, 200)),
+      ),
     );
     app.post('/verify', async (req, reply) => {
       const { token } = parse(tokenForm, req.body);
-      const r = await attempt(reply, () => site.accounts.verifyEmail(token), (m, s) =>
-        form(req, reply, 'Link not valid', () => messagePage('Link not valid', [m], 'error'), s),
+      const r = await attempt(
+        reply,
+        () => site.accounts.verifyEmail(token),
+        (m, s) => form(req, reply, 'Link not valid', () => messagePage('Link not valid', [m], 'error'), s),
       );
       if (!r.ok) return r.reply;
       return form(req, reply, 'Email confirmed', () =>
@@ -84,8 +102,10 @@ export const accountRoutes =
     app.post('/login', async (req, reply) => {
       const f = parse(loginForm, req.body);
       const next = localPath(f.next);
-      const r = await attempt(reply, () => site.accounts.login(f, req.ip), (m, s) =>
-        form(req, reply, 'Log in', (t) => loginPage(t, next, m, f.email), s),
+      const r = await attempt(
+        reply,
+        () => site.accounts.login(f, req.ip),
+        (m, s) => form(req, reply, 'Log in', (t) => loginPage(t, next, m, f.email), s),
       );
       if (!r.ok) return r.reply;
       // A fresh session id at every login; any session this browser had before ends.
@@ -100,27 +120,37 @@ export const accountRoutes =
       return reply.redirect('/', 303);
     });
 
-    app.get('/reset-password', (req, reply) => form(req, reply, 'Reset your password', (t) => requestResetPage(t, null)));
+    app.get('/reset-password', (req, reply) =>
+      form(req, reply, 'Reset your password', (t) => requestResetPage(t, null)),
+    );
     app.post('/reset-password', async (req, reply) => {
       const { email } = parse(z.object({ email: field(300) }), req.body);
-      const r = await attempt(reply, () => site.accounts.requestReset(email, req.ip), (m, s) =>
-        form(req, reply, 'Reset your password', (t) => requestResetPage(t, m), s),
+      const r = await attempt(
+        reply,
+        () => site.accounts.requestReset(email, req.ip),
+        (m, s) => form(req, reply, 'Reset your password', (t) => requestResetPage(t, m), s),
       );
       if (!r.ok) return r.reply;
       return form(req, reply, 'Check your inbox', () => messagePage('Check your inbox', [r.value]));
     });
     app.get<{ Querystring: { token?: string } }>('/reset', (req, reply) =>
-      form(req, reply, 'Choose a new password', (t) => newPasswordPage(t, String(req.query.token ?? '').slice(0, 200), null)),
+      form(req, reply, 'Choose a new password', (t) =>
+        newPasswordPage(t, String(req.query.token ?? '').slice(0, 200), null),
+      ),
     );
     app.post('/reset', async (req, reply) => {
       const f = parse(resetForm, req.body);
-      const r = await attempt(reply, () => site.accounts.resetPassword(f.token, f.password), (m, s) =>
-        form(req, reply, 'Choose a new password', (t) => newPasswordPage(t, f.token, m), s),
+      const r = await attempt(
+        reply,
+        () => site.accounts.resetPassword(f.token, f.password),
+        (m, s) => form(req, reply, 'Choose a new password', (t) => newPasswordPage(t, f.token, m), s),
       );
       if (!r.ok) return r.reply;
       auth.endSession(reply);
       return form(req, reply, 'Password changed', () =>
-        messagePage('Password changed', ['Every session of your account has ended. Log in with the new password.']),
+        messagePage('Password changed', [
+          'Every session of your account has ended. Log in with the new password.',
+        ]),
       );
     });
 
@@ -135,10 +165,17 @@ export const accountRoutes =
       ]);
       return sendPage(deps, req, reply, async () => ({
         meta: { title: user.name },
-        body: profilePage({ user, votes, submissions, own: own ? { csrf: req.viewer!.csrf, tokens, newToken } : null }),
+        body: profilePage({
+          user,
+          votes,
+          submissions,
+          own: own ? { csrf: req.viewer!.csrf, tokens, newToken } : null,
+        }),
       }));
     }
-    app.get<{ Params: { name: string } }>('/users/:name', (req, reply) => profile(req, reply, req.params.name, null));
+    app.get<{ Params: { name: string } }>('/users/:name', (req, reply) =>
+      profile(req, reply, req.params.name, null),
+    );
 
     app.post('/settings/tokens', async (req, reply) => {
       if (!req.viewer) return reply.redirect('/login?next=/settings/tokens', 303);
@@ -152,7 +189,11 @@ export const accountRoutes =
     });
     app.post<{ Params: { id: string } }>('/settings/tokens/:id/revoke', async (req, reply) => {
       if (!req.viewer) return reply.redirect('/login', 303);
-      await store.users.revokeApiToken(req.viewer.user.id, Number(req.params.id) || 0, site.now().toISOString());
+      await store.users.revokeApiToken(
+        req.viewer.user.id,
+        Number(req.params.id) || 0,
+        site.now().toISOString(),
+      );
       return reply.redirect(`/users/${encodeURIComponent(req.viewer.user.name)}#tokens`, 303);
     });
   };

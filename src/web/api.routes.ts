@@ -1,41 +1,155 @@
-/** JSON API. Presenters choose the public shape; internal fields (row ids, hashes) stay inside. */
-import type { FastifyPluginAsync } from 'fastify';
-import { NotFoundError } from '../errors.ts';
-import { arxivAbsUrl, arxivPdfUrl, parseArxivId } from '../papers/arxiv-id.ts';
-import type { Paper } from '../papers/paper.ts';
-import type { AppDeps } from './app.ts';
+/**
+ * JSON API, in the spirit of public daily-papers APIs (FORMATS.md): `/api/daily_papers`,
+ * `/api/papers/<id>`, `/api/papers/search`, write endpoints with personal API tokens
+ * (`Authorization: Bearer pb_…`; no cookies, hence no CSRF), and `/api/openapi.json`.
+ * Every answer carries RateLimit headers (IETF draft); past the quota it is 429. Errors are JSON
+ * `{ error, status }` (app.ts). Presenters (presenters.ts) choose the public shape.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { NotFoundError, RateLimitedError, UnauthorizedError } from '../errors.ts';
+import { totalVotes } from '../feed/feed.ts';
+import { isoDay, periodFromQuery } from '../feed/period.ts';
+import { parseArxivId } from '../papers/arxiv-id.ts';
+import { keywordSearch } from '../search/keyword.ts';
+import type { User } from '../users/types.ts';
+import { openApiDocument } from './openapi.ts';
+import { presentFeedItem, presentPaper } from './presenters.ts';
+import { parse, type WebDeps } from './respond.ts';
 
-export function presentPaper(p: Paper) {
-  return {
-    id: p.arxivId,
-    version: p.version,
-    title: p.title,
-    summary: p.abstract,
-    authors: p.authors.map((a) => ({ name: a.name, affiliation: a.affiliation })),
-    categories: p.categories,
-    primaryCategory: p.primaryCategory,
-    publishedAt: p.submittedAt,
-    updatedAt: p.updatedAt,
-    versions: p.versions.map((v) => ({ version: `v${v.version}`, createdAt: v.createdAt })),
-    comments: p.comments,
-    journalRef: p.journalRef,
-    doi: p.doi,
-    license: p.license,
-    links: p.links,
-    absUrl: arxivAbsUrl(p.arxivId),
-    pdfUrl: arxivPdfUrl(p.arxivId),
-  };
-}
+export { presentPaper };
+
+const RATE_WINDOW_S = 60;
+const dailyQuery = z.object({
+  date: z.string().max(20).optional(),
+  week: z.string().max(20).optional(),
+  month: z.string().max(20).optional(),
+  submitter: z.string().max(100).optional(),
+  sort: z.enum(['upvotes', 'publishedAt', 'trending']).default('upvotes'),
+  p: z.coerce.number().int().min(0).max(10_000).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+const searchQuery = z.object({
+  q: z.string().max(250).default(''),
+  limit: z.coerce.number().int().min(1).max(120).default(20),
+});
+const voteBody = z.object({ up: z.boolean().default(true) }).default({ up: true });
+const submitBody = z.object({ paper: z.string().min(1).max(300) });
 
 export const apiRoutes =
-  ({ store }: AppDeps): FastifyPluginAsync =>
+  (deps: WebDeps): FastifyPluginAsync =>
   async (app) => {
-    app.get('/api/papers/*', async (req) => {
-      const raw = (req.params as { '*': string })['*'];
+    const { store, site, config } = deps;
+
+    app.addHook('onRequest', async (req, reply) => {
+      if (!req.url.startsWith('/api/')) return;
+      const s = site.limiter.hit(`api:${req.ip}`, {
+        max: config.apiRateLimit,
+        windowMs: RATE_WINDOW_S * 1000,
+      });
+      reply.header('RateLimit', `"api";r=${s.remaining};t=${s.resetSeconds}`);
+      reply.header('RateLimit-Policy', `"fixed window";"api";q=${s.limit};w=${RATE_WINDOW_S}`);
+      if (!s.allowed)
+        throw new RateLimitedError('Too many API requests; see the RateLimit headers.', s.resetSeconds);
+    });
+
+    async function tokenUser(req: FastifyRequest): Promise<User> {
+      const h = req.headers.authorization ?? '';
+      const m = /^Bearer\s+(\S+)$/i.exec(h);
+      const user = m ? await site.accounts.apiUser(m[1]!) : null;
+      if (!user)
+        throw new UnauthorizedError(
+          'Send a personal API token: Authorization: Bearer pb_… (create one on your profile page).',
+        );
+      return user;
+    }
+
+    app.get('/api/daily_papers', async (req) => {
+      const q = parse(dailyQuery, req.query);
+      const today = isoDay(site.now().getTime());
+      const fallback =
+        q.date || q.week || q.month ? today : ((await store.feed.latestFeaturedDay(today)) ?? today);
+      const period = periodFromQuery(q, fallback);
+      const { items } = await store.feed.featured({
+        from: period.from,
+        to: period.to,
+        sort: q.sort === 'upvotes' ? 'votes' : q.sort,
+        limit: q.limit,
+        offset: q.p * q.limit,
+        ...(q.submitter ? { submitter: q.submitter } : {}),
+      });
+      return items.map(presentFeedItem);
+    });
+
+    // Simple keyword search until the search issue's hybrid search takes this over.
+    app.get('/api/papers/search', async (req) => {
+      const q = parse(searchQuery, req.query);
+      const hits = q.q.trim() ? await keywordSearch(store, q.q, q.limit) : [];
+      const ids: number[] = [];
+      for (const h of hits) {
+        const p = await store.papers.get(h.arxivId);
+        if (p) ids.push(p.id);
+      }
+      return (await store.feed.items(ids)).map(presentFeedItem);
+    });
+
+    async function paperOr404(raw: string) {
       const parsed = parseArxivId(raw);
       if (!parsed) throw new NotFoundError(`"${raw.slice(0, 100)}" is not an arXiv id`);
       const paper = await store.papers.get(parsed.id);
       if (!paper) throw new NotFoundError(`paper ${parsed.id} not found`);
-      return presentPaper(paper);
+      return paper;
+    }
+
+    app.get<{ Params: { '*': string } }>('/api/papers/*', async (req) => {
+      const paper = await paperOr404(req.params['*']);
+      const [stats, featurings] = await Promise.all([
+        store.feed.stats(paper.id),
+        store.feed.featuringsOf(paper.id),
+      ]);
+      return {
+        ...presentPaper(paper),
+        upvotes: totalVotes(stats),
+        localUpvotes: stats.votes,
+        importedUpvotes: stats.importedVotes,
+        numComments: stats.comments,
+        featured: featurings.map((f) => ({ day: f.day, at: f.featuredAt, submittedBy: f.submittedBy })),
+      };
     });
+
+    const vote =
+      (up: boolean | null) =>
+      async (req: FastifyRequest<{ Params: { '*': string } }>, reply: FastifyReply) => {
+        const user = await tokenUser(req);
+        const raw = req.params['*'];
+        if (!raw.endsWith('/vote')) throw new NotFoundError('No such endpoint.');
+        const want = up ?? parse(voteBody, req.body ?? undefined).up;
+        const r = await site.community.vote(user, raw.slice(0, -'/vote'.length), want);
+        return reply.send({
+          id: r.paper.arxivId,
+          up: want,
+          changed: r.changed,
+          upvotes: r.votes + r.importedVotes,
+          localUpvotes: r.votes,
+          importedUpvotes: r.importedVotes,
+        });
+      };
+    app.post<{ Params: { '*': string } }>('/api/papers/*', { config: { csrf: false } }, vote(null));
+    app.delete<{ Params: { '*': string } }>('/api/papers/*', { config: { csrf: false } }, vote(false));
+
+    app.post('/api/submit', { config: { csrf: false } }, async (req, reply) => {
+      const user = await tokenUser(req);
+      const body = parse(submitBody, req.body);
+      const r = await site.community.submit(user, body.paper);
+      return reply.status(r.status === 'featured' ? 201 : 409).send({
+        status: r.status,
+        featuredDay: r.day,
+        paper: presentPaper(r.paper),
+        ...(r.status === 'exists' ? { error: `already featured on ${r.day}` } : {}),
+      });
+    });
+
+    app.get('/api/openapi.json', async (_req, reply) =>
+      reply.header('Cache-Control', 'public, max-age=3600').send(openApiDocument(config.baseUrl!)),
+    );
   };

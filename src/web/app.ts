@@ -16,15 +16,18 @@ import {
   UnauthorizedError,
 } from '../errors.ts';
 import { adminRoutes } from './admin.routes.ts';
-import { apiRoutes } from './api.routes.ts';
+import { Auth } from './auth.ts';
 import { digestRoutes } from './digest.routes.ts';
-import { paperRoutes } from './papers.routes.ts';
+import { siteRoutes } from './site.routes.ts';
+import { createSite, type SiteOptions } from './site.ts';
 import { errorBody } from './views/error.view.ts';
 import { layout } from './views/layout.view.ts';
 
 export interface AppDeps {
   store: Store;
   config: Config;
+  /** Test seams for the site's services (mailer, arXiv fetcher, clock); see site.ts. */
+  siteOptions?: SiteOptions;
 }
 
 const CSP = [
@@ -109,8 +112,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return { status: 'ok', database: deps.store.dialect, papers };
   });
 
-  await app.register(paperRoutes(deps));
-  await app.register(apiRoutes(deps));
+  // Accounts (issue 4): the session cookie is resolved for every request (no database work
+  // without one), so any page can show who is signed in.
+  const site = createSite(deps.store, deps.config, deps.siteOptions);
+  const auth = new Auth(site, deps.config);
+  if (!auth.policy.secure)
+    app.log.warn(
+      `baseUrl ${deps.config.baseUrl} is plain http on a non-loopback host: session cookies are sent unencrypted`,
+    );
+  app.decorateRequest('viewer', null);
+  app.decorateRequest('sessionToken', null);
+  app.addHook('onRequest', (req) => auth.attach(req));
+  app.addHook('onClose', () => site.close());
+  await app.register(siteRoutes({ ...deps, site, auth }));
   await app.register(adminRoutes(deps));
   await app.register(digestRoutes(deps));
   return app;

@@ -60,7 +60,12 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
-export function cookieHeader(policy: CookiePolicy, name: string, value: string, maxAgeSeconds: number): string {
+export function cookieHeader(
+  policy: CookiePolicy,
+  name: string,
+  value: string,
+  maxAgeSeconds: number,
+): string {
   return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${policy.secure ? '; Secure' : ''}`;
 }
 
@@ -127,11 +132,11 @@ export class Auth {
     if (!this.#sameOrigin(req)) throw new ForbiddenError('Cross-site request refused.');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const sent = typeof body.csrf === 'string' ? body.csrf : req.headers['x-csrf-token'];
-    const expected = req.viewer
-      ? req.viewer.csrf
-      : parseCookies(req.headers.cookie).get(this.policy.csrf);
+    const expected = req.viewer ? req.viewer.csrf : parseCookies(req.headers.cookie).get(this.policy.csrf);
     if (typeof sent !== 'string' || !expected || !sameSecret(sent, expected))
-      throw new ForbiddenError('This form has expired or did not come from this site; reload the page and try again.');
+      throw new ForbiddenError(
+        'This form has expired or did not come from this site; reload the page and try again.',
+      );
   }
 }
 

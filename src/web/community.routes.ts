@@ -12,12 +12,17 @@ import { localPath } from './auth.ts';
 import { html } from './html.ts';
 import { HTML, parse, type WebDeps } from './respond.ts';
 import { messagePage } from './views/account.view.ts';
-import { csrfField, layout } from './views/layout.view.ts';
+import { layout } from './views/layout.view.ts';
 
 const voteForm = z.object({ up: z.enum(['0', '1']).default('1'), next: z.string().max(2000).optional() });
 const commentForm = z.object({
   body: z.string().max(20_000).default(''),
-  parent: z.coerce.number().int().positive().optional().or(z.literal('').transform(() => undefined)),
+  parent: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 const submitForm = z.object({ paper: z.string().max(300).default('') });
 
@@ -32,7 +37,13 @@ export const communityRoutes =
   (deps: WebDeps): FastifyPluginAsync =>
   async (app) => {
     const { site } = deps;
-    const page = (req: FastifyRequest, reply: FastifyReply, title: string, body: ReturnType<typeof html>, status = 200) =>
+    const page = (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      title: string,
+      body: ReturnType<typeof html>,
+      status = 200,
+    ) =>
       reply
         .status(status)
         .type(HTML)
@@ -50,7 +61,8 @@ export const communityRoutes =
         const f = parse(voteForm, req.body);
         const r = await site.community.vote(user, arxivId, f.up === '1');
         const total = totalVotes({ votes: r.votes, importedVotes: r.importedVotes, comments: 0 });
-        if (wantsJson(req)) return { up: f.up === '1', votes: r.votes, importedVotes: r.importedVotes, total };
+        if (wantsJson(req))
+          return { up: f.up === '1', votes: r.votes, importedVotes: r.importedVotes, total };
         return reply.redirect(localPath(f.next, `/papers/${r.paper.arxivId}`), 303);
       }
       if (action === 'comments') {
@@ -68,9 +80,11 @@ export const communityRoutes =
       if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError('No such comment.');
       const body = (req.body ?? {}) as Record<string, string>;
       let c: Awaited<ReturnType<typeof site.community.editComment>>;
-      if (req.params.action === 'edit') c = await site.community.editComment(user, id, String(body.body ?? ''));
+      if (req.params.action === 'edit')
+        c = await site.community.editComment(user, id, String(body.body ?? ''));
       else if (req.params.action === 'delete') c = await site.community.deleteComment(user, id);
-      else if (req.params.action === 'hide') c = await site.community.hideComment(user, id, body.hidden !== '0');
+      else if (req.params.action === 'hide')
+        c = await site.community.hideComment(user, id, body.hidden !== '0');
       else throw new NotFoundError('No such action.');
       const paper = await deps.store.feed.items([c.paperId]);
       const back = localPath(body.next, paper[0] ? `/papers/${paper[0].paper.arxivId}#c${c.id}` : '/');
@@ -87,18 +101,28 @@ export const communityRoutes =
       const r = await site.community.submit(user, f.paper);
       const link = html`<a href="/papers/${r.paper.arxivId}">${r.paper.title}</a>`;
       if (r.status === 'exists') {
-        return page(req, reply, 'Already featured', messagePage('Already featured', [
-          html`${link} is already on the feed of <a href="/papers?date=${r.day}">${r.day}</a>.`,
-        ]));
+        return page(
+          req,
+          reply,
+          'Already featured',
+          messagePage('Already featured', [
+            html`${link} is already on the feed of <a href="/papers?date=${r.day}">${r.day}</a>.`,
+          ]),
+        );
       }
-      return page(req, reply, 'Submitted', messagePage('Submitted', [
-        html`${link} is on <a href="/">today's feed</a>${r.fetched ? ' (fetched from arXiv just now)' : ''}. Thank you!`,
-      ]));
+      return page(
+        req,
+        reply,
+        'Submitted',
+        messagePage('Submitted', [
+          html`${link} is on <a href="/">today's feed</a>${r.fetched ? ' (fetched from arXiv just now)' : ''}. Thank you!`,
+        ]),
+      );
     });
 
     function submitPage(csrf: string, message: string | null) {
       return html`<h1>Submit a paper</h1>${message ? html`<p class="error" role="alert">${message}</p>` : ''}
 <p class="muted">An arXiv id (<code>2401.00001</code>, <code>hep-th/9901001</code>) or an arxiv.org link. New papers are fetched from arXiv and featured on today's feed.</p>
-<form class="row" method="post" action="/submit">${csrfField({ csrf, user: null as never })}<label for="paper">arXiv id or URL</label><input id="paper" type="text" name="paper" required maxlength="300" placeholder="2401.00001"><button type="submit">Submit</button></form>`;
+<form class="row" method="post" action="/submit"><input type="hidden" name="csrf" value="${csrf}"><label for="paper">arXiv id or URL</label><input id="paper" type="text" name="paper" required maxlength="300" placeholder="2401.00001"><button type="submit">Submit</button></form>`;
     }
   };

@@ -5,8 +5,8 @@
  * providers send it from their servers; other POSTs refuse a foreign Origin.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { createMailer } from '../digest/mailer.ts';
 import type { Mailer } from '../digest/mail.ts';
+import { createMailer } from '../digest/mailer.ts';
 import {
   confirmSubscription,
   digestForWeb,
@@ -23,7 +23,14 @@ import { ForbiddenError, InvalidInputError } from '../errors.ts';
 import { requireAdmin } from './admin.routes.ts';
 import type { AppDeps } from './app.ts';
 import type { SafeHtml } from './html.ts';
-import { adminDigestsBody, checkInboxBody, confirmBody, messagePage, preferencesBody, unsubscribeBody } from './views/digest.view.ts';
+import {
+  adminDigestsBody,
+  checkInboxBody,
+  confirmBody,
+  messagePage,
+  preferencesBody,
+  unsubscribeBody,
+} from './views/digest.view.ts';
 import { layout } from './views/layout.view.ts';
 
 type Form = Record<string, string | string[]>;
@@ -40,7 +47,8 @@ function parseForm(body: string): Form {
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
 
 // The web version is our own stored mail HTML: inline styles, no scripts, nothing framed.
-const DIGEST_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const DIGEST_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export const digestRoutes =
   ({ store, config }: AppDeps, options: { mailer?: Mailer } = {}): FastifyPluginAsync =>
@@ -48,7 +56,12 @@ export const digestRoutes =
     const deps = { store, config };
     let mailer = options.mailer;
     const page = (reply: FastifyReply, title: string, body: SafeHtml, status = 200) =>
-      reply.status(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').send(layout({ title, siteName: config.siteName }, body));
+      reply
+        .status(status)
+        .type('text/html; charset=utf-8')
+        .header('Cache-Control', 'no-store')
+        .header('Referrer-Policy', 'no-referrer')
+        .send(layout({ title, siteName: config.siteName }, body));
     const sameOrigin = (req: FastifyRequest) => {
       const origin = req.headers.origin;
       if (origin === undefined) return;
@@ -63,14 +76,25 @@ export const digestRoutes =
 
     // Forms arrive urlencoded; a one-click unsubscribe may come as multipart or with no type.
     // Parsed here (this plugin's routes only), bounded, never used beyond a few fields.
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 65_536 }, (_req, body, done) => done(null, parseForm(body as string)));
-    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 65_536 }, (_req, _body, done) => done(null, {}));
+    app.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 65_536 },
+      (_req, body, done) => done(null, parseForm(body as string)),
+    );
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 65_536 }, (_req, _body, done) =>
+      done(null, {}),
+    );
 
     app.post('/digest/subscribe', async (req, reply) => {
       sameOrigin(req);
       const body = (req.body ?? {}) as Form;
       const preferences = preferencesFromForm(body);
-      const mail = await requestSubscription(deps, { email: first(body.email), preferences, ip: req.ip, form: first(body.form) || 'feed' });
+      const mail = await requestSubscription(deps, {
+        email: first(body.email),
+        preferences,
+        ip: req.ip,
+        form: first(body.form) || 'feed',
+      });
       if (mail) {
         mailer ??= createMailer(config);
         // Not awaited: the answer must not reveal, by its timing, whether a mail was sent.
@@ -86,12 +110,22 @@ export const digestRoutes =
     app.post<{ Params: { token: string } }>('/digest/confirm/:token', async (req, reply) => {
       sameOrigin(req);
       const s = await confirmSubscription(deps, req.params.token);
-      return page(reply, 'Subscribed', messagePage("You're subscribed", [`The first ${s.frequency} digest comes with the next one we send.`]));
+      return page(
+        reply,
+        'Subscribed',
+        messagePage("You're subscribed", [
+          `The first ${s.frequency} digest comes with the next one we send.`,
+        ]),
+      );
     });
 
     app.get<{ Params: { token: string } }>('/digest/unsubscribe/:token', async (req, reply) => {
       const { subscriber } = await subscriberFromToken(deps, req.params.token, 'unsubscribe');
-      return page(reply, 'Unsubscribe', unsubscribeBody(`/digest/unsubscribe/${req.params.token}`, subscriber.status === 'unsubscribed', '#'));
+      return page(
+        reply,
+        'Unsubscribe',
+        unsubscribeBody(`/digest/unsubscribe/${req.params.token}`, subscriber.status === 'unsubscribed', '#'),
+      );
     });
     app.post<{ Params: { token: string } }>('/digest/unsubscribe/:token', async (req, reply) => {
       await unsubscribe(deps, req.params.token, req.headers.origin ? 'unsubscribe-page' : 'one-click');
@@ -100,7 +134,11 @@ export const digestRoutes =
 
     app.get<{ Params: { token: string } }>('/digest/preferences/:token', async (req, reply) => {
       const { subscriber } = await subscriberFromToken(deps, req.params.token, 'preferences');
-      return page(reply, 'Preferences', preferencesBody(subscriber, `/digest/preferences/${req.params.token}`, false));
+      return page(
+        reply,
+        'Preferences',
+        preferencesBody(subscriber, `/digest/preferences/${req.params.token}`, false),
+      );
     });
     app.post<{ Params: { token: string } }>('/digest/preferences/:token', async (req, reply) => {
       sameOrigin(req);
@@ -124,7 +162,13 @@ export const digestRoutes =
       sameOrigin(req);
       const { subscriber } = await subscriberFromToken(deps, req.params.token, 'preferences');
       await eraseSubscriber(deps, subscriber);
-      return page(reply, 'Erased', messagePage('Your data is erased', ['We keep only a one-way hash of the address, so it is never mailed again from an old list.']));
+      return page(
+        reply,
+        'Erased',
+        messagePage('Your data is erased', [
+          'We keep only a one-way hash of the address, so it is never mailed again from an old list.',
+        ]),
+      );
     });
 
     app.get<{ Params: { token: string } }>('/digest/:token', async (req, reply) => {
@@ -149,7 +193,11 @@ export const digestRoutes =
 
     app.get('/admin/digests', async (req, reply) => {
       requireAdmin(req);
-      const [runs, periods, subscribers] = await Promise.all([store.digest.recentRuns(50), store.digest.periodCounts(14), store.digest.countByStatus()]);
+      const [runs, periods, subscribers] = await Promise.all([
+        store.digest.recentRuns(50),
+        store.digest.periodCounts(14),
+        store.digest.countByStatus(),
+      ]);
       return page(reply, 'Digests', adminDigestsBody(runs, periods, subscribers));
     });
   };

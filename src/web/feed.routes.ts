@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { NotFoundError } from '../errors.ts';
 import type { FeedItem } from '../feed/feed.ts';
 import {
   dayPeriod,
@@ -17,14 +18,23 @@ import {
   shift,
   weekOf,
 } from '../feed/period.ts';
-import { NotFoundError } from '../errors.ts';
 import { html } from './html.ts';
-import { feedLinks, formatOf, listContext, parse, sendFeed, sendPage, splitExt, type WebDeps } from './respond.ts';
+import {
+  feedLinks,
+  formatOf,
+  listContext,
+  parse,
+  sendFeed,
+  sendPage,
+  splitExt,
+  type WebDeps,
+} from './respond.ts';
 import type { Pager } from './views/cards.view.ts';
 import { authorPage, categoryPage, dailyPage, trendingPage } from './views/feed.view.ts';
 import { subscribeForm } from './views/subscribe.view.ts';
 
-export const PAGE_SIZE = 30;
+/** Cards per page: 20 full cards keep a first load (HTML + CSS + JS) under 50 KB. */
+export const PAGE_SIZE = 20;
 const MAX_PAGE = 1000;
 
 const pageParam = z.coerce.number().int().min(1).max(MAX_PAGE).default(1);
@@ -84,17 +94,26 @@ export const feedRoutes =
       });
       const query = isHome && !q.date && !q.week && !q.month ? '' : periodParam(period);
       if (format !== 'html') {
-        return sendFeed(reply, deps, format, {
-          title: `${deps.config.siteName}: ${periodLabel(period)}`,
-          description: 'Featured papers, most upvoted first.',
-          path: '/papers',
-          query: periodParam(period),
-        }, items);
+        return sendFeed(
+          reply,
+          deps,
+          format,
+          {
+            title: `${deps.config.siteName}: ${periodLabel(period)}`,
+            description: 'Featured papers, most upvoted first.',
+            path: '/papers',
+            query: periodParam(period),
+          },
+          items,
+        );
       }
       return sendPage(deps, req, reply, async () => {
         const ctx = await listContext(deps, req, items);
         return {
-          meta: { title: isHome ? '' : periodLabel(period), feeds: feedLinks('/papers', periodParam(period)) },
+          meta: {
+            title: isHome ? '' : periodLabel(period),
+            feeds: feedLinks('/papers', periodParam(period)),
+          },
           body: html`${dailyPage(
             {
               period,
@@ -102,7 +121,12 @@ export const feedRoutes =
               items,
               total,
               periodPager: await periodPager(period),
-              pagePager: pager(isHome && !query ? '/' : '/papers', query, q.page, offset + items.length < total),
+              pagePager: pager(
+                isHome && !query ? '/' : '/papers',
+                query,
+                q.page,
+                offset + items.length < total,
+              ),
               fellBack,
             },
             ctx,
@@ -127,7 +151,8 @@ export const feedRoutes =
 
     app.get('/', (req, reply) => daily(req, reply, undefined, true));
     app.get('/papers', (req, reply) => daily(req, reply, undefined, false));
-    for (const f of ['rss', 'atom', 'json']) app.get(`/papers.${f}`, (req, reply) => daily(req, reply, f, false));
+    for (const f of ['rss', 'atom', 'json'])
+      app.get(`/papers.${f}`, (req, reply) => daily(req, reply, f, false));
 
     async function trending(req: FastifyRequest, reply: FastifyReply, ext: string | undefined) {
       const q = parse(trendingQuery, req.query);
@@ -136,12 +161,18 @@ export const feedRoutes =
       const shown = items.slice(0, PAGE_SIZE);
       const query = q.cat ? `cat=${encodeURIComponent(q.cat)}` : '';
       if (format !== 'html') {
-        return sendFeed(reply, deps, format, {
-          title: `${deps.config.siteName}: trending${q.cat ? ` in ${q.cat}` : ''}`,
-          description: 'Upvotes halved for every day since a paper was featured.',
-          path: '/trending',
-          query,
-        }, shown);
+        return sendFeed(
+          reply,
+          deps,
+          format,
+          {
+            title: `${deps.config.siteName}: trending${q.cat ? ` in ${q.cat}` : ''}`,
+            description: 'Upvotes halved for every day since a paper was featured.',
+            path: '/trending',
+            query,
+          },
+          shown,
+        );
       }
       return sendPage(deps, req, reply, async () => ({
         meta: { title: q.cat ? `Trending in ${q.cat}` : 'Trending', feeds: feedLinks('/trending', query) },
@@ -154,7 +185,8 @@ export const feedRoutes =
       }));
     }
     app.get('/trending', (req, reply) => trending(req, reply, undefined));
-    for (const f of ['rss', 'atom', 'json']) app.get(`/trending.${f}`, (req, reply) => trending(req, reply, f));
+    for (const f of ['rss', 'atom', 'json'])
+      app.get(`/trending.${f}`, (req, reply) => trending(req, reply, f));
 
     app.get<{ Params: { cat: string } }>('/categories/:cat', async (req, reply) => {
       const [cat, ext] = splitExt(req.params.cat);
@@ -165,10 +197,26 @@ export const feedRoutes =
       const shown = items.slice(0, PAGE_SIZE);
       const path = `/categories/${cat}`;
       if (format !== 'html')
-        return sendFeed(reply, deps, format, { title: `${deps.config.siteName}: ${cat}`, description: `Newest papers in ${cat}.`, path, query: '' }, shown);
+        return sendFeed(
+          reply,
+          deps,
+          format,
+          {
+            title: `${deps.config.siteName}: ${cat}`,
+            description: `Newest papers in ${cat}.`,
+            path,
+            query: '',
+          },
+          shown,
+        );
       return sendPage(deps, req, reply, async () => ({
         meta: { title: cat, feeds: feedLinks(path, '') },
-        body: categoryPage(cat, shown, pager(path, '', q.page, items.length > PAGE_SIZE), await listContext(deps, req, shown)),
+        body: categoryPage(
+          cat,
+          shown,
+          pager(path, '', q.page, items.length > PAGE_SIZE),
+          await listContext(deps, req, shown),
+        ),
       }));
     });
 
@@ -181,10 +229,21 @@ export const feedRoutes =
       const shown = items.slice(0, PAGE_SIZE);
       const path = `/authors/${encodeURIComponent(name)}`;
       if (format !== 'html')
-        return sendFeed(reply, deps, format, { title: `${deps.config.siteName}: ${name}`, description: `Papers by ${name}.`, path, query: '' }, shown);
+        return sendFeed(
+          reply,
+          deps,
+          format,
+          { title: `${deps.config.siteName}: ${name}`, description: `Papers by ${name}.`, path, query: '' },
+          shown,
+        );
       return sendPage(deps, req, reply, async () => ({
         meta: { title: name, feeds: feedLinks(path, '') },
-        body: authorPage(name, shown, pager(path, '', q.page, items.length > PAGE_SIZE), await listContext(deps, req, shown)),
+        body: authorPage(
+          name,
+          shown,
+          pager(path, '', q.page, items.length > PAGE_SIZE),
+          await listContext(deps, req, shown),
+        ),
         status: shown.length ? 200 : 404,
       }));
     });

@@ -28,9 +28,23 @@ const MATH = /(?<!\\)\$\$?([^$]{1,2000}?)\$?(?<!\\)\$/g;
 
 const cache = new Map<string, string>();
 
+/**
+ * KaTeX wraps MathML in a span, a namespace and a <semantics> block whose annotation repeats the
+ * source; the HTML parser needs none of it, and on a list page it doubled the bytes of each formula.
+ * The source stays available as the accessible label.
+ */
+function compact(mathml: string, tex: string): string {
+  return mathml
+    .replace(/^<span class="katex">/, '')
+    .replace(/<\/span>$/, '')
+    .replace(' xmlns="http://www.w3.org/1998/Math/MathML"', ` aria-label="${escapeHtml(tex)}"`)
+    .replace(/<semantics>|<\/semantics>/g, '')
+    .replace(/<annotation encoding="application\/x-tex">[^<]*<\/annotation>/, '');
+}
+
 function renderTex(tex: string): string {
   try {
-    return katex.renderToString(tex, OPTIONS);
+    return compact(katex.renderToString(tex, OPTIONS), tex);
   } catch {
     return `<code class="tex">$${escapeHtml(tex)}$</code>`;
   }

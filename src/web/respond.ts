@@ -1,10 +1,10 @@
 /** Small helpers every route plugin of the site shares: query parsing, formats, cached pages. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { FeedItem } from '../feed/feed.ts';
 import { InvalidInputError } from '../errors.ts';
-import type { Auth } from './auth.ts';
+import type { FeedItem } from '../feed/feed.ts';
 import type { AppDeps } from './app.ts';
+import type { Auth } from './auth.ts';
 import { FEED_FORMATS, FEED_TYPES, type FeedFormat, type FeedMeta, renderFeed } from './feeds.ts';
 import type { SafeHtml } from './html.ts';
 import type { Site } from './site.ts';
@@ -21,7 +21,9 @@ export const HTML = 'text/html; charset=utf-8';
 export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
   if (!r.success)
-    throw new InvalidInputError(r.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+    throw new InvalidInputError(
+      r.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
+    );
   return r.data;
 }
 
@@ -57,17 +59,29 @@ export function sendFeed(
   const q = meta.query ? `?${meta.query}` : '';
   const body = renderFeed(
     format,
-    { title: meta.title, description: meta.description, link: `${base}${meta.path}${q}`, self: `${base}${meta.path}.${format}${q}` },
+    {
+      title: meta.title,
+      description: meta.description,
+      link: `${base}${meta.path}${q}`,
+      self: `${base}${meta.path}.${format}${q}`,
+    },
     items,
     base,
   );
   return reply.type(FEED_TYPES[format]).header('Cache-Control', 'public, max-age=300').send(body);
 }
 
-export async function listContext(deps: WebDeps, req: FastifyRequest, items: FeedItem[]): Promise<ListContext> {
+export async function listContext(
+  deps: WebDeps,
+  req: FastifyRequest,
+  items: FeedItem[],
+): Promise<ListContext> {
   const viewer = req.viewer;
   const voted = viewer
-    ? await deps.store.community.votedFor(viewer.user.id, items.map((i) => i.paper.id))
+    ? await deps.store.community.votedFor(
+        viewer.user.id,
+        items.map((i) => i.paper.id),
+      )
     : new Set<number>();
   return { viewer, voted, now: deps.site.now().getTime(), returnTo: req.url.slice(0, 1000) };
 }
@@ -89,10 +103,14 @@ export async function sendPage(
   const key = req.url;
   if (anonymous) {
     const hit = cache.get(key);
-    if (hit) return reply.status(hit.status).type(hit.type).header('Cache-Control', 'no-cache').send(hit.body);
+    if (hit)
+      return reply.status(hit.status).type(hit.type).header('Cache-Control', 'no-cache').send(hit.body);
   }
   const page = await render();
-  const body = layout({ ...page.meta, siteName: deps.config.siteName, viewer: req.viewer, path: req.url }, page.body);
+  const body = layout(
+    { ...page.meta, siteName: deps.config.siteName, viewer: req.viewer, path: req.url },
+    page.body,
+  );
   const status = page.status ?? 200;
   if (anonymous && status === 200) cache.set(key, { status, type: HTML, body });
   return reply

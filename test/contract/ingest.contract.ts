@@ -86,6 +86,18 @@ export function ingestContract(store: () => Store): void {
       );
     });
 
+    test('ingestBatch takes prepared papers after plain ones, outcomes in that order', async () => {
+      const s = store();
+      const plain = makePaper({ arxivId: '2311.00011' });
+      const flat = makePaper({ arxivId: '2311.00012', title: 'Flattened by a parse worker' });
+      const r = await s.papers.ingestBatch({
+        papers: [plain],
+        prepared: [preparePaper(flat), preparePaper(plain)],
+      });
+      assert.deepEqual(r.outcomes, ['inserted', 'inserted', 'unchanged']);
+      assert.equal((await s.papers.get(flat.arxivId))!.title, 'Flattened by a parse worker');
+    });
+
     test('a failing ingestBatch leaves no trace', async () => {
       const s = store();
       const ok = makePaper({ arxivId: '2312.00001' });

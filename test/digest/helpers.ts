@@ -47,12 +47,12 @@ const TOPICS = ['diffusion models', 'graph neural networks', 'reinforcement lear
 const CATS = ['cs.LG', 'cs.CV', 'cs.CL', 'q-bio.BM', 'quant-ph', 'stat.ML'];
 
 /** `n` papers submitted in the two days before the slot, a third of them featured the day before. */
-export async function seedPapers(store: Store, n = 24): Promise<string[]> {
+export async function seedPapers(store: Store, n = 24, slotMs = SLOT_MS): Promise<string[]> {
   const ids: string[] = [];
   const inputs = Array.from({ length: n }, (_, i) => {
     const arxivId = `2601.${String(10_000 + i).padStart(5, '0')}`;
     ids.push(arxivId);
-    const at = new Date(SLOT_MS - 2 * 86_400_000 + i * 3_600_000).toISOString();
+    const at = new Date(slotMs - 2 * 86_400_000 + i * 3_600_000).toISOString();
     return makePaper({
       arxivId,
       title: `On ${TOPICS[i % TOPICS.length]}: result ${i}`,
@@ -66,7 +66,7 @@ export async function seedPapers(store: Store, n = 24): Promise<string[]> {
   });
   await store.papers.upsertMany(inputs);
   for (let i = 0; i < n; i += 3) {
-    await store.papers.feature({ arxivId: ids[i]!, day: '2026-01-06', source: 'import', submittedBy: null, importedUpvotes: 100 - i });
+    await store.papers.feature({ arxivId: ids[i]!, day: new Date(slotMs - 86_400_000).toISOString().slice(0, 10), source: 'import', submittedBy: null, importedUpvotes: 100 - i });
   }
   return ids;
 }
@@ -121,4 +121,12 @@ export async function pgStore(): Promise<{ store: Store; url: string; drop(): Pr
       await c.end();
     },
   };
+}
+
+/** The next weekday after today (UTC), so a real-clock run is neither expired nor skipped. */
+export function nextWeekday(): { day: string; slotMs: number } {
+  let t = Date.now() + 86_400_000;
+  while ([0, 6].includes(new Date(t).getUTCDay())) t += 86_400_000;
+  const day = new Date(t).toISOString().slice(0, 10);
+  return { day, slotMs: Date.parse(`${day}T06:00:00Z`) };
 }

@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
-import { tempDir } from '../support/app.ts';
 import { fakePapers } from '../fixtures/upstream/fake-papers.ts';
 import { loadFixture } from '../fixtures/upstream/load.ts';
+import { tempDir } from '../support/app.ts';
 import { oaiEmulator, startFixtureServer } from '../support/fixture-server.ts';
 
 async function paperboy(args: string[], env: Record<string, string> = {}) {
@@ -28,7 +28,11 @@ test('paperboy ingest: usage errors exit 2, ok 0, rejected records 3, failures 1
     '/partial/oai': loadFixture('oai/hostile/missing-id.xml'),
     '/broken/oai': loadFixture('oai/error-badArgument.xml'),
   });
-  const dirs = [tempDir('paperboy-cli-ingest-'), tempDir('paperboy-cli-ingest-'), tempDir('paperboy-cli-ingest-')];
+  const dirs = [
+    tempDir('paperboy-cli-ingest-'),
+    tempDir('paperboy-cli-ingest-'),
+    tempDir('paperboy-cli-ingest-'),
+  ];
   const at = (p: string) => ({ PAPERBOY_ARXIV_OAI_URL: `${server.url}/${p}/oai` });
   try {
     // Process start-up dominates here, so independent runs go in parallel (separate data dirs).
@@ -49,7 +53,10 @@ test('paperboy ingest: usage errors exit 2, ok 0, rejected records 3, failures 1
 
     assert.equal(partial!.code, 3, partial!.err);
     assert.match(partial!.err, /record 2 at line \d+: missing arXiv id/);
-    assert.match(partial!.out, /ingest oai: partial: finished: 5 seen, 2 inserted.*3 rejected.*\(run #1, see \/admin\/ingest\)/);
+    assert.match(
+      partial!.out,
+      /ingest oai: partial: finished: 5 seen, 2 inserted.*3 rejected.*\(run #1, see \/admin\/ingest\)/,
+    );
 
     assert.equal(failed!.code, 1);
     assert.match(failed!.out, /ingest oai: failed: stopped: page 1: OAI-PMH error badArgument/);

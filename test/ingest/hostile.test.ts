@@ -28,7 +28,14 @@ async function harvest(route: Route, http: Partial<HttpClientOptions> = {}) {
       title: string;
       abstract: string;
     }[];
-    return { run, summary, reasons, texts, ids: storedIds(h.store).map((s) => s.arxiv_id), requests: [...h.server.requests] };
+    return {
+      run,
+      summary,
+      reasons,
+      texts,
+      ids: storedIds(h.store).map((s) => s.arxiv_id),
+      requests: [...h.server.requests],
+    };
   } finally {
     await h.close();
   }
@@ -40,7 +47,10 @@ describe('hostile upstream input, through the harvester', () => {
     assert.deepEqual(ids, ['2401.00801', '2401.00802']);
     assert.equal(requests.length, 2, 'fetched again once before giving up');
     assert.equal(run.status, 'failed');
-    assert.match(run.message!, /^stopped: page 1: not a usable OAI-PMH document \(unclosed tag: author at line 36:67\), twice in a row/);
+    assert.match(
+      run.message!,
+      /^stopped: page 1: not a usable OAI-PMH document \(unclosed tag: author at line 36:67\), twice in a row/,
+    );
     assert.match(run.message!, /the next run resumes from the last committed page/);
     assert.match(reasons, /kept 2 complete records before the break/);
 
@@ -59,7 +69,10 @@ describe('hostile upstream input, through the harvester', () => {
       assert.match(run.message!, /DOCTYPE is not allowed/, name);
       assert.doesNotMatch(JSON.stringify(run), /lollol|root:x:0/, name);
       assert.deepEqual(ids, [], name);
-      assert.ok(requests.every((r) => r.path === '/oai'), `${name}: only our own requests reached the server`);
+      assert.ok(
+        requests.every((r) => r.path === '/oai'),
+        `${name}: only our own requests reached the server`,
+      );
     }
   });
 
@@ -123,7 +136,9 @@ describe('hostile upstream input, through the harvester', () => {
   });
 
   it('an empty page with a resumption token (oai/empty-page-with-token.xml): followed to the records after it', async () => {
-    const { run, ids, requests, reasons } = await harvest({ sequence: [fixture('empty-page-with-token.xml'), good(4)] });
+    const { run, ids, requests, reasons } = await harvest({
+      sequence: [fixture('empty-page-with-token.xml'), good(4)],
+    });
     assert.equal(run.status, 'ok', run.message!);
     assert.equal(ids.length, 4);
     assert.equal(requests[1]?.query.resumptionToken, '6960524|3001');
@@ -157,9 +172,15 @@ describe('hostile upstream input, through the harvester', () => {
   });
 
   it('429 (scripted, no Retry-After): backed off, then imported; a 429 that never ends fails clearly', async () => {
-    const ok = await harvest({ sequence: [{ status: 429, body: 'too many' }, good(3)] }, { rateLimitBackoffMs: 300 });
+    const ok = await harvest(
+      { sequence: [{ status: 429, body: 'too many' }, good(3)] },
+      { rateLimitBackoffMs: 300 },
+    );
     assert.equal(ok.run.status, 'ok', ok.run.message!);
-    assert.ok(ok.requests[1]!.at - ok.requests[0]!.at >= 300, 'rate-limit backoff, longer than the normal one');
+    assert.ok(
+      ok.requests[1]!.at - ok.requests[0]!.at >= 300,
+      'rate-limit backoff, longer than the normal one',
+    );
     assert.match(ok.reasons, /HTTP 429; retrying in 0\.3 s/);
 
     const down = await harvest({ status: 429, body: 'too many' }, { rateLimitBackoffMs: 50, maxRetries: 2 });

@@ -11,8 +11,8 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
-import { tempDir } from '../support/app.ts';
 import { fakePapers } from '../fixtures/upstream/fake-papers.ts';
+import { tempDir } from '../support/app.ts';
 import { oaiEmulator, startFixtureServer } from '../support/fixture-server.ts';
 
 const COUNT = 3_000;
@@ -30,7 +30,9 @@ function cli(dataDir: string, serverUrl: string): ChildProcess {
   });
 }
 
-async function finish(child: ChildProcess): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
+async function finish(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -71,7 +73,11 @@ test(`kill -9 a real harvest of ${COUNT} records (${COUNT / PAGE} pages) mid-way
       inRun = 0;
       current = cli(dataDir, server.url);
       const r = await finish(current);
-      assert.equal(r.signal, 'SIGKILL', `run ${kills.length + 1} should have been killed, ended ${r.code}: ${r.err}`);
+      assert.equal(
+        r.signal,
+        'SIGKILL',
+        `run ${kills.length + 1} should have been killed, ended ${r.code}: ${r.err}`,
+      );
       kills.push(`request ${t.n} + ${t.delay} ms`);
     }
     trigger = null;
@@ -94,12 +100,23 @@ test(`kill -9 a real harvest of ${COUNT} records (${COUNT / PAGE} pages) mid-way
       assert.equal(one('PRAGMA integrity_check'), 'ok');
       assert.equal(one('SELECT count(*) FROM papers'), COUNT);
       assert.equal(one('SELECT count(DISTINCT arxiv_id) FROM papers'), COUNT);
-      const ids = (db.prepare('SELECT arxiv_id FROM papers ORDER BY arxiv_id').all() as { arxiv_id: string }[]).map((r) => r.arxiv_id);
-      assert.deepEqual(ids, papers.map((p) => p.id));
+      const ids = (
+        db.prepare('SELECT arxiv_id FROM papers ORDER BY arxiv_id').all() as { arxiv_id: string }[]
+      ).map((r) => r.arxiv_id);
+      assert.deepEqual(
+        ids,
+        papers.map((p) => p.id),
+      );
       const versions = papers.reduce((n, p) => n + p.versions.length, 0);
       assert.equal(one('SELECT count(*) FROM paper_versions'), versions, 'no doubled child rows');
-      assert.equal(one("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'synthetic'"), COUNT, 'index rows once each');
-      const statuses = (db.prepare('SELECT status FROM ingest_runs ORDER BY id').all() as { status: string }[]).map((r) => r.status);
+      assert.equal(
+        one("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'synthetic'"),
+        COUNT,
+        'index rows once each',
+      );
+      const statuses = (
+        db.prepare('SELECT status FROM ingest_runs ORDER BY id').all() as { status: string }[]
+      ).map((r) => r.status);
       assert.deepEqual(statuses, ['interrupted', 'interrupted', 'interrupted', 'ok']);
     } finally {
       db.close();
@@ -110,7 +127,9 @@ test(`kill -9 a real harvest of ${COUNT} records (${COUNT / PAGE} pages) mid-way
     const again = await finish(current);
     assert.equal(again.code, 0, again.err);
     assert.equal(server.requests.length - before, 1, 'nothing new: one listing request');
-    const s2 = JSON.parse(again.out.trim().split('\n').at(-1)!) as { counts: { inserted: number; updated: number } };
+    const s2 = JSON.parse(again.out.trim().split('\n').at(-1)!) as {
+      counts: { inserted: number; updated: number };
+    };
     assert.equal(s2.counts.inserted + s2.counts.updated, 0);
   } finally {
     current?.kill('SIGKILL');

@@ -20,15 +20,29 @@ describe('OAI-PMH harvest', () => {
     try {
       const r = await h.run(oai(h.server.url));
       assert.equal(r.status, 'ok', r.message);
-      assert.deepEqual(r.counts, { seen: 250, inserted: 250, updated: 0, unchanged: 0, rejected: 0, withdrawn: 0, featured: 0 });
+      assert.deepEqual(r.counts, {
+        seen: 250,
+        inserted: 250,
+        updated: 0,
+        unchanged: 0,
+        rejected: 0,
+        withdrawn: 0,
+        featured: 0,
+      });
       assert.equal(h.server.requests.length, 3);
       assert.deepEqual(
         h.server.requests.map((q) => q.query.resumptionToken ?? q.query.metadataPrefix),
         ['arXivRaw', '1|100', '1|200'],
       );
       const stored = storedIds(h.store);
-      assert.deepEqual(stored.map((s) => s.arxiv_id), papers.map((p) => p.id));
-      assert.deepEqual(stored.map((s) => s.version), papers.map((p) => p.versions.length));
+      assert.deepEqual(
+        stored.map((s) => s.arxiv_id),
+        papers.map((p) => p.id),
+      );
+      assert.deepEqual(
+        stored.map((s) => s.version),
+        papers.map((p) => p.versions.length),
+      );
       const p = await h.store.papers.get(papers[2]!.id);
       assert.equal(p?.title, 'Synthetic study 3 of graph transformers at scale');
       assert.equal(p?.versions.length, 3);
@@ -37,7 +51,10 @@ describe('OAI-PMH harvest', () => {
       assert.equal(run?.status, 'ok');
       assert.equal(run?.requests, 3);
       assert.match(run?.message ?? '', /3 pages; next harvest from 2024-02-01/);
-      assert.equal(await h.store.cursors.get('ingest:oai:arXivRaw:*'), JSON.stringify({ state: { nextFrom: '2024-02-01' }, counts: null }));
+      assert.equal(
+        await h.store.cursors.get('ingest:oai:arXivRaw:*'),
+        JSON.stringify({ state: { nextFrom: '2024-02-01' }, counts: null }),
+      );
     } finally {
       await h.close();
     }
@@ -57,7 +74,11 @@ describe('OAI-PMH harvest', () => {
 
       // A new paper and a new version of an old one, modified on the day of the last harvest.
       const [fresh] = fakePapers(1, { idPrefix: '2402', startDay: '2024-02-01' });
-      const bumped = { ...papers[0]!, versions: [...papers[0]!.versions, { date: 'Thu, 1 Feb 2024 10:00:00 GMT', size: '1kb' }], datestamp: '2024-02-01' };
+      const bumped = {
+        ...papers[0]!,
+        versions: [...papers[0]!.versions, { date: 'Thu, 1 Feb 2024 10:00:00 GMT', size: '1kb' }],
+        datestamp: '2024-02-01',
+      };
       papers.push(fresh!);
       papers[0] = bumped;
       const third = await h.run(oai(h.server.url));
@@ -89,7 +110,11 @@ describe('OAI-PMH harvest', () => {
       assert.equal(await h.store.papers.count(), 300);
       assert.equal(r.counts.inserted, 300, 'each record inserted once');
       assert.equal(r.counts.unchanged, 50, 'the last committed day is listed again, unchanged');
-      assert.ok(r.errors.some((e) => /resumptionToken expired or invalid.*restarting the list from 2024-01-03/.test(e.reason)));
+      assert.ok(
+        r.errors.some((e) =>
+          /resumptionToken expired or invalid.*restarting the list from 2024-01-03/.test(e.reason),
+        ),
+      );
       assert.match(r.message, /token expired; restarted from 2024-01-03/);
     } finally {
       await h.close();
@@ -168,7 +193,15 @@ describe('OAI-PMH harvest', () => {
         until: '2024-01-04',
         set: 'cs',
       });
-      assert.equal(r.counts.inserted, papers.filter((p) => p.datestamp >= '2024-01-03' && p.datestamp <= '2024-01-04' && p.categories.some((c) => c.startsWith('cs.'))).length);
+      assert.equal(
+        r.counts.inserted,
+        papers.filter(
+          (p) =>
+            p.datestamp >= '2024-01-03' &&
+            p.datestamp <= '2024-01-04' &&
+            p.categories.some((c) => c.startsWith('cs.')),
+        ).length,
+      );
       assert.equal(JSON.parse((await h.store.cursors.get('ingest:oai:arXivRaw:cs'))!).state.nextFrom, null);
     } finally {
       await h.close();
@@ -195,7 +228,10 @@ describe('OAI-PMH harvest', () => {
     try {
       const other = await tryAcquire(h.store.leases, 'ingest:oai', { holder: 'elsewhere:1:x' });
       assert.ok(other);
-      await assert.rejects(h.run(oai(h.server.url)), (e: Error) => e instanceof LeaseBusyError && /held by elsewhere:1:x/.test(e.message));
+      await assert.rejects(
+        h.run(oai(h.server.url)),
+        (e: Error) => e instanceof LeaseBusyError && /held by elsewhere:1:x/.test(e.message),
+      );
       assert.equal(h.server.requests.length, 0);
       await other.release();
       assert.equal((await h.run(oai(h.server.url))).status, 'ok');

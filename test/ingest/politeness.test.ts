@@ -32,10 +32,18 @@ test('request log: ≥ 200 ms between all requests, ≥ Retry-After after a 503 
     const log = h.server.requests;
     assert.equal(log.length, 7, '5 pages + 2 refused attempts');
     const gaps = log.slice(1).map((q, i) => q.at - log[i]!.at);
-    for (const [i, gap] of gaps.entries()) assert.ok(gap >= INTERVAL, `gap ${i + 1} was ${gap.toFixed(1)} ms`);
-    assert.ok(gaps[1]! >= 1000, `after 503 Retry-After: 1 the next request came ${gaps[1]!.toFixed(0)} ms later`);
-    assert.ok(gaps[4]! >= 2000, `after 429 Retry-After: 2 the next request came ${gaps[4]!.toFixed(0)} ms later`);
-    for (const q of log) assert.match(String(q.headers['user-agent']), /^paperboy-test\/1\.0 \(tests@example\.org\)$/);
+    for (const [i, gap] of gaps.entries())
+      assert.ok(gap >= INTERVAL, `gap ${i + 1} was ${gap.toFixed(1)} ms`);
+    assert.ok(
+      gaps[1]! >= 1000,
+      `after 503 Retry-After: 1 the next request came ${gaps[1]!.toFixed(0)} ms later`,
+    );
+    assert.ok(
+      gaps[4]! >= 2000,
+      `after 429 Retry-After: 2 the next request came ${gaps[4]!.toFixed(0)} ms later`,
+    );
+    for (const q of log)
+      assert.match(String(q.headers['user-agent']), /^paperboy-test\/1\.0 \(tests@example\.org\)$/);
     // The waits are in the run record, so an operator sees why the run took longer.
     assert.ok(r.errors.some((e) => /HTTP 503 \(Retry-After 1 s\); retrying in 1 s/.test(e.reason)));
     assert.ok(r.errors.some((e) => /HTTP 429 \(Retry-After 2 s\); retrying in 2 s/.test(e.reason)));

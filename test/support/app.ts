@@ -7,6 +7,7 @@ import { type Config, loadConfig } from '../../src/config/config.ts';
 import { SqliteStore } from '../../src/db/sqlite.store.ts';
 import type { Store } from '../../src/db/store.ts';
 import { buildApp } from '../../src/web/app.ts';
+import type { SiteOptions } from '../../src/web/site.ts';
 
 export interface TestApp {
   url: string;
@@ -22,7 +23,7 @@ export function tempDir(prefix = 'paperboy-test-'): string {
 }
 
 export async function startApp(
-  options: { store?: Store; config?: Record<string, unknown> } = {},
+  options: { store?: Store; config?: Record<string, unknown>; siteOptions?: SiteOptions } = {},
 ): Promise<TestApp> {
   const dataDir = tempDir();
   const config = loadConfig({
@@ -30,7 +31,11 @@ export async function startApp(
     flags: { data: dataDir, port: 0, logLevel: 'silent', ...options.config },
   });
   const store = options.store ?? new SqliteStore(path.join(dataDir, 'paperboy.db'));
-  const app = await buildApp({ store, config });
+  const app = await buildApp({
+    store,
+    config,
+    ...(options.siteOptions ? { siteOptions: options.siteOptions } : {}),
+  });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,

@@ -7,7 +7,7 @@ let t: TestApp;
 const HOSTILE = '<script>alert(1)</script> & <img src=x onerror=alert(2)> $x<y$';
 
 before(async () => {
-  t = await startApp();
+  t = await startApp({ config: { pageCacheMs: 0 } });
   await t.store.papers.upsertMany([
     makePaper({
       arxivId: '2401.00001',
@@ -26,11 +26,18 @@ after(() => t.close());
 
 const get = (path: string) => fetch(new URL(path, t.url), { redirect: 'manual' });
 
-test('home lists the latest papers, newest first', async () => {
-  const res = await get('/');
-  assert.equal(res.status, 200);
-  const body = await res.text();
-  assert.ok(body.indexOf('2401.00001') < body.indexOf('hep-th/9901001'));
+test('home shows the latest featured day; an empty library says how to start', async () => {
+  const empty = await (await get('/')).text();
+  assert.match(empty, /No papers featured on this day/);
+  await t.store.papers.feature({
+    arxivId: 'hep-th/9901001',
+    day: '2024-01-03',
+    source: 'rule',
+    submittedBy: null,
+    importedUpvotes: 0,
+  });
+  const body = await (await get('/papers?date=2024-01-03')).text();
+  assert.ok(body.includes('/papers/hep-th/9901001'));
 });
 
 test('paper page shows fields and escapes data', async () => {

@@ -62,13 +62,17 @@ export function canonicalIds(ids: readonly string[]): string[] {
 }
 
 /** One `id_list` request for at most `batchSize` canonical ids. */
-async function fetchBatch(ids: string[], deps: ArxivApiDeps): Promise<{ papers: PaperInput[]; issues: ParseIssue[] }> {
+async function fetchBatch(
+  ids: string[],
+  deps: ArxivApiDeps,
+): Promise<{ papers: PaperInput[]; issues: ParseIssue[] }> {
   const res = await deps.http.get(idListUrl(deps.apiUrl, ids), deps.requestOptions);
   if (res.status !== 200) throw new UpstreamUnavailableError(`arXiv API answered HTTP ${res.status}`);
   const page = parseArxivAtom(res.body, deps.now ? { now: deps.now } : {});
   if (page.apiError) throw new UpstreamUnavailableError(`arXiv API error: ${page.apiError.message}`);
   const issues = [...page.errors];
-  if (page.fatal) issues.push({ where: `id_list ${ids[0]}…`, reason: `${page.fatal.reason} (${page.fatal.where})` });
+  if (page.fatal)
+    issues.push({ where: `id_list ${ids[0]}…`, reason: `${page.fatal.reason} (${page.fatal.where})` });
   const papers = page.records.flatMap((r) => (r.kind === 'paper' ? [r.paper] : []));
   return { papers, issues };
 }
@@ -127,11 +131,14 @@ export class ArxivApiSource implements Source<ArxivApiState> {
   readonly #key: string;
 
   constructor(o: ArxivApiOptions) {
-    if (!o.ids?.length && !o.query) throw new InvalidInputError('arxiv-api needs --ids or a query (--categories)');
+    if (!o.ids?.length && !o.query)
+      throw new InvalidInputError('arxiv-api needs --ids or a query (--categories)');
     this.#o = o;
     this.#ids = o.ids ? canonicalIds(o.ids) : [];
     // Resume only the same request: a different id list or query starts over.
-    this.#key = createHash('sha1').update(JSON.stringify([this.#ids, o.query ?? '', o.since ?? ''])).digest('hex');
+    this.#key = createHash('sha1')
+      .update(JSON.stringify([this.#ids, o.query ?? '', o.since ?? '']))
+      .digest('hex');
     this.params = o.ids ? { ids: this.#ids.length } : { query: o.query, since: o.since ?? null };
   }
 
@@ -192,7 +199,12 @@ export class ArxivApiSource implements Source<ArxivApiState> {
       const stale = since !== null && papers.length > 0 && papers.every((p) => p.updatedAt < since);
       const fresh = since === null ? papers : papers.filter((p) => p.updatedAt >= since);
       const done = page.seen === 0 || start >= total || stale;
-      await this.#store(ctx, fresh, done ? { mode: 'idle' } : { mode: 'search', key: this.#key, start }, done);
+      await this.#store(
+        ctx,
+        fresh,
+        done ? { mode: 'idle' } : { mode: 'search', key: this.#key, start },
+        done,
+      );
       ctx.progress(start, total || null, `${start} of ${total} results`);
       if (done) return { detail: `${pages} page${pages === 1 ? '' : 's'} of search results` };
     }

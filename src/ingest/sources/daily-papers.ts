@@ -12,6 +12,7 @@
  */
 import type { FeaturedInput } from '../../db/store.ts';
 import type { PaperInput } from '../../papers/paper.ts';
+import type { HttpResponse } from '../http.ts';
 import { COVERAGE, mergeWithStored } from '../merge.ts';
 import { type DailyPaper, parseDailyPapers } from '../parsers/daily-papers.ts';
 import { type Source, type SourceContext, SourceError, type SourceResult } from '../source.ts';
@@ -24,8 +25,11 @@ const MAX_PAGES_PER_DAY = 20;
 export interface DailyPapersOptions {
   url: string;
   since?: string | null;
-  /** Papers not in the store: full records from the arXiv API, or null to skip the lookup. */
-  enrich?: ((ids: string[]) => Promise<PaperInput[]>) | null;
+  /**
+   * Papers not in the store: full records from the arXiv API (through `get`, the run's polite
+   * client, so the requests count in the run), or null to skip the lookup.
+   */
+  enrich?: ((ids: string[], get: (url: string) => Promise<HttpResponse>) => Promise<PaperInput[]>) | null;
   maxDays?: number;
   parseNow?: Date;
 }
@@ -37,7 +41,11 @@ export interface DailyPapersState {
 
 export function dayRange(from: string, to: string, max: number): string[] {
   const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`) && out.length < max; t += 86_400_000) {
+  for (
+    let t = Date.parse(`${from}T00:00:00Z`);
+    t <= Date.parse(`${to}T00:00:00Z`) && out.length < max;
+    t += 86_400_000
+  ) {
     out.push(new Date(t).toISOString().slice(0, 10));
   }
   return out;
@@ -59,7 +67,11 @@ export class DailyPapersSource implements Source<DailyPapersState> {
     const today = ctx.now().toISOString().slice(0, 10);
     const maxDays = this.#o.maxDays ?? 31;
     const first = this.#o.since ?? ctx.state?.lastDay ?? today;
-    const days = dayRange(first < daysBefore(ctx.now(), maxDays) ? daysBefore(ctx.now(), maxDays - 1) : first, today, maxDays);
+    const days = dayRange(
+      first < daysBefore(ctx.now(), maxDays) ? daysBefore(ctx.now(), maxDays - 1) : first,
+      today,
+      maxDays,
+    );
     let picks = 0;
     let state: DailyPapersState = { lastDay: ctx.state?.lastDay ?? null };
     for (const [i, day] of days.entries()) {
@@ -74,11 +86,17 @@ export class DailyPapersSource implements Source<DailyPapersState> {
       await this.#store(ctx, items, state, i === days.length - 1);
       ctx.progress(i + 1, days.length, day);
     }
-    if (days.length === 0) await ctx.commit({ papers: [] }, { lastDay: ctx.state?.lastDay ?? null }, { done: true });
-    return { detail: `${picks} picks over ${days.length} day${days.length === 1 ? '' : 's'} (${days[0] ?? today} to ${today})` };
+    if (days.length === 0)
+      await ctx.commit({ papers: [] }, { lastDay: ctx.state?.lastDay ?? null }, { done: true });
+    return {
+      detail: `${picks} picks over ${days.length} day${days.length === 1 ? '' : 's'} (${days[0] ?? today} to ${today})`,
+    };
   }
 
-  async #fetchDay(ctx: SourceContext<DailyPapersState>, day: string): Promise<{ items: DailyPaper[]; fatal: string | null }> {
+  async #fetchDay(
+    ctx: SourceContext<DailyPapersState>,
+    day: string,
+  ): Promise<{ items: DailyPaper[]; fatal: string | null }> {
     const items: DailyPaper[] = [];
     for (let p = 0; p < MAX_PAGES_PER_DAY; p++) {
       const u = new URL(this.#o.url);
@@ -87,7 +105,9 @@ export class DailyPapersSource implements Source<DailyPapersState> {
       u.searchParams.set('limit', String(PAGE_LIMIT));
       const res = await ctx.fetch(u.toString());
       if (res.status !== 200) {
-        throw new SourceError(`${day} page ${p}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 200)}`);
+        throw new SourceError(
+          `${day} page ${p}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 200)}`,
+        );
       }
       const page = parseDailyPapers(res.body, { day, now: this.#o.parseNow ?? ctx.now() });
       ctx.reject(page.errors.map((e) => ({ where: `${day} page ${p}, ${e.where}`, reason: e.reason })));
@@ -98,10 +118,20 @@ export class DailyPapersSource implements Source<DailyPapersState> {
     return { items, fatal: null };
   }
 
-  async #store(ctx: SourceContext<DailyPapersState>, items: DailyPaper[], state: DailyPapersState, done: boolean) {
-    const records = await this.#enrich(ctx, items.map((i) => i.paper));
-    const merged = await mergeWithStored((id) => ctx.store.papers.get(id), records, (p) =>
-      enrichedIds.has(p) ? COVERAGE.api : COVERAGE.dailyPapers,
+  async #store(
+    ctx: SourceContext<DailyPapersState>,
+    items: DailyPaper[],
+    state: DailyPapersState,
+    done: boolean,
+  ) {
+    const records = await this.#enrich(
+      ctx,
+      items.map((i) => i.paper),
+    );
+    const merged = await mergeWithStored(
+      (id) => ctx.store.papers.get(id),
+      records,
+      (p) => (enrichedIds.has(p) ? COVERAGE.api : COVERAGE.dailyPapers),
     );
     const featured: FeaturedInput[] = items.map((i) => ({
       arxivId: i.paper.arxivId,
@@ -121,9 +151,12 @@ export class DailyPapersSource implements Source<DailyPapersState> {
     if (unknown.length === 0) return papers;
     let full: PaperInput[];
     try {
-      full = await this.#o.enrich(unknown);
+      full = await this.#o.enrich(unknown, (url) => ctx.fetch(url));
     } catch (err) {
-      ctx.note('arXiv API', `could not fetch full records (${(err as Error).message}); stored the picks as listed`);
+      ctx.note(
+        'arXiv API',
+        `could not fetch full records (${(err as Error).message}); stored the picks as listed`,
+      );
       return papers;
     }
     const byId = new Map(full.map((p) => [p.arxivId, p]));

@@ -32,8 +32,10 @@ export function peekToken(body: Buffer): string | null {
   const tail = body.subarray(Math.max(0, body.length - 4096)).toString('utf8');
   const m = TOKEN.exec(tail);
   if (!m) return null;
+  // Numeric references and the like: leave it to the real parser.
+  if (/&(?!(amp|lt|gt|quot|apos);)/.test(m[1]!)) return null;
   const t = m[1]!.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ENTITIES[e]!).trim();
-  return t && !t.includes('&') ? t : null;
+  return t || null;
 }
 
 export class PageReader {
@@ -85,7 +87,8 @@ export class PageReader {
     entry.done = this.#fetch(url).then((res) => {
       if (res.status !== 200) return { res, page: null };
       const token = peekToken(res.body);
-      if (token && !entry.dropped && this.#queue.length < this.#depth) this.#queue.push(this.#start(this.#tokenUrl(token)));
+      if (token && !entry.dropped && this.#queue.length < this.#depth)
+        this.#queue.push(this.#start(this.#tokenUrl(token)));
       return this.#pool.parse(res.body, this.#now, this.#prepare).then((page) => ({ res, page }));
     });
     entry.done.catch(() => {}); // a dropped guess may fail unobserved; a wanted one is awaited

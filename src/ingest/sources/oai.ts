@@ -85,11 +85,17 @@ export class OaiSource implements Source<OaiState> {
   readonly #prefix: OaiFormat;
 
   constructor(o: OaiOptions) {
-    for (const d of [o.since, o.until]) if (d && !isDay(d)) throw new RangeError(`not a day (YYYY-MM-DD): ${d}`);
+    for (const d of [o.since, o.until])
+      if (d && !isDay(d)) throw new RangeError(`not a day (YYYY-MM-DD): ${d}`);
     this.#o = o;
     this.#prefix = o.metadataPrefix ?? 'arXivRaw';
     this.cursorKey = `ingest:oai:${this.#prefix}:${o.set ?? '*'}`;
-    this.params = { metadataPrefix: this.#prefix, set: o.set ?? null, since: o.since ?? null, until: o.until ?? null };
+    this.params = {
+      metadataPrefix: this.#prefix,
+      set: o.set ?? null,
+      since: o.since ?? null,
+      until: o.until ?? null,
+    };
   }
 
   #listUrl(l: ListState): string {
@@ -117,7 +123,11 @@ export class OaiSource implements Source<OaiState> {
       restarts: 0,
     });
     if (this.#o.since) {
-      if (state.list) ctx.note('oai', `--since ${this.#o.since}: dropped the unfinished harvest from ${state.list.from ?? 'the start'}`);
+      if (state.list)
+        ctx.note(
+          'oai',
+          `--since ${this.#o.since}: dropped the unfinished harvest from ${state.list.from ?? 'the start'}`,
+        );
       return fresh(this.#o.since);
     }
     if (state.list) return state.list;
@@ -187,7 +197,10 @@ export class OaiSource implements Source<OaiState> {
             throw new SourceError(`resumptionToken refused ${list.restarts + 1} times (${message})`);
           }
           const from = list.committedDay ?? list.from;
-          ctx.note(`page ${pageNo}`, `resumptionToken expired or invalid (${message}); restarting the list from ${from ?? 'the start'}`);
+          ctx.note(
+            `page ${pageNo}`,
+            `resumptionToken expired or invalid (${message}); restarting the list from ${from ?? 'the start'}`,
+          );
           notes.push(`token expired; restarted from ${from ?? 'the start'}`);
           Object.assign(list, { from, token: null, restarts: list.restarts + 1 });
           continue;
@@ -202,12 +215,14 @@ export class OaiSource implements Source<OaiState> {
       ctx.reject(page.errors.map((e) => ({ where: `page ${pageNo}, ${e.where}`, reason: e.reason })));
 
       const token = page.resumptionToken?.token ?? null;
-      if (token !== null && token === list.token) throw new SourceError(`page ${pageNo}: server returned the same resumptionToken again`);
+      if (token !== null && token === list.token)
+        throw new SourceError(`page ${pageNo}: server returned the same resumptionToken again`);
       emptyStreak = page.records === 0 && page.errors.length === 0 && token ? emptyStreak + 1 : 0;
       if (emptyStreak > (this.#o.maxEmptyPages ?? 20)) {
         throw new SourceError(`${emptyStreak} empty pages in a row, each with a resumptionToken; giving up`);
       }
-      if (page.records === 0 && token) ctx.note(`page ${pageNo}`, 'empty page with a resumptionToken; following it');
+      if (page.records === 0 && token)
+        ctx.note(`page ${pageNo}`, 'empty page with a resumptionToken; following it');
 
       list.pages++;
       list.token = token;
@@ -217,7 +232,11 @@ export class OaiSource implements Source<OaiState> {
       const next: OaiState = done ? { nextFrom: finished } : { nextFrom: state.nextFrom, list };
       await this.#commit(ctx, page, next, done);
       const size = page.resumptionToken?.completeListSize ?? null;
-      ctx.progress(list.pages, size === null ? null : Math.ceil(size / Math.max(1, page.records)), `page ${list.pages}`);
+      ctx.progress(
+        list.pages,
+        size === null ? null : Math.ceil(size / Math.max(1, page.records)),
+        `page ${list.pages}`,
+      );
       if (done) {
         const pages = list.pages - startPages;
         notes.unshift(`${pages} page${pages === 1 ? '' : 's'}${page.oaiError ? ' (no records match)' : ''}`);
@@ -233,11 +252,10 @@ export class OaiSource implements Source<OaiState> {
       this.#prefix === 'arXivRaw'
         ? { papers: page.papers, unchanged: 0 }
         : await mergeWithStored((id) => ctx.store.papers.get(id), page.papers, COVERAGE.oaiArxiv);
-    await ctx.commit(
-      { papers: merged.papers, prepared: page.prepared, withdrawn: page.withdrawn },
-      state,
-      { done, unchanged: merged.unchanged },
-    );
+    await ctx.commit({ papers: merged.papers, prepared: page.prepared, withdrawn: page.withdrawn }, state, {
+      done,
+      unchanged: merged.unchanged,
+    });
   }
 }
 

@@ -51,7 +51,8 @@ export class RssSource implements Source<RssState> {
   readonly #o: RssOptions;
 
   constructor(o: RssOptions) {
-    if (!isCategoryList(o.categories)) throw new RangeError(`not a category list (like cs.LG+cs.CV): ${o.categories}`);
+    if (!isCategoryList(o.categories))
+      throw new RangeError(`not a category list (like cs.LG+cs.CV): ${o.categories}`);
     this.#o = o;
     this.params = { categories: o.categories, featureCategories: o.featureCategories ?? [] };
   }
@@ -82,7 +83,9 @@ export class RssSource implements Source<RssState> {
     }
     if (!page) throw new SourceError(`${cats}: no usable feed`);
 
-    const day = page.channel.pubDate ? zonedDay(new Date(page.channel.pubDate), ARXIV_TIME_ZONE) : zonedDay(ctx.now(), ARXIV_TIME_ZONE);
+    const day = page.channel.pubDate
+      ? zonedDay(new Date(page.channel.pubDate), ARXIV_TIME_ZONE)
+      : zonedDay(ctx.now(), ARXIV_TIME_ZONE);
     ctx.reject(page.errors);
     const rules = this.#o.featureCategories ?? [];
     const papers: PaperInput[] = [];
@@ -92,7 +95,13 @@ export class RssSource implements Source<RssState> {
       papers.push(r.paper);
       const primary = r.paper.categories[0];
       if (r.announceType === 'new' && primary && matchesCategory(primary, rules)) {
-        featured.push({ arxivId: r.paper.arxivId, day, source: 'rule', submittedBy: null, importedUpvotes: 0 });
+        featured.push({
+          arxivId: r.paper.arxivId,
+          day,
+          source: 'rule',
+          submittedBy: null,
+          importedUpvotes: 0,
+        });
       }
     }
     const merged = await mergeWithStored((id) => ctx.store.papers.get(id), papers, COVERAGE.rss);
@@ -101,7 +110,9 @@ export class RssSource implements Source<RssState> {
     await ctx.commit({ papers: merged.papers, featured }, next, { done: true, unchanged: merged.unchanged });
     ctx.progress(page.seen, page.seen, `${page.seen} items`);
     if (page.fatal) {
-      throw new SourceError(`${cats}: ${page.fatal.reason} (${page.fatal.where}); kept ${papers.length} complete items`);
+      throw new SourceError(
+        `${cats}: ${page.fatal.reason} (${page.fatal.where}); kept ${papers.length} complete items`,
+      );
     }
     if (page.seen === 0) return { detail: `no announcements in ${cats} for ${day} (weekend or holiday)` };
     return { detail: `announcements of ${day} in ${cats}` };

@@ -24,7 +24,21 @@ const MIN_DF = 2;
 /** Words in more than this share of papers carry no topic ("the", "we", "results"). */
 const MAX_DF_SHARE = 0.5;
 const TOKEN = /[\p{L}\p{N}]+/gu;
-const MAGIC = 'PBLSA1';
+const MAGIC = 'PBLSA2';
+/**
+ * Learned synonyms: word pairs that are used in the same company (vectors within SYN_SIMILARITY)
+ * yet avoid each other — they share papers at most SYN_AVOIDANCE times as often as expected
+ * inside their topic. That is how interchangeable names behave ("car"/"automobile": a paper picks
+ * one), while topic words that belong together co-occur. The expected count uses the topic's size,
+ * estimated as the document frequency of the most widespread of the word's neighbours, and must be
+ * at least SYN_MIN_EXPECTED so that rare words are not called synonyms by chance.
+ */
+const SYN_SIMILARITY = 0.9;
+const SYN_AVOIDANCE = 0.05;
+const SYN_MIN_EXPECTED = 5;
+const SYN_MIN_DF = 10;
+const SYN_NEIGHBOURS = 30;
+const SYN_MAX = 6;
 /**
  * Query expansion: a short query is the sum of its words' vectors plus its nearest words' (the
  * model's own neighbourhood, weighted by similarity^EXPANSION_POWER). A one-word query otherwise
@@ -67,13 +81,23 @@ export class BuiltinEmbedder implements Embedder {
   /** vocab × dimensions, row-major. */
   readonly #vectors: Float32Array;
   readonly #bytes: Uint8Array;
+  /** word id → synonym word ids. */
+  readonly #synonyms: Map<number, number[]>;
 
-  private constructor(words: string[], idf: Float32Array, vectors: Float32Array, dimensions: number) {
+  private constructor(
+    words: string[],
+    idf: Float32Array,
+    vectors: Float32Array,
+    dimensions: number,
+    synonyms: Map<number, number[]>,
+  ) {
     this.dimensions = dimensions;
     this.#vocab = new Map(words.map((w, i) => [w, i]));
     this.#idf = idf;
     this.#vectors = vectors;
-    this.#bytes = encode(words, idf, vectors, dimensions);
+    this.#synonyms = synonyms;
+    this.#words = words;
+    this.#bytes = encode(words, idf, vectors, dimensions, synonyms);
     this.id = `builtin-${createHash('sha256').update(this.#bytes).digest('hex').slice(0, 16)}`;
   }
 
@@ -127,6 +151,7 @@ export class BuiltinEmbedder implements Embedder {
     // Pass 2: the tf-idf matrix in CSR form, rows of unit length.
     const csr = toCsr(docs, remap, idf, keep.length);
     docs.length = 0;
+    ids.clear();
     const svd = randomizedSvd(csr, {
       k: dims,
       seed: options.seed ?? 1,
@@ -134,11 +159,14 @@ export class BuiltinEmbedder implements Embedder {
     });
     const vectors = new Float32Array(keep.length * dims);
     vectors.set(svd.v.subarray(0, keep.length * svd.k));
+    progress('finding synonyms', 0);
+    const synonyms = findSynonyms(csr, vectors, dims);
     return new BuiltinEmbedder(
       keep.map((i) => words[i]!),
       idf,
       vectors,
       dims,
+      synonyms,
     );
   }
 
@@ -165,7 +193,24 @@ export class BuiltinEmbedder implements Embedder {
 
   /** Unit word vectors as int8, for the neighbour search (built on first use). */
   #wordMatrix: Int8Array | null = null;
-  #words: string[] | null = null;
+  readonly #words: string[];
+
+  /**
+   * Learned synonyms of a word or phrase (for a phrase: the synonyms every word shares), which the
+   * hybrid search also looks for on the keyword side.
+   */
+  synonyms(text: string): string[] {
+    const toks = tokenize(text);
+    if (toks.length === 0) return [];
+    let common: number[] | null = null;
+    for (const t of toks) {
+      const id = this.#vocab.get(t);
+      const syn = id === undefined ? [] : (this.#synonyms.get(id) ?? []);
+      common = common === null ? [...syn] : common.filter((x) => syn.includes(x));
+    }
+    const own = new Set(toks);
+    return (common ?? []).map((i) => this.#words[i]!).filter((w) => !own.has(w));
+  }
 
   /** The query vector with its nearest words folded in; `related` names those words. */
   async embedQuery(text: string): Promise<{ vector: Float32Array; related: string[] }> {
@@ -179,7 +224,6 @@ export class BuiltinEmbedder implements Embedder {
         m.set(toInt8(row), i * k);
       }
       this.#wordMatrix = m;
-      this.#words = [...this.#vocab.keys()];
     }
     const n = Math.min(EXPANSION_NEIGHBOURS, this.#vocab.size);
     const hits = exactSearch(this.#wordMatrix, toInt8(q), k, n, MetricKind.Cos) as Matches;
@@ -196,7 +240,7 @@ export class BuiltinEmbedder implements Embedder {
       for (let j = 0; j < k; j++) norm += this.#vectors[o + j]! ** 2;
       norm = Math.sqrt(norm) || 1;
       for (let j = 0; j < k; j++) out[j]! += (w * this.#vectors[o + j]!) / norm;
-      const word = this.#words![id]!;
+      const word = this.#words[id]!;
       if (!own.has(word)) related.push(word);
     }
     return { vector: normalize(out), related };
@@ -235,7 +279,21 @@ export class BuiltinEmbedder implements Embedder {
     };
     const idf = floats(header.vocab);
     const vectors = floats(header.vocab * header.dimensions);
-    return new BuiltinEmbedder(words, idf, vectors, header.dimensions);
+    const ints = (count: number) => {
+      const out = new Int32Array(count);
+      Buffer.from(out.buffer).set(buf.subarray(at, at + count * 4));
+      at += count * 4;
+      return out;
+    };
+    const counts = ints(header.vocab);
+    const flat = ints(counts.reduce((a, b) => a + b, 0));
+    const synonyms = new Map<number, number[]>();
+    let p = 0;
+    counts.forEach((c, i) => {
+      if (c > 0) synonyms.set(i, [...flat.subarray(p, p + c)]);
+      p += c;
+    });
+    return new BuiltinEmbedder(words, idf, vectors, header.dimensions, synonyms);
   }
 }
 
@@ -266,7 +324,15 @@ function toCsr(docs: Int32Array[], remap: Int32Array, idf: Float32Array, cols: n
   return { rows: docs.length, cols, ptr, col: Int32Array.from(col), val: Float32Array.from(val) };
 }
 
-function encode(words: string[], idf: Float32Array, vectors: Float32Array, dimensions: number): Uint8Array {
+function encode(
+  words: string[],
+  idf: Float32Array,
+  vectors: Float32Array,
+  dimensions: number,
+  synonyms: Map<number, number[]>,
+): Uint8Array {
+  const counts = Int32Array.from(words, (_, i) => synonyms.get(i)?.length ?? 0);
+  const flat = Int32Array.from(words.flatMap((_, i) => synonyms.get(i) ?? []));
   const wordsBuf = Buffer.from(words.join('\n'), 'utf8');
   const header = Buffer.from(JSON.stringify({ dimensions, vocab: words.length, wordsBytes: wordsBuf.length }));
   const len = Buffer.alloc(4);
@@ -278,5 +344,79 @@ function encode(words: string[], idf: Float32Array, vectors: Float32Array, dimen
     wordsBuf,
     Buffer.from(idf.buffer, idf.byteOffset, idf.byteLength),
     Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength),
+    Buffer.from(counts.buffer),
+    Buffer.from(flat.buffer),
   ]);
+}
+
+/** Document ids per term (sorted): the CSR matrix transposed. */
+function postings(a: Csr): { ptr: Int32Array; docs: Int32Array } {
+  const ptr = new Int32Array(a.cols + 1);
+  for (let p = 0; p < a.col.length; p++) ptr[a.col[p]! + 1]!++;
+  for (let c = 0; c < a.cols; c++) ptr[c + 1]! += ptr[c]!;
+  const fill = ptr.slice(0, a.cols);
+  const docs = new Int32Array(a.col.length);
+  for (let i = 0; i < a.rows; i++) for (let p = a.ptr[i]!; p < a.ptr[i + 1]!; p++) docs[fill[a.col[p]!]!++] = i;
+  return { ptr, docs };
+}
+
+function intersectCount(a: Int32Array, b: Int32Array): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      n++;
+      i++;
+      j++;
+    }
+  }
+  return n;
+}
+
+/** See SYN_SIMILARITY: near in meaning, apart in use. */
+function findSynonyms(a: Csr, vectors: Float32Array, k: number): Map<number, number[]> {
+  const post = postings(a);
+  const df = (t: number) => post.ptr[t + 1]! - post.ptr[t]!;
+  const list = (t: number) => post.docs.subarray(post.ptr[t]!, post.ptr[t + 1]!);
+  const n = a.cols;
+  const matrix = new Int8Array(n * k);
+  for (let t = 0; t < n; t++) matrix.set(toInt8(normalize(vectors.slice(t * k, (t + 1) * k))), t * k);
+  const maxDf = a.rows * 0.05;
+  const cands = [...Array(n).keys()].filter((t) => df(t) >= SYN_MIN_DF && df(t) <= maxDf);
+  const out = new Map<number, number[]>();
+  const count = Math.min(SYN_NEIGHBOURS, n);
+  const BATCH = 512;
+  for (let s = 0; s < cands.length; s += BATCH) {
+    const batch = cands.slice(s, s + BATCH);
+    const queries = new Int8Array(batch.length * k);
+    batch.forEach((t, i) => {
+      queries.set(matrix.subarray(t * k, (t + 1) * k), i * k);
+    });
+    const res = exactSearch(matrix, queries, k, count, MetricKind.Cos) as unknown as {
+      keys: BigUint64Array;
+      distances: Float32Array;
+    };
+    const stride = res.keys.length / batch.length;
+    batch.forEach((t, i) => {
+      const near: { id: number; sim: number }[] = [];
+      for (let j = 0; j < stride; j++) {
+        const id = Number(res.keys[i * stride + j]!);
+        if (id !== t && id < n) near.push({ id, sim: 1 - res.distances[i * stride + j]! });
+      }
+      const topic = Math.max(df(t), ...near.map((x) => df(x.id)));
+      const syn: number[] = [];
+      for (const { id, sim } of near) {
+        if (sim < SYN_SIMILARITY || df(id) < SYN_MIN_DF || df(id) > maxDf) continue;
+        const expected = (df(t) * df(id)) / topic;
+        if (expected < SYN_MIN_EXPECTED) continue;
+        if (intersectCount(list(t), list(id)) <= SYN_AVOIDANCE * expected) syn.push(id);
+        if (syn.length >= SYN_MAX) break;
+      }
+      if (syn.length) out.set(t, syn);
+    });
+  }
+  return out;
 }

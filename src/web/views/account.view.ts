@@ -5,9 +5,15 @@ import { html, type SafeHtml } from '../html.ts';
 
 const csrf = (token: string) => html`<input type="hidden" name="csrf" value="${token}">`;
 const notice = (message: string | null, kind: 'error' | 'ok' = 'error') =>
-  message ? html`<p class="${kind === 'error' ? 'error' : 'ok'}" role="${kind === 'error' ? 'alert' : 'status'}">${message}</p>` : '';
+  message
+    ? html`<p class="${kind === 'error' ? 'error' : 'ok'}" role="${kind === 'error' ? 'alert' : 'status'}">${message}</p>`
+    : '';
 
-export function signupPage(token: string, message: string | null, values: { email?: string; name?: string } = {}): SafeHtml {
+export function signupPage(
+  token: string,
+  message: string | null,
+  values: { email?: string; name?: string } = {},
+): SafeHtml {
   return html`<h1>Sign up</h1>${notice(message)}
 <form class="stack" method="post" action="/signup">${csrf(token)}
 <label for="email">Email</label><input id="email" type="email" name="email" required maxlength="254" autocomplete="email" value="${values.email ?? ''}">
@@ -28,7 +34,11 @@ export function loginPage(token: string, next: string, message: string | null, e
 <p><a href="/reset-password">Forgot your password?</a> · <a href="/signup">Sign up</a></p>`;
 }
 
-export function messagePage(title: string, lines: (string | SafeHtml)[], kind: 'ok' | 'error' = 'ok'): SafeHtml {
+export function messagePage(
+  title: string,
+  lines: (string | SafeHtml)[],
+  kind: 'ok' | 'error' = 'ok',
+): SafeHtml {
   return html`<h1>${title}</h1>${lines.map((l) => html`<p class="${kind === 'error' ? 'error' : ''}">${l}</p>`)}`;
 }
 

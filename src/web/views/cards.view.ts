@@ -22,7 +22,7 @@ export const authorPath = (name: string) => `/authors/${encodeURIComponent(name)
 export const categoryPath = (cat: string) => `/categories/${encodeURIComponent(cat)}`;
 
 /** First ~280 characters, cut at a word boundary. */
-export function abstractLead(text: string, max = 280): string {
+export function abstractLead(text: string, max = 240): string {
   const t = text.replace(/\s+/g, ' ').trim();
   if (t.length <= max) return t;
   const cut = t.lastIndexOf(' ', max);
@@ -31,8 +31,8 @@ export function abstractLead(text: string, max = 280): string {
 
 export function voteTitle(stats: PaperStats): string {
   return stats.importedVotes
-    ? `${stats.votes} here + ${stats.importedVotes} imported from a daily-papers list`
-    : `${stats.votes} upvote${stats.votes === 1 ? '' : 's'} here`;
+    ? `${stats.votes} here + ${stats.importedVotes} imported`
+    : `${stats.votes} here`;
 }
 
 /**
@@ -48,10 +48,10 @@ export function voteControl(
   const count = totalVotes(stats);
   const label = html`<span aria-hidden="true">▲</span> <span class="count" title="${voteTitle(stats)}">${count}</span>`;
   if (!ctx.viewer) {
-    return html`<a class="vote" href="/login?next=${encodeURIComponent(`/papers/${paper.arxivId}`)}" aria-label="Log in to upvote ${paper.title} (${count} upvotes)">${label}</a>`;
+    return html`<a class="vote" href="/login?next=${encodeURIComponent(`/papers/${paper.arxivId}`)}" aria-label="Log in to upvote arXiv:${paper.arxivId} (${count} upvotes)">${label}</a>`;
   }
   const on = ctx.voted.has(paper.id);
-  return html`<form class="vote" method="post" action="/papers/${paper.arxivId}/vote">${csrfField(ctx.viewer)}<input type="hidden" name="up" value="${on ? '0' : '1'}"><input type="hidden" name="next" value="${ctx.returnTo}"><button type="submit" aria-pressed="${on ? 'true' : 'false'}" aria-label="${on ? 'Remove upvote from' : 'Upvote'} ${paper.title} (${count} upvotes)">${label}</button></form>`;
+  return html`<form class="vote" method="post" action="/papers/${paper.arxivId}/vote">${csrfField(ctx.viewer)}<input type="hidden" name="up" value="${on ? '0' : '1'}"><input type="hidden" name="next" value="${ctx.returnTo}"><button type="submit" aria-pressed="${on ? 'true' : 'false'}" aria-label="${on ? 'Remove upvote from' : 'Upvote'} arXiv:${paper.arxivId} (${count} upvotes)">${label}</button></form>`;
 }
 
 export function authorLinks(names: string[], total: number, max: number): SafeHtml {
@@ -62,10 +62,11 @@ export function authorLinks(names: string[], total: number, max: number): SafeHt
 export function paperCard(item: FeedItem, ctx: ListContext): SafeHtml {
   const { paper: p, stats, featured } = item;
   const code = p.links.find((l) => l.kind === 'code');
-  const isNew =
-    featured !== null &&
-    ctx.now - Date.parse(featured.featuredAt) < NEW_MS &&
-    ctx.now >= Date.parse(featured.featuredAt);
+  // A featuring of a past day (an imported list) counts from that day's end, as in trending.
+  const since = featured
+    ? Math.min(Date.parse(featured.featuredAt), Date.parse(`${featured.day}T23:59:59.999Z`))
+    : 0;
+  const isNew = featured !== null && ctx.now - since < NEW_MS && ctx.now >= since;
   return html`<li class="card">
 <div class="card-vote">${voteControl(p, stats, ctx)}</div>
 <div class="card-body">

@@ -22,7 +22,10 @@ export function confirmBody(action: string): SafeHtml {
 
 export function unsubscribeBody(action: string, done: boolean, preferences: string): SafeHtml {
   if (done)
-    return messagePage("You're unsubscribed", ['No more digests will be sent to this address.', html`Changed your mind? <a href="${preferences}">Subscribe again</a>.`]);
+    return messagePage("You're unsubscribed", [
+      'No more digests will be sent to this address.',
+      html`Changed your mind? <a href="${preferences}">Subscribe again</a>.`,
+    ]);
   return html`<section class="digest-page"><h1>Unsubscribe</h1>
 <p>Stop the papers digest for this address?</p>
 <form method="post" action="${action}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form></section>`;
@@ -68,14 +71,20 @@ export function adminDigestsBody(
   subscribers: Record<string, number>,
 ): SafeHtml {
   return html`<section class="admin"><h1>Digests</h1>
-<p>Subscribers: ${Object.entries(subscribers).map(([k, v]) => `${k} ${v}`).join(' · ') || 'none'}</p>
+<p>Subscribers: ${
+    Object.entries(subscribers)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' · ') || 'none'
+  }</p>
 <h2>Outbox by period</h2>
 <table class="runs"><thead><tr><th>period</th>${OUTBOX_STATUSES.map((s) => html`<th>${s}</th>`)}</tr></thead>
 <tbody>${periods.map((p) => html`<tr><td>${p.period}</td>${OUTBOX_STATUSES.map((s) => html`<td>${count(p.counts, s)}</td>`)}</tr>`)}</tbody></table>
 <h2>Runs</h2>
 <table class="runs"><thead><tr><th>#</th><th>slot</th><th>by</th><th>status</th><th>started</th><th>planned</th><th>nothing new</th><th>sent</th><th>failed</th><th>expired</th><th>message</th></tr></thead>
 <tbody>${runs.map(
-    (r) => html`<tr class="run status-${r.status}"><td>${r.id}</td><td>${r.slot.slice(0, 16).replace('T', ' ')}</td><td>${r.trigger}</td><td><strong>${r.status}</strong></td>
+    (
+      r,
+    ) => html`<tr class="run status-${r.status}"><td>${r.id}</td><td>${r.slot.slice(0, 16).replace('T', ' ')}</td><td>${r.trigger}</td><td><strong>${r.status}</strong></td>
 <td>${r.startedAt.slice(0, 19).replace('T', ' ')}</td><td>${r.planned}</td><td>${r.skippedEmpty}</td><td>${r.sent}</td><td>${r.failed}</td><td>${r.expired}</td><td>${r.message ?? ''}</td></tr>`,
   )}</tbody></table></section>`;
 }

@@ -24,10 +24,11 @@ ${c.deletedAt ? '' : html`<div class="actions"><form class="inline" method="post
 <nav class="pager" aria-label="Pages">${page > 1 ? html`<a href="${back}?page=${page - 1}">← Newer</a>` : html`<span></span>`}${more ? html`<a href="${back}?page=${page + 1}">Older →</a>` : ''}</nav>
 <h2 id="users">Accounts</h2>
 <div class="table-wrap"><table><thead><tr><th>name</th><th>role</th><th>joined</th><th>status</th><th></th></tr></thead><tbody>${users.map(
-    (u) => html`<tr><td><a href="/users/${encodeURIComponent(u.name)}">${u.name}</a></td><td>${u.role}</td><td>${u.createdAt.slice(0, 10)}</td><td>${u.bannedAt ? 'banned' : u.emailVerifiedAt ? 'active' : 'unverified'}</td><td>${
-      u.role === 'admin' || u.id === viewer.user.id
-        ? ''
-        : html`<form class="inline" method="post" action="/admin/users/${u.id}/ban">${csrfField(viewer)}<input type="hidden" name="banned" value="${u.bannedAt ? '0' : '1'}"><button type="submit" class="link">${u.bannedAt ? 'Unban' : 'Ban'}</button></form>`
-    }</td></tr>`,
+    (u) =>
+      html`<tr><td><a href="/users/${encodeURIComponent(u.name)}">${u.name}</a></td><td>${u.role}</td><td>${u.createdAt.slice(0, 10)}</td><td>${u.bannedAt ? 'banned' : u.emailVerifiedAt ? 'active' : 'unverified'}</td><td>${
+        u.role === 'admin' || u.id === viewer.user.id
+          ? ''
+          : html`<form class="inline" method="post" action="/admin/users/${u.id}/ban">${csrfField(viewer)}<input type="hidden" name="banned" value="${u.bannedAt ? '0' : '1'}"><button type="submit" class="link">${u.bannedAt ? 'Unban' : 'Ban'}</button></form>`
+      }</td></tr>`,
   )}</tbody></table></div>`;
 }

@@ -53,13 +53,18 @@ function commentItem(c: Comment, replies: Comment[], arxivId: string, viewer: Vi
   else body = html`<div class="text">${autolink(c.body)}</div>`;
   const actions: SafeHtml[] = [];
   if (viewer && !c.deletedAt) {
-    if (c.parentId === null) actions.push(html`<details><summary>Reply</summary>${commentForm(viewer, arxivId, c.id, 'Your reply')}</details>`);
+    if (c.parentId === null)
+      actions.push(
+        html`<details><summary>Reply</summary>${commentForm(viewer, arxivId, c.id, 'Your reply')}</details>`,
+      );
     if (own && !c.hiddenAt)
       actions.push(
         html`<details><summary>Edit</summary><form method="post" action="/comments/${c.id}/edit">${csrfField(viewer)}<label for="edit-${c.id}">Edit your comment</label><textarea id="edit-${c.id}" name="body" rows="3" maxlength="5000" required>${c.body}</textarea><button type="submit">Save</button></form></details>`,
       );
     if (own || mod)
-      actions.push(html`<form method="post" action="/comments/${c.id}/delete" class="inline">${csrfField(viewer)}<button type="submit" class="link">Delete</button></form>`);
+      actions.push(
+        html`<form method="post" action="/comments/${c.id}/delete" class="inline">${csrfField(viewer)}<button type="submit" class="link">Delete</button></form>`,
+      );
     if (mod)
       actions.push(
         html`<form method="post" action="/comments/${c.id}/hide" class="inline">${csrfField(viewer)}<input type="hidden" name="hidden" value="${c.hiddenAt ? '0' : '1'}"><button type="submit" class="link">${c.hiddenAt ? 'Unhide' : 'Hide'}</button></form>`,
@@ -75,14 +80,26 @@ ${replies.length ? html`<ol class="replies">${replies.map((r) => commentItem(r, 
 
 export function discussion(comments: Comment[], arxivId: string, viewer: Viewer | null): SafeHtml {
   const replies = new Map<number, Comment[]>();
-  for (const c of comments) if (c.parentId !== null) replies.set(c.parentId, [...(replies.get(c.parentId) ?? []), c]);
+  for (const c of comments)
+    if (c.parentId !== null) replies.set(c.parentId, [...(replies.get(c.parentId) ?? []), c]);
   // A deleted comment without replies leaves nothing worth showing.
   const top = comments.filter((c) => c.parentId === null && !(c.deletedAt && !replies.has(c.id)));
   const visible = comments.filter((c) => !c.deletedAt && !c.hiddenAt).length;
   return html`<section id="discussion" aria-labelledby="discussion-h">
 <h2 id="discussion-h">Discussion <span class="sub">${visible} comment${visible === 1 ? '' : 's'}</span></h2>
 ${viewer ? commentForm(viewer, arxivId, null, 'Add a comment (plain text; links become clickable)') : html`<p><a href="/login?next=${encodeURIComponent(`/papers/${arxivId}#discussion`)}">Log in</a> to comment.</p>`}
-${top.length ? html`<ol class="comments">${top.map((c) => commentItem(c, (replies.get(c.id) ?? []).filter((r) => !r.deletedAt), arxivId, viewer))}</ol>` : html`<p class="muted">No comments yet.</p>`}
+${
+  top.length
+    ? html`<ol class="comments">${top.map((c) =>
+        commentItem(
+          c,
+          (replies.get(c.id) ?? []).filter((r) => !r.deletedAt),
+          arxivId,
+          viewer,
+        ),
+      )}</ol>`
+    : html`<p class="muted">No comments yet.</p>`
+}
 </section>`;
 }
 

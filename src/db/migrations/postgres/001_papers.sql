@@ -31,18 +31,22 @@ CREATE TABLE papers (
   -- field filters (`'x':A` = title only; see db/tsquery.ts):
   --   A title, B authors, C abstract (english: stemmed, stop words dropped),
   --   D categories as squashed tokens ("cs.CV" -> "cscv", as hash.ts categoryToken) through the
-  --   `simple` config, so the stemmer never rewrites a category name.
+  --   `simple` config, so the stemmer never rewrites a category name; plus two recency tokens,
+  --   `ym202411` (month) and `yr2024` (year) of submitted_at. Those let keyword search take its
+  --   newest candidates inside the GIN index (term AND recent month) instead of reading every
+  --   match from the heap; see keywordSearch in papers.pg.repo.ts.
   -- '<' and '>' become spaces first: the default parser reads `<script>` or `<i>` as an HTML tag
   -- and drops it, where FTS5 (and a reader) sees the word; tsquery.ts does the same to queries.
   search TSVECTOR GENERATED ALWAYS AS (
     setweight(to_tsvector('english'::regconfig, translate(title, '<>', '  ')), 'A')
     || setweight(to_tsvector('english'::regconfig, translate(authors_text, '<>', '  ')), 'B')
     || setweight(to_tsvector('english'::regconfig, translate(abstract, '<>', '  ')), 'C')
-    || setweight(to_tsvector('simple'::regconfig, regexp_replace(lower(categories), '[^a-z0-9 ]', '', 'g')), 'D')
+    || setweight(to_tsvector('simple'::regconfig, regexp_replace(lower(categories), '[^a-z0-9 ]', '', 'g')
+      || ' ym' || substr(submitted_at, 1, 4) || substr(submitted_at, 6, 2) || ' yr' || substr(submitted_at, 1, 4)), 'D')
   ) STORED
 );
 CREATE INDEX papers_submitted ON papers (submitted_at DESC, id DESC);
--- GIN finds matches; ranking is bounded in the query (papers.pg.repo.ts), not by the index.
+-- GIN finds matches (and the newest ones, via the recency tokens); ranking is bounded in the query.
 CREATE INDEX papers_search ON papers USING GIN (search);
 
 CREATE TABLE paper_versions (

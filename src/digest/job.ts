@@ -1,0 +1,20 @@
+/**
+ * The scheduled digest job (registered in src/jobs/schedule.ts): runs the latest slot and stays
+ * until every row is settled (sent, failed after its retries, or expired), so retries and breaker
+ * pauses happen under the job's lease. Another instance sees the slot finished and skips it; one
+ * that took over after a crash finds the outbox as it was left and finishes it.
+ */
+import type { JobContext } from '../jobs/schedule.ts';
+import { createMailer } from './mailer.ts';
+import { runDigest, slotFor } from './run.ts';
+
+export async function digestJob(ctx: JobContext): Promise<string> {
+  const slot = slotFor(ctx.config, undefined, new Date());
+  const mailer = createMailer(ctx.config);
+  try {
+    const r = await runDigest(ctx.store, ctx.config, { slot, trigger: 'scheduler', mailer, waitForRetries: true, signal: ctx.signal, log: ctx.log });
+    return `digest ${slot.day}: ${r.plan.planned} planned, ${r.send.sent} sent, ${r.send.failed} failed, ${r.send.expired} expired`;
+  } finally {
+    await mailer.close();
+  }
+}

@@ -1,0 +1,47 @@
+/** From the parsed query to what each side of the search runs: a keyword plan and a text to embed. */
+import type { Query, TermNode } from './query/ast.ts';
+import type { KeywordPlan, PlanTerm } from './search.repo.ts';
+
+function planTerm(t: TermNode): PlanTerm {
+  return { text: t.text, kind: t.kind, ...(t.field ? { field: t.field } : {}) };
+}
+
+export function keywordPlan(q: Query): KeywordPlan {
+  const groups: PlanTerm[][] = [];
+  const not: PlanTerm[] = [];
+  for (const c of q.clauses) {
+    if (c.type === 'or') groups.push(c.terms.map(planTerm));
+    else if (c.negated) not.push(planTerm(c));
+    else groups.push([planTerm(c)]);
+  }
+  for (const g of q.categories) groups.push(g.map((text) => ({ text, kind: 'word', field: 'categories' })));
+  for (const text of q.excludedCategories) not.push({ text, kind: 'word', field: 'categories' });
+  return { groups, not, dates: q.dates, sort: q.sort };
+}
+
+const isFilter = (t: PlanTerm) => t.field === 'authors' || t.field === 'categories';
+
+/** Only the restricting parts (author, category, dates, exclusions): what vector hits must satisfy. */
+export function filterPlan(plan: KeywordPlan): KeywordPlan {
+  return {
+    groups: plan.groups.filter((g) => g.every(isFilter)),
+    not: plan.not,
+    dates: plan.dates,
+    sort: 'date',
+  };
+}
+
+export function hasRestrictions(plan: KeywordPlan): boolean {
+  const f = filterPlan(plan);
+  return f.groups.length > 0 || f.not.length > 0 || f.dates.from !== undefined || f.dates.to !== undefined;
+}
+
+/** The words the semantic side embeds: every positive term except author names. */
+export function semanticText(q: Query): string {
+  const words: string[] = [];
+  for (const c of q.clauses) {
+    const terms = c.type === 'or' ? c.terms : c.negated ? [] : [c];
+    for (const t of terms) if (t.field !== 'authors') words.push(t.text);
+  }
+  return words.join(' ');
+}

@@ -1,0 +1,177 @@
+/**
+ * Building the semantic side: train the built-in embedder on a sample of papers (or load the
+ * configured transformers model), embed every paper that lacks an up-to-date vector, and build
+ * the vector index under <data>/search/. `paperboy reindex` runs it; `vectorizePending` alone is
+ * the incremental step for new papers.
+ */
+import type { Store } from '../db/store.ts';
+import { BuiltinEmbedder } from './embedder/builtin.ts';
+import { type Embedder, paperText } from './embedder/embedder.ts';
+import { cacheModel, type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
+import { mulberry32 } from './embedder/random.ts';
+import { type SearchRepository, searchRepository } from './search.repo.ts';
+import { resetSemantic } from './semantic.ts';
+import { APPROX_FROM, VectorIndex } from './vectors/index.ts';
+import { toInt8 } from './vectors/quantize.ts';
+
+/** Papers the built-in embedder learns from; more adds little and costs time (docs/ARCHITECTURE.md). */
+export const TRAINING_SAMPLE = 200_000;
+const EMBED_BATCH = 2000;
+const TEXT_BATCH = 2000;
+
+export type ReindexProgress = (phase: string, done: number, total: number) => void;
+
+export interface ReindexOptions {
+  /** Train a new built-in model even if one is active. */
+  retrain?: boolean;
+  sample?: number;
+  dimensions?: number;
+  /** Build the HNSW graph from this many vectors (default APPROX_FROM). */
+  approxFrom?: number;
+  threads?: number;
+  onProgress?: ReindexProgress;
+}
+
+export interface ReindexReport {
+  model: string;
+  trained: boolean;
+  trainSeconds: number;
+  embedded: number;
+  embedSeconds: number;
+  vectors: number;
+  graph: boolean;
+  indexSeconds: number;
+}
+
+/** Random distinct paper ids in 1..maxId, sorted (ids are dense: rows are never deleted). */
+function sampleIds(maxId: number, n: number, seed: number): number[] {
+  if (n >= maxId) return Array.from({ length: maxId }, (_, i) => i + 1);
+  const rng = mulberry32(seed);
+  const picked = new Set<number>();
+  while (picked.size < n) picked.add(1 + Math.floor(rng() * maxId));
+  return [...picked].sort((a, b) => a - b);
+}
+
+async function* sampleTexts(repo: SearchRepository, ids: number[], progress: ReindexProgress): AsyncIterable<string> {
+  for (let i = 0; i < ids.length; i += TEXT_BATCH) {
+    for (const t of await repo.texts(ids.slice(i, i + TEXT_BATCH))) yield paperText(t);
+    progress('reading sample', Math.min(ids.length, i + TEXT_BATCH), ids.length);
+  }
+}
+
+async function train(
+  repo: SearchRepository,
+  settings: EmbedderSettings,
+  options: ReindexOptions,
+  progress: ReindexProgress,
+): Promise<BuiltinEmbedder> {
+  const maxId = await repo.maxPaperId();
+  const ids = sampleIds(maxId, options.sample ?? TRAINING_SAMPLE, 42);
+  const texts: string[] = [];
+  for await (const t of sampleTexts(repo, ids, progress)) texts.push(t);
+  const model = BuiltinEmbedder.train(texts, {
+    ...(options.dimensions ? { dimensions: options.dimensions } : {}),
+    onProgress: (phase, f) => progress(phase, Math.round(f * 100), 100),
+  });
+  await repo.saveModel({ version: model.id, kind: 'builtin', dimensions: model.dimensions }, model.serialize());
+  cacheModel(settings.data, model);
+  return model;
+}
+
+/** Embeds papers without an up-to-date vector for the embedder's model. Returns how many. */
+export async function vectorizePending(
+  store: Store,
+  embedder: Embedder,
+  progress: ReindexProgress = () => {},
+  total = 0,
+): Promise<number> {
+  const repo = await searchRepository(store);
+  let after = 0;
+  let done = 0;
+  for (;;) {
+    const batch = await repo.pendingPapers(embedder.id, after, EMBED_BATCH);
+    if (batch.length === 0) return done;
+    const vectors = await embedder.embed(batch.map(paperText));
+    await repo.upsertVectors(
+      embedder.id,
+      batch.map((p, i) => ({ paperId: p.id, contentHash: p.contentHash, vector: toInt8(vectors[i]!) })),
+    );
+    after = batch.at(-1)!.id;
+    done += batch.length;
+    progress('embedding papers', done, total);
+  }
+}
+
+/** Loads every vector of the model from the database and writes the index files. */
+export async function buildIndex(
+  repo: SearchRepository,
+  data: string,
+  model: string,
+  dimensions: number,
+  options: Pick<ReindexOptions, 'approxFrom' | 'threads'>,
+  progress: ReindexProgress,
+): Promise<VectorIndex> {
+  const total = await repo.vectorCount(model);
+  const index = new VectorIndex(model, dimensions, Math.max(1024, total));
+  for (;;) {
+    const rows = await repo.vectorsAfter(model, index.seq, 20_000);
+    for (const r of rows) {
+      index.upsert(r.paperId, r.vector);
+      index.seq = r.seq;
+    }
+    progress('loading vectors', index.size, total);
+    if (rows.length < 20_000) break;
+  }
+  if (index.size >= (options.approxFrom ?? APPROX_FROM))
+    index.buildGraph(options.threads ?? 0, (d, t) => progress('building HNSW graph', d, t));
+  index.save(searchDir(data));
+  return index;
+}
+
+export async function reindex(
+  store: Store,
+  settings: EmbedderSettings,
+  options: ReindexOptions = {},
+): Promise<ReindexReport> {
+  const progress = options.onProgress ?? (() => {});
+  const repo = await searchRepository(store);
+  const t0 = performance.now();
+  let embedder: Embedder;
+  let trained = false;
+  const active = options.retrain ? null : await loadActiveEmbedder(repo, settings);
+  if (settings.embedder === 'transformers') {
+    if (!settings.embedderModel) throw new Error('embedder "transformers" needs embedderModel (a folder or hub name)');
+    const { TransformersEmbedder } = await import('./embedder/transformers.ts');
+    embedder =
+      active?.info.kind === 'transformers'
+        ? active.embedder
+        : await TransformersEmbedder.load(settings.embedderModel, {
+            allowRemote: settings.embedderRemote ?? false,
+            cacheDir: `${searchDir(settings.data)}/hub`,
+          });
+    if (active?.embedder.id !== embedder.id)
+      await repo.saveModel({ version: embedder.id, kind: 'transformers', dimensions: embedder.dimensions }, null);
+  } else if (active?.info.kind === 'builtin') {
+    embedder = active.embedder;
+  } else {
+    embedder = await train(repo, settings, options, progress);
+    trained = true;
+  }
+  const t1 = performance.now();
+  const pendingTotal = Math.max(0, (await store.papers.count()) - (await repo.vectorCount(embedder.id)));
+  const embedded = await vectorizePending(store, embedder, progress, pendingTotal);
+  await repo.dropVectorsExcept(embedder.id);
+  const t2 = performance.now();
+  const index = await buildIndex(repo, settings.data, embedder.id, embedder.dimensions, options, progress);
+  resetSemantic(store);
+  return {
+    model: embedder.id,
+    trained,
+    trainSeconds: (t1 - t0) / 1000,
+    embedded,
+    embedSeconds: (t2 - t1) / 1000,
+    vectors: index.size,
+    graph: index.approximate,
+    indexSeconds: (performance.now() - t2) / 1000,
+  };
+}

@@ -1,0 +1,277 @@
+/**
+ * Search as the web pages, the API and the CLI call it: parse → keyword side + vector side →
+ * fusion → sort → page → highlights. Never throws for bad user input: a query the parser
+ * refuses comes back as `error` (message + position) for the caller to show or turn into a 400.
+ */
+import type { Store } from '../db/store.ts';
+import { parseArxivId } from '../papers/arxiv-id.ts';
+import { tokenize } from './embedder/builtin.ts';
+import type { EmbedderSettings } from './embedder/load.ts';
+import { reciprocalRankFusion } from './fusion.ts';
+import { type HighlightTerm, highlight, type Segment, snippet } from './highlight.ts';
+import { filterPlan, hasRestrictions, keywordPlan, semanticText } from './plan.ts';
+import { positiveTerms, QueryError } from './query/ast.ts';
+import { parseQuery } from './query/parse.ts';
+import type { HitInfo, KeywordPlan, SearchRepository } from './search.repo.ts';
+import { type Semantic, semanticFor } from './semantic.ts';
+import type { ScoredPaper } from './vectors/index.ts';
+
+/** Results each side contributes to the fusion (and so the deepest page hybrid search serves). */
+export const SIDE_DEPTH = 100;
+export const KEYWORD_WEIGHT = 1;
+export const VECTOR_WEIGHT = 1;
+/** Nearest neighbours fetched before filters (author:, cat:, dates) are checked. */
+const FILTER_OVERFETCH = 400;
+/** A filter matching at most this many papers is searched exactly among its matches. */
+const FILTER_EXACT_CAP = 5000;
+const MAX_PAGE_SIZE = 100;
+const MAX_DEPTH = 1000;
+
+export interface SearchDeps {
+  store: Store;
+  config: EmbedderSettings;
+}
+
+export type SearchMode = 'hybrid' | 'keyword' | 'vector';
+
+export interface SearchRequest {
+  q: string;
+  page?: number;
+  pageSize?: number;
+  /** hybrid (default), keyword only, or vector only (benchmarks, debugging). */
+  mode?: SearchMode;
+}
+
+export interface SearchHit {
+  arxivId: string;
+  paperId: number;
+  score: number;
+  title: string;
+  authorsText: string;
+  categories: string[];
+  submittedAt: string;
+  votes: number;
+  /** Which sides found it. */
+  matchedBy: ('keyword' | 'vector')[];
+  highlights: { title: Segment[]; snippet: Segment[] };
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Whether another page exists. */
+  hasMore: boolean;
+  mode: SearchMode;
+  /** Said to the user when the answer is less than asked (e.g. keyword only). */
+  notice?: string;
+  error?: { message: string; position: number };
+  /** An arXiv id in the query; `exact` when the query is nothing but the id. */
+  didYouMean?: { arxivId: string; inLibrary: boolean; exact: boolean };
+  /** Words the semantic side also looked for (the model's neighbours of the query). */
+  related?: string[];
+}
+
+/** The arXiv id typed into the box, alone or among words. */
+export function arxivIdIn(q: string): { id: string; exact: boolean } | null {
+  const whole = parseArxivId(q.trim());
+  if (whole) return { id: whole.id, exact: true };
+  for (const tok of q.trim().split(/\s+/)) {
+    if (!/\d/.test(tok) || !/[./]/.test(tok)) continue;
+    const p = parseArxivId(tok);
+    if (p) return { id: p.id, exact: false };
+  }
+  return null;
+}
+
+function highlightTerms(terms: { text: string; kind: string }[]): HighlightTerm[] {
+  return terms.map((t) => ({ words: t.text.split(' '), prefix: t.kind === 'prefix' }));
+}
+
+async function vectorSide(
+  sem: Semantic,
+  repo: SearchRepository,
+  plan: KeywordPlan,
+  text: string,
+  depth: number,
+): Promise<{ hits: ScoredPaper[]; related: string[] }> {
+  const embedder = sem.embedder!;
+  const index = sem.index!;
+  const { vector, related } = embedder.embedQuery
+    ? await embedder.embedQuery(text)
+    : { vector: (await embedder.embed([text]))[0]!, related: [] };
+  if (!vector.some((x) => x !== 0)) return { hits: [], related: [] };
+  if (!hasRestrictions(plan)) return { hits: index.search(vector, depth), related };
+  const filters = filterPlan(plan);
+  const near = index.search(vector, Math.max(FILTER_OVERFETCH, depth));
+  const ok = await repo.satisfying(
+    near.map((h) => h.paperId),
+    filters,
+  );
+  const kept = near.filter((h) => ok.has(h.paperId));
+  if (kept.length >= Math.min(depth, 20)) return { hits: kept.slice(0, depth), related };
+  // A narrow filter: score its matches exactly instead (bounded by FILTER_EXACT_CAP).
+  const cands = await repo.keyword(filters, FILTER_EXACT_CAP + 1);
+  if (cands.length > FILTER_EXACT_CAP) return { hits: kept, related };
+  return {
+    hits: index.scoreIds(
+      vector,
+      cands.map((c) => c.paperId),
+    ).slice(0, depth),
+    related,
+  };
+}
+
+export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promise<SearchResult> {
+  const pageSize = Math.max(1, Math.min(req.pageSize ?? 25, MAX_PAGE_SIZE));
+  const page = Math.max(1, req.page ?? 1);
+  const want = req.mode ?? 'hybrid';
+  const q = req.q.trim();
+  if (!q) return { hits: [], hasMore: false, mode: want === 'vector' ? 'vector' : 'keyword' };
+  const { searchRepository } = await import('./search.repo.ts');
+  const repo = await searchRepository(deps.store);
+  const result: SearchResult = { hits: [], hasMore: false, mode: 'keyword' };
+  const id = arxivIdIn(q);
+  if (id) {
+    result.didYouMean = { arxivId: id.id, inLibrary: (await repo.paperIdOf(id.id)) !== null, exact: id.exact };
+  }
+  let query: ReturnType<typeof parseQuery>;
+  try {
+    query = parseQuery(q);
+  } catch (err) {
+    if (err instanceof QueryError) return { ...result, error: { message: err.message, position: err.position } };
+    throw err;
+  }
+  const plan = keywordPlan(query);
+  const depth = Math.min(MAX_DEPTH, Math.max(SIDE_DEPTH, page * pageSize + 1));
+  const text = semanticText(query);
+
+  const keywordIds =
+    want === 'vector' || (plan.groups.length === 0 && !hasRestrictions(plan))
+      ? []
+      : (await repo.keyword(plan, want === 'keyword' ? page * pageSize + 1 : depth)).map((h) => h.paperId);
+  let vectorIds: number[] = [];
+  if (want !== 'keyword' && text) {
+    const sem = await semanticFor(deps.store, deps.config);
+    sem.maybeSync();
+    if (sem.state === 'ready') {
+      const v = await vectorSide(sem, repo, plan, text, depth);
+      vectorIds = v.hits.map((h) => h.paperId);
+      if (v.related.length) result.related = v.related.slice(0, 8);
+      result.mode = want === 'vector' ? 'vector' : 'hybrid';
+    } else {
+      result.notice =
+        sem.state === 'loading'
+          ? 'Semantic search is still loading; these are keyword matches only.'
+          : sem.state === 'failed'
+            ? `Semantic search is unavailable (${sem.error}); these are keyword matches only.`
+            : 'Semantic search is not set up yet (an operator runs `paperboy reindex`); these are keyword matches only.';
+    }
+  }
+
+  let ranked =
+    result.mode === 'keyword'
+      ? keywordIds.map((paperId, i) => ({ paperId, score: keywordIds.length - i }))
+      : result.mode === 'vector'
+        ? vectorIds.map((paperId, i) => ({ paperId, score: vectorIds.length - i }))
+        : reciprocalRankFusion([
+            { ids: keywordIds, weight: KEYWORD_WEIGHT },
+            { ids: vectorIds, weight: VECTOR_WEIGHT },
+          ]);
+  if (query.sort !== 'relevance' && result.mode !== 'keyword') ranked = await resort(repo, ranked, query.sort);
+
+  const slice = ranked.slice((page - 1) * pageSize, page * pageSize);
+  result.hasMore = ranked.length > page * pageSize;
+  const info = new Map((await repo.hits(slice.map((h) => h.paperId))).map((h) => [h.paperId, h]));
+  const kw = new Set(keywordIds);
+  const vec = new Set(vectorIds);
+  const terms = highlightTerms(positiveTerms(query).filter((t) => t.field !== 'authors'));
+  const authorTerms = highlightTerms(positiveTerms(query).filter((t) => t.field === 'authors'));
+  result.hits = slice.flatMap((h) => {
+    const p = info.get(h.paperId);
+    if (!p) return [];
+    return [toHit(p, h.score, terms, authorTerms, [...(kw.has(p.paperId) ? ['keyword' as const] : []), ...(vec.has(p.paperId) ? ['vector' as const] : [])])];
+  });
+  return result;
+}
+
+async function resort(
+  repo: SearchRepository,
+  ranked: { paperId: number; score: number }[],
+  sort: 'date' | 'votes',
+): Promise<{ paperId: number; score: number }[]> {
+  const info = new Map((await repo.hits(ranked.map((r) => r.paperId))).map((h) => [h.paperId, h]));
+  const key = (id: number) => info.get(id);
+  return [...ranked].sort((a, b) => {
+    const pa = key(a.paperId);
+    const pb = key(b.paperId);
+    if (!pa || !pb) return 0;
+    if (sort === 'votes' && pb.votes !== pa.votes) return pb.votes - pa.votes;
+    if (sort === 'date' && pb.submittedAt !== pa.submittedAt) return pb.submittedAt < pa.submittedAt ? -1 : 1;
+    return b.score - a.score;
+  });
+}
+
+function toHit(
+  p: HitInfo,
+  score: number,
+  terms: HighlightTerm[],
+  authorTerms: HighlightTerm[],
+  matchedBy: ('keyword' | 'vector')[],
+): SearchHit {
+  void authorTerms;
+  return {
+    arxivId: p.arxivId,
+    paperId: p.paperId,
+    score,
+    title: p.title,
+    authorsText: p.authorsText,
+    categories: p.categories ? p.categories.split(' ') : [],
+    submittedAt: p.submittedAt,
+    votes: p.votes,
+    matchedBy,
+    highlights: { title: highlight(p.title.replace(/\s+/g, ' '), terms), snippet: snippet(p.abstract, terms) },
+  };
+}
+
+/**
+ * Papers nearest to one paper by meaning. Without vectors (not trained yet) it falls back to a
+ * keyword search for the paper's most telling title words. Null when the paper is unknown.
+ */
+export async function similarPapers(
+  deps: SearchDeps,
+  arxivId: string,
+  k = 10,
+): Promise<{ hits: SearchHit[]; mode: 'vector' | 'keyword' } | null> {
+  const { searchRepository } = await import('./search.repo.ts');
+  const repo = await searchRepository(deps.store);
+  const paperId = await repo.paperIdOf(arxivId);
+  if (paperId === null) return null;
+  const n = Math.max(1, Math.min(k, MAX_PAGE_SIZE));
+  const sem = await semanticFor(deps.store, deps.config);
+  sem.maybeSync();
+  let ids: number[];
+  let mode: 'vector' | 'keyword' = 'vector';
+  const own = sem.state === 'ready' ? sem.index!.vectorOf(paperId) : null;
+  if (own) {
+    const v = Float32Array.from(own, (x) => x / 127);
+    ids = sem.index!.search(v, n + 1).map((h) => h.paperId);
+  } else {
+    mode = 'keyword';
+    const [self] = await repo.hits([paperId]);
+    const words = [...new Set(tokenize(self?.title ?? ''))].sort((a, b) => b.length - a.length).slice(0, 8);
+    ids = words.length
+      ? (
+          await repo.keyword(
+            { groups: [words.map((w) => ({ text: w, kind: 'word' }))], not: [], dates: {}, sort: 'relevance' },
+            n + 1,
+          )
+        ).map((h) => h.paperId)
+      : [];
+  }
+  ids = ids.filter((id) => id !== paperId).slice(0, n);
+  const info = new Map((await repo.hits(ids)).map((h) => [h.paperId, h]));
+  const hits = ids.flatMap((id, i) => {
+    const p = info.get(id);
+    return p ? [toHit(p, ids.length - i, [], [], [mode])] : [];
+  });
+  return { hits, mode };
+}

@@ -1,0 +1,55 @@
+// Progressive enhancement only: every control works without this file.
+// 1. Upvote forms post in the background and update the count in place.
+// 2. The BibTeX "Copy" button appears and copies the entry.
+
+document.addEventListener('submit', async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.classList.contains('vote')) return;
+  event.preventDefault();
+  const button = form.querySelector('button');
+  const up = form.querySelector('input[name="up"]');
+  if (!button || !up || button.disabled) return;
+  button.disabled = true;
+  try {
+    const res = await fetch(form.action, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(new FormData(form)),
+      credentials: 'same-origin',
+    });
+    if (!res.ok) {
+      form.submit(); // let the server explain (login page, error page)
+      return;
+    }
+    const data = await res.json();
+    const count = form.querySelector('.count');
+    if (count) count.textContent = String(data.total);
+    button.setAttribute('aria-pressed', data.up ? 'true' : 'false');
+    up.value = data.up ? '0' : '1';
+    const label = button.getAttribute('aria-label') || '';
+    button.setAttribute(
+      'aria-label',
+      label
+        .replace(/^(Remove upvote from|Upvote) /, data.up ? 'Remove upvote from ' : 'Upvote ')
+        .replace(/\(\d+ upvotes\)$/, `(${data.total} upvotes)`),
+    );
+  } catch {
+    form.submit();
+  } finally {
+    button.disabled = false;
+  }
+});
+
+for (const button of document.querySelectorAll('button.copy[data-copy]')) {
+  const source = document.getElementById(button.dataset.copy);
+  if (!source || !navigator.clipboard) continue;
+  button.hidden = false;
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(source.value ?? source.textContent);
+      button.textContent = 'Copied';
+    } catch {
+      source.select?.();
+    }
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * A cookie-keeping HTTP client for the site's pages (node's fetch keeps no cookies): reads the
+ * CSRF token from a page's form, posts forms like a browser (Origin header, urlencoded body),
+ * never follows redirects so tests see them. Also reads mails the file mailer wrote.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+
+export class WebClient {
+  readonly base: string;
+  readonly cookies = new Map<string, string>();
+  origin: string | null;
+
+  constructor(base: string) {
+    this.base = base.replace(/\/$/, '');
+    this.origin = this.base;
+  }
+
+  #cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  #remember(res: Response): void {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      if (/Max-Age=0/i.test(c) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async get(p: string, headers: Record<string, string> = {}): Promise<Response> {
+    const res = await fetch(this.base + p, {
+      redirect: 'manual',
+      headers: { cookie: this.#cookieHeader(), ...headers },
+    });
+    this.#remember(res);
+    return res;
+  }
+
+  async text(p: string): Promise<string> {
+    return (await this.get(p)).text();
+  }
+
+  /** The CSRF token of the first form on a page. */
+  async csrf(p: string): Promise<string> {
+    const m = /name="csrf" value="([^"]+)"/.exec(await this.text(p));
+    if (!m) throw new Error(`no csrf field on ${p}`);
+    return m[1]!;
+  }
+
+  async post(
+    p: string,
+    fields: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
+    const res = await fetch(this.base + p, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        cookie: this.#cookieHeader(),
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(this.origin ? { origin: this.origin } : {}),
+        ...headers,
+      },
+      body: new URLSearchParams(fields).toString(),
+    });
+    this.#remember(res);
+    return res;
+  }
+
+  /** Posts a form whose token comes from `formPage`. */
+  async submit(formPage: string, action: string, fields: Record<string, string>): Promise<Response> {
+    const csrf = await this.csrf(formPage);
+    return this.post(action, { csrf, ...fields });
+  }
+}
+
+/** Newest .eml under <data>/mail addressed to `to`, parsed. */
+export async function lastMail(dataDir: string, to: string) {
+  const dir = path.join(dataDir, 'mail');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .map((f) => path.join(dir, f))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs || a.localeCompare(b));
+  for (const f of files.reverse()) {
+    const mail = await simpleParser(readFileSync(f));
+    const addr = Array.isArray(mail.to) ? mail.to[0]?.text : mail.to?.text;
+    if (addr?.includes(to)) return { file: f, subject: mail.subject ?? '', text: mail.text ?? '' };
+  }
+  throw new Error(`no mail to ${to} in ${dir}`);
+}
+
+export function mailCount(dataDir: string): number {
+  try {
+    return readdirSync(path.join(dataDir, 'mail')).filter((f) => f.endsWith('.eml')).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** The path+query of the first link to `/verify` or `/reset` in a mail. */
+export function linkIn(text: string, kind: 'verify' | 'reset'): string {
+  const m = new RegExp(`https?://[^\\s/]+(/${kind}\\?token=[A-Za-z0-9_-]+)`).exec(text);
+  if (!m) throw new Error(`no ${kind} link in mail:\n${text}`);
+  return m[1]!;
+}
+
+/** Signs up through the pages, follows the emailed link, logs in. Returns the logged-in client. */
+export async function signUpAndLogIn(
+  base: string,
+  dataDir: string,
+  name: string,
+  password = 'correct horse battery',
+): Promise<WebClient> {
+  const c = new WebClient(base);
+  const email = `${name.toLowerCase()}@example.org`;
+  const signup = await c.submit('/signup', '/signup', { email, name, password });
+  if (signup.status !== 200) throw new Error(`signup ${signup.status}: ${await signup.text()}`);
+  const link = linkIn((await lastMail(dataDir, email)).text, 'verify');
+  const token = new URL(link, 'http://x').searchParams.get('token')!;
+  const verified = await c.submit(link, '/verify', { token });
+  if (verified.status !== 200) throw new Error(`verify ${verified.status}`);
+  const login = await c.submit('/login', '/login', { email, password, next: '/' });
+  if (login.status !== 303) throw new Error(`login ${login.status}: ${await login.text()}`);
+  return c;
+}

@@ -1,0 +1,224 @@
+/**
+ * The lists: daily/weekly/monthly feed with prev/next, trending, categories, authors; each also as
+ * RSS, Atom and JSON; the JSON API (daily_papers, papers/<id>, openapi, 429 with RateLimit headers).
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { SaxesParser } from 'saxes';
+import { startApp, type TestApp } from '../support/app.ts';
+import { makePaper } from '../support/papers.ts';
+
+let t: TestApp;
+const author = (name: string) => ({
+  name,
+  keyname: name.split(' ').at(-1)!,
+  forenames: name.split(' ')[0]!,
+  suffix: '',
+  affiliation: null,
+});
+
+before(async () => {
+  t = await startApp({ config: { pageCacheMs: 0, apiRateLimit: 1000 } });
+  await t.store.papers.upsertMany([
+    makePaper({
+      arxivId: '2403.00001',
+      title: 'Most voted <b>&</b> paper',
+      categories: ['cs.CV'],
+      authors: [author('Grace Hopper'), author('Alan Turing')],
+      submittedAt: '2024-02-28T10:00:00.000Z',
+    }),
+    makePaper({
+      arxivId: '2403.00002',
+      title: 'Less voted',
+      categories: ['cs.LG', 'cs.CV'],
+      authors: [author('Alan Turing')],
+      links: [{ kind: 'code', url: 'https://github.com/x/y', host: 'github.com' }],
+    }),
+    makePaper({ arxivId: '2403.00003', title: 'Next day', categories: ['cs.LG'] }),
+    makePaper({ arxivId: '2403.00004', title: 'Far away', categories: ['math.AG'] }),
+  ]);
+  const f = (arxivId: string, day: string, importedUpvotes: number, submittedBy: string | null = null) =>
+    t.store.papers.feature({ arxivId, day, source: 'import', submittedBy, importedUpvotes });
+  await f('2403.00001', '2024-03-04', 9, 'hopper');
+  await f('2403.00002', '2024-03-04', 2);
+  await f('2403.00003', '2024-03-06', 1);
+  await f('2403.00004', '2024-01-15', 0);
+});
+after(() => t.close());
+
+const get = (path: string) => fetch(`${t.url}${path}`, { redirect: 'manual' });
+const text = async (path: string) => (await get(path)).text();
+
+function wellFormed(xml: string): string[] {
+  const names: string[] = [];
+  const p = new SaxesParser();
+  p.on('opentag', (n) => names.push(n.name));
+  p.write(xml).close();
+  return names;
+}
+
+test('daily feed ranks by upvotes, shows card fields, and navigates to neighbouring featured days', async () => {
+  const body = await text('/papers?date=2024-03-04');
+  assert.ok(body.indexOf('2403.00001') < body.indexOf('2403.00002'), 'most upvoted first');
+  assert.match(body, /Most voted &lt;b&gt;&amp;&lt;\/b&gt; paper/);
+  assert.match(
+    body,
+    /<a href="\/authors\/Grace%20Hopper">Grace Hopper<\/a>, <a href="\/authors\/Alan%20Turing">Alan Turing<\/a> · 2 authors/,
+  );
+  assert.match(body, /featured <time datetime="[^"]+">2024-03-04<\/time> by hopper/);
+  assert.match(body, /code \(github\.com\)/);
+  assert.match(body, /title="0 here \+ 9 imported from a daily-papers list">9</);
+  assert.match(body, /href="\/papers\?date=2024-03-06" rel="next"/, 'next skips the empty day');
+  assert.match(body, /href="\/papers\?date=2024-01-15" rel="prev"/);
+  assert.doesNotMatch(body, /class="new"/, 'old featurings are not new');
+});
+
+test('week and month views; invalid periods answer 400', async () => {
+  const week = await text('/papers?week=2024-W10');
+  for (const id of ['2403.00001', '2403.00002', '2403.00003']) assert.ok(week.includes(`/papers/${id}"`), id);
+  assert.match(week, /Papers of the week/);
+  assert.match(week, /href="\/papers\?week=2024-W09" rel="prev"/);
+  const month = await text('/papers?month=2024-03');
+  assert.match(month, /3 papers, most upvoted first/);
+  for (const bad of ['date=2024-02-30', 'week=2024-W60', 'month=2024-13', 'date=x&week=2024-W01']) {
+    assert.equal((await get(`/papers?${bad}`)).status, 400, bad);
+  }
+});
+
+test('home falls back to the latest featured day', async () => {
+  const body = await text('/');
+  assert.match(body, /Nothing featured today yet/);
+  assert.match(body, /2403\.00003/);
+  assert.match(body, /action="\/digest\/subscribe"/, 'subscribe form on the home page');
+});
+
+test('trending, category and author pages', async () => {
+  const trending = await text('/trending');
+  assert.ok(trending.indexOf('2403.00001') < trending.indexOf('2403.00002'));
+  const cv = await text('/trending?cat=cs.CV');
+  assert.ok(cv.includes('2403.00001') && !cv.includes('/papers/2403.00003"'));
+  assert.equal((await get('/trending?cat=%3Cscript%3E')).status, 400);
+  const cat = await text('/categories/cs.LG');
+  assert.ok(
+    cat.includes('/papers/2403.00002"') &&
+      cat.includes('/papers/2403.00003"') &&
+      !cat.includes('/papers/2403.00001"'),
+  );
+  const turing = await text('/authors/Alan%20Turing');
+  assert.ok(turing.includes('/papers/2403.00001"') && turing.includes('/papers/2403.00002"'));
+  assert.equal((await get('/authors/Nobody%20Here')).status, 404);
+  assert.equal((await get('/categories/..%2Fetc')).status, 404);
+});
+
+test('every list is also RSS 2.0, Atom and JSON (suffix or ?format=)', async () => {
+  for (const path of ['/papers', '/trending', '/categories/cs.CV', '/authors/Alan%20Turing']) {
+    const q = path === '/papers' ? '?date=2024-03-04' : '';
+    const rss = await get(`${path}.rss${q}`);
+    assert.match(rss.headers.get('content-type')!, /application\/rss\+xml/);
+    const rssBody = await rss.text();
+    assert.equal(wellFormed(rssBody)[0], 'rss', path);
+    assert.match(rssBody, /<link>http:\/\/localhost:0\/papers\/2403\.0000\d<\/link>/);
+    const atom = await (await get(`${path}.atom${q}`)).text();
+    assert.equal(wellFormed(atom)[0], 'feed', path);
+    const json = (await (await get(`${path}.json${q}`)).json()) as { paper: { id: string } }[];
+    assert.ok(json.length > 0 && json.every((i) => /^2403\./.test(i.paper.id)), path);
+  }
+  const viaQuery = await get('/trending?format=atom');
+  assert.match(viaQuery.headers.get('content-type')!, /atom/);
+  assert.equal((await get('/trending?format=pdf')).status, 400);
+  const escaped = await text('/papers.rss?date=2024-03-04');
+  assert.match(escaped, /<title>Most voted &lt;b&gt;&amp;&lt;\/b&gt; paper<\/title>/);
+  const html = await text('/trending');
+  assert.match(
+    html,
+    /<link rel="alternate" type="application\/rss\+xml" title="RSS" href="\/trending\.rss">/,
+  );
+});
+
+test('GET /api/daily_papers: daily-papers item shape, both publishedAt fields, sorting and paging', async () => {
+  const res = await get('/api/daily_papers?date=2024-03-04');
+  assert.equal(res.status, 200);
+  const items = (await res.json()) as Record<string, any>[];
+  assert.equal(items.length, 2);
+  const [first] = items;
+  assert.equal(first!.paper.id, '2403.00001');
+  assert.equal(first!.paper.publishedAt, '2024-02-28T10:00:00.000Z', 'paper.publishedAt is the arXiv date');
+  assert.match(first!.publishedAt, /^\d{4}-\d\d-\d\dT/, 'item publishedAt is the featuring time');
+  assert.equal(first!.featuredDay, '2024-03-04');
+  assert.equal(first!.paper.upvotes, 9);
+  assert.equal(first!.paper.importedUpvotes, 9);
+  assert.deepEqual(first!.paper.authors[0], { name: 'Grace Hopper', hidden: false });
+  assert.deepEqual(first!.submittedBy, { name: 'hopper', fullname: 'hopper', avatarUrl: null });
+  assert.equal(first!.numComments, 0);
+  const paged = (await (await get('/api/daily_papers?date=2024-03-04&limit=1&p=1')).json()) as {
+    paper: { id: string };
+  }[];
+  assert.deepEqual(
+    paged.map((i) => i.paper.id),
+    ['2403.00002'],
+  );
+  const month = (await (await get('/api/daily_papers?month=2024-03&sort=publishedAt')).json()) as {
+    paper: { id: string };
+  }[];
+  assert.deepEqual(
+    month.map((i) => i.paper.id),
+    ['2403.00001', '2403.00003', '2403.00002'],
+    'newest arXiv date first',
+  );
+  const bySubmitter = (await (
+    await get('/api/daily_papers?month=2024-03&submitter=hopper')
+  ).json()) as unknown[];
+  assert.equal(bySubmitter.length, 1);
+  const bad = await get('/api/daily_papers?date=2024-13-01');
+  assert.equal(bad.status, 400);
+  assert.match(((await bad.json()) as { error: string }).error, /YYYY-MM-DD/);
+  assert.equal((await get('/api/daily_papers?limit=101')).status, 400);
+});
+
+test('GET /api/papers/<id>, /api/papers/search and /api/openapi.json', async () => {
+  const p = (await (await get('/api/papers/2403.00001')).json()) as Record<string, unknown>;
+  assert.equal(p.id, '2403.00001');
+  assert.equal(p.upvotes, 9);
+  assert.deepEqual(
+    (p.featured as { day: string }[]).map((f) => f.day),
+    ['2024-03-04'],
+  );
+  const search = (await (await get('/api/papers/search?q=voted')).json()) as { paper: { id: string } }[];
+  assert.ok(search.some((i) => i.paper.id === '2403.00002'));
+  const doc = (await (await get('/api/openapi.json')).json()) as {
+    openapi: string;
+    paths: Record<string, unknown>;
+  };
+  assert.equal(doc.openapi, '3.1.0');
+  for (const path of [
+    '/api/daily_papers',
+    '/api/papers/{id}',
+    '/api/papers/{id}/vote',
+    '/api/submit',
+    '/api/papers/search',
+  ])
+    assert.ok(path in doc.paths, path);
+});
+
+test('API rate limit: RateLimit headers on every answer, 429 with JSON past the quota', async () => {
+  const limited = await startApp({ config: { apiRateLimit: 3 } });
+  try {
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 4; i++) {
+      last = await fetch(`${limited.url}/api/daily_papers`);
+      statuses.push(last.status);
+      if (i === 0) {
+        assert.match(last.headers.get('ratelimit')!, /^"api";r=2;t=\d+$/);
+        assert.equal(last.headers.get('ratelimit-policy'), '"fixed window";"api";q=3;w=60');
+      }
+    }
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    assert.match(last!.headers.get('ratelimit')!, /^"api";r=0;t=\d+$/);
+    assert.ok(Number(last!.headers.get('retry-after')) > 0);
+    assert.equal(((await last!.json()) as { status: number }).status, 429);
+    assert.equal((await fetch(`${limited.url}/trending`)).status, 200, 'pages are not API-limited');
+  } finally {
+    await limited.close();
+  }
+});
