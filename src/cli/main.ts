@@ -7,6 +7,7 @@ import { importCommand } from './commands/import.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { searchCommand } from './commands/search.ts';
 import { serveCommand } from './commands/serve.ts';
+import { usersCommand } from './commands/users.ts';
 import { EXIT, USAGE, UsageError } from './usage.ts';
 
 const options = {
@@ -83,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
         });
       case 'doctor':
         return await doctorCommand(config, { json: values.json });
+      case 'users':
+        return await usersCommand(config, args, { json: values.json });
       case 'search':
         return await searchCommand(config, args, {
           json: values.json,

@@ -23,6 +23,7 @@ commands:
   digest bounce <file.eml|-> ...     feed bounce (DSN) and complaint (ARF) reports in
   digest export|erase <email>        a subscriber's data as JSON / delete it (keeps a hashed suppression)
   doctor [--json]                    check config, database, SMTP (connects) and the index
+  users add-admin <email>            make a signed-up account an admin (also add-moderator, remove-role)
   help                               this text
 
 common options:

@@ -64,7 +64,8 @@ export function toTsQuery(query: KeywordQuery): TsQuerySql | null {
     params.push(value);
     return `$${params.length}`;
   };
-  const config = (t: KeywordTerm) => (t.field === 'categories' ? `'simple'::regconfig` : `'english'::regconfig`);
+  const config = (t: KeywordTerm) =>
+    t.field === 'categories' ? `'simple'::regconfig` : `'english'::regconfig`;
   const exact = (t: KeywordTerm) => `to_tsquery(${config(t)}, ${param(operand(t, t.field))})`;
   // A prefix needs to_tsquery's `:*`; every other term loosens to its plain words.
   const loose = (t: KeywordTerm) =>
@@ -72,11 +73,12 @@ export function toTsQuery(query: KeywordQuery): TsQuerySql | null {
       ? `to_tsquery(${config(t)}, ${param(operand(t, undefined))})`
       : `plainto_tsquery(${config(t)}, ${param(t.text.replace(/[<>]/g, ' '))})`;
   const positives = terms.filter((t) => !t.negated);
+  const positive = positives.map(exact);
   const negatives = terms.filter((t) => t.negated).map((t) => `(!!${exact(t)})`);
   const and = (parts: string[]) => `(${parts.join(' && ')})`;
   return {
-    full: and([...positives.map(exact), ...negatives]),
-    positive: and(positives.map(exact)),
+    full: and([...positive, ...negatives]),
+    positive: and(positive),
     loose: and(positives.map(loose)),
     params,
   };

@@ -10,8 +10,8 @@
 import { simpleParser } from 'mailparser';
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
-import { normalizeAddress } from './mail.ts';
 import { readVerp, verpMatches } from './links.ts';
+import { normalizeAddress } from './mail.ts';
 import { keyedHash, tokenSecret } from './tokens.ts';
 import type { BounceKind, Subscriber } from './types.ts';
 
@@ -23,9 +23,15 @@ export interface BounceResult {
   outcome: string;
 }
 
-const field = (raw: string, name: string) => new RegExp(`^${name}:[ \\t]*(.+)$`, 'im').exec(raw)?.[1]?.trim() ?? null;
+const field = (raw: string, name: string) =>
+  new RegExp(`^${name}:[ \\t]*(.+)$`, 'im').exec(raw)?.[1]?.trim() ?? null;
 
-export function classifyReport(raw: string): { kind: BounceKind | null; status: string | null; recipient: string | null; messageIds: string[] } {
+export function classifyReport(raw: string): {
+  kind: BounceKind | null;
+  status: string | null;
+  recipient: string | null;
+  messageIds: string[];
+} {
   // The report's own Message-ID comes first; the returned original's headers follow in a part.
   const messageIds = [...raw.matchAll(/^Message-ID:[ \t]*(<[^>\s]+>)/gim)].map((m) => m[1]!);
   if (/^Feedback-Type:/im.test(raw) || /report-type="?feedback-report/i.test(raw)) {
@@ -34,7 +40,10 @@ export function classifyReport(raw: string): { kind: BounceKind | null; status: 
   }
   const status = /^Status:[ \t]*([245]\.\d{1,3}\.\d{1,3})/im.exec(raw)?.[1] ?? null;
   const action = field(raw, 'Action')?.toLowerCase() ?? null;
-  const recipient = field(raw, 'Final-Recipient')?.replace(/^rfc822;\s*/i, '') ?? field(raw, 'Original-Recipient')?.replace(/^rfc822;\s*/i, '') ?? null;
+  const recipient =
+    field(raw, 'Final-Recipient')?.replace(/^rfc822;\s*/i, '') ??
+    field(raw, 'Original-Recipient')?.replace(/^rfc822;\s*/i, '') ??
+    null;
   let kind: BounceKind | null = null;
   if (status?.startsWith('5') || (action === 'failed' && !status?.startsWith('4'))) kind = 'hard';
   else if (status?.startsWith('4') || action === 'delayed') kind = 'soft';
@@ -42,7 +51,13 @@ export function classifyReport(raw: string): { kind: BounceKind | null; status: 
   return { kind, status, recipient, messageIds };
 }
 
-async function findSubscriber(store: Store, secret: string, toAddresses: string[], messageIds: string[], recipient: string | null): Promise<Subscriber | null> {
+async function findSubscriber(
+  store: Store,
+  secret: string,
+  toAddresses: string[],
+  messageIds: string[],
+  recipient: string | null,
+): Promise<Subscriber | null> {
   for (const a of toAddresses) {
     const v = readVerp(a);
     if (!v) continue;
@@ -56,7 +71,12 @@ async function findSubscriber(store: Store, secret: string, toAddresses: string[
   return recipient ? store.digest.subscriberByEmail(normalizeAddress(recipient)) : null;
 }
 
-export async function processReport(store: Store, config: Config, raw: Buffer | string, now = Date.now()): Promise<BounceResult> {
+export async function processReport(
+  store: Store,
+  config: Config,
+  raw: Buffer | string,
+  now = Date.now(),
+): Promise<BounceResult> {
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   const mail = await simpleParser(text);
   const to = [mail.to, mail.cc]
@@ -65,21 +85,39 @@ export async function processReport(store: Store, config: Config, raw: Buffer | 
   for (const h of ['delivered-to', 'x-original-to', 'return-path']) {
     const v = mail.headers.get(h);
     if (typeof v === 'string') to.push(v.replace(/[<>]/g, ''));
-    else if (v && typeof v === 'object' && 'value' in v) for (const a of (v as { value: { address?: string }[] }).value) to.push(a.address ?? '');
+    else if (v && typeof v === 'object' && 'value' in v)
+      for (const a of (v as { value: { address?: string }[] }).value) to.push(a.address ?? '');
   }
   const report = classifyReport(text);
-  if (!report.kind) return { kind: 'ignored', subscriberId: null, status: report.status, outcome: 'not a bounce or complaint report' };
+  if (!report.kind)
+    return {
+      kind: 'ignored',
+      subscriberId: null,
+      status: report.status,
+      outcome: 'not a bounce or complaint report',
+    };
   const secret = await tokenSecret(config, store.digest);
   const sub = await findSubscriber(store, secret, to, report.messageIds, report.recipient);
   const repo = store.digest;
   const detail = `${report.kind} ${report.status ?? ''} ${report.recipient ?? ''}`.trim();
   await repo.logBounce(sub?.id ?? null, report.kind, report.status, detail, now);
-  if (!sub) return { kind: report.kind, subscriberId: null, status: report.status, outcome: 'no matching subscriber' };
+  if (!sub)
+    return {
+      kind: report.kind,
+      subscriberId: null,
+      status: report.status,
+      outcome: 'no matching subscriber',
+    };
   const hash = keyedHash(secret, 'email', sub.email);
   if (report.kind === 'complaint') {
     await repo.setStatus(sub.id, 'complained', now);
     await repo.suppress(hash, 'complained', now);
-    return { kind: 'complaint', subscriberId: sub.id, status: report.status, outcome: 'complaint: unsubscribed and suppressed' };
+    return {
+      kind: 'complaint',
+      subscriberId: sub.id,
+      status: report.status,
+      outcome: 'complaint: unsubscribed and suppressed',
+    };
   }
   if (report.kind === 'hard') {
     await repo.setStatus(sub.id, 'bounced', now);
@@ -89,7 +127,12 @@ export async function processReport(store: Store, config: Config, raw: Buffer | 
   const status = await repo.softBounce(sub.id, config.digestSoftBounceLimit, now);
   if (status === 'bounced') {
     await repo.suppress(hash, 'bounced', now);
-    return { kind: 'soft', subscriberId: sub.id, status: report.status, outcome: `soft bounce ${config.digestSoftBounceLimit} of ${config.digestSoftBounceLimit}: suppressed` };
+    return {
+      kind: 'soft',
+      subscriberId: sub.id,
+      status: report.status,
+      outcome: `soft bounce ${config.digestSoftBounceLimit} of ${config.digestSoftBounceLimit}: suppressed`,
+    };
   }
   return { kind: 'soft', subscriberId: sub.id, status: report.status, outcome: 'soft bounce counted' };
 }

@@ -53,7 +53,8 @@ export interface ComposedDigest {
   items: DigestItem[];
 }
 
-const byScore = (a: Highlight, b: Highlight) => b.score - a.score || (a.arxivId < b.arxivId ? -1 : a.arxivId > b.arxivId ? 1 : 0);
+const byScore = (a: Highlight, b: Highlight) =>
+  b.score - a.score || (a.arxivId < b.arxivId ? -1 : a.arxivId > b.arxivId ? 1 : 0);
 
 export function composeDigest(input: ComposeInput): ComposedDigest | null {
   const n = input.subscriber.paperCount;
@@ -66,11 +67,18 @@ export function composeDigest(input: ComposeInput): ComposedDigest | null {
     .sort(
       (a, b) =>
         b.reasons.length - a.reasons.length ||
-        (highlightScore.get(b.paper.arxivId)?.score ?? -Infinity) - (highlightScore.get(a.paper.arxivId)?.score ?? -Infinity) ||
-        (a.paper.submittedAt < b.paper.submittedAt ? 1 : a.paper.submittedAt > b.paper.submittedAt ? -1 : 0) ||
+        (highlightScore.get(b.paper.arxivId)?.score ?? -Infinity) -
+          (highlightScore.get(a.paper.arxivId)?.score ?? -Infinity) ||
+        (a.paper.submittedAt < b.paper.submittedAt
+          ? 1
+          : a.paper.submittedAt > b.paper.submittedAt
+            ? -1
+            : 0) ||
         (a.paper.arxivId < b.paper.arxivId ? -1 : 1),
     );
-  const highlights = [...input.highlights].filter((h) => fresh(h.arxivId) && input.papers.has(h.arxivId)).sort(byScore);
+  const highlights = [...input.highlights]
+    .filter((h) => fresh(h.arxivId) && input.papers.has(h.arxivId))
+    .sort(byScore);
 
   const interested = hasInterests(input.subscriber.interests);
   let nHigh = Math.min(highlights.length, interested ? Math.floor(n / 2) : n);
@@ -81,21 +89,36 @@ export function composeDigest(input: ComposeInput): ComposedDigest | null {
   const taken = new Set<string>();
   for (const m of matches.slice(0, nInt)) {
     taken.add(m.paper.arxivId);
-    items.push({ paper: m.paper, section: 'interests', reasons: m.reasons, upvotes: highlightScore.get(m.paper.arxivId)?.upvotes ?? null });
+    items.push({
+      paper: m.paper,
+      section: 'interests',
+      reasons: m.reasons,
+      upvotes: highlightScore.get(m.paper.arxivId)?.upvotes ?? null,
+    });
   }
   const highlightItems: DigestItem[] = [];
   for (const h of highlights) {
     if (highlightItems.length >= nHigh) break;
     if (taken.has(h.arxivId)) continue;
     taken.add(h.arxivId);
-    highlightItems.push({ paper: input.papers.get(h.arxivId)!, section: 'highlights', reasons: [], upvotes: h.upvotes ?? null });
+    highlightItems.push({
+      paper: input.papers.get(h.arxivId)!,
+      section: 'highlights',
+      reasons: [],
+      upvotes: h.upvotes ?? null,
+    });
   }
   // Highlights that were also interest matches leave room: more matches fill it.
   for (const m of matches.slice(nInt)) {
     if (items.length + highlightItems.length >= n) break;
     if (taken.has(m.paper.arxivId)) continue;
     taken.add(m.paper.arxivId);
-    items.push({ paper: m.paper, section: 'interests', reasons: m.reasons, upvotes: highlightScore.get(m.paper.arxivId)?.upvotes ?? null });
+    items.push({
+      paper: m.paper,
+      section: 'interests',
+      reasons: m.reasons,
+      upvotes: highlightScore.get(m.paper.arxivId)?.upvotes ?? null,
+    });
   }
   // Highlights lead the mail; interest matches follow.
   const all = [...highlightItems, ...items].slice(0, n);

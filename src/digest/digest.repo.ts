@@ -143,12 +143,18 @@ export class DigestRepository {
   // ── subscribers ──────────────────────────────────────────────────────────
 
   async subscriberByEmail(email: string): Promise<Subscriber | null> {
-    const rows = await this.#db.all<SubscriberRow>(`SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE email = ?`, [email]);
+    const rows = await this.#db.all<SubscriberRow>(
+      `SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE email = ?`,
+      [email],
+    );
     return rows[0] ? toSubscriber(rows[0]) : null;
   }
 
   async subscriber(id: number): Promise<Subscriber | null> {
-    const rows = await this.#db.all<SubscriberRow>(`SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE id = ?`, [id]);
+    const rows = await this.#db.all<SubscriberRow>(
+      `SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE id = ?`,
+      [id],
+    );
     return rows[0] ? toSubscriber(rows[0]) : null;
   }
 
@@ -164,7 +170,14 @@ export class DigestRepository {
     confirmExpiresAt: number,
   ): Promise<{ subscriber: Subscriber; before: SubscriberStatus | null }> {
     const before = await this.subscriberByEmail(email);
-    const values: Param[] = [prefs.frequency, prefs.weekday, prefs.paperCount, JSON.stringify(prefs.interests), iso(now), confirmExpiresAt];
+    const values: Param[] = [
+      prefs.frequency,
+      prefs.weekday,
+      prefs.paperCount,
+      JSON.stringify(prefs.interests),
+      iso(now),
+      confirmExpiresAt,
+    ];
     if (!before) {
       await this.#db.run(
         `INSERT INTO subscribers (frequency, weekday, paper_count, interests, updated_at, confirm_expires_at, email, status, created_at)
@@ -213,7 +226,11 @@ export class DigestRepository {
   }
 
   async setStatus(id: number, status: 'bounced' | 'complained', now: number): Promise<void> {
-    await this.#db.run('UPDATE subscribers SET status = ?, updated_at = ? WHERE id = ?', [status, iso(now), id]);
+    await this.#db.run('UPDATE subscribers SET status = ?, updated_at = ? WHERE id = ?', [
+      status,
+      iso(now),
+      id,
+    ]);
   }
 
   /** Counts a soft bounce; at `limit` the address is marked bounced. Returns the new status. */
@@ -233,7 +250,10 @@ export class DigestRepository {
    */
   async expirePending(now: number): Promise<number> {
     const [deleted, reverted] = await this.#db.batch([
-      ["DELETE FROM subscribers WHERE status = 'pending' AND confirm_expires_at <= ? AND confirmed_at IS NULL", [now]],
+      [
+        "DELETE FROM subscribers WHERE status = 'pending' AND confirm_expires_at <= ? AND confirmed_at IS NULL",
+        [now],
+      ],
       [
         `UPDATE subscribers SET status = 'unsubscribed', confirm_expires_at = NULL, updated_at = ?
          WHERE status = 'pending' AND confirm_expires_at <= ?`,
@@ -270,11 +290,25 @@ export class DigestRepository {
   }
 
   async consents(subscriberId: number): Promise<Consent[]> {
-    const rows = await this.#db.all<{ action: Consent['action']; at: string; form: string; ip_hash: string | null; settings: string; text_version: string }>(
+    const rows = await this.#db.all<{
+      action: Consent['action'];
+      at: string;
+      form: string;
+      ip_hash: string | null;
+      settings: string;
+      text_version: string;
+    }>(
       'SELECT action, at, form, ip_hash, settings, text_version FROM subscriber_consents WHERE subscriber_id = ? ORDER BY id',
       [subscriberId],
     );
-    return rows.map((r) => ({ action: r.action, at: r.at, form: r.form, ipHash: r.ip_hash, settings: JSON.parse(r.settings), textVersion: r.text_version }));
+    return rows.map((r) => ({
+      action: r.action,
+      at: r.at,
+      form: r.form,
+      ipHash: r.ip_hash,
+      settings: JSON.parse(r.settings),
+      textVersion: r.text_version,
+    }));
   }
 
   async suppress(emailHash: string, reason: SuppressionReason, now: number): Promise<void> {
@@ -288,13 +322,18 @@ export class DigestRepository {
   }
 
   async suppression(emailHash: string): Promise<SuppressionReason | null> {
-    const rows = await this.#db.all<{ reason: SuppressionReason }>('SELECT reason FROM digest_suppressions WHERE email_hash = ?', [emailHash]);
+    const rows = await this.#db.all<{ reason: SuppressionReason }>(
+      'SELECT reason FROM digest_suppressions WHERE email_hash = ?',
+      [emailHash],
+    );
     return rows[0]?.reason ?? null;
   }
 
   /** Lifts an `erased` suppression (the person subscribed again and confirmed); others stay. */
   async liftErasure(emailHash: string): Promise<void> {
-    await this.#db.run("DELETE FROM digest_suppressions WHERE email_hash = ? AND reason = 'erased'", [emailHash]);
+    await this.#db.run("DELETE FROM digest_suppressions WHERE email_hash = ? AND reason = 'erased'", [
+      emailHash,
+    ]);
   }
 
   /** Fixed-window counter: the count within the current window after this hit. */
@@ -312,12 +351,13 @@ export class DigestRepository {
 
   /** The stored secret `name`, storing `candidate` first when there is none (first writer wins). */
   async secret(name: string, candidate: string): Promise<string> {
-    await this.#db.run('INSERT INTO digest_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [
+    await this.#db.run(
+      'INSERT INTO digest_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING',
+      [name, candidate, new Date().toISOString()],
+    );
+    const rows = await this.#db.all<{ value: string }>('SELECT value FROM digest_secrets WHERE name = ?', [
       name,
-      candidate,
-      new Date().toISOString(),
     ]);
-    const rows = await this.#db.all<{ value: string }>('SELECT value FROM digest_secrets WHERE name = ?', [name]);
     return rows[0]!.value;
   }
 
@@ -329,7 +369,14 @@ export class DigestRepository {
    * because a weekly window over a busy archive holds thousands of papers.
    */
   async candidatePapers(from: string, to: string, limit: number): Promise<CandidatePaper[]> {
-    const rows = await this.#db.all<{ arxiv_id: string; title: string; abstract: string; authors_text: string; categories: string; submitted_at: string }>(
+    const rows = await this.#db.all<{
+      arxiv_id: string;
+      title: string;
+      abstract: string;
+      authors_text: string;
+      categories: string;
+      submitted_at: string;
+    }>(
       `SELECT arxiv_id, title, abstract, authors_text, categories, submitted_at FROM papers
        WHERE submitted_at >= ? AND submitted_at < ? AND withdrawn_at IS NULL
        ORDER BY submitted_at DESC, id DESC LIMIT ?`,
@@ -388,7 +435,19 @@ export class DigestRepository {
         `INSERT INTO digest_outbox (subscriber_id, period, status, run_id, message_id, subject, text_body, html_body, papers,
            next_attempt_at, expires_at, created_at)
          VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (subscriber_id, period) DO NOTHING`,
-        [d.subscriberId, d.period, d.runId, d.messageId, d.subject, d.text, d.html, JSON.stringify(d.papers), now, d.expiresAt, iso(now)],
+        [
+          d.subscriberId,
+          d.period,
+          d.runId,
+          d.messageId,
+          d.subject,
+          d.text,
+          d.html,
+          JSON.stringify(d.papers),
+          now,
+          d.expiresAt,
+          iso(now),
+        ],
       ]);
       if (d.papers.length > 0) {
         statements.push([
@@ -416,7 +475,13 @@ export class DigestRepository {
    * Leases up to `limit` rows that are due: pending and past their retry time, or sending with a
    * lapsed lease (their sender died). Each claim counts as an attempt.
    */
-  async claim(holder: string, now: number, leaseMs: number, limit: number, period?: string): Promise<OutboxRow[]> {
+  async claim(
+    holder: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+    period?: string,
+  ): Promise<OutboxRow[]> {
     const skipLocked = this.#db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     const due = `((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))`;
     const byPeriod = period ? ' AND period = ?' : '';
@@ -450,7 +515,13 @@ export class DigestRepository {
   }
 
   /** sending → pending for a retry at `nextAttemptAt`; `refund` un-counts the attempt (server outage). */
-  async retryLater(id: number, holder: string, nextAttemptAt: number, error: string, refund: boolean): Promise<boolean> {
+  async retryLater(
+    id: number,
+    holder: string,
+    nextAttemptAt: number,
+    error: string,
+    refund: boolean,
+  ): Promise<boolean> {
     const n = await this.#db.run(
       `UPDATE digest_outbox SET status = 'pending', next_attempt_at = ?, lease_holder = NULL, lease_until = 0,
          last_error = ?, attempts = attempts - ?
@@ -464,7 +535,12 @@ export class DigestRepository {
    * sending → failed | expired | skipped. A digest that never went out frees its papers, so they
    * can be offered again in the next one.
    */
-  async finish(id: number, holder: string, status: 'failed' | 'expired' | 'skipped', error: string): Promise<boolean> {
+  async finish(
+    id: number,
+    holder: string,
+    status: 'failed' | 'expired' | 'skipped',
+    error: string,
+  ): Promise<boolean> {
     const [n] = await this.#db.batch([
       [
         `UPDATE digest_outbox SET status = ?, lease_holder = NULL, lease_until = 0, last_error = ?
@@ -510,22 +586,32 @@ export class DigestRepository {
   }
 
   async outbox(id: number): Promise<OutboxRow | null> {
-    const rows = await this.#db.all<OutboxDbRow>(`SELECT ${OUTBOX_COLUMNS} FROM digest_outbox WHERE id = ?`, [id]);
+    const rows = await this.#db.all<OutboxDbRow>(`SELECT ${OUTBOX_COLUMNS} FROM digest_outbox WHERE id = ?`, [
+      id,
+    ]);
     return rows[0] ? toOutbox(rows[0]) : null;
   }
 
   async outboxFor(subscriberId: number): Promise<OutboxRow[]> {
-    const rows = await this.#db.all<OutboxDbRow>(`SELECT ${OUTBOX_COLUMNS} FROM digest_outbox WHERE subscriber_id = ? ORDER BY id`, [subscriberId]);
+    const rows = await this.#db.all<OutboxDbRow>(
+      `SELECT ${OUTBOX_COLUMNS} FROM digest_outbox WHERE subscriber_id = ? ORDER BY id`,
+      [subscriberId],
+    );
     return rows.map(toOutbox);
   }
 
   async outboxByMessageId(messageId: string): Promise<OutboxRow | null> {
-    const rows = await this.#db.all<OutboxDbRow>(`SELECT ${OUTBOX_COLUMNS} FROM digest_outbox WHERE message_id = ?`, [messageId]);
+    const rows = await this.#db.all<OutboxDbRow>(
+      `SELECT ${OUTBOX_COLUMNS} FROM digest_outbox WHERE message_id = ?`,
+      [messageId],
+    );
     return rows[0] ? toOutbox(rows[0]) : null;
   }
 
   /** Row counts per period and status, newest periods first. */
-  async periodCounts(limitPeriods: number): Promise<{ period: string; counts: Partial<Record<OutboxStatus, number>> }[]> {
+  async periodCounts(
+    limitPeriods: number,
+  ): Promise<{ period: string; counts: Partial<Record<OutboxStatus, number>> }[]> {
     const rows = await this.#db.all<{ period: string; status: OutboxStatus; n: number | string }>(
       `SELECT period, status, count(*) AS n FROM digest_outbox
        WHERE period IN (SELECT DISTINCT period FROM digest_outbox ORDER BY period DESC LIMIT ?)
@@ -551,18 +637,34 @@ export class DigestRepository {
     return Number(rows[0]!.id);
   }
 
-  async updateRun(id: number, counts: DigestRunCounts, finished?: { status: Exclude<DigestRunStatus, 'running'>; message: string; at: number }): Promise<void> {
+  async updateRun(
+    id: number,
+    counts: DigestRunCounts,
+    finished?: { status: Exclude<DigestRunStatus, 'running'>; message: string; at: number },
+  ): Promise<void> {
     await this.#db.run(
       `UPDATE digest_runs SET planned = ?, skipped_empty = ?, sent = ?, failed = ?, expired = ?,
          status = coalesce(?, status), message = coalesce(?, message), finished_at = coalesce(?, finished_at)
        WHERE id = ?`,
-      [counts.planned, counts.skippedEmpty, counts.sent, counts.failed, counts.expired, finished?.status ?? null, finished?.message ?? null, finished ? iso(finished.at) : null, id],
+      [
+        counts.planned,
+        counts.skippedEmpty,
+        counts.sent,
+        counts.failed,
+        counts.expired,
+        finished?.status ?? null,
+        finished?.message ?? null,
+        finished ? iso(finished.at) : null,
+        id,
+      ],
     );
   }
 
   /** Runs still marked running whose holder is gone become interrupted. */
   async interruptRuns(holders: (holder: string) => boolean, now: number): Promise<number> {
-    const running = await this.#db.all<{ id: number | string; holder: string }>("SELECT id, holder FROM digest_runs WHERE status = 'running'");
+    const running = await this.#db.all<{ id: number | string; holder: string }>(
+      "SELECT id, holder FROM digest_runs WHERE status = 'running'",
+    );
     let n = 0;
     for (const r of running) {
       if (!holders(r.holder)) continue;
@@ -595,21 +697,30 @@ export class DigestRepository {
 
   // ── bounces, export, erase ───────────────────────────────────────────────
 
-  async logBounce(subscriberId: number | null, kind: BounceKind, statusCode: string | null, detail: string, now: number): Promise<void> {
-    await this.#db.run('INSERT INTO digest_bounces (subscriber_id, kind, status_code, detail, at) VALUES (?, ?, ?, ?, ?)', [
-      subscriberId,
-      kind,
-      statusCode,
-      detail.slice(0, 1000),
-      iso(now),
-    ]);
+  async logBounce(
+    subscriberId: number | null,
+    kind: BounceKind,
+    statusCode: string | null,
+    detail: string,
+    now: number,
+  ): Promise<void> {
+    await this.#db.run(
+      'INSERT INTO digest_bounces (subscriber_id, kind, status_code, detail, at) VALUES (?, ?, ?, ?, ?)',
+      [subscriberId, kind, statusCode, detail.slice(0, 1000), iso(now)],
+    );
   }
 
-  async bounces(subscriberId: number): Promise<{ kind: BounceKind; statusCode: string | null; detail: string | null; at: string }[]> {
-    const rows = await this.#db.all<{ kind: BounceKind; status_code: string | null; detail: string | null; at: string }>(
-      'SELECT kind, status_code, detail, at FROM digest_bounces WHERE subscriber_id = ? ORDER BY id',
-      [subscriberId],
-    );
+  async bounces(
+    subscriberId: number,
+  ): Promise<{ kind: BounceKind; statusCode: string | null; detail: string | null; at: string }[]> {
+    const rows = await this.#db.all<{
+      kind: BounceKind;
+      status_code: string | null;
+      detail: string | null;
+      at: string;
+    }>('SELECT kind, status_code, detail, at FROM digest_bounces WHERE subscriber_id = ? ORDER BY id', [
+      subscriberId,
+    ]);
     return rows.map((r) => ({ kind: r.kind, statusCode: r.status_code, detail: r.detail, at: r.at }));
   }
 

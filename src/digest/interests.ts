@@ -13,7 +13,13 @@ const WORD = /[\p{L}\p{N}]+/gu;
 
 /** Lower-case, accents removed, letters/digits runs. */
 export function words(s: string): string[] {
-  return s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().match(WORD) ?? [];
+  return (
+    s
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .match(WORD) ?? []
+  );
 }
 
 /**
@@ -23,7 +29,8 @@ export function words(s: string): string[] {
  */
 export function fold(w: string): string {
   if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
-  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) return w.slice(0, -1);
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
+    return w.slice(0, -1);
   return w;
 }
 
@@ -124,9 +131,11 @@ export function queryMatches(index: CandidateIndex, q: Query): number[] {
     narrowed = narrowed === null ? list : intersect(narrowed, list);
   };
   for (const c of q.clauses) {
-    if (c.type === 'term' && !c.negated && c.kind === 'word' && c.field !== 'authors') narrow(index.byWord.get(fold(c.text)) ?? []);
+    if (c.type === 'term' && !c.negated && c.kind === 'word' && c.field !== 'authors')
+      narrow(index.byWord.get(fold(c.text)) ?? []);
     // A phrase's words must all be there: their postings narrow before the substring check.
-    if (c.type === 'term' && !c.negated && c.kind === 'phrase' && c.field !== 'authors') for (const w of c.text.split(' ')) narrow(index.byWord.get(fold(w)) ?? []);
+    if (c.type === 'term' && !c.negated && c.kind === 'phrase' && c.field !== 'authors')
+      for (const w of c.text.split(' ')) narrow(index.byWord.get(fold(w)) ?? []);
   }
   for (const group of q.categories) narrow(union(group.map((cat) => index.byCategory.get(cat) ?? [])));
   const base: number[] = narrowed ?? index.papers.map((_, i) => i);

@@ -12,7 +12,14 @@ export async function digestJob(ctx: JobContext): Promise<string> {
   const slot = slotFor(ctx.config, undefined, new Date());
   const mailer = createMailer(ctx.config);
   try {
-    const r = await runDigest(ctx.store, ctx.config, { slot, trigger: 'scheduler', mailer, waitForRetries: true, signal: ctx.signal, log: ctx.log });
+    const r = await runDigest(ctx.store, ctx.config, {
+      slot,
+      trigger: 'scheduler',
+      mailer,
+      waitForRetries: true,
+      signal: ctx.signal,
+      log: ctx.log,
+    });
     return `digest ${slot.day}: ${r.plan.planned} planned, ${r.send.sent} sent, ${r.send.failed} failed, ${r.send.expired} expired`;
   } finally {
     await mailer.close();

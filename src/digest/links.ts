@@ -44,7 +44,10 @@ export function digestLinks(ctx: LinkContext, s: { id: number; email: string }, 
 
 /** Deterministic per (subscriber, period): a re-run or second scheduler composes the same id. */
 export function digestMessageId(secret: string, subscriberId: number, period: string, from: string): string {
-  const tag = createHmac('sha256', secret).update(`message-id\n${subscriberId}\n${period}`).digest('hex').slice(0, 12);
+  const tag = createHmac('sha256', secret)
+    .update(`message-id\n${subscriberId}\n${period}`)
+    .digest('hex')
+    .slice(0, 12);
   return `<digest.${periodRef(period)}.${subscriberId}.${tag}@${domainOf(from)}>`;
 }
 

@@ -31,7 +31,14 @@ export function slotOn(day: string, time: string, timeZone: string): Slot {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   const t = /^(\d{2}):(\d{2})$/.exec(time);
   if (!m || !t) throw new RangeError(`bad day or time: ${day} ${time}`);
-  const at = zonedInstant(Number(m[1]), Number(m[2]), Number(m[3]), Number(t[1]), Number(t[2]), timeZone).getTime();
+  const at = zonedInstant(
+    Number(m[1]),
+    Number(m[2]),
+    Number(m[3]),
+    Number(t[1]),
+    Number(t[2]),
+    timeZone,
+  ).getTime();
   return { at, day, weekday: new Date(`${day}T00:00:00Z`).getUTCDay() };
 }
 
@@ -86,7 +93,11 @@ export function earliestCandidate(slot: Slot): number {
 export function daysBetween(fromMs: number, slot: Slot): string[] {
   const out: string[] = [];
   const end = Date.parse(`${slot.day}T00:00:00Z`);
-  for (let t = Date.parse(`${new Date(fromMs).toISOString().slice(0, 10)}T00:00:00Z`); t <= end; t += DAY_MS) {
+  for (
+    let t = Date.parse(`${new Date(fromMs).toISOString().slice(0, 10)}T00:00:00Z`);
+    t <= end;
+    t += DAY_MS
+  ) {
     out.push(new Date(t).toISOString().slice(0, 10));
   }
   return out;

@@ -39,7 +39,11 @@ export interface PeriodData {
 /** Candidates submitted in the widest window of this slot, and the featured papers of its days. */
 export async function loadPeriodData(store: Store, slot: Slot): Promise<PeriodData> {
   const from = earliestCandidate(slot);
-  const candidates = await store.digest.candidatePapers(new Date(from).toISOString(), new Date(slot.at).toISOString(), MAX_CANDIDATES);
+  const candidates = await store.digest.candidatePapers(
+    new Date(from).toISOString(),
+    new Date(slot.at).toISOString(),
+    MAX_CANDIDATES,
+  );
   const papers = new Map(candidates.map((p) => [p.arxivId, p]));
   const highlights: PeriodData['highlights'] = [];
   for (const day of daysBetween(slot.at - 8 * 86_400_000, slot)) {
@@ -82,7 +86,12 @@ export function composeFor(o: ComposeOneInput): ComposedDigest | null {
   for (const h of o.data.highlights) {
     if (h.day < startDay) continue;
     const prev = best.get(h.arxivId);
-    if (!prev || prev.score < h.score) best.set(h.arxivId, { arxivId: h.arxivId, score: h.score, ...(h.upvotes !== undefined ? { upvotes: h.upvotes } : {}) });
+    if (!prev || prev.score < h.score)
+      best.set(h.arxivId, {
+        arxivId: h.arxivId,
+        score: h.score,
+        ...(h.upvotes !== undefined ? { upvotes: h.upvotes } : {}),
+      });
   }
   return composeDigest({
     subscriber: { id: o.subscriber.id, paperCount: o.subscriber.paperCount, interests: o.interests },
@@ -137,7 +146,11 @@ export async function planDigests(store: Store, config: Config, o: PlanOptions):
     const due = page.filter((s) => dueFrequency(s, o.slot) !== null && (!o.only || s.email === o.only));
     if (due.length === 0) continue;
     result.due += due.length;
-    const existing = o.dryRun ? new Set<number>() : await store.digest.existingFor(due.map((s) => ({ id: s.id, period: periodKey(dueFrequency(s, o.slot)!, o.slot) })));
+    const existing = o.dryRun
+      ? new Set<number>()
+      : await store.digest.existingFor(
+          due.map((s) => ({ id: s.id, period: periodKey(dueFrequency(s, o.slot)!, o.slot) })),
+        );
     const todo = due.filter((s) => !existing.has(s.id));
     result.existing += due.length - todo.length;
     const sent = await store.digest.sentPapers(todo.map((s) => s.id));
@@ -145,12 +158,23 @@ export async function planDigests(store: Store, config: Config, o: PlanOptions):
     for (const s of todo) {
       const { parsed, bad } = safeInterests(s);
       if (bad) result.badInterests++;
-      const d = composeFor({ subscriber: s, interests: parsed, slot: o.slot, data, alreadySent: sent.get(s.id) ?? new Set(), sendEmpty: !config.digestSkipEmpty });
+      const d = composeFor({
+        subscriber: s,
+        interests: parsed,
+        slot: o.slot,
+        data,
+        alreadySent: sent.get(s.id) ?? new Set(),
+        sendEmpty: !config.digestSkipEmpty,
+      });
       if (!d) {
         result.skippedEmpty++;
         continue;
       }
-      const mail = renderDigest(d, digestLinks({ baseUrl: config.baseUrl!, secret }, s, d.period.key), config.siteName);
+      const mail = renderDigest(
+        d,
+        digestLinks({ baseUrl: config.baseUrl!, secret }, s, d.period.key),
+        config.siteName,
+      );
       o.onPreview?.(s, mail, d);
       planned.push({
         subscriberId: s.id,

@@ -9,7 +9,7 @@ import type { Store } from '../db/store.ts';
 import { isDeadLocalHolder, newHolderId } from '../jobs/lease.ts';
 import { previousDailySlot, zonedDay } from '../jobs/zoned-time.ts';
 import type { Mailer } from './mail.ts';
-import { slotOn, type Slot } from './period.ts';
+import { type Slot, slotOn } from './period.ts';
 import { type PlanOptions, type PlanResult, planDigests } from './plan.ts';
 import { DigestSender, type SendCounts, sleep } from './send.ts';
 
@@ -38,7 +38,8 @@ export interface RunResult {
 
 /** The slot of a local date (`--period`), or of the latest scheduled time at or before `now`. */
 export function slotFor(config: Config, day: string | undefined, now: Date): Slot {
-  const d = day ?? zonedDay(previousDailySlot(now, config.digestTime, config.digestTimeZone), config.digestTimeZone);
+  const d =
+    day ?? zonedDay(previousDailySlot(now, config.digestTime, config.digestTimeZone), config.digestTimeZone);
   return slotOn(d, config.digestTime, config.digestTimeZone);
 }
 
@@ -49,7 +50,14 @@ export async function runDigest(store: Store, config: Config, o: RunOptions): Pr
   const repo = store.digest;
   const emptySend: SendCounts = { sent: 0, failed: 0, expired: 0, skipped: 0, retried: 0 };
   if (o.dryRun) {
-    const plan = await planDigests(store, config, { slot: o.slot, runId: null, now: now(), dryRun: true, ...(o.only ? { only: o.only } : {}), ...(o.onPreview ? { onPreview: o.onPreview } : {}) });
+    const plan = await planDigests(store, config, {
+      slot: o.slot,
+      runId: null,
+      now: now(),
+      dryRun: true,
+      ...(o.only ? { only: o.only } : {}),
+      ...(o.onPreview ? { onPreview: o.onPreview } : {}),
+    });
     return { runId: null, plan, send: emptySend, pending: 0 };
   }
   await repo.expirePending(now());
@@ -57,10 +65,24 @@ export async function runDigest(store: Store, config: Config, o: RunOptions): Pr
   const runId = await repo.startRun(new Date(o.slot.at).toISOString(), o.trigger, holder, now());
   let plan: PlanResult = { due: 0, planned: 0, existing: 0, skippedEmpty: 0, badInterests: 0 };
   const sender = new DigestSender({ store, config, mailer: o.mailer, holder, now, log });
-  const counts = () => ({ planned: plan.planned, skippedEmpty: plan.skippedEmpty, sent: sender.counts.sent, failed: sender.counts.failed, expired: sender.counts.expired });
+  const counts = () => ({
+    planned: plan.planned,
+    skippedEmpty: plan.skippedEmpty,
+    sent: sender.counts.sent,
+    failed: sender.counts.failed,
+    expired: sender.counts.expired,
+  });
   try {
-    plan = await planDigests(store, config, { slot: o.slot, runId, now: now(), ...(o.only ? { only: o.only } : {}), ...(o.onPreview ? { onPreview: o.onPreview } : {}) });
-    log(`digest ${o.slot.day}: ${plan.due} due, ${plan.planned} planned, ${plan.existing} already planned, ${plan.skippedEmpty} with nothing new`);
+    plan = await planDigests(store, config, {
+      slot: o.slot,
+      runId,
+      now: now(),
+      ...(o.only ? { only: o.only } : {}),
+      ...(o.onPreview ? { onPreview: o.onPreview } : {}),
+    });
+    log(
+      `digest ${o.slot.day}: ${plan.due} due, ${plan.planned} planned, ${plan.existing} already planned, ${plan.skippedEmpty} with nothing new`,
+    );
     await repo.updateRun(runId, counts());
     for (;;) {
       await sender.drain(o.signal ? { signal: o.signal } : {});
@@ -70,13 +92,29 @@ export async function runDigest(store: Store, config: Config, o: RunOptions): Pr
       await sleep(Math.max(200, next - now()), o.signal);
     }
     const next = await repo.nextDue();
-    const pending = next === null ? 0 : (await repo.periodCounts(14)).reduce((n, p) => n + (p.counts.pending ?? 0) + (p.counts.sending ?? 0), 0);
-    const status = o.signal?.aborted ? 'interrupted' : sender.counts.failed > 0 || pending > 0 ? 'partial' : 'ok';
+    const pending =
+      next === null
+        ? 0
+        : (await repo.periodCounts(14)).reduce(
+            (n, p) => n + (p.counts.pending ?? 0) + (p.counts.sending ?? 0),
+            0,
+          );
+    const status = o.signal?.aborted
+      ? 'interrupted'
+      : sender.counts.failed > 0 || pending > 0
+        ? 'partial'
+        : 'ok';
     const message = `${sender.counts.sent} sent, ${sender.counts.failed} failed, ${sender.counts.expired} expired, ${sender.counts.skipped} skipped, ${pending} waiting`;
     await repo.updateRun(runId, counts(), { status, message, at: now() });
     return { runId, plan, send: sender.counts, pending };
   } catch (err) {
-    await repo.updateRun(runId, counts(), { status: 'failed', message: (err as Error).message.slice(0, 500), at: now() }).catch(() => {});
+    await repo
+      .updateRun(runId, counts(), {
+        status: 'failed',
+        message: (err as Error).message.slice(0, 500),
+        at: now(),
+      })
+      .catch(() => {});
     throw err;
   }
 }

@@ -101,7 +101,9 @@ export class DigestSender {
     while (!o.signal?.aborted) {
       const now = this.#o.now();
       if (this.breaker.isOpen(now)) {
-        this.#o.log(`digest: sending paused until ${new Date(this.breaker.openUntil).toISOString()} (mail server failing)`);
+        this.#o.log(
+          `digest: sending paused until ${new Date(this.breaker.openUntil).toISOString()} (mail server failing)`,
+        );
         await sleep(this.breaker.openUntil - now, o.signal);
         continue;
       }
@@ -118,7 +120,13 @@ export class DigestSender {
       const refill = () => {
         claiming ??= (async () => {
           const limit = this.breaker.halfOpen ? 1 : pool * 4;
-          const rows = await store.digest.claim(this.#o.holder, this.#o.now(), config.digestLeaseMs, limit, o.period);
+          const rows = await store.digest.claim(
+            this.#o.holder,
+            this.#o.now(),
+            config.digestLeaseMs,
+            limit,
+            o.period,
+          );
           for (const r of rows) held.add(r.id);
           queue.push(...rows);
           if (rows.length === 0 || this.breaker.halfOpen) exhausted = true;
@@ -127,9 +135,14 @@ export class DigestSender {
         });
         return claiming;
       };
-      const renew = setInterval(() => {
-        store.digest.renewLeases([...held], this.#o.holder, this.#o.now() + config.digestLeaseMs).catch(() => {});
-      }, Math.max(500, config.digestLeaseMs / 3));
+      const renew = setInterval(
+        () => {
+          store.digest
+            .renewLeases([...held], this.#o.holder, this.#o.now() + config.digestLeaseMs)
+            .catch(() => {});
+        },
+        Math.max(500, config.digestLeaseMs / 3),
+      );
       renew.unref();
       let sentAny = false;
       try {
@@ -153,7 +166,13 @@ export class DigestSender {
         await claiming;
         // Rows claimed but not attempted (breaker opened, or stopped): back to pending, attempt refunded.
         for (const row of queue) {
-          await store.digest.retryLater(row.id, this.#o.holder, Math.max(this.#o.now(), this.breaker.openUntil), 'sending paused', true);
+          await store.digest.retryLater(
+            row.id,
+            this.#o.holder,
+            Math.max(this.#o.now(), this.breaker.openUntil),
+            'sending paused',
+            true,
+          );
         }
       } finally {
         clearInterval(renew);
@@ -168,14 +187,16 @@ export class DigestSender {
     const repo = store.digest;
     const now = this.#o.now();
     if (now >= row.expiresAt) {
-      if (await repo.finish(row.id, holder, 'expired', 'period ended before it could be sent')) this.counts.expired++;
+      if (await repo.finish(row.id, holder, 'expired', 'period ended before it could be sent'))
+        this.counts.expired++;
       return;
     }
     // Re-read at send time: an unsubscribe (or bounce) that landed after planning wins.
     const sub = await repo.subscriber(row.subscriberId);
     const secret = await tokenSecret(config, repo);
     if (!sub || sub.status !== 'confirmed') {
-      if (await repo.finish(row.id, holder, 'skipped', `subscriber is ${sub?.status ?? 'gone'}`)) this.counts.skipped++;
+      if (await repo.finish(row.id, holder, 'skipped', `subscriber is ${sub?.status ?? 'gone'}`))
+        this.counts.skipped++;
       return;
     }
     if (await repo.suppression(keyedHash(secret, 'email', sub.email))) {
@@ -183,12 +204,26 @@ export class DigestSender {
       return;
     }
     if (this.breaker.isOpen(now)) {
-      await repo.retryLater(row.id, holder, this.breaker.openUntil, 'sending paused: mail server failing', true);
+      await repo.retryLater(
+        row.id,
+        holder,
+        this.breaker.openUntil,
+        'sending paused: mail server failing',
+        true,
+      );
       return;
     }
     try {
       const { headers, envelopeFrom } = digestHeaders(config, secret, sub);
-      await mailer.send({ to: sub.email, subject: row.subject, text: row.text, html: row.html, messageId: row.messageId, headers, ...(envelopeFrom ? { envelopeFrom } : {}) });
+      await mailer.send({
+        to: sub.email,
+        subject: row.subject,
+        text: row.text,
+        html: row.html,
+        messageId: row.messageId,
+        headers,
+        ...(envelopeFrom ? { envelopeFrom } : {}),
+      });
       this.breaker.success();
       if (await repo.markSent(row.id, holder, this.#o.now())) this.counts.sent++;
     } catch (err) {
@@ -210,17 +245,27 @@ export class DigestSender {
         if (await repo.finish(row.id, holder, 'failed', message)) this.counts.failed++;
         return;
       }
-      const at = Math.max(this.breaker.openUntil, now + backoffMs(row.attempts, config.digestRetryBaseMs, this.#o.random));
+      const at = Math.max(
+        this.breaker.openUntil,
+        now + backoffMs(row.attempts, config.digestRetryBaseMs, this.#o.random),
+      );
       await repo.retryLater(row.id, holder, at, message, refund);
       this.counts.retried++;
       return;
     }
     if (e && !e.permanent) {
       if (row.attempts >= config.digestMaxAttempts) {
-        if (await repo.finish(row.id, holder, 'failed', `gave up after ${row.attempts} attempts: ${message}`)) this.counts.failed++;
+        if (await repo.finish(row.id, holder, 'failed', `gave up after ${row.attempts} attempts: ${message}`))
+          this.counts.failed++;
         return;
       }
-      await repo.retryLater(row.id, holder, now + backoffMs(row.attempts, config.digestRetryBaseMs, this.#o.random), message, false);
+      await repo.retryLater(
+        row.id,
+        holder,
+        now + backoffMs(row.attempts, config.digestRetryBaseMs, this.#o.random),
+        message,
+        false,
+      );
       this.counts.retried++;
       return;
     }
@@ -228,9 +273,16 @@ export class DigestSender {
     if (await repo.finish(row.id, holder, 'failed', message)) this.counts.failed++;
     if (e?.scope === 'recipient') {
       await repo.setStatus(subscriberId, 'bounced', now);
-      await repo.logBounce(subscriberId, 'hard', e.enhancedCode ?? String(e.responseCode ?? ''), `SMTP: ${message}`, now);
+      await repo.logBounce(
+        subscriberId,
+        'hard',
+        e.enhancedCode ?? String(e.responseCode ?? ''),
+        `SMTP: ${message}`,
+        now,
+      );
       const sub = await repo.subscriber(subscriberId);
-      if (sub) await repo.suppress(keyedHash(await tokenSecret(config, repo), 'email', sub.email), 'bounced', now);
+      if (sub)
+        await repo.suppress(keyedHash(await tokenSecret(config, repo), 'email', sub.email), 'bounced', now);
       this.#o.log(`digest: address of subscriber ${subscriberId} bounced (${message}); suppressed`);
     }
   }

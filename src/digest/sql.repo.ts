@@ -49,7 +49,8 @@ export function sqliteRunner(db: DatabaseSync): SqlRunner {
       // fail with SQLITE_BUSY at once when another process writes, without waiting for the timeout.
       db.exec('BEGIN IMMEDIATE');
       try {
-        for (const [sql, params] of statements) out.push(Number(prep(sql).run(...(params as SQLInputValue[])).changes));
+        for (const [sql, params] of statements)
+          out.push(Number(prep(sql).run(...(params as SQLInputValue[])).changes));
         db.exec('COMMIT');
       } catch (err) {
         if (db.isTransaction) db.exec('ROLLBACK');
@@ -87,7 +88,8 @@ export function pgRunner(pool: pg.Pool): SqlRunner {
     async batch(statements) {
       return inTransaction(pool, async (client) => {
         const out: number[] = [];
-        for (const [sql, params] of statements) out.push((await client.query(conv(sql), params as Param[])).rowCount ?? 0);
+        for (const [sql, params] of statements)
+          out.push((await client.query(conv(sql), params as Param[])).rowCount ?? 0);
         return out;
       });
     },

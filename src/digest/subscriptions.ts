@@ -24,7 +24,9 @@ export const CONSENT_TEXT_VERSION = '2026-11-27';
 export const CONSENT_TEXT =
   'Send me the papers digest by email at the frequency I chose. I can change it or unsubscribe with one click from any digest.';
 
-const category = z.string().regex(/^[a-z][a-z-]*(\.[A-Za-z-]+)?$/, 'must be an arXiv category like cs.LG or an archive like cs');
+const category = z
+  .string()
+  .regex(/^[a-z][a-z-]*(\.[A-Za-z-]+)?$/, 'must be an arXiv category like cs.LG or an archive like cs');
 const text = z.string().trim().min(1).max(200);
 
 export const preferencesSchema = z.object({
@@ -53,7 +55,10 @@ export function splitList(v: unknown): string[] {
 /** Validates preferences; keyword queries must parse in the search language. */
 export function parsePreferences(input: unknown): Preferences {
   const r = preferencesSchema.safeParse(input);
-  if (!r.success) throw new InvalidInputError(r.error.issues.map((i) => `${i.path.join('.') || 'preferences'}: ${i.message}`).join('; '));
+  if (!r.success)
+    throw new InvalidInputError(
+      r.error.issues.map((i) => `${i.path.join('.') || 'preferences'}: ${i.message}`).join('; '),
+    );
   for (const k of r.data.interests.keywords) {
     try {
       parseQuery(k);
@@ -62,7 +67,10 @@ export function parsePreferences(input: unknown): Preferences {
       throw err;
     }
   }
-  return { ...r.data, interests: { ...r.data.interests, categories: [...new Set(r.data.interests.categories)] } };
+  return {
+    ...r.data,
+    interests: { ...r.data.interests, categories: [...new Set(r.data.interests.categories)] },
+  };
 }
 
 /** Form fields (`frequency`, `weekday`, `paperCount`, `categories`, `keywords`, `authors`) → preferences. */
@@ -71,7 +79,11 @@ export function preferencesFromForm(body: Record<string, unknown>): Preferences 
     frequency: body.frequency || undefined,
     weekday: body.weekday || undefined,
     paperCount: body.paperCount || undefined,
-    interests: { categories: splitList(body.categories), keywords: splitList(body.keywords), authors: splitList(body.authors) },
+    interests: {
+      categories: splitList(body.categories),
+      keywords: splitList(body.keywords),
+      authors: splitList(body.authors),
+    },
   });
 }
 
@@ -81,7 +93,8 @@ export interface SubscriptionDeps {
 }
 
 const HOUR = 3_600_000;
-export const INVALID_LINK = 'This link is not valid: it may be incomplete, expired, or already used for something else.';
+export const INVALID_LINK =
+  'This link is not valid: it may be incomplete, expired, or already used for something else.';
 
 export interface SubscribeRequest {
   email: string;
@@ -95,7 +108,11 @@ export interface SubscribeRequest {
  * Records the request and returns the confirmation mail to send, if any. The caller sends it
  * without making the answer wait on it, so timing does not tell states apart either.
  */
-export async function requestSubscription(deps: SubscriptionDeps, r: SubscribeRequest, now = Date.now()): Promise<MailMessage | null> {
+export async function requestSubscription(
+  deps: SubscriptionDeps,
+  r: SubscribeRequest,
+  now = Date.now(),
+): Promise<MailMessage | null> {
   const { store, config } = deps;
   const email = normalizeAddress(r.email);
   if (!isMailAddress(email)) throw new InvalidInputError('Please enter a valid email address.');
@@ -105,7 +122,8 @@ export async function requestSubscription(deps: SubscriptionDeps, r: SubscribeRe
     throw new RateLimitedError('Too many subscribe requests from your network; try again in an hour.', 3600);
   }
   const hash = keyedHash(secret, 'email', email);
-  if ((await store.digest.rateHit(`addr:${hash}`, 24 * HOUR, now)) > config.subscribeLimitPerAddress) return null;
+  if ((await store.digest.rateHit(`addr:${hash}`, 24 * HOUR, now)) > config.subscribeLimitPerAddress)
+    return null;
   const suppressed = await store.digest.suppression(hash);
   if (suppressed === 'bounced' || suppressed === 'complained') return null;
   const expires = now + CONFIRM_TTL_MS;
@@ -136,7 +154,12 @@ export async function requestSubscription(deps: SubscriptionDeps, r: SubscribeRe
 }
 
 /** Verifies a link token and returns its subscriber; any problem is the same InvalidInputError. */
-export async function subscriberFromToken(deps: SubscriptionDeps, token: string, purpose: TokenPurpose, now = Date.now()): Promise<{ subscriber: Subscriber; ref: string | undefined }> {
+export async function subscriberFromToken(
+  deps: SubscriptionDeps,
+  token: string,
+  purpose: TokenPurpose,
+  now = Date.now(),
+): Promise<{ subscriber: Subscriber; ref: string | undefined }> {
   const claims = readToken(token, purpose);
   const subscriber = claims ? await deps.store.digest.subscriber(claims.id) : null;
   const secret = await tokenSecret(deps.config, deps.store.digest);
@@ -146,12 +169,30 @@ export async function subscriberFromToken(deps: SubscriptionDeps, token: string,
   return { subscriber, ref: ok.ref };
 }
 
-async function consent(deps: SubscriptionDeps, s: Subscriber, action: Consent['action'], form: string, settings: Consent['settings'], now: number) {
-  await deps.store.digest.addConsent(s.id, { action, at: new Date(now).toISOString(), form, ipHash: null, settings, textVersion: CONSENT_TEXT_VERSION });
+async function consent(
+  deps: SubscriptionDeps,
+  s: Subscriber,
+  action: Consent['action'],
+  form: string,
+  settings: Consent['settings'],
+  now: number,
+) {
+  await deps.store.digest.addConsent(s.id, {
+    action,
+    at: new Date(now).toISOString(),
+    form,
+    ipHash: null,
+    settings,
+    textVersion: CONSENT_TEXT_VERSION,
+  });
 }
 
 /** The confirming POST: pending → confirmed. Already confirmed: fine, nothing changes. */
-export async function confirmSubscription(deps: SubscriptionDeps, token: string, now = Date.now()): Promise<Subscriber> {
+export async function confirmSubscription(
+  deps: SubscriptionDeps,
+  token: string,
+  now = Date.now(),
+): Promise<Subscriber> {
   const { subscriber } = await subscriberFromToken(deps, token, 'confirm', now);
   if (subscriber.status === 'confirmed') return subscriber;
   if (!(await deps.store.digest.confirm(subscriber.id, now))) throw new InvalidInputError(INVALID_LINK);
@@ -164,13 +205,24 @@ export async function confirmSubscription(deps: SubscriptionDeps, token: string,
 }
 
 /** RFC 8058 one-click (and the page's button): effective at once; repeating it is harmless. */
-export async function unsubscribe(deps: SubscriptionDeps, token: string, form: string, now = Date.now()): Promise<Subscriber> {
+export async function unsubscribe(
+  deps: SubscriptionDeps,
+  token: string,
+  form: string,
+  now = Date.now(),
+): Promise<Subscriber> {
   const { subscriber } = await subscriberFromToken(deps, token, 'unsubscribe', now);
-  if (await deps.store.digest.unsubscribe(subscriber.id, now)) await consent(deps, subscriber, 'unsubscribe', form, {}, now);
+  if (await deps.store.digest.unsubscribe(subscriber.id, now))
+    await consent(deps, subscriber, 'unsubscribe', form, {}, now);
   return (await deps.store.digest.subscriber(subscriber.id))!;
 }
 
-export async function savePreferences(deps: SubscriptionDeps, token: string, prefs: Preferences, now = Date.now()): Promise<Subscriber> {
+export async function savePreferences(
+  deps: SubscriptionDeps,
+  token: string,
+  prefs: Preferences,
+  now = Date.now(),
+): Promise<Subscriber> {
   const { subscriber } = await subscriberFromToken(deps, token, 'preferences', now);
   await deps.store.digest.setPreferences(subscriber.id, prefs, now);
   await consent(deps, subscriber, 'preferences', 'preferences-page', prefs, now);
@@ -178,13 +230,24 @@ export async function savePreferences(deps: SubscriptionDeps, token: string, pre
 }
 
 /** Resubscribing from the preferences page of an unsubscribed address: confirmed again at once (the link proves the mailbox). */
-export async function resubscribe(deps: SubscriptionDeps, token: string, now = Date.now()): Promise<Subscriber> {
+export async function resubscribe(
+  deps: SubscriptionDeps,
+  token: string,
+  now = Date.now(),
+): Promise<Subscriber> {
   const { subscriber } = await subscriberFromToken(deps, token, 'preferences', now);
   if (subscriber.status === 'unsubscribed') {
     await deps.store.digest.requestSubscription(subscriber.email, subscriber, now, now + CONFIRM_TTL_MS);
     await deps.store.digest.confirm(subscriber.id, now);
     const { frequency, weekday, paperCount, interests } = subscriber;
-    await consent(deps, subscriber, 'confirm', 'preferences-page', { frequency, weekday, paperCount, interests }, now);
+    await consent(
+      deps,
+      subscriber,
+      'confirm',
+      'preferences-page',
+      { frequency, weekday, paperCount, interests },
+      now,
+    );
   }
   return (await deps.store.digest.subscriber(subscriber.id))!;
 }
@@ -196,23 +259,42 @@ export async function exportSubscriber(deps: SubscriptionDeps, s: Subscriber) {
     exportedAt: new Date().toISOString(),
     subscriber: s,
     consents: await repo.consents(s.id),
-    digests: (await repo.outboxFor(s.id)).map((r) => ({ period: r.period, status: r.status, subject: r.subject, messageId: r.messageId, papers: r.papers, sentAt: r.sentAt, attempts: r.attempts, lastError: r.lastError })),
+    digests: (await repo.outboxFor(s.id)).map((r) => ({
+      period: r.period,
+      status: r.status,
+      subject: r.subject,
+      messageId: r.messageId,
+      papers: r.papers,
+      sentAt: r.sentAt,
+      attempts: r.attempts,
+      lastError: r.lastError,
+    })),
     papersSent: await repo.sentPaperList(s.id),
     bounces: await repo.bounces(s.id),
   };
 }
 
 /** Deletes the subscriber and all their records; keeps a keyed hash so the address is never mailed from a stale list. */
-export async function eraseSubscriber(deps: SubscriptionDeps, s: Subscriber, now = Date.now()): Promise<void> {
+export async function eraseSubscriber(
+  deps: SubscriptionDeps,
+  s: Subscriber,
+  now = Date.now(),
+): Promise<void> {
   const secret = await tokenSecret(deps.config, deps.store.digest);
   await deps.store.digest.erase(s.id, keyedHash(secret, 'email', s.email), now);
 }
 
 /** The web version of one digest (`/digest/<token>`). */
-export async function digestForWeb(deps: SubscriptionDeps, token: string, now = Date.now()): Promise<OutboxRow> {
+export async function digestForWeb(
+  deps: SubscriptionDeps,
+  token: string,
+  now = Date.now(),
+): Promise<OutboxRow> {
   const { subscriber, ref } = await subscriberFromToken(deps, token, 'web', now);
   const period = ref ? periodFromRef(ref) : null;
-  const row = period ? (await deps.store.digest.outboxFor(subscriber.id)).find((r) => r.period === period) : undefined;
+  const row = period
+    ? (await deps.store.digest.outboxFor(subscriber.id)).find((r) => r.period === period)
+    : undefined;
   if (!row) throw new InvalidInputError(INVALID_LINK);
   return row;
 }

@@ -55,7 +55,11 @@ function textItem(item: DigestItem, n: number, links: DigestLinks): string {
 }
 
 export function renderText(d: ComposedDigest, links: DigestLinks, siteName: string): string {
-  const out: string[] = [`${siteName} — ${d.period.frequency} digest, ${d.period.label}`, `Web version: ${links.web}`, ''];
+  const out: string[] = [
+    `${siteName} — ${d.period.frequency} digest, ${d.period.label}`,
+    `Web version: ${links.web}`,
+    '',
+  ];
   const sections: [DigestItem['section'], string][] = [
     ['highlights', d.period.frequency === 'weekly' ? 'Trending this week' : 'Trending today'],
     ['interests', 'Matching your interests'],
@@ -68,12 +72,25 @@ export function renderText(d: ComposedDigest, links: DigestLinks, siteName: stri
     for (const item of items) out.push(textItem(item, n++, links), '');
   }
   if (d.items.length === 0) out.push('Nothing new for you this time.', '');
-  out.push('--', `Change what you get: ${links.preferences}`, `Unsubscribe (one click): ${links.unsubscribe}`, '');
+  out.push(
+    '--',
+    `Change what you get: ${links.preferences}`,
+    `Unsubscribe (one click): ${links.unsubscribe}`,
+    '',
+  );
   return out.join('\n');
 }
 
 // Colours: light defaults inline; the <style> block re-colours for dark mode where supported.
-const C = { bg: '#f4f4f5', card: '#ffffff', text: '#18181b', muted: '#52525b', link: '#1d4ed8', rule: '#e4e4e7', tag: '#f4f4f5' };
+const C = {
+  bg: '#f4f4f5',
+  card: '#ffffff',
+  text: '#18181b',
+  muted: '#52525b',
+  link: '#1d4ed8',
+  rule: '#e4e4e7',
+  tag: '#f4f4f5',
+};
 const FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 
 const DARK_CSS = `
@@ -92,9 +109,15 @@ function htmlItem(item: DigestItem, links: DigestLinks): string {
   const p = item.paper;
   const tags = p.categories
     .slice(0, 3)
-    .map((c) => `<span class="pb-tag" style="display:inline-block;background:${C.tag};color:${C.muted};border-radius:4px;padding:1px 6px;margin-right:4px;font-size:12px;">${esc(c)}</span>`)
+    .map(
+      (c) =>
+        `<span class="pb-tag" style="display:inline-block;background:${C.tag};color:${C.muted};border-radius:4px;padding:1px 6px;margin-right:4px;font-size:12px;">${esc(c)}</span>`,
+    )
     .join('');
-  const votes = item.upvotes !== null ? ` <span class="pb-muted" style="color:${C.muted};font-size:12px;">▲ ${item.upvotes}</span>` : '';
+  const votes =
+    item.upvotes !== null
+      ? ` <span class="pb-muted" style="color:${C.muted};font-size:12px;">▲ ${item.upvotes}</span>`
+      : '';
   const why = item.reasons.length
     ? `<div class="pb-muted" style="color:${C.muted};font-size:12px;margin-top:4px;">Matches ${esc(item.reasons.join(', '))}</div>`
     : '';
@@ -120,7 +143,10 @@ export function renderHtml(d: ComposedDigest, links: DigestLinks, siteName: stri
 ${items.map((i) => htmlItem(i, links)).join('\n')}`;
     })
     .join('\n');
-  const empty = d.items.length === 0 ? `<tr><td class="pb-text" style="padding:18px 0;color:${C.text};">Nothing new for you this time.</td></tr>` : '';
+  const empty =
+    d.items.length === 0
+      ? `<tr><td class="pb-text" style="padding:18px 0;color:${C.text};">Nothing new for you this time.</td></tr>`
+      : '';
   const title = `${siteName} — ${d.period.frequency} digest, ${d.period.label}`;
   return `<!doctype html>
 <html lang="en">
@@ -160,5 +186,9 @@ You get this because you subscribed at ${esc(links.site)}.<br>
 }
 
 export function renderDigest(d: ComposedDigest, links: DigestLinks, siteName: string): RenderedMail {
-  return { subject: subjectOf(d, siteName), text: renderText(d, links, siteName), html: renderHtml(d, links, siteName) };
+  return {
+    subject: subjectOf(d, siteName),
+    text: renderText(d, links, siteName),
+    html: renderHtml(d, links, siteName),
+  };
 }

@@ -12,7 +12,11 @@ const good = signToken(SECRET, { purpose: 'unsubscribe', id: 42, exp: 0 }, email
 
 test('a token we issued verifies for its purpose and binding', () => {
   assert.match(good, /^unsubscribe\.42\.0\.[A-Za-z0-9_-]{43}$/);
-  assert.deepEqual(verifyToken(SECRET, good, 'unsubscribe', email, NOW), { purpose: 'unsubscribe', id: 42, exp: 0 });
+  assert.deepEqual(verifyToken(SECRET, good, 'unsubscribe', email, NOW), {
+    purpose: 'unsubscribe',
+    id: 42,
+    exp: 0,
+  });
 });
 
 test('altered, truncated, re-encoded, cross-purpose, foreign and expired tokens are refused', () => {
@@ -47,7 +51,12 @@ test('altered, truncated, re-encoded, cross-purpose, foreign and expired tokens 
 
 test('a ref is part of what is signed', () => {
   const web = signToken(SECRET, { purpose: 'web', id: 42, exp: 0, ref: 'd20260105' }, email);
-  assert.deepEqual(verifyToken(SECRET, web, 'web', email, NOW), { purpose: 'web', id: 42, exp: 0, ref: 'd20260105' });
+  assert.deepEqual(verifyToken(SECRET, web, 'web', email, NOW), {
+    purpose: 'web',
+    id: 42,
+    exp: 0,
+    ref: 'd20260105',
+  });
   assert.equal(verifyToken(SECRET, web.replace('d20260105', 'd20260106'), 'web', email, NOW), null);
   assert.equal(verifyToken(SECRET, web.replace('d20260105.', ''), 'web', email, NOW), null);
 });

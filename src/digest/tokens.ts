@@ -24,7 +24,8 @@ export interface TokenClaims {
   ref?: string;
 }
 
-const SHAPE = /^([a-z]{1,16})\.([1-9][0-9]{0,15})\.(0|[1-9][0-9]{0,11})\.(?:([a-z0-9]{1,24})\.)?([A-Za-z0-9_-]{43})$/;
+const SHAPE =
+  /^([a-z]{1,16})\.([1-9][0-9]{0,15})\.(0|[1-9][0-9]{0,11})\.(?:([a-z0-9]{1,24})\.)?([A-Za-z0-9_-]{43})$/;
 const REF = /^[a-z0-9]{1,24}$/;
 
 function canonical(c: TokenClaims, binding: string): string {
@@ -49,7 +50,13 @@ export function readToken(token: string, purpose: TokenPurpose): TokenClaims | n
 }
 
 /** True when `token` is exactly what we issue for its claims and `binding`, and not expired. */
-export function verifyToken(secret: string, token: string, purpose: TokenPurpose, binding: string, nowMs: number): TokenClaims | null {
+export function verifyToken(
+  secret: string,
+  token: string,
+  purpose: TokenPurpose,
+  binding: string,
+  nowMs: number,
+): TokenClaims | null {
   const claims = readToken(token, purpose);
   if (!claims) return null;
   const expected = Buffer.from(signToken(secret, claims, binding));

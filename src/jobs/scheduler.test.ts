@@ -144,10 +144,20 @@ describe('scheduler', () => {
         },
       });
       const logs: string[] = [];
-      const sched = new Scheduler({ store, config: cfg, now: () => new Date(), log: (m) => logs.push(m) });
+      // Just after a slot, whatever the time of day the test runs.
+      const sched = new Scheduler({
+        store,
+        config: cfg,
+        now: () => new Date('2024-02-01T01:30:00Z'),
+        log: (m) => logs.push(m),
+      });
       const ran = await sched.runDue();
       // The digest job (src/digest/job.ts) shares the table and may be due at the real clock's time too.
-      assert.deepEqual(ran.filter((name) => name !== 'digest'), ['daily-harvest'], logs.join('\n'));
+      assert.deepEqual(
+        ran.filter((name) => name !== 'digest'),
+        ['daily-harvest'],
+        logs.join('\n'),
+      );
       const runs = await store.ingestRuns.recent(10);
       assert.deepEqual(
         runs.map((r) => [r.source, r.status]).reverse(),

@@ -15,7 +15,7 @@ import type {
   KeywordQuery,
   PaperRepository,
 } from '../db/store.ts';
-import { toTsQuery } from '../db/tsquery.ts';
+import { type TsQuerySql, toTsQuery } from '../db/tsquery.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Paper, PaperInput, UpsertOutcome } from './paper.ts';
 import { type PreparedPaper, preparePaper } from './prepared.ts';
@@ -80,14 +80,28 @@ const SELECT_PAPERS = `SELECT p.id, p.arxiv_id, p.version, p.title, p.abstract, 
 const RANK_WEIGHTS = '{0, 0.1, 0.4, 1}';
 
 /**
- * Ranking is bounded: ts_rank_cd reads every candidate's whole tsvector, and ranking all matches
- * of a common word had a 650-780 ms p99 at 1M papers (docs/ARCHITECTURE.md). So only a capped
- * candidate set is ranked: the newest CANDIDATES papers whose title holds every positive term,
- * plus the newest CANDIDATES matching anywhere. Title hits are what ranks highest, so taking them
- * first keeps good results for common words; below the cap (most real queries) the result is
- * exact. Measured on 1M generated papers: see the numbers at keywordSearch.
+ * Keyword ranking is bounded. Reading a row's tsvector (to rank it, or to recheck a weighted or
+ * phrase match) costs ~10-20 µs, so nothing may touch every match of a common word: ts_rank_cd
+ * over all matches took 8-13 s for a word in most of 1M generated papers (0.7 s at 14k matches),
+ * and so did every plan that filtered rows by `@@` (PostgreSQL does not cost the detoasting, so
+ * with ORDER BY id LIMIT it happily walks the primary key re-reading vectors: 2.7-15 s).
+ * Instead candidates come from the GIN index alone: the loose query (no weights or positions, so
+ * no recheck) ANDed with the recency tokens of the newest month or two. Only the newest
+ * CANDIDATES of those are then checked exactly and ranked. When a window holds fewer than
+ * CANDIDATES matches it is widened (two months → two years → everything), so rare terms are
+ * searched in full and common ones among the newest papers. Measured at 1M: see README of
+ * keywordSearch below.
  */
-const CANDIDATES = 2000;
+const CANDIDATES = 1000;
+
+/** Recency windows for candidates, narrowest first, as tsquery text over the `simple` tokens. */
+function windows(newest: string): (string | null)[] {
+  const y = Number(newest.slice(0, 4));
+  const m = Number(newest.slice(5, 7));
+  const prev = new Date(Date.UTC(y, m - 2, 1)).toISOString();
+  const ym = (iso: string) => `ym${iso.slice(0, 4)}${iso.slice(5, 7)}`;
+  return [`${ym(newest)} | ${ym(prev)}`, `yr${y} | yr${y - 1}`, null];
+}
 
 /**
  * Children come from the prepared JSON arrays (prepared.ts), one statement per table for the
@@ -319,22 +333,49 @@ export class PgPaperRepository implements PaperRepository {
   async keywordSearch(query: KeywordQuery, limit: number): Promise<KeywordHit[]> {
     const q = toTsQuery(query);
     if (q === null) return [];
-    const cap = `$${q.params.length + 1}`;
-    const lim = `$${q.params.length + 2}`;
-    // numnode(positive) = 0: every positive term was stop words; the rest alone would be a bare NOT.
-    const res = await this.#pool.query<{ arxiv_id: string; title: string; score: number }>(
-      `WITH cand AS (
-        (SELECT id FROM papers WHERE numnode(${q.positive}) > 0 AND search @@ ${q.titleOnly}
-          ORDER BY id DESC LIMIT ${cap})
-        UNION
-        (SELECT id FROM papers WHERE numnode(${q.positive}) > 0 AND search @@ ${q.full}
-          ORDER BY id DESC LIMIT ${cap}))
-      SELECT p.arxiv_id, p.title, ts_rank_cd('${RANK_WEIGHTS}'::float4[], p.search, ${q.full}) AS score
-      FROM cand JOIN papers p ON p.id = cand.id
-      ORDER BY score DESC, p.id DESC LIMIT ${lim}`,
-      [...q.params, CANDIDATES, limit],
+    const newest = await this.#pool.query<{ at: string | null }>(
+      'SELECT max(submitted_at) AS at FROM papers',
     );
-    return res.rows.map((r) => ({ arxivId: r.arxiv_id, title: r.title, score: r.score }));
+    const at = newest.rows[0]?.at;
+    if (!at) return [];
+    let hits: KeywordHit[] = [];
+    for (const window of windows(at)) {
+      const { candidates, rows } = await this.#rank(q, window, limit);
+      hits = rows;
+      if (candidates >= CANDIDATES) break;
+    }
+    return hits;
+  }
+
+  async #rank(q: TsQuerySql, window: string | null, limit: number) {
+    const n = q.params.length;
+    const recent = window === null ? '' : ` && to_tsquery('simple'::regconfig, $${n + 3})`;
+    // `id + 0`: an expression, so the planner cannot walk the primary key backwards re-reading
+    // vectors (see CANDIDATES); it sorts the few window matches instead. numnode(positive) = 0:
+    // every positive term was stop words, and the rest alone would be a bare NOT.
+    const res = await this.#pool.query<{
+      candidates: string;
+      arxiv_id: string | null;
+      title: string;
+      score: number;
+    }>(
+      `WITH cand AS MATERIALIZED (
+        SELECT id FROM papers WHERE numnode(${q.positive}) > 0 AND search @@ (${q.loose}${recent})
+        ORDER BY id + 0 DESC LIMIT $${n + 1}),
+      ranked AS (
+        SELECT p.id, p.arxiv_id, p.title, ts_rank_cd('${RANK_WEIGHTS}'::float4[], p.search, ${q.full}) AS score
+        FROM cand JOIN papers p ON p.id = cand.id WHERE p.search @@ ${q.full}
+        ORDER BY score DESC, p.id DESC LIMIT $${n + 2})
+      SELECT (SELECT count(*) FROM cand) AS candidates, r.arxiv_id, r.title, r.score
+      FROM (SELECT 1) AS one LEFT JOIN ranked r ON true ORDER BY r.score DESC, r.id DESC`,
+      window === null ? [...q.params, CANDIDATES, limit] : [...q.params, CANDIDATES, limit, window],
+    );
+    return {
+      candidates: Number(res.rows[0]?.candidates ?? 0),
+      rows: res.rows.flatMap((r) =>
+        r.arxiv_id === null ? [] : [{ arxivId: r.arxiv_id, title: r.title, score: r.score }],
+      ),
+    };
   }
 
   async feature(f: FeaturedInput): Promise<'inserted' | 'exists'> {

@@ -45,3 +45,27 @@ export function semanticText(q: Query): string {
   }
   return words.join(' ');
 }
+
+/**
+ * Adds learned synonyms as alternatives of each plain word or phrase ("automobile" → automobile OR
+ * car OR motor OR vehicle), so the keyword side of hybrid search finds papers that name the same
+ * thing differently. Returns the plan and the words added.
+ */
+export function expandPlan(plan: KeywordPlan, synonyms: (text: string) => string[]): { plan: KeywordPlan; added: string[] } {
+  const added: string[] = [];
+  const groups = plan.groups.map((g) => {
+    if (g.some((t) => t.field !== undefined || t.kind === 'prefix')) return g;
+    const have = new Set(g.map((t) => t.text));
+    const out = [...g];
+    for (const t of g) {
+      for (const w of synonyms(t.text)) {
+        if (have.has(w)) continue;
+        have.add(w);
+        added.push(w);
+        out.push({ text: w, kind: 'word' });
+      }
+    }
+    return out;
+  });
+  return { plan: { ...plan, groups }, added };
+}

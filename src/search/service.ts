@@ -9,7 +9,7 @@ import { tokenize } from './embedder/builtin.ts';
 import type { EmbedderSettings } from './embedder/load.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 import { type HighlightTerm, highlight, type Segment, snippet } from './highlight.ts';
-import { filterPlan, hasRestrictions, keywordPlan, semanticText } from './plan.ts';
+import { expandPlan, filterPlan, hasRestrictions, keywordPlan, semanticText } from './plan.ts';
 import { positiveTerms, QueryError } from './query/ast.ts';
 import { parseQuery } from './query/parse.ts';
 import type { HitInfo, KeywordPlan, SearchRepository } from './search.repo.ts';
@@ -144,28 +144,39 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
   const depth = Math.min(MAX_DEPTH, Math.max(SIDE_DEPTH, page * pageSize + 1));
   const text = semanticText(query);
 
-  const keywordIds =
-    want === 'vector' || (plan.groups.length === 0 && !hasRestrictions(plan))
-      ? []
-      : (await repo.keyword(plan, want === 'keyword' ? page * pageSize + 1 : depth)).map((h) => h.paperId);
-  let vectorIds: number[] = [];
+  let sem: Semantic | null = null;
   if (want !== 'keyword' && text) {
-    const sem = await semanticFor(deps.store, deps.config);
+    sem = await semanticFor(deps.store, deps.config);
     sem.maybeSync();
-    if (sem.state === 'ready') {
-      const v = await vectorSide(sem, repo, plan, text, depth);
-      vectorIds = v.hits.map((h) => h.paperId);
-      if (v.related.length) result.related = v.related.slice(0, 8);
-      result.mode = want === 'vector' ? 'vector' : 'hybrid';
-    } else {
+    if (sem.state !== 'ready') {
       result.notice =
         sem.state === 'loading'
           ? 'Semantic search is still loading; these are keyword matches only.'
           : sem.state === 'failed'
             ? `Semantic search is unavailable (${sem.error}); these are keyword matches only.`
             : 'Semantic search is not set up yet (an operator runs `paperboy reindex`); these are keyword matches only.';
-    }
+      sem = null;
+    } else result.mode = want === 'vector' ? 'vector' : 'hybrid';
   }
+  let kwPlan = plan;
+  const related: string[] = [];
+  if (result.mode === 'hybrid' && sem?.embedder?.synonyms) {
+    const synonyms = sem.embedder.synonyms.bind(sem.embedder);
+    const expanded = expandPlan(plan, synonyms);
+    kwPlan = expanded.plan;
+    related.push(...expanded.added);
+  }
+  const keywordIds =
+    want === 'vector' || (plan.groups.length === 0 && !hasRestrictions(plan))
+      ? []
+      : (await repo.keyword(kwPlan, want === 'keyword' ? page * pageSize + 1 : depth)).map((h) => h.paperId);
+  let vectorIds: number[] = [];
+  if (sem) {
+    const v = await vectorSide(sem, repo, plan, text, depth);
+    vectorIds = v.hits.map((h) => h.paperId);
+    for (const w of v.related) if (!related.includes(w)) related.push(w);
+  }
+  if (related.length) result.related = related.slice(0, 8);
 
   let ranked =
     result.mode === 'keyword'

@@ -146,6 +146,6 @@ export function localPath(next: unknown, fallback = '/'): string {
   if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
   if (/[\u0000-\u001F\u007F\\]/.test(next)) return fallback;
   const u = URL.parse(next, 'http://local.invalid');
-  if (!u || u.origin !== 'http://local.invalid') return fallback;
+  if (u?.origin !== 'http://local.invalid') return fallback;
   return `${u.pathname}${u.search}${u.hash}`;
 }

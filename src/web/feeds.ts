@@ -37,8 +37,7 @@ export function xml(s: string): string {
 
 const itemUrl = (base: string, item: FeedItem) => `${base}/papers/${item.paper.arxivId}`;
 const itemDate = (item: FeedItem) => item.featured?.featuredAt ?? item.paper.submittedAt;
-const latest = (items: FeedItem[]) =>
-  items.reduce((m, i) => (itemDate(i) > m ? itemDate(i) : m), '1970-01-01T00:00:00.000Z');
+const latest = (items: FeedItem[]) => items.map(itemDate).sort().at(-1) ?? '1970-01-01T00:00:00.000Z';
 
 export function rss(meta: FeedMeta, items: FeedItem[], base: string): string {
   const entries = items.map((i) => {

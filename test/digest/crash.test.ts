@@ -15,13 +15,16 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Store } from '../../src/db/store.ts';
-import { type TestSmtpServer, startSmtpServer } from '../support/smtp-server.ts';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.ts';
 import { addConfirmed, nextWeekday, pgStore, seedPapers, sqliteStore } from './helpers.ts';
 
 const MAIN = path.join(import.meta.dirname, '../../src/cli/main.ts');
 const ROOT = path.join(import.meta.dirname, '../..');
 
-function sender(env: Record<string, string>, day: string): { child: ChildProcess; done: Promise<number | null> } {
+function sender(
+  env: Record<string, string>,
+  day: string,
+): { child: ChildProcess; done: Promise<number | null> } {
   const child = spawn(process.execPath, [MAIN, 'digest', 'send', '--period', day, '--json'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,7 +35,11 @@ function sender(env: Record<string, string>, day: string): { child: ChildProcess
   return { child, done };
 }
 
-function baseEnv(data: string, smtp: TestSmtpServer, extra: Record<string, string> = {}): Record<string, string> {
+function baseEnv(
+  data: string,
+  smtp: TestSmtpServer,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     PAPERBOY_DATA: data,
     PAPERBOY_SMTP_URL: smtp.url,
@@ -91,7 +98,10 @@ describe('real sending processes', () => {
     let lastCode: number | null = null;
     const random = (() => {
       let x = 12345;
-      return () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      return () => {
+        x = (x * 1103515245 + 12345) % 2 ** 31;
+        return x / 2 ** 31;
+      };
     })();
     while (runs < 40) {
       runs++;
@@ -115,18 +125,33 @@ describe('real sending processes', () => {
     const missed = emails.filter((e) => got.get(e)!.length === 0);
     const dups = [...got.values()].filter((ids) => ids.length > 1);
     assert.deepEqual(missed, [], '0 subscribers missed');
-    for (const ids of dups) assert.equal(new Set(ids).size, 1, `a duplicate carries the same Message-ID: ${ids}`);
+    for (const ids of dups)
+      assert.equal(new Set(ids).size, 1, `a duplicate carries the same Message-ID: ${ids}`);
     const duplicateMessages = dups.reduce((n, ids) => n + ids.length - 1, 0);
-    const report = { kills, runs, subscribers: emails.length, received: smtp.received.length, missed: missed.length, duplicateMessages };
+    const report = {
+      kills,
+      runs,
+      subscribers: emails.length,
+      received: smtp.received.length,
+      missed: missed.length,
+      duplicateMessages,
+    };
     mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
-    writeFileSync(path.join(ROOT, 'test-results', 'digest-kill9.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(
+      path.join(ROOT, 'test-results', 'digest-kill9.json'),
+      `${JSON.stringify(report, null, 2)}\n`,
+    );
     console.log(`kill -9 test: ${JSON.stringify(report)}`);
 
     const { SqliteStore } = await import('../../src/db/sqlite.store.ts');
     const check = new SqliteStore(path.join(dir, 'paperboy.db'));
     const counts = await check.digest.periodCounts(5);
     await check.close();
-    assert.deepEqual(counts, [{ period: `daily:${day}`, counts: { sent: emails.length } }], 'one row per subscriber, all sent');
+    assert.deepEqual(
+      counts,
+      [{ period: `daily:${day}`, counts: { sent: emails.length } }],
+      'one row per subscriber, all sent',
+    );
   });
 
   for (const dialect of ['sqlite', 'postgres'] as const) {
@@ -151,7 +176,10 @@ describe('real sending processes', () => {
       const a = sender(env, day);
       const b = sender(env, day);
       const codes = await Promise.all([a.done, b.done]);
-      assert.ok(codes.every((c) => c === 0 || c === 3), `exit codes ${codes}`);
+      assert.ok(
+        codes.every((c) => c === 0 || c === 3),
+        `exit codes ${codes}`,
+      );
       const third = sender(env, day);
       assert.equal(await third.done, 0);
       const got = byRecipient(smtp, emails);
@@ -160,7 +188,11 @@ describe('real sending processes', () => {
       assert.deepEqual(counts, [{ period: `daily:${day}`, counts: { sent: emails.length } }]);
       const runs = await store.digest.recentRuns(10);
       assert.equal(runs.length, 3);
-      assert.equal(runs.reduce((n, r) => n + r.planned, 0), emails.length, 'planned once in total across the three runs');
+      assert.equal(
+        runs.reduce((n, r) => n + r.planned, 0),
+        emails.length,
+        'planned once in total across the three runs',
+      );
       if (dialect === 'sqlite') await store.close();
     });
   }

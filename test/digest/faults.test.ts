@@ -32,13 +32,33 @@ describe('sending through SMTP faults', () => {
   });
 
   /** Confirmed subscribers with one pending digest each, expiring at `expiresAt`. */
-  async function digestsFor(prefix: string, count: number, expiresAt = Date.now() + 3_600_000): Promise<{ email: string; id: number }[]> {
+  async function digestsFor(
+    prefix: string,
+    count: number,
+    expiresAt = Date.now() + 3_600_000,
+  ): Promise<{ email: string; id: number }[]> {
     const out: { email: string; id: number }[] = [];
     for (let i = 0; i < count; i++) {
       const email = `${prefix}-${i}@example.org`;
       const s = await addConfirmed(store, email, undefined, Date.now() - 1000);
       const period = `daily:fault-${n++}`;
-      await store.digest.plan([{ subscriberId: s.id, period, runId: null, messageId: `<f.${n}.${s.id}@paperboy.test>`, subject: 'S', text: 'T', html: '<p>H</p>', papers: [], slot: Date.now(), expiresAt }], Date.now());
+      await store.digest.plan(
+        [
+          {
+            subscriberId: s.id,
+            period,
+            runId: null,
+            messageId: `<f.${n}.${s.id}@paperboy.test>`,
+            subject: 'S',
+            text: 'T',
+            html: '<p>H</p>',
+            papers: [],
+            slot: Date.now(),
+            expiresAt,
+          },
+        ],
+        Date.now(),
+      );
       out.push({ email, id: s.id });
     }
     return out;
@@ -56,14 +76,32 @@ describe('sending through SMTP faults', () => {
     }
   }
   const sender = () => new DigestSender({ store, config, mailer: createMailer(config), holder: `h${n++}` });
-  const only = (prefix: string, rule: SmtpFaultRule): SmtpFaultRule => (stage, rcpt, d) => (rcpt?.startsWith(prefix) ? rule(stage, rcpt, d) : undefined);
+  const only =
+    (prefix: string, rule: SmtpFaultRule): SmtpFaultRule =>
+    (stage, rcpt, d) =>
+      rcpt?.startsWith(prefix) ? rule(stage, rcpt, d) : undefined;
 
   test('backoff doubles per attempt with ±50 % jitter, capped at an hour', () => {
-    assert.equal(backoffMs(1, 1000, () => 0.5), 1000);
-    assert.equal(backoffMs(3, 1000, () => 0.5), 4000);
-    assert.equal(backoffMs(1, 1000, () => 0), 500);
-    assert.equal(backoffMs(1, 1000, () => 0.999), 1499);
-    assert.equal(backoffMs(30, 1000, () => 0.5), 3_600_000);
+    assert.equal(
+      backoffMs(1, 1000, () => 0.5),
+      1000,
+    );
+    assert.equal(
+      backoffMs(3, 1000, () => 0.5),
+      4000,
+    );
+    assert.equal(
+      backoffMs(1, 1000, () => 0),
+      500,
+    );
+    assert.equal(
+      backoffMs(1, 1000, () => 0.999),
+      1499,
+    );
+    assert.equal(
+      backoffMs(30, 1000, () => 0.5),
+      3_600_000,
+    );
   });
 
   test('451/452 retry with backoff and then succeed; a permanent 4xx hits the attempt cap and fails', async () => {
@@ -73,7 +111,8 @@ describe('sending through SMTP faults', () => {
     let flakyTries = 0;
     let fullTries = 0;
     smtp.setFault((stage, rcpt) => {
-      if (stage === 'rcpt' && rcpt?.startsWith('flaky') && flakyTries++ < 2) return { kind: 'rcpt', code: 451 };
+      if (stage === 'rcpt' && rcpt?.startsWith('flaky') && flakyTries++ < 2)
+        return { kind: 'rcpt', code: 451 };
       if (stage === 'data' && rcpt?.startsWith('full') && fullTries++ < 1) return { kind: 'data', code: 452 };
       if (stage === 'rcpt' && rcpt?.startsWith('stuck')) return { kind: 'rcpt', code: 451 };
       return undefined;
@@ -88,7 +127,11 @@ describe('sending through SMTP faults', () => {
     const rs = await rowOf(stuck!.id);
     assert.deepEqual([rs.status, rs.attempts], ['failed', 3], 'capped at digestMaxAttempts');
     assert.match(rs.lastError ?? '', /gave up after 3 attempts: 451/);
-    assert.equal((await store.digest.subscriber(stuck!.id))!.status, 'confirmed', 'a transient failure never marks the address');
+    assert.equal(
+      (await store.digest.subscriber(stuck!.id))!.status,
+      'confirmed',
+      'a transient failure never marks the address',
+    );
   });
 
   test('550 5.1.1 fails the digest, marks the address bounced and suppresses it', async () => {
@@ -119,7 +162,9 @@ describe('sending through SMTP faults', () => {
     smtp.setFault(undefined);
     assert.equal((await rowOf(hang!.id)).status, 'sent');
     assert.equal((await rowOf(drop!.id)).status, 'sent');
-    const delivered = smtp.received.filter((m) => m.recipients[0]?.startsWith('hang') || m.recipients[0]?.startsWith('drop'));
+    const delivered = smtp.received.filter(
+      (m) => m.recipients[0]?.startsWith('hang') || m.recipients[0]?.startsWith('drop'),
+    );
     assert.equal(delivered.length, 2);
   });
 
@@ -133,13 +178,22 @@ describe('sending through SMTP faults', () => {
     await sleep(1200);
     assert.ok(s.breaker.isOpen(Date.now()) || s.breaker.halfOpen, 'the breaker opened');
     const mid = await Promise.all(subs.map((x) => rowOf(x.id)));
-    assert.ok(mid.every((r) => r.status !== 'failed'), 'nobody failed during the outage');
-    assert.ok(Math.max(...mid.map((r) => r.attempts)) <= 2, `attempts are not spent while paused: ${mid.map((r) => r.attempts)}`);
+    assert.ok(
+      mid.every((r) => r.status !== 'failed'),
+      'nobody failed during the outage',
+    );
+    assert.ok(
+      Math.max(...mid.map((r) => r.attempts)) <= 2,
+      `attempts are not spent while paused: ${mid.map((r) => r.attempts)}`,
+    );
     smtp.setFault(undefined);
     await smtp.start();
     await draining;
     const rows = await Promise.all(subs.map((x) => rowOf(x.id)));
-    assert.deepEqual(rows.map((r) => r.status), subs.map(() => 'sent'));
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      subs.map(() => 'sent'),
+    );
   });
 
   test('a digest past its period expires instead of arriving late', async () => {
@@ -150,7 +204,10 @@ describe('sending through SMTP faults', () => {
     await smtp.start();
     await drainAll(s, 1000);
     const rows = await Promise.all(subs.map((x) => rowOf(x.id)));
-    assert.deepEqual(rows.map((r) => r.status), ['expired', 'expired', 'expired']);
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      ['expired', 'expired', 'expired'],
+    );
     assert.equal(smtp.received.filter((m) => m.recipients[0]?.startsWith('late')).length, 0);
   });
 });

@@ -43,7 +43,14 @@ export const defaultPrefs = (over: Partial<Preferences> = {}): Preferences => ({
   ...over,
 });
 
-const TOPICS = ['diffusion models', 'graph neural networks', 'reinforcement learning', 'protein folding', 'language models', 'quantum error correction'];
+const TOPICS = [
+  'diffusion models',
+  'graph neural networks',
+  'reinforcement learning',
+  'protein folding',
+  'language models',
+  'quantum error correction',
+];
 const CATS = ['cs.LG', 'cs.CV', 'cs.CL', 'q-bio.BM', 'quant-ph', 'stat.ML'];
 
 /** `n` papers submitted in the two days before the slot, a third of them featured the day before. */
@@ -57,7 +64,15 @@ export async function seedPapers(store: Store, n = 24, slotMs = SLOT_MS): Promis
       arxivId,
       title: `On ${TOPICS[i % TOPICS.length]}: result ${i}`,
       abstract: `We study ${TOPICS[i % TOPICS.length]} and report result number ${i}.`,
-      authors: [{ name: i % 4 === 0 ? 'Geoffrey Hinton' : `Author ${i}`, keyname: i % 4 === 0 ? 'Hinton' : `Author${i}`, forenames: '', suffix: '', affiliation: null }],
+      authors: [
+        {
+          name: i % 4 === 0 ? 'Geoffrey Hinton' : `Author ${i}`,
+          keyname: i % 4 === 0 ? 'Hinton' : `Author${i}`,
+          forenames: '',
+          suffix: '',
+          affiliation: null,
+        },
+      ],
       categories: [CATS[i % CATS.length]!],
       versions: [{ version: 1, createdAt: at }],
       submittedAt: at,
@@ -66,13 +81,24 @@ export async function seedPapers(store: Store, n = 24, slotMs = SLOT_MS): Promis
   });
   await store.papers.upsertMany(inputs);
   for (let i = 0; i < n; i += 3) {
-    await store.papers.feature({ arxivId: ids[i]!, day: new Date(slotMs - 86_400_000).toISOString().slice(0, 10), source: 'import', submittedBy: null, importedUpvotes: 100 - i });
+    await store.papers.feature({
+      arxivId: ids[i]!,
+      day: new Date(slotMs - 86_400_000).toISOString().slice(0, 10),
+      source: 'import',
+      submittedBy: null,
+      importedUpvotes: 100 - i,
+    });
   }
   return ids;
 }
 
 /** A confirmed subscriber, through the same repository calls as the web flow. */
-export async function addConfirmed(store: Store, email: string, prefs: Preferences = defaultPrefs(), now = SLOT_MS - 10 * 86_400_000): Promise<Subscriber> {
+export async function addConfirmed(
+  store: Store,
+  email: string,
+  prefs: Preferences = defaultPrefs(),
+  now = SLOT_MS - 10 * 86_400_000,
+): Promise<Subscriber> {
   const { subscriber } = await store.digest.requestSubscription(email, prefs, now, now + 7 * 86_400_000);
   await store.digest.confirm(subscriber.id, now);
   return (await store.digest.subscriber(subscriber.id))!;
@@ -90,12 +116,16 @@ let pgBase: string | undefined;
 export function pgServerUrl(): string {
   if (pgBase) return pgBase;
   const fromEnv = process.env.PAPERBOY_TEST_PG_URL;
-  if (fromEnv) return (pgBase = fromEnv);
+  if (fromEnv) {
+    pgBase = fromEnv;
+    return pgBase;
+  }
   const script = path.join(import.meta.dirname, '../../scripts/pg-test-cluster.sh');
   const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const url = out.trim().split('\n').pop();
   if (!url?.startsWith('postgres://')) throw new Error(`pg-test-cluster.sh printed no URL: ${out}`);
-  return (pgBase = url);
+  pgBase = url;
+  return url;
 }
 
 /** A PostgreSQL store in a fresh schema; `url` reaches the same schema (for child processes). */

@@ -26,7 +26,10 @@ const planned = (subscriberId: number, period: string, papers: string[] = ['2601
   expiresAt: SLOT_MS + 86_400_000,
 });
 
-export function runOutboxContract(name: string, open: () => Promise<{ store: Store; close(): Promise<void> }>) {
+export function runOutboxContract(
+  name: string,
+  open: () => Promise<{ store: Store; close(): Promise<void> }>,
+) {
   describe(`digest outbox on ${name}`, () => {
     let store: Store;
     let close: () => Promise<void>;
@@ -43,12 +46,29 @@ export function runOutboxContract(name: string, open: () => Promise<{ store: Sto
       const b = await addConfirmed(store, `ledger-b-${name}@example.org`);
       const c = await addConfirmed(store, `ledger-c-${name}@example.org`);
       const t0 = SLOT_MS;
-      assert.equal(await repo.plan([planned(a.id, 'daily:2026-01-07'), planned(b.id, 'daily:2026-01-07', ['2601.00002']), planned(c.id, 'daily:2026-01-07')], t0), 3);
-      assert.equal(await repo.plan([planned(a.id, 'daily:2026-01-07'), planned(b.id, 'daily:2026-01-07')], t0), 0, 'the unique key refuses a second row');
+      assert.equal(
+        await repo.plan(
+          [
+            planned(a.id, 'daily:2026-01-07'),
+            planned(b.id, 'daily:2026-01-07', ['2601.00002']),
+            planned(c.id, 'daily:2026-01-07'),
+          ],
+          t0,
+        ),
+        3,
+      );
+      assert.equal(
+        await repo.plan([planned(a.id, 'daily:2026-01-07'), planned(b.id, 'daily:2026-01-07')], t0),
+        0,
+        'the unique key refuses a second row',
+      );
       assert.equal((await repo.outboxFor(a.id)).length, 1);
 
       const claimed = await repo.claim('holder-1', t0, 1000, 10, 'daily:2026-01-07');
-      assert.deepEqual(claimed.map((r) => r.status), ['sending', 'sending', 'sending']);
+      assert.deepEqual(
+        claimed.map((r) => r.status),
+        ['sending', 'sending', 'sending'],
+      );
       assert.ok(claimed.every((r) => r.attempts === 1));
       assert.deepEqual(await repo.claim('holder-2', t0 + 500, 1000, 10), [], 'leased rows are not claimable');
 
@@ -60,12 +80,20 @@ export function runOutboxContract(name: string, open: () => Promise<{ store: Sto
       const taken = await repo.claim('holder-2', t0 + 1001, 1000, 10);
       assert.deepEqual(taken.map((r) => r.id).sort(), [rb.id, rc.id].sort());
       assert.ok(taken.every((r) => r.attempts === 2 && r.leaseHolder === 'holder-2'));
-      assert.equal(await repo.markSent(rb.id, 'holder-1', t0 + 1100), false, 'a lapsed holder cannot record a result');
+      assert.equal(
+        await repo.markSent(rb.id, 'holder-1', t0 + 1100),
+        false,
+        'a lapsed holder cannot record a result',
+      );
       assert.equal(await repo.finish(rb.id, 'holder-1', 'failed', 'x'), false);
 
       assert.ok(await repo.finish(rb.id, 'holder-2', 'failed', '550 5.1.1 user unknown'));
       assert.equal((await repo.outbox(rb.id))!.status, 'failed');
-      assert.deepEqual((await repo.sentPapers([b.id])).get(b.id), new Set(), 'a failed digest frees its papers');
+      assert.deepEqual(
+        (await repo.sentPapers([b.id])).get(b.id),
+        new Set(),
+        'a failed digest frees its papers',
+      );
 
       // Retry later, then expiry at the end of the period.
       assert.ok(await repo.retryLater(rc.id, 'holder-2', t0 + 5000, '451 try later', false));
@@ -76,7 +104,9 @@ export function runOutboxContract(name: string, open: () => Promise<{ store: Sto
       assert.equal(rcAfter.status, 'expired');
       assert.equal(rcAfter.attempts, 2);
       assert.deepEqual((await repo.claim('holder-3', SLOT_MS + 86_400_000, 1000, 10)).length, 0);
-      assert.deepEqual(await repo.periodCounts(5), [{ period: 'daily:2026-01-07', counts: { sent: 1, failed: 1, expired: 1 } }]);
+      assert.deepEqual(await repo.periodCounts(5), [
+        { period: 'daily:2026-01-07', counts: { sent: 1, failed: 1, expired: 1 } },
+      ]);
     });
 
     // RELIABILITY: "Scheduler run twice ... still one row per (subscriber, period)" (in one
@@ -89,8 +119,18 @@ export function runOutboxContract(name: string, open: () => Promise<{ store: Sto
       for (const e of emails) await addConfirmed(store, e);
       const slot = slotOn(SLOT_DAY, '06:00', 'UTC');
       const mailer = createMailer(config);
-      const first = await runDigest(store, config, { slot, trigger: 'scheduler', mailer, now: () => SLOT_MS + 60_000 });
-      const second = await runDigest(store, config, { slot, trigger: 'scheduler', mailer, now: () => SLOT_MS + 120_000 });
+      const first = await runDigest(store, config, {
+        slot,
+        trigger: 'scheduler',
+        mailer,
+        now: () => SLOT_MS + 60_000,
+      });
+      const second = await runDigest(store, config, {
+        slot,
+        trigger: 'scheduler',
+        mailer,
+        now: () => SLOT_MS + 120_000,
+      });
       await mailer.close();
       await smtp.stop();
       assert.equal(second.plan.planned, 0);
@@ -102,7 +142,10 @@ export function runOutboxContract(name: string, open: () => Promise<{ store: Sto
       for (const e of emails) {
         const s = (await store.digest.subscriberByEmail(e))!;
         const rows = await store.digest.outboxFor(s.id);
-        assert.deepEqual(rows.map((r) => [r.period, r.status]), [['daily:2026-01-07', 'sent']]);
+        assert.deepEqual(
+          rows.map((r) => [r.period, r.status]),
+          [['daily:2026-01-07', 'sent']],
+        );
       }
     });
   });

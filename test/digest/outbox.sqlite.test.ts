@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
-import { runOutboxContract } from './outbox.contract.ts';
 import { sqliteStore } from './helpers.ts';
+import { runOutboxContract } from './outbox.contract.ts';
 
 runOutboxContract('sqlite', async () => {
   const { store, dir } = sqliteStore();

@@ -29,14 +29,22 @@ describe('subscription flow (web)', () => {
       body: typeof body === 'string' ? body : new URLSearchParams(body).toString(),
     });
   const local = (url: string) => url.replace(BASE, '');
-  const linkIn = (text: string, kind: string) => new RegExp(`${BASE}/digest/${kind}/[A-Za-z0-9._-]+`).exec(text)?.[0];
+  const linkIn = (text: string, kind: string) =>
+    new RegExp(`${BASE}/digest/${kind}/[A-Za-z0-9._-]+`).exec(text)?.[0];
   const mailsTo = (addr: string) => smtp.received.filter((m) => m.recipients.includes(addr));
   const settle = () => new Promise((r) => setTimeout(r, 300));
 
   before(async () => {
     smtp = await startSmtpServer();
     app = await startApp({
-      config: { smtpUrl: smtp.url, baseUrl: BASE, digestTime: '06:00', digestTimeZone: 'UTC', subscribeLimitPerIp: 12, subscribeLimitPerAddress: 2 },
+      config: {
+        smtpUrl: smtp.url,
+        baseUrl: BASE,
+        digestTime: '06:00',
+        digestTimeZone: 'UTC',
+        subscribeLimitPerIp: 12,
+        subscribeLimitPerAddress: 2,
+      },
     });
     await seedPapers(app.store);
   });
@@ -49,7 +57,13 @@ describe('subscription flow (web)', () => {
   // confirmation is a POST; the consent record (time, form, frequency, interests) is stored."
   test('double opt-in: only the confirmation goes out; GET shows, POST confirms; consent stored', async () => {
     const email = 'new.reader@example.org';
-    const res = await post('/digest/subscribe', { email, frequency: 'daily', form: 'feed:/', categories: 'cs.LG', keywords: 'diffusion' });
+    const res = await post('/digest/subscribe', {
+      email,
+      frequency: 'daily',
+      form: 'feed:/',
+      categories: 'cs.LG',
+      keywords: 'diffusion',
+    });
     assert.equal(res.status, 200);
     assert.match(await res.text(), /Check your inbox/);
     await smtp.waitFor(1);
@@ -69,20 +83,32 @@ describe('subscription flow (web)', () => {
     const get = await fetch(`${app.url}${local(link)}`);
     assert.equal(get.status, 200);
     assert.match(await get.text(), /<form method="post"/);
-    assert.equal((await app.store.digest.subscriberByEmail(email))!.status, 'pending', 'a GET changes nothing');
+    assert.equal(
+      (await app.store.digest.subscriberByEmail(email))!.status,
+      'pending',
+      'a GET changes nothing',
+    );
 
     const confirm = await post(local(link), '');
     assert.equal(confirm.status, 200);
     const s = (await app.store.digest.subscriberByEmail(email))!;
     assert.equal(s.status, 'confirmed');
     const consents = await app.store.digest.consents(s.id);
-    assert.deepEqual(consents.map((c) => c.action), ['subscribe', 'confirm']);
+    assert.deepEqual(
+      consents.map((c) => c.action),
+      ['subscribe', 'confirm'],
+    );
     const c0 = consents[0]!;
     assert.equal(c0.form, 'feed:/');
     assert.ok(c0.ipHash && !c0.ipHash.includes('127.0.0.1'));
     assert.match(c0.textVersion, /^\d{4}-\d{2}-\d{2}$/);
     assert.ok(Date.parse(c0.at) > 0);
-    assert.deepEqual(c0.settings, { frequency: 'daily', weekday: 1, paperCount: 10, interests: { categories: ['cs.LG'], keywords: ['diffusion'], authors: [] } });
+    assert.deepEqual(c0.settings, {
+      frequency: 'daily',
+      weekday: 1,
+      paperCount: 10,
+      interests: { categories: ['cs.LG'], keywords: ['diffusion'], authors: [] },
+    });
   });
 
   test('subscribe answers the same for new, pending, confirmed, unsubscribed and suppressed addresses', async () => {
@@ -93,7 +119,13 @@ describe('subscription flow (web)', () => {
     await app.store.digest.suppress(keyedHash(secret, 'email', 'bounced@example.org'), 'bounced', Date.now());
     await post('/digest/subscribe', { email: 'pending@example.org' });
     const bodies = new Set<string>();
-    for (const email of ['fresh@example.org', 'pending@example.org', 'confirmed@example.org', 'left@example.org', 'bounced@example.org']) {
+    for (const email of [
+      'fresh@example.org',
+      'pending@example.org',
+      'confirmed@example.org',
+      'left@example.org',
+      'bounced@example.org',
+    ]) {
       const res = await post('/digest/subscribe', { email });
       assert.equal(res.status, 200, email);
       bodies.add(await res.text());
@@ -123,12 +155,24 @@ describe('subscription flow (web)', () => {
   test('invalid input answers 400 with a message', async () => {
     const app2 = await startApp({ config: { smtpUrl: smtp.url, baseUrl: BASE } });
     try {
-      const res = await fetch(`${app2.url}/digest/subscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=not-an-address' });
+      const res = await fetch(`${app2.url}/digest/subscribe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'email=not-an-address',
+      });
       assert.equal(res.status, 400);
       assert.match(await res.text(), /valid email/);
-      const bad = await fetch(`${app2.url}/digest/subscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a%40example.org&keywords=%22unclosed&paperCount=3' });
+      const bad = await fetch(`${app2.url}/digest/subscribe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'email=a%40example.org&keywords=%22unclosed&paperCount=3',
+      });
       assert.equal(bad.status, 400);
-      const foreign = await fetch(`${app2.url}/digest/subscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, body: 'email=a%40example.org' });
+      const foreign = await fetch(`${app2.url}/digest/subscribe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+        body: 'email=a%40example.org',
+      });
       assert.equal(foreign.status, 403);
     } finally {
       await app2.close();
@@ -142,29 +186,58 @@ describe('subscription flow (web)', () => {
     const email = 'oneclick@example.org';
     await addConfirmed(app.store, email);
     const mailer = createMailer(app.config);
-    await runDigest(app.store, app.config, { slot, trigger: 'cli', mailer, only: email, now: () => SLOT_MS + 60_000 });
+    await runDigest(app.store, app.config, {
+      slot,
+      trigger: 'cli',
+      mailer,
+      only: email,
+      now: () => SLOT_MS + 60_000,
+    });
     await mailer.close();
     const digest = mailsTo(email)[0];
     assert.ok(digest, 'the digest arrived');
-    const raw = `\r\n${digest.raw.toString("utf8")}`;
+    const raw = `\r\n${digest.raw.toString('utf8')}`;
     const lu = /\r\nList-Unsubscribe: (.+)\r\n/.exec(raw)?.[1];
     assert.ok(lu);
-    assert.match(lu, /^<https:\/\/paperboy\.test\/digest\/unsubscribe\/[A-Za-z0-9._-]+>$/, 'exactly one https URL');
+    assert.match(
+      lu,
+      /^<https:\/\/paperboy\.test\/digest\/unsubscribe\/[A-Za-z0-9._-]+>$/,
+      'exactly one https URL',
+    );
     assert.match(raw, /\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n/);
     assert.match(raw, /\r\nList-Id: "paperboy digest" <digest\.paperboy\.test>\r\n/i);
     const parsed = await simpleParser(digest.raw);
-    assert.match(String(parsed.text), /Unsubscribe \(one click\): https:\/\/paperboy\.test\/digest\/unsubscribe\//, 'visible link in the text part');
-    assert.match(String(parsed.html), /href="https:\/\/paperboy\.test\/digest\/unsubscribe\/[^"]+"[^>]*>Unsubscribe</);
+    assert.match(
+      String(parsed.text),
+      /Unsubscribe \(one click\): https:\/\/paperboy\.test\/digest\/unsubscribe\//,
+      'visible link in the text part',
+    );
+    assert.match(
+      String(parsed.html),
+      /href="https:\/\/paperboy\.test\/digest\/unsubscribe\/[^"]+"[^>]*>Unsubscribe</,
+    );
 
     const url = local(lu.slice(1, -1));
     const get = await fetch(`${app.url}${url}`);
     assert.equal(get.status, 200);
-    assert.equal((await app.store.digest.subscriberByEmail(email))!.status, 'confirmed', 'a GET changes nothing');
+    assert.equal(
+      (await app.store.digest.subscriberByEmail(email))!.status,
+      'confirmed',
+      'a GET changes nothing',
+    );
 
-    const res = await fetch(`${app.url}${url}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const res = await fetch(`${app.url}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     assert.equal(res.status, 200);
     assert.equal((await app.store.digest.subscriberByEmail(email))!.status, 'unsubscribed');
-    const again = await fetch(`${app.url}${url}`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--x--\r\n' });
+    const again = await fetch(`${app.url}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      body: '--x\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--x--\r\n',
+    });
     assert.equal(again.status, 200, 'repeating it (multipart) is fine');
 
     // Web version from the digest's link.
@@ -184,10 +257,18 @@ describe('subscription flow (web)', () => {
     assert.equal(row!.status, 'pending');
     const secret = await tokenSecret(app.config, app.store.digest);
     const { unsubscribeUrl } = await import('../../src/digest/links.ts');
-    const res = await fetch(`${app.url}${local(unsubscribeUrl({ baseUrl: BASE, secret }, s))}`, { method: 'POST' });
+    const res = await fetch(`${app.url}${local(unsubscribeUrl({ baseUrl: BASE, secret }, s))}`, {
+      method: 'POST',
+    });
     assert.equal(res.status, 200);
     const mailer = createMailer(app.config);
-    await new DigestSender({ store: app.store, config: app.config, mailer, holder: 't', now: () => SLOT_MS + 120_000 }).drain();
+    await new DigestSender({
+      store: app.store,
+      config: app.config,
+      mailer,
+      holder: 't',
+      now: () => SLOT_MS + 120_000,
+    }).drain();
     await mailer.close();
     assert.equal((await app.store.digest.outbox(row!.id))!.status, 'skipped');
     assert.equal(mailsTo(email).length, 0);
@@ -200,8 +281,12 @@ describe('subscription flow (web)', () => {
     const s = await addConfirmed(app.store, email);
     const secret = await tokenSecret(app.config, app.store.digest);
     const { unsubscribeUrl, preferencesUrl } = await import('../../src/digest/links.ts');
-    const unsub = local(unsubscribeUrl({ baseUrl: BASE, secret }, s)).split('/').pop()!;
-    const prefs = local(preferencesUrl({ baseUrl: BASE, secret }, s)).split('/').pop()!;
+    const unsub = local(unsubscribeUrl({ baseUrl: BASE, secret }, s))
+      .split('/')
+      .pop()!;
+    const prefs = local(preferencesUrl({ baseUrl: BASE, secret }, s))
+      .split('/')
+      .pop()!;
     const flip = (t: string) => t.slice(0, -3) + (t.at(-3) === 'A' ? 'B' : 'A') + t.slice(-2);
     const attempts: [string, string][] = [
       ['/digest/unsubscribe/', flip(unsub)],
@@ -217,8 +302,18 @@ describe('subscription flow (web)', () => {
     for (const [path, token] of attempts) {
       for (const method of ['GET', 'POST']) {
         if (path === '/digest/preferences/' && token.endsWith('/erase') && method === 'GET') continue;
-        const target = token.endsWith('/erase') ? `${path}${flip(token.slice(0, -6))}/erase` : `${path}${token}`;
-        const res = await fetch(`${app.url}${target}`, { method, ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'frequency=weekly&paperCount=20' } : {}) });
+        const target = token.endsWith('/erase')
+          ? `${path}${flip(token.slice(0, -6))}/erase`
+          : `${path}${token}`;
+        const res = await fetch(`${app.url}${target}`, {
+          method,
+          ...(method === 'POST'
+            ? {
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body: 'frequency=weekly&paperCount=20',
+              }
+            : {}),
+        });
         assert.equal(res.status, 400, `${method} ${target}`);
         answers.add(await res.text());
       }
@@ -240,11 +335,22 @@ describe('subscription flow (web)', () => {
     const bad = await post(path, { frequency: 'weekly', paperCount: '60' });
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /at most 50/);
-    const ok = await post(path, { frequency: 'weekly', weekday: '5', paperCount: '20', categories: 'cs.CV, cs.LG', keywords: '"graph neural" -survey\nauthor:hinton', authors: 'Geoffrey Hinton' });
+    const ok = await post(path, {
+      frequency: 'weekly',
+      weekday: '5',
+      paperCount: '20',
+      categories: 'cs.CV, cs.LG',
+      keywords: '"graph neural" -survey\nauthor:hinton',
+      authors: 'Geoffrey Hinton',
+    });
     assert.equal(ok.status, 200);
     const saved = (await app.store.digest.subscriber(s.id))!;
     assert.deepEqual([saved.frequency, saved.weekday, saved.paperCount], ['weekly', 5, 20]);
-    assert.deepEqual(saved.interests, { categories: ['cs.CV', 'cs.LG'], keywords: ['"graph neural" -survey', 'author:hinton'], authors: ['Geoffrey Hinton'] });
+    assert.deepEqual(saved.interests, {
+      categories: ['cs.CV', 'cs.LG'],
+      keywords: ['"graph neural" -survey', 'author:hinton'],
+      authors: ['Geoffrey Hinton'],
+    });
 
     const exp = await fetch(`${app.url}${path}/export`);
     assert.equal(exp.status, 200);
@@ -265,7 +371,9 @@ describe('subscription flow (web)', () => {
     const body = await res.text();
     assert.match(body, /Outbox by period/);
     assert.match(body, /daily:2026-01-07/);
-    const forwarded = await fetch(`${app.url}/admin/digests`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    const forwarded = await fetch(`${app.url}/admin/digests`, {
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
     assert.equal(forwarded.status, 403);
   });
 });

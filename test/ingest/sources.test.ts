@@ -232,13 +232,14 @@ describe('daily-papers', () => {
       const source = () =>
         new DailyPapersSource({
           url: `${h.server.url}/api/daily_papers`,
-          enrich: async (ids) =>
-            (await fetchArxivPapers(ids, { http: h.http, apiUrl: `${h.server.url}/api/query` })).papers,
+          enrich: async (ids, get) =>
+            (await fetchArxivPapers(ids, { http: { get }, apiUrl: `${h.server.url}/api/query` })).papers,
         });
       const r = await h.run(source(), { now });
       assert.equal(r.status, 'ok', r.message);
       assert.equal(r.counts.inserted, 3);
       assert.equal(r.counts.featured, 3);
+      assert.equal(r.requests, 2, 'one daily-papers page and one API lookup, both counted in the run');
       const featured = await h.store.papers.featuredOn('2024-02-01');
       assert.deepEqual(
         featured.map((f) => [f.arxivId, f.source, f.submittedBy, f.importedUpvotes]),

@@ -55,7 +55,14 @@ async function send(config: Config, flags: DigestFlags): Promise<number> {
           ? { onPreview: (s, mail) => process.stdout.write(`${s.email}\t${mail.subject}\n`) }
           : {}),
       });
-      const summary = { slot: slot.day, dryRun: flags.dryRun, ...r.plan, ...r.send, pending: r.pending, runId: r.runId };
+      const summary = {
+        slot: slot.day,
+        dryRun: flags.dryRun,
+        ...r.plan,
+        ...r.send,
+        pending: r.pending,
+        runId: r.runId,
+      };
       if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else
         process.stdout.write(
@@ -63,7 +70,8 @@ async function send(config: Config, flags: DigestFlags): Promise<number> {
             `${r.plan.skippedEmpty} with nothing new; ${r.send.sent} sent, ${r.send.failed} failed, ${r.send.expired} expired, ` +
             `${r.send.skipped} skipped, ${r.pending} waiting for a retry\n`,
         );
-      if (only && r.plan.due === 0) process.stderr.write(`paperboy: ${only} is not a confirmed subscriber due on ${slot.day}\n`);
+      if (only && r.plan.due === 0)
+        process.stderr.write(`paperboy: ${only} is not a confirmed subscriber due on ${slot.day}\n`);
       return r.send.failed > 0 || r.pending > 0 ? EXIT.partial : EXIT.ok;
     } finally {
       process.off('SIGINT', onSignal);
@@ -99,7 +107,9 @@ async function preview(config: Config, args: string[], flags: DigestFlags): Prom
       },
     });
     if (written.length === 0) {
-      process.stderr.write(`paperboy: ${email} (${sub.status}, ${sub.frequency}) gets no digest on ${slot.day}\n`);
+      process.stderr.write(
+        `paperboy: ${email} (${sub.status}, ${sub.frequency}) gets no digest on ${slot.day}\n`,
+      );
       return EXIT.failure;
     }
     process.stdout.write(`${written.join('\n')}\n`);
@@ -128,7 +138,8 @@ async function exportOrErase(config: Config, action: 'export' | 'erase', args: s
       process.stderr.write(`paperboy: no subscriber ${email}\n`);
       return EXIT.failure;
     }
-    if (action === 'export') process.stdout.write(`${JSON.stringify(await exportSubscriber({ store, config }, sub), null, 2)}\n`);
+    if (action === 'export')
+      process.stdout.write(`${JSON.stringify(await exportSubscriber({ store, config }, sub), null, 2)}\n`);
     else {
       await eraseSubscriber({ store, config }, sub);
       process.stdout.write(`erased ${email}; a hashed suppression entry remains\n`);
@@ -139,7 +150,8 @@ async function exportOrErase(config: Config, action: 'export' | 'erase', args: s
 
 export async function digestCommand(config: Config, args: string[], flags: DigestFlags): Promise<number> {
   const [sub, ...rest] = args;
-  if (flags.period !== undefined && !DAY.test(flags.period)) throw new UsageError('--period must be YYYY-MM-DD');
+  if (flags.period !== undefined && !DAY.test(flags.period))
+    throw new UsageError('--period must be YYYY-MM-DD');
   switch (sub) {
     case 'send':
       return send(config, flags);

@@ -7,8 +7,8 @@ import type { Config } from '../../config/config.ts';
 import { loadMigrations } from '../../db/migrate.ts';
 import { openStore } from '../../db/open.ts';
 import type { Store } from '../../db/store.ts';
-import { createMailer } from '../../digest/mailer.ts';
 import { smtpOptions } from '../../digest/mailer.smtp.ts';
+import { createMailer } from '../../digest/mailer.ts';
 import { keywordSearch } from '../../search/keyword.ts';
 import { EXIT } from '../usage.ts';
 
@@ -21,7 +21,12 @@ interface Check {
 const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 async function smtpCheck(config: Config): Promise<Check> {
-  if (!config.smtpUrl) return { name: 'smtp', ok: true, detail: `smtpUrl not set: mail is written to ${config.data}/mail/*.eml` };
+  if (!config.smtpUrl)
+    return {
+      name: 'smtp',
+      ok: true,
+      detail: `smtpUrl not set: mail is written to ${config.data}/mail/*.eml`,
+    };
   const mailer = createMailer(config);
   try {
     const o = smtpOptions(config);
@@ -60,7 +65,14 @@ async function storeChecks(config: Config): Promise<Check[]> {
     ];
     try {
       const hits = await keywordSearch(store, 'the', 1);
-      checks.push({ name: 'index', ok: true, detail: papers === 0 ? 'keyword index empty (no papers yet)' : `keyword index answers (${hits.length} hit for a probe)` });
+      checks.push({
+        name: 'index',
+        ok: true,
+        detail:
+          papers === 0
+            ? 'keyword index empty (no papers yet)'
+            : `keyword index answers (${hits.length} hit for a probe)`,
+      });
     } catch (err) {
       checks.push({ name: 'index', ok: false, detail: (err as Error).message });
     }
@@ -72,11 +84,17 @@ async function storeChecks(config: Config): Promise<Check[]> {
 
 export async function doctorCommand(config: Config, flags: { json: boolean }): Promise<number> {
   const checks: Check[] = [
-    { name: 'config', ok: true, detail: `data ${config.data}; base URL ${config.baseUrl}; digests at ${config.digestTime} ${config.digestTimeZone}` },
+    {
+      name: 'config',
+      ok: true,
+      detail: `data ${config.data}; base URL ${config.baseUrl}; digests at ${config.digestTime} ${config.digestTimeZone}`,
+    },
     ...(await storeChecks(config)),
     await smtpCheck(config),
   ];
   if (flags.json) process.stdout.write(`${JSON.stringify(checks)}\n`);
-  else for (const c of checks) process.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(8)} ${c.detail}\n`);
+  else
+    for (const c of checks)
+      process.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(8)} ${c.detail}\n`);
   return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure;
 }

@@ -12,6 +12,8 @@ export interface Embedder {
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   /** A search box query, when the model treats queries differently from documents. */
   embedQuery?(text: string): Promise<{ vector: Float32Array; related: string[] }>;
+  /** Words the model learned to be interchangeable with this word or phrase. */
+  synonyms?(text: string): string[];
 }
 
 /** What gets embedded for a paper: the title counts twice, as titles are dense with meaning. */

@@ -42,6 +42,7 @@ export function layout(meta: PageMeta, body: SafeHtml): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/app.css">
 ${f ? html`<link rel="alternate" type="application/rss+xml" title="RSS" href="${f.rss}"><link rel="alternate" type="application/atom+xml" title="Atom" href="${f.atom}"><link rel="alternate" type="application/json" title="JSON" href="${f.json}">` : ''}
 <script src="/static/app.js" defer></script>
