@@ -23,7 +23,12 @@ export function parseBenchArgs(argv: string[], defaults: { count: number }): Ben
     args: argv,
     strict: false,
     allowPositionals: true,
-    options: { count: { type: 'string' }, seed: { type: 'string' }, passes: { type: 'string' } },
+    options: {
+      count: { type: 'string' },
+      seed: { type: 'string' },
+      passes: { type: 'string' },
+      duration: { type: 'string' },
+    },
   });
   const num = (v: unknown, d: number) => {
     if (v === undefined) return d;

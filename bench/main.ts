@@ -13,7 +13,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   keyword: async () => (await import('./keyword.bench.ts')).run,
   harvest: async () => (await import('./harvest.bench.ts')).run,
   digest: async () => (await import('./digest.bench.ts')).run,
-  // http: async () => (await import('./http.bench.ts')).run,
+  http: async () => (await import('./http.bench.ts')).run,
   'search-quality': async () => (await import('./search-quality.bench.ts')).run,
 };
 const DEFAULT = ['import', 'keyword'];

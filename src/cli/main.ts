@@ -1,14 +1,10 @@
 /** The `paperboy` command: parses flags, loads config, dispatches, maps errors to exit codes. */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.ts';
-import { digestCommand } from './commands/digest.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { importCommand } from './commands/import.ts';
-import { ingestCommand } from './commands/ingest.ts';
-import { searchCommand } from './commands/search.ts';
-import { serveCommand } from './commands/serve.ts';
-import { usersCommand } from './commands/users.ts';
 import { EXIT, USAGE, UsageError } from './usage.ts';
+
+// Commands are imported when chosen, so a short command (ingest, import, help) does not load the
+// web server (fastify and every route) and starts faster; tests spawn the CLI many times.
 
 const options = {
   data: { type: 'string' },
@@ -32,6 +28,9 @@ const options = {
   to: { type: 'string' },
   period: { type: 'string' },
   out: { type: 'string' },
+  // demo
+  remove: { type: 'boolean', default: false },
+  papers: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -59,11 +58,13 @@ export async function main(argv: string[]): Promise<number> {
     const config = loadConfig({ flags, ...(values.config ? { file: values.config } : {}) });
     switch (command) {
       case 'serve':
-        return await serveCommand(config);
+        return await (await import('./commands/serve.ts')).serveCommand(config);
       case 'import':
-        return await importCommand(config, args, { json: values.json });
+        return await (await import('./commands/import.ts')).importCommand(config, args, {
+          json: values.json,
+        });
       case 'ingest':
-        return await ingestCommand(config, args, {
+        return await (await import('./commands/ingest.ts')).ingestCommand(config, args, {
           json: values.json,
           dryRun: values['dry-run'],
           since: values.since,
@@ -75,19 +76,27 @@ export async function main(argv: string[]): Promise<number> {
           format: values.format,
         });
       case 'digest':
-        return await digestCommand(config, args, {
+        return await (await import('./commands/digest.ts')).digestCommand(config, args, {
           json: values.json,
           dryRun: values['dry-run'],
           to: values.to,
           period: values.period,
           out: values.out,
         });
+      case 'demo':
+        return await (await import('./commands/demo.ts')).demoCommand(config, args, {
+          json: values.json,
+          remove: values.remove,
+          papers: values.papers,
+        });
+      case 'setup':
+        return await (await import('./commands/setup.ts')).setupCommand(config, args);
       case 'doctor':
-        return await doctorCommand(config, { json: values.json });
+        return await (await import('./commands/doctor.ts')).doctorCommand(config, { json: values.json });
       case 'users':
-        return await usersCommand(config, args, { json: values.json });
+        return await (await import('./commands/users.ts')).usersCommand(config, args, { json: values.json });
       case 'search':
-        return await searchCommand(config, args, {
+        return await (await import('./commands/search.ts')).searchCommand(config, args, {
           json: values.json,
           ...(values.limit ? { limit: values.limit } : {}),
         });

@@ -24,6 +24,8 @@ commands:
   digest export|erase <email>        a subscriber's data as JSON / delete it (keeps a hashed suppression)
   doctor [--json]                    check config, database, SMTP (connects) and the index
   users add-admin <email>            make a signed-up account an admin (also add-moderator, remove-role)
+  setup                              print the one-time setup link again (until an admin exists)
+  demo [--papers N] | demo --remove  load a generated demo corpus (marked, with a banner) / delete exactly it
   help                               this text
 
 common options:

@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { DigestRepository } from '../digest/digest.repo.ts';
 import { pgRunner } from '../digest/sql.repo.ts';
+import { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { PgFeedRepository } from '../feed/feed.pg.repo.ts';
 import { PgIngestRunRepository } from '../ingest/runs.pg.repo.ts';
 import { PgLeaseRepository } from '../jobs/leases.pg.repo.ts';
@@ -43,6 +44,7 @@ export class PostgresStore implements Store {
   readonly feed: PgFeedRepository;
   readonly users: PgUserRepository;
   readonly community: PgCommunityRepository;
+  readonly firstRun: FirstRunRepository;
   readonly #applied: number[];
   #closed = false;
 
@@ -57,6 +59,7 @@ export class PostgresStore implements Store {
     this.feed = new PgFeedRepository(pool);
     this.users = new PgUserRepository(pool);
     this.community = new PgCommunityRepository(pool);
+    this.firstRun = new FirstRunRepository(pgRunner(pool));
   }
 
   async migrations(): Promise<number[]> {

@@ -6,6 +6,7 @@ import { SqliteFeedRepository } from '../feed/feed.sqlite.repo.ts';
 import { SqliteIngestRunRepository } from '../ingest/runs.sqlite.repo.ts';
 import { SqliteLeaseRepository } from '../jobs/leases.sqlite.repo.ts';
 import { SqlitePaperRepository } from '../papers/papers.sqlite.repo.ts';
+import { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { SqliteCommunityRepository } from '../users/community.sqlite.repo.ts';
 import { SqliteUserRepository } from '../users/users.sqlite.repo.ts';
 import { migrateSqlite, openSqlite } from './sqlite.ts';
@@ -43,6 +44,7 @@ export class SqliteStore implements Store {
   readonly feed: SqliteFeedRepository;
   readonly users: SqliteUserRepository;
   readonly community: SqliteCommunityRepository;
+  readonly firstRun: FirstRunRepository;
   readonly #applied: number[];
 
   constructor(file: string) {
@@ -56,6 +58,7 @@ export class SqliteStore implements Store {
     this.feed = new SqliteFeedRepository(this.db);
     this.users = new SqliteUserRepository(this.db);
     this.community = new SqliteCommunityRepository(this.db);
+    this.firstRun = new FirstRunRepository(sqliteRunner(this.db));
   }
 
   async migrations(): Promise<number[]> {

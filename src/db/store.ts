@@ -7,6 +7,7 @@ import type { DigestRepository } from '../digest/digest.repo.ts';
 import type { FeedRepository } from '../feed/feed.ts';
 import type { Paper, PaperInput, UpsertOutcome } from '../papers/paper.ts';
 import type { PreparedPaper } from '../papers/prepared.ts';
+import type { FirstRunRepository } from '../setup/first-run.repo.ts';
 import type { CommunityRepository, UserRepository } from '../users/types.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -243,6 +244,8 @@ export interface Store {
   readonly feed: FeedRepository;
   readonly users: UserRepository;
   readonly community: CommunityRepository;
+  /** Setup-page settings and demo-data marks (issue 7, src/setup/first-run.repo.ts). */
+  readonly firstRun: FirstRunRepository;
   /** Applied migration versions, oldest first. */
   migrations(): Promise<number[]>;
   close(): Promise<void>;

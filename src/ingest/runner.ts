@@ -146,6 +146,10 @@ async function runHeld<S>(
         signal,
         onRetry: (msg) => addIssue(`GET ${new URL(url).pathname}`, msg, false),
       }),
+    startOver() {
+      Object.assign(counts, emptyCounts());
+      ctx.resumed = false;
+    },
     reject(issues) {
       pendingRejected += issues.length;
       for (const i of issues) addIssue(i.where, i.reason);
@@ -222,7 +226,7 @@ async function runHeld<S>(
     message,
     counts: { ...counts },
     requests: requests(),
-    resumed,
+    resumed: ctx.resumed,
     errorCount,
     errors: [...errors],
     dryRun,

@@ -47,12 +47,7 @@ export function scheduledRssCategories(config: Config): string | null {
 }
 
 /** Throws RangeError / InvalidInputError for unusable requests (the CLI reports them as usage). */
-export function createSource(
-  name: SourceName,
-  config: Config,
-  http: HttpClient,
-  r: SourceRequest = {},
-): Source<unknown> {
+export function createSource(name: SourceName, config: Config, r: SourceRequest = {}): Source<unknown> {
   switch (name) {
     case 'oai':
       return new OaiSource({
@@ -87,7 +82,8 @@ export function createSource(
       return new DailyPapersSource({
         url: config.dailyPapersUrl,
         since: r.since ?? null,
-        enrich: async (ids, get) => (await fetchArxivPapers(ids, { http: { get }, apiUrl: config.arxivApiUrl })).papers,
+        enrich: async (ids, get) =>
+          (await fetchArxivPapers(ids, { http: { get }, apiUrl: config.arxivApiUrl })).papers,
       });
     }
   }

@@ -34,6 +34,8 @@ export interface SourceContext<S> {
   state: S | null;
   /** A harvest was left unfinished by an earlier run and this run continues it. */
   resumed: boolean;
+  /** The source drops the unfinished harvest (e.g. `--since` starts over): its counts go too. */
+  startOver(): void;
   /** Records refused by a parser: counted as rejected with the next commit, listed in the run. */
   reject(issues: ParseIssue[]): void;
   /** Something an operator should see that is not a rejected record (a restart, a salvage). */

@@ -49,7 +49,7 @@ export async function dailyHarvest(ctx: JobContext): Promise<string> {
     if (name === 'daily-papers' && !ctx.config.dailyPapersUrl) continue;
     let summary: RunSummary;
     try {
-      const source = createSource(name, ctx.config, ctx.http, { scheduled: true });
+      const source = createSource(name, ctx.config, { scheduled: true });
       summary = await runIngest(source, { store: ctx.store, http: ctx.http, signal: ctx.signal });
     } catch (err) {
       if (!(err instanceof LeaseBusyError)) throw err;

@@ -15,11 +15,12 @@ import { keywordSearch } from '../search/keyword.ts';
 import type { User } from '../users/types.ts';
 import { openApiDocument } from './openapi.ts';
 import { presentFeedItem, presentPaper } from './presenters.ts';
-import { parse, type WebDeps } from './respond.ts';
+import { parse, sendCached, type WebDeps } from './respond.ts';
 
 export { presentPaper };
 
 const RATE_WINDOW_S = 60;
+const JSON_TYPE = 'application/json; charset=utf-8';
 const dailyQuery = z.object({
   date: z.string().max(20).optional(),
   week: z.string().max(20).optional(),
@@ -64,7 +65,17 @@ export const apiRoutes =
       return user;
     }
 
-    app.get('/api/daily_papers', async (req) => {
+    /**
+     * Anonymous GETs share the page micro-cache (page-cache.ts): the morning burst of API clients
+     * asks for the same day's list, and local writes clear the cache at once.
+     */
+    const cachedJson = (req: FastifyRequest, reply: FastifyReply, compute: () => Promise<unknown>) =>
+      sendCached(deps, req, reply, async () => ({ body: JSON.stringify(await compute()), type: JSON_TYPE }), {
+        cacheControl: 'no-cache',
+      });
+
+    app.get('/api/daily_papers', (req, reply) => cachedJson(req, reply, () => dailyPapers(req)));
+    async function dailyPapers(req: FastifyRequest) {
       const q = parse(dailyQuery, req.query);
       const today = isoDay(site.now().getTime());
       const fallback =
@@ -79,7 +90,7 @@ export const apiRoutes =
         ...(q.submitter ? { submitter: q.submitter } : {}),
       });
       return items.map(presentFeedItem);
-    });
+    }
 
     // Simple keyword search until the search issue's hybrid search takes this over.
     app.get('/api/papers/search', async (req) => {
@@ -101,8 +112,11 @@ export const apiRoutes =
       return paper;
     }
 
-    app.get<{ Params: { '*': string } }>('/api/papers/*', async (req) => {
-      const paper = await paperOr404(req.params['*']);
+    app.get<{ Params: { '*': string } }>('/api/papers/*', (req, reply) =>
+      cachedJson(req, reply, () => onePaper(req.params['*'])),
+    );
+    async function onePaper(raw: string) {
+      const paper = await paperOr404(raw);
       const [stats, featurings] = await Promise.all([
         store.feed.stats(paper.id),
         store.feed.featuringsOf(paper.id),
@@ -115,7 +129,7 @@ export const apiRoutes =
         numComments: stats.comments,
         featured: featurings.map((f) => ({ day: f.day, at: f.featuredAt, submittedBy: f.submittedBy })),
       };
-    });
+    }
 
     const vote =
       (up: boolean | null) =>

@@ -18,6 +18,7 @@ import {
 import { adminRoutes } from './admin.routes.ts';
 import { Auth } from './auth.ts';
 import { digestRoutes } from './digest.routes.ts';
+import { registerFirstRun } from './setup.routes.ts';
 import { siteRoutes } from './site.routes.ts';
 import { createSite, type SiteOptions } from './site.ts';
 import { errorBody } from './views/error.view.ts';
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('sessionToken', null);
   app.addHook('onRequest', (req) => auth.attach(req));
   app.addHook('onClose', () => site.close());
+  await registerFirstRun(app, { ...deps, site, auth }); // setup page, /admin, demo banner (issue 7)
   await app.register(siteRoutes({ ...deps, site, auth }));
   await app.register(adminRoutes(deps));
   await app.register(digestRoutes(deps));

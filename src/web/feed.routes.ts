@@ -73,41 +73,44 @@ export const feedRoutes =
     async function daily(req: FastifyRequest, reply: FastifyReply, ext: string | undefined, isHome: boolean) {
       const q = parse(dailyQuery, req.query);
       const format = formatOf(ext, q);
-      let fellBack = false;
-      let fallback = today();
-      if (!q.date && !q.week && !q.month) {
-        // `/`: today, or the latest day that has featured papers.
-        const latest = await store.feed.latestFeaturedDay(fallback);
-        if (latest && latest !== fallback) {
-          fallback = latest;
-          fellBack = true;
+      const explicit = Boolean(q.date || q.week || q.month);
+      const load = async () => {
+        let fellBack = false;
+        let fallback = today();
+        if (!explicit) {
+          // `/`: today, or the latest day that has featured papers.
+          const latest = await store.feed.latestFeaturedDay(fallback);
+          if (latest && latest !== fallback) {
+            fallback = latest;
+            fellBack = true;
+          }
         }
-      }
-      const period = periodFromQuery(q, fallback);
-      const offset = (q.page - 1) * PAGE_SIZE;
-      const { items, total } = await store.feed.featured({
-        from: period.from,
-        to: period.to,
-        sort: 'votes',
-        limit: PAGE_SIZE,
-        offset,
-      });
-      const query = isHome && !q.date && !q.week && !q.month ? '' : periodParam(period);
+        const period = periodFromQuery(q, fallback);
+        const offset = (q.page - 1) * PAGE_SIZE;
+        const { items, total } = await store.feed.featured({
+          from: period.from,
+          to: period.to,
+          sort: 'votes',
+          limit: PAGE_SIZE,
+          offset,
+        });
+        return { period, items, total, offset, fellBack };
+      };
       if (format !== 'html') {
-        return sendFeed(
-          reply,
-          deps,
-          format,
-          {
+        return sendFeed(req, reply, deps, format, async () => {
+          const { period, items } = await load();
+          return {
             title: `${deps.config.siteName}: ${periodLabel(period)}`,
             description: 'Featured papers, most upvoted first.',
             path: '/papers',
             query: periodParam(period),
-          },
-          items,
-        );
+            items,
+          };
+        });
       }
       return sendPage(deps, req, reply, async () => {
+        const { period, items, total, offset, fellBack } = await load();
+        const query = isHome && !explicit ? '' : periodParam(period);
         const ctx = await listContext(deps, req, items);
         return {
           meta: {
@@ -157,32 +160,30 @@ export const feedRoutes =
     async function trending(req: FastifyRequest, reply: FastifyReply, ext: string | undefined) {
       const q = parse(trendingQuery, req.query);
       const format = formatOf(ext, q);
-      const items = await store.feed.trending(PAGE_SIZE + 1, (q.page - 1) * PAGE_SIZE, q.cat);
-      const shown = items.slice(0, PAGE_SIZE);
       const query = q.cat ? `cat=${encodeURIComponent(q.cat)}` : '';
+      const load = () => store.feed.trending(PAGE_SIZE + 1, (q.page - 1) * PAGE_SIZE, q.cat);
       if (format !== 'html') {
-        return sendFeed(
-          reply,
-          deps,
-          format,
-          {
-            title: `${deps.config.siteName}: trending${q.cat ? ` in ${q.cat}` : ''}`,
-            description: 'Upvotes halved for every day since a paper was featured.',
-            path: '/trending',
-            query,
-          },
-          shown,
-        );
+        return sendFeed(req, reply, deps, format, async () => ({
+          title: `${deps.config.siteName}: trending${q.cat ? ` in ${q.cat}` : ''}`,
+          description: 'Upvotes halved for every day since a paper was featured.',
+          path: '/trending',
+          query,
+          items: (await load()).slice(0, PAGE_SIZE),
+        }));
       }
-      return sendPage(deps, req, reply, async () => ({
-        meta: { title: q.cat ? `Trending in ${q.cat}` : 'Trending', feeds: feedLinks('/trending', query) },
-        body: trendingPage(
-          shown,
-          q.cat ?? null,
-          pager('/trending', query, q.page, items.length > PAGE_SIZE),
-          await listContext(deps, req, shown),
-        ),
-      }));
+      return sendPage(deps, req, reply, async () => {
+        const items = await load();
+        const shown = items.slice(0, PAGE_SIZE);
+        return {
+          meta: { title: q.cat ? `Trending in ${q.cat}` : 'Trending', feeds: feedLinks('/trending', query) },
+          body: html`${trendingPage(
+            shown,
+            q.cat ?? null,
+            pager('/trending', query, q.page, items.length > PAGE_SIZE),
+            await listContext(deps, req, shown),
+          )}${subscribeForm({ form: 'trending' })}`,
+        };
+      });
     }
     app.get('/trending', (req, reply) => trending(req, reply, undefined));
     for (const f of ['rss', 'atom', 'json'])
@@ -193,31 +194,29 @@ export const feedRoutes =
       if (!CATEGORY.test(cat)) throw new NotFoundError(`"${cat.slice(0, 40)}" is not an arXiv category.`);
       const q = parse(listQuery, req.query);
       const format = formatOf(ext, q);
-      const items = await store.feed.byCategory(cat, PAGE_SIZE + 1, (q.page - 1) * PAGE_SIZE);
-      const shown = items.slice(0, PAGE_SIZE);
       const path = `/categories/${cat}`;
+      const load = () => store.feed.byCategory(cat, PAGE_SIZE + 1, (q.page - 1) * PAGE_SIZE);
       if (format !== 'html')
-        return sendFeed(
-          reply,
-          deps,
-          format,
-          {
-            title: `${deps.config.siteName}: ${cat}`,
-            description: `Newest papers in ${cat}.`,
-            path,
-            query: '',
-          },
-          shown,
-        );
-      return sendPage(deps, req, reply, async () => ({
-        meta: { title: cat, feeds: feedLinks(path, '') },
-        body: categoryPage(
-          cat,
-          shown,
-          pager(path, '', q.page, items.length > PAGE_SIZE),
-          await listContext(deps, req, shown),
-        ),
-      }));
+        return sendFeed(req, reply, deps, format, async () => ({
+          title: `${deps.config.siteName}: ${cat}`,
+          description: `Newest papers in ${cat}.`,
+          path,
+          query: '',
+          items: (await load()).slice(0, PAGE_SIZE),
+        }));
+      return sendPage(deps, req, reply, async () => {
+        const items = await load();
+        const shown = items.slice(0, PAGE_SIZE);
+        return {
+          meta: { title: cat, feeds: feedLinks(path, '') },
+          body: categoryPage(
+            cat,
+            shown,
+            pager(path, '', q.page, items.length > PAGE_SIZE),
+            await listContext(deps, req, shown),
+          ),
+        };
+      });
     });
 
     app.get<{ Params: { '*': string } }>('/authors/*', async (req, reply) => {
@@ -225,26 +224,30 @@ export const feedRoutes =
       if (!name.trim() || name.length > 200) throw new NotFoundError('No such author.');
       const q = parse(listQuery, req.query);
       const format = formatOf(ext, q);
-      const items: FeedItem[] = await store.feed.byAuthor(name, PAGE_SIZE + 1, (q.page - 1) * PAGE_SIZE);
-      const shown = items.slice(0, PAGE_SIZE);
       const path = `/authors/${encodeURIComponent(name)}`;
+      const load = (): Promise<FeedItem[]> =>
+        store.feed.byAuthor(name, PAGE_SIZE + 1, (q.page - 1) * PAGE_SIZE);
       if (format !== 'html')
-        return sendFeed(
-          reply,
-          deps,
-          format,
-          { title: `${deps.config.siteName}: ${name}`, description: `Papers by ${name}.`, path, query: '' },
-          shown,
-        );
-      return sendPage(deps, req, reply, async () => ({
-        meta: { title: name, feeds: feedLinks(path, '') },
-        body: authorPage(
-          name,
-          shown,
-          pager(path, '', q.page, items.length > PAGE_SIZE),
-          await listContext(deps, req, shown),
-        ),
-        status: shown.length ? 200 : 404,
-      }));
+        return sendFeed(req, reply, deps, format, async () => ({
+          title: `${deps.config.siteName}: ${name}`,
+          description: `Papers by ${name}.`,
+          path,
+          query: '',
+          items: (await load()).slice(0, PAGE_SIZE),
+        }));
+      return sendPage(deps, req, reply, async () => {
+        const items = await load();
+        const shown = items.slice(0, PAGE_SIZE);
+        return {
+          meta: { title: name, feeds: feedLinks(path, '') },
+          body: authorPage(
+            name,
+            shown,
+            pager(path, '', q.page, items.length > PAGE_SIZE),
+            await listContext(deps, req, shown),
+          ),
+          status: shown.length ? 200 : 404,
+        };
+      });
     });
   };

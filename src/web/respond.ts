@@ -48,74 +48,83 @@ export function feedLinks(path: string, query: string): { rss: string; atom: str
   return { rss: `${path}.rss${q}`, atom: `${path}.atom${q}`, json: `${path}.json${q}` };
 }
 
+/**
+ * Answers from the micro-cache (page-cache.ts) for signed-out readers, else computes, stores and
+ * sends. Everything a page needs is computed inside `compute`, so a hit costs no database work.
+ */
+export async function sendCached(
+  deps: WebDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  compute: () => Promise<{ body: string; type: string; status?: number }>,
+  options: { cache?: boolean; cacheControl?: string } = {},
+) {
+  const cache = deps.site.pageCache;
+  const shared = req.viewer === null && options.cache !== false;
+  const cacheControl = options.cacheControl ?? (req.viewer === null ? 'no-cache' : 'private, no-store');
+  if (shared) {
+    const hit = cache.get(req.url);
+    if (hit) return reply.status(hit.status).type(hit.type).header('Cache-Control', cacheControl).send(hit.body);
+  }
+  const page = await compute();
+  const status = page.status ?? 200;
+  const body = Buffer.from(page.body);
+  if (shared && status === 200) cache.set(req.url, { status, type: page.type, body });
+  return reply.status(status).type(page.type).header('Cache-Control', cacheControl).send(body);
+}
+
 export function sendFeed(
+  req: FastifyRequest,
   reply: FastifyReply,
   deps: WebDeps,
   format: FeedFormat,
-  meta: Omit<FeedMeta, 'link' | 'self'> & { path: string; query: string },
-  items: FeedItem[],
+  meta: () => Promise<{ title: string; description: string; path: string; query: string; items: FeedItem[] }>,
 ) {
   const base = deps.config.baseUrl!.replace(/\/$/, '');
-  const q = meta.query ? `?${meta.query}` : '';
-  const body = renderFeed(
-    format,
-    {
-      title: meta.title,
-      description: meta.description,
-      link: `${base}${meta.path}${q}`,
-      self: `${base}${meta.path}.${format}${q}`,
+  return sendCached(
+    deps,
+    req,
+    reply,
+    async () => {
+      const m = await meta();
+      const q = m.query ? `?${m.query}` : '';
+      const body = renderFeed(
+        format,
+        { title: m.title, description: m.description, link: `${base}${m.path}${q}`, self: `${base}${m.path}.${format}${q}` },
+        m.items,
+        base,
+      );
+      return { body, type: FEED_TYPES[format] };
     },
-    items,
-    base,
+    { cacheControl: 'public, max-age=300' },
   );
-  return reply.type(FEED_TYPES[format]).header('Cache-Control', 'public, max-age=300').send(body);
 }
 
-export async function listContext(
-  deps: WebDeps,
-  req: FastifyRequest,
-  items: FeedItem[],
-): Promise<ListContext> {
+export async function listContext(deps: WebDeps, req: FastifyRequest, items: FeedItem[]): Promise<ListContext> {
   const viewer = req.viewer;
   const voted = viewer
-    ? await deps.store.community.votedFor(
-        viewer.user.id,
-        items.map((i) => i.paper.id),
-      )
+    ? await deps.store.community.votedFor(viewer.user.id, items.map((i) => i.paper.id))
     : new Set<number>();
   return { viewer, voted, now: deps.site.now().getTime(), returnTo: req.url.slice(0, 1000) };
 }
 
-/**
- * Sends an HTML page. Pages for signed-out readers are the same for everyone and are served from
- * the micro-cache (see page-cache.ts); signed-in pages are rendered every time and never cached.
- */
-export async function sendPage(
+/** An HTML page through sendCached; pages with per-reader forms pass `cache: false`. */
+export function sendPage(
   deps: WebDeps,
   req: FastifyRequest,
   reply: FastifyReply,
   render: () => Promise<{ meta: Omit<PageMeta, 'siteName' | 'viewer'>; body: SafeHtml; status?: number }>,
   options: { cache?: boolean } = {},
 ) {
-  const cache = deps.site.pageCache;
-  // Pages with a form for signed-out readers carry a per-reader CSRF cookie: never shared.
-  const anonymous = req.viewer === null && options.cache !== false;
-  const key = req.url;
-  if (anonymous) {
-    const hit = cache.get(key);
-    if (hit)
-      return reply.status(hit.status).type(hit.type).header('Cache-Control', 'no-cache').send(hit.body);
-  }
-  const page = await render();
-  const body = layout(
-    { ...page.meta, siteName: deps.config.siteName, viewer: req.viewer, path: req.url },
-    page.body,
+  return sendCached(
+    deps,
+    req,
+    reply,
+    async () => {
+      const page = await render();
+      const body = layout({ ...page.meta, siteName: deps.config.siteName, viewer: req.viewer, path: req.url }, page.body);
+      return { body, type: HTML, ...(page.status !== undefined ? { status: page.status } : {}) };
+    },
+    options,
   );
-  const status = page.status ?? 200;
-  if (anonymous && status === 200) cache.set(key, { status, type: HTML, body });
-  return reply
-    .status(status)
-    .type(HTML)
-    .header('Cache-Control', req.viewer === null ? 'no-cache' : 'private, no-store')
-    .send(body);
 }

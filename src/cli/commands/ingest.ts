@@ -71,7 +71,7 @@ export async function ingestCommand(config: Config, args: string[], flags: Inges
   const http = createHttpClient(config);
   let source: ReturnType<typeof createSource>;
   try {
-    source = createSource(name, config, http, request);
+    source = createSource(name, config, request);
   } catch (err) {
     if (err instanceof RangeError || err instanceof InvalidInputError) throw new UsageError(err.message);
     throw err;

@@ -2,6 +2,7 @@
 import type { Config } from '../../config/config.ts';
 import { openStore } from '../../db/open.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
+import { setupUrl } from '../../setup/token.ts';
 import { buildApp } from '../../web/app.ts';
 
 export async function serveCommand(config: Config): Promise<number> {
@@ -9,6 +10,13 @@ export async function serveCommand(config: Config): Promise<number> {
   const app = await buildApp({ store, config });
   await app.listen({ port: config.port, host: config.host });
   process.stderr.write(`paperboy: serving ${config.baseUrl} (${store.dialect}, data in ${config.data})\n`);
+  // First run (issue 7): the one-time setup link while no admin exists, and the first harvest.
+  const setup = await setupUrl(store, config.baseUrl!);
+  if (setup)
+    process.stderr.write(
+      `paperboy: no admin account yet; set up the site here (the link works once):\n\n  ${setup}\n\n`,
+    );
+  await app.bootstrap.startIfNeeded();
   const scheduler = config.scheduler ? startScheduler({ store, config, log: (m) => app.log.info(m) }) : null;
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

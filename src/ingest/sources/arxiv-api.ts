@@ -154,7 +154,9 @@ export class ArxivApiSource implements Source<ArxivApiState> {
   async #byIds(ctx: SourceContext<ArxivApiState>): Promise<SourceResult> {
     const size = Math.max(1, Math.min(this.#o.batchSize ?? ID_BATCH, MAX_PAGE));
     const saved = ctx.state;
-    let next = saved?.mode === 'ids' && saved.key === this.#key ? saved.next : 0;
+    const same = saved?.mode === 'ids' && saved.key === this.#key;
+    if (ctx.resumed && !same) ctx.startOver();
+    let next = same ? saved.next : 0;
     const missing: string[] = [];
     const deps = this.#deps(ctx);
     while (next < this.#ids.length) {
@@ -175,7 +177,9 @@ export class ArxivApiSource implements Source<ArxivApiState> {
   async #search(ctx: SourceContext<ArxivApiState>): Promise<SourceResult> {
     const size = Math.max(1, Math.min(this.#o.pageSize ?? 200, MAX_PAGE));
     const saved = ctx.state;
-    let start = saved?.mode === 'search' && saved.key === this.#key ? saved.start : 0;
+    const same = saved?.mode === 'search' && saved.key === this.#key;
+    if (ctx.resumed && !same) ctx.startOver();
+    let start = same ? saved.start : 0;
     const since = this.#o.since ? `${this.#o.since}T00:00:00.000Z` : null;
     let pages = 0;
     for (;;) {

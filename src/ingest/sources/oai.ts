@@ -123,11 +123,13 @@ export class OaiSource implements Source<OaiState> {
       restarts: 0,
     });
     if (this.#o.since) {
-      if (state.list)
+      if (state.list) {
         ctx.note(
           'oai',
           `--since ${this.#o.since}: dropped the unfinished harvest from ${state.list.from ?? 'the start'}`,
         );
+        ctx.startOver();
+      }
       return fresh(this.#o.since);
     }
     if (state.list) return state.list;

@@ -1,0 +1,336 @@
+/**
+ * `http` bench: paperboy serving `/`, a paper page, `/trending` and `/api/daily_papers` from a
+ * database of the generated corpus (default 1,000,000 papers) with 10,000 featured, under a
+ * bounded autocannon load (by duration, 32 connections), beside a bare node:http server that
+ * returns the same bytes with the same content type, in the same run. Both servers run in child
+ * processes; autocannon runs here. Reports req/s, p99 and errors for both and the ratio, plus the
+ * uncached cost (page cache off) for information, and the server's RSS before and after.
+ *
+ * The database is a copy of the import bench's (bench/common.ts workDirs), prepared once under
+ * <work>/http/ (migrations, 10,000 featurings over the last 100 days with imported upvotes, some
+ * local votes), so the import bench's own file stays untouched.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import autocannon, { type Result } from 'autocannon';
+import { SqliteStore } from '../src/db/sqlite.store.ts';
+import type { FeaturedInput } from '../src/db/store.ts';
+import { ensureCorpus, parseBenchArgs, ROOT, runChild, workDirs } from './common.ts';
+import { mulberry32 } from './corpus/prng.ts';
+import { type Metric, writeReport } from './report.ts';
+
+const TARGET_RPS = 1000;
+const TARGET_P99_MS = 50;
+const FEATURED = 10_000;
+const DAYS = 100;
+const CONNECTIONS = 32;
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function childEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PAPERBOY_DATA: dataDir,
+    PAPERBOY_LOG_LEVEL: 'silent',
+    PAPERBOY_SCHEDULER: 'false',
+    PAPERBOY_API_RATE_LIMIT: '100000000',
+    ...extra,
+  };
+  delete env.DATABASE_URL;
+  delete env.PAPERBOY_DATABASE_URL;
+  delete env.PAPERBOY_CONFIG;
+  return env;
+}
+
+/** Copies the import bench's database and features FEATURED papers; reused while the marker matches. */
+async function prepare(count: number, seed: number): Promise<{ dataDir: string; paperIds: string[] }> {
+  const dirs = workDirs(count, seed);
+  const dataDir = path.join(dirs.root, 'http');
+  const marker = path.join(dataDir, 'http-ready.json');
+  if (existsSync(marker)) {
+    const m = JSON.parse(await readFile(marker, 'utf8')) as { featured: number; paperIds: string[] };
+    if (m.featured === FEATURED) return { dataDir, paperIds: m.paperIds };
+  }
+  const source = path.join(dirs.paperboyData, 'paperboy.db');
+  if (!existsSync(source)) {
+    process.stderr.write(
+      `no import-bench database at ${source}: importing the corpus (a few minutes at 1M) …\n`,
+    );
+    const corpus = await ensureCorpus(count, seed);
+    await mkdir(dirs.paperboyData, { recursive: true });
+    const r = await runChild(
+      process.execPath,
+      [path.join('src', 'cli', 'main.ts'), 'import', corpus, '--json'],
+      childEnv(dirs.paperboyData),
+    );
+    if (r.code !== 0) throw new Error(`import failed (${r.code}): ${r.stderrTail}`);
+  }
+  await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dataDir, { recursive: true });
+  process.stderr.write(`copying ${source} → ${dataDir} …\n`);
+  // The import bench leaves a checkpointed database (empty WAL); copy the main file only.
+  await copyFile(source, path.join(dataDir, 'paperboy.db'));
+  const store = new SqliteStore(path.join(dataDir, 'paperboy.db'));
+  try {
+    const total = await store.papers.count();
+    const rng = mulberry32(seed);
+    const today = Date.now();
+    const stride = Math.max(1, Math.floor(total / FEATURED));
+    const rows = store.db
+      .prepare('SELECT arxiv_id FROM papers WHERE id % ? = 0 ORDER BY id LIMIT ?')
+      .all(stride, FEATURED) as {
+      arxiv_id: string;
+    }[];
+    const featured: FeaturedInput[] = rows.map((r, i) => ({
+      arxivId: r.arxiv_id,
+      day: isoDay(today - (i % DAYS) * DAY_MS),
+      source: 'import',
+      submittedBy: `user${i % 97}`,
+      importedUpvotes: Math.floor(rng() ** 3 * 300),
+    }));
+    for (let i = 0; i < featured.length; i += 1000)
+      await store.papers.ingestBatch({ papers: [], featured: featured.slice(i, i + 1000) });
+    // Some local votes too, so the vote columns and trending refresh are exercised.
+    const now = new Date().toISOString();
+    for (let u = 0; u < 20; u++) {
+      const user = await store.users.create({
+        email: `bench${u}@example.org`,
+        name: `bench${u}`,
+        passwordHash: 'x',
+        now,
+      });
+      if (!user) continue;
+      for (let k = 0; k < 50; k++) {
+        const f = featured[Math.floor(rng() * featured.length)]!;
+        const p = await store.papers.get(f.arxivId);
+        if (p) await store.community.setVote(user.id, p.id, true, now);
+      }
+    }
+    await store.feed.refreshTrending();
+    store.db.exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;');
+    const paperIds = featured.slice(0, 50).map((f) => f.arxivId);
+    await writeFile(marker, JSON.stringify({ featured: featured.length, total, paperIds }));
+    return { dataDir, paperIds };
+  } finally {
+    await store.close();
+  }
+}
+
+async function startPaperboy(
+  dataDir: string,
+  pageCacheMs: number,
+): Promise<{ url: string; child: ChildProcess }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(
+    process.execPath,
+    [path.join('src', 'cli', 'main.ts'), 'serve', '--port', String(port), '--host', '127.0.0.1'],
+    {
+      cwd: ROOT,
+      env: childEnv(dataDir, { PAPERBOY_PAGE_CACHE_MS: String(pageCacheMs) }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    err = (err + d.toString()).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`paperboy serve exited: ${err}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return { url, child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error(`paperboy serve did not start: ${err}`);
+}
+
+/** The baseline: node:http answering each path with the exact bytes paperboy sent. */
+const BASELINE_SERVER = `
+const http = require('node:http');
+const pages = JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8'));
+const table = new Map(pages.map((p) => [p.path, { type: p.type, body: Buffer.from(p.body, 'base64') }]));
+const server = http.createServer((req, res) => {
+  const page = table.get(req.url);
+  if (!page) { res.statusCode = 404; res.end(); return; }
+  res.setHeader('content-type', page.type);
+  res.end(page.body);
+});
+server.keepAliveTimeout = 72000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+`;
+
+async function startBaseline(
+  pages: { path: string; type: string; body: string }[],
+  dir: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const file = path.join(dir, 'baseline-pages.json');
+  await writeFile(file, JSON.stringify(pages));
+  const child = spawn(process.execPath, ['-e', BASELINE_SERVER, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', (c) => reject(new Error(`baseline exited ${c}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function rssMb(pid: number | undefined): Promise<number | null> {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+async function load(url: string, duration: number): Promise<Result> {
+  return autocannon({ url, connections: CONNECTIONS, duration, timeout: 10 });
+}
+
+const failures = (r: Result) => r.errors + r.timeouts + r.non2xx;
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+export async function run(argv: string[]): Promise<Metric[]> {
+  const args = parseBenchArgs(argv, { count: 1_000_000 });
+  const duration = Number(args.values.duration ?? 10);
+  if (!Number.isFinite(duration) || duration < 1 || duration > 120)
+    throw new Error('--duration must be 1..120 seconds');
+  const { dataDir, paperIds } = await prepare(args.count, args.seed);
+  const targets: [string, string][] = [
+    ['/', '/'],
+    ['paper page', `/papers/${paperIds[0]}`],
+    ['/trending', '/trending'],
+    ['/api/daily_papers', '/api/daily_papers'],
+  ];
+
+  const pb = await startPaperboy(dataDir, 5000);
+  const metrics: Metric[] = [];
+  const details: Record<string, unknown> = {
+    featured: FEATURED,
+    connections: CONNECTIONS,
+    durationSeconds: duration,
+  };
+  let baseline: { url: string; child: ChildProcess } | null = null;
+  try {
+    // The exact bytes paperboy serves become the baseline's answers.
+    const pages = [];
+    for (const [, p] of targets) {
+      const res = await fetch(pb.url + p);
+      if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
+      pages.push({
+        path: p,
+        type: res.headers.get('content-type') ?? 'text/html',
+        body: Buffer.from(await res.arrayBuffer()).toString('base64'),
+      });
+    }
+    details.bytes = Object.fromEntries(pages.map((p) => [p.path, Buffer.from(p.body, 'base64').length]));
+    baseline = await startBaseline(pages, dataDir);
+    const rssBefore = await rssMb(pb.child.pid);
+    for (const [name, p] of targets) {
+      process.stderr.write(`${name}: paperboy … `);
+      const a = await load(pb.url + p, duration);
+      process.stderr.write(`${Math.round(a.requests.average)}/s p99 ${a.latency.p99} ms; baseline … `);
+      const b = await load(baseline.url + p, duration);
+      process.stderr.write(`${Math.round(b.requests.average)}/s p99 ${b.latency.p99} ms\n`);
+      const ok = a.requests.average >= TARGET_RPS && a.latency.p99 <= TARGET_P99_MS && failures(a) === 0;
+      metrics.push(
+        {
+          metric: `${name} throughput`,
+          unit: 'req/s',
+          paperboy: a.requests.average,
+          baseline: b.requests.average,
+          target: `≥ ${TARGET_RPS}/s`,
+          pass: a.requests.average >= TARGET_RPS,
+        },
+        {
+          metric: `${name} latency p99`,
+          unit: 'ms',
+          paperboy: a.latency.p99,
+          baseline: b.latency.p99,
+          target: `≤ ${TARGET_P99_MS} ms`,
+          pass: a.latency.p99 <= TARGET_P99_MS,
+        },
+        {
+          metric: `${name} errors (socket, timeout, non-2xx)`,
+          unit: 'count',
+          paperboy: failures(a),
+          baseline: failures(b),
+          ratio: null,
+          target: '0',
+          pass: failures(a) === 0,
+        },
+      );
+      details[name] = { ok, paperboy: summary(a), baseline: summary(b) };
+    }
+    const rssAfter = await rssMb(pb.child.pid);
+    metrics.push({
+      metric: 'server RSS before → after',
+      unit: 'MB',
+      paperboy: rssAfter,
+      baseline: rssBefore,
+      ratio: null,
+      target: 'flat (information)',
+      pass: null,
+    });
+  } finally {
+    await stop(pb.child);
+    if (baseline) await stop(baseline.child);
+  }
+
+  // For information: every request rendered (cache off), a shorter run.
+  const cold = await startPaperboy(dataDir, 0);
+  try {
+    const uncached: Record<string, unknown> = {};
+    for (const [name, p] of targets) {
+      const r = await load(cold.url + p, Math.max(2, Math.round(duration / 2)));
+      uncached[name] = summary(r);
+      metrics.push({
+        metric: `${name} uncached (page cache off)`,
+        unit: 'req/s',
+        paperboy: r.requests.average,
+        baseline: null,
+        ratio: null,
+        target: '',
+        pass: null,
+      });
+    }
+    details.uncached = uncached;
+  } finally {
+    await stop(cold.child);
+  }
+
+  const report = await writeReport({
+    name: 'http',
+    params: { count: args.count, seed: args.seed, duration, connections: CONNECTIONS },
+    metrics,
+    details,
+  });
+  process.stderr.write(`${report.markdown}\nwritten ${path.relative(ROOT, report.json)}\n`);
+  return metrics;
+}
+
+function summary(r: Result) {
+  return {
+    rps: Math.round(r.requests.average),
+    total: r.requests.total,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+  };
+}

@@ -1,0 +1,116 @@
+/** First run (issue 7): the setup page, the admin overview with the bootstrap status, banners. */
+import type { FeedItem } from '../../feed/feed.ts';
+import type { BootstrapStatus } from '../../setup/bootstrap.ts';
+import type { SiteSettings } from '../../setup/settings.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { cardList, type ListContext } from './cards.view.ts';
+
+/** Offered as checkboxes; any other category can be typed in "Other categories". */
+export const COMMON_CATEGORIES: [string, string][] = [
+  ['cs.LG', 'Machine Learning'],
+  ['cs.CV', 'Computer Vision'],
+  ['cs.CL', 'Computation and Language'],
+  ['cs.AI', 'Artificial Intelligence'],
+  ['stat.ML', 'Statistics: Machine Learning'],
+  ['cs.RO', 'Robotics'],
+  ['cs.IR', 'Information Retrieval'],
+  ['cs.CR', 'Cryptography and Security'],
+];
+
+export interface SetupForm {
+  token: string;
+  csrf: string;
+  email: string;
+  name: string;
+  settings: SiteSettings;
+  /** One line above the form: an error, or the test mail's outcome. */
+  notice: { kind: 'error' | 'ok'; text: string } | null;
+}
+
+export function setupPage(f: SetupForm): SafeHtml {
+  const s = f.settings;
+  const others = s.categories.filter((c) => !COMMON_CATEGORIES.some(([id]) => id === c)).join(' ');
+  return html`<h1>Set up ${s.siteName}</h1>
+<p class="muted">This page works once: it creates the admin account and the link stops working. Everything here can be changed later.</p>
+${f.notice ? html`<p class="${f.notice.kind === 'error' ? 'error' : 'notice'}" role="status">${f.notice.text}</p>` : ''}
+<form method="post" action="/setup" class="setup">
+<input type="hidden" name="csrf" value="${f.csrf}"><input type="hidden" name="token" value="${f.token}">
+<fieldset><legend>Admin account</legend>
+<label for="email">Email</label><input id="email" name="email" type="email" required autocomplete="email" value="${f.email}">
+<label for="name">Public name</label><input id="name" name="name" type="text" required autocomplete="username" value="${f.name}">
+<label for="password">Password <span class="muted">(at least 8 characters)</span></label><input id="password" name="password" type="password" minlength="8" autocomplete="new-password">
+</fieldset>
+<fieldset><legend>Site</legend>
+<label for="siteName">Site name</label><input id="siteName" name="siteName" type="text" required maxlength="80" value="${s.siteName}">
+</fieldset>
+<fieldset><legend>arXiv categories to follow</legend>
+<p class="muted">Paperboy fetches the last 7 days of these at once, then every evening when arXiv announces.</p>
+${COMMON_CATEGORIES.map(
+  ([id, label]) =>
+    html`<label class="check"><input type="checkbox" name="cat" value="${id}"${s.categories.includes(id) ? html` checked` : ''}> ${id} <span class="muted">${label}</span></label>`,
+)}
+<label for="otherCats">Other categories <span class="muted">(space-separated, e.g. q-bio.NC math.OC)</span></label><input id="otherCats" name="otherCats" type="text" value="${others}">
+</fieldset>
+<fieldset><legend>Daily page</legend>
+<label class="check"><input type="radio" name="featureMode" value="auto"${s.featureMode === 'auto' ? html` checked` : ''}> Feature every new paper in these categories automatically</label>
+<label class="check"><input type="radio" name="featureMode" value="curate"${s.featureMode === 'curate' ? html` checked` : ''}> Curate by hand: only papers readers submit are featured</label>
+</fieldset>
+<fieldset><legend>Mail <span class="muted">(optional: without it, mails are written to files under the data directory)</span></legend>
+<label for="smtpUrl">SMTP URL</label><input id="smtpUrl" name="smtpUrl" type="text" placeholder="smtp://user:password@mail.example.org:587" value="${s.smtpUrl ?? ''}">
+<label for="mailFrom">From</label><input id="mailFrom" name="mailFrom" type="text" value="${s.mailFrom ?? ''}">
+<button type="submit" formaction="/setup/test-mail" formnovalidate class="secondary">Send test mail to the admin email</button>
+</fieldset>
+<button type="submit">Finish setup</button>
+</form>`;
+}
+
+export function setupRefused(): SafeHtml {
+  return html`<h1>This setup link no longer works</h1>
+<p class="error">Setup is finished (or the link is wrong): a setup link works once.</p>
+<p><a href="/login">Log in as the admin</a>. While no admin account exists, <code>paperboy setup</code> prints a working link.</p>`;
+}
+
+export function bootstrapNotice(s: BootstrapStatus | null): SafeHtml {
+  if (!s) return html`<p class="muted">No categories chosen yet, so nothing has been fetched.</p>`;
+  const cls = s.state === 'unreachable' || s.state === 'failed' ? 'error' : 'notice';
+  const heading =
+    s.state === 'unreachable'
+      ? 'Cannot reach arXiv'
+      : s.state === 'running'
+        ? `Fetching the last week of ${s.categories.join(', ')}`
+        : s.state === 'done'
+          ? 'First harvest finished'
+          : 'First harvest failed';
+  return html`<div class="${cls}" role="status" id="bootstrap"><strong>${heading}.</strong> ${s.message}
+${s.state === 'running' ? html`<progress max="${s.categories.length}" value="${s.done}">${s.done}/${s.categories.length}</progress>` : ''}</div>`;
+}
+
+export interface AdminOverview {
+  bootstrap: BootstrapStatus | null;
+  settings: SiteSettings;
+  papers: number;
+  demoPapers: number;
+  mail: 'smtp' | 'file';
+}
+
+export function adminOverview(o: AdminOverview): SafeHtml {
+  return html`<h1>Admin</h1>
+${bootstrapNotice(o.bootstrap)}
+<dl class="overview">
+<dt>Papers</dt><dd>${o.papers}${o.demoPapers ? html` (${o.demoPapers} of them demo data: <code>paperboy demo --remove</code> deletes them)` : ''}</dd>
+<dt>Following</dt><dd>${o.settings.categories.join(', ') || 'no categories'}</dd>
+<dt>Daily page</dt><dd>${o.settings.featureMode === 'auto' ? 'every new paper in these categories is featured' : 'curated by hand'}</dd>
+<dt>Mail</dt><dd>${o.mail === 'smtp' ? 'sent through SMTP' : 'written to files (no SMTP configured)'}</dd>
+</dl>
+<p><a href="/admin/ingest">Ingest runs</a> · <a href="/admin/moderation">Moderation</a> · <a href="/admin/digests">Digests</a></p>`;
+}
+
+/** The home page before anything is featured: the newest papers of the followed categories. */
+export function followedFallback(items: FeedItem[], categories: string[], ctx: ListContext): SafeHtml {
+  const where = categories.length ? `in ${categories.join(', ')}` : 'in the library';
+  return html`<section class="fallback"><h2>Newest papers ${where}</h2>
+<p class="notice">Nothing has been featured yet, so these are simply the newest papers. <a href="/submit">Submit a paper</a> or upvote one to put it on the daily page.</p>
+${cardList(items, ctx, html`No papers yet. An admin can run <code>paperboy demo</code> to try the site, or wait for the first harvest.`)}</section>`;
+}
+
+export const DEMO_BANNER = html`<p class="demo-banner" role="note"><strong>Demo data.</strong> These papers, readers, votes and comments are generated; <code>paperboy demo --remove</code> deletes them.</p>`;
