@@ -240,6 +240,9 @@ export async function run(argv: string[]): Promise<Metric[]> {
     baseline = await startBaseline(pages, dataDir);
     const rssBefore = await rssMb(pb.child.pid);
     for (const [name, p] of targets) {
+      // Warm-up, not measured: JIT, SQLite page cache and the first render happen here.
+      await autocannon({ url: pb.url + p, connections: 4, duration: 1 });
+      await autocannon({ url: baseline.url + p, connections: 4, duration: 1 });
       process.stderr.write(`${name}: paperboy … `);
       const a = await load(pb.url + p, duration);
       process.stderr.write(`${Math.round(a.requests.average)}/s p99 ${a.latency.p99} ms; baseline … `);
@@ -295,6 +298,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
   try {
     const uncached: Record<string, unknown> = {};
     for (const [name, p] of targets) {
+      await autocannon({ url: cold.url + p, connections: 4, duration: 1 });
       const r = await load(cold.url + p, Math.max(2, Math.round(duration / 2)));
       uncached[name] = summary(r);
       metrics.push({

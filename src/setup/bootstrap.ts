@@ -44,7 +44,7 @@ export interface BootstrapDeps {
 }
 
 const UNREACHABLE =
-  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|timed? ?out|fetch failed|socket|HTTP 5\d\d|network/i;
+  /refused|ECONNREFUSED|ENOTFOUND|DNS|resolve|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|timed? ?out|fetch failed|socket|HTTP 5\d\d|network/i;
 
 export class Bootstrap {
   readonly #d: BootstrapDeps;

@@ -18,6 +18,7 @@ import {
   shift,
   weekOf,
 } from '../feed/period.ts';
+import { newestFollowed } from '../setup/home.ts';
 import { html } from './html.ts';
 import {
   feedLinks,
@@ -31,6 +32,7 @@ import {
 } from './respond.ts';
 import type { Pager } from './views/cards.view.ts';
 import { authorPage, categoryPage, dailyPage, trendingPage } from './views/feed.view.ts';
+import { followedFallback } from './views/setup.view.ts';
 import { subscribeForm } from './views/subscribe.view.ts';
 
 /** Cards per page: 20 full cards keep a first load (HTML + CSS + JS) under 50 KB. */
@@ -110,6 +112,15 @@ export const feedRoutes =
       }
       return sendPage(deps, req, reply, async () => {
         const { period, items, total, offset, fellBack } = await load();
+        if (isHome && !explicit && total === 0) {
+          // Nothing featured yet (a new site): the newest papers of the followed categories (issue 7).
+          const f = await newestFollowed(store, deps.config, PAGE_SIZE);
+          const fctx = await listContext(deps, req, f.items);
+          return {
+            meta: { title: '', feeds: feedLinks('/papers', '') },
+            body: html`${followedFallback(f.items, f.categories, fctx)}${subscribeForm({ form: 'feed' })}`,
+          };
+        }
         const query = isHome && !explicit ? '' : periodParam(period);
         const ctx = await listContext(deps, req, items);
         return {

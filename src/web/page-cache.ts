@@ -17,6 +17,8 @@ export class PageCache {
   readonly #max: number;
   readonly #now: () => number;
   readonly #entries = new Map<string, CachedPage & { expires: number }>();
+  readonly #flights = new Map<string, Promise<CachedPage>>();
+  #generation = 0;
 
   constructor(ttlMs: number, max = 1000, now: () => number = Date.now) {
     this.#ttlMs = ttlMs;
@@ -44,7 +46,31 @@ export class PageCache {
     this.#entries.set(key, { ...page, expires: this.#now() + this.#ttlMs });
   }
 
+  /**
+   * The cached page, or one render shared by every request that misses at the same time (when an
+   * entry expires under load, one request renders and the others wait for it). A render that
+   * started before an invalidate() is served to its waiters but not stored.
+   */
+  async getOrRender(key: string, render: () => Promise<CachedPage>): Promise<CachedPage> {
+    const hit = this.get(key);
+    if (hit) return hit;
+    let flight = this.#flights.get(key);
+    if (!flight) {
+      const generation = this.#generation;
+      flight = render()
+        .then((page) => {
+          if (page.status === 200 && generation === this.#generation) this.set(key, page);
+          return page;
+        })
+        .finally(() => this.#flights.delete(key));
+      this.#flights.set(key, flight);
+    }
+    return flight;
+  }
+
   invalidate(): void {
+    this.#generation++;
     this.#entries.clear();
+    this.#flights.clear();
   }
 }

@@ -5,8 +5,9 @@ import { InvalidInputError } from '../errors.ts';
 import type { FeedItem } from '../feed/feed.ts';
 import type { AppDeps } from './app.ts';
 import type { Auth } from './auth.ts';
-import { FEED_FORMATS, FEED_TYPES, type FeedFormat, type FeedMeta, renderFeed } from './feeds.ts';
+import { FEED_FORMATS, FEED_TYPES, type FeedFormat, renderFeed } from './feeds.ts';
 import type { SafeHtml } from './html.ts';
+import type { CachedPage } from './page-cache.ts';
 import type { Site } from './site.ts';
 import type { ListContext } from './views/cards.view.ts';
 import { layout, type PageMeta } from './views/layout.view.ts';
@@ -62,15 +63,13 @@ export async function sendCached(
   const cache = deps.site.pageCache;
   const shared = req.viewer === null && options.cache !== false;
   const cacheControl = options.cacheControl ?? (req.viewer === null ? 'no-cache' : 'private, no-store');
-  if (shared) {
-    const hit = cache.get(req.url);
-    if (hit) return reply.status(hit.status).type(hit.type).header('Cache-Control', cacheControl).send(hit.body);
-  }
-  const page = await compute();
-  const status = page.status ?? 200;
-  const body = Buffer.from(page.body);
-  if (shared && status === 200) cache.set(req.url, { status, type: page.type, body });
-  return reply.status(status).type(page.type).header('Cache-Control', cacheControl).send(body);
+  const send = (p: CachedPage) =>
+    reply.status(p.status).type(p.type).header('Cache-Control', cacheControl).send(p.body);
+  const render = async (): Promise<CachedPage> => {
+    const page = await compute();
+    return { status: page.status ?? 200, type: page.type, body: Buffer.from(page.body) };
+  };
+  return send(shared ? await cache.getOrRender(req.url, render) : await render());
 }
 
 export function sendFeed(
@@ -90,7 +89,12 @@ export function sendFeed(
       const q = m.query ? `?${m.query}` : '';
       const body = renderFeed(
         format,
-        { title: m.title, description: m.description, link: `${base}${m.path}${q}`, self: `${base}${m.path}.${format}${q}` },
+        {
+          title: m.title,
+          description: m.description,
+          link: `${base}${m.path}${q}`,
+          self: `${base}${m.path}.${format}${q}`,
+        },
         m.items,
         base,
       );
@@ -100,10 +104,17 @@ export function sendFeed(
   );
 }
 
-export async function listContext(deps: WebDeps, req: FastifyRequest, items: FeedItem[]): Promise<ListContext> {
+export async function listContext(
+  deps: WebDeps,
+  req: FastifyRequest,
+  items: FeedItem[],
+): Promise<ListContext> {
   const viewer = req.viewer;
   const voted = viewer
-    ? await deps.store.community.votedFor(viewer.user.id, items.map((i) => i.paper.id))
+    ? await deps.store.community.votedFor(
+        viewer.user.id,
+        items.map((i) => i.paper.id),
+      )
     : new Set<number>();
   return { viewer, voted, now: deps.site.now().getTime(), returnTo: req.url.slice(0, 1000) };
 }
@@ -122,7 +133,10 @@ export function sendPage(
     reply,
     async () => {
       const page = await render();
-      const body = layout({ ...page.meta, siteName: deps.config.siteName, viewer: req.viewer, path: req.url }, page.body);
+      const body = layout(
+        { ...page.meta, siteName: deps.config.siteName, viewer: req.viewer, path: req.url },
+        page.body,
+      );
       return { body, type: HTML, ...(page.status !== undefined ? { status: page.status } : {}) };
     },
     options,

@@ -62,11 +62,20 @@ export async function registerFirstRun(app: FastifyInstance, deps: WebDeps): Pro
 
   let demo = { at: 0, present: false };
   app.addHook('onSend', async (_req, reply, payload) => {
-    if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html'))
+    if (
+      !String(reply.getHeader('content-type') ?? '').startsWith('text/html') ||
+      reply.getHeader('content-encoding')
+    )
       return payload;
+    const text =
+      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
+    if (text === null) return payload;
     if (Date.now() - demo.at > DEMO_CHECK_MS)
       demo = { at: Date.now(), present: (await store.firstRun.demoCounts()).papers > 0 };
-    return demo.present ? payload.replace('<main id="main">', `<main id="main">\n${DEMO_BANNER}`) : payload;
+    if (!demo.present) return payload;
+    const withBanner = text.replace('<main id="main">', `<main id="main">\n${DEMO_BANNER}`);
+    reply.removeHeader('content-length');
+    return withBanner;
   });
 
   await app.register(firstRunRoutes(deps, bootstrap));

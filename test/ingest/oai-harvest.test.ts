@@ -145,6 +145,26 @@ describe('OAI-PMH harvest', () => {
     }
   });
 
+  it('--since drops an unfinished harvest, and its counts, and starts over from that day', async () => {
+    const papers = fakePapers(200, { perDay: 50 });
+    const h = await harness({ '/oai': oaiEmulator({ papers, pageSize: 100 }) });
+    try {
+      const controller = new AbortController();
+      await h.run(oai(h.server.url), { signal: controller.signal, onProgress: () => controller.abort() });
+      const r = await h.run(oai(h.server.url, { since: '2024-01-04' }));
+      assert.equal(r.resumed, false);
+      assert.equal(h.server.requests.at(-1)?.query.from, '2024-01-04');
+      assert.equal(r.counts.seen, 100, 'only what this harvest listed');
+      assert.equal(r.counts.inserted, 100);
+      assert.match(
+        r.errors.map((e) => e.reason).join(),
+        /--since 2024-01-04: dropped the unfinished harvest/,
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
   it('deleted records mark the paper withdrawn and keep it', async () => {
     const papers = fakePapers(20);
     const h = await harness({ '/oai': oaiEmulator({ papers, pageSize: 100 }) });

@@ -13,13 +13,14 @@
  * Serialized with a content hash as its id, so changed weights mean new vectors.
  */
 import { createHash } from 'node:crypto';
-import { exactSearch, type Matches, MetricKind } from 'usearch';
+import { exactSearch, Index, type Matches, MetricKind, ScalarKind } from 'usearch';
 import { toInt8 } from '../vectors/quantize.ts';
 import { type Embedder, normalize } from './embedder.ts';
 import { type Csr, randomizedSvd } from './svd.ts';
 
 export const DEFAULT_DIMENSIONS = 128;
 export const DEFAULT_MAX_VOCAB = 50_000;
+const DEFAULT_SIGMA_POWER = 0;
 const MIN_DF = 2;
 /** Words in more than this share of papers carry no topic ("the", "we", "results"). */
 const MAX_DF_SHARE = 0.5;
@@ -37,7 +38,7 @@ const SYN_SIMILARITY = 0.9;
 const SYN_AVOIDANCE = 0.05;
 const SYN_MIN_EXPECTED = 5;
 const SYN_MIN_DF = 10;
-const SYN_NEIGHBOURS = 30;
+const SYN_NEIGHBOURS = 100;
 const SYN_MAX = 6;
 /**
  * Query expansion: a short query is the sum of its words' vectors plus its nearest words' (the
@@ -69,6 +70,10 @@ export interface TrainOptions {
   dimensions?: number;
   maxVocab?: number;
   seed?: number;
+  /** Word vectors are V·Σ^p: p > 0 leans on the strong (topic) directions over word-specific ones. */
+  sigmaPower?: number;
+  /** Learn synonyms (see SYN_SIMILARITY); on by default. */
+  synonyms?: boolean;
   /** Progress: phase name and fraction done. */
   onProgress?: (phase: string, fraction: number) => void;
 }
@@ -159,8 +164,12 @@ export class BuiltinEmbedder implements Embedder {
     });
     const vectors = new Float32Array(keep.length * dims);
     vectors.set(svd.v.subarray(0, keep.length * svd.k));
+    const p = options.sigmaPower ?? DEFAULT_SIGMA_POWER;
+    if (p !== 0)
+      for (let t = 0; t < keep.length; t++)
+        for (let r = 0; r < svd.k; r++) vectors[t * dims + r]! *= svd.s[r]! ** p;
     progress('finding synonyms', 0);
-    const synonyms = findSynonyms(csr, vectors, dims);
+    const synonyms = options.synonyms === false ? new Map<number, number[]>() : findSynonyms(csr, vectors, dims);
     return new BuiltinEmbedder(
       keep.map((i) => words[i]!),
       idf,
@@ -382,41 +391,54 @@ function findSynonyms(a: Csr, vectors: Float32Array, k: number): Map<number, num
   const df = (t: number) => post.ptr[t + 1]! - post.ptr[t]!;
   const list = (t: number) => post.docs.subarray(post.ptr[t]!, post.ptr[t + 1]!);
   const n = a.cols;
-  const matrix = new Int8Array(n * k);
-  for (let t = 0; t < n; t++) matrix.set(toInt8(normalize(vectors.slice(t * k, (t + 1) * k))), t * k);
   const maxDf = a.rows * 0.05;
   const cands = [...Array(n).keys()].filter((t) => df(t) >= SYN_MIN_DF && df(t) <= maxDf);
   const out = new Map<number, number[]>();
-  const count = Math.min(SYN_NEIGHBOURS, n);
-  const BATCH = 512;
+  if (cands.length < 2) return out;
+  // An HNSW graph over the candidates' unit vectors: an exact all-pairs scan took minutes.
+  const graph = new Index({
+    dimensions: k,
+    metric: MetricKind.Cos,
+    quantization: ScalarKind.F32,
+    connectivity: 16,
+    expansion_add: 64,
+    expansion_search: 2 * SYN_NEIGHBOURS,
+    multi: false,
+  });
+  const unit = new Float32Array(cands.length * k);
+  cands.forEach((t, i) => {
+    unit.set(normalize(vectors.slice(t * k, (t + 1) * k)), i * k);
+  });
+  graph.add(BigUint64Array.from(cands, (_, i) => BigInt(i)), unit, 0);
+  const count = Math.min(SYN_NEIGHBOURS, cands.length);
+  const BATCH = 1024;
   for (let s = 0; s < cands.length; s += BATCH) {
-    const batch = cands.slice(s, s + BATCH);
-    const queries = new Int8Array(batch.length * k);
-    batch.forEach((t, i) => {
-      queries.set(matrix.subarray(t * k, (t + 1) * k), i * k);
-    });
-    const res = exactSearch(matrix, queries, k, count, MetricKind.Cos) as unknown as {
+    const m = Math.min(BATCH, cands.length - s);
+    const res = graph.search(unit.subarray(s * k, (s + m) * k), count, 0) as unknown as {
       keys: BigUint64Array;
       distances: Float32Array;
+      counts?: BigUint64Array;
     };
-    const stride = res.keys.length / batch.length;
-    batch.forEach((t, i) => {
+    for (let i = 0; i < m; i++) {
+      const t = cands[s + i]!;
       const near: { id: number; sim: number }[] = [];
-      for (let j = 0; j < stride; j++) {
-        const id = Number(res.keys[i * stride + j]!);
-        if (id !== t && id < n) near.push({ id, sim: 1 - res.distances[i * stride + j]! });
+      const found = res.counts ? Number(res.counts[i]!) : count;
+      for (let j = 0; j < found; j++) {
+        const c = Number(res.keys[i * count + j]!);
+        const d = res.distances[i * count + j]!;
+        if (c < cands.length && cands[c] !== t && Number.isFinite(d)) near.push({ id: cands[c]!, sim: 1 - d });
       }
       const topic = Math.max(df(t), ...near.map((x) => df(x.id)));
       const syn: number[] = [];
       for (const { id, sim } of near) {
-        if (sim < SYN_SIMILARITY || df(id) < SYN_MIN_DF || df(id) > maxDf) continue;
+        if (sim < SYN_SIMILARITY) continue;
         const expected = (df(t) * df(id)) / topic;
         if (expected < SYN_MIN_EXPECTED) continue;
         if (intersectCount(list(t), list(id)) <= SYN_AVOIDANCE * expected) syn.push(id);
         if (syn.length >= SYN_MAX) break;
       }
       if (syn.length) out.set(t, syn);
-    });
+    }
   }
   return out;
 }
