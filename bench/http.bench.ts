@@ -134,12 +134,15 @@ async function startPaperboy(
     },
   );
   let err = '';
+  child.on('error', (e) => {
+    err += `\n${e.message}`;
+  });
   child.stderr!.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-4000);
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`paperboy serve exited: ${err}`);
+    if (child.exitCode !== null || child.pid === undefined) throw new Error(`paperboy serve exited: ${err}`);
     try {
       if ((await fetch(`${url}/health`)).ok) return { url, child };
     } catch {

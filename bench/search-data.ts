@@ -20,8 +20,13 @@ export async function searchDataDir(count: number, seed: number): Promise<string
   delete env.DATABASE_URL;
   delete env.PAPERBOY_DATABASE_URL;
   delete env.PAPERBOY_CONFIG;
-  const r = await runChild(process.execPath, [path.join('src', 'cli', 'main.ts'), 'import', file, '--json'], env);
-  if (!r.json || r.json.inserted === undefined) throw new Error(`import failed (exit ${r.code}):\n${r.stderrTail}`);
+  const r = await runChild(
+    process.execPath,
+    [path.join('src', 'cli', 'main.ts'), 'import', file, '--json'],
+    env,
+  );
+  if (!r.json || r.json.inserted === undefined)
+    throw new Error(`import failed (exit ${r.code}):\n${r.stderrTail}`);
   await writeFile(ready, JSON.stringify({ ...r.json, wallSeconds: r.wallSeconds }));
   return dir;
 }

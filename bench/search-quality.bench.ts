@@ -50,7 +50,9 @@ const MODES: SearchMode[] = ['keyword', 'vector', 'hybrid'];
 export async function run(argv: string[]): Promise<Metric[]> {
   const args: BenchArgs = parseBenchArgs(argv, { count: 100_000 });
   const data = await searchDataDir(args.count, args.seed);
-  const truth = JSON.parse(await readFile(queriesPathFor(corpusPath(args.count, args.seed)), 'utf8')) as GroundTruth;
+  const truth = JSON.parse(
+    await readFile(queriesPathFor(corpusPath(args.count, args.seed)), 'utf8'),
+  ) as GroundTruth;
   const store = await openStore({ dataDir: data });
   const config = { data, embedder: 'builtin' as const };
   try {
@@ -61,7 +63,9 @@ export async function run(argv: string[]): Promise<Metric[]> {
         if (d === t) process.stderr.write(`${phase}: ${d}/${t}\n`);
       },
     });
-    process.stderr.write(`reindex: ${JSON.stringify(report)} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+    process.stderr.write(
+      `reindex: ${JSON.stringify(report)} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
+    );
     const texts = new Map<string, string[]>();
     const tokensOf = async (ids: { arxivId: string; paperId: number }[]) => {
       const missing = ids.filter((h) => !texts.has(h.arxivId));
@@ -129,7 +133,14 @@ export async function run(argv: string[]): Promise<Metric[]> {
         target: '≥ keyword only − 0.02',
         pass: kw('hybrid') >= kw('keyword') - 0.02,
       },
-      { metric: 'keyword nDCG@10, vector', unit: 'score', paperboy: kw('vector'), baseline: kw('keyword'), target: '', pass: null },
+      {
+        metric: 'keyword nDCG@10, vector',
+        unit: 'score',
+        paperboy: kw('vector'),
+        baseline: kw('keyword'),
+        target: '',
+        pass: null,
+      },
     ];
     const { markdown, json } = await writeReport({
       name: 'search-quality',

@@ -31,6 +31,8 @@ const options = {
   // demo
   remove: { type: 'boolean', default: false },
   papers: { type: 'string' },
+  // reindex
+  retrain: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -62,6 +64,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'import':
         return await (await import('./commands/import.ts')).importCommand(config, args, {
           json: values.json,
+        });
+      case 'reindex':
+        return await (await import('./commands/reindex.ts')).reindexCommand(config, args, {
+          json: values.json,
+          retrain: values.retrain,
         });
       case 'ingest':
         return await (await import('./commands/ingest.ts')).ingestCommand(config, args, {

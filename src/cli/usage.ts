@@ -11,6 +11,8 @@ commands:
   serve [--port N] [--host H]        run the web server (and scheduler)
   import <file> [--json] [--batch N] import an arXiv metadata snapshot (JSON Lines, plain or .gz)
   search "<query>" [--json] [--limit N]  keyword search
+  reindex [--retrain] [--json]      build semantic search: train the built-in embedder (or load
+                                     embedderModel), embed new/changed papers, write the vector index
   ingest <source> [--since DATE] [--dry-run] [--json]  harvest one upstream source now
       oai          [--since DATE] [--until DATE] [--set cs] [--format arXivRaw|arXiv]
                    no saved position and no --since: the whole archive (bulk); then incremental

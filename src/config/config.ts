@@ -147,6 +147,15 @@ export const configSchema = z
     subscribeLimitPerAddress: z.coerce.number().int().min(1).max(100).default(3),
     /** Import batch size: rows per transaction (a crash loses at most one uncommitted batch). */
     importBatch: z.coerce.number().int().min(1).max(100_000).default(5000),
+    /**
+     * Semantic search embedder: `builtin` learns from the local corpus (`paperboy reindex`, no
+     * download); `transformers` runs the sentence-embedding ONNX model named by embedderModel.
+     */
+    embedder: z.enum(['builtin', 'transformers']).default('builtin'),
+    /** transformers: a local model folder (config.json, tokenizer.json, onnx/model.onnx) or a hub name. */
+    embedderModel: z.string().min(1).optional(),
+    /** transformers: allow downloading embedderModel from the hub (needs internet; off by default). */
+    embedderRemote: boolish.default(false),
     /** Trust X-Forwarded-* from a reverse proxy. */
     trustProxy: boolish.default(false),
     /** Anonymous page views are served from a cache this young (ms); 0 turns it off. Local writes clear it at once. */

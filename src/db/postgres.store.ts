@@ -2,11 +2,11 @@
 import type pg from 'pg';
 import { DigestRepository } from '../digest/digest.repo.ts';
 import { pgRunner } from '../digest/sql.repo.ts';
-import { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { PgFeedRepository } from '../feed/feed.pg.repo.ts';
 import { PgIngestRunRepository } from '../ingest/runs.pg.repo.ts';
 import { PgLeaseRepository } from '../jobs/leases.pg.repo.ts';
 import { PgPaperRepository } from '../papers/papers.pg.repo.ts';
+import { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { PgCommunityRepository } from '../users/community.pg.repo.ts';
 import { PgUserRepository } from '../users/users.pg.repo.ts';
 import { createPool, migratePostgres } from './postgres.ts';

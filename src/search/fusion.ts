@@ -11,7 +11,10 @@ export interface RankedList {
   weight: number;
 }
 
-export function reciprocalRankFusion(lists: readonly RankedList[], k = RRF_K): { paperId: number; score: number }[] {
+export function reciprocalRankFusion(
+  lists: readonly RankedList[],
+  k = RRF_K,
+): { paperId: number; score: number }[] {
   const score = new Map<number, number>();
   for (const list of lists) {
     list.ids.forEach((id, rank) => {

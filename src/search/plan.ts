@@ -51,7 +51,10 @@ export function semanticText(q: Query): string {
  * car OR motor OR vehicle), so the keyword side of hybrid search finds papers that name the same
  * thing differently. Returns the plan and the words added.
  */
-export function expandPlan(plan: KeywordPlan, synonyms: (text: string) => string[]): { plan: KeywordPlan; added: string[] } {
+export function expandPlan(
+  plan: KeywordPlan,
+  synonyms: (text: string) => string[],
+): { plan: KeywordPlan; added: string[] } {
   const added: string[] = [];
   const groups = plan.groups.map((g) => {
     if (g.some((t) => t.field !== undefined || t.kind === 'prefix')) return g;

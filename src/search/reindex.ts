@@ -52,7 +52,11 @@ function sampleIds(maxId: number, n: number, seed: number): number[] {
   return [...picked].sort((a, b) => a - b);
 }
 
-async function* sampleTexts(repo: SearchRepository, ids: number[], progress: ReindexProgress): AsyncIterable<string> {
+async function* sampleTexts(
+  repo: SearchRepository,
+  ids: number[],
+  progress: ReindexProgress,
+): AsyncIterable<string> {
   for (let i = 0; i < ids.length; i += TEXT_BATCH) {
     for (const t of await repo.texts(ids.slice(i, i + TEXT_BATCH))) yield paperText(t);
     progress('reading sample', Math.min(ids.length, i + TEXT_BATCH), ids.length);
@@ -73,7 +77,10 @@ async function train(
     ...(options.dimensions ? { dimensions: options.dimensions } : {}),
     onProgress: (phase, f) => progress(phase, Math.round(f * 100), 100),
   });
-  await repo.saveModel({ version: model.id, kind: 'builtin', dimensions: model.dimensions }, model.serialize());
+  await repo.saveModel(
+    { version: model.id, kind: 'builtin', dimensions: model.dimensions },
+    model.serialize(),
+  );
   cacheModel(settings.data, model);
   return model;
 }
@@ -140,7 +147,8 @@ export async function reindex(
   let trained = false;
   const active = options.retrain ? null : await loadActiveEmbedder(repo, settings);
   if (settings.embedder === 'transformers') {
-    if (!settings.embedderModel) throw new Error('embedder "transformers" needs embedderModel (a folder or hub name)');
+    if (!settings.embedderModel)
+      throw new Error('embedder "transformers" needs embedderModel (a folder or hub name)');
     const { TransformersEmbedder } = await import('./embedder/transformers.ts');
     embedder =
       active?.info.kind === 'transformers'
@@ -150,7 +158,10 @@ export async function reindex(
             cacheDir: `${searchDir(settings.data)}/hub`,
           });
     if (active?.embedder.id !== embedder.id)
-      await repo.saveModel({ version: embedder.id, kind: 'transformers', dimensions: embedder.dimensions }, null);
+      await repo.saveModel(
+        { version: embedder.id, kind: 'transformers', dimensions: embedder.dimensions },
+        null,
+      );
   } else if (active?.info.kind === 'builtin') {
     embedder = active.embedder;
   } else {

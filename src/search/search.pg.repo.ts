@@ -187,7 +187,9 @@ export class PgSearchRepository implements SearchRepository {
   }
 
   async paperIdOf(arxivId: string): Promise<number | null> {
-    const res = await this.#pool.query<{ id: string }>('SELECT id FROM papers WHERE arxiv_id = $1', [arxivId]);
+    const res = await this.#pool.query<{ id: string }>('SELECT id FROM papers WHERE arxiv_id = $1', [
+      arxivId,
+    ]);
     return res.rows[0] ? Number(res.rows[0].id) : null;
   }
 
@@ -221,7 +223,13 @@ export class PgSearchRepository implements SearchRepository {
       await c.query(
         `INSERT INTO search_models (version, kind, dimensions, model, created_at, active)
         VALUES ($1, $2, $3, $4, $5, TRUE) ON CONFLICT (version) DO UPDATE SET active = TRUE`,
-        [info.version, info.kind, info.dimensions, bytes ? Buffer.from(bytes) : null, new Date().toISOString()],
+        [
+          info.version,
+          info.kind,
+          info.dimensions,
+          bytes ? Buffer.from(bytes) : null,
+          new Date().toISOString(),
+        ],
       );
     });
   }
@@ -258,9 +266,10 @@ export class PgSearchRepository implements SearchRepository {
   }
 
   async vectorCount(model: string): Promise<number> {
-    const res = await this.#pool.query<{ n: string }>('SELECT count(*) AS n FROM paper_vectors WHERE model = $1', [
-      model,
-    ]);
+    const res = await this.#pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM paper_vectors WHERE model = $1',
+      [model],
+    );
     return Number(res.rows[0]!.n);
   }
 

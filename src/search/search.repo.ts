@@ -76,7 +76,10 @@ export interface SearchRepository {
   modelBytes(version: string): Promise<Uint8Array | null>;
   /** Stores the model and makes it the active one. */
   saveModel(info: ModelInfo, bytes: Uint8Array | null): Promise<void>;
-  upsertVectors(model: string, rows: { paperId: number; contentHash: string; vector: Int8Array }[]): Promise<void>;
+  upsertVectors(
+    model: string,
+    rows: { paperId: number; contentHash: string; vector: Int8Array }[],
+  ): Promise<void>;
   vectorsAfter(model: string, seq: number, limit: number): Promise<VectorRow[]>;
   vectorCount(model: string): Promise<number>;
   /** Removes vectors of every other model (after a new model is fully written). */

@@ -23,7 +23,10 @@ const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 function ftsTerm(t: PlanTerm): string {
   const text = t.field === 'categories' ? categoryToken(t.text) : t.text;
-  const body = t.kind === 'prefix' || (t.field === 'categories' && !t.text.includes('.')) ? `${quote(text)} *` : quote(text);
+  const body =
+    t.kind === 'prefix' || (t.field === 'categories' && !t.text.includes('.'))
+      ? `${quote(text)} *`
+      : quote(text);
   return t.field ? `${t.field} : ${body}` : body;
 }
 
@@ -31,7 +34,9 @@ function ftsTerm(t: PlanTerm): string {
 export function toMatch(plan: Pick<KeywordPlan, 'groups' | 'not'>): string | null {
   const groups = plan.groups.filter((g) => g.length > 0);
   if (groups.length === 0) return null;
-  const pos = groups.map((g) => (g.length === 1 ? ftsTerm(g[0]!) : `(${g.map(ftsTerm).join(' OR ')})`)).join(' AND ');
+  const pos = groups
+    .map((g) => (g.length === 1 ? ftsTerm(g[0]!) : `(${g.map(ftsTerm).join(' OR ')})`))
+    .join(' AND ');
   return plan.not.length ? `(${pos}) NOT (${plan.not.map(ftsTerm).join(' OR ')})` : pos;
 }
 
@@ -76,7 +81,9 @@ export class SqliteSearchRepository implements SearchRepository {
     this.#db = db;
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
-      relevance: p(`SELECT rowid AS id, -rank AS score FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?`),
+      relevance: p(
+        `SELECT rowid AS id, -rank AS score FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?`,
+      ),
       relevanceDated: p(`SELECT f.rowid AS id, -f.rank AS score
         FROM (SELECT rowid, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ${CANDIDATE_POOL}) f
         JOIN papers p ON p.id = f.rowid WHERE p.submitted_at >= ? AND p.submitted_at < ? ORDER BY f.rank LIMIT ?`),
@@ -103,7 +110,8 @@ export class SqliteSearchRepository implements SearchRepository {
       saveModel: p(`INSERT INTO search_models (version, kind, dimensions, model, created_at, active)
         VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (version) DO UPDATE SET active = 1`),
       maxSeq: p('SELECT coalesce(max(seq), 0) AS s FROM paper_vectors WHERE model = ?'),
-      upsertVector: p(`INSERT INTO paper_vectors (model, paper_id, seq, content_hash, vector) VALUES (?, ?, ?, ?, ?)
+      upsertVector:
+        p(`INSERT INTO paper_vectors (model, paper_id, seq, content_hash, vector) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (model, paper_id) DO UPDATE SET seq = excluded.seq, content_hash = excluded.content_hash,
           vector = excluded.vector`),
       vectorsAfter: p(`SELECT paper_id, seq, vector FROM paper_vectors WHERE model = ? AND seq > ?
@@ -156,7 +164,9 @@ export class SqliteSearchRepository implements SearchRepository {
       AND p.submitted_at >= ? AND p.submitted_at < ? AND ${f.sql}`;
     const rows = this.#db
       .prepare(sql)
-      .all(ids(idList), plan.dates.from ?? MIN_DATE, plan.dates.to ?? MAX_DATE, ...f.params) as { id: number }[];
+      .all(ids(idList), plan.dates.from ?? MIN_DATE, plan.dates.to ?? MAX_DATE, ...f.params) as {
+      id: number;
+    }[];
     return new Set(rows.map((r) => r.id));
   }
 

@@ -93,7 +93,12 @@ export class Semantic {
       this.state = this.state === 'ready' ? 'ready' : 'loading';
       const fresh = new Semantic(this.repo, this.settings);
       await fresh.open();
-      Object.assign(this, { embedder: fresh.embedder, index: fresh.index, state: fresh.state, error: fresh.error });
+      Object.assign(this, {
+        embedder: fresh.embedder,
+        index: fresh.index,
+        state: fresh.state,
+        error: fresh.error,
+      });
       return;
     }
     const n = await this.#catchUp();

@@ -112,10 +112,12 @@ async function vectorSide(
   const cands = await repo.keyword(filters, FILTER_EXACT_CAP + 1);
   if (cands.length > FILTER_EXACT_CAP) return { hits: kept, related };
   return {
-    hits: index.scoreIds(
-      vector,
-      cands.map((c) => c.paperId),
-    ).slice(0, depth),
+    hits: index
+      .scoreIds(
+        vector,
+        cands.map((c) => c.paperId),
+      )
+      .slice(0, depth),
     related,
   };
 }
@@ -131,13 +133,18 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
   const result: SearchResult = { hits: [], hasMore: false, mode: 'keyword' };
   const id = arxivIdIn(q);
   if (id) {
-    result.didYouMean = { arxivId: id.id, inLibrary: (await repo.paperIdOf(id.id)) !== null, exact: id.exact };
+    result.didYouMean = {
+      arxivId: id.id,
+      inLibrary: (await repo.paperIdOf(id.id)) !== null,
+      exact: id.exact,
+    };
   }
   let query: ReturnType<typeof parseQuery>;
   try {
     query = parseQuery(q);
   } catch (err) {
-    if (err instanceof QueryError) return { ...result, error: { message: err.message, position: err.position } };
+    if (err instanceof QueryError)
+      return { ...result, error: { message: err.message, position: err.position } };
     throw err;
   }
   const plan = keywordPlan(query);
@@ -187,7 +194,8 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
             { ids: keywordIds, weight: KEYWORD_WEIGHT },
             { ids: vectorIds, weight: VECTOR_WEIGHT },
           ]);
-  if (query.sort !== 'relevance' && result.mode !== 'keyword') ranked = await resort(repo, ranked, query.sort);
+  if (query.sort !== 'relevance' && result.mode !== 'keyword')
+    ranked = await resort(repo, ranked, query.sort);
 
   const slice = ranked.slice((page - 1) * pageSize, page * pageSize);
   result.hasMore = ranked.length > page * pageSize;
@@ -199,7 +207,12 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
   result.hits = slice.flatMap((h) => {
     const p = info.get(h.paperId);
     if (!p) return [];
-    return [toHit(p, h.score, terms, authorTerms, [...(kw.has(p.paperId) ? ['keyword' as const] : []), ...(vec.has(p.paperId) ? ['vector' as const] : [])])];
+    return [
+      toHit(p, h.score, terms, authorTerms, [
+        ...(kw.has(p.paperId) ? ['keyword' as const] : []),
+        ...(vec.has(p.paperId) ? ['vector' as const] : []),
+      ]),
+    ];
   });
   return result;
 }
@@ -239,7 +252,10 @@ function toHit(
     submittedAt: p.submittedAt,
     votes: p.votes,
     matchedBy,
-    highlights: { title: highlight(p.title.replace(/\s+/g, ' '), terms), snippet: snippet(p.abstract, terms) },
+    highlights: {
+      title: highlight(p.title.replace(/\s+/g, ' '), terms),
+      snippet: snippet(p.abstract, terms),
+    },
   };
 }
 
@@ -272,7 +288,12 @@ export async function similarPapers(
     ids = words.length
       ? (
           await repo.keyword(
-            { groups: [words.map((w) => ({ text: w, kind: 'word' }))], not: [], dates: {}, sort: 'relevance' },
+            {
+              groups: [words.map((w) => ({ text: w, kind: 'word' }))],
+              not: [],
+              dates: {},
+              sort: 'relevance',
+            },
             n + 1,
           )
         ).map((h) => h.paperId)

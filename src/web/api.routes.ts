@@ -7,11 +7,11 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { NotFoundError, RateLimitedError, UnauthorizedError } from '../errors.ts';
+import { InvalidInputError, NotFoundError, RateLimitedError, UnauthorizedError } from '../errors.ts';
 import { totalVotes } from '../feed/feed.ts';
 import { isoDay, periodFromQuery } from '../feed/period.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
-import { keywordSearch } from '../search/keyword.ts';
+import { searchPapers } from '../search/service.ts';
 import type { User } from '../users/types.ts';
 import { openApiDocument } from './openapi.ts';
 import { presentFeedItem, presentPaper } from './presenters.ts';
@@ -92,16 +92,14 @@ export const apiRoutes =
       return items.map(presentFeedItem);
     }
 
-    // Simple keyword search until the search issue's hybrid search takes this over.
+    // Hybrid search with the query language (src/search/service.ts); a query the parser refuses
+    // is a 400 whose message says what and where.
     app.get('/api/papers/search', async (req) => {
       const q = parse(searchQuery, req.query);
-      const hits = q.q.trim() ? await keywordSearch(store, q.q, q.limit) : [];
-      const ids: number[] = [];
-      for (const h of hits) {
-        const p = await store.papers.get(h.arxivId);
-        if (p) ids.push(p.id);
-      }
-      return (await store.feed.items(ids)).map(presentFeedItem);
+      const r = await searchPapers({ store, config }, { q: q.q, pageSize: q.limit });
+      if (r.error)
+        throw new InvalidInputError(`${r.error.message} (at character ${r.error.position + 1} of the query)`);
+      return (await store.feed.items(r.hits.map((h) => h.paperId))).map(presentFeedItem);
     });
 
     async function paperOr404(raw: string) {

@@ -2,9 +2,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { NotFoundError } from '../errors.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
+import { similarPapers } from '../search/service.ts';
 import { bibtex } from './bibtex.ts';
 import { listContext, sendPage, type WebDeps } from './respond.ts';
 import { paperPage } from './views/paper.view.ts';
+import { similarList } from './views/search.view.ts';
+
+const SIMILAR_ON_PAGE = 6;
 
 export const paperPageRoutes =
   (deps: WebDeps): FastifyPluginAsync =>
@@ -25,10 +29,11 @@ export const paperPageRoutes =
         ]);
         const [item] = await store.feed.items([paper.id]);
         const ctx = await listContext(deps, req, item ? [item] : []);
+        const near = await similarPapers({ store, config: deps.config }, paper.arxivId, SIMILAR_ON_PAGE);
+        const similar = near ? similarList(paper.arxivId, near.hits) : null;
         return {
           meta: { title: paper.title },
-          // TODO(search issue): fill `similar` from similarPapers() in src/search/service.ts.
-          body: paperPage({ paper, stats, featurings, comments, bibtex: bibtex(paper), similar: null }, ctx),
+          body: paperPage({ paper, stats, featurings, comments, bibtex: bibtex(paper), similar }, ctx),
         };
       });
     });

@@ -1,51 +1,58 @@
 /**
- * Keyword search page. The feed (`/`), lists and the paper page moved to feed.routes.ts and
- * paper.routes.ts (issue 4); this file keeps `/search` for the search issue to grow.
+ * The search page: `/search?q=…` (hybrid search with the query language, src/search/service.ts)
+ * and `/search?like=<arxiv-id>` (papers similar to one). Handlers stay thin: parse → service →
+ * view. A query the parser refuses is a 400 page with the message, never a 500.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { InvalidInputError } from '../errors.ts';
-import type { Paper } from '../papers/paper.ts';
-import { keywordSearch } from '../search/keyword.ts';
-import type { AppDeps } from './app.ts';
-import { html } from './html.ts';
-import { layout } from './views/layout.view.ts';
-import { paperList } from './views/papers.view.ts';
+import { NotFoundError } from '../errors.ts';
+import { parseArxivId } from '../papers/arxiv-id.ts';
+import { arxivIdIn, searchPapers, similarPapers } from '../search/service.ts';
+import { parse, sendPage, type WebDeps } from './respond.ts';
+import { searchPage, similarPage } from './views/search.view.ts';
 
 const PAGE_SIZE = 25;
 const searchQuery = z.object({
   q: z.string().max(500).default(''),
+  like: z.string().max(200).optional(),
   page: z.coerce.number().int().min(1).max(40).default(1),
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success)
-    throw new InvalidInputError(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return r.data;
-}
-
 export const paperRoutes =
-  ({ store, config }: AppDeps): FastifyPluginAsync =>
+  (deps: WebDeps): FastifyPluginAsync =>
   async (app) => {
-    const page = (title: string, body: ReturnType<typeof html>, query?: string) =>
-      layout({ title, siteName: config.siteName, ...(query !== undefined ? { query } : {}) }, body);
-
+    const { store, config } = deps;
     app.get('/search', async (req, reply) => {
-      const { q, page: n } = parse(searchQuery, req.query);
-      const limit = n * PAGE_SIZE + 1;
-      const hits = q.trim() ? await keywordSearch(store, q, limit) : [];
-      const papers: Paper[] = [];
-      for (const h of hits.slice((n - 1) * PAGE_SIZE, n * PAGE_SIZE)) {
-        const p = await store.papers.get(h.arxivId);
-        if (p) papers.push(p);
+      const { q, like, page } = parse(searchQuery, req.query);
+      if (like !== undefined) {
+        const id = parseArxivId(like);
+        if (!id) throw new NotFoundError(`"${like.slice(0, 100)}" is not an arXiv id`);
+        return sendPage(deps, req, reply, async () => {
+          const paper = await store.papers.get(id.id);
+          const similar = paper ? await similarPapers({ store, config }, id.id, PAGE_SIZE) : null;
+          if (!paper || !similar) throw new NotFoundError(`Paper ${id.id} is not in this library yet.`);
+          return {
+            meta: { title: `Similar to ${paper.title}` },
+            body: similarPage(paper.title, paper.arxivId, similar.hits, similar.mode),
+          };
+        });
       }
-      const qs = (k: number) => `/search?q=${encodeURIComponent(q)}&page=${k}`;
-      const pager = { prev: n > 1 ? qs(n - 1) : null, next: hits.length >= limit ? qs(n + 1) : null };
-      const empty = q.trim()
-        ? `No papers match “${q}”. Try fewer or different words.`
-        : 'Type a few words to search titles, authors and abstracts.';
-      const body = html`<h1>Search${q ? html`: ${q}` : ''}</h1>${paperList(papers, pager, empty)}`;
-      return reply.type('text/html; charset=utf-8').send(page(q ? `Search: ${q}` : 'Search', body, q));
+      // An arXiv id typed into the box goes straight to the paper when we have it.
+      const typed = arxivIdIn(q);
+      if (typed?.exact && (await store.papers.get(typed.id)))
+        return reply.redirect(`/papers/${typed.id}`, 302);
+      return sendPage(deps, req, reply, async () => {
+        const r = await searchPapers({ store, config }, { q, page, pageSize: PAGE_SIZE });
+        const qs = (k: number) => `/search?q=${encodeURIComponent(q)}&page=${k}`;
+        const pager = {
+          prev: page > 1 ? { href: qs(page - 1), label: 'Previous' } : null,
+          next: r.hasMore ? { href: qs(page + 1), label: 'Next' } : null,
+        };
+        return {
+          meta: { title: q ? `Search: ${q}` : 'Search', query: q },
+          body: searchPage(q, r, pager),
+          ...(r.error ? { status: 400 } : {}),
+        };
+      });
     });
   };

@@ -44,7 +44,9 @@ const INT64 = 7;
 /** ValueInfoProto with a tensor type whose dims are names (dynamic) or sizes. */
 function valueInfo(name: string, elemType: number, dims: (string | number)[]): Uint8Array {
   const shape = message(
-    dims.map((d): Field => [1, 'bytes', message([typeof d === 'string' ? [2, 'bytes', d] : [1, 'varint', d]])]),
+    dims.map(
+      (d): Field => [1, 'bytes', message([typeof d === 'string' ? [2, 'bytes', d] : [1, 'varint', d]])],
+    ),
   );
   const tensorType = message([
     [1, 'varint', elemType],

@@ -28,7 +28,8 @@ const get = (path: string) => fetch(new URL(path, t.url), { redirect: 'manual' }
 
 test('home shows the latest featured day; an empty library says how to start', async () => {
   const empty = await (await get('/')).text();
-  assert.match(empty, /No papers featured on this day/);
+  // Papers but nothing featured: the newest papers instead, labelled, with a prompt (issue 7).
+  assert.match(empty, /Nothing has been featured yet, so these are simply the newest papers/);
   await t.store.papers.feature({
     arxivId: 'hep-th/9901001',
     day: '2024-01-03',

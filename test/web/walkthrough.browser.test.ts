@@ -177,7 +177,7 @@ test('screenshots of /, a paper page and /trending at desktop and phone width; c
             const e = el as HTMLElement & { labels?: NodeListOf<HTMLLabelElement> };
             const name =
               e.getAttribute('aria-label') ||
-              (e.labels && e.labels.length ? e.labels[0]!.textContent : '') ||
+              (e.labels?.length ? e.labels[0]!.textContent : '') ||
               e.textContent ||
               e.getAttribute('title') ||
               '';

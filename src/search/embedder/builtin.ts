@@ -163,13 +163,15 @@ export class BuiltinEmbedder implements Embedder {
       onPass: (d, t) => progress('factorizing', d / t),
     });
     const vectors = new Float32Array(keep.length * dims);
-    vectors.set(svd.v.subarray(0, keep.length * svd.k));
+    // A small sample can give fewer factors than asked for: the rest stay zero.
+    for (let t = 0; t < keep.length; t++) vectors.set(svd.v.subarray(t * svd.k, (t + 1) * svd.k), t * dims);
     const p = options.sigmaPower ?? DEFAULT_SIGMA_POWER;
     if (p !== 0)
       for (let t = 0; t < keep.length; t++)
         for (let r = 0; r < svd.k; r++) vectors[t * dims + r]! *= svd.s[r]! ** p;
     progress('finding synonyms', 0);
-    const synonyms = options.synonyms === false ? new Map<number, number[]>() : findSynonyms(csr, vectors, dims);
+    const synonyms =
+      options.synonyms === false ? new Map<number, number[]>() : findSynonyms(csr, vectors, dims);
     return new BuiltinEmbedder(
       keep.map((i) => words[i]!),
       idf,
@@ -269,7 +271,8 @@ export class BuiltinEmbedder implements Embedder {
 
   static deserialize(bytes: Uint8Array): BuiltinEmbedder {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (buf.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error('not a built-in embedder model file');
+    if (buf.toString('latin1', 0, MAGIC.length) !== MAGIC)
+      throw new Error('not a built-in embedder model file');
     const headerLen = buf.readUInt32LE(MAGIC.length);
     let at = MAGIC.length + 4;
     const header = JSON.parse(buf.toString('utf8', at, at + headerLen)) as {
@@ -343,7 +346,9 @@ function encode(
   const counts = Int32Array.from(words, (_, i) => synonyms.get(i)?.length ?? 0);
   const flat = Int32Array.from(words.flatMap((_, i) => synonyms.get(i) ?? []));
   const wordsBuf = Buffer.from(words.join('\n'), 'utf8');
-  const header = Buffer.from(JSON.stringify({ dimensions, vocab: words.length, wordsBytes: wordsBuf.length }));
+  const header = Buffer.from(
+    JSON.stringify({ dimensions, vocab: words.length, wordsBytes: wordsBuf.length }),
+  );
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length);
   return Buffer.concat([
@@ -365,7 +370,8 @@ function postings(a: Csr): { ptr: Int32Array; docs: Int32Array } {
   for (let c = 0; c < a.cols; c++) ptr[c + 1]! += ptr[c]!;
   const fill = ptr.slice(0, a.cols);
   const docs = new Int32Array(a.col.length);
-  for (let i = 0; i < a.rows; i++) for (let p = a.ptr[i]!; p < a.ptr[i + 1]!; p++) docs[fill[a.col[p]!]!++] = i;
+  for (let i = 0; i < a.rows; i++)
+    for (let p = a.ptr[i]!; p < a.ptr[i + 1]!; p++) docs[fill[a.col[p]!]!++] = i;
   return { ptr, docs };
 }
 
@@ -409,7 +415,11 @@ function findSynonyms(a: Csr, vectors: Float32Array, k: number): Map<number, num
   cands.forEach((t, i) => {
     unit.set(normalize(vectors.slice(t * k, (t + 1) * k)), i * k);
   });
-  graph.add(BigUint64Array.from(cands, (_, i) => BigInt(i)), unit, 0);
+  graph.add(
+    BigUint64Array.from(cands, (_, i) => BigInt(i)),
+    unit,
+    0,
+  );
   const count = Math.min(SYN_NEIGHBOURS, cands.length);
   const BATCH = 1024;
   for (let s = 0; s < cands.length; s += BATCH) {
@@ -426,7 +436,8 @@ function findSynonyms(a: Csr, vectors: Float32Array, k: number): Map<number, num
       for (let j = 0; j < found; j++) {
         const c = Number(res.keys[i * count + j]!);
         const d = res.distances[i * count + j]!;
-        if (c < cands.length && cands[c] !== t && Number.isFinite(d)) near.push({ id: cands[c]!, sim: 1 - d });
+        if (c < cands.length && cands[c] !== t && Number.isFinite(d))
+          near.push({ id: cands[c]!, sim: 1 - d });
       }
       const topic = Math.max(df(t), ...near.map((x) => df(x.id)));
       const syn: number[] = [];

@@ -67,6 +67,8 @@ export function hasFilters(query: Query): boolean {
     query.excludedCategories.length > 0 ||
     query.dates.from !== undefined ||
     query.dates.to !== undefined ||
-    query.clauses.some((c) => (c.type === 'or' ? c.terms.some((t) => t.field === 'authors') : c.field === 'authors'))
+    query.clauses.some((c) =>
+      c.type === 'or' ? c.terms.some((t) => t.field === 'authors') : c.field === 'authors',
+    )
   );
 }

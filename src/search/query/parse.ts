@@ -10,14 +10,7 @@
  * several runs ("state-of-the-art") is a phrase. Every error names what is wrong and the offset
  * where it starts, so the page can point at it. Work is linear in the input (bounded by MAX_INPUT).
  */
-import {
-  type Clause,
-  type DateRange,
-  type Query,
-  QueryError,
-  type SortOrder,
-  type TermNode,
-} from './ast.ts';
+import { type Clause, type DateRange, type Query, QueryError, type SortOrder, type TermNode } from './ast.ts';
 
 export const MAX_INPUT = 500;
 export const MAX_CLAUSES = 32;
@@ -32,8 +25,16 @@ const SORTS: SortOrder[] = ['relevance', 'date', 'votes'];
 type Atom =
   | { kind: 'term'; term: TermNode }
   | { kind: 'cat'; value: string; negated: boolean; start: number; end: number }
-  | { kind: 'year' | 'after' | 'before' | 'sort'; value: string; negated: boolean; start: number; end: number };
-type Token = { kind: 'or'; start: number; end: number } | { kind: 'atom'; atom: Atom; start: number; end: number };
+  | {
+      kind: 'year' | 'after' | 'before' | 'sort';
+      value: string;
+      negated: boolean;
+      start: number;
+      end: number;
+    };
+type Token =
+  | { kind: 'or'; start: number; end: number }
+  | { kind: 'atom'; atom: Atom; start: number; end: number };
 
 class Lexer {
   readonly #s: string;
@@ -87,7 +88,8 @@ class Lexer {
   #phrase(): { text: string; end: number } {
     const open = this.#i;
     const close = this.#s.indexOf('"', open + 1);
-    if (close < 0) throw new QueryError('This quote is never closed: add a " at the end of the phrase.', open);
+    if (close < 0)
+      throw new QueryError('This quote is never closed: add a " at the end of the phrase.', open);
     this.#i = close + 1;
     return { text: this.#s.slice(open + 1, close), end: this.#i };
   }
@@ -146,7 +148,15 @@ function makeTerm(
   if (!words) return null;
   const text = words.join(' ').toLowerCase();
   const kind = words.length > 1 || quoted ? 'phrase' : raw.endsWith('*') ? 'prefix' : 'word';
-  return { type: 'term', kind: kind === 'phrase' && words.length === 1 ? 'word' : kind, text, negated, start, end, ...(field ? { field } : {}) };
+  return {
+    type: 'term',
+    kind: kind === 'phrase' && words.length === 1 ? 'word' : kind,
+    text,
+    negated,
+    start,
+    end,
+    ...(field ? { field } : {}),
+  };
 }
 
 /** YYYY, YYYY-MM or YYYY-MM-DD → the first day of that period and the first day after it. */
@@ -175,14 +185,20 @@ function narrow(range: DateRange, from: string | undefined, to: string | undefin
 
 function normalizeCategory(value: string, at: number): string {
   if (!/^[a-z][a-z-]*(\.[a-z-]+)?$/i.test(value))
-    throw new QueryError(`cat: wants an arXiv category like cs.CV or an archive like cs; "${value}" is not one.`, at);
+    throw new QueryError(
+      `cat: wants an arXiv category like cs.CV or an archive like cs; "${value}" is not one.`,
+      at,
+    );
   return value.toLowerCase();
 }
 
 /** Parses the search box text. Throws QueryError with a message for people and a position. */
 export function parseQuery(input: string): Query {
   if (input.length > MAX_INPUT)
-    throw new QueryError(`The query is too long (${input.length} characters; at most ${MAX_INPUT}).`, MAX_INPUT);
+    throw new QueryError(
+      `The query is too long (${input.length} characters; at most ${MAX_INPUT}).`,
+      MAX_INPUT,
+    );
   const tokens = new Lexer(input).tokens();
   const query: Query = { clauses: [], categories: [], excludedCategories: [], dates: {}, sort: 'relevance' };
   let i = 0;
@@ -194,7 +210,7 @@ export function parseQuery(input: string): Query {
     while (i < tokens.length && tokens[i]!.kind === 'or') {
       const or = tokens[i]!;
       const next = tokens[i + 1];
-      if (!next || next.kind !== 'atom') throw new QueryError('OR needs a word or filter after it.', or.start);
+      if (next?.kind !== 'atom') throw new QueryError('OR needs a word or filter after it.', or.start);
       group.push(next.atom);
       i += 2;
     }
@@ -203,9 +219,18 @@ export function parseQuery(input: string): Query {
   if (query.clauses.length > MAX_CLAUSES)
     throw new QueryError(`Too many terms (at most ${MAX_CLAUSES}); remove some words.`, 0);
   const positive = query.clauses.some((c) => c.type === 'or' || !c.negated);
-  if (!positive && query.clauses.length > 0 && query.categories.length === 0 && !query.dates.from && !query.dates.to) {
+  if (
+    !positive &&
+    query.clauses.length > 0 &&
+    query.categories.length === 0 &&
+    !query.dates.from &&
+    !query.dates.to
+  ) {
     const at = query.clauses[0]!.start;
-    throw new QueryError('Only exclusions: add a word to search for (a query of only -words matches almost everything).', at);
+    throw new QueryError(
+      'Only exclusions: add a word to search for (a query of only -words matches almost everything).',
+      at,
+    );
   }
   if (query.dates.from && query.dates.to && query.dates.from >= query.dates.to)
     throw new QueryError(`No date is both on or after ${query.dates.from} and before ${query.dates.to}.`, 0);
@@ -228,11 +253,16 @@ function applyGroup(query: Query, group: Atom[]): void {
       return;
     }
     if (group.every((a) => a.kind === 'cat')) {
-      query.categories.push(group.map((a) => normalizeCategory((a as { value: string }).value, atomStart(a))));
+      query.categories.push(
+        group.map((a) => normalizeCategory((a as { value: string }).value, atomStart(a))),
+      );
       return;
     }
     const odd = group.find((a) => a.kind !== 'term' && a.kind !== 'cat') ?? group[1]!;
-    throw new QueryError('OR joins words, phrases, author:/title: terms, or cat: filters with each other, not other kinds.', atomStart(odd));
+    throw new QueryError(
+      'OR joins words, phrases, author:/title: terms, or cat: filters with each other, not other kinds.',
+      atomStart(odd),
+    );
   }
   const a = group[0]!;
   switch (a.kind) {

@@ -125,7 +125,10 @@ export class VectorIndex {
     let hits = this.#toScored(m);
     if (this.#stale.size) {
       // Stale graph entries: rescore from the current matrix so the order is right.
-      hits = this.scoreIds(query, hits.map((h) => h.paperId));
+      hits = this.scoreIds(
+        query,
+        hits.map((h) => h.paperId),
+      );
     }
     return hits.slice(0, k);
   }

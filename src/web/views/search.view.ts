@@ -1,0 +1,82 @@
+/** The search page: messages, "did you mean", results with highlighted matches, pager. */
+import type { Segment } from '../../search/highlight.ts';
+import type { SearchHit, SearchResult } from '../../search/service.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { authorPath, categoryPath, day, type Pager, pagerNav } from './cards.view.ts';
+
+const marked = (segments: Segment[]): SafeHtml =>
+  html`${segments.map((s) => (s.hit ? html`<mark>${s.text}</mark>` : html`${s.text}`))}`;
+
+export const SYNTAX_HELP =
+  'Words must all match; "exact phrase", -exclude, a OR b, author:hinton, title:word, cat:cs.CV, year:2024, after:2024-01-01, before:2024-06-30, sort:date|votes|relevance.';
+
+/** The query with a caret under the offending character. */
+export function queryError(q: string, error: { message: string; position: number }): SafeHtml {
+  const at = Math.max(0, Math.min(error.position, q.length));
+  return html`<div class="error" role="alert"><p><strong>This query cannot be read.</strong> ${error.message}</p>
+<pre class="query-error" aria-label="Where the problem is">${q}
+${' '.repeat(at)}^</pre>
+<p class="muted">${SYNTAX_HELP}</p></div>`;
+}
+
+function hitCard(h: SearchHit): SafeHtml {
+  const names = h.authorsText ? h.authorsText.split(', ') : [];
+  const why = h.matchedBy.includes('keyword')
+    ? h.matchedBy.includes('vector')
+      ? 'words and meaning'
+      : 'words'
+    : 'meaning';
+  return html`<li class="card search-hit">
+<div class="card-body">
+<h2><a href="/papers/${h.arxivId}">${marked(h.highlights.title)}</a></h2>
+<p class="meta">${names.slice(0, 3).map((n, i) => html`${i ? ', ' : ''}<a href="${authorPath(n)}">${n}</a>`)}${names.length > 3 ? ' et al.' : ''} · arXiv:${h.arxivId} · <time datetime="${h.submittedAt}">${day(h.submittedAt)}</time>${h.votes ? html` · ${h.votes} upvote${h.votes === 1 ? '' : 's'}` : ''}</p>
+<p class="cats">${h.categories.slice(0, 4).map((c) => html`<a href="${categoryPath(c)}">${c}</a>`)}</p>
+<p class="lead">${marked(h.highlights.snippet)}</p>
+<p class="meta muted">matched by ${why} · <a href="/search?like=${encodeURIComponent(h.arxivId)}">similar papers</a></p>
+</div>
+</li>`;
+}
+
+export function hitList(hits: SearchHit[], empty: string): SafeHtml {
+  if (hits.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<ol class="cards search-results">${hits.map(hitCard)}</ol>`;
+}
+
+export function searchPage(q: string, r: SearchResult, pager: Pager): SafeHtml {
+  const parts: SafeHtml[] = [];
+  if (r.didYouMean) {
+    const id = r.didYouMean.arxivId;
+    parts.push(
+      r.didYouMean.inLibrary
+        ? html`<p class="notice did-you-mean">Did you mean the paper <a href="/papers/${id}">arXiv:${id}</a>?</p>`
+        : html`<p class="notice did-you-mean">arXiv:${id} is not in this library yet; <a href="https://arxiv.org/abs/${id}" rel="noopener">open it on arXiv</a>.</p>`,
+    );
+  }
+  if (r.error) parts.push(queryError(q, r.error));
+  if (r.notice) parts.push(html`<p class="notice search-notice">${r.notice}</p>`);
+  if (r.related?.length)
+    parts.push(html`<p class="muted related">Also looked for: ${r.related.join(', ')}</p>`);
+  const empty = q.trim()
+    ? `No papers match “${q}”. Try fewer or different words.`
+    : `Type a few words to search titles, authors and abstracts. ${SYNTAX_HELP}`;
+  const list = r.error ? html`` : hitList(r.hits, empty);
+  return html`<h1>Search${q ? html`: ${q}` : ''}</h1>${parts}${list}${pagerNav(pager)}`;
+}
+
+export function similarPage(
+  title: string,
+  arxivId: string,
+  hits: SearchHit[],
+  mode: 'vector' | 'keyword',
+): SafeHtml {
+  return html`<h1>Papers similar to <a href="/papers/${arxivId}">${title}</a></h1>
+${mode === 'keyword' ? html`<p class="notice search-notice">Semantic search is not set up yet; these share title words.</p>` : ''}
+${hitList(hits, 'No similar papers found.')}`;
+}
+
+/** The "Similar papers" section of a paper page. */
+export function similarList(arxivId: string, hits: SearchHit[]): SafeHtml {
+  if (hits.length === 0) return html`<p class="muted">No similar papers yet.</p>`;
+  return html`<ol class="similar">${hits.map((h) => html`<li><a href="/papers/${h.arxivId}">${h.title}</a> <span class="muted">· ${day(h.submittedAt)}</span></li>`)}</ol>
+<p><a href="/search?like=${encodeURIComponent(arxivId)}">More similar papers →</a></p>`;
+}

@@ -1,0 +1,160 @@
+/**
+ * Search behaviour, run against every store (search.sqlite.test.ts, search.postgres.test.ts):
+ * query language on the keyword side, the built-in embedder through `reindex`, hybrid fusion,
+ * filters on both sides, similar papers, fallback before the index exists.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Store } from '../../src/db/store.ts';
+import { reindex, vectorizePending } from '../../src/search/reindex.ts';
+import { searchPapers, similarPapers } from '../../src/search/service.ts';
+import { semanticFor } from '../../src/search/semantic.ts';
+import { makePaper } from '../support/papers.ts';
+import { searchCorpus, type TestPaper } from './corpus.ts';
+
+export function runSearchContract(name: string, open: () => Promise<Store>): void {
+  describe(`search (${name})`, () => {
+    let store: Store;
+    let papers: TestPaper[];
+    const data = mkdtempSync(path.join(tmpdir(), 'paperboy-search-'));
+    const config = { data, embedder: 'builtin' as const };
+    const deps = () => ({ store, config });
+    const byId = (id: string) => papers.find((p) => p.input.arxivId === id)!;
+    const ready = async () => {
+      const s = await semanticFor(store, config);
+      await s.open();
+      return s;
+    };
+
+    before(async () => {
+      store = await open();
+      papers = searchCorpus();
+      await store.papers.upsertMany(papers.map((p) => p.input));
+    });
+    after(async () => {
+      await store.close();
+      rmSync(data, { recursive: true, force: true });
+    });
+
+    it('answers by keyword, and says so, before the semantic index exists', async () => {
+      const r = await searchPapers(deps(), { q: 'galaxy' });
+      assert.equal(r.mode, 'keyword');
+      assert.match(r.notice ?? '', /paperboy reindex|loading/);
+      assert.ok(r.hits.length > 0);
+      for (const h of r.hits) assert.equal(byId(h.arxivId).topic, 2);
+    });
+
+    it('reindex trains the built-in embedder and embeds every paper', async () => {
+      const report = await reindex(store, config, { sample: 1000 });
+      assert.equal(report.trained, true);
+      assert.equal(report.embedded, papers.length);
+      assert.equal(report.vectors, papers.length);
+      assert.equal((await ready()).state, 'ready');
+    });
+
+    it('finds papers that use another word for the concept (vector and hybrid, not keyword)', async () => {
+      const carOnly = new Set(papers.filter((p) => p.variant === 'car').map((p) => p.input.arxivId));
+      const kw = await searchPapers(deps(), { q: 'automobile', mode: 'keyword', pageSize: 20 });
+      assert.equal(kw.hits.filter((h) => carOnly.has(h.arxivId)).length, 0);
+      for (const mode of ['vector', 'hybrid'] as const) {
+        const r = await searchPapers(deps(), { q: 'automobile', mode, pageSize: 20 });
+        assert.equal(r.mode, mode);
+        assert.ok(
+          r.hits.filter((h) => carOnly.has(h.arxivId)).length >= 3,
+          `${mode}: ${r.hits.map((h) => h.arxivId).join(' ')}`,
+        );
+        assert.ok(r.hits.slice(0, 8).every((h) => byId(h.arxivId).topic === 0), `${mode} stays on topic`);
+      }
+    });
+
+    it('applies filters to both sides', async () => {
+      const cases: [string, (p: TestPaper) => boolean][] = [
+        ['driving cat:cs.RO', (p) => p.input.categories.includes('cs.RO')],
+        ['protein year:2023', (p) => p.input.submittedAt.startsWith('2023')],
+        ['road author:hopper', (p) => p.input.authors[0]!.name === 'Grace Hopper'],
+        ['galaxy -cat:astro-ph.GA', () => false],
+        ['protein before:2022-06-01', (p) => p.input.submittedAt < '2022-06-01'],
+      ];
+      for (const [q, ok] of cases) {
+        const r = await searchPapers(deps(), { q, pageSize: 50 });
+        assert.equal(r.error, undefined, q);
+        for (const h of r.hits) assert.ok(ok(byId(h.arxivId)), `${q}: ${h.arxivId}`);
+        if (q !== 'galaxy -cat:astro-ph.GA') assert.ok(r.hits.length > 0, q);
+      }
+    });
+
+    it('excludes -words from every result', async () => {
+      const r = await searchPapers(deps(), { q: 'protein -enzyme', pageSize: 50 });
+      assert.ok(r.hits.length > 0);
+      for (const h of r.hits) assert.doesNotMatch(`${byId(h.arxivId).input.title} ${byId(h.arxivId).input.abstract}`, /enzyme/);
+    });
+
+    it('OR joins alternatives', async () => {
+      const r = await searchPapers(deps(), { q: 'nebula OR peptide', mode: 'keyword', pageSize: 50 });
+      const topics = new Set(r.hits.map((h) => byId(h.arxivId).topic));
+      assert.deepEqual([...topics].sort(), [1, 2]);
+    });
+
+    it('sorts by date on request and pages without overlap', async () => {
+      const r = await searchPapers(deps(), { q: 'protein sort:date', pageSize: 5 });
+      const dates = r.hits.map((h) => h.submittedAt);
+      assert.deepEqual(dates, [...dates].sort().reverse());
+      assert.equal(r.hasMore, true);
+      const p2 = await searchPapers(deps(), { q: 'protein sort:date', pageSize: 5, page: 2 });
+      assert.ok(p2.hits.length > 0);
+      assert.ok(p2.hits.every((h) => !r.hits.some((x) => x.arxivId === h.arxivId)));
+      assert.ok(p2.hits[0]!.submittedAt <= dates.at(-1)!);
+    });
+
+    it('returns parse errors with their position instead of throwing', async () => {
+      const r = await searchPapers(deps(), { q: 'galaxy "unclosed' });
+      assert.equal(r.hits.length, 0);
+      assert.equal(r.error?.position, 7);
+      assert.match(r.error!.message, /quote/);
+    });
+
+    it('highlights the matched words', async () => {
+      const r = await searchPapers(deps(), { q: 'telescope', mode: 'keyword' });
+      const h = r.hits[0]!;
+      const marked = [...h.highlights.title, ...h.highlights.snippet].filter((s) => s.hit).map((s) => s.text.toLowerCase());
+      assert.ok(marked.includes('telescope'), JSON.stringify(h.highlights));
+    });
+
+    it('offers the paper for an arXiv id typed into the box', async () => {
+      const id = papers[0]!.input.arxivId;
+      const r = await searchPapers(deps(), { q: `arXiv:${id}` });
+      assert.deepEqual(r.didYouMean, { arxivId: id, inLibrary: true, exact: true });
+      const missing = await searchPapers(deps(), { q: 'see 2401.99999 please' });
+      assert.deepEqual(missing.didYouMean, { arxivId: '2401.99999', inLibrary: false, exact: false });
+    });
+
+    it('finds similar papers by meaning', async () => {
+      const vehicle = papers.find((p) => p.variant === 'car')!;
+      const r = await similarPapers(deps(), vehicle.input.arxivId, 5);
+      assert.equal(r?.mode, 'vector');
+      assert.equal(r!.hits.length, 5);
+      assert.ok(r!.hits.every((h) => h.arxivId !== vehicle.input.arxivId));
+      assert.ok(r!.hits.every((h) => byId(h.arxivId).topic === 0), r!.hits.map((h) => h.arxivId).join(' '));
+      assert.equal(await similarPapers(deps(), '2401.99999', 5), null);
+    });
+
+    it('embeds new papers incrementally and serves them after a sync', async () => {
+      const fresh = makePaper({
+        arxivId: '2412.99001',
+        title: 'car engine braking on the highway',
+        abstract: 'We study road traffic, lane steering, fuel and parking for the car.',
+        categories: ['cs.RO'],
+      });
+      await store.papers.upsertMany([fresh]);
+      const s = await ready();
+      assert.equal(await vectorizePending(store, s.embedder!), 1);
+      await s.sync();
+      assert.ok(s.index!.size === papers.length + 1);
+      const r = await searchPapers(deps(), { q: 'automobile', mode: 'vector', pageSize: 50 });
+      assert.ok(r.hits.some((h) => h.arxivId === '2412.99001'));
+    });
+  });
+}

@@ -1,0 +1,12 @@
+/** The search contract on the embedded SQLite store, in a fresh temp file. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after } from 'node:test';
+import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { runSearchContract } from './search.contract.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-search-db-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+runSearchContract('sqlite', async () => new SqliteStore(path.join(dir, 'paperboy.db')));
