@@ -175,7 +175,9 @@ async function startBaseline(
 ): Promise<{ url: string; child: ChildProcess }> {
   const file = path.join(dir, 'baseline-pages.json');
   await writeFile(file, JSON.stringify(pages));
-  const child = spawn(process.execPath, ['-e', BASELINE_SERVER, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', BASELINE_SERVER, file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
     child.once('exit', (c) => reject(new Error(`baseline exited ${c}`)));
@@ -305,7 +307,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
       const r = await load(cold.url + p, Math.max(2, Math.round(duration / 2)));
       uncached[name] = summary(r);
       metrics.push({
-        metric: `${name} uncached (page cache off)`,
+        metric: `${name} uncached (page cache off; 0 = no answer within the run)`,
         unit: 'req/s',
         paperboy: r.requests.average,
         baseline: null,

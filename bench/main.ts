@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   digest: async () => (await import('./digest.bench.ts')).run,
   http: async () => (await import('./http.bench.ts')).run,
   'search-quality': async () => (await import('./search-quality.bench.ts')).run,
+  search: async () => (await import('./search.bench.ts')).run,
 };
 const DEFAULT = ['import', 'keyword'];
 

@@ -89,8 +89,11 @@ const RANK_WEIGHTS = '{0, 0.1, 0.4, 1}';
  * no recheck) ANDed with the recency tokens of the newest month or two. Only the newest
  * CANDIDATES of those are then checked exactly and ranked. When a window holds fewer than
  * CANDIDATES matches it is widened (two months → two years → everything), so rare terms are
- * searched in full and common ones among the newest papers. Measured at 1M: see README of
- * keywordSearch below.
+ * searched in full and common ones among the newest papers (best of the newest 1,000).
+ * Measured on 1M generated papers (160 words each, Zipf-like vocabulary), warm cache: words from
+ * 0.07% to 100% of papers, ANDs, phrases, negations and field filters p50 25-55 ms, max < 0.5 s;
+ * a short prefix expanding to ~1,100 lexemes ~0.4 s (GIN merges them all). Ranking every match
+ * instead: 0.7 s at 14k matches, 8-13 s at 100k-1M.
  */
 const CANDIDATES = 1000;
 

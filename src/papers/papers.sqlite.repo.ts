@@ -22,6 +22,13 @@ import { decideUpsert } from './versions.ts';
 /** Column weights for title, abstract, authors, categories: a title hit outweighs ten abstract hits. */
 const BM25_WEIGHTS = '10.0, 1.0, 3.0, 0.0';
 
+/** What an update must know of the old row to remove its category listing rows. */
+interface OldKeys {
+  categories: string;
+  submittedAt: string;
+}
+type Written = [id: number, paper: PreparedPaper, old: OldKeys | null];
+
 type CursorArg = Cursor | ((outcomes: UpsertOutcome[]) => Cursor);
 
 interface PaperRow {
@@ -56,7 +63,7 @@ export class SqlitePaperRepository implements PaperRepository {
     this.#db = db;
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
-      find: p('SELECT id, version, content_hash FROM papers WHERE arxiv_id = ?'),
+      find: p('SELECT id, version, content_hash, categories, submitted_at FROM papers WHERE arxiv_id = ?'),
       insert: p(`INSERT INTO papers (arxiv_id, version, title, abstract, authors_text, author_count, comments,
         journal_ref, doi, report_no, license, submitter, categories, primary_category, submitted_at, updated_at,
         content_hash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -81,7 +88,9 @@ export class SqlitePaperRepository implements PaperRepository {
       delVersions: p('DELETE FROM paper_versions WHERE paper_id = ?'),
       delAuthors: p('DELETE FROM paper_authors WHERE paper_id = ?'),
       delLinks: p('DELETE FROM paper_links WHERE paper_id = ?'),
-      delCategories: p('DELETE FROM paper_categories WHERE paper_id = ?'),
+      // By full key, not by paper_id: the table is keyed (category, submitted_at, paper_id) and an
+      // index on paper_id alone would cost every bulk insert; the old row tells us the keys.
+      delCategory: p('DELETE FROM paper_categories WHERE category = ? AND submitted_at = ? AND paper_id = ?'),
       setCursor: p(`INSERT INTO cursors (key, value, updated_at) VALUES (?, ?, ?)
         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
       get: p(`SELECT ${PAPER_COLUMNS} FROM papers WHERE arxiv_id = ?`),
@@ -129,9 +138,9 @@ export class SqlitePaperRepository implements PaperRepository {
       // statement savepoint, and FTS5 flushes its pending terms to a new segment at every
       // savepoint; interleaved per paper that made one tiny segment per paper and tripled the
       // cost of indexing (measured: 185 → 80 µs CPU per paper at 20k papers).
-      const written: [number, PreparedPaper, boolean][] = [];
+      const written: Written[] = [];
       for (const paper of papers) out.push(this.#upsertRow(paper, now, written));
-      for (const [id, paper, isUpdate] of written) this.#writeChildren(id, paper, isUpdate);
+      for (const [id, paper, old] of written) this.#writeChildren(id, paper, old);
       if (cursor) {
         const c = typeof cursor === 'function' ? cursor(out) : cursor;
         this.#s.setCursor!.run(c.key, c.value, now);
@@ -155,9 +164,9 @@ export class SqlitePaperRepository implements PaperRepository {
     const prepared = [...batch.papers.map(preparePaper), ...(batch.prepared ?? [])];
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      const written: [number, PreparedPaper, boolean][] = [];
+      const written: Written[] = [];
       for (const paper of prepared) result.outcomes.push(this.#upsertRow(paper, now, written));
-      for (const [id, paper, isUpdate] of written) this.#writeChildren(id, paper, isUpdate);
+      for (const [id, paper, old] of written) this.#writeChildren(id, paper, old);
       for (const w of batch.withdrawn ?? [])
         result.withdrawn += Number(s.withdraw!.run(w.day, w.arxivId).changes);
       for (const f of batch.featured ?? []) {
@@ -178,10 +187,10 @@ export class SqlitePaperRepository implements PaperRepository {
     return result;
   }
 
-  #upsertRow(p: PreparedPaper, now: string, written: [number, PreparedPaper, boolean][]): UpsertOutcome {
+  #upsertRow(p: PreparedPaper, now: string, written: Written[]): UpsertOutcome {
     const s = this.#s;
     const existing = s.find!.get(p.arxivId) as
-      | { id: number; version: number; content_hash: string }
+      | { id: number; version: number; content_hash: string; categories: string; submitted_at: string }
       | undefined;
     const decision = decideUpsert(
       existing ? { version: existing.version, contentHash: existing.content_hash } : null,
@@ -236,17 +245,21 @@ export class SqlitePaperRepository implements PaperRepository {
       );
     }
     s.ftsInsert!.run(id, p.title, p.abstract, p.authorsText, p.categoryTokens);
-    written.push([id, p, existing !== undefined]);
+    written.push([
+      id,
+      p,
+      existing ? { categories: existing.categories, submittedAt: existing.submitted_at } : null,
+    ]);
     return existing ? 'updated' : 'inserted';
   }
 
-  #writeChildren(id: number, p: PreparedPaper, isUpdate: boolean): void {
+  #writeChildren(id: number, p: PreparedPaper, old: OldKeys | null): void {
     const s = this.#s;
-    if (isUpdate) {
+    if (old) {
       s.delVersions!.run(id);
       s.delAuthors!.run(id);
       s.delLinks!.run(id);
-      s.delCategories!.run(id);
+      for (const c of old.categories.split(' ')) if (c) s.delCategory!.run(c, old.submittedAt, id);
     }
     s.insVersions!.run(id, p.versionsJson);
     s.insAuthors!.run(id, p.authorsJson);

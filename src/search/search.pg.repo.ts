@@ -149,9 +149,11 @@ export class PgSearchRepository implements SearchRepository {
     const from = b.param(plan.dates.from ?? MIN_DATE);
     const to = b.param(plan.dates.to ?? MAX_DATE);
     const f = filterSql(plan, b);
+    const text = plan.not.filter((t) => t.field !== 'categories' && t.field !== 'authors');
+    const not = text.length ? `AND NOT (p.search @@ ${b.query({ groups: [text], not: [] })})` : '';
     const rows = await this.#ids(
       `SELECT p.id FROM papers p WHERE p.id = ANY(${list}::bigint[])
-        AND p.submitted_at >= ${from} AND p.submitted_at < ${to} AND ${f}`,
+        AND p.submitted_at >= ${from} AND p.submitted_at < ${to} AND ${f} ${not}`,
       b.params,
     );
     return new Set(rows);

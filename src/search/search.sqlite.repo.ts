@@ -160,13 +160,15 @@ export class SqliteSearchRepository implements SearchRepository {
   async satisfying(idList: number[], plan: KeywordPlan): Promise<Set<number>> {
     if (idList.length === 0) return new Set();
     const f = filterSql(plan);
+    // Excluded words (-survey) are checked against the full-text index.
+    const text = plan.not.filter((t) => t.field !== 'categories' && t.field !== 'authors');
+    const notMatch = text.length ? toMatch({ groups: [text], not: [] }) : null;
     const sql = `SELECT p.id FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
-      AND p.submitted_at >= ? AND p.submitted_at < ? AND ${f.sql}`;
-    const rows = this.#db
-      .prepare(sql)
-      .all(ids(idList), plan.dates.from ?? MIN_DATE, plan.dates.to ?? MAX_DATE, ...f.params) as {
-      id: number;
-    }[];
+      AND p.submitted_at >= ? AND p.submitted_at < ? AND ${f.sql}
+      ${notMatch ? 'AND p.id NOT IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)' : ''}`;
+    const params = [ids(idList), plan.dates.from ?? MIN_DATE, plan.dates.to ?? MAX_DATE, ...f.params];
+    if (notMatch) params.push(notMatch);
+    const rows = this.#db.prepare(sql).all(...params) as { id: number }[];
     return new Set(rows.map((r) => r.id));
   }
 

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type CachedPage, PageCache } from './page-cache.ts';
 
-const page = (body: string, status = 200): CachedPage => ({ status, type: 'text/html', body: Buffer.from(body) });
+const page = (body: string, status = 200): CachedPage => ({
+  status,
+  type: 'text/html',
+  body: Buffer.from(body),
+});
 
 test('entries expire after the TTL; invalidate drops everything; 0 disables', async () => {
   let now = 1000;

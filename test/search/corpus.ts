@@ -9,21 +9,67 @@ import { makePaper } from '../support/papers.ts';
 const TOPICS = [
   {
     category: 'cs.RO',
-    words: ['road', 'traffic', 'driving', 'engine', 'highway', 'lane', 'braking', 'steering', 'fuel', 'parking'],
+    words: [
+      'road',
+      'traffic',
+      'driving',
+      'engine',
+      'highway',
+      'lane',
+      'braking',
+      'steering',
+      'fuel',
+      'parking',
+    ],
     concept: ['automobile', 'car'],
   },
   {
     category: 'q-bio.BM',
-    words: ['protein', 'enzyme', 'folding', 'amino', 'binding', 'residue', 'peptide', 'ligand', 'catalysis', 'chain'],
+    words: [
+      'protein',
+      'enzyme',
+      'folding',
+      'amino',
+      'binding',
+      'residue',
+      'peptide',
+      'ligand',
+      'catalysis',
+      'chain',
+    ],
     concept: null,
   },
   {
     category: 'astro-ph.GA',
-    words: ['galaxy', 'stellar', 'halo', 'redshift', 'telescope', 'cluster', 'cosmic', 'nebula', 'orbit', 'luminosity'],
+    words: [
+      'galaxy',
+      'stellar',
+      'halo',
+      'redshift',
+      'telescope',
+      'cluster',
+      'cosmic',
+      'nebula',
+      'orbit',
+      'luminosity',
+    ],
     concept: null,
   },
 ];
-const COMMON = ['we', 'study', 'the', 'model', 'results', 'show', 'method', 'new', 'data', 'analysis', 'this', 'paper'];
+const COMMON = [
+  'we',
+  'study',
+  'the',
+  'model',
+  'results',
+  'show',
+  'method',
+  'new',
+  'data',
+  'analysis',
+  'this',
+  'paper',
+];
 const AUTHORS = ['Grace Hopper', 'Alan Turing', 'Emmy Noether', 'Ada Lovelace'];
 
 function rng(seed: number): () => number {

@@ -15,7 +15,8 @@ let t: TestApp;
 let browser: Browser;
 const PWN = (n: number) =>
   `<script>window.__pwned=${n}</script><img src=x onerror="window.__pwned=${n + 100}"><svg onload="window.__pwned=${n + 200}"></svg>`;
-const MATH_PWN = '$\\href{javascript:window.__pwned=9}{click}$ $<img src=x onerror=window.__pwned=10>$ $a<b & c$';
+const MATH_PWN =
+  '$\\href{javascript:window.__pwned=9}{click}$ $<img src=x onerror=window.__pwned=10>$ $a<b & c$';
 const AUTHOR = `Eve ${PWN(1)}`;
 
 before(async () => {
@@ -30,7 +31,13 @@ before(async () => {
       categories: ['cs.CR'],
     }),
   ]);
-  await t.store.papers.feature({ arxivId: '2408.00001', day: new Date().toISOString().slice(0, 10), source: 'import', submittedBy: `sub${PWN(7)}`, importedUpvotes: 1 });
+  await t.store.papers.feature({
+    arxivId: '2408.00001',
+    day: new Date().toISOString().slice(0, 10),
+    source: 'import',
+    submittedBy: `sub${PWN(7)}`,
+    importedUpvotes: 1,
+  });
   const c = await signUpAndLogIn(t.url, t.dataDir, 'mallory');
   const csrf = await c.csrf('/papers/2408.00001');
   const r = await c.post('/papers/2408.00001/comments', {
@@ -69,7 +76,11 @@ test('RELIABILITY Web: hostile titles, abstracts, author names, comments and sea
     // Give any injected handler (onerror, onload) a chance to fire.
     await page.waitForLoadState('load');
     await page.mouse.move(200, 300);
-    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, path);
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+      undefined,
+      path,
+    );
     assert.deepEqual(dialogs, [], path);
     assert.deepEqual(errors, [], path);
     // Injected markup never became elements; any javascript: link is absent.
@@ -77,15 +88,24 @@ test('RELIABILITY Web: hostile titles, abstracts, author names, comments and sea
       scripts: [...document.scripts].filter((s) => !s.src.endsWith('/static/app.js')).length,
       imgs: document.querySelectorAll('img').length,
       svgs: document.querySelectorAll('svg').length,
-      jsLinks: [...document.querySelectorAll('a')].filter((a) => a.getAttribute('href')?.trim().toLowerCase().startsWith('javascript')).length,
-      handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+      jsLinks: [...document.querySelectorAll('a')].filter((a) =>
+        a.getAttribute('href')?.trim().toLowerCase().startsWith('javascript'),
+      ).length,
+      handlers: [...document.querySelectorAll('*')].filter((e) =>
+        [...e.attributes].some((a) => a.name.startsWith('on')),
+      ).length,
     }));
     assert.deepEqual(injected, { scripts: 0, imgs: 0, svgs: 0, jsLinks: 0, handlers: 0 }, path);
     if (path === '/papers/2408.00001') {
       const text = (await page.locator('main').textContent()) ?? '';
-      for (const literal of ['<script>window.__pwned=2</script>', '& <b>more</b>', '<script>window.__pwned=8</script>', 'Eve <script>'])
+      for (const literal of [
+        '<script>window.__pwned=2</script>',
+        '& <b>more</b>',
+        '<script>window.__pwned=8</script>',
+        'Eve <script>',
+      ])
         assert.ok(text.includes(literal), `shown as text: ${literal}`);
-      assert.equal(await page.locator('math').count() > 0, true, 'benign math is rendered');
+      assert.equal((await page.locator('math').count()) > 0, true, 'benign math is rendered');
     }
     await page.close();
   }

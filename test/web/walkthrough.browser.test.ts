@@ -22,9 +22,13 @@ const today = new Date().toISOString().slice(0, 10);
 const SUBMITTED = '2407.00002';
 
 before(async () => {
-  upstream = await startFixtureServer({ '/api/query': arxivApiEmulator({ papers: fakePapers(4, { idPrefix: '2407' }) }) });
+  upstream = await startFixtureServer({
+    '/api/query': arxivApiEmulator({ papers: fakePapers(4, { idPrefix: '2407' }) }),
+  });
   // The default page cache stays on: signed-out pages are cached, and every change must still show.
-  t = await startApp({ config: { arxivApiUrl: `${upstream.url}/api/query`, upstreamIntervalMs: 0, upstreamRetries: 0 } });
+  t = await startApp({
+    config: { arxivApiUrl: `${upstream.url}/api/query`, upstreamIntervalMs: 0, upstreamRetries: 0 },
+  });
   const seed = Array.from({ length: 5 }, (_, i) =>
     makePaper({
       arxivId: `2407.1000${i}`,
@@ -36,7 +40,13 @@ before(async () => {
   );
   await t.store.papers.upsertMany(seed);
   for (const [i, p] of seed.entries())
-    await t.store.papers.feature({ arxivId: p.arxivId, day: today, source: 'import', submittedBy: 'curator', importedUpvotes: 10 - i * 2 });
+    await t.store.papers.feature({
+      arxivId: p.arxivId,
+      day: today,
+      source: 'import',
+      submittedBy: 'curator',
+      importedUpvotes: 10 - i * 2,
+    });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -90,7 +100,10 @@ test('walkthrough: sign up, verify, log in, submit, feed, upvote with and withou
   await page.getByLabel('arXiv id or URL').fill(`https://arxiv.org/abs/${SUBMITTED}v1`);
   await page.getByRole('button', { name: 'Submit' }).click();
   await page.getByRole('heading', { name: 'Submitted' }).waitFor();
-  assert.ok(upstream.requests.some((r) => r.query.id_list === SUBMITTED), 'fetched from the fixture server');
+  assert.ok(
+    upstream.requests.some((r) => r.query.id_list === SUBMITTED),
+    'fetched from the fixture server',
+  );
 
   // On today's feed.
   await page.goto(`${t.url}/`);
@@ -118,7 +131,9 @@ test('walkthrough: sign up, verify, log in, submit, feed, upvote with and withou
   // Comment on the paper page.
   await card.getByRole('link', { name: /Synthetic study 2/ }).click();
   await page.waitForURL(`${t.url}/papers/${SUBMITTED}`);
-  await page.getByLabel(/Add a comment/).fill('Nice result; code at https://github.com/acme/walk <b>not bold</b>');
+  await page
+    .getByLabel(/Add a comment/)
+    .fill('Nice result; code at https://github.com/acme/walk <b>not bold</b>');
   await page.getByRole('button', { name: 'Post comment' }).click();
   await page.waitForURL(/#c\d+$/);
   await page.locator('.comment .text', { hasText: 'Nice result' }).waitFor();
@@ -132,7 +147,10 @@ test('walkthrough: sign up, verify, log in, submit, feed, upvote with and withou
   await first.close();
 
   // A second user, without JavaScript: sees the count and the comment, upvotes by form post.
-  const second = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+  const second = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    javaScriptEnabled: false,
+  });
   const other = await signUpVerifyLogIn(second, 'reader', errors);
   await other.goto(`${t.url}/papers/${SUBMITTED}`);
   const vote = other.locator('.paper-head form.vote button');

@@ -137,7 +137,7 @@ export class BuiltinEmbedder implements Embedder {
         }
       }
       docs.push(row);
-      if (docs.length % 10_000 === 0) progress('reading sample', 0);
+      if (docs.length % 10_000 === 0) progress('tokenizing sample', 0);
     }
     const n = docs.length;
     if (n < 2) throw new Error('not enough papers to train the built-in embedder (need at least 2)');

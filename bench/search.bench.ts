@@ -1,0 +1,219 @@
+/**
+ * `search` bench at scale (default 1M generated papers, SQLite): paperboy's hybrid and keyword
+ * searches through searchPapers, against raw FTS5 (rank inside papers_fts, fetch 10 rows) on the
+ * same database; the HNSW index against an exact SIMD scan of the same int8 vectors (latency and
+ * recall@10); the process's RSS with the index loaded; and `paperboy reindex` (training +
+ * vectorizing) as a child process — run here with --reindex, else the report of the last run.
+ * Queries run at concurrency 1, interleaved with their baselines.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { openStore, sqliteFile } from '../src/db/open.ts';
+import { semanticFor } from '../src/search/semantic.ts';
+import { searchPapers } from '../src/search/service.ts';
+import { type BenchArgs, corpusPath, mb, parseBenchArgs, percentile, ROOT, runChild } from './common.ts';
+import { type GroundTruth, queriesPathFor } from './corpus/generate.ts';
+import { keywordQueries, toFts5 } from './keyword.bench.ts';
+import { type Metric, writeReport } from './report.ts';
+import { searchDataDir } from './search-data.ts';
+
+const TARGET = { hybridP50: 20, hybridP99: 80, keywordP50: 10, annRecall: 0.95, rssMB: 2048, reindexMin: 15 };
+
+async function reindexReport(data: string, run: boolean): Promise<Record<string, unknown> | null> {
+  const file = path.join(data, 'reindex-report.json');
+  if (run || !existsSync(file)) {
+    if (!run && existsSync(path.join(data, 'search'))) return null;
+    process.stderr.write('paperboy reindex --retrain (child process) …\n');
+    const env: NodeJS.ProcessEnv = { ...process.env, PAPERBOY_DATA: data, PAPERBOY_LOG_LEVEL: 'silent' };
+    delete env.DATABASE_URL;
+    const r = await runChild(
+      process.execPath,
+      [path.join('src', 'cli', 'main.ts'), 'reindex', '--retrain', '--json'],
+      env,
+    );
+    if (!r.json) throw new Error(`reindex failed (exit ${r.code}):\n${r.stderrTail}`);
+    const report = {
+      ...r.json,
+      wallSeconds: r.wallSeconds,
+      polledPeakRssBytes: r.polledPeakRssBytes,
+      measuredAt: new Date().toISOString(),
+    };
+    await writeFile(file, JSON.stringify(report));
+    return report;
+  }
+  return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+}
+
+export async function run(argv: string[]): Promise<Metric[]> {
+  const args: BenchArgs = parseBenchArgs(argv, { count: 1_000_000 });
+  const passes = Number(args.values.passes ?? 2);
+  const data = await searchDataDir(args.count, args.seed);
+  const reindexed = await reindexReport(data, args.values.reindex === true);
+  const rssBefore = process.memoryUsage().rss;
+  const store = await openStore({ dataDir: data });
+  const config = { data, embedder: 'builtin' as const };
+  const raw = new DatabaseSync(sqliteFile(data), { readOnly: true });
+  const top = raw.prepare(
+    'SELECT rowid, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT 10',
+  );
+  const row = raw.prepare('SELECT arxiv_id, title FROM papers WHERE id = ?');
+  const fts = (m: string) => (top.all(m) as { rowid: number }[]).map((r) => row.get(r.rowid));
+  try {
+    const t0 = performance.now();
+    const sem = await semanticFor(store, config);
+    await sem.open();
+    const loadSeconds = (performance.now() - t0) / 1000;
+    if (sem.state !== 'ready')
+      throw new Error(`semantic index not ready (${sem.state}: ${sem.error ?? 'run reindex'})`);
+    const truth = JSON.parse(
+      await readFile(queriesPathFor(corpusPath(args.count, args.seed)), 'utf8'),
+    ) as GroundTruth;
+    const queries = [
+      ...keywordQueries().map((q) => ({ q: q.q, match: toFts5(q.terms) })),
+      ...truth.synonym.map((s) => ({ q: s.q, match: toFts5([{ kind: 'phrase', text: s.q.toLowerCase() }]) })),
+    ];
+    const deps = { store, config };
+    for (const q of queries.slice(0, 50)) {
+      await searchPapers(deps, { q: q.q, pageSize: 10 });
+      fts(q.match);
+    }
+    const tHybrid: number[] = [];
+    const tKeyword: number[] = [];
+    const tFts: number[] = [];
+    for (let pass = 0; pass < passes; pass++) {
+      for (const [i, q] of queries.entries()) {
+        const order = (i + pass) % 3;
+        for (let k = 0; k < 3; k++) {
+          const side = (order + k) % 3;
+          const s = performance.now();
+          if (side === 0) await searchPapers(deps, { q: q.q, pageSize: 10 });
+          else if (side === 1) await searchPapers(deps, { q: q.q, pageSize: 10, mode: 'keyword' });
+          else fts(q.match);
+          const dt = performance.now() - s;
+          (side === 0 ? tHybrid : side === 1 ? tKeyword : tFts).push(dt);
+        }
+      }
+    }
+    // ANN against exact on the same vectors, for the benchmark's query texts.
+    const index = sem.index!;
+    const embedder = sem.embedder!;
+    let overlap = 0;
+    const tAnn: number[] = [];
+    const tExact: number[] = [];
+    for (const q of queries) {
+      const v = embedder.embedQuery
+        ? (await embedder.embedQuery(q.q)).vector
+        : (await embedder.embed([q.q]))[0]!;
+      let s = performance.now();
+      const ann = index.search(v, 10);
+      tAnn.push(performance.now() - s);
+      s = performance.now();
+      const exact = index.exact(v, 10);
+      tExact.push(performance.now() - s);
+      const ids = new Set(exact.map((h) => h.paperId));
+      overlap += ann.filter((h) => ids.has(h.paperId)).length / Math.max(1, exact.length);
+    }
+    const recall = overlap / queries.length;
+    const rss = process.memoryUsage().rss;
+    const peak = process.resourceUsage().maxRSS * 1024;
+    const trainPlusEmbed = reindexed
+      ? (Number(reindexed.trainSeconds) + Number(reindexed.embedSeconds)) / 60
+      : null;
+    const p = (xs: number[], q: number) => percentile(xs, q);
+    const metrics: Metric[] = [
+      {
+        metric: 'hybrid p50',
+        unit: 'ms',
+        paperboy: p(tHybrid, 50),
+        baseline: p(tFts, 50),
+        target: `≤ ${TARGET.hybridP50} ms (baseline: raw FTS5)`,
+        pass: p(tHybrid, 50) <= TARGET.hybridP50,
+      },
+      {
+        metric: 'hybrid p99',
+        unit: 'ms',
+        paperboy: p(tHybrid, 99),
+        baseline: p(tFts, 99),
+        target: `≤ ${TARGET.hybridP99} ms (baseline: raw FTS5)`,
+        pass: p(tHybrid, 99) <= TARGET.hybridP99,
+      },
+      {
+        metric: 'keyword-only p50',
+        unit: 'ms',
+        paperboy: p(tKeyword, 50),
+        baseline: p(tFts, 50),
+        target: `≤ ${TARGET.keywordP50} ms (baseline: raw FTS5)`,
+        pass: p(tKeyword, 50) <= TARGET.keywordP50,
+      },
+      {
+        metric: 'keyword-only p99',
+        unit: 'ms',
+        paperboy: p(tKeyword, 99),
+        baseline: p(tFts, 99),
+        target: '',
+        pass: null,
+      },
+      {
+        metric: 'ANN recall@10 vs exact',
+        unit: 'share',
+        paperboy: recall,
+        baseline: 1,
+        target: `≥ ${TARGET.annRecall}`,
+        pass: recall >= TARGET.annRecall,
+      },
+      {
+        metric: 'vector top-10 p50 (HNSW vs exact scan)',
+        unit: 'ms',
+        paperboy: p(tAnn, 50),
+        baseline: p(tExact, 50),
+        target: '',
+        pass: null,
+      },
+      {
+        metric: 'vector top-10 p99 (HNSW vs exact scan)',
+        unit: 'ms',
+        paperboy: p(tAnn, 99),
+        baseline: p(tExact, 99),
+        target: '',
+        pass: null,
+      },
+      {
+        metric: 'serving RSS (index loaded)',
+        unit: 'MB',
+        paperboy: mb(Math.max(rss, peak)),
+        baseline: mb(rssBefore),
+        target: `≤ ${TARGET.rssMB} MB (baseline: before loading)`,
+        pass: Math.max(rss, peak) <= TARGET.rssMB * 2 ** 20,
+      },
+      {
+        metric: 'reindex: training + vectorizing',
+        unit: 'min',
+        paperboy: trainPlusEmbed,
+        baseline: null,
+        target: `≤ ${TARGET.reindexMin} min`,
+        pass: trainPlusEmbed === null ? null : trainPlusEmbed <= TARGET.reindexMin,
+      },
+    ];
+    const { markdown, json } = await writeReport({
+      name: 'search',
+      params: {
+        count: args.count,
+        seed: args.seed,
+        queries: queries.length,
+        passes,
+        vectors: index.size,
+        graph: index.approximate,
+        loadSeconds: Math.round(loadSeconds * 10) / 10,
+      },
+      metrics,
+      details: { reindex: reindexed },
+    });
+    process.stdout.write(`${markdown}\n(report: ${path.relative(ROOT, json)})\n`);
+    return metrics;
+  } finally {
+    raw.close();
+    await store.close();
+  }
+}

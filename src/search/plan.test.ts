@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { expandPlan, filterPlan, hasRestrictions, keywordPlan, semanticText } from './plan.ts';
+import { parseQuery } from './query/parse.ts';
+
+describe('keywordPlan', () => {
+  it('turns clauses and filters into groups, exclusions and dates', () => {
+    const p = keywordPlan(
+      parseQuery(
+        'graph "neural net" a OR b author:hinton cat:cs.LG -cat:stat.ML -survey year:2024 sort:date',
+      ),
+    );
+    assert.deepEqual(p.groups, [
+      [{ text: 'graph', kind: 'word' }],
+      [{ text: 'neural net', kind: 'phrase' }],
+      [
+        { text: 'a', kind: 'word' },
+        { text: 'b', kind: 'word' },
+      ],
+      [{ text: 'hinton', kind: 'word', field: 'authors' }],
+      [{ text: 'cs.lg', kind: 'word', field: 'categories' }],
+    ]);
+    assert.deepEqual(p.not, [
+      { text: 'survey', kind: 'word' },
+      { text: 'stat.ml', kind: 'word', field: 'categories' },
+    ]);
+    assert.deepEqual(p.dates, { from: '2024-01-01', to: '2025-01-01' });
+    assert.equal(p.sort, 'date');
+  });
+
+  it('keeps only restrictions in the filter plan', () => {
+    const p = keywordPlan(parseQuery('graph author:hinton -survey'));
+    assert.deepEqual(filterPlan(p).groups, [[{ text: 'hinton', kind: 'word', field: 'authors' }]]);
+    assert.equal(hasRestrictions(keywordPlan(parseQuery('graph title:x'))), false);
+    assert.equal(hasRestrictions(p), true);
+  });
+
+  it('embeds text and title terms, not author names or exclusions', () => {
+    assert.equal(semanticText(parseQuery('diffusion title:image author:ho -survey')), 'diffusion image');
+  });
+
+  it('adds learned synonyms to plain words only', () => {
+    const syn = (t: string) => (t === 'car' ? ['automobile'] : []);
+    const { plan, added } = expandPlan(keywordPlan(parseQuery('car author:car title:car')), syn);
+    assert.deepEqual(added, ['automobile']);
+    assert.deepEqual(plan.groups[0], [
+      { text: 'car', kind: 'word' },
+      { text: 'automobile', kind: 'word' },
+    ]);
+    assert.equal(plan.groups[1]!.length, 1);
+    assert.equal(plan.groups[2]!.length, 1);
+  });
+});
