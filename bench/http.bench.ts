@@ -285,7 +285,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
     }
     const rssAfter = await rssMb(pb.child.pid);
     metrics.push({
-      metric: 'server RSS before → after',
+      metric: 'server RSS after the loads (baseline column: before them)',
       unit: 'MB',
       paperboy: rssAfter,
       baseline: rssBefore,

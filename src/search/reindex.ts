@@ -109,7 +109,11 @@ export async function vectorizePending(
   }
 }
 
-/** Loads every vector of the model from the database and writes the index files. */
+/**
+ * Brings the index files up to date: starts from the saved index when it is for this model (a
+ * re-run with nothing new costs a load), folds in vectors written since, builds the HNSW graph
+ * when the corpus is large enough and the graph is missing or stale, and saves.
+ */
 export async function buildIndex(
   repo: SearchRepository,
   data: string,
@@ -119,19 +123,26 @@ export async function buildIndex(
   progress: ReindexProgress,
 ): Promise<VectorIndex> {
   const total = await repo.vectorCount(model);
-  const index = new VectorIndex(model, dimensions, Math.max(1024, total));
+  const dir = searchDir(data);
+  const saved = VectorIndex.load(dir, model, dimensions);
+  const index = saved ?? new VectorIndex(model, dimensions, Math.max(1024, total));
+  let added = 0;
   for (;;) {
     const rows = await repo.vectorsAfter(model, index.seq, 20_000);
     for (const r of rows) {
       index.upsert(r.paperId, r.vector);
       index.seq = r.seq;
     }
+    added += rows.length;
     progress('loading vectors', index.size, total);
     if (rows.length < 20_000) break;
   }
-  if (index.size >= (options.approxFrom ?? APPROX_FROM))
+  const wantGraph = index.size >= (options.approxFrom ?? APPROX_FROM);
+  // Updated papers leave stale graph entries: rebuild rather than let them pile up.
+  if (wantGraph && (!index.approximate || (saved && added > 0 && index.staleCount > 0)))
     index.buildGraph(options.threads ?? 0, (d, t) => progress('building HNSW graph', d, t));
-  index.save(searchDir(data));
+  if (!wantGraph) index.dropGraph();
+  if (!saved || added > 0 || wantGraph !== saved.approximate) index.save(dir);
   return index;
 }
 

@@ -56,6 +56,11 @@ export class VectorIndex {
     return this.#hnsw !== null;
   }
 
+  /** Papers whose vector changed since the graph was built (the graph still holds the old one). */
+  get staleCount(): number {
+    return this.#stale.size;
+  }
+
   #grow(minSlots: number): void {
     if (minSlots <= this.#ids.length) return;
     const cap = Math.max(minSlots, Math.ceil(this.#ids.length * 1.5));
