@@ -91,9 +91,10 @@ export async function vectorizePending(
   embedder: Embedder,
   progress: ReindexProgress = () => {},
   total = 0,
+  afterId = 0,
 ): Promise<number> {
   const repo = await searchRepository(store);
-  let after = 0;
+  let after = afterId;
   let done = 0;
   for (;;) {
     const batch = await repo.pendingPapers(embedder.id, after, EMBED_BATCH);

@@ -3,6 +3,7 @@
  * use, loaded from <data>/search/ when saved there and caught up from the database by `seq`.
  * Searches never wait for loading: until it is ready they are answered by keyword alone.
  */
+import { hostname } from 'node:os';
 import type { Store } from '../db/store.ts';
 import type { Embedder } from './embedder/embedder.ts';
 import { type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
@@ -14,6 +15,8 @@ const SYNC_EVERY_MS = 30_000;
 const LOAD_BATCH = 20_000;
 /** Saved again after this many vectors arrived, so a restart has little to catch up. */
 const SAVE_AFTER = 50_000;
+const VECTOR_LEASE = 'search-vectors';
+const VECTOR_LEASE_MS = 10 * 60_000;
 
 export type SemanticState = 'loading' | 'ready' | 'untrained' | 'failed';
 
@@ -28,10 +31,14 @@ export class Semantic {
   #syncing: Promise<void> | null = null;
   #lastSync = 0;
   #unsaved = 0;
+  #embeddedUpTo = 0;
+  readonly #nonce = Math.random().toString(36).slice(2, 10);
+  readonly store: Store | null;
 
-  constructor(repo: SearchRepository, settings: EmbedderSettings) {
+  constructor(repo: SearchRepository, settings: EmbedderSettings, store: Store | null = null) {
     this.repo = repo;
     this.settings = settings;
+    this.store = store;
   }
 
   /** Starts opening (once); resolves when the index is usable or known to be missing. */
@@ -74,6 +81,25 @@ export class Semantic {
     }
   }
 
+  /**
+   * New papers get vectors from whichever serving process holds the `search-vectors` lease (so
+   * instances sharing a database do not embed the same papers). Only papers above the highest id
+   * embedded so far are looked at; changed papers wait for `paperboy reindex`.
+   */
+  async #embedNew(): Promise<void> {
+    if (!this.embedder || !this.index || !this.store) return;
+    const holder = `${hostname()}:${process.pid}:${this.#nonce}`;
+    if (!(await this.store.leases.acquire(VECTOR_LEASE, holder, Date.now(), VECTOR_LEASE_MS))) return;
+    try {
+      const { vectorizePending } = await import('./reindex.ts');
+      this.#embeddedUpTo = Math.max(this.#embeddedUpTo, this.index.maxPaperId);
+      await vectorizePending(this.store, this.embedder, () => {}, 0, this.#embeddedUpTo);
+      this.#embeddedUpTo = await this.repo.maxPaperId();
+    } finally {
+      await this.store.leases.release(VECTOR_LEASE, holder);
+    }
+  }
+
   /** Called on each search: looks for new vectors (and a new model) now and then, in the background. */
   maybeSync(): void {
     if (this.#syncing || Date.now() - this.#lastSync < SYNC_EVERY_MS) return;
@@ -91,7 +117,7 @@ export class Semantic {
       // A new model was trained (by reindex here or on another instance): start over.
       this.#opening = null;
       this.state = this.state === 'ready' ? 'ready' : 'loading';
-      const fresh = new Semantic(this.repo, this.settings);
+      const fresh = new Semantic(this.repo, this.settings, this.store);
       await fresh.open();
       Object.assign(this, {
         embedder: fresh.embedder,
@@ -101,6 +127,7 @@ export class Semantic {
       });
       return;
     }
+    await this.#embedNew();
     const n = await this.#catchUp();
     this.#unsaved += n;
     if (n > 0 && this.state !== 'ready' && this.index.size > 0) this.state = 'ready';
@@ -117,7 +144,7 @@ const instances = new WeakMap<Store, Semantic>();
 export async function semanticFor(store: Store, settings: EmbedderSettings): Promise<Semantic> {
   let s = instances.get(store);
   if (!s) {
-    s = new Semantic(await searchRepository(store), settings);
+    s = new Semantic(await searchRepository(store), settings, store);
     instances.set(store, s);
     void s.open();
   }

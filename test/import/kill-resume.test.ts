@@ -37,6 +37,23 @@ const args = (file: string, data: string) => [
   '2000',
 ];
 
+/** Lines committed so far by an import into dataDir (0 before its first batch). */
+function committedLines(dataDir: string): number {
+  try {
+    const db = new DatabaseSync(path.join(dataDir, 'paperboy.db'), { readOnly: true });
+    try {
+      const row = db.prepare("SELECT value FROM cursors WHERE key LIKE 'import:%'").get() as
+        | { value: string }
+        | undefined;
+      return row ? (JSON.parse(row.value) as { lines: number }).lines : 0;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0; // not created or mid-migration yet
+  }
+}
+
 /** Everything an import writes, reduced to comparable digests. */
 function fingerprint(dataDir: string) {
   const db = new DatabaseSync(path.join(dataDir, 'paperboy.db'), { readOnly: true });
@@ -89,17 +106,34 @@ test(`kill -9 during a ${COUNT}-record import ${KILLS}+ times, then resume: same
     return seed / 2 ** 31;
   };
   let kills = 0;
-  const delays: number[] = [];
+  let committed = 0;
+  const points: number[] = [];
   while (kills < KILLS) {
     const child = spawn(process.execPath, args(file, crashed), { stdio: ['ignore', 'pipe', 'pipe'] });
-    const delay = 300 + Math.floor(rand() * 1700);
-    delays.push(delay);
     const exited = once(child, 'exit');
-    const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+    // Kill by progress, not by clock: on a loaded machine start-up alone can outlast a timer.
+    // Each kill lands a seeded random number of lines past the last committed position, plus a
+    // random delay so it hits mid-batch as well as between batches.
+    const target = committed + 3000 + Math.floor(rand() * 12_000);
+    let done = false;
+    void exited.then(() => {
+      done = true;
+    });
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 25));
+      const at = committedLines(crashed);
+      if (at >= target) {
+        await new Promise((r) => setTimeout(r, Math.floor(rand() * 300)));
+        child.kill('SIGKILL');
+        break;
+      }
+    }
     const [code, signal] = (await exited) as [number | null, string | null];
-    clearTimeout(timer);
-    if (signal === 'SIGKILL') kills++;
-    else assert.fail(`import finished (code ${code}) before kill ${kills + 1}; delays ${delays}`);
+    if (signal !== 'SIGKILL')
+      assert.fail(`import finished (code ${code}) before kill ${kills + 1}; points ${points}`);
+    kills++;
+    committed = committedLines(crashed);
+    points.push(committed);
   }
   const final = spawnSync(process.execPath, args(file, crashed), { encoding: 'utf8' });
   assert.equal(final.status, 0, final.stderr);
@@ -116,5 +150,5 @@ test(`kill -9 during a ${COUNT}-record import ${KILLS}+ times, then resume: same
   assert.equal(b.integrity, 'ok');
   assert.equal(a.papers, COUNT);
   assert.equal(a.cursors, 0, 'a finished import leaves no cursor');
-  assert.deepEqual(b, a, `kill delays (ms): ${delays.join(', ')}`);
+  assert.deepEqual(b, a, `killed after committed lines: ${points.join(', ')}`);
 });

@@ -165,5 +165,20 @@ export function runSearchContract(name: string, open: () => Promise<Store>): voi
       const r = await searchPapers(deps(), { q: 'automobile', mode: 'vector', pageSize: 50 });
       assert.ok(r.hits.some((h) => h.arxivId === '2412.99001'));
     });
+
+    it('a serving process embeds papers that arrive, on its own sync', async () => {
+      await store.papers.upsertMany([
+        makePaper({
+          arxivId: '2412.99002',
+          title: 'galaxy halo redshift',
+          abstract: 'Stellar nebula and cosmic orbit.',
+        }),
+      ]);
+      const s = await ready();
+      await s.sync();
+      assert.equal(s.index!.size, papers.length + 2);
+      const r = await searchPapers(deps(), { q: 'telescope luminosity', mode: 'vector', pageSize: 50 });
+      assert.ok(r.hits.some((h) => h.arxivId === '2412.99002'));
+    });
   });
 }

@@ -2,6 +2,7 @@
 import type { Config } from '../../config/config.ts';
 import { openStore } from '../../db/open.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
+import { semanticFor } from '../../search/semantic.ts';
 import { setupUrl } from '../../setup/token.ts';
 import { buildApp } from '../../web/app.ts';
 
@@ -17,6 +18,14 @@ export async function serveCommand(config: Config): Promise<number> {
       `paperboy: no admin account yet; set up the site here (the link works once):\n\n  ${setup}\n\n`,
     );
   await app.bootstrap.startIfNeeded();
+  // Semantic search loads its model and vector index in the background (search answers by
+  // keyword, saying so, until it is ready), then follows new vectors and embeds new papers.
+  void semanticFor(store, config).then((s) =>
+    s.open().then(() =>
+      process.stderr.write(`paperboy: semantic search ${s.state}${s.error ? ` (${s.error})` : ''}
+`),
+    ),
+  );
   const scheduler = config.scheduler ? startScheduler({ store, config, log: (m) => app.log.info(m) }) : null;
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -56,6 +56,12 @@ export class VectorIndex {
     return this.#hnsw !== null;
   }
 
+  /** The highest paper id with a vector here. */
+  get maxPaperId(): number {
+    for (let id = this.#slotOf.length - 1; id > 0; id--) if (this.#slotOf[id]! > 0) return id;
+    return 0;
+  }
+
   /** Papers whose vector changed since the graph was built (the graph still holds the old one). */
   get staleCount(): number {
     return this.#stale.size;
