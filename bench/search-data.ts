@@ -1,15 +1,16 @@
 /**
  * A paperboy data directory holding the generated corpus for the search benches, imported once
  * through the real CLI (`paperboy import`) and reused while the corpus and the importer's output
- * stay the same: /tmp/paperboy-bench/<count>-s<seed>/search/.
+ * stay the same: /tmp/paperboy-bench-search/<count>-s<seed>/. Not under the import bench's
+ * /tmp/paperboy-bench/<count>-s<seed>/, which that bench wipes when it rebuilds its databases.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ensureCorpus, runChild, workDirs } from './common.ts';
+import { ensureCorpus, runChild } from './common.ts';
 
 export async function searchDataDir(count: number, seed: number): Promise<string> {
-  const dir = path.join(workDirs(count, seed).root, 'search');
+  const dir = path.join('/tmp', 'paperboy-bench-search', `${count}-s${seed}`);
   const ready = path.join(dir, 'imported.json');
   if (existsSync(ready)) return dir;
   const file = await ensureCorpus(count, seed);

@@ -37,4 +37,4 @@ echo "== type-check (tsc)"
 tsc --noEmit -p .
 echo "== tests"
 mkdir -p test-results
-"$NODE" --test --test-concurrency=2 --test-timeout=300000 "src/**/*.test.ts" "test/**/*.test.ts"
+"$NODE" --test --test-concurrency=2 --test-timeout=300000 "src/**/*.test.ts" "test/**/*.test.ts" "bench/**/*.test.ts"

@@ -165,18 +165,15 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
       sem = null;
     } else result.mode = want === 'vector' ? 'vector' : 'hybrid';
   }
-  let kwPlan = plan;
   const related: string[] = [];
-  if (result.mode === 'hybrid' && sem?.embedder?.synonyms) {
-    const synonyms = sem.embedder.synonyms.bind(sem.embedder);
-    const expanded = expandPlan(plan, synonyms);
-    kwPlan = expanded.plan;
+  let keywordIds: number[] = [];
+  if (want !== 'vector' && (plan.groups.length > 0 || hasRestrictions(plan))) {
+    const limit = want === 'keyword' ? page * pageSize + 1 : depth;
+    const syn = result.mode === 'hybrid' ? sem?.embedder?.synonyms?.bind(sem.embedder) : undefined;
+    const expanded = syn ? expandPlan(plan, syn) : { plan, added: [] };
     related.push(...expanded.added);
+    keywordIds = (await repo.keyword(expanded.plan, limit)).map((h) => h.paperId);
   }
-  const keywordIds =
-    want === 'vector' || (plan.groups.length === 0 && !hasRestrictions(plan))
-      ? []
-      : (await repo.keyword(kwPlan, want === 'keyword' ? page * pageSize + 1 : depth)).map((h) => h.paperId);
   let vectorIds: number[] = [];
   if (sem) {
     const v = await vectorSide(sem, repo, plan, text, depth);
