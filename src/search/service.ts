@@ -281,20 +281,19 @@ export async function similarPapers(
   } else {
     mode = 'keyword';
     const [self] = await repo.hits([paperId]);
-    const words = [...new Set(tokenize(self?.title ?? ''))].sort((a, b) => b.length - a.length).slice(0, 8);
-    ids = words.length
-      ? (
-          await repo.keyword(
-            {
-              groups: [words.map((w) => ({ text: w, kind: 'word' }))],
-              not: [],
-              dates: {},
-              sort: 'relevance',
-            },
-            n + 1,
-          )
-        ).map((h) => h.paperId)
-      : [];
+    // Until vectors exist: AND the title's longest words (a proxy for the rarest), widening from
+    // three to two. An OR of eight title words matched most of a 1M corpus and took ~4 s a call,
+    // which stalled uncached paper pages (bench http); an AND keeps the candidate set small.
+    const words = [...new Set(tokenize(self?.title ?? ''))].sort((a, b) => b.length - a.length);
+    ids = [];
+    for (const take of [3, 2]) {
+      if (words.length < take) continue;
+      const groups = words.slice(0, take).map((w) => [{ text: w, kind: 'word' as const }]);
+      ids = (await repo.keyword({ groups, not: [], dates: {}, sort: 'relevance' }, n + 1)).map(
+        (h) => h.paperId,
+      );
+      if (ids.some((id) => id !== paperId)) break;
+    }
   }
   ids = ids.filter((id) => id !== paperId).slice(0, n);
   const info = new Map((await repo.hits(ids)).map((h) => [h.paperId, h]));
