@@ -71,11 +71,13 @@ export function adminDigestsBody(
   subscribers: Record<string, number>,
 ): SafeHtml {
   return html`<section class="admin"><h1>Digests</h1>
-<p>Subscribers: ${
-    Object.entries(subscribers)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(' · ') || 'none'
-  }</p>
+${
+  Object.keys(subscribers).length === 0
+    ? html`<p class="empty">No subscribers yet. Point readers to the “Get trending papers in your email inbox” form on the home page.</p>`
+    : html`<p>Subscribers: ${Object.entries(subscribers)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' · ')}</p>`
+}
 <h2>Outbox by period</h2>
 <table class="runs"><thead><tr><th>period</th>${OUTBOX_STATUSES.map((s) => html`<th>${s}</th>`)}</tr></thead>
 <tbody>${periods.map((p) => html`<tr><td>${p.period}</td>${OUTBOX_STATUSES.map((s) => html`<td>${count(p.counts, s)}</td>`)}</tr>`)}</tbody></table>

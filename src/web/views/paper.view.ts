@@ -98,7 +98,7 @@ ${
           viewer,
         ),
       )}</ol>`
-    : html`<p class="muted">No comments yet.</p>`
+    : html`<p class="empty">No comments yet. ${viewer ? 'Start the discussion with the form above.' : html`<a href="/login?next=${encodeURIComponent(`/papers/${arxivId}#discussion`)}">Log in</a> to start it.`}</p>`
 }
 </section>`;
 }
