@@ -15,6 +15,13 @@ import { int8Norm, toInt8, toUnitFloat } from './quantize.ts';
 
 /** Below this many vectors an exact scan answers in a few milliseconds; no graph is needed. */
 export const APPROX_FROM = 200_000;
+/**
+ * The graph stores the same int8 values as floats (÷127): distances then equal the exact scan's,
+ * so the two agree on near-ties. With usearch's own i8 quantization they ranked near-ties
+ * differently and recall@10 against the exact scan stopped at 0.84 whatever the search breadth
+ * (measured at 1M: topics make many papers almost equally near a query).
+ */
+const GRAPH_SCALAR = ScalarKind.F32;
 const CONNECTIVITY = 16;
 const EXPANSION_ADD = 64;
 const EXPANSION_SEARCH = 96;
@@ -108,8 +115,14 @@ export class VectorIndex {
     this.#vectors.set(vector, slot * this.dimensions);
     this.#norms[slot] = int8Norm(vector);
     if (this.#hnsw) {
-      if (isNew) this.#hnsw.add(BigInt(slot), toUnitFloat(vector));
-      else this.#stale.add(slot);
+      const key = BigInt(slot);
+      try {
+        if (!isNew) this.#hnsw.remove(key);
+        this.#hnsw.add(key, toUnitFloat(vector));
+      } catch {
+        // The graph keeps the old vector; search rescores stale slots from the matrix.
+        this.#stale.add(slot);
+      }
     }
   }
 
@@ -177,7 +190,7 @@ export class VectorIndex {
     const index = new Index({
       dimensions: this.dimensions,
       metric: MetricKind.Cos,
-      quantization: ScalarKind.I8,
+      quantization: GRAPH_SCALAR,
       connectivity: CONNECTIVITY,
       expansion_add: EXPANSION_ADD,
       expansion_search: EXPANSION_SEARCH,
@@ -207,7 +220,7 @@ export class VectorIndex {
     return {
       meta: path.join(dir, `${model}.json`),
       matrix: path.join(dir, `${model}.vectors`),
-      graph: path.join(dir, `${model}.hnsw`),
+      graph: path.join(dir, `${model}.f32.hnsw`),
     };
   }
 
@@ -231,7 +244,12 @@ export class VectorIndex {
   }
 
   /** Loads a saved index, or null when there is none (or it is for another shape). */
-  static load(dir: string, model: string, dimensions: number): VectorIndex | null {
+  static load(
+    dir: string,
+    model: string,
+    dimensions: number,
+    expansionSearch = EXPANSION_SEARCH,
+  ): VectorIndex | null {
     const f = VectorIndex.files(dir, model);
     if (!existsSync(f.meta) || !existsSync(f.matrix)) return null;
     try {
@@ -263,10 +281,10 @@ export class VectorIndex {
         const g = new Index({
           dimensions,
           metric: MetricKind.Cos,
-          quantization: ScalarKind.I8,
+          quantization: GRAPH_SCALAR,
           connectivity: CONNECTIVITY,
           expansion_add: EXPANSION_ADD,
-          expansion_search: EXPANSION_SEARCH,
+          expansion_search: expansionSearch,
           multi: false,
         });
         g.load(f.graph);
