@@ -138,12 +138,13 @@ export async function buildIndex(
     progress('loading vectors', index.size, total);
     if (rows.length < 20_000) break;
   }
+  const hadGraph = index.approximate;
   const wantGraph = index.size >= (options.approxFrom ?? APPROX_FROM);
   // Updated papers leave stale graph entries: rebuild rather than let them pile up.
   if (wantGraph && (!index.approximate || (saved && added > 0 && index.staleCount > 0)))
     index.buildGraph(options.threads ?? 0, (d, t) => progress('building HNSW graph', d, t));
   if (!wantGraph) index.dropGraph();
-  if (!saved || added > 0 || wantGraph !== saved.approximate) index.save(dir);
+  if (!saved || added > 0 || index.approximate !== hadGraph) index.save(dir);
   return index;
 }
 

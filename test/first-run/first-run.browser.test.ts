@@ -227,7 +227,16 @@ test('offline first run: a plain notice, demo fills the site, demo --remove rest
 
     const loaded = await run(process.execPath, [MAIN, 'demo', '--papers', '1500'], { env });
     assert.match(loaded.stdout, /loaded demo data: 1500 papers/);
-    await page.goto(`${server.url}/`);
+    // The server re-checks for demo data every few seconds (it is in every page's frame), so
+    // reload until the banner shows rather than racing that interval.
+    await waitFor(
+      async () => {
+        await page.goto(`${server.url}/`);
+        return (await page.locator('.demo-banner').count()) > 0;
+      },
+      15_000,
+      () => 'no demo banner after `paperboy demo`',
+    );
     assert.match((await page.textContent('.demo-banner'))!, /Demo data/);
     assert.ok((await page.locator('ol.cards li').count()) >= 5);
 
@@ -246,8 +255,14 @@ test('offline first run: a plain notice, demo fills the site, demo --remove rest
     const removed = await run(process.execPath, [MAIN, 'demo', '--remove'], { env });
     assert.match(removed.stdout, /removed the demo data: 1500 papers and 40 demo readers/);
     assert.deepEqual(await counts(), fresh);
-    await page.goto(`${server.url}/`);
-    assert.equal(await page.locator('.demo-banner').count(), 0);
+    await waitFor(
+      async () => {
+        await page.goto(`${server.url}/`);
+        return (await page.locator('.demo-banner').count()) === 0;
+      },
+      15_000,
+      () => 'demo banner still shown after `paperboy demo --remove`',
+    );
   } finally {
     await server.stop();
     await page.close();
