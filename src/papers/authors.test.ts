@@ -258,6 +258,6 @@ test('property: no throw, well-formed authors, bounded time on random and advers
     const start = performance.now();
     parseAuthors(s);
     authorKey(s);
-    assert.ok(performance.now() - start < 500, `slow on ${JSON.stringify(s.slice(0, 30))}`);
+    assert.ok(performance.now() - start < 2000, `slow on ${JSON.stringify(s.slice(0, 30))}`);
   }
 });

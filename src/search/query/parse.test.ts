@@ -96,7 +96,7 @@ describe('parseQuery', () => {
           assert.ok(e.message.length > 10);
         }
         // Bounded work: a generous ceiling that only a super-linear blow-up would cross.
-        assert.ok(performance.now() - t0 < 200);
+        assert.ok(performance.now() - t0 < 2000);
       }),
       { numRuns: 2000 },
     );
