@@ -20,6 +20,17 @@ import type { ScoredPaper } from './vectors/index.ts';
 export const SIDE_DEPTH = 100;
 export const KEYWORD_WEIGHT = 1;
 export const VECTOR_WEIGHT = 1;
+
+/**
+ * The vector side's fusion weight for a query of `required` ANDed word clauses: every word the
+ * user requires is lexical evidence the vector side cannot enforce, so a longer, specific query
+ * lets the keyword side lead (its papers hold every word), while a one-concept query ("car",
+ * "protein folding") is decided as much by meaning. Measured (bench/search-quality at 1M): with
+ * a flat weight, papers missing one of three words entered the top 10 (keyword nDCG@10 0.97).
+ */
+export function vectorWeight(required: number): number {
+  return VECTOR_WEIGHT / Math.max(1, required);
+}
 /** Nearest neighbours fetched before filters (author:, cat:, dates) are checked. */
 const FILTER_OVERFETCH = 400;
 /** A filter matching at most this many papers is searched exactly among its matches. */
@@ -148,6 +159,9 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
     throw err;
   }
   const plan = keywordPlan(query);
+  const required = plan.groups.filter((g) =>
+    g.every((t) => t.field !== 'authors' && t.field !== 'categories'),
+  ).length;
   const depth = Math.min(MAX_DEPTH, Math.max(SIDE_DEPTH, page * pageSize + 1));
   const text = semanticText(query);
 
@@ -189,7 +203,7 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
         ? vectorIds.map((paperId, i) => ({ paperId, score: vectorIds.length - i }))
         : reciprocalRankFusion([
             { ids: keywordIds, weight: KEYWORD_WEIGHT },
-            { ids: vectorIds, weight: VECTOR_WEIGHT },
+            { ids: vectorIds, weight: vectorWeight(required) },
           ]);
   if (query.sort !== 'relevance' && result.mode !== 'keyword')
     ranked = await resort(repo, ranked, query.sort);

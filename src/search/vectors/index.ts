@@ -24,7 +24,12 @@ export const APPROX_FROM = 200_000;
 const GRAPH_SCALAR = ScalarKind.F32;
 const CONNECTIVITY = 16;
 const EXPANSION_ADD = 64;
-const EXPANSION_SEARCH = 96;
+/**
+ * Search breadth. Papers of one topic lie very close together, so the exact top 10 are near-ties
+ * and a narrow search misses some. Measured at 1M (recall@10 vs exact, ms/query): ef 96 → 0.85,
+ * 1.3 ms; 512 → 0.92, 2.5 ms; 2048 → 0.95, 12–17 ms (100 ground-truth queries, M = 16).
+ */
+const EXPANSION_SEARCH = 1024;
 
 export interface ScoredPaper {
   paperId: number;
