@@ -30,7 +30,7 @@ CREATE TABLE papers (
   -- own weight label, which both ranks (ts_rank_cd weights, see papers.pg.repo.ts) and serves
   -- field filters (`'x':A` = title only; see db/tsquery.ts):
   --   A title, B authors, C abstract (english: stemmed, stop words dropped),
-  --   D categories as squashed tokens ("cs.CV" -> "cscv", as hash.ts categoryToken) through the
+  --   D categories as squashed tokens ("cs.CV" -> "cscv", as prepared.ts categoryToken) through the
   --   `simple` config, so the stemmer never rewrites a category name; plus two recency tokens,
   --   `ym202411` (month) and `yr2024` (year) of submitted_at. Those let keyword search take its
   --   newest candidates inside the GIN index (term AND recent month) instead of reading every
