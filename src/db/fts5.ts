@@ -1,11 +1,20 @@
 /** KeywordQuery → FTS5 MATCH expression. Every term is a quoted string, so no user text is syntax. */
 import type { KeywordQuery, KeywordTerm } from './store.ts';
 
+/** bm25 column weights (title, abstract, authors, categories): the title outranks the abstract. */
+export const BM25_WEIGHTS = '10.0, 1.0, 3.0, 0.0';
+
 const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 function term(t: KeywordTerm): string {
   const body = t.kind === 'prefix' ? `${quote(t.text)} *` : quote(t.text);
   return t.field ? `${t.field} : ${body}` : body;
+}
+
+/** The AND-ed phrases of a query without exclusions (what top lists can answer), else null. */
+export function toFts5Phrases(query: KeywordQuery): string[] | null {
+  if (query.terms.some((t) => t.negated) || query.terms.length === 0) return null;
+  return query.terms.map(term);
 }
 
 /** Returns null when nothing positive is left to match (FTS5 cannot evaluate a bare NOT). */

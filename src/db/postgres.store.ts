@@ -66,6 +66,11 @@ export class PostgresStore implements Store {
     return [...this.#applied];
   }
 
+  /** PostgreSQL ranks a bounded candidate set in SQL (search.pg.repo.ts): nothing derived to keep. */
+  async maintainKeywordIndex(): Promise<string | null> {
+    return null;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

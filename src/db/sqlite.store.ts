@@ -10,6 +10,7 @@ import { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { SqliteCommunityRepository } from '../users/community.sqlite.repo.ts';
 import { SqliteUserRepository } from '../users/users.sqlite.repo.ts';
 import { migrateSqlite, openSqlite } from './sqlite.ts';
+import { rebuildTopListsInWorker, topListsStale } from './toplists-build.ts';
 import type { CursorRepository, IngestRunRepository, LeaseRepository, Store } from './store.ts';
 
 class SqliteCursorRepository implements CursorRepository {
@@ -47,7 +48,10 @@ export class SqliteStore implements Store {
   readonly firstRun: FirstRunRepository;
   readonly #applied: number[];
 
+  readonly #file: string;
+
   constructor(file: string) {
+    this.#file = file;
     this.db = openSqlite(file);
     this.#applied = migrateSqlite(this.db);
     this.papers = new SqlitePaperRepository(this.db);
@@ -63,6 +67,12 @@ export class SqliteStore implements Store {
 
   async migrations(): Promise<number[]> {
     return [...this.#applied];
+  }
+
+  async maintainKeywordIndex(): Promise<string | null> {
+    if (this.#file === ':memory:' || !topListsStale(this.db)) return null;
+    const r = await rebuildTopListsInWorker(this.#file);
+    return `keyword top lists: ${r.phrases} phrases in ${r.seconds.toFixed(1)} s${r.valid ? '' : ' (text changed meanwhile: unused until the next rebuild)'}`;
   }
 
   async close(): Promise<void> {

@@ -248,5 +248,11 @@ export interface Store {
   readonly firstRun: FirstRunRepository;
   /** Applied migration versions, oldest first. */
   migrations(): Promise<number[]>;
+  /**
+   * Brings derived keyword-search structures up to date after data changed (SQLite: the top
+   * lists of src/db/toplists.ts, rebuilt off the main thread when stale). Returns a one-line
+   * summary, or null when nothing needed doing.
+   */
+  maintainKeywordIndex(): Promise<string | null>;
   close(): Promise<void>;
 }

@@ -59,5 +59,8 @@ export async function dailyHarvest(ctx: JobContext): Promise<string> {
     ctx.log(`ingest ${name}: ${summary.status}: ${summary.message}`);
     done.push(`${name}: ${summary.status}`);
   }
+  // New and edited papers: refresh what keyword ranking derives from the index (off-thread).
+  const keyword = await ctx.store.maintainKeywordIndex();
+  if (keyword) ctx.log(keyword);
   return done.join(', ') || 'nothing configured';
 }

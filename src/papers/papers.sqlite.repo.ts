@@ -3,7 +3,7 @@
  * import rates the cost of a promise per row would show, so the async interface wraps a sync core.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { toFts5 } from '../db/fts5.ts';
+import { BM25_WEIGHTS, toFts5, toFts5Phrases } from '../db/fts5.ts';
 import type {
   Cursor,
   Featured,
@@ -14,13 +14,13 @@ import type {
   KeywordQuery,
   PaperRepository,
 } from '../db/store.ts';
+import { type Ranked, TopLists } from '../db/toplists.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Author, Paper, PaperInput, PaperLink, PaperVersion, UpsertOutcome } from './paper.ts';
 import { type PreparedPaper, preparePaper } from './prepared.ts';
 import { decideUpsert } from './versions.ts';
 
 /** Column weights for title, abstract, authors, categories: a title hit outweighs ten abstract hits. */
-const BM25_WEIGHTS = '10.0, 1.0, 3.0, 0.0';
 
 /** What an update must know of the old row to remove its category listing rows. */
 interface OldKeys {
@@ -58,9 +58,11 @@ const PAPER_COLUMNS = `id, arxiv_id, version, title, abstract, comments, journal
 export class SqlitePaperRepository implements PaperRepository {
   readonly #db: DatabaseSync;
   readonly #s: Record<string, StatementSync>;
+  readonly #topLists: TopLists;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#topLists = new TopLists(db);
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
       find: p('SELECT id, version, content_hash, categories, submitted_at FROM papers WHERE arxiv_id = ?'),
@@ -108,6 +110,9 @@ export class SqlitePaperRepository implements PaperRepository {
         FROM (SELECT rowid, bm25(papers_fts, ${BM25_WEIGHTS}) AS s FROM papers_fts WHERE papers_fts MATCH ?
           ORDER BY s LIMIT ?) AS f
         JOIN papers p ON p.id = f.rowid ORDER BY f.s`),
+      rank: p(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
+        WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`),
+      titles: p('SELECT id, arxiv_id, title FROM papers WHERE id IN (SELECT value FROM json_each(?))'),
       feature: p(`INSERT INTO featured (day, paper_id, source, submitted_by, imported_upvotes, created_at)
         SELECT ?, id, ?, ?, ?, ? FROM papers WHERE arxiv_id = ? ON CONFLICT (day, paper_id) DO NOTHING`),
       withdraw: p('UPDATE papers SET withdrawn_at = ? WHERE arxiv_id = ? AND withdrawn_at IS NULL'),
@@ -323,8 +328,29 @@ export class SqlitePaperRepository implements PaperRepository {
   async keywordSearch(query: KeywordQuery, limit: number): Promise<KeywordHit[]> {
     const match = toFts5(query);
     if (match === null) return [];
-    const rows = this.#s.search!.all(match, limit) as { arxiv_id: string; title: string; score: number }[];
-    return rows.map((r) => ({ arxivId: r.arxiv_id, title: r.title, score: r.score }));
+    const phrases = toFts5Phrases(query);
+    if (phrases === null) {
+      const rows = this.#s.search!.all(match, limit) as { arxiv_id: string; title: string; score: number }[];
+      return rows.map((r) => ({ arxivId: r.arxiv_id, title: r.title, score: r.score }));
+    }
+    const ranked = this.#topLists.rankOrRemember(
+      phrases,
+      limit,
+      (k) => this.#s.rank!.all(match, k) as unknown as Ranked[],
+    );
+    const byId = new Map(
+      (
+        this.#s.titles!.all(JSON.stringify(ranked.map((r) => r.id))) as {
+          id: number;
+          arxiv_id: string;
+          title: string;
+        }[]
+      ).map((r) => [r.id, r]),
+    );
+    return ranked.flatMap((r) => {
+      const p = byId.get(r.id);
+      return p ? [{ arxivId: p.arxiv_id, title: p.title, score: r.score }] : [];
+    });
   }
 
   async feature(f: FeaturedInput): Promise<'inserted' | 'exists'> {

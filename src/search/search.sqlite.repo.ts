@@ -4,6 +4,7 @@
  * and vectors.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { type Ranked, TopLists } from '../db/toplists.ts';
 import { categoryToken } from '../papers/prepared.ts';
 import {
   CANDIDATE_POOL,
@@ -38,6 +39,21 @@ export function toMatch(plan: Pick<KeywordPlan, 'groups' | 'not'>): string | nul
     .map((g) => (g.length === 1 ? ftsTerm(g[0]!) : `(${g.map(ftsTerm).join(' OR ')})`))
     .join(' AND ');
   return plan.not.length ? `(${pos}) NOT (${plan.not.map(ftsTerm).join(' OR ')})` : pos;
+}
+
+/**
+ * The plan as AND-ed single phrases when top lists can rank it (src/db/toplists.ts): no OR
+ * groups, no exclusions, no author/category terms (those filter; they do not score).
+ */
+function listPhrases(plan: KeywordPlan): string[] | null {
+  if (plan.not.length > 0) return null;
+  const out: string[] = [];
+  for (const g of plan.groups) {
+    if (g.length === 0) continue;
+    if (g.length > 1 || g[0]!.field === 'categories' || g[0]!.field === 'authors') return null;
+    out.push(ftsTerm(g[0]!));
+  }
+  return out.length ? out : null;
 }
 
 const MIN_DATE = '0000';
@@ -76,9 +92,11 @@ export function filterSql(plan: KeywordPlan): { sql: string; params: string[] } 
 export class SqliteSearchRepository implements SearchRepository {
   readonly #db: DatabaseSync;
   readonly #s: Record<string, StatementSync>;
+  readonly #topLists: TopLists;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#topLists = new TopLists(db);
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
       relevance: p(
@@ -133,6 +151,17 @@ export class SqliteSearchRepository implements SearchRepository {
     const to = plan.dates.to ?? MAX_DATE;
     if (match === null) return this.#browse(plan, from, to, limit);
     const dated = plan.dates.from !== undefined || plan.dates.to !== undefined;
+    if (plan.sort === 'relevance' && !dated) {
+      const phrases = listPhrases(plan);
+      if (phrases) {
+        const rows = this.#topLists.rankOrRemember(
+          phrases,
+          limit,
+          (k) => this.#s.relevance!.all(match, k) as unknown as Ranked[],
+        );
+        return rows.map((r) => ({ paperId: r.id, score: r.score }));
+      }
+    }
     if (plan.sort === 'relevance') {
       const rows = (
         dated ? this.#s.relevanceDated!.all(match, from, to, limit) : this.#s.relevance!.all(match, limit)

@@ -32,6 +32,8 @@ export async function reindexCommand(
       },
     });
     (bar as Progress | null)?.stop();
+    const keyword = await store.maintainKeywordIndex();
+    if (keyword && !flags.json) process.stdout.write(`${keyword}\n`);
     const result = { ...report, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
     if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else

@@ -26,6 +26,12 @@ export async function serveCommand(config: Config): Promise<number> {
 `),
     ),
   );
+  // After an import (or a restart after edits) the keyword top lists may be stale: rebuild them
+  // off-thread; until then FTS5 ranks every query itself (exact, slower for common words).
+  void store.maintainKeywordIndex().then(
+    (msg) => msg && app.log.info(msg),
+    (err: unknown) => app.log.warn(`keyword top lists: ${err instanceof Error ? err.message : String(err)}`),
+  );
   const scheduler = config.scheduler ? startScheduler({ store, config, log: (m) => app.log.info(m) }) : null;
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -1,0 +1,108 @@
+/**
+ * Rebuilding the keyword top lists (src/db/toplists.ts): every frequent word of the library, found on a
+ * random sample of papers, plus every phrase a query remembered since the last rebuild, ranked
+ * by FTS5 once and stored. Run by `paperboy reindex` and after each ingest run; the lists become
+ * usable only when no paper text changed while they were built (the state's change count).
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
+import { BM25_WEIGHTS } from './fts5.ts';
+import { MAX_GROWTH, type Ranked, TOPLIST_K, TopLists } from './toplists.ts';
+
+/** Words in at least this share of sampled papers get a list: below it FTS5 ranks fast enough. */
+export const MIN_SHARE = 0.004;
+export const SAMPLE = 20_000;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+export interface TopListsReport {
+  phrases: number;
+  seconds: number;
+  /** False when paper text changed during the build: lists stay unused until the next one. */
+  valid: boolean;
+}
+
+export type TopListsProgress = (done: number, total: number) => void;
+
+/** Words (as users type them, lowercased) in ≥ minShare of a random sample of paper texts. */
+export function frequentWords(db: DatabaseSync, sample = SAMPLE, minShare = MIN_SHARE): string[] {
+  const maxId = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM papers').get() as { n: number }).n;
+  if (maxId === 0) return [];
+  // Evenly spaced ids: spread over the whole library (old and new papers), and deterministic.
+  const n = Math.min(sample, maxId);
+  const ids = Array.from({ length: n }, (_, i) => 1 + Math.floor((i * maxId) / n));
+  const rows = db
+    .prepare('SELECT title, abstract FROM papers WHERE id IN (SELECT value FROM json_each(?))')
+    .all(JSON.stringify(ids)) as { title: string; abstract: string }[];
+  const df = new Map<string, number>();
+  for (const r of rows) {
+    const seen = new Set(`${r.title} ${r.abstract}`.toLowerCase().match(WORD) ?? []);
+    for (const w of seen) df.set(w, (df.get(w) ?? 0) + 1);
+  }
+  const min = Math.max(2, Math.ceil(rows.length * minShare));
+  return [...df].filter(([, n]) => n >= min).map(([w]) => w);
+}
+
+const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+export function rebuildTopLists(
+  db: DatabaseSync,
+  opts: { sample?: number; minShare?: number; onProgress?: TopListsProgress } = {},
+): TopListsReport {
+  const t0 = performance.now();
+  const lists = new TopLists(db);
+  const state = () =>
+    (db.prepare('SELECT changes FROM keyword_toplists_state WHERE id = 1').get() as { changes: number })
+      .changes;
+  const changes = state();
+  const upto = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM papers').get() as { n: number }).n;
+  const remembered = (db.prepare('SELECT phrase FROM keyword_toplists').all() as { phrase: string }[]).map(
+    (r) => r.phrase,
+  );
+  const phrases = [...new Set([...frequentWords(db, opts.sample, opts.minShare).map(quote), ...remembered])];
+  const rank = db.prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
+    WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ${TOPLIST_K}`);
+  const drop = db.prepare('DELETE FROM keyword_toplists WHERE phrase = ?');
+  for (const [i, phrase] of phrases.entries()) {
+    let rows: Ranked[];
+    try {
+      rows = rank.all(phrase) as unknown as Ranked[];
+    } catch {
+      drop.run(phrase); // a remembered phrase this FTS5 no longer parses
+      continue;
+    }
+    lists.put(phrase, rows, upto, changes);
+    if (i % 50 === 0) opts.onProgress?.(i, phrases.length);
+  }
+  opts.onProgress?.(phrases.length, phrases.length);
+  const valid =
+    Number(
+      db
+        .prepare('UPDATE keyword_toplists_state SET valid_changes = changes WHERE id = 1 AND changes = ?')
+        .run(changes).changes,
+    ) === 1;
+  return { phrases: phrases.length, seconds: (performance.now() - t0) / 1000, valid };
+}
+
+/** Lists missing, invalidated by an edit, or built before MAX_GROWTH of today's papers arrived. */
+export function topListsStale(db: DatabaseSync): boolean {
+  const s = db.prepare('SELECT changes, valid_changes FROM keyword_toplists_state WHERE id = 1').get() as {
+    changes: number;
+    valid_changes: number | null;
+  };
+  if (s.valid_changes !== s.changes) return true;
+  const r = db
+    .prepare('SELECT (SELECT coalesce(max(id), 0) FROM papers) AS n, (SELECT min(upto) FROM keyword_toplists) AS upto')
+    .get() as { n: number; upto: number | null };
+  return r.upto === null ? r.n > 0 : r.n - r.upto > r.upto * MAX_GROWTH;
+}
+
+/** rebuildTopLists in a worker thread on its own connection to `file`. */
+export function rebuildTopListsInWorker(file: string): Promise<TopListsReport> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./toplists-worker.ts', import.meta.url), { workerData: { file } });
+    w.once('message', (m: { type: 'done'; report: TopListsReport } | { type: 'error'; message: string }) =>
+      m.type === 'done' ? resolve(m.report) : reject(new Error(`keyword top lists: ${m.message}`)),
+    );
+    w.once('error', reject);
+  });
+}

@@ -1,0 +1,211 @@
+/**
+ * Keyword top lists on SQLite (schema: migrations/sqlite/007_keyword_toplists.sql).
+ *
+ * FTS5 ranks a query by scoring every matching row (~1 us each): a common word matching 100k+
+ * papers costs 100-300 ms at 1M papers however small the LIMIT. A top list stores the best K
+ * rows of one phrase (its exact FTS5 bm25 ranking), so:
+ *  - a one-phrase query is answered from its list (exact: the list IS the ranking's prefix);
+ *  - an AND of phrases combines lists: bm25 is a sum over phrases, so a row in every list has
+ *    its exact score, and any other row scores at most the sum of the lists' last scores (or
+ *    its known part plus those of the lists it is missing from). When the k-th exact score
+ *    reaches that bound the answer is proven exact; otherwise the caller runs FTS5 itself.
+ * Rows newer than a list (rowid > upto) are ranked live and merged (their bm25 statistics have
+ * moved slightly since the build: scores agree to a fraction of a percent). Edits and deletions of
+ * indexed text make every list unusable (a trigger counts them) until the next rebuild, so a
+ * list never answers with a stale score.
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { BM25_WEIGHTS } from './fts5.ts';
+
+/** Rows kept per list: answers any page up to K; deeper lists prove more AND queries exact. */
+export const TOPLIST_K = 4096;
+/** Share of papers added since a list's build up to which the list is still used. */
+export const MAX_GROWTH = 0.02;
+
+export interface Ranked {
+  id: number;
+  /** bm25 as FTS5 computes it, negated: higher is better. */
+  score: number;
+}
+
+interface List {
+  ids: Int32Array;
+  scores: Float64Array;
+  complete: boolean;
+  upto: number;
+}
+
+export class TopLists {
+  readonly #db: DatabaseSync;
+  readonly #s: Record<'state' | 'get' | 'put' | 'maxId', StatementSync>;
+  readonly #fresh = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+    this.#s = {
+      state: db.prepare('SELECT changes, valid_changes FROM keyword_toplists_state WHERE id = 1'),
+      get: db.prepare(
+        'SELECT ids, scores, complete, upto FROM keyword_toplists WHERE phrase = ? AND built_changes = ?',
+      ),
+      put: db.prepare(`INSERT INTO keyword_toplists (phrase, upto, complete, ids, scores, built_at, built_changes)
+        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (phrase) DO UPDATE SET upto = excluded.upto,
+          complete = excluded.complete, ids = excluded.ids, scores = excluded.scores,
+          built_at = excluded.built_at, built_changes = excluded.built_changes`),
+      maxId: db.prepare('SELECT coalesce(max(id), 0) AS n FROM papers'),
+    };
+  }
+
+  /** The change count lists must carry to be used, or null when no rebuild has validated any. */
+  validChanges(): number | null {
+    const r = this.#s.state.get() as { changes: number; valid_changes: number | null };
+    return r.valid_changes !== null && r.valid_changes === r.changes ? r.changes : null;
+  }
+
+  #list(phrase: string, valid: number): List | undefined {
+    const r = this.#s.get.get(phrase, valid) as
+      | { ids: Uint8Array; scores: Uint8Array; complete: number; upto: number }
+      | undefined;
+    if (!r) return undefined;
+    return {
+      ids: new Int32Array(r.ids.buffer.slice(r.ids.byteOffset, r.ids.byteOffset + r.ids.byteLength)),
+      scores: new Float64Array(
+        r.scores.buffer.slice(r.scores.byteOffset, r.scores.byteOffset + r.scores.byteLength),
+      ),
+      complete: r.complete === 1,
+      upto: r.upto,
+    };
+  }
+
+  /**
+   * Top `k` rows for the AND of `phrases` (FTS5 MATCH fragments), or null when the lists cannot
+   * answer exactly: a phrase has no list, the lists are invalidated, k exceeds a list, or the
+   * combination's bound is not met. The caller then asks FTS5.
+   */
+  rank(phrases: string[], k: number): Ranked[] | null {
+    if (phrases.length === 0 || phrases.length > 8 || k > TOPLIST_K) return null;
+    const valid = this.validChanges();
+    if (valid === null) return null;
+    const lists: List[] = [];
+    for (const p of phrases) {
+      const l = this.#list(p, valid);
+      if (!l) return null;
+      lists.push(l);
+    }
+    const top = lists.length === 1 ? single(lists[0]!, k) : combine(lists, k);
+    if (top === null) return null;
+    const upto = Math.min(...lists.map((l) => l.upto));
+    const maxId = (this.#s.maxId.get() as { n: number }).n;
+    if (maxId <= upto) return top;
+    // Listed rows keep the scores of their build; papers added since shift bm25's statistics
+    // (document count, average length, idf) a little. Past MAX_GROWTH the drift could reorder
+    // close scores, so FTS5 answers until the next rebuild (run after each ingest).
+    if (maxId - upto > upto * MAX_GROWTH) return null;
+    return mergeFresh(top, this.#freshRows(phrases, upto, k), k);
+  }
+
+  /** Rows added after the lists were built, ranked by FTS5 itself (few rows: cheap). */
+  #freshRows(phrases: string[], upto: number, k: number): Ranked[] {
+    const match = phrases.join(' AND ');
+    let st = this.#fresh.get('q');
+    if (!st) {
+      st = this.#db.prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
+        WHERE papers_fts MATCH ? AND rowid > ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`);
+      this.#fresh.set('q', st);
+    }
+    return st.all(match, upto, k) as unknown as Ranked[];
+  }
+
+  /**
+   * `rank`, else FTS5 through `direct(limit)`; a one-phrase query that FTS5 had to rank is
+   * remembered as a list when it has at least K matches, so the next asker is fast. A failed
+   * write (read-only handle, busy writer) only loses the shortcut.
+   */
+  rankOrRemember(phrases: string[], k: number, direct: (limit: number) => Ranked[]): Ranked[] {
+    const hit = this.rank(phrases, k);
+    if (hit) return hit;
+    const valid = phrases.length === 1 && k <= TOPLIST_K ? this.validChanges() : null;
+    if (valid === null) return direct(k);
+    const upto = (this.#s.maxId.get() as { n: number }).n;
+    const rows = direct(TOPLIST_K);
+    if (rows.length >= TOPLIST_K) {
+      try {
+        this.put(phrases[0]!, rows, upto, valid);
+      } catch {
+        // not remembered; the answer below is still exact
+      }
+    }
+    return rows.slice(0, k);
+  }
+
+  /**
+   * Stores the FTS5 ranking of one phrase (best first, at most K rows) as its list. `changes`
+   * is the state's change count read in the same snapshot as the ranking.
+   */
+  put(phrase: string, rows: Ranked[], upto: number, changes: number): void {
+    const ids = Int32Array.from(rows, (r) => r.id);
+    const scores = Float64Array.from(rows, (r) => r.score);
+    this.#s.put.run(
+      phrase,
+      upto,
+      rows.length < TOPLIST_K ? 1 : 0,
+      new Uint8Array(ids.buffer),
+      new Uint8Array(scores.buffer),
+      new Date().toISOString(),
+      changes,
+    );
+  }
+}
+
+function single(l: List, k: number): Ranked[] | null {
+  if (k > l.ids.length && !l.complete) return null;
+  const n = Math.min(k, l.ids.length);
+  const out: Ranked[] = [];
+  for (let i = 0; i < n; i++) out.push({ id: l.ids[i]!, score: l.scores[i]! });
+  return out;
+}
+
+/**
+ * Threshold combination of AND-ed phrase lists (see the file comment). A complete list also
+ * decides membership: a row missing from it does not contain the phrase.
+ */
+export function combine(lists: List[], k: number): Ranked[] | null {
+  const n = lists.length;
+  const full = (1 << n) - 1;
+  const last = lists.map((l) => (l.complete ? 0 : (l.scores[l.scores.length - 1] ?? 0)));
+  const completeMask = lists.reduce((m, l, i) => (l.complete ? m | (1 << i) : m), 0);
+  const sum = new Map<number, number>();
+  const mask = new Map<number, number>();
+  lists.forEach((l, i) => {
+    for (let j = 0; j < l.ids.length; j++) {
+      const id = l.ids[j]!;
+      sum.set(id, (sum.get(id) ?? 0) + l.scores[j]!);
+      mask.set(id, (mask.get(id) ?? 0) | (1 << i));
+    }
+  });
+  // A row in no list can match only if no list is complete; it scores at most the sum of lasts.
+  let bound = completeMask ? Number.NEGATIVE_INFINITY : last.reduce((a, b) => a + b, 0);
+  const exact: Ranked[] = [];
+  for (const [id, m] of mask) {
+    if (m === full) {
+      exact.push({ id, score: sum.get(id)! });
+      continue;
+    }
+    const missing = full & ~m;
+    if (missing & completeMask) continue;
+    let ub = sum.get(id)!;
+    for (let i = 0; i < n; i++) if (missing & (1 << i)) ub += last[i]!;
+    if (ub > bound) bound = ub;
+  }
+  exact.sort((a, b) => b.score - a.score || a.id - b.id);
+  if (exact.length >= k) return exact[k - 1]!.score >= bound ? exact.slice(0, k) : null;
+  return bound === Number.NEGATIVE_INFINITY ? exact : null;
+}
+
+/** Fresh rows outrank or interleave with list rows by score; a fresh row replaces its old entry. */
+function mergeFresh(top: Ranked[], fresh: Ranked[], k: number): Ranked[] {
+  if (fresh.length === 0) return top;
+  const seen = new Set(fresh.map((r) => r.id));
+  return [...fresh, ...top.filter((r) => !seen.has(r.id))]
+    .sort((a, b) => b.score - a.score || a.id - b.id)
+    .slice(0, k);
+}

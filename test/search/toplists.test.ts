@@ -1,0 +1,315 @@
+/**
+ * Keyword top lists (src/db/toplists.ts) answer exactly what FTS5 would: same rows, same
+ * scores — for one phrase, for AND-ed phrases (or they decline), with papers added after the
+ * build, and never with stale scores after a paper's text changed. Real SQLite file, a corpus
+ * big enough that common words overflow a list (more than TOPLIST_K matches).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { BM25_WEIGHTS } from '../../src/db/fts5.ts';
+import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { combine, type Ranked, TOPLIST_K, TopLists } from '../../src/db/toplists.ts';
+import { rebuildTopLists } from '../../src/db/toplists-build.ts';
+import { makePaper } from '../support/papers.ts';
+
+const VOCAB = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}x`);
+const N = 6000;
+
+/** Deterministic Zipf-ish text: low word indexes are very common (w0x in most papers). */
+function text(seed: number, words: number): string {
+  let x = seed * 2654435761;
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    const u = (x % 100000) / 100000;
+    out.push(VOCAB[Math.floor(VOCAB.length * u ** 3)]!);
+  }
+  return out.join(' ');
+}
+
+const paper = (i: number, extra = '') =>
+  makePaper({
+    arxivId: `2401.${String(i).padStart(5, '0')}`,
+    title: `${text(i, 6)} ${extra}`.trim(),
+    abstract: text(i + 7919, 40),
+  });
+
+describe('keyword top lists', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let direct: (match: string, k: number) => Ranked[];
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'pb-toplists-'));
+    store = new SqliteStore(path.join(dir, 'paperboy.db'));
+    for (let i = 0; i < N; i += 500)
+      await store.papers.upsertMany(Array.from({ length: 500 }, (_, j) => paper(i + j + 1)));
+    const st = store.db.prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score
+      FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`);
+    direct = (match, k) => st.all(match, k) as unknown as Ranked[];
+  });
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const same = (got: Ranked[], want: Ranked[], label: string) => {
+    assert.equal(got.length, want.length, `${label}: row count`);
+    for (const [i, g] of got.entries())
+      assert.ok(Math.abs(g.score - want[i]!.score) < 1e-9, `${label}: score #${i}`);
+    // Rows with equal scores may come in either order; the sets per score must agree.
+    const key = (rs: Ranked[]) => rs.map((r) => `${r.score.toFixed(9)}:${r.id}`).sort();
+    assert.deepEqual(key(got), key(want), `${label}: rows`);
+  };
+
+  const queries = [
+    ['"w0x"'],
+    ['"w1x"'],
+    ['"w5x"'],
+    ['"w0x"', '"w1x"'],
+    ['"w0x"', '"w2x"', '"w3x"'],
+    ['"w1x"', '"w9x"'],
+    ['title : "w0x"'],
+  ];
+
+  test('before any rebuild the lists decline and search still answers exactly', async () => {
+    const lists = new TopLists(store.db);
+    assert.equal(lists.validChanges(), null);
+    assert.equal(lists.rank(['"w0x"'], 10), null);
+    const hits = await store.papers.keywordSearch(
+      { terms: [{ text: 'w0x', kind: 'word', negated: false }] },
+      10,
+    );
+    assert.deepEqual(
+      hits.map((h) => h.score.toFixed(9)),
+      direct('"w0x"', 10).map((r) => r.score.toFixed(9)),
+    );
+  });
+
+  test('after a rebuild common words have lists, overflowing K, and answer like FTS5', () => {
+    const report = rebuildTopLists(store.db, { sample: 2000, minShare: 0.01 });
+    assert.equal(report.valid, true);
+    assert.ok(report.phrases >= 20, `only ${report.phrases} phrases`);
+    const full = store.db.prepare('SELECT complete FROM keyword_toplists WHERE phrase = ?').get('"w0x"') as {
+      complete: number;
+    };
+    assert.equal(full.complete, 0, 'w0x must match more than K papers for this test to mean anything');
+    assert.ok((direct('"w0x"', N) as Ranked[]).length > TOPLIST_K);
+    const lists = new TopLists(store.db);
+    let answered = 0;
+    for (const q of queries)
+      for (const k of [1, 10, 50]) {
+        const got = lists.rank(q, k);
+        if (q.length === 1 && !q[0]!.startsWith('title'))
+          assert.ok(got, `${q} must be answered from its list`);
+        if (got) {
+          answered++;
+          same(got, direct(q.join(' AND '), k), `${q.join(' ')} k=${k}`);
+        }
+      }
+    assert.ok(answered >= 12, `lists answered ${answered} of ${queries.length * 3}`);
+  });
+
+  test('a one-phrase query FTS5 had to rank is remembered as a list', async () => {
+    const lists = new TopLists(store.db);
+    assert.equal(lists.rank(['"w0" *'], 10), null);
+    const want = direct('"w0" *', 10);
+    same(
+      lists.rankOrRemember(['"w0" *'], 10, (k) => direct('"w0" *', k)),
+      want,
+      'first ask',
+    );
+    const again = lists.rank(['"w0" *'], 10);
+    assert.ok(again, 'remembered');
+    same(again, want, 'second ask');
+  });
+
+  test('papers added after the build are ranked live and merged', async () => {
+    // Titles stuffed with the common words: they belong at the top.
+    await store.papers.upsertMany(
+      Array.from({ length: 30 }, (_, j) => paper(N + 1 + j, 'w0x w0x w0x w1x w1x w2x w3x')),
+    );
+    const lists = new TopLists(store.db);
+    // Listed rows keep their build-time scores while the new papers moved bm25's statistics a
+    // little: scores agree within 2% (absolute below 1), and the new papers FTS5 puts in the top 10 are there.
+    let checked = 0;
+    for (const q of queries) {
+      const got = lists.rank(q, 10);
+      if (!got) continue;
+      checked++;
+      const want = direct(q.join(' AND '), 10);
+      assert.equal(got.length, want.length);
+      for (const [i, g] of got.entries())
+        assert.ok(
+          Math.abs(g.score - want[i]!.score) < 0.02 * Math.max(1, Math.abs(want[i]!.score)),
+          `${q} #${i}: ${g.id}@${g.score} vs ${want[i]!.id}@${want[i]!.score}`,
+        );
+      const mine = new Set(got.map((r) => r.id));
+      for (const w of want) if (w.id > N) assert.ok(mine.has(w.id), `${q}: new paper ${w.id} missing`);
+    }
+    assert.ok(checked >= 3, `lists answered ${checked} queries`);
+    const top = lists.rank(['"w0x"'], 10);
+    assert.ok(
+      top?.some((r) => r.id > N),
+      'a new paper reaches the top 10',
+    );
+  });
+
+  test('an edited paper text invalidates every list until the next rebuild', async () => {
+    const lists = new TopLists(store.db);
+    const victim = lists.rank(['"w0x"'], 1)![0]!.id;
+    const arxivId = (
+      store.db.prepare('SELECT arxiv_id FROM papers WHERE id = ?').get(victim) as { arxiv_id: string }
+    ).arxiv_id;
+    await store.papers.upsertMany([
+      makePaper({
+        arxivId,
+        version: 2,
+        versions: [
+          { version: 1, createdAt: '2024-01-02T03:04:05.000Z' },
+          { version: 2, createdAt: '2024-02-02T03:04:05.000Z' },
+        ],
+        title: 'nothing common here',
+        abstract: 'rewritten',
+      }),
+    ]);
+    assert.equal(lists.validChanges(), null);
+    assert.equal(lists.rank(['"w0x"'], 10), null);
+    const hits = await store.papers.keywordSearch(
+      { terms: [{ text: 'w0x', kind: 'word', negated: false }] },
+      10,
+    );
+    assert.ok(!hits.some((h) => h.arxivId === arxivId), 'the edited paper no longer matches');
+    assert.equal(rebuildTopLists(store.db, { sample: 2000, minShare: 0.01 }).valid, true);
+    same(lists.rank(['"w0x"'], 10)!, direct('"w0x"', 10), 'after rebuild');
+  });
+});
+
+describe('combine (AND of lists)', () => {
+  const list = (rows: [number, number][], complete: boolean) => ({
+    ids: Int32Array.from(rows, (r) => r[0]),
+    scores: Float64Array.from(rows, (r) => r[1]),
+    complete,
+    upto: 100,
+  });
+  const cases: {
+    name: string;
+    lists: ReturnType<typeof list>[];
+    k: number;
+    want: [number, number][] | null;
+  }[] = [
+    {
+      name: 'complete lists: the intersection, exact',
+      lists: [
+        list(
+          [
+            [1, 5],
+            [2, 4],
+            [3, 1],
+          ],
+          true,
+        ),
+        list(
+          [
+            [2, 3],
+            [3, 2],
+            [4, 9],
+          ],
+          true,
+        ),
+      ],
+      k: 10,
+      want: [
+        [2, 7],
+        [3, 3],
+      ],
+    },
+    {
+      name: 'truncated lists, k-th exact score above every bound: proven',
+      lists: [
+        list(
+          [
+            [1, 9],
+            [2, 8],
+            [3, 1],
+          ],
+          false,
+        ),
+        list(
+          [
+            [1, 9],
+            [2, 8],
+            [4, 1],
+          ],
+          false,
+        ),
+      ],
+      k: 2,
+      want: [
+        [1, 18],
+        [2, 16],
+      ],
+    },
+    {
+      name: 'rows in one list only stay below the k-th exact score: proven',
+      lists: [
+        list(
+          [
+            [1, 9],
+            [5, 8.9],
+            [3, 5],
+          ],
+          false,
+        ),
+        list(
+          [
+            [1, 9],
+            [2, 6],
+            [4, 5],
+          ],
+          false,
+        ),
+      ],
+      k: 1,
+      want: [[1, 18]],
+    },
+    {
+      name: 'a row in one list only could be second: declined',
+      lists: [
+        list(
+          [
+            [1, 9],
+            [5, 8.9],
+          ],
+          false,
+        ),
+        list(
+          [
+            [1, 9],
+            [2, 6],
+          ],
+          false,
+        ),
+      ],
+      k: 2,
+      want: null,
+    },
+    {
+      name: 'too few rows in every list with truncated lists: declined',
+      lists: [list([[1, 9]], false), list([[2, 9]], false)],
+      k: 1,
+      want: null,
+    },
+  ];
+  for (const c of cases)
+    test(c.name, () => {
+      const got = combine(c.lists, c.k);
+      assert.deepEqual(
+        got?.map((r) => [r.id, r.score]),
+        c.want ?? undefined,
+      );
+    });
+});
