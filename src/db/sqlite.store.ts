@@ -10,8 +10,8 @@ import { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { SqliteCommunityRepository } from '../users/community.sqlite.repo.ts';
 import { SqliteUserRepository } from '../users/users.sqlite.repo.ts';
 import { migrateSqlite, openSqlite } from './sqlite.ts';
-import { rebuildTopListsInWorker, topListsStale } from './toplists-build.ts';
 import type { CursorRepository, IngestRunRepository, LeaseRepository, Store } from './store.ts';
+import { rebuildTopListsInWorker, topListsStale } from './toplists-build.ts';
 
 class SqliteCursorRepository implements CursorRepository {
   readonly #get: StatementSync;

@@ -91,7 +91,9 @@ export function topListsStale(db: DatabaseSync): boolean {
   };
   if (s.valid_changes !== s.changes) return true;
   const r = db
-    .prepare('SELECT (SELECT coalesce(max(id), 0) FROM papers) AS n, (SELECT min(upto) FROM keyword_toplists) AS upto')
+    .prepare(
+      'SELECT (SELECT coalesce(max(id), 0) FROM papers) AS n, (SELECT min(upto) FROM keyword_toplists) AS upto',
+    )
     .get() as { n: number; upto: number | null };
   return r.upto === null ? r.n > 0 : r.n - r.upto > r.upto * MAX_GROWTH;
 }
