@@ -7,7 +7,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { BM25_WEIGHTS } from './fts5.ts';
-import { MAX_GROWTH, type Ranked, TOPLIST_K, TopLists } from './toplists.ts';
+import { listDepth, MAX_GROWTH, type Ranked, TopLists } from './toplists.ts';
 
 /** Words in at least this share of sampled papers get a list: below it FTS5 ranks fast enough. */
 export const MIN_SHARE = 0.004;
@@ -60,17 +60,27 @@ export function rebuildTopLists(
   );
   const phrases = [...new Set([...frequentWords(db, opts.sample, opts.minShare).map(quote), ...remembered])];
   const rank = db.prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
-    WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ${TOPLIST_K}`);
+    WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`);
+  // Counting matches (no scoring) costs a few ms for the most frequent words at 1M.
+  const count = db.prepare('SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?');
   const drop = db.prepare('DELETE FROM keyword_toplists WHERE phrase = ?');
   for (const [i, phrase] of phrases.entries()) {
     let rows: Ranked[];
+    let complete: boolean;
     try {
-      rows = rank.all(phrase) as unknown as Ranked[];
+      const df = (count.get(phrase) as { n: number }).n;
+      if (df === 0) {
+        drop.run(phrase);
+        continue;
+      }
+      const depth = listDepth(df);
+      rows = rank.all(phrase, depth) as unknown as Ranked[];
+      complete = rows.length >= df;
     } catch {
       drop.run(phrase); // a remembered phrase this FTS5 no longer parses
       continue;
     }
-    lists.put(phrase, rows, upto, changes);
+    lists.put(phrase, rows, upto, changes, complete);
     if (i % 50 === 0) opts.onProgress?.(i, phrases.length);
   }
   opts.onProgress?.(phrases.length, phrases.length);

@@ -17,8 +17,17 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { BM25_WEIGHTS } from './fts5.ts';
 
-/** Rows kept per list: answers any page up to K; deeper lists prove more AND queries exact. */
+/** Rows kept per list at least: answers any page up to K. */
 export const TOPLIST_K = 4096;
+/**
+ * Frequent phrases keep 1/DEPTH_DIVISOR of their matches when that is more: AND queries of two
+ * frequent words are proven exact only when each list reaches below the other's best rows (at
+ * 1M papers, 13 of 51 such benchmark queries with 4,096 rows, 34 with df/8; docs/ARCHITECTURE.md).
+ */
+export const DEPTH_DIVISOR = 8;
+
+/** How many rows a list of a phrase with `df` matches keeps. */
+export const listDepth = (df: number) => Math.min(df, Math.max(TOPLIST_K, Math.ceil(df / DEPTH_DIVISOR)));
 /** Share of papers added since a list's build up to which the list is still used. */
 export const MAX_GROWTH = 0.02;
 
@@ -129,7 +138,7 @@ export class TopLists {
     const rows = direct(TOPLIST_K);
     if (rows.length >= TOPLIST_K) {
       try {
-        this.put(phrases[0]!, rows, upto, valid);
+        this.put(phrases[0]!, rows, upto, valid, false);
       } catch {
         // not remembered; the answer below is still exact
       }
@@ -138,16 +147,16 @@ export class TopLists {
   }
 
   /**
-   * Stores the FTS5 ranking of one phrase (best first, at most K rows) as its list. `changes`
-   * is the state's change count read in the same snapshot as the ranking.
+   * Stores the FTS5 ranking of one phrase (best first) as its list; `complete` when it holds
+   * every match. `changes` is the state's change count read before the ranking.
    */
-  put(phrase: string, rows: Ranked[], upto: number, changes: number): void {
+  put(phrase: string, rows: Ranked[], upto: number, changes: number, complete: boolean): void {
     const ids = Int32Array.from(rows, (r) => r.id);
     const scores = Float64Array.from(rows, (r) => r.score);
     this.#s.put.run(
       phrase,
       upto,
-      rows.length < TOPLIST_K ? 1 : 0,
+      complete ? 1 : 0,
       new Uint8Array(ids.buffer),
       new Uint8Array(scores.buffer),
       new Date().toISOString(),
