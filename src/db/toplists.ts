@@ -46,7 +46,7 @@ interface List {
 
 export class TopLists {
   readonly #db: DatabaseSync;
-  readonly #s: Record<'state' | 'get' | 'put' | 'maxId', StatementSync>;
+  readonly #s: Record<'state' | 'get' | 'put' | 'maxId' | 'count' | 'rankPhrase', StatementSync>;
   readonly #fresh = new Map<string, StatementSync>();
 
   constructor(db: DatabaseSync) {
@@ -61,6 +61,9 @@ export class TopLists {
           complete = excluded.complete, ids = excluded.ids, scores = excluded.scores,
           built_at = excluded.built_at, built_changes = excluded.built_changes`),
       maxId: db.prepare('SELECT coalesce(max(id), 0) AS n FROM papers'),
+      count: db.prepare('SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?'),
+      rankPhrase: db.prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
+        WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`),
     };
   }
 
@@ -86,17 +89,21 @@ export class TopLists {
   }
 
   /**
-   * Top `k` rows for the AND of `phrases` (FTS5 MATCH fragments), or null when the lists cannot
-   * answer exactly: a phrase has no list, the lists are invalidated, k exceeds a list, or the
-   * combination's bound is not met. The caller then asks FTS5.
+   * Top `k` rows for the AND of `phrases` (FTS5 MATCH fragments) from stored lists, or null when
+   * they cannot answer exactly: a phrase has no list, the lists are invalidated, k exceeds a
+   * list, or the combination's bound is not met. The caller then asks FTS5.
    */
   rank(phrases: string[], k: number): Ranked[] | null {
+    return this.#answer(phrases, k, false);
+  }
+
+  #answer(phrases: string[], k: number, live: boolean): Ranked[] | null {
     if (phrases.length === 0 || phrases.length > 8 || k > TOPLIST_K) return null;
     const valid = this.validChanges();
     if (valid === null) return null;
     const lists: List[] = [];
     for (const p of phrases) {
-      const l = this.#list(p, valid);
+      const l = this.#list(p, valid) ?? (live ? this.#liveList(p, valid) : undefined);
       if (!l) return null;
       lists.push(l);
     }
@@ -112,6 +119,31 @@ export class TopLists {
     return mergeFresh(top, this.#freshRows(phrases, upto, k), k);
   }
 
+  /**
+   * A phrase without a stored list, ranked by FTS5 now: complete when it has few matches (cheap,
+   * and exact membership for combining), else remembered so the next query finds it stored. A
+   * failed write (read-only handle, busy writer) only loses the shortcut.
+   */
+  #liveList(phrase: string, valid: number): List {
+    const upto = (this.#s.maxId.get() as { n: number }).n;
+    const df = (this.#s.count.get(phrase) as { n: number }).n;
+    const rows = this.#s.rankPhrase.all(phrase, listDepth(df)) as unknown as Ranked[];
+    const complete = rows.length >= df;
+    if (rows.length >= TOPLIST_K) {
+      try {
+        this.put(phrase, rows, upto, valid, complete);
+      } catch {
+        // not remembered; this answer is still exact
+      }
+    }
+    return {
+      ids: Int32Array.from(rows, (r) => r.id),
+      scores: Float64Array.from(rows, (r) => r.score),
+      complete,
+      upto,
+    };
+  }
+
   /** Rows added after the lists were built, ranked by FTS5 itself (few rows: cheap). */
   #freshRows(phrases: string[], upto: number, k: number): Ranked[] {
     const match = phrases.join(' AND ');
@@ -125,25 +157,11 @@ export class TopLists {
   }
 
   /**
-   * `rank`, else FTS5 through `direct(limit)`; a one-phrase query that FTS5 had to rank is
-   * remembered as a list when it has at least K matches, so the next asker is fast. A failed
-   * write (read-only handle, busy writer) only loses the shortcut.
+   * The lists' answer, ranking phrases without a stored list live (see #liveList), else FTS5
+   * through `direct(limit)`.
    */
   rankOrRemember(phrases: string[], k: number, direct: (limit: number) => Ranked[]): Ranked[] {
-    const hit = this.rank(phrases, k);
-    if (hit) return hit;
-    const valid = phrases.length === 1 && k <= TOPLIST_K ? this.validChanges() : null;
-    if (valid === null) return direct(k);
-    const upto = (this.#s.maxId.get() as { n: number }).n;
-    const rows = direct(TOPLIST_K);
-    if (rows.length >= TOPLIST_K) {
-      try {
-        this.put(phrases[0]!, rows, upto, valid, false);
-      } catch {
-        // not remembered; the answer below is still exact
-      }
-    }
-    return rows.slice(0, k);
+    return this.#answer(phrases, k, true) ?? direct(k);
   }
 
   /**

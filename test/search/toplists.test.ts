@@ -127,6 +127,24 @@ describe('keyword top lists', () => {
     same(again, want, 'second ask');
   });
 
+  test('phrases without a stored list are ranked live: any AND query answers exactly', () => {
+    const lists = new TopLists(store.db);
+    let fromLists = 0;
+    for (const rare of ['"wax"', '"w9ex"', '"w3" *', 'title : "w2x"'])
+      for (const common of ['"w0x"', '"w1x"', '"w4x"']) {
+        const q = [common, rare];
+        const want = direct(q.join(' AND '), 10);
+        let asked = false;
+        const got = lists.rankOrRemember(q, 10, (k) => {
+          asked = true;
+          return direct(q.join(' AND '), k);
+        });
+        if (!asked) fromLists++;
+        same(got, want, q.join(' '));
+      }
+    assert.ok(fromLists >= 3, `lists answered ${fromLists} of 12 mixed queries`);
+  });
+
   test('papers added after the build are ranked live and merged', async () => {
     // Titles stuffed with the common words: they belong at the top.
     await store.papers.upsertMany(
