@@ -145,8 +145,12 @@ export const configSchema = z
     /** Subscribe requests per IP per hour, and confirmation mails per address per day. */
     subscribeLimitPerIp: z.coerce.number().int().min(1).max(100_000).default(20),
     subscribeLimitPerAddress: z.coerce.number().int().min(1).max(100).default(3),
-    /** Import batch size: rows per transaction (a crash loses at most one uncommitted batch). */
-    importBatch: z.coerce.number().int().min(1).max(100_000).default(5000),
+    /**
+     * Import batch size: rows per transaction (a crash loses at most one uncommitted batch).
+     * FTS5 writes one index segment per transaction: 20,000 rows cost 12% less CPU than 5,000
+     * (100k-paper import: 23.5 vs 26.8 s) for ~150 MB more peak memory.
+     */
+    importBatch: z.coerce.number().int().min(1).max(100_000).default(20_000),
     /**
      * Semantic search embedder: `builtin` learns from the local corpus (`paperboy reindex`, no
      * download); `transformers` runs the sentence-embedding ONNX model named by embedderModel.
