@@ -37,6 +37,9 @@ const ORDER = {
 
 const FIRST_IN_RANGE = `f.day BETWEEN $1 AND $2
   AND NOT EXISTS (SELECT 1 FROM featured g WHERE g.paper_id = f.paper_id AND g.day >= $1 AND g.day < f.day)`;
+/** A one-day range needs no first-featuring probe per row: (day, paper_id) is the primary key. */
+const ONE_DAY = 'f.day BETWEEN $1 AND $2';
+const rangeOf = (q: { from: string; to: string }) => (q.from === q.to ? ONE_DAY : FIRST_IN_RANGE);
 
 const toStats = (r: StatsRow): PaperStats => ({
   votes: r.votes,
@@ -67,13 +70,14 @@ export class PgFeedRepository implements FeedRepository {
     if (bySubmitter) params.push(q.submitter);
     const rows = await this.#rows<FeaturingRow>(
       `SELECT f.paper_id, f.day, f.created_at, f.source, f.submitted_by
-      FROM featured f JOIN paper_stats s ON s.paper_id = f.paper_id JOIN papers p ON p.id = f.paper_id
-      WHERE ${FIRST_IN_RANGE} ${bySubmitter ? 'AND f.submitted_by = $5' : ''}
+      FROM featured f JOIN paper_stats s ON s.paper_id = f.paper_id
+      ${q.sort === 'publishedAt' ? 'JOIN papers p ON p.id = f.paper_id' : ''}
+      WHERE ${rangeOf(q)} ${bySubmitter ? 'AND f.submitted_by = $5' : ''}
       ORDER BY ${ORDER[q.sort]} LIMIT $3 OFFSET $4`,
       params,
     );
     const [count] = await this.#rows<{ n: string }>(
-      `SELECT count(*) AS n FROM featured f WHERE ${FIRST_IN_RANGE} ${bySubmitter ? 'AND f.submitted_by = $3' : ''}`,
+      `SELECT count(*) AS n FROM featured f WHERE ${rangeOf(q)} ${bySubmitter ? 'AND f.submitted_by = $3' : ''}`,
       bySubmitter ? [q.from, q.to, q.submitter] : [q.from, q.to],
     );
     const ids = rows.map((r) => Number(r.paper_id));
@@ -206,11 +210,12 @@ export class PgFeedRepository implements FeedRepository {
       submitted_at: string;
       updated_at: string;
       withdrawn_at: string | null;
+      content_hash: string;
       authors: string[];
       links: PaperLink[];
     }>(
       `SELECT p.id, p.arxiv_id, p.version, p.title, p.abstract, p.author_count, p.categories, p.submitted_at,
-        p.updated_at, p.withdrawn_at,
+        p.updated_at, p.withdrawn_at, p.content_hash,
         ARRAY(SELECT a.name FROM paper_authors a WHERE a.paper_id = p.id AND a.position < ${CARD_AUTHORS}
           ORDER BY a.position) AS authors,
         (SELECT coalesce(json_agg(json_build_object('kind', l.kind, 'url', l.url, 'host', l.host) ORDER BY l.position),
@@ -234,6 +239,7 @@ export class PgFeedRepository implements FeedRepository {
           updatedAt: r.updated_at,
           links: r.links,
           withdrawnAt: r.withdrawn_at,
+          contentHash: r.content_hash,
         },
       ]),
     );

@@ -26,6 +26,8 @@ export interface PaperCard {
   updatedAt: string;
   links: PaperLink[];
   withdrawnAt: string | null;
+  /** Changes whenever any stored field of the paper does: a key for rendered fragments. */
+  contentHash: string;
 }
 
 export interface PaperStats {

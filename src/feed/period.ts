@@ -109,21 +109,20 @@ export function periodParam(p: Period): string {
   return `${p.kind === 'day' ? 'date' : p.kind}=${p.key}`;
 }
 
+// Built once: toLocaleDateString() builds a formatter per call, which measured ~3% of the CPU of
+// an uncached feed page (bench http).
+const DAY_LABEL = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const MONTH_LABEL = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 export function periodLabel(p: Period): string {
-  if (p.kind === 'day') {
-    return new Date(dayMs(p.from)).toLocaleDateString('en-GB', {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    });
-  }
+  if (p.kind === 'day') return DAY_LABEL.format(dayMs(p.from));
   if (p.kind === 'week')
     return `Week ${Number(p.key.slice(6))} of ${p.key.slice(0, 4)} (${p.from} to ${p.to})`;
-  return new Date(dayMs(p.from)).toLocaleDateString('en-GB', {
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  return MONTH_LABEL.format(dayMs(p.from));
 }

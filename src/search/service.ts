@@ -245,7 +245,7 @@ async function resort(
   });
 }
 
-function toHit(
+export function toHit(
   p: HitInfo,
   score: number,
   terms: HighlightTerm[],
@@ -294,20 +294,7 @@ export async function similarPapers(
     ids = sem.index!.search(v, n + 1).map((h) => h.paperId);
   } else {
     mode = 'keyword';
-    const [self] = await repo.hits([paperId]);
-    // Until vectors exist: AND the title's longest words (a proxy for the rarest), widening from
-    // three to two. An OR of eight title words matched most of a 1M corpus and took ~4 s a call,
-    // which stalled uncached paper pages (bench http); an AND keeps the candidate set small.
-    const words = [...new Set(tokenize(self?.title ?? ''))].sort((a, b) => b.length - a.length);
-    ids = [];
-    for (const take of [3, 2]) {
-      if (words.length < take) continue;
-      const groups = words.slice(0, take).map((w) => [{ text: w, kind: 'word' as const }]);
-      ids = (await repo.keyword({ groups, not: [], dates: {}, sort: 'relevance' }, n + 1)).map(
-        (h) => h.paperId,
-      );
-      if (ids.some((id) => id !== paperId)) break;
-    }
+    ids = await titleNeighbours(repo, paperId, n);
   }
   ids = ids.filter((id) => id !== paperId).slice(0, n);
   const info = new Map((await repo.hits(ids)).map((h) => [h.paperId, h]));
@@ -316,4 +303,26 @@ export async function similarPapers(
     return p ? [toHit(p, ids.length - i, [], [], [mode])] : [];
   });
   return { hits, mode };
+}
+
+/**
+ * Until vectors exist: papers sharing the title's longest words (a proxy for the rarest), ANDed,
+ * widening from three words to two; up to n + 1 ids, possibly including the paper itself. An OR
+ * of eight title words matched most of a 1M corpus and took ~4 s a call; the AND still takes
+ * 50–360 ms there, which is why pages read stored lists (similar.ts) and SQLite runs this in a
+ * worker thread (similar-worker.ts).
+ */
+export async function titleNeighbours(repo: SearchRepository, paperId: number, n: number): Promise<number[]> {
+  const [self] = await repo.hits([paperId]);
+  const words = [...new Set(tokenize(self?.title ?? ''))].sort((a, b) => b.length - a.length);
+  let ids: number[] = [];
+  for (const take of [3, 2]) {
+    if (words.length < take) continue;
+    const groups = words.slice(0, take).map((w) => [{ text: w, kind: 'word' as const }]);
+    ids = (await repo.keyword({ groups, not: [], dates: {}, sort: 'relevance' }, n + 1)).map(
+      (h) => h.paperId,
+    );
+    if (ids.some((id) => id !== paperId)) break;
+  }
+  return ids;
 }

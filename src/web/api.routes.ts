@@ -14,7 +14,7 @@ import { parseArxivId } from '../papers/arxiv-id.ts';
 import { searchPapers } from '../search/service.ts';
 import type { User } from '../users/types.ts';
 import { openApiDocument } from './openapi.ts';
-import { presentFeedItem, presentPaper } from './presenters.ts';
+import { feedItemsJson, presentFeedItem, presentPaper } from './presenters.ts';
 import { parse, sendCached, type WebDeps } from './respond.ts';
 
 export { presentPaper };
@@ -74,7 +74,17 @@ export const apiRoutes =
         cacheControl: 'no-cache',
       });
 
-    app.get('/api/daily_papers', (req, reply) => cachedJson(req, reply, () => dailyPapers(req)));
+    app.get('/api/daily_papers', (req, reply) =>
+      sendCached(
+        deps,
+        req,
+        reply,
+        async () => ({ body: feedItemsJson(await dailyPapers(req)), type: JSON_TYPE }),
+        {
+          cacheControl: 'no-cache',
+        },
+      ),
+    );
     async function dailyPapers(req: FastifyRequest) {
       const q = parse(dailyQuery, req.query);
       const today = isoDay(site.now().getTime());
@@ -89,7 +99,7 @@ export const apiRoutes =
         offset: q.p * q.limit,
         ...(q.submitter ? { submitter: q.submitter } : {}),
       });
-      return items.map(presentFeedItem);
+      return items;
     }
 
     // Hybrid search with the query language (src/search/service.ts); a query the parser refuses

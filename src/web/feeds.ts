@@ -3,7 +3,7 @@
  * XML is built by escaping every value; URLs are absolute from the configured baseUrl.
  */
 import type { FeedItem } from '../feed/feed.ts';
-import { presentFeedItem } from './presenters.ts';
+import { feedItemsJson } from './presenters.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
@@ -96,8 +96,13 @@ ${entries.join('\n')}
 `;
 }
 
-export function renderFeed(format: FeedFormat, meta: FeedMeta, items: FeedItem[], base: string): string {
+export function renderFeed(
+  format: FeedFormat,
+  meta: FeedMeta,
+  items: FeedItem[],
+  base: string,
+): string | Buffer {
   if (format === 'rss') return rss(meta, items, base);
   if (format === 'atom') return atom(meta, items, base);
-  return JSON.stringify(items.map(presentFeedItem));
+  return feedItemsJson(items);
 }

@@ -7,11 +7,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { NotFoundError } from '../errors.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
-import { arxivIdIn, searchPapers, similarPapers } from '../search/service.ts';
+import { arxivIdIn, searchPapers } from '../search/service.ts';
+import { KEYWORD_MODEL } from '../search/similar.ts';
 import { parse, sendPage, type WebDeps } from './respond.ts';
 import { searchPage, similarPage } from './views/search.view.ts';
 
 const PAGE_SIZE = 25;
+/** A list not stored yet is computed in the background (search/similar.ts); this page waits for it. */
+const SIMILAR_WAIT_MS = 10_000;
 const searchQuery = z.object({
   q: z.string().max(500).default(''),
   like: z.string().max(200).optional(),
@@ -29,11 +32,18 @@ export const paperRoutes =
         if (!id) throw new NotFoundError(`"${like.slice(0, 100)}" is not an arXiv id`);
         return sendPage(deps, req, reply, async () => {
           const paper = await store.papers.get(id.id);
-          const similar = paper ? await similarPapers({ store, config }, id.id, PAGE_SIZE) : null;
-          if (!paper || !similar) throw new NotFoundError(`Paper ${id.id} is not in this library yet.`);
+          const near = paper ? await deps.site.similar.lists.get(paper.id, SIMILAR_WAIT_MS) : null;
+          if (!paper || !near) throw new NotFoundError(`Paper ${id.id} is not in this library yet.`);
+          const list = near.list;
+          const hits = list ? await deps.site.similar.hits(list.ids.slice(0, PAGE_SIZE), list.model) : null;
           return {
             meta: { title: `Similar to ${paper.title}` },
-            body: similarPage(paper.title, paper.arxivId, similar.hits, similar.mode),
+            body: similarPage(
+              paper.title,
+              paper.arxivId,
+              hits,
+              list?.model === KEYWORD_MODEL ? 'keyword' : 'vector',
+            ),
           };
         });
       }

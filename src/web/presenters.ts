@@ -65,3 +65,58 @@ export function presentFeedItem(item: FeedItem) {
       : null,
   };
 }
+
+/**
+ * A feed item's JSON, UTF-8 encoded and memoized on everything it is made of (content hash,
+ * counters, featuring): encoding abstracts (twice: the public shape repeats the summary) was most
+ * of the CPU of an uncached /api/daily_papers (bench http), and the day's list is asked for all day.
+ */
+const itemJson = new Map<string, Buffer>();
+const ITEM_JSON_ENTRIES = 2000;
+
+function itemKey(item: FeedItem): string {
+  const { paper: p, stats: s, featured: f } = item;
+  return `${p.id}:${p.contentHash}:${p.withdrawnAt}:${s.votes}:${s.importedVotes}:${s.comments}:${
+    f ? `${f.day}:${f.featuredAt}:${f.submittedBy}` : ''
+  }`;
+}
+
+function feedItemJson(item: FeedItem, key: string): Buffer {
+  let json = itemJson.get(key);
+  if (json === undefined) {
+    json = Buffer.from(JSON.stringify(presentFeedItem(item)));
+    if (itemJson.size >= ITEM_JSON_ENTRIES) itemJson.delete(itemJson.keys().next().value!);
+    itemJson.set(key, json);
+  }
+  return json;
+}
+
+/**
+ * Whole lists by their items' keys. Copying ~180 KB into a fresh Buffer per request measured
+ * ~0.3 ms here (new pages from the kernel each time); an unchanged list, which is what a day's
+ * list is between two votes, is sent from the same bytes. The key is built from what the
+ * database answered for this request, so nothing is ever served stale.
+ */
+const lists = new Map<string, Buffer>();
+const LIST_ENTRIES = 64;
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+/** `JSON.stringify(items.map(presentFeedItem))` as a Buffer, from the memoized parts. */
+export function feedItemsJson(items: FeedItem[]): Buffer {
+  const keys = items.map(itemKey);
+  const listKey = keys.join('|');
+  const hit = lists.get(listKey);
+  if (hit) return hit;
+  const parts: Buffer[] = [OPEN];
+  items.forEach((item, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(feedItemJson(item, keys[i]!));
+  });
+  parts.push(CLOSE);
+  const body = Buffer.concat(parts);
+  if (lists.size >= LIST_ENTRIES) lists.delete(lists.keys().next().value!);
+  lists.set(listKey, body);
+  return body;
+}

@@ -57,19 +57,25 @@ export async function sendCached(
   deps: WebDeps,
   req: FastifyRequest,
   reply: FastifyReply,
-  compute: () => Promise<{ body: string; type: string; status?: number }>,
+  compute: () => Promise<{ body: string | Buffer; type: string; status?: number }>,
   options: { cache?: boolean; cacheControl?: string } = {},
 ) {
   const cache = deps.site.pageCache;
-  const shared = req.viewer === null && options.cache !== false;
+  const shared = req.viewer === null && options.cache !== false && cache.enabled;
   const cacheControl = options.cacheControl ?? (req.viewer === null ? 'no-cache' : 'private, no-store');
-  const send = (p: CachedPage) =>
+  const send = (p: { status: number; type: string; body: string | Buffer }) =>
     reply.status(p.status).type(p.type).header('Cache-Control', cacheControl).send(p.body);
-  const render = async (): Promise<CachedPage> => {
+  const render = async () => {
     const page = await compute();
-    return { status: page.status ?? 200, type: page.type, body: Buffer.from(page.body) };
+    return { status: page.status ?? 200, type: page.type, body: page.body };
   };
-  return send(shared ? await cache.getOrRender(req.url, render) : await render());
+  if (!shared) return send(await render());
+  // Stored encoded: a cached page is sent many times.
+  const encoded = async (): Promise<CachedPage> => {
+    const page = await render();
+    return { ...page, body: typeof page.body === 'string' ? Buffer.from(page.body) : page.body };
+  };
+  return send(await cache.getOrRender(req.url, encoded));
 }
 
 export function sendFeed(
@@ -104,18 +110,22 @@ export function sendFeed(
   );
 }
 
-export async function listContext(
+export function listContext(deps: WebDeps, req: FastifyRequest, items: FeedItem[]): Promise<ListContext> {
+  return contextFor(
+    deps,
+    req,
+    items.map((i) => i.paper.id),
+  );
+}
+
+/** The reader, and which of these papers (row ids) they voted for. */
+export async function contextFor(
   deps: WebDeps,
   req: FastifyRequest,
-  items: FeedItem[],
+  paperIds: number[],
 ): Promise<ListContext> {
   const viewer = req.viewer;
-  const voted = viewer
-    ? await deps.store.community.votedFor(
-        viewer.user.id,
-        items.map((i) => i.paper.id),
-      )
-    : new Set<number>();
+  const voted = viewer ? await deps.store.community.votedFor(viewer.user.id, paperIds) : new Set<number>();
   return { viewer, voted, now: deps.site.now().getTime(), returnTo: req.url.slice(0, 1000) };
 }
 

@@ -10,6 +10,7 @@ import { createMailer } from '../digest/mailer.ts';
 import { createHttpClient } from '../ingest/setup.ts';
 import { fetchArxivPapers } from '../ingest/sources/arxiv-api.ts';
 import type { PaperInput } from '../papers/paper.ts';
+import { createSimilarLists, type SimilarSetup } from '../search/similar-setup.ts';
 import { AccountService } from '../users/accounts.ts';
 import { CommunityService } from '../users/community.ts';
 import { PasswordHasher } from '../users/password.ts';
@@ -21,6 +22,8 @@ export interface SiteOptions {
   fetchPaper?: (arxivId: string) => Promise<PaperInput | null>;
   now?: () => Date;
   hasher?: PasswordHasher;
+  /** How long a paper page waits for a similar list not stored yet (tests: 0 = never). */
+  similarWaitMs?: number;
 }
 
 export interface Site {
@@ -29,6 +32,13 @@ export interface Site {
   limiter: RateLimiter;
   hasher: PasswordHasher;
   pageCache: PageCache;
+  /** Stored "similar papers" lists, computed in the background (search/similar.ts). */
+  similar: SimilarSetup;
+  /**
+   * How long a paper page waits for a list not stored yet: one from vectors takes a few ms and
+   * shows at once; the keyword fallback (50–360 ms at 1M papers) shows on the next view instead.
+   */
+  similarWaitMs: number;
   now: () => Date;
   close(): Promise<void>;
 }
@@ -38,6 +48,7 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
   const limiter = new RateLimiter({ now: () => now().getTime() });
   const hasher = options.hasher ?? new PasswordHasher({ maxConcurrent: config.hashConcurrency });
   const pageCache = new PageCache(config.pageCacheMs);
+  const similar = createSimilarLists(store, config, { now, warm: true });
   // Built on first use: a site nobody signs up to never opens SMTP connections or mail folders.
   let mailer: Mailer | null = options.mailer ?? null;
   const getMailer = () => {
@@ -77,8 +88,11 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     limiter,
     hasher,
     pageCache,
+    similar,
+    similarWaitMs: options.similarWaitMs ?? 25,
     now,
     async close() {
+      await similar.close();
       if (mailer && !options.mailer) await mailer.close();
     },
   };

@@ -115,6 +115,59 @@ export function siteContract(store: () => Store): void {
       );
     });
 
+    test('lists show a paper as it is now: new version, withdrawal, counters (no stale card)', async () => {
+      const s = store();
+      await s.papers.upsertMany([makePaper({ arxivId: id(90), title: 'Before', abstract: 'Old abstract.' })]);
+      await s.papers.feature({
+        arxivId: id(90),
+        day: '2098-09-09',
+        source: 'rule',
+        submittedBy: null,
+        importedUpvotes: 0,
+      });
+      const list = async () =>
+        (await s.feed.featured({ from: '2098-09-09', to: '2098-09-09', sort: 'votes', limit: 5, offset: 0 }))
+          .items;
+      const first = await list();
+      assert.equal(first[0]!.paper.title, 'Before');
+      assert.equal((await s.feed.items([first[0]!.paper.id]))[0]!.paper.title, 'Before');
+      await s.papers.upsertMany([
+        makePaper({
+          arxivId: id(90),
+          version: 2,
+          title: 'After',
+          abstract: 'New abstract.',
+          authors: [
+            { name: 'Grace Hopper', keyname: 'Hopper', forenames: 'Grace', suffix: '', affiliation: null },
+          ],
+          links: [{ kind: 'code', url: 'https://github.com/g/h', host: 'github.com' }],
+          versions: [
+            { version: 1, createdAt: '2024-01-02T03:04:05.000Z' },
+            { version: 2, createdAt: '2024-02-02T03:04:05.000Z' },
+          ],
+          updatedAt: '2024-02-02T03:04:05.000Z',
+        }),
+      ]);
+      const [after] = await list();
+      assert.deepEqual(
+        [
+          after!.paper.title,
+          after!.paper.abstract,
+          after!.paper.authors,
+          after!.paper.links.map((l) => l.host),
+        ],
+        ['After', 'New abstract.', ['Grace Hopper'], ['github.com']],
+      );
+      assert.notEqual(after!.paper.contentHash, first[0]!.paper.contentHash);
+      const u = await user(s, 'freshness');
+      await s.community.setVote(u.id, after!.paper.id, true, NOW);
+      assert.equal((await list())[0]!.stats.votes, 1);
+      assert.equal((await s.feed.items([after!.paper.id]))[0]!.stats.votes, 1);
+      await s.papers.ingestBatch({ papers: [], withdrawn: [{ arxivId: id(90), day: '2098-09-10' }] });
+      assert.ok((await list())[0]!.paper.withdrawnAt);
+      assert.ok((await s.feed.items([after!.paper.id]))[0]!.paper.withdrawnAt);
+    });
+
     test('50 concurrent identical votes change the count by exactly 1; un-vote is idempotent too', async () => {
       const s = store();
       await s.papers.upsertMany([makePaper({ arxivId: id(10) })]);

@@ -11,6 +11,7 @@ import { NotFoundError } from '../../src/errors.ts';
 import type { LinkKind, Paper, PaperInput } from '../../src/papers/paper.ts';
 import { makePaper } from '../support/papers.ts';
 import { ingestContract } from './ingest.contract.ts';
+import { similarContract } from './similar.contract.ts';
 import { siteContract } from './site.contract.ts';
 
 /** What `get` must return for an input, minus the fields the store assigns. */
@@ -368,5 +369,6 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
 
     ingestContract(() => store);
     siteContract(() => store);
+    similarContract(() => store);
   });
 }

@@ -1,6 +1,7 @@
 // Progressive enhancement only: every control works without this file.
 // 1. Upvote forms post in the background and update the count in place.
 // 2. The BibTeX "Copy" button appears and copies the entry.
+// 3. A paper page rendered before its similar papers were found fetches them when they are.
 
 document.addEventListener('submit', async (event) => {
   const form = event.target;
@@ -52,4 +53,15 @@ for (const button of document.querySelectorAll('button.copy[data-copy]')) {
       source.select?.();
     }
   });
+}
+
+const similar = document.querySelector('[data-similar]');
+if (similar) {
+  fetch(similar.dataset.similar, { credentials: 'same-origin' })
+    .then((res) => (res.ok ? res.text() : null))
+    .then((fragment) => {
+      // Our own escaped HTML from the same origin, as the page itself.
+      if (fragment) similar.innerHTML = fragment;
+    })
+    .catch(() => {});
 }

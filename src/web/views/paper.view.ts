@@ -19,7 +19,7 @@ export interface PaperPageData {
   featurings: Featuring[];
   comments: Comment[];
   bibtex: string;
-  /** Filled by the search module's similarPapers(); null shows the placeholder. */
+  /** Stored similar papers (search/similar.ts); null while they are being found. */
   similar: SafeHtml | null;
 }
 
@@ -103,6 +103,11 @@ ${
 </section>`;
 }
 
+/** Without JavaScript a link; app.js fetches the list from `data-similar` once it is ready. */
+export function similarPending(arxivId: string): SafeHtml {
+  return html`<div class="similar-pending" data-similar="/similar/${arxivId}"><p class="muted">Looking for similar papers; they show here on your next visit. <a href="/search?like=${encodeURIComponent(arxivId)}">Find similar papers now →</a></p></div>`;
+}
+
 export function paperPage(d: PaperPageData, ctx: ListContext): SafeHtml {
   const p = d.paper;
   return html`<article class="paper">
@@ -126,7 +131,7 @@ ${p.doi ? html`<p class="meta">DOI: <a href="https://doi.org/${p.doi}" rel="noop
 <ol class="versions">${p.versions.map((v) => html`<li><a href="${arxivAbsUrl(p.arxivId, v.version)}" rel="noopener">v${v.version}</a> <time datetime="${v.createdAt}">${day(v.createdAt)}</time>${v.size ? html` <span class="muted">${v.size}</span>` : ''}</li>`)}</ol>
 <h2 id="cite-h">Cite</h2>
 <div class="bibtex"><label for="bibtex">BibTeX</label><textarea id="bibtex" readonly rows="8" spellcheck="false">${d.bibtex}</textarea><button type="button" class="copy" data-copy="bibtex" hidden>Copy BibTeX</button></div>
-<section id="similar" aria-labelledby="similar-h"><h2 id="similar-h">Similar papers</h2>${d.similar ?? html`<p class="muted">Similar papers appear here once the search index has been built.</p>`}</section>
+<section id="similar" aria-labelledby="similar-h"><h2 id="similar-h">Similar papers</h2>${d.similar ?? similarPending(p.arxivId)}</section>
 </article>
 ${discussion(d.comments, p.arxivId, ctx.viewer)}`;
 }

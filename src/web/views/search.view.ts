@@ -63,19 +63,27 @@ export function searchPage(q: string, r: SearchResult, pager: Pager): SafeHtml {
   return html`<h1>Search${q ? html`: ${q}` : ''}</h1>${parts}${list}${pagerNav(pager)}`;
 }
 
+/** `hits` null: the list is still being computed (search/similar.ts). */
 export function similarPage(
   title: string,
   arxivId: string,
-  hits: SearchHit[],
+  hits: SearchHit[] | null,
   mode: 'vector' | 'keyword',
 ): SafeHtml {
   return html`<h1>Papers similar to <a href="/papers/${arxivId}">${title}</a></h1>
-${mode === 'keyword' ? html`<p class="notice search-notice">Semantic search is not set up yet; these share title words.</p>` : ''}
-${hitList(hits, 'No similar papers found.')}`;
+${
+  hits === null
+    ? html`<p class="notice search-notice">Still looking for similar papers; reload this page in a moment.</p>`
+    : html`${mode === 'keyword' ? html`<p class="notice search-notice">Semantic search is not set up yet; these share title words.</p>` : ''}
+${hitList(hits, 'No similar papers found.')}`
+}`;
 }
 
 /** The "Similar papers" section of a paper page. */
-export function similarList(arxivId: string, hits: SearchHit[]): SafeHtml {
+export function similarList(
+  arxivId: string,
+  hits: Pick<SearchHit, 'arxivId' | 'title' | 'submittedAt'>[],
+): SafeHtml {
   if (hits.length === 0) return html`<p class="muted">No similar papers yet.</p>`;
   return html`<ol class="similar">${hits.map((h) => html`<li><a href="/papers/${h.arxivId}">${h.title}</a> <span class="muted">· ${day(h.submittedAt)}</span></li>`)}</ol>
 <p><a href="/search?like=${encodeURIComponent(arxivId)}">More similar papers →</a></p>`;

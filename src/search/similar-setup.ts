@@ -1,0 +1,184 @@
+/**
+ * Wires SimilarLists (similar.ts) to a store: vectors from the process's semantic index when the
+ * paper has one (a few ms), else the title-word keyword search — in a worker thread on SQLite
+ * (similar-worker.ts), as an ordinary async query on PostgreSQL.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Store } from '../db/store.ts';
+import type { EmbedderSettings } from './embedder/load.ts';
+import { searchRepository } from './search.repo.ts';
+import { semanticFor } from './semantic.ts';
+import { type SearchHit, titleNeighbours, toHit } from './service.ts';
+import { type SimilarRepository, similarRepository } from './similar.repo.ts';
+import { KEYWORD_MODEL, type Neighbours, SimilarLists } from './similar.ts';
+import type { NeighbourReply, NeighbourRequest } from './similar-worker.ts';
+
+/** The title-word search on a worker thread with its own connection to the SQLite file. */
+class NeighbourWorker {
+  readonly #file: string;
+  #worker: Worker | null = null;
+  #next = 1;
+  readonly #pending = new Map<number, { resolve: (ids: number[]) => void; reject: (e: Error) => void }>();
+
+  constructor(file: string) {
+    this.#file = file;
+  }
+
+  run(paperId: number, n: number): Promise<number[]> {
+    const w = this.#start();
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      w.postMessage({ id, paperId, n } satisfies NeighbourRequest);
+    });
+  }
+
+  #start(): Worker {
+    if (this.#worker) return this.#worker;
+    const w = new Worker(new URL('./similar-worker.ts', import.meta.url), {
+      workerData: { file: this.#file },
+    });
+    w.on('message', (m: NeighbourReply) => {
+      const p = this.#pending.get(m.id);
+      this.#pending.delete(m.id);
+      if ('ids' in m) p?.resolve(m.ids);
+      else p?.reject(new Error(`similar worker: ${m.error}`));
+    });
+    const fail = (err: Error) => {
+      for (const p of this.#pending.values()) p.reject(err);
+      this.#pending.clear();
+      this.#worker = null;
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`similar worker exited (${code})`)));
+    w.unref();
+    this.#worker = w;
+    return w;
+  }
+
+  async close(): Promise<void> {
+    const w = this.#worker;
+    this.#worker = null;
+    if (w) await w.terminate();
+  }
+}
+
+/** Recently featured papers given vector lists per warm-up round (lists from vectors cost ms). */
+const WARM_BATCH = 500;
+const WARM_EVERY_MS = 10 * 60_000;
+const FIRST_WARM_MS = 30_000;
+
+export interface SimilarSetup {
+  lists: SimilarLists;
+  /** Search hits (titles, dates, snippets) for stored ids, in order. */
+  hits(ids: number[], model: string): Promise<SearchHit[]>;
+  /** Just what a paper page's short list shows, in order (no snippets to compute). */
+  titles(ids: number[]): Promise<{ arxivId: string; title: string; submittedAt: string }[]>;
+  /**
+   * Queues vector lists for recently featured papers that lack one of the active model (runs
+   * every WARM_EVERY_MS when `warm` is set); returns how many. Nothing without vectors.
+   */
+  warm(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createSimilarLists(
+  store: Store,
+  settings: EmbedderSettings,
+  options: { now?: () => Date; onError?: (err: unknown) => void; warm?: boolean } = {},
+): SimilarSetup {
+  const file = store.dialect === 'sqlite' ? sqliteFile(store) : null;
+  const worker = file ? new NeighbourWorker(file) : null;
+  let repo: Promise<SimilarRepository> | null = null;
+  const similarRepo = () => (repo ??= similarRepository(store));
+
+  const modelFor = async (paperId: number): Promise<string | null> => {
+    const sem = await semanticFor(store, settings);
+    sem.maybeSync(); // a model trained by another process is noticed here too (a timestamp check)
+    if (sem.state === 'loading') return null;
+    return sem.state === 'ready' && sem.index!.has(paperId) ? sem.index!.model : KEYWORD_MODEL;
+  };
+
+  const compute = async (paperId: number, n: number): Promise<Neighbours> => {
+    const sem = await semanticFor(store, settings);
+    await sem.open();
+    sem.maybeSync();
+    const own = sem.state === 'ready' ? sem.index!.vectorOf(paperId) : null;
+    if (own) {
+      const v = Float32Array.from(own, (x) => x / 127);
+      return { ids: sem.index!.search(v, n + 1).map((h) => h.paperId), model: sem.index!.model };
+    }
+    const ids = worker
+      ? await worker.run(paperId, n)
+      : await titleNeighbours(await searchRepository(store), paperId, n);
+    return { ids, model: KEYWORD_MODEL };
+  };
+
+  const lists = new SimilarLists({
+    repo: {
+      get: async (id) => (await similarRepo()).get(id),
+      put: async (l) => (await similarRepo()).put(l),
+      featuredWithout: async (m, k) => (await similarRepo()).featuredWithout(m, k),
+    },
+    modelFor,
+    compute,
+    now: options.now ?? (() => new Date()),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+
+  // In the background, only lists from vectors are made ahead of views (the keyword fallback is
+  // too costly to run for thousands of papers nobody may open; it waits for a first view).
+  let timer: NodeJS.Timeout | null = null;
+  const warm = async (): Promise<number> => {
+    const sem = await semanticFor(store, settings);
+    if (sem.state !== 'ready') return 0;
+    const index = sem.index!;
+    const ids = await (await similarRepo()).featuredWithout(index.model, WARM_BATCH);
+    let n = 0;
+    for (const id of ids) if (index.has(id) && lists.refresh(id)) n++;
+    return n;
+  };
+  const schedule = (ms: number) => {
+    timer = setTimeout(() => {
+      warm()
+        .catch((err: unknown) => options.onError?.(err))
+        .finally(() => {
+          if (timer) schedule(WARM_EVERY_MS);
+        });
+    }, ms);
+    timer.unref();
+  };
+  if (options.warm) schedule(FIRST_WARM_MS);
+
+  return {
+    lists,
+    warm,
+    async hits(ids, model) {
+      const matchedBy = model === KEYWORD_MODEL ? ('keyword' as const) : ('vector' as const);
+      const info = new Map((await (await searchRepository(store)).hits(ids)).map((h) => [h.paperId, h]));
+      return ids.flatMap((id, i) => {
+        const p = info.get(id);
+        return p ? [toHit(p, ids.length - i, [], [], [matchedBy])] : [];
+      });
+    },
+    async titles(ids) {
+      const info = new Map((await (await searchRepository(store)).hits(ids)).map((h) => [h.paperId, h]));
+      return ids.flatMap((id) => {
+        const p = info.get(id);
+        return p ? [{ arxivId: p.arxivId, title: p.title, submittedAt: p.submittedAt }] : [];
+      });
+    },
+    async close() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await worker?.close();
+    },
+  };
+}
+
+/** The database file behind a SQLite store, or null for an in-memory one. */
+function sqliteFile(store: Store): string | null {
+  const db = (store as { db?: { location(): string | null } }).db;
+  const file = db?.location() ?? null;
+  return file && file !== ':memory:' ? file : null;
+}
