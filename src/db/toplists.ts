@@ -118,6 +118,59 @@ export class TopLists {
   }
 
   /**
+   * Top `k` rows for one OR group (`a OR b OR c`: bm25 sums the alternatives a row contains),
+   * else FTS5 through `direct`. Provable when at most one alternative's list is truncated (a
+   * frequent word among rare synonyms, the hybrid search's keyword side): rows holding a rare
+   * alternative are all known, so FTS5 ranks just those, exactly, in one small query; every
+   * other row holds only the frequent word and is in its list or scores below the list's last.
+   */
+  rankGroupOrFts(alternatives: string[], k: number, direct: (limit: number) => Ranked[]): Ranked[] {
+    if (alternatives.length === 1) return this.rankOrRemember(alternatives, k, direct);
+    return this.#answerGroup(alternatives, k) ?? direct(k);
+  }
+
+  #answerGroup(alts: string[], k: number): Ranked[] | null {
+    if (alts.length > 12 || k > TOPLIST_K) return null;
+    const valid = this.validChanges();
+    if (valid === null) return null;
+    const lists = alts.map((p) => this.#list(p, valid) ?? this.#liveList(p, valid));
+    const open = lists.filter((l) => !l.complete);
+    if (open.length > 1) return null;
+    const upto = Math.min(...lists.map((l) => l.upto));
+    const maxId = (this.#s.maxId.get() as { n: number }).n;
+    if (maxId - upto > upto * MAX_GROWTH) return null;
+    const score = new Map<number, number>();
+    const add = (id: number, s: number) => score.set(id, (score.get(id) ?? 0) + s);
+    const rare = alts.filter((_, i) => lists[i]!.complete);
+    if (open.length === 0) {
+      for (const l of lists) for (let j = 0; j < l.ids.length; j++) add(l.ids[j]!, l.scores[j]!);
+    } else {
+      // Rows with a rare alternative, ranked by FTS5 over the whole group: the rare phrases are
+      // in the expression twice, so their (known) scores are taken off once.
+      const res = this.#db
+        .prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
+          WHERE papers_fts MATCH ? AND rowid <= ?`)
+        .all(`(${alts.join(' OR ')}) AND (${rare.join(' OR ')})`, upto) as unknown as Ranked[];
+      for (const r of res) score.set(r.id, r.score);
+      for (const l of lists)
+        if (l.complete)
+          for (let j = 0; j < l.ids.length; j++) if (score.has(l.ids[j]!)) add(l.ids[j]!, -l.scores[j]!);
+      const w = open[0]!;
+      for (let j = 0; j < w.ids.length; j++) if (!score.has(w.ids[j]!)) score.set(w.ids[j]!, w.scores[j]!);
+    }
+    const top = [...score]
+      .map(([id, s]) => ({ id, score: s }))
+      .sort((a, b) => b.score - a.score || a.id - b.id);
+    if (open.length === 1) {
+      // Unlisted rows hold only the frequent word and score at most its list's last.
+      const last = open[0]!.scores[open[0]!.scores.length - 1] ?? 0;
+      if (top.length < k || top[k - 1]!.score < last) return null;
+    }
+    const head = top.slice(0, k);
+    return maxId <= upto ? head : mergeFresh(head, this.#freshRows([`(${alts.join(' OR ')})`], upto, k), k);
+  }
+
+  /**
    * A phrase without a stored list, ranked by FTS5 now: complete when it has few matches (cheap,
    * and exact membership for combining), else remembered so the next query finds it stored. A
    * failed write (read-only handle, busy writer) only loses the shortcut.

@@ -41,7 +41,7 @@ describe('keywordPlan', () => {
 
   it('adds learned synonyms to plain words only', () => {
     const syn = (t: string) => (t === 'car' ? ['automobile'] : []);
-    const { plan, added } = expandPlan(keywordPlan(parseQuery('car author:car title:car')), syn);
+    const { plan, added } = expandPlan(keywordPlan(parseQuery('car author:car cat:cs.RO')), syn);
     assert.deepEqual(added, ['automobile']);
     assert.deepEqual(plan.groups[0], [
       { text: 'car', kind: 'word' },
@@ -49,5 +49,17 @@ describe('keywordPlan', () => {
     ]);
     assert.equal(plan.groups[1]!.length, 1);
     assert.equal(plan.groups[2]!.length, 1);
+  });
+
+  it('widens a one-concept query only: several AND-ed words stay as typed', () => {
+    const syn = (t: string) => (t === 'car' ? ['automobile'] : []);
+    for (const q of ['car engine', 'car title:car', '"self driving" car']) {
+      const { plan, added } = expandPlan(keywordPlan(parseQuery(q)), syn);
+      assert.deepEqual(added, [], q);
+      assert.ok(
+        plan.groups.every((g) => g.length === 1),
+        q,
+      );
+    }
   });
 });

@@ -58,6 +58,11 @@ export function expandPlan(
   synonyms: (text: string) => string[],
 ): { plan: KeywordPlan; added: string[] } {
   const added: string[] = [];
+  // Only a one-concept query is widened. Several words AND-ed are specific already and the
+  // vector side carries their meaning; OR-ing synonyms into each of them multiplied the matches
+  // FTS5 must score (hybrid p99 152 ms at 1M), where a single word's group is ranked from the
+  // keyword top lists (src/db/toplists.ts rankGroupOrFts).
+  if (plan.groups.filter((g) => !g.every(isFilter)).length > 1) return { plan, added };
   const groups = plan.groups.map((g) => {
     if (g.some((t) => t.field !== undefined || t.kind === 'prefix')) return g;
     const have = new Set(g.map((t) => t.text));

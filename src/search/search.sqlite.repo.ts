@@ -152,15 +152,15 @@ export class SqliteSearchRepository implements SearchRepository {
     if (match === null) return this.#browse(plan, from, to, limit);
     const dated = plan.dates.from !== undefined || plan.dates.to !== undefined;
     if (plan.sort === 'relevance' && !dated) {
+      const direct = (k: number) => this.#s.relevance!.all(match, k) as unknown as Ranked[];
+      const groups = plan.not.length === 0 ? plan.groups.filter((g) => g.length > 0) : [];
       const phrases = listPhrases(plan);
-      if (phrases) {
-        const rows = this.#topLists.rankOrRemember(
-          phrases,
-          limit,
-          (k) => this.#s.relevance!.all(match, k) as unknown as Ranked[],
-        );
-        return rows.map((r) => ({ paperId: r.id, score: r.score }));
-      }
+      const rows = phrases
+        ? this.#topLists.rankOrRemember(phrases, limit, direct)
+        : groups.length === 1 && groups[0]!.every((t) => t.field !== 'categories' && t.field !== 'authors')
+          ? this.#topLists.rankGroupOrFts(groups[0]!.map(ftsTerm), limit, direct)
+          : null;
+      if (rows) return rows.map((r) => ({ paperId: r.id, score: r.score }));
     }
     if (plan.sort === 'relevance') {
       const rows = (

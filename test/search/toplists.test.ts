@@ -145,6 +145,26 @@ describe('keyword top lists', () => {
     assert.ok(fromLists >= 3, `lists answered ${fromLists} of 12 mixed queries`);
   });
 
+  test('an OR group of a frequent word and rare synonyms is ranked exactly without FTS5 ranking it', () => {
+    const lists = new TopLists(store.db);
+    const cases: [string[], boolean][] = [
+      [['"w0x"', '"w9ex"', '"w9fx"'], true],
+      [['"w1x"', '"wax"'], true],
+      [['"w9ex"', '"w9fx"', '"wa0x"'], true],
+      [['"w0x"', '"w1x"', '"w9ex"'], false], // two truncated lists: FTS5 ranks it
+    ];
+    for (const [alts, fromLists] of cases) {
+      const match = `(${alts.join(' OR ')})`;
+      let asked = false;
+      const got = lists.rankGroupOrFts(alts, 20, (k) => {
+        asked = true;
+        return direct(match, k);
+      });
+      assert.equal(!asked, fromLists, `${match}: answered from lists`);
+      same(got, direct(match, 20), match);
+    }
+  });
+
   test('papers added after the build are ranked live and merged', async () => {
     // Titles stuffed with the common words: they belong at the top.
     await store.papers.upsertMany(
