@@ -53,6 +53,9 @@ interface SavedCursor extends ImportCounts {
 
 const emptyCounts = (): ImportCounts => ({ lines: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 });
 
+/** Papers per parser hand-over: 3 in flight stay well inside the parser's 256 MB heap. */
+const PARSE_BATCH = 5000;
+
 /** Yields the worker's batches in order; the worker waits for an ack per batch (backpressure). */
 async function* parsedBatches(input: WorkerInput): AsyncGenerator<WorkerBatch> {
   // A capped heap keeps the parser's garbage from inflating peak RSS (it holds ≤ 3 batches).
@@ -116,28 +119,46 @@ export async function importSnapshot(
     }
   }
   const resumedFromLine = counts.lines;
+  // The parser hands over small batches (bounded memory in flight); a transaction takes as many
+  // as make up batchSize papers, because FTS5 writes one index segment per commit.
+  const batchSize = options.batchSize ?? 20_000;
   const input: WorkerInput = {
     file: abs,
     startOffset,
     startLine: counts.lines,
-    batchSize: options.batchSize ?? 5000,
+    batchSize: Math.min(batchSize, PARSE_BATCH),
   };
 
-  for await (const batch of parsedBatches(input)) {
-    if (options.signal?.aborted) break;
-    for (const r of batch.rejects) options.onReject?.(r);
-    const before = { ...counts, lines: batch.lastLine, rejected: counts.rejected + batch.rejects.length };
+  let pending: WorkerBatch[] = [];
+  const commit = async () => {
+    const last = pending.at(-1)!;
+    const papers = pending.length === 1 ? last.papers : pending.flatMap((b) => b.papers);
+    const rejected = pending.reduce((n, b) => n + b.rejects.length, 0);
+    pending = [];
+    const before = { ...counts, lines: last.lastLine, rejected: counts.rejected + rejected };
     const toCursor = (outcomes: UpsertOutcome[]) => {
       const next = { ...before };
       for (const o of outcomes) next[o]++;
-      const value: SavedCursor = { ...next, size: st.size, mtimeMs: st.mtimeMs, offset: batch.lastEnd };
+      const value: SavedCursor = { ...next, size: st.size, mtimeMs: st.mtimeMs, offset: last.lastEnd };
       return { key, value: JSON.stringify(value) };
     };
-    const outcomes = await store.papers.upsertPrepared(batch.papers, toCursor);
+    const outcomes = await store.papers.upsertPrepared(papers, toCursor);
     counts = before;
     for (const o of outcomes) counts[o]++;
-    options.onProgress?.({ ...counts, bytesRead: batch.bytesRead, totalBytes: st.size });
+    options.onProgress?.({ ...counts, bytesRead: last.bytesRead, totalBytes: st.size });
+  };
+  let pendingPapers = 0;
+  for await (const batch of parsedBatches(input)) {
+    if (options.signal?.aborted) break;
+    for (const r of batch.rejects) options.onReject?.(r);
+    pending.push(batch);
+    pendingPapers += batch.papers.length;
+    if (pendingPapers >= batchSize) {
+      pendingPapers = 0;
+      await commit();
+    }
   }
+  if (pending.length > 0 && !options.signal?.aborted) await commit();
   if (!options.signal?.aborted) await store.cursors.delete(key);
   return { file: abs, ...counts, resumedFromLine, seconds: (performance.now() - started) / 1000 };
 }
