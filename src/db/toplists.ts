@@ -8,7 +8,11 @@
  *  - an AND of phrases combines lists: bm25 is a sum over phrases, so a row in every list has
  *    its exact score, and any other row scores at most the sum of the lists' last scores (or
  *    its known part plus those of the lists it is missing from). When the k-th exact score
- *    reaches that bound the answer is proven exact; otherwise the caller runs FTS5 itself.
+ *    reaches that bound the answer is proven exact; otherwise the caller runs FTS5 itself;
+ *  - one OR group (a word and its synonyms) is exact when at most one alternative's list is
+ *    truncated (rankGroupOrFts).
+ * A phrase without a stored list is ranked live: complete (exact membership) when rare, and
+ * remembered when frequent.
  * Rows newer than a list (rowid > upto) are ranked live and merged (their bm25 statistics have
  * moved slightly since the build: scores agree to a fraction of a percent). Edits and deletions of
  * indexed text make every list unusable (a trigger counts them) until the next rebuild, so a
