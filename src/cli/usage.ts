@@ -10,7 +10,8 @@ export const USAGE = `usage: paperboy <command> [options]
 commands:
   serve [--port N] [--host H]        run the web server (and scheduler)
   import <file> [--json] [--batch N] import an arXiv metadata snapshot (JSON Lines, plain or .gz)
-  search "<query>" [--json] [--limit N]  keyword search
+  search "<query>" [--json] [--limit N]  search as the site does (query language; by meaning too
+                                     once reindex has run); --limit up to 100
   reindex [--retrain] [--json]      build semantic search: train the built-in embedder (or load
                                      embedderModel), embed new/changed papers, write the vector index
   ingest <source> [--since DATE] [--dry-run] [--json]  harvest one upstream source now

@@ -185,7 +185,7 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
     const limit = want === 'keyword' ? page * pageSize + 1 : depth;
     const syn = result.mode === 'hybrid' ? sem?.embedder?.synonyms?.bind(sem.embedder) : undefined;
     const expanded = syn ? expandPlan(plan, syn) : { plan, added: [] };
-    related.push(...expanded.added);
+    for (const w of expanded.added) if (!related.includes(w)) related.push(w);
     keywordIds = (await repo.keyword(expanded.plan, limit)).map((h) => h.paperId);
   }
   let vectorIds: number[] = [];

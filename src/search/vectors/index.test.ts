@@ -67,9 +67,25 @@ describe('VectorIndex', () => {
   it('an updated vector is found under its new value, and new ones join the graph', () => {
     const v = randomVector(rng);
     index.upsert(7, toInt8(v));
-    index.upsert(5000, toInt8(randomVector(rng)));
+    const fresh = randomVector(rng);
+    index.upsert(5000, toInt8(fresh));
     assert.equal(index.search(v, 1)[0]!.paperId, 7);
     assert.equal(index.size, 3001);
     assert.ok(index.vectorOf(5000));
+    assert.equal(index.approximate, true);
+    assert.equal(index.search(fresh, 1)[0]!.paperId, 5000, 'a paper that arrived is in the graph');
+  });
+
+  it('search re-ranks graph candidates exactly: same scores and order as the exact scan', () => {
+    for (const q of queries.slice(0, 10)) {
+      const exact = index.exact(q, 10);
+      const approx = index.search(q, 10);
+      const common = approx.filter((h) => exact.some((e) => e.paperId === h.paperId));
+      for (const h of common) {
+        const e = exact.find((x) => x.paperId === h.paperId)!;
+        assert.ok(Math.abs(h.score - e.score) < 1e-3, `${h.score} vs ${e.score}`);
+      }
+      for (let i = 1; i < approx.length; i++) assert.ok(approx[i - 1]!.score >= approx[i]!.score);
+    }
   });
 });
