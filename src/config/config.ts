@@ -120,6 +120,11 @@ export const configSchema = z
      */
     mailBounceAddress: z.string().email().optional(),
     mailVerp: boolish.default(false),
+    /**
+     * Shared secret of `POST /hooks/bounce` (sent as `Authorization: Bearer <secret>`), where the
+     * mail server posts DSNs and complaint reports; empty: the endpoint is off (404).
+     */
+    bounceHookSecret: z.string().min(24, 'must be at least 24 characters').optional(),
     /** Signs mail links (unsubscribe, preferences, confirm); empty: a random secret kept in the database. */
     tokenSecret: z.string().min(32, 'must be at least 32 characters').optional(),
     /** When daily digests go out (weekdays, after the harvest) and weekly ones (on each subscriber's weekday). */

@@ -7,9 +7,11 @@
  * Hard bounces (5.x.x, Action: failed) and complaints suppress the address at once; soft bounces
  * (4.x.x or Action: delayed) count, and `digestSoftBounceLimit` of them suppress it.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
+import { InvalidInputError, UnauthorizedError } from '../errors.ts';
 import { readVerp, verpMatches } from './links.ts';
 import { normalizeAddress } from './mail.ts';
 import { keyedHash, tokenSecret } from './tokens.ts';
@@ -25,6 +27,49 @@ export interface BounceResult {
 
 const field = (raw: string, name: string) =>
   new RegExp(`^${name}:[ \\t]*(.+)$`, 'im').exec(raw)?.[1]?.trim() ?? null;
+
+/** Largest report the bounce endpoint reads: a DSN returns at most the original message. */
+export const MAX_REPORT_BYTES = 1_048_576;
+
+/** `Authorization: Bearer <secret>` of the bounce hook, compared in constant time. */
+export function checkHookAuth(header: string | undefined, secret: string): void {
+  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  if (!m || !timingSafeEqual(digest(m[1]!), digest(secret)))
+    throw new UnauthorizedError(
+      'The bounce hook needs the configured secret as "Authorization: Bearer <secret>".',
+    );
+}
+
+const isReport = (text: string) =>
+  /^Content-Type:[ \t]*multipart\/report/im.test(text) ||
+  /^Feedback-Type:/im.test(text) ||
+  (/^Action:/im.test(text) && /^(Status|Final-Recipient):/im.test(text));
+
+/**
+ * What the endpoint was posted, checked before anything parses it: a mail message in text (header
+ * lines, then a body) that is a delivery status notification (RFC 3464) or a feedback report
+ * (RFC 5965). Anything else is refused with what is wrong, and nothing is changed.
+ */
+export function reportText(raw: Buffer): string {
+  if (raw.length === 0)
+    throw new InvalidInputError(
+      'Empty body: post the raw DSN or ARF message (RFC 5322) as the request body.',
+    );
+  if (raw.length > MAX_REPORT_BYTES)
+    throw new InvalidInputError(`The report is ${raw.length} bytes; at most ${MAX_REPORT_BYTES} are read.`);
+  if (raw.includes(0)) throw new InvalidInputError('Binary data: a report is a mail message in text.');
+  const text = raw.toString('utf8');
+  if (!/^[A-Za-z0-9-]{1,76}:/.test(text) || !/\r?\n\r?\n/.test(text))
+    throw new InvalidInputError(
+      'Not a mail message: it must start with header lines ("Name: value"), then a blank line and the body.',
+    );
+  if (!isReport(text))
+    throw new InvalidInputError(
+      'Not a delivery status notification (RFC 3464, multipart/report; report-type=delivery-status) or a feedback report (RFC 5965, Feedback-Type).',
+    );
+  return text;
+}
 
 export function classifyReport(raw: string): {
   kind: BounceKind | null;

@@ -61,21 +61,18 @@ export function composeDigest(input: ComposeInput): ComposedDigest | null {
   const highlightScore = new Map(input.highlights.map((h) => [h.arxivId, h]));
   const fresh = (id: string) => !input.alreadySent.has(id);
 
+  // Most reasons first, then the period's highlight score, then newest (ties by arXiv id: the
+  // index's recency rank). Decorated once, so sorting thousands of matches stays cheap.
+  const recency = input.index.recency;
   const matches = [...matchInterests(input.index, input.subscriber.interests)]
-    .map(([i, reasons]) => ({ paper: input.index.papers[i]!, reasons }))
+    .map(([i, reasons]) => ({
+      paper: input.index.papers[i]!,
+      reasons,
+      score: highlightScore.get(input.index.papers[i]!.arxivId)?.score ?? -Infinity,
+      rank: recency[i]!,
+    }))
     .filter((m) => fresh(m.paper.arxivId) && m.paper.submittedAt >= input.since)
-    .sort(
-      (a, b) =>
-        b.reasons.length - a.reasons.length ||
-        (highlightScore.get(b.paper.arxivId)?.score ?? -Infinity) -
-          (highlightScore.get(a.paper.arxivId)?.score ?? -Infinity) ||
-        (a.paper.submittedAt < b.paper.submittedAt
-          ? 1
-          : a.paper.submittedAt > b.paper.submittedAt
-            ? -1
-            : 0) ||
-        (a.paper.arxivId < b.paper.arxivId ? -1 : 1),
-    );
+    .sort((a, b) => b.reasons.length - a.reasons.length || b.score - a.score || a.rank - b.rank);
   const highlights = [...input.highlights]
     .filter((h) => fresh(h.arxivId) && input.papers.has(h.arxivId))
     .sort(byScore);

@@ -9,6 +9,7 @@ import type { Param, SqlRunner, Statement } from './sql.repo.ts';
 import type {
   BounceKind,
   CandidatePaper,
+  ClaimedRow,
   Consent,
   DigestRun,
   DigestRunCounts,
@@ -63,8 +64,28 @@ function toSubscriber(r: SubscriberRow): Subscriber {
   };
 }
 
-const OUTBOX_COLUMNS = `id, subscriber_id, period, status, run_id, message_id, subject, text_body, html_body, papers,
-  attempts, next_attempt_at, lease_holder, lease_until, expires_at, created_at, sent_at, last_error`;
+// The row's state; its body (subject, text, html) lives in digest_bodies, written once at planning,
+// so the frequent state changes rewrite a short record (see migration 009).
+const STATE_COLUMNS = [
+  'id',
+  'subscriber_id',
+  'period',
+  'status',
+  'run_id',
+  'message_id',
+  'papers',
+  'attempts',
+  'next_attempt_at',
+  'lease_holder',
+  'lease_until',
+  'expires_at',
+  'created_at',
+  'sent_at',
+  'last_error',
+];
+const OUTBOX_STATE = STATE_COLUMNS.join(', ');
+const OUTBOX_SELECT = `SELECT ${STATE_COLUMNS.map((c) => `o.${c}`).join(', ')}, b.subject, b.text_body, b.html_body
+  FROM digest_outbox o JOIN digest_bodies b ON b.outbox_id = o.id`;
 
 interface OutboxDbRow {
   id: number | string;
@@ -321,6 +342,22 @@ export class DigestRepository {
     );
   }
 
+  /**
+   * The send-time re-check in one read: the subscriber's status now (null: gone) and whether
+   * their address is suppressed.
+   */
+  async sendable(
+    subscriberId: number,
+    emailHash: string,
+  ): Promise<{ status: SubscriberStatus | null; suppressed: SuppressionReason | null }> {
+    const rows = await this.#db.all<{ status: SubscriberStatus; suppressed: SuppressionReason | null }>(
+      `SELECT status, (SELECT reason FROM digest_suppressions WHERE email_hash = ?) AS suppressed
+       FROM subscribers WHERE id = ?`,
+      [emailHash, subscriberId],
+    );
+    return { status: rows[0]?.status ?? null, suppressed: rows[0]?.suppressed ?? null };
+  }
+
   async suppression(emailHash: string): Promise<SuppressionReason | null> {
     const rows = await this.#db.all<{ reason: SuppressionReason }>(
       'SELECT reason FROM digest_suppressions WHERE email_hash = ?',
@@ -432,22 +469,27 @@ export class DigestRepository {
     const statements: Statement[] = [];
     for (const d of digests) {
       statements.push([
-        `INSERT INTO digest_outbox (subscriber_id, period, status, run_id, message_id, subject, text_body, html_body, papers,
+        `INSERT INTO digest_outbox (subscriber_id, period, status, run_id, message_id, papers,
            next_attempt_at, expires_at, created_at)
-         VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (subscriber_id, period) DO NOTHING`,
+         VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?) ON CONFLICT (subscriber_id, period) DO NOTHING`,
         [
           d.subscriberId,
           d.period,
           d.runId,
           d.messageId,
-          d.subject,
-          d.text,
-          d.html,
           JSON.stringify(d.papers),
           now,
           d.expiresAt,
           iso(now),
         ],
+      ]);
+      // The row of this (subscriber, period), ours or the one another run got in first (whose body
+      // it already has: composing is deterministic, and both are written in one transaction).
+      statements.push([
+        `INSERT INTO digest_bodies (outbox_id, subject, text_body, html_body)
+         SELECT id, ?, ?, ? FROM digest_outbox WHERE subscriber_id = ? AND period = ?
+         ON CONFLICT (outbox_id) DO NOTHING`,
+        [d.subject, d.text, d.html, d.subscriberId, d.period],
       ]);
       if (d.papers.length > 0) {
         statements.push([
@@ -466,14 +508,17 @@ export class DigestRepository {
     let i = 0;
     for (const d of digests) {
       inserted += changes[i]!;
-      i += d.papers.length > 0 ? 3 : 2;
+      i += d.papers.length > 0 ? 4 : 3;
     }
     return inserted;
   }
 
   /**
-   * Leases up to `limit` rows that are due: pending and past their retry time, or sending with a
-   * lapsed lease (their sender died). Each claim counts as an attempt.
+   * Leases up to `limit` rows that are due: sending with a lapsed lease (their sender died), then
+   * pending and past their retry time, earliest first. Each claim counts as an attempt. Each kind
+   * is one conditional UPDATE over its own index range (SQLite serialises writers; PostgreSQL
+   * skips rows another claimer has locked), so a claim costs the same at the end of a big run as
+   * at its start.
    */
   async claim(
     holder: string,
@@ -481,19 +526,60 @@ export class DigestRepository {
     leaseMs: number,
     limit: number,
     period?: string,
-  ): Promise<OutboxRow[]> {
+  ): Promise<ClaimedRow[]> {
     const skipLocked = this.#db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
-    const due = `((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))`;
     const byPeriod = period ? ' AND period = ?' : '';
-    const params: Param[] = [holder, now + leaseMs, now, now, ...(period ? [period] : []), limit, now, now];
-    const rows = await this.#db.all<OutboxDbRow>(
-      `UPDATE digest_outbox SET status = 'sending', lease_holder = ?, lease_until = ?, attempts = attempts + 1
-       WHERE id IN (SELECT id FROM digest_outbox WHERE ${due}${byPeriod} ORDER BY id LIMIT ?${skipLocked})
-         AND ${due}
-       RETURNING ${OUTBOX_COLUMNS}`,
-      params,
+    const take = (due: string, order: string, n: number) =>
+      this.#db.all<Omit<OutboxDbRow, 'subject' | 'text_body' | 'html_body'>>(
+        // No second `due` check outside the subquery: SQLite runs the statement under its write
+        // lock, and PostgreSQL's FOR UPDATE re-checks a row's latest version before locking it.
+        // (Repeated outside, it made SQLite walk the whole due index once per claim.)
+        `UPDATE digest_outbox SET status = 'sending', lease_holder = ?, lease_until = ?, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM digest_outbox WHERE ${due}${byPeriod} ORDER BY ${order} LIMIT ?${skipLocked})
+         RETURNING ${OUTBOX_STATE}`,
+        [holder, now + leaseMs, now, ...(period ? [period] : []), n],
+      );
+    const rows = await take("status = 'sending' AND lease_until <= ?", 'lease_until', limit);
+    if (rows.length < limit)
+      rows.push(
+        ...(await take(
+          "status = 'pending' AND next_attempt_at <= ?",
+          'next_attempt_at',
+          limit - rows.length,
+        )),
+      );
+    if (rows.length === 0) return [];
+    // The bodies as bytes: SQLite's BLOB cast and PostgreSQL's convert_to hand over the stored
+    // UTF-8 as it is (the one other place the dialects differ).
+    const bytes = (c: string) =>
+      this.#db.dialect === 'postgres' ? `convert_to(${c}, 'UTF8')` : `CAST(${c} AS BLOB)`;
+    const bodies = new Map(
+      (
+        await this.#db.all<{
+          outbox_id: number | string;
+          subject: string;
+          text: Uint8Array;
+          html: Uint8Array;
+          email: string;
+        }>(
+          `SELECT b.outbox_id, b.subject, ${bytes('b.text_body')} AS text, ${bytes('b.html_body')} AS html, s.email
+           FROM digest_bodies b JOIN digest_outbox o ON o.id = b.outbox_id JOIN subscribers s ON s.id = o.subscriber_id
+           WHERE b.outbox_id IN (${placeholders(rows.length)})`,
+          rows.map((r) => Number(r.id)),
+        )
+      ).map((b) => [Number(b.outbox_id), b]),
     );
-    return rows.map(toOutbox).sort((a, b) => a.id - b.id);
+    const buffer = (u: Uint8Array) =>
+      Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+    // A row without its body was erased in between; it is gone, not ours to send.
+    return rows
+      .flatMap((r) => {
+        const b = bodies.get(Number(r.id));
+        if (!b) return [];
+        const row = toOutbox({ ...r, subject: b.subject, text_body: '', html_body: '' });
+        return [{ ...row, text: buffer(b.text), html: buffer(b.html), email: b.email }];
+      })
+      .sort((a, b) => a.id - b.id);
   }
 
   async renewLeases(ids: number[], holder: string, until: number): Promise<void> {
@@ -506,12 +592,25 @@ export class DigestRepository {
 
   /** sending → sent; false when the lease was lost meanwhile (another sender owns the row now). */
   async markSent(id: number, holder: string, now: number): Promise<boolean> {
-    const n = await this.#db.run(
+    return (await this.markSentMany([{ id, at: now }], holder))[0]!;
+  }
+
+  /**
+   * markSent for several rows in one statement (one commit instead of one per message: the
+   * commit, not the update, is what costs), `sent_at` the latest of their times. Per row: still
+   * ours and now sent?
+   */
+  async markSentMany(rows: readonly { id: number; at: number }[], holder: string): Promise<boolean[]> {
+    if (rows.length === 0) return [];
+    const at = Math.max(...rows.map((r) => r.at));
+    const done = await this.#db.all<{ id: number | string }>(
       `UPDATE digest_outbox SET status = 'sent', sent_at = ?, lease_holder = NULL, lease_until = 0, last_error = NULL
-       WHERE id = ? AND status = 'sending' AND lease_holder = ?`,
-      [iso(now), id, holder],
+       WHERE id IN (${placeholders(rows.length)}) AND status = 'sending' AND lease_holder = ?
+       RETURNING id`,
+      [iso(at), ...rows.map((r) => r.id), holder],
     );
-    return n > 0;
+    const ours = new Set(done.map((r) => Number(r.id)));
+    return rows.map((r) => ours.has(r.id));
   }
 
   /** sending → pending for a retry at `nextAttemptAt`; `refund` un-counts the attempt (server outage). */
@@ -586,25 +685,19 @@ export class DigestRepository {
   }
 
   async outbox(id: number): Promise<OutboxRow | null> {
-    const rows = await this.#db.all<OutboxDbRow>(`SELECT ${OUTBOX_COLUMNS} FROM digest_outbox WHERE id = ?`, [
-      id,
-    ]);
+    const rows = await this.#db.all<OutboxDbRow>(`${OUTBOX_SELECT} WHERE o.id = ?`, [id]);
     return rows[0] ? toOutbox(rows[0]) : null;
   }
 
   async outboxFor(subscriberId: number): Promise<OutboxRow[]> {
-    const rows = await this.#db.all<OutboxDbRow>(
-      `SELECT ${OUTBOX_COLUMNS} FROM digest_outbox WHERE subscriber_id = ? ORDER BY id`,
-      [subscriberId],
-    );
+    const rows = await this.#db.all<OutboxDbRow>(`${OUTBOX_SELECT} WHERE o.subscriber_id = ? ORDER BY o.id`, [
+      subscriberId,
+    ]);
     return rows.map(toOutbox);
   }
 
   async outboxByMessageId(messageId: string): Promise<OutboxRow | null> {
-    const rows = await this.#db.all<OutboxDbRow>(
-      `SELECT ${OUTBOX_COLUMNS} FROM digest_outbox WHERE message_id = ?`,
-      [messageId],
-    );
+    const rows = await this.#db.all<OutboxDbRow>(`${OUTBOX_SELECT} WHERE o.message_id = ?`, [messageId]);
     return rows[0] ? toOutbox(rows[0]) : null;
   }
 
@@ -742,6 +835,10 @@ export class DigestRepository {
       ],
       ['DELETE FROM digest_bounces WHERE subscriber_id = ?', [subscriberId]],
       ['DELETE FROM digest_items WHERE subscriber_id = ?', [subscriberId]],
+      [
+        'DELETE FROM digest_bodies WHERE outbox_id IN (SELECT id FROM digest_outbox WHERE subscriber_id = ?)',
+        [subscriberId],
+      ],
       ['DELETE FROM digest_outbox WHERE subscriber_id = ?', [subscriberId]],
       ['DELETE FROM subscriber_consents WHERE subscriber_id = ?', [subscriberId]],
       ['DELETE FROM subscribers WHERE id = ?', [subscriberId]],

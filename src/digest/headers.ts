@@ -7,9 +7,18 @@
 import type { Config } from '../config/config.ts';
 import { unsubscribeUrl, verpAddress } from './links.ts';
 
+const listIds = new Map<string, string>();
+
 export function listId(config: Pick<Config, 'siteName' | 'baseUrl'>): string {
-  const host = new URL(config.baseUrl ?? 'http://localhost').hostname || 'localhost';
-  return `"${config.siteName.replace(/["\\]/g, '')} digest" <digest.${host}>`;
+  // Asked once per message sent; the answer only changes with the configuration.
+  const key = `${config.siteName}\n${config.baseUrl}`;
+  let id = listIds.get(key);
+  if (id === undefined) {
+    const host = new URL(config.baseUrl ?? 'http://localhost').hostname || 'localhost';
+    id = `"${config.siteName.replace(/["\\]/g, '')} digest" <digest.${host}>`;
+    listIds.set(key, id);
+  }
+  return id;
 }
 
 export function digestHeaders(

@@ -45,6 +45,13 @@ interface Fields {
 
 export interface CandidateIndex {
   readonly papers: readonly CandidatePaper[];
+  /** Position → rank by (submitted newest first, arXiv id), the composer's tie-break order. */
+  readonly recency: Int32Array;
+  /**
+   * Positions per keyword query or author name, filled as subscribers ask: many people share an
+   * interest, and the answer depends only on the candidates.
+   */
+  readonly memo: Map<string, number[]>;
   readonly fields: readonly Fields[];
   /** folded word (title, abstract, authors) → paper positions, ascending */
   readonly byWord: Map<string, number[]>;
@@ -87,7 +94,25 @@ export function buildIndex(papers: readonly CandidatePaper[]): CandidateIndex {
       authorWords: new Set(au),
     });
   });
-  return { papers, fields, byWord, byCategory, byAuthorWord };
+  const order = papers.map((_, i) => i);
+  order.sort((a, b) => {
+    const pa = papers[a]!;
+    const pb = papers[b]!;
+    return pa.submittedAt < pb.submittedAt
+      ? 1
+      : pa.submittedAt > pb.submittedAt
+        ? -1
+        : pa.arxivId < pb.arxivId
+          ? -1
+          : pa.arxivId > pb.arxivId
+            ? 1
+            : 0;
+  });
+  const recency = new Int32Array(papers.length);
+  order.forEach((pos, rank) => {
+    recency[pos] = rank;
+  });
+  return { papers, recency, memo: new Map(), fields, byWord, byCategory, byAuthorWord };
 }
 
 function termMatches(f: Fields, t: TermNode): boolean {
@@ -124,6 +149,23 @@ function union(lists: number[][]): number[] {
   return [...new Set(lists.flat())].sort((x, y) => x - y);
 }
 
+/**
+ * Positions that can hold a positive term (a superset: title terms use the all-fields postings,
+ * phrases the postings of their words); null when postings cannot say (prefixes).
+ */
+function termPostings(index: CandidateIndex, t: TermNode): number[] | null {
+  if (t.kind === 'prefix') return null;
+  if (t.field === 'authors') return t.kind === 'word' ? (index.byAuthorWord.get(t.text) ?? []) : null;
+  if (t.kind === 'word') return index.byWord.get(fold(t.text)) ?? [];
+  // A phrase's words must all be there: their postings narrow before the substring check.
+  let out: number[] | null = null;
+  for (const w of t.text.split(' ')) {
+    const list = index.byWord.get(fold(w)) ?? [];
+    out = out === null ? list : intersect(out, list);
+  }
+  return out;
+}
+
 /** Positions matching a parsed query: posting lists narrow, then every clause is checked. */
 export function queryMatches(index: CandidateIndex, q: Query): number[] {
   let narrowed: number[] | null = null;
@@ -131,11 +173,15 @@ export function queryMatches(index: CandidateIndex, q: Query): number[] {
     narrowed = narrowed === null ? list : intersect(narrowed, list);
   };
   for (const c of q.clauses) {
-    if (c.type === 'term' && !c.negated && c.kind === 'word' && c.field !== 'authors')
-      narrow(index.byWord.get(fold(c.text)) ?? []);
-    // A phrase's words must all be there: their postings narrow before the substring check.
-    if (c.type === 'term' && !c.negated && c.kind === 'phrase' && c.field !== 'authors')
-      for (const w of c.text.split(' ')) narrow(index.byWord.get(fold(w)) ?? []);
+    if (c.type === 'term') {
+      if (c.negated) continue;
+      const list = termPostings(index, c);
+      if (list) narrow(list);
+    } else {
+      // `a OR b`: the union of the alternatives' postings, when every one of them has some.
+      const lists = c.terms.map((t) => (t.negated ? null : termPostings(index, t)));
+      if (lists.every((l) => l !== null)) narrow(union(lists as number[][]));
+    }
   }
   for (const group of q.categories) narrow(union(group.map((cat) => index.byCategory.get(cat) ?? [])));
   const base: number[] = narrowed ?? index.papers.map((_, i) => i);
@@ -191,8 +237,25 @@ export function matchInterests(index: CandidateIndex, interests: ParsedInterests
       else reasons.set(i, [why]);
     }
   };
+  const memo = (key: string, f: () => number[]) => {
+    let m = index.memo.get(key);
+    if (!m) {
+      m = f();
+      index.memo.set(key, m);
+    }
+    return m;
+  };
   for (const c of interests.categories) add(index.byCategory.get(c.toLowerCase()) ?? [], c);
-  for (const k of interests.keywords) add(queryMatches(index, k.query), `“${k.text}”`);
-  for (const a of interests.authors) add(authorMatches(index, a), `author ${a}`);
+  // The query text is the key: parsing is deterministic, so equal texts match equal papers.
+  for (const k of interests.keywords)
+    add(
+      memo(`q\n${k.text}`, () => queryMatches(index, k.query)),
+      `“${k.text}”`,
+    );
+  for (const a of interests.authors)
+    add(
+      memo(`a\n${a}`, () => authorMatches(index, a)),
+      `author ${a}`,
+    );
   return reasons;
 }

@@ -14,15 +14,35 @@
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
 import { digestHeaders } from './headers.ts';
-import { MailError, type Mailer } from './mail.ts';
+import { MailError, type Mailer, type MailMessage } from './mail.ts';
+import { SentRecorder } from './sent-recorder.ts';
 import { keyedHash, tokenSecret } from './tokens.ts';
-import type { OutboxRow } from './types.ts';
+import type { ClaimedRow, OutboxRow } from './types.ts';
 
 const MAX_BACKOFF_MS = 3_600_000;
 
 export function backoffMs(attempt: number, baseMs: number, random: () => number = Math.random): number {
   const d = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(d * (0.5 + random()));
+}
+
+/** The mail of an outbox row for its subscriber as they are now (address, unsubscribe link, VERP). */
+export function digestMessage(
+  config: Parameters<typeof digestHeaders>[0],
+  secret: string,
+  sub: { id: number; email: string },
+  row: Pick<OutboxRow | ClaimedRow, 'subject' | 'text' | 'html' | 'messageId'>,
+): MailMessage {
+  const { headers, envelopeFrom } = digestHeaders(config, secret, sub);
+  return {
+    to: sub.email,
+    subject: row.subject,
+    text: row.text,
+    html: row.html,
+    messageId: row.messageId,
+    headers,
+    ...(envelopeFrom ? { envelopeFrom } : {}),
+  };
 }
 
 export interface SendCounts {
@@ -84,10 +104,18 @@ export class DigestSender {
   readonly #o: Required<SenderOptions>;
   readonly breaker: CircuitBreaker;
   readonly counts: SendCounts = { sent: 0, failed: 0, expired: 0, skipped: 0, retried: 0 };
+  readonly #recorder: SentRecorder;
 
   constructor(o: SenderOptions) {
     this.#o = { now: Date.now, random: Math.random, log: () => {}, ...o };
     this.breaker = new CircuitBreaker(o.config.digestBreakerFailures, o.config.digestBreakerPauseMs);
+    this.#recorder = new SentRecorder({
+      repo: o.store.digest,
+      holder: o.holder,
+      onSent: (n) => {
+        this.counts.sent += n;
+      },
+    });
   }
 
   /**
@@ -113,7 +141,7 @@ export class DigestSender {
       }
       // Workers pull from one queue that is refilled before it runs dry, so no connection idles
       // waiting for a batch's slowest message. A half-open breaker sends a single probe.
-      const queue: OutboxRow[] = [];
+      const queue: ClaimedRow[] = [];
       const held = new Set<number>();
       let exhausted = false;
       let claiming: Promise<void> | null = null;
@@ -150,6 +178,7 @@ export class DigestSender {
         await Promise.all(
           Array.from({ length: pool }, async () => {
             while (!o.signal?.aborted && !this.breaker.isOpen(this.#o.now())) {
+              this.#recorder.check();
               if (queue.length < pool && !exhausted) void refill();
               const row = queue.shift();
               if (!row) {
@@ -158,11 +187,12 @@ export class DigestSender {
                 continue;
               }
               sentAny = true;
-              await this.#sendOne(row);
-              held.delete(row.id);
+              // Held (its lease renewed) until its outcome is written, which for "sent" is a moment later.
+              await this.#sendOne(row, () => held.delete(row.id));
             }
           }),
         );
+        await this.#recorder.flush();
         await claiming;
         // Rows claimed but not attempted (breaker opened, or stopped): back to pending, attempt refunded.
         for (const row of queue) {
@@ -175,6 +205,8 @@ export class DigestSender {
           );
         }
       } finally {
+        // Accepted messages are recorded even when this pass fails, so they are not sent twice.
+        await this.#recorder.flush().catch(() => {});
         clearInterval(renew);
       }
       if (!sentAny && exhausted) break;
@@ -182,26 +214,37 @@ export class DigestSender {
     return this.counts;
   }
 
-  async #sendOne(row: OutboxRow): Promise<void> {
+  async #sendOne(row: ClaimedRow, release: () => void): Promise<void> {
+    let recording = false;
+    try {
+      recording = await this.#attempt(row, release);
+    } finally {
+      if (!recording) release();
+    }
+  }
+
+  /** True when the server accepted the message and its mark is queued with the recorder. */
+  async #attempt(row: ClaimedRow, release: () => void): Promise<boolean> {
     const { store, config, mailer, holder } = this.#o;
     const repo = store.digest;
     const now = this.#o.now();
     if (now >= row.expiresAt) {
       if (await repo.finish(row.id, holder, 'expired', 'period ended before it could be sent'))
         this.counts.expired++;
-      return;
+      return false;
     }
     // Re-read at send time: an unsubscribe (or bounce) that landed after planning wins.
-    const sub = await repo.subscriber(row.subscriberId);
     const secret = await tokenSecret(config, repo);
-    if (!sub || sub.status !== 'confirmed') {
-      if (await repo.finish(row.id, holder, 'skipped', `subscriber is ${sub?.status ?? 'gone'}`))
+    const sub = { id: row.subscriberId, email: row.email };
+    const current = await repo.sendable(sub.id, keyedHash(secret, 'email', sub.email));
+    if (current.status !== 'confirmed') {
+      if (await repo.finish(row.id, holder, 'skipped', `subscriber is ${current.status ?? 'gone'}`))
         this.counts.skipped++;
-      return;
+      return false;
     }
-    if (await repo.suppression(keyedHash(secret, 'email', sub.email))) {
+    if (current.suppressed) {
       if (await repo.finish(row.id, holder, 'skipped', 'address is suppressed')) this.counts.skipped++;
-      return;
+      return false;
     }
     if (this.breaker.isOpen(now)) {
       await repo.retryLater(
@@ -211,27 +254,20 @@ export class DigestSender {
         'sending paused: mail server failing',
         true,
       );
-      return;
+      return false;
     }
     try {
-      const { headers, envelopeFrom } = digestHeaders(config, secret, sub);
-      await mailer.send({
-        to: sub.email,
-        subject: row.subject,
-        text: row.text,
-        html: row.html,
-        messageId: row.messageId,
-        headers,
-        ...(envelopeFrom ? { envelopeFrom } : {}),
-      });
-      this.breaker.success();
-      if (await repo.markSent(row.id, holder, this.#o.now())) this.counts.sent++;
+      await mailer.send(digestMessage(config, secret, sub, row));
     } catch (err) {
       await this.#failed(row, sub.id, err);
+      return false;
     }
+    this.breaker.success();
+    await this.#recorder.add(row.id, this.#o.now(), release);
+    return true;
   }
 
-  async #failed(row: OutboxRow, subscriberId: number, err: unknown): Promise<void> {
+  async #failed(row: ClaimedRow, subscriberId: number, err: unknown): Promise<void> {
     const { store, config, holder } = this.#o;
     const repo = store.digest;
     const now = this.#o.now();

@@ -5,6 +5,7 @@
  * part carrying the same content and links. Every value from a paper or a subscriber is escaped.
  */
 import type { ComposedDigest, DigestItem } from './compose.ts';
+import type { CandidatePaper } from './types.ts';
 
 export interface DigestLinks {
   site: string;
@@ -44,13 +45,60 @@ export function subjectOf(d: ComposedDigest, siteName: string): string {
   return `${siteName} ${kind} · ${d.period.label}: ${lead}${d.items.length > 1 ? ` +${d.items.length - 1}` : ''}`;
 }
 
+/**
+ * The parts of a paper's entry that are the same in every digest it appears in, made once per
+ * paper (a run renders the same few hundred papers into thousands of mails). Keyed by the paper
+ * object and checked against its link, so the output is exactly what rendering afresh would give.
+ */
+interface PaperParts {
+  url: string;
+  title: string;
+  authors: string;
+  categories: string;
+  snippet: string;
+  /** HTML from the title link through the tags' opening `<div>` (votes follow the tags). */
+  htmlHead: string;
+  htmlAbstract: string;
+}
+
+const partsCache = new WeakMap<CandidatePaper, PaperParts>();
+
+function partsOf(p: CandidatePaper, links: DigestLinks): PaperParts {
+  const url = links.paper(p.arxivId);
+  const cached = partsCache.get(p);
+  if (cached && cached.url === url) return cached;
+  const title = p.title.replace(/\s+/g, ' ').trim();
+  const authors = authorsLine(p.authors);
+  const abstract = snippet(p.abstract);
+  const tags = p.categories
+    .slice(0, 3)
+    .map(
+      (c) =>
+        `<span class="pb-tag" style="display:inline-block;background:${C.tag};color:${C.muted};border-radius:4px;padding:1px 6px;margin-right:4px;font-size:12px;">${esc(c)}</span>`,
+    )
+    .join('');
+  const parts: PaperParts = {
+    url,
+    title,
+    authors,
+    categories: p.categories.slice(0, 3).join(', '),
+    snippet: abstract,
+    htmlHead: `<a class="pb-link" href="${esc(url)}" style="color:${C.link};font-size:16px;font-weight:600;line-height:1.35;text-decoration:none;">${esc(title)}</a>
+<div class="pb-muted" style="color:${C.muted};font-size:13px;margin-top:4px;">${esc(authors)}</div>
+<div style="margin-top:6px;">${tags}`,
+    htmlAbstract: `<div class="pb-text" style="color:${C.text};font-size:14px;line-height:1.5;margin-top:8px;">${esc(abstract)}</div>`,
+  };
+  partsCache.set(p, parts);
+  return parts;
+}
+
 function textItem(item: DigestItem, n: number, links: DigestLinks): string {
-  const p = item.paper;
-  const lines = [`${n}. ${p.title.replace(/\s+/g, ' ').trim()}`, `   ${authorsLine(p.authors)}`];
-  const meta = [p.categories.slice(0, 3).join(', ')];
+  const parts = partsOf(item.paper, links);
+  const lines = [`${n}. ${parts.title}`, `   ${parts.authors}`];
+  const meta = [parts.categories];
   if (item.upvotes !== null) meta.push(`${item.upvotes} upvote${item.upvotes === 1 ? '' : 's'}`);
   if (item.reasons.length) meta.push(`matches ${item.reasons.join(', ')}`);
-  lines.push(`   ${meta.join(' · ')}`, `   ${links.paper(p.arxivId)}`, '', `   ${snippet(p.abstract)}`);
+  lines.push(`   ${meta.join(' · ')}`, `   ${parts.url}`, '', `   ${parts.snippet}`);
   return lines.join('\n');
 }
 
@@ -106,14 +154,7 @@ const DARK_CSS = `
 }`;
 
 function htmlItem(item: DigestItem, links: DigestLinks): string {
-  const p = item.paper;
-  const tags = p.categories
-    .slice(0, 3)
-    .map(
-      (c) =>
-        `<span class="pb-tag" style="display:inline-block;background:${C.tag};color:${C.muted};border-radius:4px;padding:1px 6px;margin-right:4px;font-size:12px;">${esc(c)}</span>`,
-    )
-    .join('');
+  const parts = partsOf(item.paper, links);
   const votes =
     item.upvotes !== null
       ? ` <span class="pb-muted" style="color:${C.muted};font-size:12px;">▲ ${item.upvotes}</span>`
@@ -122,10 +163,8 @@ function htmlItem(item: DigestItem, links: DigestLinks): string {
     ? `<div class="pb-muted" style="color:${C.muted};font-size:12px;margin-top:4px;">Matches ${esc(item.reasons.join(', '))}</div>`
     : '';
   return `<tr><td class="pb-rule" style="padding:14px 0;border-top:1px solid ${C.rule};">
-<a class="pb-link" href="${esc(links.paper(p.arxivId))}" style="color:${C.link};font-size:16px;font-weight:600;line-height:1.35;text-decoration:none;">${esc(p.title.replace(/\s+/g, ' ').trim())}</a>
-<div class="pb-muted" style="color:${C.muted};font-size:13px;margin-top:4px;">${esc(authorsLine(p.authors))}</div>
-<div style="margin-top:6px;">${tags}${votes}</div>
-<div class="pb-text" style="color:${C.text};font-size:14px;line-height:1.5;margin-top:8px;">${esc(snippet(p.abstract))}</div>
+${parts.htmlHead}${votes}</div>
+${parts.htmlAbstract}
 ${why}
 </td></tr>`;
 }

@@ -69,6 +69,17 @@ export interface OutboxRow extends Omit<PlannedDigest, 'slot'> {
   lastError: string | null;
 }
 
+/**
+ * A row claimed for sending. Its parts come as the UTF-8 bytes that go on the wire: read as
+ * strings they would be decoded, held as UTF-16 and encoded again for every message sent.
+ */
+export interface ClaimedRow extends Omit<OutboxRow, 'text' | 'html'> {
+  text: Buffer;
+  html: Buffer;
+  /** The subscriber's address (it never changes for an id: erasing deletes the subscriber). */
+  email: string;
+}
+
 export type DigestRunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'interrupted';
 
 export interface DigestRunCounts {

@@ -5,6 +5,7 @@
  * providers send it from their servers; other POSTs refuse a foreign Origin.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { checkHookAuth, MAX_REPORT_BYTES, processReport, reportText } from '../digest/bounce.ts';
 import type { Mailer } from '../digest/mail.ts';
 import { createMailer } from '../digest/mailer.ts';
 import {
@@ -19,7 +20,7 @@ import {
   subscriberFromToken,
   unsubscribe,
 } from '../digest/subscriptions.ts';
-import { ForbiddenError, InvalidInputError } from '../errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { requireAdmin } from './admin.routes.ts';
 import type { AppDeps } from './app.ts';
 import type { SafeHtml } from './html.ts';
@@ -84,6 +85,26 @@ export const digestRoutes =
     app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 65_536 }, (_req, _body, done) =>
       done(null, {}),
     );
+
+    // The mail server's bounce hook: the raw DSN or ARF message is the body, whatever the type
+    // says (a pipe to curl sends what it sends). Its own parsers, so the forms' do not apply.
+    await app.register(async (hooks) => {
+      hooks.removeAllContentTypeParsers();
+      hooks.addContentTypeParser(
+        '*',
+        { parseAs: 'buffer', bodyLimit: MAX_REPORT_BYTES },
+        (_req, body, done) => done(null, body),
+      );
+      hooks.post('/hooks/bounce', async (req, reply) => {
+        if (!config.bounceHookSecret) throw new NotFoundError('No bounce hook is configured here.');
+        checkHookAuth(req.headers.authorization, config.bounceHookSecret);
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const r = await processReport(store, config, reportText(raw));
+        return reply
+          .header('Cache-Control', 'no-store')
+          .send({ kind: r.kind, status: r.status, outcome: r.outcome });
+      });
+    });
 
     app.post('/digest/subscribe', async (req, reply) => {
       sameOrigin(req);

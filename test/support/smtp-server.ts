@@ -60,8 +60,14 @@ const DEFAULT_TEXT: Record<number, string> = {
 };
 
 export async function startSmtpServer(
-  options: { port?: number; fault?: SmtpFaultRule } = {},
+  options: {
+    port?: number;
+    fault?: SmtpFaultRule;
+    /** false: keep envelopes only (a bench sending tens of thousands of mails). */
+    keepRaw?: boolean;
+  } = {},
 ): Promise<TestSmtpServer> {
+  const keepRaw = options.keepRaw ?? true;
   let rule = options.fault;
   const received: ReceivedMail[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
@@ -103,7 +109,9 @@ export async function startSmtpServer(
       },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('data', (c: Buffer) => {
+          if (keepRaw) chunks.push(c);
+        });
         stream.on('end', () => {
           const recipients = session.envelope.rcptTo.map((r) => r.address);
           const f = rule?.('data', recipients[0] ?? null, deliveries++);
