@@ -358,6 +358,33 @@ export class DigestRepository {
     return { status: rows[0]?.status ?? null, suppressed: rows[0]?.suppressed ?? null };
   }
 
+  /**
+   * `sendable` for a claimed batch in two reads (ids and address hashes as placeholders): the
+   * sender checks a batch when it claims it, moments before sending, and per row only when
+   * that check has gone stale.
+   */
+  async sendableMany(
+    subs: readonly { id: number; emailHash: string }[],
+  ): Promise<Map<number, { status: SubscriberStatus | null; suppressed: SuppressionReason | null }>> {
+    const out = new Map<number, { status: SubscriberStatus | null; suppressed: SuppressionReason | null }>();
+    if (subs.length === 0) return out;
+    const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+    const status = await this.#db.all<{ id: number | string; status: SubscriberStatus }>(
+      `SELECT id, status FROM subscribers WHERE id IN (${marks(subs.length)})`,
+      subs.map((s) => s.id),
+    );
+    const hashes = [...new Set(subs.map((s) => s.emailHash))];
+    const supp = await this.#db.all<{ email_hash: string; reason: SuppressionReason }>(
+      `SELECT email_hash, reason FROM digest_suppressions WHERE email_hash IN (${marks(hashes.length)})`,
+      hashes,
+    );
+    const byId = new Map(status.map((r) => [Number(r.id), r.status]));
+    const byHash = new Map(supp.map((r) => [r.email_hash, r.reason]));
+    for (const s of subs)
+      out.set(s.id, { status: byId.get(s.id) ?? null, suppressed: byHash.get(s.emailHash) ?? null });
+    return out;
+  }
+
   async suppression(emailHash: string): Promise<SuppressionReason | null> {
     const rows = await this.#db.all<{ reason: SuppressionReason }>(
       'SELECT reason FROM digest_suppressions WHERE email_hash = ?',
