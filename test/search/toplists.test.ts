@@ -226,6 +226,42 @@ describe('keyword top lists', () => {
   });
 });
 
+describe('maintainKeywordIndex (the serve-start and after-harvest hook)', () => {
+  test('rebuilds stale lists in a worker thread, then has nothing to do until papers change', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pb-toplists-m-'));
+    const store = new SqliteStore(path.join(dir, 'paperboy.db'));
+    try {
+      assert.match(
+        (await store.maintainKeywordIndex()) ?? '',
+        /: 0 phrases/,
+        'an empty library: nothing to list',
+      );
+      assert.equal(await store.maintainKeywordIndex(), null, 'and nothing to do again');
+      await store.papers.upsertMany(Array.from({ length: 800 }, (_, i) => paper(i + 1)));
+      const msg = await store.maintainKeywordIndex();
+      assert.match(msg ?? '', /^keyword top lists: \d+ phrases in /);
+      assert.notEqual(new TopLists(store.db).validChanges(), null, 'lists usable after the rebuild');
+      assert.equal(await store.maintainKeywordIndex(), null, 'fresh lists are left alone');
+      await store.papers.upsertMany([
+        {
+          ...paper(5),
+          version: 2,
+          title: 'edited title',
+          versions: [
+            { version: 1, createdAt: '2024-01-02T03:04:05.000Z' },
+            { version: 2, createdAt: '2024-03-02T03:04:05.000Z' },
+          ],
+        },
+      ]);
+      assert.equal(new TopLists(store.db).validChanges(), null, 'an edit switches the lists off');
+      assert.ok(await store.maintainKeywordIndex(), 'and the next maintenance rebuilds them');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('combine (AND of lists)', () => {
   const list = (rows: [number, number][], complete: boolean) => ({
     ids: Int32Array.from(rows, (r) => r[0]),
