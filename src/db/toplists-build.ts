@@ -6,8 +6,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
-import { BM25_WEIGHTS } from './fts5.ts';
-import { listDepth, MAX_GROWTH, type Ranked, TopLists } from './toplists.ts';
+import { MAX_GROWTH, maxPaperId, TopLists } from './toplists.ts';
 
 /** Words in at least this share of sampled papers get a list: below it FTS5 ranks fast enough. */
 export const MIN_SHARE = 0.004;
@@ -25,7 +24,7 @@ export type TopListsProgress = (done: number, total: number) => void;
 
 /** Words (as users type them, lowercased) in ≥ minShare of a random sample of paper texts. */
 export function frequentWords(db: DatabaseSync, sample = SAMPLE, minShare = MIN_SHARE): string[] {
-  const maxId = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM papers').get() as { n: number }).n;
+  const maxId = maxPaperId(db);
   if (maxId === 0) return [];
   // Evenly spaced ids: spread over the whole library (old and new papers), and deterministic.
   const n = Math.min(sample, maxId);
@@ -54,33 +53,22 @@ export function rebuildTopLists(
     (db.prepare('SELECT changes FROM keyword_toplists_state WHERE id = 1').get() as { changes: number })
       .changes;
   const changes = state();
-  const upto = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM papers').get() as { n: number }).n;
+  const upto = maxPaperId(db);
   const remembered = (db.prepare('SELECT phrase FROM keyword_toplists').all() as { phrase: string }[]).map(
     (r) => r.phrase,
   );
   const phrases = [...new Set([...frequentWords(db, opts.sample, opts.minShare).map(quote), ...remembered])];
-  const rank = db.prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
-    WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`);
-  // Counting matches (no scoring) costs a few ms for the most frequent words at 1M.
-  const count = db.prepare('SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?');
   const drop = db.prepare('DELETE FROM keyword_toplists WHERE phrase = ?');
   for (const [i, phrase] of phrases.entries()) {
-    let rows: Ranked[];
-    let complete: boolean;
+    let measured: ReturnType<TopLists['measure']>;
     try {
-      const df = (count.get(phrase) as { n: number }).n;
-      if (df === 0) {
-        drop.run(phrase);
-        continue;
-      }
-      const depth = listDepth(df);
-      rows = rank.all(phrase, depth) as unknown as Ranked[];
-      complete = rows.length >= df;
+      measured = lists.measure(phrase);
     } catch {
       drop.run(phrase); // a remembered phrase this FTS5 no longer parses
       continue;
     }
-    lists.put(phrase, rows, upto, changes, complete);
+    if (measured.df === 0) drop.run(phrase);
+    else lists.put(phrase, measured.rows, upto, changes, measured.complete);
     if (i % 50 === 0) opts.onProgress?.(i, phrases.length);
   }
   opts.onProgress?.(phrases.length, phrases.length);

@@ -35,6 +35,15 @@ export const listDepth = (df: number) => Math.min(df, Math.max(TOPLIST_K, Math.c
 /** Share of papers added since a list's build up to which the list is still used. */
 export const MAX_GROWTH = 0.02;
 
+/** FTS5's ranking of a MATCH expression (`where` narrows it), best first, as Ranked rows. */
+export const rankedSql = (where = '') =>
+  `SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
+   WHERE papers_fts MATCH ?${where} ORDER BY bm25(papers_fts, ${BM25_WEIGHTS})`;
+
+/** The highest paper id (rowids are paper ids): what a list built now covers. */
+export const maxPaperId = (db: DatabaseSync) =>
+  (db.prepare('SELECT coalesce(max(id), 0) AS n FROM papers').get() as { n: number }).n;
+
 export interface Ranked {
   id: number;
   /** bm25 as FTS5 computes it, negated: higher is better. */
@@ -50,8 +59,7 @@ interface List {
 
 export class TopLists {
   readonly #db: DatabaseSync;
-  readonly #s: Record<'state' | 'get' | 'put' | 'maxId' | 'count' | 'rankPhrase', StatementSync>;
-  readonly #fresh = new Map<string, StatementSync>();
+  readonly #s: Record<'state' | 'get' | 'put' | 'maxId' | 'count' | 'rankPhrase' | 'fresh', StatementSync>;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -66,8 +74,8 @@ export class TopLists {
           built_at = excluded.built_at, built_changes = excluded.built_changes`),
       maxId: db.prepare('SELECT coalesce(max(id), 0) AS n FROM papers'),
       count: db.prepare('SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?'),
-      rankPhrase: db.prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
-        WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`),
+      rankPhrase: db.prepare(`${rankedSql()} LIMIT ?`),
+      fresh: db.prepare(`${rankedSql(' AND rowid > ?')} LIMIT ?`),
     };
   }
 
@@ -152,8 +160,7 @@ export class TopLists {
       // Rows with a rare alternative, ranked by FTS5 over the whole group: the rare phrases are
       // in the expression twice, so their (known) scores are taken off once.
       const res = this.#db
-        .prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
-          WHERE papers_fts MATCH ? AND rowid <= ?`)
+        .prepare(rankedSql(' AND rowid <= ?'))
         .all(`(${alts.join(' OR ')}) AND (${rare.join(' OR ')})`, upto) as unknown as Ranked[];
       for (const r of res) score.set(r.id, r.score);
       for (const l of lists)
@@ -181,9 +188,7 @@ export class TopLists {
    */
   #liveList(phrase: string, valid: number): List {
     const upto = (this.#s.maxId.get() as { n: number }).n;
-    const df = (this.#s.count.get(phrase) as { n: number }).n;
-    const rows = this.#s.rankPhrase.all(phrase, listDepth(df)) as unknown as Ranked[];
-    const complete = rows.length >= df;
+    const { rows, complete } = this.measure(phrase);
     if (rows.length >= TOPLIST_K) {
       try {
         this.put(phrase, rows, upto, valid, complete);
@@ -199,16 +204,19 @@ export class TopLists {
     };
   }
 
+  /**
+   * One phrase ranked by FTS5 to its list depth: its match count (counting, with no scoring,
+   * costs a few ms for the most frequent words at 1M), the rows, and whether they are all.
+   */
+  measure(phrase: string): { df: number; rows: Ranked[]; complete: boolean } {
+    const df = (this.#s.count.get(phrase) as { n: number }).n;
+    const rows = df === 0 ? [] : (this.#s.rankPhrase.all(phrase, listDepth(df)) as unknown as Ranked[]);
+    return { df, rows, complete: rows.length >= df };
+  }
+
   /** Rows added after the lists were built, ranked by FTS5 itself (few rows: cheap). */
   #freshRows(phrases: string[], upto: number, k: number): Ranked[] {
-    const match = phrases.join(' AND ');
-    let st = this.#fresh.get('q');
-    if (!st) {
-      st = this.#db.prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
-        WHERE papers_fts MATCH ? AND rowid > ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`);
-      this.#fresh.set('q', st);
-    }
-    return st.all(match, upto, k) as unknown as Ranked[];
+    return this.#s.fresh.all(phrases.join(' AND '), upto, k) as unknown as Ranked[];
   }
 
   /**

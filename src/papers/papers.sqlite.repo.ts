@@ -14,7 +14,7 @@ import type {
   KeywordQuery,
   PaperRepository,
 } from '../db/store.ts';
-import { type Ranked, TopLists } from '../db/toplists.ts';
+import { type Ranked, rankedSql, TopLists } from '../db/toplists.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Author, Paper, PaperInput, PaperLink, PaperVersion, UpsertOutcome } from './paper.ts';
 import { type PreparedPaper, preparePaper } from './prepared.ts';
@@ -110,8 +110,7 @@ export class SqlitePaperRepository implements PaperRepository {
         FROM (SELECT rowid, bm25(papers_fts, ${BM25_WEIGHTS}) AS s FROM papers_fts WHERE papers_fts MATCH ?
           ORDER BY s LIMIT ?) AS f
         JOIN papers p ON p.id = f.rowid ORDER BY f.s`),
-      rank: p(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
-        WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`),
+      rank: p(`${rankedSql()} LIMIT ?`),
       titles: p('SELECT id, arxiv_id, title FROM papers WHERE id IN (SELECT value FROM json_each(?))'),
       feature: p(`INSERT INTO featured (day, paper_id, source, submitted_by, imported_upvotes, created_at)
         SELECT ?, id, ?, ?, ?, ? FROM papers WHERE arxiv_id = ? ON CONFLICT (day, paper_id) DO NOTHING`),
