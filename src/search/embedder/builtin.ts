@@ -186,20 +186,7 @@ export class BuiltinEmbedder implements Embedder {
   }
 
   embedOne(text: string): Float32Array {
-    const tf = new Map<number, number>();
-    for (const w of tokenize(text)) {
-      const id = this.#vocab.get(w);
-      if (id !== undefined) tf.set(id, (tf.get(id) ?? 0) + 1);
-    }
-    const k = this.dimensions;
-    const out = new Float32Array(k);
-    const vec = this.#vectors;
-    for (const [id, count] of tf) {
-      const w = (1 + Math.log(count)) * this.#idf[id]!;
-      const o = id * k;
-      for (let j = 0; j < k; j++) out[j]! += w * vec[o + j]!;
-    }
-    return normalize(out);
+    return this.#weightedSum(text, null);
   }
 
   /**
@@ -210,6 +197,14 @@ export class BuiltinEmbedder implements Embedder {
    * direction, which favoured papers using the typed one.
    */
   #conceptVector(text: string): Float32Array {
+    return this.#weightedSum(text, this.#synonyms);
+  }
+
+  /**
+   * Tf-idf weighted sum of word vectors; with `synonyms`, each word's weight is spread evenly
+   * over itself and its synonyms. (No per-word allocation: embedOne vectorizes the whole library.)
+   */
+  #weightedSum(text: string, synonyms: ReadonlyMap<number, readonly number[]> | null): Float32Array {
     const tf = new Map<number, number>();
     for (const w of tokenize(text)) {
       const id = this.#vocab.get(w);
@@ -218,13 +213,15 @@ export class BuiltinEmbedder implements Embedder {
     const k = this.dimensions;
     const out = new Float32Array(k);
     const vec = this.#vectors;
+    const add = (g: number, w: number) => {
+      const o = g * k;
+      for (let j = 0; j < k; j++) out[j]! += w * vec[o + j]!;
+    };
     for (const [id, count] of tf) {
-      const group = [id, ...(this.#synonyms.get(id) ?? [])];
-      const w = ((1 + Math.log(count)) * this.#idf[id]!) / group.length;
-      for (const g of group) {
-        const o = g * k;
-        for (let j = 0; j < k; j++) out[j]! += w * vec[o + j]!;
-      }
+      const syn = synonyms?.get(id);
+      const w = ((1 + Math.log(count)) * this.#idf[id]!) / (1 + (syn?.length ?? 0));
+      add(id, w);
+      if (syn) for (const g of syn) add(g, w);
     }
     return normalize(out);
   }
