@@ -53,12 +53,15 @@ interface SavedCursor extends ImportCounts {
 
 const emptyCounts = (): ImportCounts => ({ lines: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 });
 
-/** Papers per parser hand-over: 3 in flight stay well inside the parser's 256 MB heap. */
+/**
+ * Papers per parser hand-over. Posted batches live in this thread's queue, not the parser's heap;
+ * the parser holds one at a time, well inside its 256 MB.
+ */
 const PARSE_BATCH = 5000;
 
 /** Yields the worker's batches in order; the worker waits for an ack per batch (backpressure). */
 async function* parsedBatches(input: WorkerInput): AsyncGenerator<WorkerBatch> {
-  // A capped heap keeps the parser's garbage from inflating peak RSS (it holds ≤ 3 batches).
+  // A capped heap keeps the parser's garbage from inflating peak RSS.
   const worker = new Worker(new URL('./parse-worker.ts', import.meta.url), {
     workerData: input,
     resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
@@ -127,6 +130,8 @@ export async function importSnapshot(
     startOffset,
     startLine: counts.lines,
     batchSize: Math.min(batchSize, PARSE_BATCH),
+    // One transaction's worth of batches plus one: the next is parsed while this one commits.
+    maxInFlight: Math.ceil(batchSize / Math.min(batchSize, PARSE_BATCH)) + 1,
   };
 
   let pending: WorkerBatch[] = [];
