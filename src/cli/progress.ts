@@ -50,8 +50,8 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
       const now = Date.now();
       if (now - last < everyMs) return;
       last = now;
-      const pct = total > 0 ? ((100 * done) / total).toFixed(1) : '?';
-      stream.write(`${label}: ${pct}% ${detail}\n`);
+      const pct = total > 0 ? `${((100 * done) / total).toFixed(1)}% ` : '';
+      stream.write(`${label}: ${pct}${detail}\n`);
     },
     stop() {
       if (lastDetail) stream.write(`${label}: done ${lastDetail}\n`);

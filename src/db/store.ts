@@ -55,6 +55,14 @@ export interface Featured extends FeaturedInput {
   createdAt: string;
 }
 
+export interface BulkWriteOptions {
+  /**
+   * Write this batch's keyword-index entries without merging them into the existing index yet
+   * (SQLite: FTS5 automerge off inside the transaction); finishBulkLoad() merges once at the end.
+   */
+  deferMerge?: boolean;
+}
+
 export interface PaperRepository {
   /**
    * Idempotent upsert through the version rules: a newer version replaces the record, the same
@@ -71,7 +79,13 @@ export interface PaperRepository {
   upsertPrepared(
     papers: PreparedPaper[],
     cursor?: Cursor | ((outcomes: UpsertOutcome[]) => Cursor),
+    options?: BulkWriteOptions,
   ): Promise<UpsertOutcome[]>;
+  /**
+   * Ends a bulk load of `batches` upsertPrepared calls made with `deferMerge`: merges the keyword
+   * index they left in pieces. Safe to call again (a crash during it loses nothing).
+   */
+  finishBulkLoad(batches: number, onStep?: (step: number) => void): Promise<void>;
   get(arxivId: string): Promise<Paper | null>;
   /** Newest first by v1 submission date. */
   latest(limit: number, offset: number): Promise<Paper[]>;

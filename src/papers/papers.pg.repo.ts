@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/postgres.ts';
 import type {
+  BulkWriteOptions,
   Cursor,
   Featured,
   FeaturedInput,
@@ -202,7 +203,12 @@ export class PgPaperRepository implements PaperRepository {
     return this.upsertPrepared(papers.map(preparePaper), cursor);
   }
 
-  upsertPrepared(papers: PreparedPaper[], cursor?: CursorArg): Promise<UpsertOutcome[]> {
+  /** GIN batches its own inserts (fastupdate's pending list): deferMerge has nothing to defer here. */
+  upsertPrepared(
+    papers: PreparedPaper[],
+    cursor?: CursorArg,
+    _options?: BulkWriteOptions,
+  ): Promise<UpsertOutcome[]> {
     return inTransaction(this.#pool, async (c) => {
       const now = new Date().toISOString();
       const outcomes = await this.#upsert(c, papers, now);
@@ -210,6 +216,8 @@ export class PgPaperRepository implements PaperRepository {
       return outcomes;
     });
   }
+
+  async finishBulkLoad(_batches: number, _onStep?: (step: number) => void): Promise<void> {}
 
   /** Papers, withdrawals, featurings and the cursor in one transaction (see store.ts). */
   ingestBatch(

@@ -37,6 +37,66 @@ export function ingestContract(store: () => Store): void {
       assert.deepEqual(await s.papers.upsertMany([v2]), ['unchanged'], 'same hash either way');
     });
 
+    test('a bulk load with deferred index merging searches like plain upserts, before and after finishing', async () => {
+      const s = store();
+      const search = async (text: string) =>
+        (await s.papers.keywordSearch({ terms: [{ text, kind: 'word', negated: false }] }, 20)).map(
+          (h) => h.arxivId,
+        );
+      const ids = Array.from({ length: 12 }, (_, i) => `2402.${String(i + 1).padStart(5, '0')}`);
+      const paper = (id: string, i: number, version = 1) =>
+        makePaper({
+          arxivId: id,
+          version,
+          title:
+            version > 1 ? `Zeugmatic revision ${i}` : `Quokkalike transport ${'quokkalike '.repeat(i % 4)}`,
+        });
+      // Six transactions, so finishBulkLoad has more than automerge's four segments to merge; the
+      // last one updates a paper from the first, which must leave its old terms behind.
+      for (let b = 0; b < 6; b++) {
+        const batch = ids.slice(2 * b, 2 * b + 2).map((id) => paper(id, ids.indexOf(id)));
+        if (b === 5) batch.push(paper(ids[0]!, 0, 2));
+        await s.papers.upsertPrepared(batch.map(preparePaper), undefined, { deferMerge: true });
+      }
+      const expected = ids.slice(1);
+      assert.deepEqual((await search('quokkalike')).sort(), expected);
+      assert.deepEqual(await search('zeugmatic'), [ids[0]]);
+      const ranked = await search('quokkalike');
+      const steps: number[] = [];
+      await s.papers.finishBulkLoad(6, (n) => steps.push(n));
+      assert.deepEqual(await search('quokkalike'), ranked, 'same ranking once merged');
+      assert.deepEqual(await search('zeugmatic'), [ids[0]]);
+      // A second call finds nothing left (a resumed import calls it again).
+      await s.papers.finishBulkLoad(6);
+      assert.deepEqual(await search('quokkalike'), ranked);
+      if (s.dialect === 'sqlite') assert.ok(steps.length >= 2, `merged in steps: ${steps.join(',')}`);
+    });
+
+    test('a failed bulk transaction rolls back its rows with it', async () => {
+      const s = store();
+      const p = makePaper({ arxivId: '2402.09999', title: 'Rolled back wombatish' });
+      await assert.rejects(
+        s.papers.upsertPrepared(
+          [preparePaper(p)],
+          () => {
+            throw new Error('cursor failed');
+          },
+          { deferMerge: true },
+        ),
+        /cursor failed/,
+      );
+      assert.equal(await s.papers.get(p.arxivId), null);
+      assert.deepEqual(await s.papers.upsertPrepared([preparePaper(p)]), ['inserted']);
+      const hits = await s.papers.keywordSearch(
+        { terms: [{ text: 'wombatish', kind: 'word', negated: false }] },
+        5,
+      );
+      assert.deepEqual(
+        hits.map((h) => h.arxivId),
+        [p.arxivId],
+      );
+    });
+
     test('ingestBatch applies papers, withdrawals, featurings and the cursor together', async () => {
       const s = store();
       const a = makePaper({ arxivId: '2311.00001' });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../../config/config.ts';
 import { openStore } from '../../db/open.ts';
 import { importSnapshot } from '../../ingest/snapshot/import.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, type Progress } from '../progress.ts';
 import { EXIT, UsageError } from '../usage.ts';
 
 /** Only the first rejects are printed one by one; the rest are counted in the summary. */
@@ -19,6 +19,8 @@ export async function importCommand(
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
   const progress = createProgress('import');
+  // The final keyword-index merge has no known step count: a counter of its own.
+  let merging: Progress | null = null;
   let printed = 0;
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -29,6 +31,13 @@ export async function importCommand(
       batchSize: config.importBatch,
       signal: controller.signal,
       onResume: (line) => process.stderr.write(`import: resuming after line ${line} (saved cursor)\n`),
+      onMergeStep: (step) => {
+        if (!merging) {
+          progress.stop();
+          merging = createProgress('import: merging the keyword index');
+        }
+        merging.update(step, 0, `${step} steps`);
+      },
       onReject: (r) => {
         if (printed++ < MAX_PRINTED_REJECTS)
           process.stderr.write(`${file}:${r.line}: rejected: ${r.reason}\n`);
@@ -40,7 +49,7 @@ export async function importCommand(
           `${p.lines} lines, ${p.inserted} new, ${p.updated} updated, ${p.unchanged} unchanged, ${p.rejected} rejected`,
         ),
     });
-    progress.stop();
+    (merging ?? progress).stop();
     if (printed > MAX_PRINTED_REJECTS) {
       process.stderr.write(`… ${printed - MAX_PRINTED_REJECTS} more rejected lines not shown\n`);
     }

@@ -3,7 +3,7 @@
  * memory. A worker thread parses (parse-worker.ts); this thread only writes. Each batch commits
  * together with the file position and running counts, so a kill -9 at any point followed by a
  * re-run continues after the last committed batch and ends with the same database as a clean
- * import. A finished import deletes its cursor, so importing the same file again re-reads it and
+ * import. Batches defer the keyword index's segment merging, done once at the end. A finished import deletes its cursor, so importing the same file again re-reads it and
  * reports every record unchanged.
  */
 import { realpathSync, statSync } from 'node:fs';
@@ -36,6 +36,8 @@ export interface ImportOptions {
   onReject?: (r: Rejection) => void;
   /** Called once when a previous run's cursor is found. */
   onResume?: (fromLine: number) => void;
+  /** Called after each step of the final keyword-index merge (see finishBulkLoad). */
+  onMergeStep?: (step: number) => void;
   signal?: AbortSignal;
 }
 
@@ -49,6 +51,8 @@ interface SavedCursor extends ImportCounts {
   size: number;
   mtimeMs: number;
   offset: number;
+  /** Transactions written with the keyword-index merge deferred (merged once at the end). */
+  deferred?: number;
 }
 
 const emptyCounts = (): ImportCounts => ({ lines: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 });
@@ -109,22 +113,24 @@ export async function importSnapshot(
 
   let counts = emptyCounts();
   let startOffset = 0;
+  let deferred = 0;
   const savedRaw = await store.cursors.get(key);
   if (savedRaw) {
     const saved = JSON.parse(savedRaw) as SavedCursor;
     // Only a cursor for this very file (same size and mtime) is trusted; otherwise start over,
     // which is safe because upserts are idempotent.
     if (saved.size === st.size && saved.mtimeMs === st.mtimeMs) {
-      const { size: _s, mtimeMs: _m, offset, ...rest } = saved;
+      const { size: _s, mtimeMs: _m, offset, deferred: d, ...rest } = saved;
       counts = rest;
       startOffset = offset;
+      deferred = d ?? 0;
       options.onResume?.(counts.lines);
     }
   }
   const resumedFromLine = counts.lines;
   // The parser hands over small batches (bounded memory in flight); a transaction takes as many
   // as make up batchSize papers, because FTS5 writes one index segment per commit.
-  const batchSize = options.batchSize ?? 20_000;
+  const batchSize = options.batchSize ?? 10_000;
   const input: WorkerInput = {
     file: abs,
     startOffset,
@@ -144,10 +150,17 @@ export async function importSnapshot(
     const toCursor = (outcomes: UpsertOutcome[]) => {
       const next = { ...before };
       for (const o of outcomes) next[o]++;
-      const value: SavedCursor = { ...next, size: st.size, mtimeMs: st.mtimeMs, offset: last.lastEnd };
+      const value: SavedCursor = {
+        ...next,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        offset: last.lastEnd,
+        deferred: deferred + 1,
+      };
       return { key, value: JSON.stringify(value) };
     };
-    const outcomes = await store.papers.upsertPrepared(papers, toCursor);
+    const outcomes = await store.papers.upsertPrepared(papers, toCursor, { deferMerge: true });
+    deferred++;
     counts = before;
     for (const o of outcomes) counts[o]++;
     options.onProgress?.({ ...counts, bytesRead: last.bytesRead, totalBytes: st.size });
@@ -164,6 +177,10 @@ export async function importSnapshot(
     }
   }
   if (pending.length > 0 && !options.signal?.aborted) await commit();
-  if (!options.signal?.aborted) await store.cursors.delete(key);
+  if (!options.signal?.aborted) {
+    // Before the cursor goes: a crash during the merge resumes here and merges what is left.
+    await store.papers.finishBulkLoad(deferred, options.onMergeStep);
+    await store.cursors.delete(key);
+  }
   return { file: abs, ...counts, resumedFromLine, seconds: (performance.now() - started) / 1000 };
 }

@@ -19,6 +19,7 @@ export interface WorkerInput {
    * Unacknowledged batches allowed. The main thread acks a batch when it queues it for its next
    * transaction, so this must exceed the batches per transaction: with 3 batches of 5,000 for
    * 20,000-paper transactions, the writer sat idle ~11% of the time waiting for the 4th.
+   * import.ts sets one transaction's worth plus one.
    */
   maxInFlight: number;
 }
