@@ -4,7 +4,7 @@
  * candidates, the trained embedder and the paper vectors. One implementation per dialect
  * (search.sqlite.repo.ts, search.pg.repo.ts); the same tests run against both.
  */
-import type { Store } from '../db/store.ts';
+import { perStore } from '../db/per-store.ts';
 import type { DateRange, SortOrder } from './query/ast.ts';
 
 export interface PlanTerm {
@@ -94,27 +94,11 @@ export interface SearchRepository {
 /** Papers looked at when relevance ranking must be combined with the papers table. */
 export const CANDIDATE_POOL = 5000;
 
-const cache = new WeakMap<Store, SearchRepository>();
-
 /** The search repository for a store (one per store, created on first use). */
-export async function searchRepository(store: Store): Promise<SearchRepository> {
-  let repo = cache.get(store);
-  if (!repo) {
-    if (store.dialect === 'sqlite') {
-      const { SqliteSearchRepository } = await import('./search.sqlite.repo.ts');
-      const { SqliteStore } = await import('../db/sqlite.store.ts');
-      if (!(store instanceof SqliteStore)) throw new Error('sqlite dialect without a SqliteStore');
-      repo = new SqliteSearchRepository(store.db);
-    } else {
-      const { PgSearchRepository } = await import('./search.pg.repo.ts');
-      const { PostgresStore } = await import('../db/postgres.store.ts');
-      if (!(store instanceof PostgresStore)) throw new Error('postgres dialect without a PostgresStore');
-      repo = new PgSearchRepository(store.pool);
-    }
-    cache.set(store, repo!);
-  }
-  return repo!;
-}
+export const searchRepository = perStore<SearchRepository>({
+  sqlite: async (db) => new (await import('./search.sqlite.repo.ts')).SqliteSearchRepository(db),
+  postgres: async (pool) => new (await import('./search.pg.repo.ts')).PgSearchRepository(pool),
+});
 
 /** SQL LIKE pattern for a category filter value (`cs.cv` exact, `cs` the whole archive). */
 export function categoryPatterns(value: string): string[] {

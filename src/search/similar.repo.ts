@@ -3,7 +3,7 @@
  * ids nearest first, labelled with how they were computed. The policy (when a row is still good)
  * is in similar.ts; this is storage only. One implementation per dialect, same contract tests.
  */
-import type { Store } from '../db/store.ts';
+import { perStore } from '../db/per-store.ts';
 
 export interface SimilarList {
   paperId: number;
@@ -26,23 +26,55 @@ export interface SimilarRepository {
   featuredWithout(model: string, limit: number): Promise<number[]>;
 }
 
-const cache = new WeakMap<Store, SimilarRepository>();
-
-export async function similarRepository(store: Store): Promise<SimilarRepository> {
-  let repo = cache.get(store);
-  if (!repo) {
-    if (store.dialect === 'sqlite') {
-      const { SqliteSimilarRepository } = await import('./similar.sqlite.repo.ts');
-      const { SqliteStore } = await import('../db/sqlite.store.ts');
-      if (!(store instanceof SqliteStore)) throw new Error('sqlite dialect without a SqliteStore');
-      repo = new SqliteSimilarRepository(store.db);
-    } else {
-      const { PgSimilarRepository } = await import('./similar.pg.repo.ts');
-      const { PostgresStore } = await import('../db/postgres.store.ts');
-      if (!(store instanceof PostgresStore)) throw new Error('postgres dialect without a PostgresStore');
-      repo = new PgSimilarRepository(store.pool);
-    }
-    cache.set(store, repo!);
-  }
-  return repo!;
+/** A row of SIMILAR_SQL.get: the paper's hash, and its list's columns (null without a list). */
+export interface SimilarRow {
+  content_hash: string;
+  model: string | null;
+  paper_hash: string | null;
+  computed_at: string | null;
+  ids: string | null;
 }
+
+/**
+ * The statements of both dialects, with `$n` placeholders: PostgreSQL takes them as they are,
+ * the SQLite repository turns them into `?` (each appears once, in order).
+ */
+export const SIMILAR_SQL = {
+  get: `SELECT p.content_hash, s.model, s.paper_hash, s.computed_at, s.ids
+    FROM papers p LEFT JOIN paper_similar s ON s.paper_id = p.id WHERE p.id = $1`,
+  put: `INSERT INTO paper_similar (paper_id, model, paper_hash, computed_at, ids)
+    SELECT id, $1, $2, $3, $4 FROM papers WHERE id = $5
+    ON CONFLICT (paper_id) DO UPDATE SET model = excluded.model, paper_hash = excluded.paper_hash,
+      computed_at = excluded.computed_at, ids = excluded.ids`,
+  // Walks featured days newest first (the primary key) and stops at the limit.
+  featuredWithout: `SELECT f.paper_id FROM featured f
+    WHERE NOT EXISTS (SELECT 1 FROM paper_similar s WHERE s.paper_id = f.paper_id AND s.model = $1)
+    ORDER BY f.day DESC, f.paper_id DESC LIMIT $2`,
+};
+
+/** put()'s parameters, in SIMILAR_SQL.put's order. */
+export const putParams = (list: SimilarList) =>
+  [list.model, list.paperHash, list.computedAt, JSON.stringify(list.ids), list.paperId] as const;
+
+export function fromSimilarRow(
+  paperId: number,
+  r: SimilarRow,
+): { paperHash: string; list: SimilarList | null } {
+  const list =
+    r.model === null
+      ? null
+      : {
+          paperId,
+          model: r.model,
+          paperHash: r.paper_hash!,
+          computedAt: r.computed_at!,
+          ids: JSON.parse(r.ids!) as number[],
+        };
+  return { paperHash: r.content_hash, list };
+}
+
+/** The similar-list repository for a store (one per store, created on first use). */
+export const similarRepository = perStore<SimilarRepository>({
+  sqlite: async (db) => new (await import('./similar.sqlite.repo.ts')).SqliteSimilarRepository(db),
+  postgres: async (pool) => new (await import('./similar.pg.repo.ts')).PgSimilarRepository(pool),
+});
