@@ -1,7 +1,7 @@
 /** Shared bench plumbing: flags, the cached corpus, work dirs, child processes, statistics. */
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -138,3 +138,44 @@ export function percentile(xs: readonly number[], p: number): number {
 }
 
 export const mb = (bytes: number | null) => (bytes === null ? null : Math.round((bytes / 2 ** 20) * 10) / 10);
+
+/** Child env: always the embedded SQLite store in `dataDir`, whatever the shell has set. */
+export function paperboyEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, PAPERBOY_DATA: dataDir };
+  delete env.DATABASE_URL;
+  delete env.PAPERBOY_DATABASE_URL;
+  delete env.PAPERBOY_CONFIG;
+  return env;
+}
+
+/**
+ * A data dir holding the generated corpus, imported once through the real CLI (`paperboy
+ * import`, in a child) and reused while `marker` exists; `root` (which holds both) is wiped first.
+ * Each bench keeps its own, because the import bench wipes its databases when it rebuilds.
+ */
+export async function importedDataDir(opts: {
+  count: number;
+  seed: number;
+  root: string;
+  dataDir: string;
+  marker: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<string> {
+  if (existsSync(opts.marker)) return opts.dataDir;
+  const file = await ensureCorpus(opts.count, opts.seed);
+  await rm(opts.root, { recursive: true, force: true });
+  await mkdir(opts.dataDir, { recursive: true });
+  process.stderr.write(
+    `importing ${opts.count} papers into ${opts.dataDir} (once; cached for later runs) …\n`,
+  );
+  const r = await runChild(
+    process.execPath,
+    [path.join('src', 'cli', 'main.ts'), 'import', file, '--json'],
+    paperboyEnv(opts.dataDir, opts.env),
+  );
+  if (r.code !== 0 || !r.json || r.json.inserted === undefined)
+    throw new Error(`import failed (exit ${r.code}):\n${r.stderrTail}`);
+  await writeFile(opts.marker, JSON.stringify({ ...r.json, wallSeconds: r.wallSeconds }));
+  process.stderr.write(`imported in ${r.wallSeconds.toFixed(0)} s\n`);
+  return opts.dataDir;
+}

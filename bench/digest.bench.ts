@@ -19,8 +19,6 @@
  * Target: paperboy ≥ 80 % of the bare rate, same run, same server.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
@@ -33,7 +31,7 @@ import { DAY_MS, earliestCandidate, slotOn } from '../src/digest/period.ts';
 import { planDigests } from '../src/digest/plan.ts';
 import { DigestSender, digestMessage } from '../src/digest/send.ts';
 import type { Interests } from '../src/digest/types.ts';
-import { BENCH_DIR, ensureCorpus, runChild } from './common.ts';
+import { BENCH_DIR, importedDataDir } from './common.ts';
 import { int, mulberry32, pick } from './corpus/prng.ts';
 import { getWorld, type World } from './corpus/world.ts';
 import { type Metric, writeReport } from './report.ts';
@@ -42,28 +40,15 @@ const SECRET = 'bench-digest-secret-'.padEnd(40, 'x');
 const FEATURED_PER_DAY = 20;
 
 /** paperboy's importer (the real CLI, in a child) fills the archive once per (count, seed). */
-export async function ensureArchive(count: number, seed: number): Promise<string> {
+export function ensureArchive(count: number, seed: number): Promise<string> {
   const root = path.join('/tmp', 'paperboy-bench-digest', `${count}-s${seed}`);
-  const data = path.join(root, 'data');
-  const marker = path.join(root, 'imported.json');
-  if (existsSync(marker)) return data;
-  const file = await ensureCorpus(count, seed);
-  await rm(root, { recursive: true, force: true });
-  await mkdir(data, { recursive: true });
-  process.stderr.write(`digest: importing ${count} papers into ${data} (once; cached for later runs) …\n`);
-  const env: NodeJS.ProcessEnv = { ...process.env, PAPERBOY_DATA: data };
-  delete env.DATABASE_URL;
-  delete env.PAPERBOY_DATABASE_URL;
-  delete env.PAPERBOY_CONFIG;
-  const r = await runChild(
-    process.execPath,
-    [path.join('src', 'cli', 'main.ts'), 'import', file, '--json'],
-    env,
-  );
-  if (r.code !== 0) throw new Error(`import failed (exit ${r.code}):\n${r.stderrTail}`);
-  await writeFile(marker, JSON.stringify({ seconds: r.wallSeconds, result: r.json }, null, 2));
-  process.stderr.write(`digest: imported in ${r.wallSeconds.toFixed(0)} s\n`);
-  return data;
+  return importedDataDir({
+    count,
+    seed,
+    root,
+    dataDir: path.join(root, 'data'),
+    marker: path.join(root, 'imported.json'),
+  });
 }
 
 /** Interests as people type them: a field's categories, its words, phrases, exclusions, authors. */

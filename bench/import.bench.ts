@@ -10,6 +10,7 @@ import {
   ensureCorpus,
   filesSize,
   mb,
+  paperboyEnv,
   parseBenchArgs,
   ROOT,
   runChild,
@@ -37,15 +38,6 @@ export interface ImportResult {
   /** Bare FTS5 insert of the same file: how fast the machine is during this run (reference). */
   bareFts: ImportSide;
   paperboy: ImportSide & { rejected: number; exitCode: number | null };
-}
-
-/** Child env: always the embedded SQLite store in a fresh data dir, whatever the shell has set. */
-function paperboyEnv(dataDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PAPERBOY_DATA: dataDir };
-  delete env.DATABASE_URL;
-  delete env.PAPERBOY_DATABASE_URL;
-  delete env.PAPERBOY_CONFIG;
-  return env;
 }
 
 const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
