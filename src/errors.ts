@@ -1,6 +1,6 @@
 /**
  * Typed domain errors. Services throw these; the web layer maps them to HTTP in exactly one
- * place (web/errors.ts) and the CLI maps them to exit codes.
+ * place (`statusOf` in src/web/app.ts) and the CLI maps them to exit codes.
  */
 export class DomainError extends Error {
   override name = 'DomainError';
@@ -27,4 +27,12 @@ export class RateLimitedError extends DomainError {
 }
 export class UpstreamUnavailableError extends DomainError {
   override name = 'UpstreamUnavailableError';
+}
+/** A search stopped at its time budget (503: the query, not the client, must change). */
+export class QueryTooBroadError extends DomainError {
+  override name = 'QueryTooBroadError';
+}
+/** Every search slot is taken (429 + Retry-After: the same query may work in a moment). */
+export class SearchBusyError extends RateLimitedError {
+  override name = 'SearchBusyError';
 }

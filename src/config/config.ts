@@ -172,6 +172,16 @@ export const configSchema = z
     pageCacheMs: z.coerce.number().int().min(0).max(600_000).default(5000),
     /** JSON API requests per minute per client IP (answered 429 with RateLimit headers beyond). */
     apiRateLimit: z.coerce.number().int().min(1).max(100_000_000).default(600),
+    /**
+     * Wall-clock budget of a search's keyword work (queueing included); past it the search is
+     * stopped and answered 503 "too broad". Keyword work runs off the serving thread (SQLite:
+     * worker threads, src/search/keyword-pool.ts; PostgreSQL: statement_timeout).
+     */
+    searchBudgetMs: z.coerce.number().int().min(50).max(60_000).default(2000),
+    /** Keyword-search worker threads on SQLite; 0 = one per core (at least two). */
+    searchWorkers: z.coerce.number().int().min(0).max(64).default(0),
+    /** HTML searches (`/search`) per minute per client (429 with Retry-After beyond). */
+    searchRateLimit: z.coerce.number().int().min(1).max(100_000_000).default(120),
     /** Password hashes (argon2id, ~19 MiB each) computed at once; more wait in a short queue, then get 429. */
     hashConcurrency: z.coerce.number().int().min(1).max(64).default(2),
   })

@@ -71,9 +71,15 @@ export class PostgresStore implements Store {
     return null;
   }
 
+  readonly #closers: (() => Promise<void>)[] = [];
+  atClose(fn: () => Promise<void>): void {
+    this.#closers.push(fn);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.all(this.#closers.splice(0).map((fn) => fn()));
     await this.pool.end();
   }
 }

@@ -75,7 +75,18 @@ export class SqliteStore implements Store {
     return `keyword top lists: ${r.phrases} phrases in ${r.seconds.toFixed(1)} s${r.valid ? '' : ' (text changed meanwhile: unused until the next rebuild)'}`;
   }
 
+  /** The database file (`:memory:` for a private in-memory database). */
+  get file(): string {
+    return this.#file;
+  }
+
+  readonly #closers: (() => Promise<void>)[] = [];
+  atClose(fn: () => Promise<void>): void {
+    this.#closers.push(fn);
+  }
+
   async close(): Promise<void> {
+    await Promise.all(this.#closers.splice(0).map((fn) => fn()));
     if (this.db.isOpen) this.db.close();
   }
 }

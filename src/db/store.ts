@@ -268,5 +268,7 @@ export interface Store {
    * summary, or null when nothing needed doing.
    */
   maintainKeywordIndex(): Promise<string | null>;
+  /** Runs `fn` when the store closes (helpers that live beside it: the keyword pool's workers). */
+  atClose(fn: () => Promise<void>): void;
   close(): Promise<void>;
 }

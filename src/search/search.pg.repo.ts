@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { inTransaction } from '../db/postgres.ts';
 import { quoteOperand } from '../db/tsquery.ts';
 import { categoryToken } from '../papers/prepared.ts';
+import { tooBroad } from './budget.ts';
 import {
   CANDIDATE_POOL,
   categoryPatterns,
@@ -17,6 +18,7 @@ import {
   type PendingPaper,
   type PlanTerm,
   type ScoredId,
+  type SearchOptions,
   type SearchRepository,
   type VectorRow,
 } from './search.repo.ts';
@@ -81,12 +83,34 @@ export class PgSearchRepository implements SearchRepository {
     this.#pool = pool;
   }
 
-  async #ids(sql: string, params: unknown[]): Promise<number[]> {
-    const res = await this.#pool.query<{ id: string }>(sql, params);
-    return res.rows.map((r) => Number(r.id));
+  /**
+   * A search statement under the caller's budget: the server cancels it at `statement_timeout`
+   * (SQLSTATE 57014), so a broad query costs the database no more than its budget.
+   */
+  async #budgeted<R extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[],
+    options: SearchOptions,
+  ): Promise<R[]> {
+    const ms = options.budgetMs;
+    if (!ms) return (await this.#pool.query<R>(sql, params)).rows;
+    try {
+      return await inTransaction(this.#pool, async (c) => {
+        await c.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(ms))}`);
+        return (await c.query<R>(sql, params)).rows;
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === '57014') throw tooBroad(ms);
+      throw err;
+    }
   }
 
-  async keyword(plan: KeywordPlan, limit: number): Promise<ScoredId[]> {
+  async #ids(sql: string, params: unknown[], options: SearchOptions = {}): Promise<number[]> {
+    const rows = await this.#budgeted<{ id: string }>(sql, params, options);
+    return rows.map((r) => Number(r.id));
+  }
+
+  async keyword(plan: KeywordPlan, limit: number, options: SearchOptions = {}): Promise<ScoredId[]> {
     const b = new TsBuilder();
     const from = b.param(plan.dates.from ?? MIN_DATE);
     const to = b.param(plan.dates.to ?? MAX_DATE);
@@ -102,6 +126,7 @@ export class PgSearchRepository implements SearchRepository {
           `SELECT p.id FROM papers p WHERE ${dated} AND ${f} ${not}
           ORDER BY p.submitted_at DESC, p.id DESC LIMIT ${lim}`,
           b.params,
+          options,
         ),
       );
     }
@@ -113,6 +138,7 @@ export class PgSearchRepository implements SearchRepository {
           `SELECT p.id FROM papers p WHERE p.search @@ ${full} AND ${dated}
           ORDER BY p.submitted_at DESC, p.id DESC LIMIT ${lim}`,
           b.params,
+          options,
         ),
       );
     }
@@ -131,18 +157,20 @@ export class PgSearchRepository implements SearchRepository {
           ORDER BY coalesce(s.votes, 0) + coalesce(s.imported_votes, 0) DESC,
             ts_rank_cd('${RANK_WEIGHTS}'::float4[], p.search, ${full}) DESC, p.id DESC LIMIT ${lim}`,
           b.params,
+          options,
         ),
       );
     }
-    const res = await this.#pool.query<{ id: string; score: number }>(
+    const rows = await this.#budgeted<{ id: string; score: number }>(
       `${cand} SELECT p.id, ts_rank_cd('${RANK_WEIGHTS}'::float4[], p.search, ${full}) AS score
       FROM cand JOIN papers p ON p.id = cand.id ORDER BY score DESC, p.id DESC LIMIT ${lim}`,
       b.params,
+      options,
     );
-    return res.rows.map((r) => ({ paperId: Number(r.id), score: r.score }));
+    return rows.map((r) => ({ paperId: Number(r.id), score: r.score }));
   }
 
-  async satisfying(ids: number[], plan: KeywordPlan): Promise<Set<number>> {
+  async satisfying(ids: number[], plan: KeywordPlan, options: SearchOptions = {}): Promise<Set<number>> {
     if (ids.length === 0) return new Set();
     const b = new TsBuilder();
     const list = b.param(ids);
@@ -155,6 +183,7 @@ export class PgSearchRepository implements SearchRepository {
       `SELECT p.id FROM papers p WHERE p.id = ANY(${list}::bigint[])
         AND p.submitted_at >= ${from} AND p.submitted_at < ${to} AND ${f} ${not}`,
       b.params,
+      options,
     );
     return new Set(rows);
   }

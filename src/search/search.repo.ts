@@ -58,15 +58,21 @@ export interface PendingPaper {
   contentHash: string;
 }
 
+/** Per-call limits of a keyword task (keyword-pool.ts). */
+export interface SearchOptions {
+  /** Wall-clock budget; PostgreSQL cancels the statement past it (SQLite: the pool does). */
+  budgetMs?: number;
+}
+
 export interface SearchRepository {
   /**
    * Papers matching the plan, best first by its sort, at most `limit`. With no text groups the
    * filters alone select (newest first). Ranking by relevance looks at a bounded pool of the
    * best CANDIDATE_POOL matches when dates or votes need the papers table (see the repos).
    */
-  keyword(plan: KeywordPlan, limit: number): Promise<ScoredId[]>;
+  keyword(plan: KeywordPlan, limit: number, options?: SearchOptions): Promise<ScoredId[]>;
   /** Those of `ids` that satisfy the plan's filters (terms on authors/categories, dates). */
-  satisfying(ids: number[], plan: KeywordPlan): Promise<Set<number>>;
+  satisfying(ids: number[], plan: KeywordPlan, options?: SearchOptions): Promise<Set<number>>;
   hits(ids: number[]): Promise<HitInfo[]>;
   paperIdOf(arxivId: string): Promise<number | null>;
   /** Newest paper ids first, for sort:date over vector hits. */

@@ -4,11 +4,14 @@
  * refuses comes back as `error` (message + position) for the caller to show or turn into a 400.
  */
 import type { Store } from '../db/store.ts';
+import { QueryTooBroadError } from '../errors.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
+import type { KeywordBudget } from './budget.ts';
 import { tokenize } from './embedder/builtin.ts';
 import type { EmbedderSettings } from './embedder/load.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 import { type HighlightTerm, highlight, type Segment, snippet } from './highlight.ts';
+import { type KeywordSearcher, keywordSearcher } from './keyword-pool.ts';
 import { expandPlan, filterPlan, hasRestrictions, keywordPlan, semanticText } from './plan.ts';
 import { positiveTerms, QueryError } from './query/ast.ts';
 import { parseQuery } from './query/parse.ts';
@@ -40,8 +43,11 @@ const MAX_DEPTH = 1000;
 
 export interface SearchDeps {
   store: Store;
-  config: EmbedderSettings;
+  config: EmbedderSettings & Partial<KeywordBudget>;
 }
+
+/** Used when the caller's config has no budget (benchmarks and tests that pass only embedder settings). */
+const DEFAULT_BUDGET: KeywordBudget = { searchBudgetMs: 2000, searchWorkers: 0 };
 
 export type SearchMode = 'hybrid' | 'keyword' | 'vector';
 
@@ -75,6 +81,8 @@ export interface SearchResult {
   /** Said to the user when the answer is less than asked (e.g. keyword only). */
   notice?: string;
   error?: { message: string; position: number };
+  /** The search ran past its time budget and was stopped (keyword-pool.ts): what to narrow. */
+  stopped?: string;
   /** An arXiv id in the query; `exact` when the query is nothing but the id. */
   didYouMean?: { arxivId: string; inLibrary: boolean; exact: boolean };
   /** Words the semantic side also looked for (the model's neighbours of the query). */
@@ -99,7 +107,7 @@ function highlightTerms(terms: { text: string; kind: string }[]): HighlightTerm[
 
 async function vectorSide(
   sem: Semantic,
-  repo: SearchRepository,
+  repo: KeywordSearcher,
   plan: KeywordPlan,
   text: string,
   depth: number,
@@ -134,6 +142,20 @@ async function vectorSide(
 }
 
 export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promise<SearchResult> {
+  try {
+    return await search(deps, req);
+  } catch (err) {
+    if (!(err instanceof QueryTooBroadError)) throw err;
+    return {
+      hits: [],
+      hasMore: false,
+      mode: req.mode === 'vector' ? 'vector' : 'keyword',
+      stopped: err.message,
+    };
+  }
+}
+
+async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResult> {
   const pageSize = Math.max(1, Math.min(req.pageSize ?? 25, MAX_PAGE_SIZE));
   const page = Math.max(1, req.page ?? 1);
   const want = req.mode ?? 'hybrid';
@@ -141,6 +163,10 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
   if (!q) return { hits: [], hasMore: false, mode: want === 'vector' ? 'vector' : 'keyword' };
   const { searchRepository } = await import('./search.repo.ts');
   const repo = await searchRepository(deps.store);
+  const keywords = await keywordSearcher(deps.store, {
+    searchBudgetMs: deps.config.searchBudgetMs ?? DEFAULT_BUDGET.searchBudgetMs,
+    searchWorkers: deps.config.searchWorkers ?? DEFAULT_BUDGET.searchWorkers,
+  });
   const result: SearchResult = { hits: [], hasMore: false, mode: 'keyword' };
   const id = arxivIdIn(q);
   if (id) {
@@ -186,11 +212,11 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
     const syn = result.mode === 'hybrid' ? sem?.embedder?.synonyms?.bind(sem.embedder) : undefined;
     const expanded = syn ? expandPlan(plan, syn) : { plan, added: [] };
     for (const w of expanded.added) if (!related.includes(w)) related.push(w);
-    keywordIds = (await repo.keyword(expanded.plan, limit)).map((h) => h.paperId);
+    keywordIds = (await keywords.keyword(expanded.plan, limit)).map((h) => h.paperId);
   }
   let vectorIds: number[] = [];
   if (sem) {
-    const v = await vectorSide(sem, repo, plan, text, depth);
+    const v = await vectorSide(sem, keywords, plan, text, depth);
     vectorIds = v.hits.map((h) => h.paperId);
     for (const w of v.related) if (!related.includes(w)) related.push(w);
   }

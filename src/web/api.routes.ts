@@ -7,7 +7,13 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError, RateLimitedError, UnauthorizedError } from '../errors.ts';
+import {
+  InvalidInputError,
+  NotFoundError,
+  QueryTooBroadError,
+  RateLimitedError,
+  UnauthorizedError,
+} from '../errors.ts';
 import { totalVotes } from '../feed/feed.ts';
 import { isoDay, periodFromQuery } from '../feed/period.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
@@ -109,6 +115,7 @@ export const apiRoutes =
       const r = await searchPapers({ store, config }, { q: q.q, pageSize: q.limit });
       if (r.error)
         throw new InvalidInputError(`${r.error.message} (at character ${r.error.position + 1} of the query)`);
+      if (r.stopped) throw new QueryTooBroadError(r.stopped);
       return (await store.feed.items(r.hits.map((h) => h.paperId))).map(presentFeedItem);
     });
 

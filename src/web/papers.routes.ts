@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, RateLimitedError } from '../errors.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
 import { arxivIdIn, searchPapers } from '../search/service.ts';
 import { KEYWORD_MODEL } from '../search/similar.ts';
@@ -13,6 +13,7 @@ import { parse, sendPage, type WebDeps } from './respond.ts';
 import { searchPage, similarPage } from './views/search.view.ts';
 
 const PAGE_SIZE = 25;
+const RATE_WINDOW_S = 60;
 /** A list not stored yet is computed in the background (search/similar.ts); this page waits for it. */
 const SIMILAR_WAIT_MS = 10_000;
 const searchQuery = z.object({
@@ -26,6 +27,13 @@ export const paperRoutes =
   async (app) => {
     const { store, config } = deps;
     app.get('/search', async (req, reply) => {
+      // Per client like the API (api.routes.ts): a search costs far more than a cached page.
+      const s = deps.site.limiter.hit(`search:${req.ip}`, {
+        max: config.searchRateLimit,
+        windowMs: RATE_WINDOW_S * 1000,
+      });
+      if (!s.allowed)
+        throw new RateLimitedError('Too many searches from your network; wait a minute.', s.resetSeconds);
       const { q, like, page } = parse(searchQuery, req.query);
       if (like !== undefined) {
         const id = parseArxivId(like);
@@ -61,7 +69,7 @@ export const paperRoutes =
         return {
           meta: { title: q ? `Search: ${q}` : 'Search', query: q },
           body: searchPage(q, r, pager),
-          ...(r.error ? { status: 400 } : {}),
+          ...(r.error ? { status: 400 } : r.stopped ? { status: 503 } : {}),
         };
       });
     });

@@ -31,6 +31,10 @@ export async function searchCommand(
       process.stderr.write(`paperboy: ${r.error.message} (at character ${r.error.position + 1})\n`);
       return EXIT.usage;
     }
+    if (r.stopped) {
+      process.stderr.write(`paperboy: ${r.stopped} (PAPERBOY_SEARCH_BUDGET_MS sets the budget)\n`);
+      return EXIT.failure;
+    }
     if (r.notice) process.stderr.write(`${r.notice}\n`);
     if (r.didYouMean?.inLibrary && !flags.json)
       process.stderr.write(`arXiv id ${r.didYouMean.arxivId} is in the library\n`);

@@ -60,6 +60,15 @@ describe('parseQuery', () => {
     ['x after:2024-05 before:2024-01', /No date/, 0],
     ['x cat:%%', /arXiv category/, 2],
     ['x -sort:date', /cannot be excluded/, 2],
+    // Issue 12: limits no honest query meets, each saying which rule and where.
+    ['a* OR b*', /at least 3 letters .* before the \*/, 0],
+    ['graph ne*', /at least 3 letters/, 6],
+    ['author:a* OR author:b* OR author:c* a*', /at least 3 letters/, 0],
+    ['x -co*', /at least 3 letters/, 2],
+    ['con* pre* dis* tra* mod*', /at most 4 in one search/, 20],
+    ['author:smi* OR author:joh* OR author:wan* OR author:che* OR author:lee*', /prefix\* terms/, 60],
+    [Array.from({ length: 17 }, (_, i) => `w${i}`).join(' OR '), /OR alternatives: at most 16/, 102],
+    [Array.from({ length: 33 }, (_, i) => `w${i}`).join(' '), /Too many terms: at most 32/, 118],
   ];
   for (const [q, re, at] of errors) {
     it(`rejects ${JSON.stringify(q)} at ${at}`, () => {
@@ -69,6 +78,12 @@ describe('parseQuery', () => {
       );
     });
   }
+
+  it('allows what honest queries use: 3-letter prefixes, 4 prefixes, 16 alternatives, 32 terms', () => {
+    assert.equal(parseQuery('con* pre* dis* tra*').clauses.length, 4);
+    assert.equal(parseQuery(Array.from({ length: 16 }, (_, i) => `w${i}`).join(' OR ')).clauses.length, 1);
+    assert.equal(parseQuery(Array.from({ length: 32 }, (_, i) => `w${i}`).join(' ')).clauses.length, 32);
+  });
 
   it('any string parses or fails with a QueryError pointing inside the input, quickly', () => {
     const alphabet = fc.constantFrom(

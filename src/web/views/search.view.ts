@@ -53,13 +53,17 @@ export function searchPage(q: string, r: SearchResult, pager: Pager): SafeHtml {
     );
   }
   if (r.error) parts.push(queryError(q, r.error));
+  if (r.stopped)
+    parts.push(
+      html`<div class="error" role="alert"><p><strong>This search was stopped.</strong> ${r.stopped}</p></div>`,
+    );
   if (r.notice) parts.push(html`<p class="notice search-notice">${r.notice}</p>`);
   if (r.related?.length)
     parts.push(html`<p class="muted related">Also looked for: ${r.related.join(', ')}</p>`);
   const empty = q.trim()
     ? `No papers match “${q}”. Try fewer or different words.`
     : `Type a few words to search titles, authors and abstracts. ${SYNTAX_HELP}`;
-  const list = r.error ? html`` : hitList(r.hits, empty);
+  const list = r.error || r.stopped ? html`` : hitList(r.hits, empty);
   return html`<h1>Search${q ? html`: ${q}` : ''}</h1>${parts}${list}${pagerNav(pager)}`;
 }
 
