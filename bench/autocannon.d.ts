@@ -26,6 +26,8 @@ declare module 'autocannon' {
     pipelining?: number;
     timeout?: number;
     headers?: Record<string, string>;
+    /** Each connection sends these in turn. */
+    requests?: { method?: string; path: string }[];
   }
   export default function autocannon(options: Options): Promise<Result>;
 }

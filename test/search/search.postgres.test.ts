@@ -4,9 +4,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { after } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/db/postgres.store.ts';
+import { searchPapers } from '../../src/search/service.ts';
+import { makePaper } from '../support/papers.ts';
 import { runSearchContract } from './search.contract.ts';
 
 const schema = `search_${process.pid}_${Date.now().toString(36)}`;
@@ -41,4 +44,37 @@ runSearchContract('postgres', async () => {
   const u = new URL(baseUrl);
   u.searchParams.set('options', `-c search_path=${schema}`);
   return openPostgresStore(u.toString());
+});
+
+describe('search budget (postgres)', () => {
+  it("cancels a keyword statement at the budget (statement_timeout) and says the search was stopped", async () => {
+    baseUrl ??= serverUrl();
+    const own = `${schema}_budget`;
+    await admin(`CREATE SCHEMA ${own}`);
+    const u = new URL(baseUrl);
+    u.searchParams.set('options', `-c search_path=${own}`);
+    const store = await openPostgresStore(u.toString());
+    const locker = new pg.Client({ connectionString: u.toString() });
+    await locker.connect();
+    try {
+      await store.papers.upsertMany([makePaper({ arxivId: '2401.00001', title: 'Galaxy rotation curves' })]);
+      const deps = { store, config: { data: '/nonexistent', embedder: 'builtin' as const, searchBudgetMs: 200 } };
+      // A statement that cannot finish: it waits for a lock held by another session.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE papers IN ACCESS EXCLUSIVE MODE');
+      const stopped = await searchPapers(deps, { q: 'galaxy', mode: 'keyword' });
+      assert.match(stopped.stopped ?? '', /longer than 0\.2 s and was stopped/);
+      await locker.query('ROLLBACK');
+      const ok = await searchPapers(deps, { q: 'galaxy', mode: 'keyword' });
+      assert.equal(ok.stopped, undefined);
+      assert.deepEqual(
+        ok.hits.map((h) => h.arxivId),
+        ['2401.00001'],
+      );
+    } finally {
+      await locker.end();
+      await store.close();
+      await admin(`DROP SCHEMA IF EXISTS ${own} CASCADE`);
+    }
+  });
 });
