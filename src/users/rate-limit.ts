@@ -13,6 +13,8 @@ export interface Limit {
 
 export interface LimitState {
   allowed: boolean;
+  /** Hits counted in the current window. */
+  count: number;
   limit: number;
   remaining: number;
   /** Seconds until the window resets. */
@@ -38,8 +40,25 @@ export class RateLimiter {
       this.#windows.set(key, w);
     }
     w.count++;
+    return this.#state(w, limit, now, w.count <= limit.max);
+  }
+
+  /**
+   * The key's state without counting a hit: `allowed` says whether one more hit would be. For
+   * limits that count only failures (wrong passwords), checked before and hit after.
+   */
+  peek(key: string, limit: Limit): LimitState {
+    const now = this.#now();
+    const w = this.#windows.get(key);
+    if (!w || now - w.start >= w.windowMs)
+      return { allowed: true, count: 0, limit: limit.max, remaining: limit.max, resetSeconds: 0 };
+    return this.#state(w, limit, now, w.count < limit.max);
+  }
+
+  #state(w: { start: number; count: number; windowMs: number }, limit: Limit, now: number, allowed: boolean) {
     return {
-      allowed: w.count <= limit.max,
+      allowed,
+      count: w.count,
       limit: limit.max,
       remaining: Math.max(0, limit.max - w.count),
       resetSeconds: Math.max(1, Math.ceil((w.start + w.windowMs - now) / 1000)),

@@ -52,8 +52,11 @@ export interface UserRepository {
   setRole(userId: number, role: Role): Promise<void>;
   /** Banning also ends every session of the account. */
   setBanned(userId: number, bannedAt: string | null): Promise<void>;
-  /** Newest first, for the moderation page. */
-  list(limit: number, offset: number): Promise<User[]>;
+  /**
+   * Newest first, for the moderation page. `search` keeps accounts whose name or email contains
+   * it, case-insensitively (LIKE wildcards in it match literally).
+   */
+  list(limit: number, offset: number, search?: string): Promise<User[]>;
 
   createSession(s: {
     tokenHash: string;
@@ -65,7 +68,8 @@ export interface UserRepository {
   /** The live session (not expired, account not banned) with its user. */
   session(tokenHash: string, now: string): Promise<SessionRecord | null>;
   deleteSession(tokenHash: string): Promise<void>;
-  deleteSessions(userId: number): Promise<void>;
+  /** Ends every session of the account, except `exceptTokenHash` when given (this browser). */
+  deleteSessions(userId: number, exceptTokenHash?: string): Promise<void>;
 
   createOneTime(t: {
     tokenHash: string;
@@ -76,6 +80,13 @@ export interface UserRepository {
   }): Promise<void>;
   /** Marks the token used and returns its user, atomically; null if unknown, used, expired or of another purpose. */
   consumeOneTime(tokenHash: string, purpose: OneTimePurpose, now: string): Promise<number | null>;
+  /**
+   * Completes a password reset in one transaction: consumes the reset token, sets the password,
+   * marks every other unused reset link of the account used, ends every session and marks the
+   * email verified (following the link proved it). The user id, or null when the token is
+   * unknown, used or expired (then nothing changes).
+   */
+  completeReset(tokenHash: string, passwordHash: string, now: string): Promise<number | null>;
   /** Tokens of this purpose issued to the user since `since` (caps mails per account). */
   countOneTime(userId: number, purpose: OneTimePurpose, since: string): Promise<number>;
 

@@ -10,7 +10,7 @@ import type {
   UserRepository,
   UserWithPassword,
 } from './types.ts';
-import { toUser, type UserRow } from './users.sqlite.repo.ts';
+import { likePattern, toUser, type UserRow } from './users.sqlite.repo.ts';
 
 const USER_COLUMNS = 'u.id, u.email, u.name, u.role, u.email_verified_at, u.banned_at, u.created_at';
 
@@ -73,11 +73,18 @@ export class PgUserRepository implements UserRepository {
     });
   }
 
-  async list(limit: number, offset: number): Promise<User[]> {
-    const res = await this.#pool.query<UserRow>(
-      `SELECT ${USER_COLUMNS} FROM users u ORDER BY u.id DESC LIMIT $1 OFFSET $2`,
-      [limit, offset],
-    );
+  async list(limit: number, offset: number, search?: string): Promise<User[]> {
+    const res = search
+      ? await this.#pool.query<UserRow>(
+          `SELECT ${USER_COLUMNS} FROM users u
+          WHERE lower(u.name) LIKE $3 ESCAPE '\\' OR u.email LIKE $3 ESCAPE '\\'
+          ORDER BY u.id DESC LIMIT $1 OFFSET $2`,
+          [limit, offset, likePattern(search)],
+        )
+      : await this.#pool.query<UserRow>(
+          `SELECT ${USER_COLUMNS} FROM users u ORDER BY u.id DESC LIMIT $1 OFFSET $2`,
+          [limit, offset],
+        );
     return res.rows.map(toUser);
   }
 
@@ -107,8 +114,36 @@ export class PgUserRepository implements UserRepository {
     await this.#pool.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
   }
 
-  async deleteSessions(userId: number): Promise<void> {
-    await this.#pool.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  async deleteSessions(userId: number, exceptTokenHash?: string): Promise<void> {
+    if (exceptTokenHash)
+      await this.#pool.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2', [
+        userId,
+        exceptTokenHash,
+      ]);
+    else await this.#pool.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  }
+
+  async completeReset(tokenHash: string, passwordHash: string, now: string): Promise<number | null> {
+    return inTransaction(this.#pool, async (c) => {
+      const r = await c.query<{ user_id: string }>(
+        `UPDATE user_tokens SET used_at = $1
+        WHERE token_hash = $2 AND purpose = 'reset' AND used_at IS NULL AND expires_at > $1 RETURNING user_id`,
+        [now, tokenHash],
+      );
+      if (!r.rows[0]) return null;
+      const userId = Number(r.rows[0].user_id);
+      await c.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
+      await c.query(
+        `UPDATE user_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = 'reset' AND used_at IS NULL`,
+        [now, userId],
+      );
+      await c.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+      await c.query('UPDATE users SET email_verified_at = coalesce(email_verified_at, $1) WHERE id = $2', [
+        now,
+        userId,
+      ]);
+      return userId;
+    });
   }
 
   async createOneTime(t: {

@@ -35,6 +35,11 @@ export function toUser(r: UserRow): User {
   };
 }
 
+/** `%text%` for a case-insensitive substring match, with LIKE's own wildcards escaped. */
+export function likePattern(search: string): string {
+  return `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 export class SqliteUserRepository implements UserRepository {
   readonly #db: DatabaseSync;
   readonly #s: Record<string, StatementSync>;
@@ -53,6 +58,9 @@ export class SqliteUserRepository implements UserRepository {
       setRole: p('UPDATE users SET role = ? WHERE id = ?'),
       setBanned: p('UPDATE users SET banned_at = ? WHERE id = ?'),
       list: p(`SELECT ${USER_COLUMNS} FROM users u ORDER BY u.id DESC LIMIT ? OFFSET ?`),
+      search: p(`SELECT ${USER_COLUMNS} FROM users u
+        WHERE lower(u.name) LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\'
+        ORDER BY u.id DESC LIMIT ?2 OFFSET ?3`),
       createSession: p(`INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
         VALUES (?, ?, ?, ?, ?)`),
       session:
@@ -60,6 +68,9 @@ export class SqliteUserRepository implements UserRepository {
         WHERE s.token_hash = ? AND s.expires_at > ? AND u.banned_at IS NULL`),
       deleteSession: p('DELETE FROM sessions WHERE token_hash = ?'),
       deleteSessions: p('DELETE FROM sessions WHERE user_id = ?'),
+      deleteOtherSessions: p('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?'),
+      expireResets: p(`UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND purpose = 'reset'
+        AND used_at IS NULL`),
       createOneTime: p(`INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at)
         VALUES (?, ?, ?, ?, ?)`),
       consumeOneTime: p(`UPDATE user_tokens SET used_at = ?1
@@ -126,8 +137,11 @@ export class SqliteUserRepository implements UserRepository {
     }
   }
 
-  async list(limit: number, offset: number): Promise<User[]> {
-    return (this.#s.list!.all(limit, offset) as unknown as UserRow[]).map(toUser);
+  async list(limit: number, offset: number, search?: string): Promise<User[]> {
+    const rows = search
+      ? this.#s.search!.all(likePattern(search), limit, offset)
+      : this.#s.list!.all(limit, offset);
+    return (rows as unknown as UserRow[]).map(toUser);
   }
 
   async createSession(s: {
@@ -151,8 +165,27 @@ export class SqliteUserRepository implements UserRepository {
     this.#s.deleteSession!.run(tokenHash);
   }
 
-  async deleteSessions(userId: number): Promise<void> {
-    this.#s.deleteSessions!.run(userId);
+  async deleteSessions(userId: number, exceptTokenHash?: string): Promise<void> {
+    if (exceptTokenHash) this.#s.deleteOtherSessions!.run(userId, exceptTokenHash);
+    else this.#s.deleteSessions!.run(userId);
+  }
+
+  async completeReset(tokenHash: string, passwordHash: string, now: string): Promise<number | null> {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const r = this.#s.consumeOneTime!.get(now, tokenHash, 'reset') as { user_id: number } | undefined;
+      if (r) {
+        this.#s.setPassword!.run(passwordHash, r.user_id);
+        this.#s.expireResets!.run(now, r.user_id);
+        this.#s.deleteSessions!.run(r.user_id);
+        this.#s.markVerified!.run(now, r.user_id);
+      }
+      this.#db.exec('COMMIT');
+      return r ? r.user_id : null;
+    } catch (err) {
+      this.#db.exec('ROLLBACK');
+      throw err;
+    }
   }
 
   async createOneTime(t: {

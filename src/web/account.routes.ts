@@ -15,6 +15,7 @@ import {
   loginPage,
   messagePage,
   newPasswordPage,
+  passwordChangedPage,
   profilePage,
   requestResetPage,
   signupPage,
@@ -31,6 +32,8 @@ export const accountRoutes =
   (deps: WebDeps): FastifyPluginAsync =>
   async (app) => {
     const { site, auth, store } = deps;
+    // Account mails are sent after the answer (users/accounts.ts); a failure is logged here.
+    site.accounts.onMailError = (err, what) => app.log.warn({ err }, `${what} failed`);
 
     /** A form page for signed-out readers: never cached (it sets the CSRF cookie). */
     const form = (
@@ -142,19 +145,22 @@ export const accountRoutes =
       const f = parse(resetForm, req.body);
       const r = await attempt(
         reply,
-        () => site.accounts.resetPassword(f.token, f.password),
+        () => site.accounts.resetPassword(f.token, f.password, req.ip),
         (m, s) => form(req, reply, 'Choose a new password', (t) => newPasswordPage(t, f.token, m), s),
       );
       if (!r.ok) return r.reply;
       auth.endSession(reply);
-      return form(req, reply, 'Password changed', () =>
-        messagePage('Password changed', [
-          'Every session of your account has ended. Log in with the new password.',
-        ]),
-      );
+      const tokens = await store.users.apiTokens(r.value.id);
+      return form(req, reply, 'Password changed', () => passwordChangedPage(tokens));
     });
 
-    async function profile(req: FastifyRequest, reply: FastifyReply, name: string, newToken: string | null) {
+    async function profile(
+      req: FastifyRequest,
+      reply: FastifyReply,
+      name: string,
+      newToken: string | null,
+      notice: 'others-ended' | null = null,
+    ) {
       const user = await store.users.byName(name);
       if (!user) throw new NotFoundError('No such user.');
       const own = req.viewer?.user.id === user.id;
@@ -169,7 +175,7 @@ export const accountRoutes =
           user,
           votes,
           submissions,
-          own: own ? { csrf: req.viewer!.csrf, tokens, newToken } : null,
+          own: own ? { csrf: req.viewer!.csrf, tokens, newToken, notice } : null,
         }),
       }));
     }
@@ -186,6 +192,11 @@ export const accountRoutes =
     app.get('/settings/tokens', async (req, reply) => {
       if (!req.viewer) return reply.redirect('/login?next=/settings/tokens', 303);
       return reply.redirect(`/users/${encodeURIComponent(req.viewer.user.name)}#tokens`, 303);
+    });
+    app.post('/settings/sessions/end', async (req, reply) => {
+      if (!req.viewer || !req.sessionToken) return reply.redirect('/login', 303);
+      await site.accounts.logoutOthers(req.viewer.user, req.sessionToken);
+      return profile(req, reply, req.viewer.user.name, null, 'others-ended');
     });
     app.post<{ Params: { id: string } }>('/settings/tokens/:id/revoke', async (req, reply) => {
       if (!req.viewer) return reply.redirect('/login', 303);

@@ -9,7 +9,16 @@ import { layout } from './views/layout.view.ts';
 import { moderationPage } from './views/moderation.view.ts';
 
 const PAGE = 50;
-const listQuery = z.object({ page: z.coerce.number().int().min(1).max(1000).default(1) });
+const pageNumber = z.coerce.number().int().min(1).max(1000).default(1);
+/**
+ * `page` pages the comments, `accounts` the accounts (each list has its own pager), `q` keeps
+ * accounts whose name or email contains it; its length is bounded, as are the pages.
+ */
+const listQuery = z.object({
+  page: pageNumber,
+  accounts: pageNumber,
+  q: z.string().trim().max(100, 'the account search is at most 100 characters').default(''),
+});
 
 function moderator(req: FastifyRequest): User {
   if (!req.viewer) throw new UnauthorizedError('Log in as a moderator first.');
@@ -23,11 +32,13 @@ export const moderationRoutes =
     const { store, site } = deps;
     app.get('/admin/moderation', async (req, reply) => {
       moderator(req);
-      const { page } = parse(listQuery, req.query);
-      const [comments, users] = await Promise.all([
+      const { page, accounts, q } = parse(listQuery, req.query);
+      // One row more than shown tells whether there is a next page.
+      const [comments, found] = await Promise.all([
         store.community.recentComments(PAGE, (page - 1) * PAGE),
-        store.users.list(PAGE, 0),
+        store.users.list(PAGE + 1, (accounts - 1) * PAGE, q || undefined),
       ]);
+      const users = { rows: found.slice(0, PAGE), page: accounts, more: found.length > PAGE, q };
       return reply
         .type(HTML)
         .header('Cache-Control', 'private, no-store')

@@ -93,6 +93,7 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     now,
     async close() {
       await similar.close();
+      await accounts.settled(); // account mails go out after their answer: let them finish
       if (mailer && !options.mailer) await mailer.close();
     },
   };

@@ -386,6 +386,112 @@ export function siteContract(store: () => Store): void {
       assert.equal(await s.users.apiTokenUser('api1', NOW), null);
     });
 
+    test('a completed reset sets the password, kills every other reset link and every session, in one step', async () => {
+      const s = store();
+      const u = await user(s, 'resetter');
+      const other = await user(s, 'bystander');
+      const later = '2098-03-02T12:30:00.000Z';
+      for (const [hash, userId] of [
+        ['rs-old', u.id],
+        ['rs-new', u.id],
+        ['rs-other', other.id],
+      ] as const)
+        await s.users.createOneTime({
+          tokenHash: hash,
+          userId,
+          purpose: 'reset',
+          now: NOW,
+          expiresAt: later,
+        });
+      await s.users.createSession({
+        tokenHash: 'rs-s1',
+        userId: u.id,
+        csrfToken: 'c',
+        now: NOW,
+        expiresAt: later,
+      });
+      assert.equal(await s.users.completeReset('nope', '$argon2id$z', NOW), null, 'unknown token');
+      assert.equal((await s.users.byEmail('resetter@example.org'))?.passwordHash, '$argon2id$x', 'unchanged');
+      assert.equal(await s.users.completeReset('rs-new', '$argon2id$new', NOW), u.id);
+      const after = await s.users.byEmail('resetter@example.org');
+      assert.equal(after?.passwordHash, '$argon2id$new');
+      assert.equal(after?.emailVerifiedAt, NOW, 'following the link proved the address');
+      assert.equal(await s.users.session('rs-s1', NOW), null, 'sessions ended');
+      assert.equal(
+        await s.users.completeReset('rs-old', '$argon2id$old', NOW),
+        null,
+        'the older link is dead',
+      );
+      assert.equal(await s.users.consumeOneTime('rs-old', 'reset', NOW), null);
+      assert.equal((await s.users.byEmail('resetter@example.org'))?.passwordHash, '$argon2id$new');
+      assert.equal(
+        await s.users.consumeOneTime('rs-other', 'reset', NOW),
+        other.id,
+        "another account's link lives",
+      );
+    });
+
+    test('ending sessions can keep this one; API tokens are listed and outlive sessions until revoked', async () => {
+      const s = store();
+      const u = await user(s, 'roamer');
+      const later = '2098-04-01T00:00:00.000Z';
+      for (const h of ['ro-1', 'ro-2', 'ro-3'])
+        await s.users.createSession({
+          tokenHash: h,
+          userId: u.id,
+          csrfToken: 'c',
+          now: NOW,
+          expiresAt: later,
+        });
+      await s.users.createApiToken({ userId: u.id, name: 'cron', tokenHash: 'ro-api', now: NOW });
+      await s.users.deleteSessions(u.id, 'ro-2');
+      assert.equal(await s.users.session('ro-1', NOW), null);
+      assert.equal((await s.users.session('ro-2', NOW))?.user.id, u.id, 'kept');
+      assert.equal(await s.users.session('ro-3', NOW), null);
+      assert.deepEqual(
+        (await s.users.apiTokens(u.id)).map((t) => [t.name, t.createdAt, t.lastUsedAt]),
+        [['cron', NOW, null]],
+      );
+      assert.equal((await s.users.apiTokenUser('ro-api', NOW))?.id, u.id, 'tokens are not sessions');
+    });
+
+    test('the account list pages without repeats and searches name or email, case-insensitive, wildcards literal', async () => {
+      const s = store();
+      const made = [];
+      for (let i = 0; i < 7; i++)
+        made.push(
+          await s.users.create({
+            email: `zq${i}@Lists.example.org`.toLowerCase(),
+            name: `ZqMember${i}`,
+            passwordHash: 'x',
+            now: NOW,
+          }),
+        );
+      await s.users.create({ email: 'zq_odd@example.org', name: 'percent', passwordHash: 'x', now: NOW });
+      const newestFirst = made.map((u) => u!.name).reverse();
+      const pages = [];
+      for (let p = 0; p < 3; p++) pages.push((await s.users.list(3, p * 3, 'ZQMEMBER')).map((u) => u.name));
+      assert.deepEqual(pages, [newestFirst.slice(0, 3), newestFirst.slice(3, 6), newestFirst.slice(6)]);
+      assert.deepEqual(
+        (await s.users.list(10, 0, 'LISTS.EXAMPLE')).map((u) => u.name),
+        newestFirst,
+        'by email',
+      );
+      assert.deepEqual(
+        (await s.users.list(10, 0, 'zq_')).map((u) => u.name),
+        ['percent'],
+        '"_" is a character, not a wildcard',
+      );
+      assert.deepEqual(await s.users.list(10, 0, '%'), [], '"%" is a character, not a wildcard');
+      const [p1, p2] = [await s.users.list(2, 0), await s.users.list(2, 2)];
+      assert.equal(p1.length, 2);
+      assert.ok(
+        p1.every((u) => !p2.some((v) => v.id === u.id)),
+        'unfiltered pages do not repeat',
+      );
+      assert.ok(p1[0]!.id > p1[1]!.id && p1[1]!.id > p2[0]!.id, 'newest first');
+    });
+
     test('submissions feature once and say where a paper already is', async () => {
       const s = store();
       await s.papers.upsertMany([makePaper({ arxivId: id(40) })]);

@@ -6,6 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
+import { accountMailsSettled } from '../../src/users/accounts.ts';
+import { STRONG_PASSWORD } from './passwords.ts';
 
 export class WebClient {
   readonly base: string;
@@ -79,8 +81,12 @@ export class WebClient {
   }
 }
 
-/** Newest .eml under <data>/mail addressed to `to`, parsed. */
+/**
+ * Newest .eml under <data>/mail addressed to `to`, parsed. Account mails go out after the answer
+ * (users/accounts.ts), so this first waits for those in flight.
+ */
 export async function lastMail(dataDir: string, to: string) {
+  await accountMailsSettled();
   const dir = path.join(dataDir, 'mail');
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.eml'))
@@ -94,7 +100,9 @@ export async function lastMail(dataDir: string, to: string) {
   throw new Error(`no mail to ${to} in ${dir}`);
 }
 
-export function mailCount(dataDir: string): number {
+/** Mails written so far (after the account mails in flight). */
+export async function mailCount(dataDir: string): Promise<number> {
+  await accountMailsSettled();
   try {
     return readdirSync(path.join(dataDir, 'mail')).filter((f) => f.endsWith('.eml')).length;
   } catch {
@@ -114,7 +122,7 @@ export async function signUpAndLogIn(
   base: string,
   dataDir: string,
   name: string,
-  password = 'correct horse battery',
+  password = STRONG_PASSWORD,
 ): Promise<WebClient> {
   const c = new WebClient(base);
   const email = `${name.toLowerCase()}@example.org`;

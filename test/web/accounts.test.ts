@@ -8,6 +8,7 @@ import { SqliteStore } from '../../src/db/sqlite.store.ts';
 import { PasswordHasher } from '../../src/users/password.ts';
 import { localPath } from '../../src/web/auth.ts';
 import { startApp, type TestApp } from '../support/app.ts';
+import { STRONG_PASSWORD } from '../support/passwords.ts';
 import { lastMail, linkIn, mailCount, signUpAndLogIn, WebClient } from '../support/web-client.ts';
 
 let t: TestApp;
@@ -23,7 +24,7 @@ const normalize = (html: string) => html.replace(/name="csrf" value="[^"]+"/g, '
 
 test('sign up → verify by the emailed link → log in → profile → log out', async () => {
   const c = new WebClient(t.url);
-  const before = mailCount(t.dataDir);
+  const before = await mailCount(t.dataDir);
   const res = await c.submit('/signup', '/signup', {
     email: 'Ada@Example.org',
     name: 'ada',
@@ -31,7 +32,7 @@ test('sign up → verify by the emailed link → log in → profile → log out'
   });
   assert.equal(res.status, 200);
   assert.match(await res.text(), /Check your inbox/);
-  assert.equal(mailCount(t.dataDir), before + 1);
+  assert.equal(await mailCount(t.dataDir), before + 1);
   const mail = await lastMail(t.dataDir, 'ada@example.org');
   assert.match(mail.subject, /confirm your email/);
   const link = linkIn(mail.text, 'verify');
@@ -149,12 +150,12 @@ test('RELIABILITY Web: login, signup and reset answer the same for known and unk
   const s1 = await answer('/signup', '/signup', {
     email: 'known@example.org',
     name: 'someone1',
-    password: 'whatever123',
+    password: STRONG_PASSWORD,
   });
   const s2 = await answer('/signup', '/signup', {
     email: 'fresh@example.org',
     name: 'someone2',
-    password: 'whatever123',
+    password: STRONG_PASSWORD,
   });
   assert.deepEqual(s1, s2);
   assert.match(s1.body, /Check your inbox/);
@@ -215,7 +216,8 @@ test('RELIABILITY Web: redirect targets (?next=) accept only local paths', async
 });
 
 test('RELIABILITY Web: rate limits per IP and per account on login', async () => {
-  // Per account: the 11th attempt on one address within 15 minutes is refused, whatever the IP.
+  // Per account and client: the 6th wrong password on one address from one client is refused
+  // (the owner elsewhere is not: see account-recovery.test.ts).
   const inject = (ip: string, email: string) =>
     t.app.inject({
       method: 'POST',
@@ -232,10 +234,8 @@ test('RELIABILITY Web: rate limits per IP and per account on login', async () =>
       }).toString(),
     });
   const account: number[] = [];
-  for (let i = 0; i < 11; i++)
-    account.push((await inject(`198.51.100.${i + 1}`, 'target@example.org')).statusCode);
-  assert.deepEqual(account.slice(0, 10), Array(10).fill(401));
-  assert.equal(account[10], 429);
+  for (let i = 0; i < 6; i++) account.push((await inject('198.51.100.1', 'target@example.org')).statusCode);
+  assert.deepEqual(account, [401, 401, 401, 401, 401, 429]);
   // Per IP: the 21st attempt from one address is refused, whatever the account.
   const ip: number[] = [];
   for (let i = 0; i < 21; i++) ip.push((await inject('203.0.113.77', `user${i}@example.org`)).statusCode);

@@ -18,7 +18,7 @@ export function signupPage(
 <form class="stack" method="post" action="/signup">${csrf(token)}
 <label for="email">Email</label><input id="email" type="email" name="email" required maxlength="254" autocomplete="email" value="${values.email ?? ''}">
 <label for="name">Public name <span class="muted">(shown beside your comments and submissions)</span></label><input id="name" type="text" name="name" required minlength="2" maxlength="30" pattern="[A-Za-z0-9][A-Za-z0-9_\\-]{1,29}" autocomplete="username" value="${values.name ?? ''}">
-<label for="password">Password <span class="muted">(at least ${MIN_PASSWORD_LENGTH} characters)</span></label><input id="password" type="password" name="password" required minlength="${MIN_PASSWORD_LENGTH}" maxlength="256" autocomplete="new-password">
+<label for="password">Password <span class="muted">(at least ${MIN_PASSWORD_LENGTH} characters and not easy to guess: a few uncommon words work well)</span></label><input id="password" type="password" name="password" required minlength="${MIN_PASSWORD_LENGTH}" maxlength="256" autocomplete="new-password">
 <button type="submit">Sign up</button>
 </form>
 <p>Already have an account? <a href="/login">Log in</a>.</p>`;
@@ -58,7 +58,7 @@ export function requestResetPage(token: string, message: string | null): SafeHtm
 export function newPasswordPage(token: string, linkToken: string, message: string | null): SafeHtml {
   return html`<h1>Choose a new password</h1>${notice(message)}
 <form class="stack" method="post" action="/reset">${csrf(token)}<input type="hidden" name="token" value="${linkToken}">
-<label for="password">New password <span class="muted">(at least ${MIN_PASSWORD_LENGTH} characters)</span></label><input id="password" type="password" name="password" required minlength="${MIN_PASSWORD_LENGTH}" maxlength="256" autocomplete="new-password">
+<label for="password">New password <span class="muted">(at least ${MIN_PASSWORD_LENGTH} characters and not easy to guess: a few uncommon words work well)</span></label><input id="password" type="password" name="password" required minlength="${MIN_PASSWORD_LENGTH}" maxlength="256" autocomplete="new-password">
 <button type="submit">Set password</button>
 </form>`;
 }
@@ -68,7 +68,13 @@ export interface ProfileData {
   votes: string[];
   submissions: SubmissionRecord[];
   /** Present on one's own profile only. */
-  own: { csrf: string; tokens: ApiTokenInfo[]; newToken: string | null } | null;
+  own: {
+    csrf: string;
+    tokens: ApiTokenInfo[];
+    newToken: string | null;
+    /** Set right after "log out everywhere else". */
+    notice?: 'others-ended' | null;
+  } | null;
 }
 
 export function profilePage(d: ProfileData): SafeHtml {
@@ -82,10 +88,33 @@ ${d.votes.length ? html`<ul class="plain">${d.votes.map((id) => html`<li><a href
 ${d.own ? tokensSection(d.own) : ''}`;
 }
 
+function tokenLine(t: ApiTokenInfo): string {
+  return `created ${t.createdAt.slice(0, 10)}, ${t.lastUsedAt ? `last used ${t.lastUsedAt.slice(0, 10)}` : 'never used'}`;
+}
+
+/**
+ * API tokens are not sessions: ending sessions (a password reset, "log out everywhere else")
+ * leaves them working, so every page that says sessions ended also says so and lists them.
+ */
+function tokensStayNote(tokens: ApiTokenInfo[]): string {
+  if (!tokens.length) return 'You have no API tokens.';
+  return `Your ${tokens.length === 1 ? 'API token stays' : `${tokens.length} API tokens stay`} valid until you revoke ${tokens.length === 1 ? 'it' : 'them'}.`;
+}
+
+export function passwordChangedPage(tokens: ApiTokenInfo[]): SafeHtml {
+  return html`<h1>Password changed</h1>
+<p>Every login session of your account has ended, and older reset links no longer work. Log in with the new password.</p>
+<p${tokens.length ? html` class="error" role="alert"` : ''}>${tokensStayNote(tokens)}${tokens.length ? ' If one may have leaked, log in and revoke it under "API tokens" on your profile page.' : ''}</p>
+${tokens.length ? html`<ul class="plain">${tokens.map((t) => html`<li>${t.name} <span class="muted">${tokenLine(t)}</span></li>`)}</ul>` : ''}`;
+}
+
 function tokensSection(own: NonNullable<ProfileData['own']>): SafeHtml {
-  return html`<h2 id="tokens">API tokens</h2>
+  return html`<h2 id="sessions">Sessions</h2>
+${own.notice === 'others-ended' ? html`<p class="ok" role="status">Every other login session of your account has ended; this one stays. ${tokensStayNote(own.tokens)}</p>` : ''}
+<form class="inline" method="post" action="/settings/sessions/end">${csrf(own.csrf)}<button type="submit">Log out everywhere else</button></form> <span class="muted">(API tokens below are not sessions: revoke them one by one.)</span>
+<h2 id="tokens">API tokens</h2>
 <p class="muted">For the write API (<code>Authorization: Bearer …</code>): vote and submit from scripts. See <a href="/api/openapi.json">the API description</a>.</p>
 ${own.newToken ? html`<p class="ok" role="status">Your new token (shown once): <code class="token">${own.newToken}</code></p>` : ''}
-${own.tokens.length ? html`<ul class="plain">${own.tokens.map((t) => html`<li>${t.name} <span class="muted">created ${t.createdAt.slice(0, 10)}${t.lastUsedAt ? `, last used ${t.lastUsedAt.slice(0, 10)}` : ''}</span> <form class="inline" method="post" action="/settings/tokens/${t.id}/revoke">${csrf(own.csrf)}<button type="submit" class="link">Revoke</button></form></li>`)}</ul>` : ''}
+${own.tokens.length ? html`<ul class="plain">${own.tokens.map((t) => html`<li>${t.name} <span class="muted">${tokenLine(t)}</span> <form class="inline" method="post" action="/settings/tokens/${t.id}/revoke">${csrf(own.csrf)}<button type="submit" class="link">Revoke</button></form></li>`)}</ul>` : html`<p class="muted">No API tokens.</p>`}
 <form class="row" method="post" action="/settings/tokens">${csrf(own.csrf)}<label for="token-name">Token name</label><input id="token-name" type="text" name="name" maxlength="60" placeholder="laptop"><button type="submit">Create token</button></form>`;
 }
