@@ -2,9 +2,10 @@
  * The search contract on PostgreSQL (PAPERBOY_TEST_PG_URL, or the throwaway cluster from
  * scripts/pg-test-cluster.sh). Never skips; each run uses its own schema, dropped at the end.
  */
+
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/db/postgres.store.ts';
@@ -47,7 +48,7 @@ runSearchContract('postgres', async () => {
 });
 
 describe('search budget (postgres)', () => {
-  it("cancels a keyword statement at the budget (statement_timeout) and says the search was stopped", async () => {
+  it('cancels a keyword statement at the budget (statement_timeout) and says the search was stopped', async () => {
     baseUrl ??= serverUrl();
     const own = `${schema}_budget`;
     await admin(`CREATE SCHEMA ${own}`);
@@ -58,7 +59,10 @@ describe('search budget (postgres)', () => {
     await locker.connect();
     try {
       await store.papers.upsertMany([makePaper({ arxivId: '2401.00001', title: 'Galaxy rotation curves' })]);
-      const deps = { store, config: { data: '/nonexistent', embedder: 'builtin' as const, searchBudgetMs: 200 } };
+      const deps = {
+        store,
+        config: { data: '/nonexistent', embedder: 'builtin' as const, searchBudgetMs: 200 },
+      };
       // A statement that cannot finish: it waits for a lock held by another session.
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE papers IN ACCESS EXCLUSIVE MODE');
