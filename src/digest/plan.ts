@@ -5,7 +5,8 @@
  * second scheduler) only does the work that is left; the unique key settles any race.
  */
 import type { Config } from '../config/config.ts';
-import type { Store } from '../db/store.ts';
+import type { Featured, Store } from '../db/store.ts';
+import { type FeedItem, totalVotes } from '../feed/feed.ts';
 import { trendingScore } from '../ranking/trending.ts';
 import { type ComposedDigest, composeDigest, type Highlight } from './compose.ts';
 import { buildIndex, type CandidateIndex, type ParsedInterests, parseInterests } from './interests.ts';
@@ -45,25 +46,34 @@ export async function loadPeriodData(store: Store, slot: Slot): Promise<PeriodDa
     MAX_CANDIDATES,
   );
   const papers = new Map(candidates.map((p) => [p.arxivId, p]));
+  const featured: Featured[] = [];
+  for (const day of daysBetween(slot.at - 8 * 86_400_000, slot))
+    featured.push(...(await store.papers.featuredOn(day)));
+  // Ranked exactly as /trending ranks them: the site's vote counts (local + imported) and the
+  // paper's entry time (its first featuring), through the same trending score.
+  const items = new Map<number, FeedItem>();
+  const ids = [...new Set(featured.map((f) => f.paperId))];
+  for (let i = 0; i < ids.length; i += PAGE)
+    for (const item of await store.feed.items(ids.slice(i, i + PAGE))) items.set(item.paper.id, item);
   const highlights: PeriodData['highlights'] = [];
-  for (const day of daysBetween(slot.at - 8 * 86_400_000, slot)) {
-    for (const f of await store.papers.featuredOn(day)) {
-      if (!papers.has(f.arxivId)) {
-        const p = await store.papers.get(f.arxivId);
-        if (!p || p.withdrawnAt) continue;
-        papers.set(p.arxivId, {
-          arxivId: p.arxivId,
-          title: p.title,
-          abstract: p.abstract,
-          authors: p.authors.map((a) => a.name),
-          categories: p.categories,
-          submittedAt: p.submittedAt,
-        });
-      }
-      // Local votes join here once the votes table exists; imported upvotes are what we have now.
-      const score = trendingScore({ votes: f.importedUpvotes, enteredAt: `${f.day}T00:00:00Z` });
-      highlights.push({ arxivId: f.arxivId, score, upvotes: f.importedUpvotes, day: f.day });
+  for (const f of featured) {
+    const item = items.get(f.paperId);
+    if (!item || item.paper.withdrawnAt) continue;
+    if (!papers.has(f.arxivId)) {
+      const p = await store.papers.get(f.arxivId);
+      if (!p) continue;
+      papers.set(p.arxivId, {
+        arxivId: p.arxivId,
+        title: p.title,
+        abstract: p.abstract,
+        authors: p.authors.map((a) => a.name),
+        categories: p.categories,
+        submittedAt: p.submittedAt,
+      });
     }
+    const votes = totalVotes(item.stats);
+    const score = trendingScore({ votes, enteredAt: item.featured?.featuredAt ?? item.paper.submittedAt });
+    highlights.push({ arxivId: f.arxivId, score, upvotes: votes, day: f.day });
   }
   return { index: buildIndex(candidates), papers, highlights };
 }
