@@ -41,11 +41,11 @@ export async function importCommand(
       },
       onReject: (r) => {
         if (printed++ < MAX_PRINTED_REJECTS)
-          process.stderr.write(`${file}:${r.line}: rejected: ${r.reason}\n`);
+          (merging ?? progress).line(`${file}:${r.line}: rejected: ${r.reason}`);
       },
       onWarning: (w) => {
         if (printedWarnings++ < MAX_PRINTED_REJECTS)
-          process.stderr.write(`${file}:${w.line}: warning: ${w.reason}\n`);
+          (merging ?? progress).line(`${file}:${w.line}: warning: ${w.reason}`);
       },
       onProgress: (p) =>
         progress.update(
