@@ -1,16 +1,25 @@
 /**
- * Progress for long jobs: a bar on a terminal, periodic count lines otherwise (logs, CI), so a
- * multi-hour import never looks hung and never floods a log file.
+ * Progress for long jobs: a bar on a terminal, periodic count lines otherwise (logs, CI, pipes,
+ * `TERM=dumb`), so a multi-hour import never looks hung and never floods a log file. Terminal
+ * control codes (`\r`, `ESC[K`, the bar's redraws) are written only where the stream is a
+ * terminal; messages printed while progress runs go through `line()` for that reason.
  */
 import cliProgress from 'cli-progress';
 
 export interface Progress {
   update(done: number, total: number, detail: string): void;
+  /** One message line (an issue, a rejected record) between progress updates. */
+  line(text: string): void;
   stop(): void;
 }
 
+/** Whether `stream` is a terminal that understands cursor control. */
+export function isTerminal(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
+}
+
 export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
-  if (stream.isTTY) {
+  if (isTerminal(stream)) {
     const bar = new cliProgress.SingleBar(
       {
         format: `${label} [{bar}] {percentage}% | {detail} | eta {eta_formatted}`,
@@ -35,6 +44,10 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
           started = true;
         } else bar.update(done, { detail });
       },
+      // Clears the counter or bar on the current line; the bar redraws at its next update.
+      line: (text) => {
+        stream.write(`\r\x1b[K${text}\n`);
+      },
       stop: () => {
         if (started) bar.stop();
         else if (counterShown) stream.write('\n');
@@ -52,6 +65,9 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
       last = now;
       const pct = total > 0 ? `${((100 * done) / total).toFixed(1)}% ` : '';
       stream.write(`${label}: ${pct}${detail}\n`);
+    },
+    line(text) {
+      stream.write(`${text}\n`);
     },
     stop() {
       if (lastDetail) stream.write(`${label}: done ${lastDetail}\n`);

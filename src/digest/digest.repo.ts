@@ -609,6 +609,28 @@ export class DigestRepository {
       .sort((a, b) => a.id - b.id);
   }
 
+  /**
+   * Lets the leases of senders that are provably gone (`isGone`, jobs/holder.ts) lapse now, so the
+   * next claim takes their rows at once instead of after `digestLeaseMs`. Returns how many rows.
+   * Few rows are ever in `sending` (a few batches per live sender), read through the status index.
+   */
+  async releaseClaimsOfGone(isGone: (holder: string) => boolean, now: number): Promise<number> {
+    const holders = await this.#db.all<{ lease_holder: string }>(
+      `SELECT DISTINCT lease_holder FROM digest_outbox
+       WHERE status = 'sending' AND lease_until > ? AND lease_holder IS NOT NULL`,
+      [now],
+    );
+    let n = 0;
+    for (const { lease_holder: holder } of holders) {
+      if (!isGone(holder)) continue;
+      n += await this.#db.run(
+        `UPDATE digest_outbox SET lease_until = ? WHERE status = 'sending' AND lease_holder = ? AND lease_until > ?`,
+        [now, holder, now],
+      );
+    }
+    return n;
+  }
+
   async renewLeases(ids: number[], holder: string, until: number): Promise<void> {
     if (ids.length === 0) return;
     await this.#db.run(

@@ -1,8 +1,9 @@
 /**
  * SMTP through a nodemailer pool: `smtpPoolSize` connections, `smtpRateLimit` messages per
- * second, STARTTLS policy and certificate checks from config, DKIM when a key is configured
- * (nodemailer's default signed field list covers List-Unsubscribe and List-Unsubscribe-Post, which
- * RFC 8058 requires for one-click unsubscribe to be honoured).
+ * second across the whole pool (send-window.ts, in front of the pool), STARTTLS policy and
+ * certificate checks from config, DKIM when a key is configured (nodemailer's default signed
+ * field list covers List-Unsubscribe and List-Unsubscribe-Post, which RFC 8058 requires for
+ * one-click unsubscribe to be honoured).
  */
 import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
@@ -17,6 +18,7 @@ import {
   TransientMailError,
   toComposerOptions,
 } from './mail.ts';
+import { SendWindow } from './send-window.ts';
 
 interface SmtpFailure {
   code?: string;
@@ -101,7 +103,6 @@ export function smtpOptions(config: Config) {
     maxConnections: config.smtpPoolSize,
     // Fresh connections now and then, so one server-side limit per session never stalls a run.
     maxMessages: 500,
-    ...(config.smtpRateLimit > 0 ? { rateLimit: config.smtpRateLimit, rateDelta: 1000 } : {}),
     connectionTimeout: config.smtpTimeoutMs,
     greetingTimeout: config.smtpTimeoutMs,
     socketTimeout: config.smtpTimeoutMs,
@@ -116,10 +117,12 @@ export class SmtpMailer implements Mailer {
   readonly kind = 'smtp' as const;
   readonly #transport: ReturnType<typeof nodemailer.createTransport>;
   readonly #from: string;
+  readonly #window: SendWindow | null;
 
   constructor(config: Config) {
     this.#transport = nodemailer.createTransport(smtpOptions(config));
     this.#from = config.mailFrom;
+    this.#window = config.smtpRateLimit > 0 ? new SendWindow(config.smtpRateLimit) : null;
     // A pool emits 'error' for a connection that fails while idle; the next send reports it.
     this.#transport.on('error', () => {});
   }
@@ -127,7 +130,8 @@ export class SmtpMailer implements Mailer {
   async send(m: MailMessage): Promise<SendResult> {
     const options = toComposerOptions(m, this.#from);
     try {
-      const info = await this.#transport.sendMail(options);
+      const send = () => this.#transport.sendMail(options);
+      const info = await (this.#window ? this.#window.run(send) : send());
       const accepted = (info.accepted as unknown[]).length > 0 && (info.rejected as unknown[]).length === 0;
       return { messageId: options.messageId, accepted };
     } catch (err) {
@@ -144,6 +148,7 @@ export class SmtpMailer implements Mailer {
   }
 
   async close(): Promise<void> {
+    this.#window?.close();
     this.#transport.close();
   }
 }

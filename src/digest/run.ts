@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
-import { isDeadLocalHolder, newHolderId } from '../jobs/lease.ts';
+import { holderIsGone, newHolderId } from '../jobs/lease.ts';
 import { previousDailySlot, zonedDay } from '../jobs/zoned-time.ts';
 import type { Mailer } from './mail.ts';
 import { type Slot, slotOn } from './period.ts';
@@ -61,7 +61,7 @@ export async function runDigest(store: Store, config: Config, o: RunOptions): Pr
     return { runId: null, plan, send: emptySend, pending: 0 };
   }
   await repo.expirePending(now());
-  await repo.interruptRuns(isDeadLocalHolder, now());
+  await repo.interruptRuns(holderIsGone, now());
   const runId = await repo.startRun(new Date(o.slot.at).toISOString(), o.trigger, holder, now());
   let plan: PlanResult = { due: 0, planned: 0, existing: 0, skippedEmpty: 0, badInterests: 0 };
   const sender = new DigestSender({ store, config, mailer: o.mailer, holder, now, log });

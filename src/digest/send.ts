@@ -13,6 +13,7 @@
  */
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
+import { holderIsGone } from '../jobs/holder.ts';
 import { digestHeaders } from './headers.ts';
 import { MailError, type Mailer, type MailMessage } from './mail.ts';
 import { SentRecorder } from './sent-recorder.ts';
@@ -146,6 +147,10 @@ export class DigestSender {
         continue;
       }
       if (now - lastExpiry > 10_000) {
+        // Rows a killed sender had claimed are ours at once, not after its lease (a re-run after
+        // `kill -9` would otherwise leave them "waiting for a retry").
+        const taken = await store.digest.releaseClaimsOfGone(holderIsGone, now);
+        if (taken) this.#o.log(`digest: took over ${taken} digests claimed by a sender that is gone`);
         this.counts.expired += await store.digest.expireOverdue(now);
         lastExpiry = now;
       }

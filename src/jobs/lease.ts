@@ -1,33 +1,16 @@
 /**
- * Holding a database lease while working: acquire (taking over from a holder on this machine
- * whose process is gone), renew on a timer so a long wait never lets it lapse, release at the end.
- * Leases expire on their own, so a crashed holder on another machine blocks others for one TTL.
+ * Holding a database lease while working: acquire (taking over from a holder that is provably
+ * gone, see holder.ts: on this machine and its process dead, a zombie, or of an earlier boot),
+ * renew on a timer so a long wait never lets it lapse, release at the end. Leases expire on their
+ * own, so a crashed holder on another machine blocks others for one TTL.
  */
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Lease, LeaseRepository } from '../db/store.ts';
+import { holderIsGone } from './holder.ts';
+
+export { holderIsGone, newHolderId } from './holder.ts';
 
 /** Long enough to survive a stalled event loop, short enough that a crash frees the job soon. */
 export const LEASE_TTL_MS = 60_000;
-
-/** `host:pid:nonce`: who holds a lease, and whether that process can still be alive. */
-export function newHolderId(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-}
-
-/** True when the holder ran on this machine and its process no longer exists (kill -9, crash). */
-export function isDeadLocalHolder(holder: string | null): boolean {
-  if (!holder) return false;
-  const [host, pidText] = holder.split(':');
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
 
 export class LeaseBusyError extends Error {
   override name = 'LeaseBusyError';
@@ -64,7 +47,7 @@ export async function tryAcquire(
   let ok = await leases.acquire(name, o.holder, now(), ttl, slot);
   if (!ok) {
     const current = await leases.get(name);
-    if (current?.holder && isDeadLocalHolder(current.holder)) {
+    if (current?.holder && holderIsGone(current.holder)) {
       ok = await leases.acquire(name, o.holder, now(), ttl, { ...slot, replaceHolder: current.holder });
     }
   }

@@ -13,7 +13,7 @@ import { tempDir } from '../../test/support/app.ts';
 import { oaiEmulator, rssEmulator, startFixtureServer } from '../../test/support/fixture-server.ts';
 import { loadConfig } from '../config/config.ts';
 import { SqliteStore } from '../db/sqlite.store.ts';
-import { isDeadLocalHolder, tryAcquire } from './lease.ts';
+import { holderIsGone, tryAcquire } from './lease.ts';
 import type { Job } from './schedule.ts';
 import { Scheduler } from './scheduler.ts';
 
@@ -48,10 +48,10 @@ describe('leases', () => {
       assert.equal(await s.a.leases.renew('job:x', 'h1', t + 1012, 1000), false, 'h1 lost it');
 
       const dead = `${hostname()}:${deadPid()}:abcd`;
-      assert.ok(isDeadLocalHolder(dead));
-      assert.equal(isDeadLocalHolder(`${hostname()}:${process.pid}:x`), false);
+      assert.ok(holderIsGone(dead));
+      assert.equal(holderIsGone(`${hostname()}:${process.pid}:x`), false);
       assert.equal(
-        isDeadLocalHolder(`some-other-host:${deadPid()}:x`),
+        holderIsGone(`some-other-host:${deadPid()}:x`),
         false,
         'other machines: only expiry frees it',
       );

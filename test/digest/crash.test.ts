@@ -91,9 +91,9 @@ describe('real sending processes', () => {
     });
     const emails = await seed(store, 'kill', 60, slotMs);
     await store.close();
-    // 5 messages a second (nodemailer sends each second's quota at once, then waits): a kill at
-    // 0.4–1.8 s lands in planning or mid-sending and lets at most two quotas out, so however fast
-    // the machine, 60 subscribers outlast the kills.
+    // At most 5 messages a second (the mailer's send window): a kill at 0.4–1.8 s lands in
+    // planning or mid-sending and lets at most ~10 out, so however fast the machine, 60
+    // subscribers outlast the kills.
     const env = baseEnv(dir, smtp, { PAPERBOY_SMTP_RATE_LIMIT: '5' });
     let kills = 0;
     let runs = 0;

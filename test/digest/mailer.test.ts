@@ -109,6 +109,45 @@ describe('SMTP mailer', () => {
   });
 });
 
+// Issue 12, item 8: `smtpRateLimit` is messages per second across the pool, counted where it
+// matters, at the server: no one-second span may hold more acceptances than the limit.
+describe('smtpRateLimit holds across the pool', () => {
+  for (const { rate, pool, mails } of [
+    { rate: 2, pool: 5, mails: 7 },
+    { rate: 1, pool: 2, mails: 4 },
+  ]) {
+    test(`${mails} mails at ${rate}/s through a pool of ${pool}`, async () => {
+      const accepted: number[] = [];
+      const smtp = await startSmtpServer({
+        fault: (stage) => {
+          if (stage === 'data') accepted.push(performance.now());
+          return undefined;
+        },
+      });
+      const mailer = createMailer(configFor(smtp.url, { smtpPoolSize: pool, smtpRateLimit: rate }));
+      try {
+        await Promise.all(
+          Array.from({ length: mails }, (_, i) =>
+            mailer.send({ to: `r${i}@example.org`, subject: 's', text: 't' }),
+          ),
+        );
+      } finally {
+        await mailer.close();
+        await smtp.stop();
+      }
+      assert.equal(accepted.length, mails);
+      // Every span [t, t + 1 s) that starts at an acceptance is the busiest of its kind.
+      for (const t of accepted) {
+        const inSecond = accepted.filter((a) => a >= t && a < t + 1000).length;
+        assert.ok(
+          inSecond <= rate,
+          `${inSecond} acceptances within 1 s of ${Math.round(t)} ms (limit ${rate}): ${accepted.map(Math.round)}`,
+        );
+      }
+    });
+  }
+});
+
 describe('SMTP faults are classified for the sender', () => {
   const cases: {
     name: string;

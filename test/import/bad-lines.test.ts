@@ -112,3 +112,39 @@ test('bad usage exits 2', () => {
   assert.equal(cli(dir, 'frobnicate').status, 2);
   assert.equal(cli(dir, 'import', '--no-such-flag').status, 2);
 });
+
+// Issue 12, item 8: a malformed field the record can do without is imported with a warning
+// (file:line, what and what was used instead), never silently; the summary counts warnings.
+test('malformed optional fields: imported with a warning at file:line, counted in the summary', () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'warn.jsonl');
+  writeFileSync(
+    file,
+    toJsonl([
+      snapshotRecord('0705.0001', { update_date: 'not-a-date' }), // 1
+      snapshotRecord('0705.0002'), // 2 good
+      snapshotRecord('0705.0003', { update_date: '2007-02-30' }), // 3 impossible
+      { ...snapshotRecord('0705.0004'), authors_parsed: 'Lovelace, Ada' }, // 4
+      { ...snapshotRecord('0705.0005'), versions: 'v1' }, // 5
+    ]),
+  );
+  const r = cli(dir, 'import', file, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const expected = [
+    `warn.jsonl:1: warning: update_date "not-a-date" is not a date (YYYY-MM-DD); used versions' dates`,
+    `warn.jsonl:3: warning: update_date "2007-02-30" is not a date (YYYY-MM-DD); used versions' dates`,
+    'warn.jsonl:4: warning: authors_parsed is not a list of name lists; used authors',
+    'warn.jsonl:5: warning: versions "v1" is not a list; used update_date',
+  ];
+  const warnings = r.stderr.split('\n').filter((l) => l.includes(': warning: '));
+  assert.deepEqual(
+    warnings.map((l) => l.slice(l.indexOf('warn.jsonl'))),
+    expected,
+  );
+  const s = lastJson(r.stdout) as ReturnType<typeof lastJson> & { warnings: number };
+  assert.equal(s.inserted, 5);
+  assert.equal(s.warnings, 4);
+
+  const human = cli(dir, 'import', file);
+  assert.match(human.stdout, /0 rejected, 4 warnings \(5 lines/);
+});

@@ -2,12 +2,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fakePapers } from '../fixtures/upstream/fake-papers.ts';
 import { loadFixture } from '../fixtures/upstream/load.ts';
 import { tempDir } from '../support/app.ts';
 import { oaiEmulator, startFixtureServer } from '../support/fixture-server.ts';
+import { snapshotRecord, toJsonl } from '../support/snapshot.ts';
 
 async function paperboy(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['src/cli/main.ts', ...args], {
@@ -60,6 +61,40 @@ test('paperboy ingest: usage errors exit 2, ok 0, rejected records 3, failures 1
 
     assert.equal(failed!.code, 1);
     assert.match(failed!.out, /ingest oai: failed: stopped: page 1: OAI-PMH error badArgument/);
+  } finally {
+    await server.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+});
+
+// Issue 12, item 8: progress, issues and rejects written to a pipe (a log file, CI) are plain
+// lines: no carriage returns, no escape sequences.
+test('output to a pipe holds no terminal control codes (ingest with issues, import with rejects)', async () => {
+  const server = await startFixtureServer({ '/partial/oai': loadFixture('oai/hostile/missing-id.xml') });
+  const dirs = [tempDir('paperboy-cli-plain-'), tempDir('paperboy-cli-plain-')];
+  try {
+    const file = `${dirs[1]}/snap.jsonl`;
+    writeFileSync(
+      file,
+      `${toJsonl([snapshotRecord('0704.0001'), { id: '0704.0002' }, snapshotRecord('0704.0003')])}`,
+    );
+    const [ingest, imported] = await Promise.all([
+      paperboy(['ingest', 'oai', '--data', dirs[0]!, '--since', '2024-01-01'], {
+        PAPERBOY_ARXIV_OAI_URL: `${server.url}/partial/oai`,
+        TERM: 'xterm-256color',
+      }),
+      paperboy(['import', file, '--data', dirs[1]!], { TERM: 'xterm-256color' }),
+    ]);
+    assert.equal(ingest!.code, 3, ingest!.err);
+    assert.match(ingest!.err, /missing arXiv id/, 'an issue line was printed');
+    assert.equal(imported!.code, 3, imported!.err);
+    assert.match(imported!.err, /snap\.jsonl:2: rejected/);
+    assert.match(imported!.err, /^import: /m, 'a progress line was printed');
+    for (const r of [ingest!, imported!]) {
+      const all = r.out + r.err;
+      const bad = /[\r\x1b]/.exec(all);
+      assert.equal(bad, null, `control character ${JSON.stringify(bad?.[0])} in ${JSON.stringify(all)}`);
+    }
   } finally {
     await server.close();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -22,6 +22,7 @@ export async function importCommand(
   // The final keyword-index merge has no known step count: a counter of its own.
   let merging: Progress | null = null;
   let printed = 0;
+  let printedWarnings = 0;
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -40,25 +41,33 @@ export async function importCommand(
       },
       onReject: (r) => {
         if (printed++ < MAX_PRINTED_REJECTS)
-          process.stderr.write(`${file}:${r.line}: rejected: ${r.reason}\n`);
+          (merging ?? progress).line(`${file}:${r.line}: rejected: ${r.reason}`);
+      },
+      onWarning: (w) => {
+        if (printedWarnings++ < MAX_PRINTED_REJECTS)
+          (merging ?? progress).line(`${file}:${w.line}: warning: ${w.reason}`);
       },
       onProgress: (p) =>
         progress.update(
           p.bytesRead,
           p.totalBytes,
-          `${p.lines} lines, ${p.inserted} new, ${p.updated} updated, ${p.unchanged} unchanged, ${p.rejected} rejected`,
+          `${p.lines} lines, ${p.inserted} new, ${p.updated} updated, ${p.unchanged} unchanged, ${p.rejected} rejected, ${p.warnings} warnings`,
         ),
     });
     (merging ?? progress).stop();
     if (printed > MAX_PRINTED_REJECTS) {
       process.stderr.write(`… ${printed - MAX_PRINTED_REJECTS} more rejected lines not shown\n`);
     }
+    if (printedWarnings > MAX_PRINTED_REJECTS) {
+      process.stderr.write(`… ${printedWarnings - MAX_PRINTED_REJECTS} more warnings not shown\n`);
+    }
     const result = { ...summary, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
     if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
       process.stdout.write(
         `imported ${summary.file}: ${summary.inserted} inserted, ${summary.updated} updated, ` +
-          `${summary.unchanged} unchanged, ${summary.rejected} rejected (${summary.lines} lines, ` +
+          `${summary.unchanged} unchanged, ${summary.rejected} rejected, ` +
+          `${summary.warnings} ${summary.warnings === 1 ? 'warning' : 'warnings'} (${summary.lines} lines, ` +
           `${summary.seconds.toFixed(1)} s${summary.resumedFromLine ? `, resumed after line ${summary.resumedFromLine}` : ''})\n`,
       );
     }

@@ -90,8 +90,7 @@ export async function ingestCommand(config: Config, args: string[], flags: Inges
       dryRun: flags.dryRun,
       signal: controller.signal,
       onIssue: (i) => {
-        if (printed++ < MAX_PRINTED_ISSUES)
-          process.stderr.write(`\r\x1b[K${name}: ${i.where}: ${i.reason}\n`);
+        if (printed++ < MAX_PRINTED_ISSUES) progress.line(`${name}: ${i.where}: ${i.reason}`);
       },
       onProgress: (p) => progress.update(p.done, p.total ?? 0, `${p.detail}; ${describeCounts(p.counts)}`),
     });

@@ -18,6 +18,8 @@ export interface ImportCounts {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** Warnings about imported lines (a malformed field that was not needed), see record.ts. */
+  warnings: number;
 }
 
 export interface ImportProgress extends ImportCounts {
@@ -34,6 +36,8 @@ export interface ImportOptions {
   batchSize?: number;
   onProgress?: (p: ImportProgress) => void;
   onReject?: (r: Rejection) => void;
+  /** An imported line with a malformed field: line and what was wrong, what was used instead. */
+  onWarning?: (w: Rejection) => void;
   /** Called once when a previous run's cursor is found. */
   onResume?: (fromLine: number) => void;
   /** Called after each step of the final keyword-index merge (see finishBulkLoad). */
@@ -55,7 +59,14 @@ interface SavedCursor extends ImportCounts {
   deferred?: number;
 }
 
-const emptyCounts = (): ImportCounts => ({ lines: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 });
+const emptyCounts = (): ImportCounts => ({
+  lines: 0,
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  rejected: 0,
+  warnings: 0,
+});
 
 /**
  * Papers per parser hand-over. Posted batches live in this thread's queue, not the parser's heap;
@@ -121,7 +132,7 @@ export async function importSnapshot(
     // which is safe because upserts are idempotent.
     if (saved.size === st.size && saved.mtimeMs === st.mtimeMs) {
       const { size: _s, mtimeMs: _m, offset, deferred: d, ...rest } = saved;
-      counts = rest;
+      counts = { ...emptyCounts(), ...rest };
       startOffset = offset;
       deferred = d ?? 0;
       options.onResume?.(counts.lines);
@@ -145,8 +156,14 @@ export async function importSnapshot(
     const last = pending.at(-1)!;
     const papers = pending.length === 1 ? last.papers : pending.flatMap((b) => b.papers);
     const rejected = pending.reduce((n, b) => n + b.rejects.length, 0);
+    const warnings = pending.reduce((n, b) => n + b.warnings.length, 0);
     pending = [];
-    const before = { ...counts, lines: last.lastLine, rejected: counts.rejected + rejected };
+    const before = {
+      ...counts,
+      lines: last.lastLine,
+      rejected: counts.rejected + rejected,
+      warnings: counts.warnings + warnings,
+    };
     const toCursor = (outcomes: UpsertOutcome[]) => {
       const next = { ...before };
       for (const o of outcomes) next[o]++;
@@ -169,6 +186,7 @@ export async function importSnapshot(
   for await (const batch of parsedBatches(input)) {
     if (options.signal?.aborted) break;
     for (const r of batch.rejects) options.onReject?.(r);
+    for (const w of batch.warnings) options.onWarning?.(w);
     pending.push(batch);
     pendingPapers += batch.papers.length;
     if (pendingPapers >= batchSize) {

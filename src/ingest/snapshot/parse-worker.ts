@@ -28,6 +28,8 @@ export interface WorkerBatch {
   type: 'batch';
   papers: PreparedPaper[];
   rejects: { line: number; reason: string }[];
+  /** Imported lines with a malformed field that was not needed (see record.ts). */
+  warnings: { line: number; reason: string }[];
   /** Line number and decompressed offset just past the last line in this batch. */
   lastLine: number;
   lastEnd: number;
@@ -36,7 +38,8 @@ export interface WorkerBatch {
 
 export type WorkerMessage = WorkerBatch | { type: 'done' } | { type: 'error'; message: string };
 
-export function parseLine(line: Line): PreparedPaper | string {
+/** The paper of a line, or why it was rejected; warnings about an imported line go to `warnings`. */
+export function parseLine(line: Line, warnings?: { line: number; reason: string }[]): PreparedPaper | string {
   if (line.oversized) return 'line too long (over 4 MiB)';
   if (!isUtf8(line.bytes)) return 'invalid UTF-8';
   let rec: unknown;
@@ -46,7 +49,10 @@ export function parseLine(line: Line): PreparedPaper | string {
     return `broken JSON: ${(err as Error).message}`;
   }
   const result = snapshotRecordToPaper(rec);
-  return result.ok ? preparePaper(result.paper) : result.reason;
+  if (!result.ok) return result.reason;
+  if (result.warnings && warnings)
+    for (const reason of result.warnings) warnings.push({ line: line.number, reason });
+  return preparePaper(result.paper);
 }
 
 async function run(input: WorkerInput): Promise<void> {
@@ -62,6 +68,7 @@ async function run(input: WorkerInput): Promise<void> {
     type: 'batch',
     papers: [],
     rejects: [],
+    warnings: [],
     lastLine: input.startLine,
     lastEnd: input.startOffset,
     bytesRead,
@@ -75,6 +82,7 @@ async function run(input: WorkerInput): Promise<void> {
       type: 'batch',
       papers: [],
       rejects: [],
+      warnings: [],
       lastLine: batch.lastLine,
       lastEnd: batch.lastEnd,
       bytesRead,
@@ -93,7 +101,7 @@ async function run(input: WorkerInput): Promise<void> {
     batch.lastEnd = line.end;
     linesInBatch++;
     if (line.bytes.length > 0 || line.oversized) {
-      const parsed = parseLine(line);
+      const parsed = parseLine(line, batch.warnings);
       if (typeof parsed === 'string') batch.rejects.push({ line: line.number, reason: parsed });
       else batch.papers.push(parsed);
     }
