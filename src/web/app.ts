@@ -184,7 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (Date.now() - counted.at > 60_000)
       counted = { at: Date.now(), papers: await deps.store.papers.count() };
     else await deps.store.papers.get('health-check');
-    return { status: 'ok', database: deps.store.dialect, papers: counted.papers, ...load };
+    return { status: 'ok', database: deps.store.dialect, papers: counted.papers };
   });
 
   // Accounts (issue 4): the session cookie is resolved for every request (no database work
