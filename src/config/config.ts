@@ -4,6 +4,7 @@
  * setting stops startup with a list of every problem, not just the first.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -16,6 +17,32 @@ const boolish = z.union([
 /** A list from JSON (`["cs.LG"]`) or from env/flags (`cs.LG,cs.CV` or `cs.LG+cs.CV`). */
 const list = <T extends z.ZodType<string>>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(/[\s,+]+/).filter(Boolean) : v), z.array(item));
+const TRUST_PROXY_HELP =
+  'must be false, a hop count (1 for one proxy such as nginx or Caddy) or the proxy addresses/CIDRs ' +
+  '(127.0.0.1,10.0.0.0/8); true is no longer accepted because it trusted every X-Forwarded-For ' +
+  'entry, so any client could pick its own address and escape the per-client limits';
+/** A proxy address, CIDR, or one of proxy-addr's names (loopback, linklocal, uniquelocal). */
+const proxyAddress = z.string().refine(
+  (s) => {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(s)) return true;
+    const [ip, bits, extra] = s.split('/');
+    const kind = isIP(ip ?? '');
+    if (!kind || extra !== undefined) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128));
+  },
+  { error: (iss) => `"${String(iss.input)}" is not an IP address or CIDR (like 10.0.0.0/8)` },
+);
+const trustProxy = z.preprocess(
+  (v) => {
+    if (v === 'false' || v === '0' || v === 0) return false;
+    if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+    if (typeof v === 'string' && !['true', '1'].includes(v)) return v.split(/[\s,]+/).filter(Boolean);
+    return v;
+  },
+  z.union([z.literal(false), z.number().int().min(1).max(10), z.array(proxyAddress).min(1)], {
+    error: TRUST_PROXY_HELP,
+  }),
+);
 const category = z
   .string()
   .regex(/^[a-z][a-z-]*(\.[A-Za-z-]+)?$/, 'must be an arXiv category like cs.LG or an archive like cs');
@@ -166,8 +193,26 @@ export const configSchema = z
     embedderModel: z.string().min(1).optional(),
     /** transformers: allow downloading embedderModel from the hub (needs internet; off by default). */
     embedderRemote: boolish.default(false),
-    /** Trust X-Forwarded-* from a reverse proxy. */
-    trustProxy: boolish.default(false),
+    /**
+     * Reverse proxies whose X-Forwarded-For / -Proto the server believes: `false` (none, the
+     * default), a hop count (`1` for one nginx or Caddy in front), or the proxies' addresses/CIDRs
+     * (`127.0.0.1,10.0.0.0/8`). The client address used for every per-client limit is the
+     * right-most one not added by a trusted proxy. `true` is refused: it trusted every hop, so a
+     * client could name its own address and escape every limit (issue 12).
+     */
+    trustProxy: trustProxy.default(false),
+    /**
+     * Overload protection (@fastify/under-pressure): above either threshold every request is
+     * answered 503 with Retry-After until the next sample is back under it; `/health` says so.
+     * Mean event-loop delay over one sample, in ms (0: off).
+     */
+    overloadMaxEventLoopDelayMs: z.coerce.number().int().min(0).max(60_000).default(500),
+    /** V8 heap in use, in MB (0: 90 % of the process's heap limit). */
+    overloadMaxHeapUsedMb: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    /** How often the event loop and heap are sampled, in ms. */
+    overloadSampleIntervalMs: z.coerce.number().int().min(10).max(60_000).default(1000),
+    /** The Retry-After (seconds) sent with an overload 503. */
+    overloadRetryAfterSeconds: z.coerce.number().int().min(1).max(3600).default(10),
     /** Anonymous page views are served from a cache this young (ms); 0 turns it off. Local writes clear it at once. */
     pageCacheMs: z.coerce.number().int().min(0).max(600_000).default(5000),
     /** JSON API requests per minute per client IP (answered 429 with RateLimit headers beyond). */

@@ -18,6 +18,9 @@ import {
 import { adminRoutes } from './admin.routes.ts';
 import { Auth } from './auth.ts';
 import { digestRoutes } from './digest.routes.ts';
+import { Guard } from './guard.ts';
+import { loadStatus, OverloadedError, registerOverload } from './overload.ts';
+import { redactUrl } from './redact.ts';
 import { registerFirstRun } from './setup.routes.ts';
 import { siteRoutes } from './site.routes.ts';
 import { createSite, type SiteOptions } from './site.ts';
@@ -29,6 +32,8 @@ export interface AppDeps {
   config: Config;
   /** Test seams for the site's services (mailer, arXiv fetcher, clock); see site.ts. */
   siteOptions?: SiteOptions;
+  /** Where the request log goes (default stdout); tests read it. */
+  logStream?: { write(line: string): void };
 }
 
 const CSP = [
@@ -72,29 +77,83 @@ export function sendError(
     .send(layout({ title: 'Error', siteName }, errorBody(status, message)));
 }
 
+/**
+ * Sets the site's security headers, keeping a policy the route chose for itself (the digest web
+ * version's own CSP and `Referrer-Policy: no-referrer`, digest.routes.ts).
+ */
+function securityHeaders(req: FastifyRequest, reply: FastifyReply): void {
+  if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', CSP);
+  if (!reply.hasHeader('Referrer-Policy')) reply.header('Referrer-Policy', 'strict-origin-when-cross-origin');
+  reply.header('X-Content-Type-Options', 'nosniff');
+  reply.header('X-Frame-Options', 'DENY');
+  if (req.protocol === 'https')
+    reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+}
+
+/**
+ * Fastify 5 trusts nothing for a bare number (it cannot tell the proxy from a direct client), so a
+ * hop count becomes proxy-addr's function form: the socket peer and the next hops-1 addresses are
+ * proxies, and the client is the next address to the left. Safe only when clients cannot reach the
+ * port directly; `paperboy serve` warns otherwise (serve.ts), and the README says to list addresses.
+ */
+export function proxyTrust(
+  t: Config['trustProxy'],
+): false | string[] | ((addr: string, hop: number) => boolean) {
+  if (typeof t === 'number') return (_addr, hop) => hop < t;
+  return t;
+}
+
+/** Fastify's own refusals that never reach the error handler (the router's), in our words. */
+const FRAMEWORK_MESSAGES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'This address is not valid: a % in it must be followed by two hex digits (like %20).',
+  FST_ERR_MAX_PARAM_LENGTH: 'This address is too long.',
+};
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const level = deps.config.logLevel;
   const app = Fastify({
-    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
-    trustProxy: deps.config.trustProxy,
+    logger:
+      level === 'silent'
+        ? false
+        : {
+            level,
+            ...(deps.logStream ? { stream: deps.logStream } : {}),
+            // Capability URLs (reset, setup, verify, digest links) carry their secret: never log it.
+            serializers: {
+              req: (req: FastifyRequest) => ({
+                method: req.method,
+                url: redactUrl(req.url),
+                host: req.host,
+                remoteAddress: req.ip,
+              }),
+            },
+          },
+    trustProxy: proxyTrust(deps.config.trustProxy),
+    // Bad URL encoding and the like: the site's error page and headers, not Fastify's bare JSON.
+    frameworkErrors: (err, req, reply) => {
+      securityHeaders(req, reply);
+      const status = err.statusCode ?? 400;
+      const message = FRAMEWORK_MESSAGES[err.code] ?? 'This request could not be read.';
+      return sendError(req, reply, status, message, deps.config.siteName);
+    },
     // Bounded request bodies and timeouts: overload is answered, never left hanging.
     bodyLimit: 1024 * 1024,
     requestTimeout: 30_000,
     routerOptions: { maxParamLength: 300 },
   });
 
+  // First, so an overloaded server refuses before any session lookup or database work.
+  await registerOverload(app, deps.config);
+
   app.addHook('onSend', async (req, reply, payload) => {
-    reply.header('Content-Security-Policy', CSP);
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'strict-origin-when-cross-origin');
-    reply.header('X-Frame-Options', 'DENY');
-    if (req.protocol === 'https')
-      reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    securityHeaders(req, reply);
     return payload;
   });
 
   app.setErrorHandler((err, req, reply) => {
     const status = statusOf(err);
-    if (status >= 500) req.log.error({ err }, 'request failed');
+    if (err instanceof OverloadedError) reply.header('Retry-After', String(err.retryAfterSeconds));
+    else if (status >= 500) req.log.error({ err }, 'request failed');
     if (err instanceof RateLimitedError) reply.header('Retry-After', String(err.retryAfterSeconds));
     const message =
       status >= 500 && !(err instanceof DomainError)
@@ -112,8 +171,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Counting 1M papers takes ~300 ms on SQLite and blocks the event loop, so a load balancer
   // polling /health would stall every other request: the count (informational) is refreshed at
   // most once a minute; a database that stops answering still fails the check.
+  // Under overload /health is let through (pressureHandler) to say so with a 503 of its own,
+  // without touching the database.
   let counted = { at: Number.NEGATIVE_INFINITY, papers: 0 };
-  app.get('/health', async () => {
+  app.get('/health', { config: { pressureHandler: () => undefined } }, async (_req, reply) => {
+    const load = loadStatus(app, deps.config);
+    if (load.overloaded)
+      return reply
+        .status(503)
+        .header('Retry-After', String(load.retryAfterSeconds))
+        .send({ status: 'overloaded', database: deps.store.dialect, ...load });
     if (Date.now() - counted.at > 60_000)
       counted = { at: Date.now(), papers: await deps.store.papers.count() };
     else await deps.store.papers.get('health-check');
@@ -131,8 +198,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('viewer', null);
   app.decorateRequest('sessionToken', null);
   app.addHook('onRequest', (req) => auth.attach(req));
+  // The one role gate for every /admin route (guard.ts); runs after the session is known.
+  const guard = new Guard(deps.store, deps.config.baseUrl!);
+  app.addHook('onRequest', guard.onRequest);
   app.addHook('onClose', () => site.close());
-  await registerFirstRun(app, { ...deps, site, auth }); // setup page, /admin, demo banner (issue 7)
+  await registerFirstRun(app, { ...deps, site, auth }, guard); // setup page, /admin, demo banner (issue 7)
   await app.register(siteRoutes({ ...deps, site, auth }));
   await app.register(adminRoutes(deps));
   await app.register(digestRoutes(deps));

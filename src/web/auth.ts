@@ -140,12 +140,22 @@ export class Auth {
   }
 }
 
-/** Only paths on this site: `/x?y`, never `//host`, `/\host`, `https://…` or control characters. */
+const LOCAL_BASE = 'http://local.invalid';
+
+/**
+ * Only paths on this site: `/x?y`, never `//host`, `/\host`, `https://…` or control characters.
+ * Checked again AFTER the URL parser has normalised the path: it turns `/..//evil.example`,
+ * `/.//evil.example` and `/%2e%2e//evil.example` into `//evil.example`, which a browser reads as
+ * another host (issue 12). Encoded slashes (`%2f`, `%5c`) stay encoded, so they stay one path.
+ */
 export function localPath(next: unknown, fallback = '/'): string {
   if (typeof next !== 'string' || next.length > 2000) return fallback;
-  if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  if (/[\u0000-\u001F\u007F\\]/.test(next)) return fallback;
-  const u = URL.parse(next, 'http://local.invalid');
-  if (u?.origin !== 'http://local.invalid') return fallback;
-  return `${u.pathname}${u.search}${u.hash}`;
+  if (!next.startsWith('/') || /^\/[/\\]/.test(next)) return fallback;
+  if (/[\u0000-\u001F\u007F-\u009F\\]/.test(next)) return fallback;
+  const u = URL.parse(next, LOCAL_BASE);
+  if (u?.origin !== LOCAL_BASE) return fallback;
+  const out = `${u.pathname}${u.search}${u.hash}`;
+  if (!out.startsWith('/') || /^\/[/\\]/.test(out) || URL.parse(out, LOCAL_BASE)?.origin !== LOCAL_BASE)
+    return fallback;
+  return out;
 }

@@ -21,7 +21,6 @@ import {
   unsubscribe,
 } from '../digest/subscriptions.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
-import { requireAdmin } from './admin.routes.ts';
 import type { AppDeps } from './app.ts';
 import type { SafeHtml } from './html.ts';
 import {
@@ -62,7 +61,7 @@ export const digestRoutes =
         .type('text/html; charset=utf-8')
         .header('Cache-Control', 'no-store')
         .header('Referrer-Policy', 'no-referrer')
-        .send(layout({ title, siteName: config.siteName }, body));
+        .send(layout({ title, siteName: config.siteName, viewer: reply.request.viewer }, body));
     const sameOrigin = (req: FastifyRequest) => {
       const origin = req.headers.origin;
       if (origin === undefined) return;
@@ -195,25 +194,19 @@ export const digestRoutes =
     app.get<{ Params: { token: string } }>('/digest/:token', async (req, reply) => {
       if (!/^web\./.test(req.params.token)) throw new InvalidInputError('This link is not valid.');
       const row = await digestForWeb(deps, req.params.token);
-      return reply
-        .type('text/html; charset=utf-8')
-        .header('Cache-Control', 'private, no-store')
-        .header('Referrer-Policy', 'no-referrer')
-        .header('X-Digest-CSP', DIGEST_CSP)
-        .send(row.html);
-    });
-    // app.ts sets the site CSP in its onSend hook, which runs before this plugin's: replace it for
-    // the web version only (marked by the header above), which needs its inline styles.
-    app.addHook('onSend', async (_req, reply, payload) => {
-      if (reply.getHeader('X-Digest-CSP')) {
-        reply.header('Content-Security-Policy', DIGEST_CSP);
-        reply.removeHeader('X-Digest-CSP');
-      }
-      return payload;
+      return (
+        reply
+          .type('text/html; charset=utf-8')
+          .header('Cache-Control', 'private, no-store')
+          .header('Referrer-Policy', 'no-referrer')
+          // Its own CSP (inline styles): app.ts's onSend hook keeps a policy a route has set.
+          .header('Content-Security-Policy', DIGEST_CSP)
+          .send(row.html)
+      );
     });
 
-    app.get('/admin/digests', async (req, reply) => {
-      requireAdmin(req);
+    // Admin only: the gate for every /admin route is guard.ts (registered in app.ts).
+    app.get('/admin/digests', async (_req, reply) => {
       const [runs, periods, subscribers] = await Promise.all([
         store.digest.recentRuns(50),
         store.digest.periodCounts(14),

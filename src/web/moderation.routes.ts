@@ -1,9 +1,8 @@
 /** /admin/moderation: recent comments to hide or delete, and accounts to ban. Moderators only. */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import type { User } from '../users/types.ts';
-import { canModerate } from '../users/user.ts';
+import { requireRole } from './guard.ts';
 import { HTML, parse, type WebDeps } from './respond.ts';
 import { layout } from './views/layout.view.ts';
 import { moderationPage } from './views/moderation.view.ts';
@@ -20,10 +19,9 @@ const listQuery = z.object({
   q: z.string().trim().max(100, 'the account search is at most 100 characters').default(''),
 });
 
+/** The gate is guard.ts (the role check every /admin route shares). */
 function moderator(req: FastifyRequest): User {
-  if (!req.viewer) throw new UnauthorizedError('Log in as a moderator first.');
-  if (!canModerate(req.viewer.user)) throw new ForbiddenError('Moderators only.');
-  return req.viewer.user;
+  return requireRole(req, 'moderator');
 }
 
 export const moderationRoutes =

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { createMailer } from '../digest/mailer.ts';
-import { ForbiddenError, InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors.ts';
 import { Bootstrap } from '../setup/bootstrap.ts';
 import {
   applySettings,
@@ -18,7 +18,7 @@ import {
 } from '../setup/settings.ts';
 import { consumeToken, restoreToken, tokenValid } from '../setup/token.ts';
 import { normalizeEmail, validateName, validatePassword } from '../users/user.ts';
-import { isLocalRequest } from './admin.routes.ts';
+import { type Guard, levelOfRoute } from './guard.ts';
 import { HTML, type WebDeps } from './respond.ts';
 import { parseForm } from './site.routes.ts';
 import { layout } from './views/layout.view.ts';
@@ -52,7 +52,7 @@ function settingsFrom(body: Record<string, string>, raw: string, fallback: SiteS
   };
 }
 
-export async function registerFirstRun(app: FastifyInstance, deps: WebDeps): Promise<void> {
+export async function registerFirstRun(app: FastifyInstance, deps: WebDeps, guard: Guard): Promise<void> {
   const { store, config } = deps;
   const saved = await loadSettings(store);
   if (saved) applySettings(config, saved);
@@ -78,11 +78,11 @@ export async function registerFirstRun(app: FastifyInstance, deps: WebDeps): Pro
     return withBanner;
   });
 
-  await app.register(firstRunRoutes(deps, bootstrap));
+  await app.register(firstRunRoutes(deps, bootstrap, guard));
 }
 
 const firstRunRoutes =
-  (deps: WebDeps, bootstrap: Bootstrap): FastifyPluginAsync =>
+  (deps: WebDeps, bootstrap: Bootstrap, guard: Guard): FastifyPluginAsync =>
   async (app) => {
     const { store, config, site, auth } = deps;
     // Keeps the raw body too: checkboxes repeat a name (`cat=cs.LG&cat=cs.CV`).
@@ -217,10 +217,14 @@ const firstRunRoutes =
       return reply.redirect('/admin', 303);
     });
 
+    // Admin only (guard.ts, for every /admin route); it links only to pages this viewer may open.
     app.get('/admin', async (req, reply) => {
-      if (req.viewer?.user.role !== 'admin' && !isLocalRequest(req))
-        throw new ForbiddenError('Only an admin can see this page; log in first.');
       const overview = adminOverview({
+        links: {
+          ingest: await guard.allows(req, levelOfRoute('/admin/ingest')),
+          moderation: await guard.allows(req, levelOfRoute('/admin/moderation')),
+          digests: await guard.allows(req, levelOfRoute('/admin/digests')),
+        },
         bootstrap: await bootstrap.status(),
         settings: currentSettings(config),
         papers: await store.papers.count(),

@@ -17,7 +17,7 @@ let t: TestApp;
 const today = new Date().toISOString().slice(0, 10);
 
 before(async () => {
-  t = await startApp({ config: { trustProxy: true } });
+  t = await startApp({ config: { trustProxy: 1 } });
   // More than a full first page: cards with long abstracts, math in title and lead, many authors.
   const papers = Array.from({ length: 30 }, (_, i) =>
     makePaper({

@@ -10,6 +10,12 @@ export async function serveCommand(config: Config): Promise<number> {
   const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
   const app = await buildApp({ store, config });
   await app.listen({ port: config.port, host: config.host });
+  // A hop count believes the last hop of X-Forwarded-For from whoever connects: a client that can
+  // reach the port directly could name its own address (README, "Running behind a reverse proxy").
+  if (typeof config.trustProxy === 'number' && !/^(localhost|127\.|::1$|\[::1\]$)/.test(config.host))
+    app.log.warn(
+      `trustProxy is a hop count and the server listens on ${config.host}: make sure clients can reach it only through the proxy, or list the proxy addresses instead`,
+    );
   process.stderr.write(`paperboy: serving ${config.baseUrl} (${store.dialect}, data in ${config.data})\n`);
   // First run (issue 7): the one-time setup link while no admin exists, and the first harvest.
   const setup = await setupUrl(store, config.baseUrl!);

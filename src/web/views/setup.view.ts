@@ -91,6 +91,8 @@ export interface AdminOverview {
   papers: number;
   demoPapers: number;
   mail: 'smtp' | 'file';
+  /** Which admin pages this viewer may open: only those are linked. */
+  links: { ingest: boolean; moderation: boolean; digests: boolean };
 }
 
 export function adminOverview(o: AdminOverview): SafeHtml {
@@ -102,7 +104,17 @@ ${bootstrapNotice(o.bootstrap)}
 <dt>Daily page</dt><dd>${o.settings.featureMode === 'auto' ? 'every new paper in these categories is featured' : 'curated by hand'}</dd>
 <dt>Mail</dt><dd>${o.mail === 'smtp' ? 'sent through SMTP' : 'written to files (no SMTP configured)'}</dd>
 </dl>
-<p><a href="/admin/ingest">Ingest runs</a> · <a href="/admin/moderation">Moderation</a> · <a href="/admin/digests">Digests</a></p>`;
+${adminLinks(o.links)}`;
+}
+
+function adminLinks(can: AdminOverview['links']): SafeHtml {
+  const links = [
+    can.ingest ? html`<a href="/admin/ingest">Ingest runs</a>` : null,
+    can.moderation ? html`<a href="/admin/moderation">Moderation</a>` : null,
+    can.digests ? html`<a href="/admin/digests">Digests</a>` : null,
+  ].filter((l) => l !== null);
+  if (!links.length) return html``;
+  return html`<p>${links.map((l, i) => (i ? html` · ${l}` : l))}</p>`;
 }
 
 /** The home page before anything is featured: the newest papers of the followed categories. */

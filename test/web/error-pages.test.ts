@@ -1,0 +1,93 @@
+/**
+ * Issue 12, item 7: Fastify's own refusals (bad URL encoding, JSON that does not parse, bodies too
+ * large, unsupported types) come as the site's error page or JSON error with the usual headers;
+ * a route's own Referrer-Policy (the digest web version's no-referrer) is kept.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { webUrl } from '../../src/digest/links.ts';
+import { slotOn } from '../../src/digest/period.ts';
+import { planDigests } from '../../src/digest/plan.ts';
+import { tokenSecret } from '../../src/digest/tokens.ts';
+import { addConfirmed, SLOT_DAY, SLOT_MS, seedPapers } from '../digest/helpers.ts';
+import { startApp, type TestApp } from '../support/app.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await startApp({ config: { digestTime: '06:00', digestTimeZone: 'UTC' } });
+});
+after(() => t.close());
+
+function assertSiteHeaders(res: Response, what: string): void {
+  const csp = res.headers.get('content-security-policy') ?? '';
+  assert.match(csp, /script-src 'self'/, `${what}: CSP`);
+  assert.match(csp, /frame-ancestors 'none'/, `${what}: CSP`);
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff', `${what}: nosniff`);
+  assert.equal(res.headers.get('x-frame-options'), 'DENY', `${what}: frame options`);
+  assert.equal(res.headers.get('referrer-policy'), 'strict-origin-when-cross-origin', what);
+}
+
+test('bad URL encoding: the site error page (or JSON under /api/) with the site headers', async () => {
+  const page = await fetch(`${t.url}/papers/%ff`);
+  assert.equal(page.status, 400);
+  assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+  assertSiteHeaders(page, '/papers/%ff');
+  const body = await page.text();
+  assert.match(body, /<header class="site">/, 'the site frame');
+  assert.match(body, /a % in it must be followed by two hex digits/);
+
+  const api = await fetch(`${t.url}/api/papers/%ff`);
+  assert.equal(api.status, 400);
+  assertSiteHeaders(api, '/api/papers/%ff');
+  const json = (await api.json()) as { error: string; status: number };
+  assert.equal(json.status, 400);
+  assert.match(json.error, /two hex digits/);
+});
+
+test('JSON that does not parse, a body too large, an unsupported type: site format and headers', async () => {
+  const cases: [string, RequestInit, number, RegExp][] = [
+    ['/login', { headers: { 'content-type': 'application/json' }, body: '{bad' }, 400, /^text\/html/],
+    ['/api/papers/x', { headers: { 'content-type': 'application/json' }, body: '{bad' }, 400, /json/],
+    ['/login', { headers: { 'content-type': 'text/x-unknown' }, body: 'x' }, 415, /^text\/html/],
+    [
+      '/login',
+      { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x='.padEnd(1_100_000, 'a') },
+      413,
+      /^text\/html/,
+    ],
+  ];
+  for (const [path, init, status, type] of cases) {
+    const res = await fetch(`${t.url}${path}`, { method: 'POST', ...init });
+    assert.equal(res.status, status, path);
+    assert.match(res.headers.get('content-type') ?? '', type, path);
+    assertSiteHeaders(res, `${path} ${status}`);
+    await res.arrayBuffer();
+  }
+});
+
+test('the digest web version keeps its own Referrer-Policy (no-referrer) and CSP', async () => {
+  await seedPapers(t.store);
+  const s = await addConfirmed(t.store, 'web@example.org');
+  const slot = slotOn(SLOT_DAY, '06:00', 'UTC');
+  await planDigests(t.store, t.config, { slot, runId: null, now: SLOT_MS + 60_000, only: 'web@example.org' });
+  const [row] = await t.store.digest.outboxFor(s.id);
+  assert.ok(row, 'a digest was planned');
+  const secret = await tokenSecret(t.config, t.store.digest);
+  const url = new URL(webUrl({ baseUrl: t.config.baseUrl!, secret }, s, row.period));
+  const res = await fetch(`${t.url}${url.pathname}`);
+  assert.equal(res.status, 200, await res.clone().text());
+  assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+  assert.match(
+    res.headers.get('content-security-policy') ?? '',
+    /^default-src 'none'; style-src 'unsafe-inline'/,
+  );
+  assert.equal(res.headers.get('x-digest-csp'), null);
+  // The subscription pages (their tokens are in the URL) keep it too.
+  const sub = await fetch(`${t.url}/digest/subscribe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.url },
+    body: 'email=someone%40example.org',
+  });
+  assert.equal(sub.status, 200);
+  assert.equal(sub.headers.get('referrer-policy'), 'no-referrer');
+});
