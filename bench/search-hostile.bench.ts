@@ -102,8 +102,9 @@ async function hostile(url: string, until: number): Promise<HostileStats> {
       }
       stats.slowestMs = Math.max(stats.slowestMs, performance.now() - t0);
       stats.total++;
-      const row = (stats.byQuery[q] ??= {});
+      const row = stats.byQuery[q] ?? {};
       row[status] = (row[status] ?? 0) + 1;
+      stats.byQuery[q] = row;
     }
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, (_, k) => loop(k)));
