@@ -6,6 +6,11 @@ export interface KeywordBudget {
   searchBudgetMs: number;
   /** Worker threads (SQLite); 0 = one per core, at least two. */
   searchWorkers: number;
+  /**
+   * Run on the calling thread (a one-shot CLI search, which has no other requests to protect and
+   * would spend longer starting a worker than searching); the budget is then not enforced on SQLite.
+   */
+  inProcess?: boolean;
 }
 
 export const tooBroad = (budgetMs: number) =>

@@ -167,7 +167,7 @@ class PooledSearcher implements KeywordSearcher {
   }
 }
 
-/** In-process (PostgreSQL, whose server enforces the budget; SQLite `:memory:`, which no worker can open). */
+/** In-process: PostgreSQL (its server enforces the budget), SQLite `:memory:` (no worker can open it), the CLI. */
 class DirectSearcher implements KeywordSearcher {
   readonly #repo: SearchRepository;
   readonly #budgetMs: number;
@@ -193,7 +193,8 @@ const pools = new WeakMap<Store, KeywordPool>();
 export async function keywordSearcher(store: Store, budget: KeywordBudget): Promise<KeywordSearcher> {
   const repo = await searchRepository(store);
   const { SqliteStore } = await import('../db/sqlite.store.ts');
-  const file = store instanceof SqliteStore && store.file !== ':memory:' ? store.file : null;
+  const file =
+    store instanceof SqliteStore && store.file !== ':memory:' && !budget.inProcess ? store.file : null;
   if (!file) return new DirectSearcher(repo, budget.searchBudgetMs);
   let pool = pools.get(store);
   if (!pool) {

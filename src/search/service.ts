@@ -166,6 +166,7 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
   const keywords = await keywordSearcher(deps.store, {
     searchBudgetMs: deps.config.searchBudgetMs ?? DEFAULT_BUDGET.searchBudgetMs,
     searchWorkers: deps.config.searchWorkers ?? DEFAULT_BUDGET.searchWorkers,
+    inProcess: deps.config.inProcess ?? false,
   });
   const result: SearchResult = { hits: [], hasMore: false, mode: 'keyword' };
   const id = arxivIdIn(q);

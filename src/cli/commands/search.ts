@@ -26,7 +26,7 @@ export async function searchCommand(
   try {
     // A one-shot process: wait for the vector index (a server answers by keyword meanwhile).
     await (await semanticFor(store, config)).open();
-    const r = await searchPapers({ store, config }, { q, pageSize: limit });
+    const r = await searchPapers({ store, config: { ...config, inProcess: true } }, { q, pageSize: limit });
     if (r.error) {
       process.stderr.write(`paperboy: ${r.error.message} (at character ${r.error.position + 1})\n`);
       return EXIT.usage;
