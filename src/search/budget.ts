@@ -11,6 +11,8 @@ export interface KeywordBudget {
    * would spend longer starting a worker than searching); the budget is then not enforced on SQLite.
    */
   inProcess?: boolean;
+  /** Start the pool's workers at once (a server at startup) rather than on the first search. */
+  warm?: boolean;
 }
 
 export const tooBroad = (budgetMs: number) =>

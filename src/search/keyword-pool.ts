@@ -59,6 +59,11 @@ export class KeywordPool {
     this.#maxQueue = this.#slots.length * 16;
   }
 
+  /** Starts every worker now (a server at startup), so no search pays for a thread's start. */
+  warm(): void {
+    for (const slot of this.#slots) if (!slot.dying) this.#worker(slot);
+  }
+
   get size(): number {
     return this.#slots.length;
   }
@@ -201,6 +206,7 @@ export async function keywordSearcher(store: Store, budget: KeywordBudget): Prom
     const created = new KeywordPool(file, poolSize(budget.searchWorkers));
     pools.set(store, created);
     store.atClose(() => created.close());
+    if (budget.warm) created.warm();
     pool = created;
   }
   return new PooledSearcher(pool, budget.searchBudgetMs);

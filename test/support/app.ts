@@ -28,7 +28,17 @@ export async function startApp(
   const dataDir = tempDir();
   const config = loadConfig({
     env: {},
-    flags: { data: dataDir, port: 0, logLevel: 'silent', ...options.config },
+    flags: {
+      data: dataDir,
+      port: 0,
+      logLevel: 'silent',
+      // A test run shares two cores with another test file: load shedding and the search budget
+      // would answer 503 for the machine's noise, so they are off unless a test sets them
+      // (test/web/overload.test.ts, test/search/hostile-search.test.ts).
+      overloadMaxEventLoopDelayMs: 0,
+      searchBudgetMs: 60_000,
+      ...options.config,
+    },
   });
   const store = options.store ?? new SqliteStore(path.join(dataDir, 'paperboy.db'));
   const app = await buildApp({

@@ -2,6 +2,7 @@
 import type { Config } from '../../config/config.ts';
 import { openStore } from '../../db/open.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
+import { keywordSearcher } from '../../search/keyword-pool.ts';
 import { semanticFor } from '../../search/semantic.ts';
 import { setupUrl } from '../../setup/token.ts';
 import { buildApp } from '../../web/app.ts';
@@ -32,6 +33,8 @@ export async function serveCommand(config: Config): Promise<number> {
 `),
     ),
   );
+  // Keyword-search workers start now, so no search pays for a thread's start (keyword-pool.ts).
+  await keywordSearcher(store, { ...config, warm: true });
   // After an import (or a restart after edits) the keyword top lists may be stale: rebuild them
   // off-thread; until then FTS5 ranks every query itself (exact, slower for common words).
   void store.maintainKeywordIndex().then(
