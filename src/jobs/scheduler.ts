@@ -9,7 +9,7 @@
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
 import type { HttpClient } from '../ingest/http.ts';
-import { createHttpClient } from '../ingest/setup.ts';
+import { upstreamClient } from '../ingest/setup.ts';
 import { newHolderId, tryAcquire } from './lease.ts';
 import { type Job, scheduleTable } from './schedule.ts';
 import { nextDailySlot, previousDailySlot } from './zoned-time.ts';
@@ -40,7 +40,7 @@ export class Scheduler {
   constructor(o: SchedulerOptions) {
     this.#o = {
       jobs: o.jobs ?? scheduleTable(o.config),
-      http: o.http ?? createHttpClient(o.config),
+      http: o.http ?? upstreamClient(o.config),
       holder: o.holder ?? newHolderId(),
       now: o.now ?? (() => new Date()),
       log: o.log ?? (() => {}),
