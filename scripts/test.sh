@@ -35,6 +35,7 @@ echo "== lint (biome)"
 biome check .
 echo "== type-check (tsc)"
 tsc --noEmit -p .
+echo "== import rules (depcruise)"; depcruise src --output-type err
 echo "== tests"
 mkdir -p test-results
 "$NODE" --test --test-concurrency=2 --test-timeout=300000 "src/**/*.test.ts" "test/**/*.test.ts" "bench/**/*.test.ts"

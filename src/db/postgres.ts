@@ -1,6 +1,6 @@
 /** Connecting to PostgreSQL and applying the numbered migrations (see migrate.ts). */
 import pg from 'pg';
-import { loadMigrations } from './migrate.ts';
+import { type Migration, runMigrations } from './migrate.ts';
 
 /**
  * Advisory lock key for migrations (any constant bigint: "paperboy" read as 8 ASCII bytes). Several
@@ -33,35 +33,32 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
   }
 }
 
-export async function migratePostgres(pool: pg.Pool): Promise<number[]> {
+/** Applies pending migrations (migrate.ts) under the advisory lock; returns every applied version. */
+export async function migratePostgres(pool: pg.Pool, migrations?: Migration[]): Promise<number[]> {
   const client = await pool.connect();
   try {
     // A session lock (not a transaction lock) because each migration commits on its own.
     await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK}::bigint)`);
     try {
-      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-      const done = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
-      const applied = new Set(done.rows.map((r) => r.version));
-      for (const m of loadMigrations('postgres')) {
-        if (applied.has(m.version)) continue;
-        try {
-          await client.query('BEGIN');
-          await client.query(m.sql);
-          await client.query(
-            'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
-            [m.version, m.name, new Date().toISOString()],
-          );
-          await client.query('COMMIT');
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw new Error(`migration ${m.version}_${m.name} failed: ${(err as Error).message}`);
-        }
-      }
-      const all = await client.query<{ version: number }>(
-        'SELECT version FROM schema_migrations ORDER BY version',
+      return await runMigrations(
+        'postgres',
+        async (step) => {
+          if (step.kind === 'exec') await client.query(step.sql);
+          else if (step.kind === 'versions')
+            return (
+              await client.query<{ version: number }>(
+                'SELECT version FROM schema_migrations ORDER BY version',
+              )
+            ).rows.map((r) => r.version);
+          else
+            await client.query(
+              'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+              [step.migration.version, step.migration.name, step.appliedAt],
+            );
+          return undefined;
+        },
+        migrations,
       );
-      return all.rows.map((r) => r.version);
     } finally {
       await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK}::bigint)`).catch(() => {});
     }

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { loadMigrations } from './migrate.ts';
+import { type Migration, runMigrationsSync } from './migrate.ts';
 
 export function openSqlite(file: string): DatabaseSync {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -19,31 +19,24 @@ export function openSqlite(file: string): DatabaseSync {
   return db;
 }
 
-export function migrateSqlite(db: DatabaseSync): number[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const applied = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
-      (r) => r.version,
-    ),
+/** Applies pending migrations (migrate.ts) on this connection; returns every applied version. */
+export function migrateSqlite(db: DatabaseSync, migrations?: Migration[]): number[] {
+  return runMigrationsSync(
+    'sqlite',
+    (step) => {
+      if (step.kind === 'exec') db.exec(step.sql);
+      else if (step.kind === 'versions')
+        return (
+          db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]
+        ).map((r) => r.version);
+      else
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          step.migration.version,
+          step.migration.name,
+          step.appliedAt,
+        );
+      return undefined;
+    },
+    migrations,
   );
-  for (const m of loadMigrations('sqlite')) {
-    if (applied.has(m.version)) continue;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        m.version,
-        m.name,
-        new Date().toISOString(),
-      );
-      db.exec('COMMIT');
-    } catch (err) {
-      db.exec('ROLLBACK');
-      throw new Error(`migration ${m.version}_${m.name} failed: ${(err as Error).message}`);
-    }
-  }
-  return (
-    db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]
-  ).map((r) => r.version);
 }

@@ -1,5 +1,5 @@
 /**
- * The scheduled digest job (registered in src/jobs/schedule.ts): runs the latest slot and stays
+ * The scheduled digest job (listed in src/app/schedule.ts): runs the latest slot and stays
  * until every row is settled (sent, failed after its retries, or expired), so retries and breaker
  * pauses happen under the job's lease. Another instance sees the slot finished and skips it; one
  * that took over after a crash finds the outbox as it was left and finishes it.

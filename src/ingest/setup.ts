@@ -4,6 +4,7 @@
  * and RSS together, so every source shares it.
  */
 import type { Config } from '../config/config.ts';
+import type { PaperInput } from '../papers/paper.ts';
 import { HttpClient } from './http.ts';
 import type { Source, SourceName } from './source.ts';
 import { ArxivApiSource, categoriesQuery, fetchArxivPapers } from './sources/arxiv-api.ts';
@@ -11,18 +12,34 @@ import { DailyPapersSource } from './sources/daily-papers.ts';
 import { OaiSource } from './sources/oai.ts';
 import { RssSource } from './sources/rss.ts';
 
-export function createHttpClient(config: Config, log?: (msg: string) => void): HttpClient {
+/** The process's clients, one per upstream set and politeness settings (see upstreamClient). */
+const clients = new Map<string, HttpClient>();
+
+/**
+ * The one upstream client of this process for `config`: the scheduler's harvests, the bootstrap
+ * harvest and community submissions all get the same instance, so the interval holds across them
+ * (arXiv asks for one request every 3 s from a client, not per feature). Configs naming the same
+ * upstreams with the same politeness settings share it; a different set (a test's own fixture
+ * server) gets its own.
+ */
+export function upstreamClient(config: Config): HttpClient {
   const bases = [config.arxivOaiUrl, config.arxivApiUrl, config.arxivRssUrl, config.dailyPapersUrl].filter(
     (u): u is string => Boolean(u),
   );
-  return new HttpClient({
+  const options = {
     userAgent: config.userAgent,
     intervalMs: config.upstreamIntervalMs,
     timeoutMs: config.upstreamTimeoutMs,
     maxRetries: config.upstreamRetries,
     allowedBases: bases,
-    ...(log ? { log } : {}),
-  });
+  };
+  const key = JSON.stringify(options);
+  let client = clients.get(key);
+  if (!client) {
+    client = new HttpClient(options);
+    clients.set(key, client);
+  }
+  return client;
 }
 
 export interface SourceRequest {
@@ -87,4 +104,13 @@ export function createSource(name: SourceName, config: Config, r: SourceRequest 
       });
     }
   }
+}
+
+/**
+ * One paper by its (already validated) arXiv id from the configured arXiv API, through the
+ * process's upstream client: what a community submission needs, without knowing the source.
+ */
+export async function fetchArxivPaper(config: Config, arxivId: string): Promise<PaperInput | null> {
+  const r = await fetchArxivPapers([arxivId], { http: upstreamClient(config), apiUrl: config.arxivApiUrl });
+  return r.papers[0] ?? null;
 }

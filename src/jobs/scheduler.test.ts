@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { fakePapers } from '../../test/fixtures/upstream/fake-papers.ts';
 import { tempDir } from '../../test/support/app.ts';
 import { oaiEmulator, rssEmulator, startFixtureServer } from '../../test/support/fixture-server.ts';
+import { scheduleTable } from '../app/schedule.ts';
 import { loadConfig } from '../config/config.ts';
 import { SqliteStore } from '../db/sqlite.store.ts';
 import { holderIsGone, tryAcquire } from './lease.ts';
@@ -99,7 +100,7 @@ describe('scheduler', () => {
         },
       });
       const mk = (store: SqliteStore, who: string) =>
-        new Scheduler({ store, config, jobs: [job(who)], holder: who, now: () => clock, http: {} as never });
+        new Scheduler({ store, config, jobs: [job(who)], holder: who, now: () => clock });
       const [x, y] = [mk(s.a, 'x'), mk(s.b, 'y')];
       await Promise.all([x.runDue(), y.runDue()]);
       assert.equal(calls.length, 1, `ran by ${calls.join(', ')}`);
@@ -148,6 +149,7 @@ describe('scheduler', () => {
       const sched = new Scheduler({
         store,
         config: cfg,
+        jobs: scheduleTable(cfg),
         now: () => new Date('2024-02-01T01:30:00Z'),
         log: (m) => logs.push(m),
       });

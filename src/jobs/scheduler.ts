@@ -8,10 +8,8 @@
  */
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
-import type { HttpClient } from '../ingest/http.ts';
-import { createHttpClient } from '../ingest/setup.ts';
 import { newHolderId, tryAcquire } from './lease.ts';
-import { type Job, scheduleTable } from './schedule.ts';
+import type { Job } from './schedule.ts';
 import { nextDailySlot, previousDailySlot } from './zoned-time.ts';
 
 /** A slot missed by less than this still runs (restart around the slot time). */
@@ -22,8 +20,8 @@ const MAX_SLEEP_MS = 3600_000;
 export interface SchedulerOptions {
   store: Store;
   config: Config;
-  jobs?: Job[];
-  http?: HttpClient;
+  /** The table: src/app/schedule.ts. */
+  jobs: Job[];
   holder?: string;
   now?: () => Date;
   log?: (msg: string) => void;
@@ -39,8 +37,7 @@ export class Scheduler {
 
   constructor(o: SchedulerOptions) {
     this.#o = {
-      jobs: o.jobs ?? scheduleTable(o.config),
-      http: o.http ?? createHttpClient(o.config),
+      jobs: o.jobs,
       holder: o.holder ?? newHolderId(),
       now: o.now ?? (() => new Date()),
       log: o.log ?? (() => {}),
@@ -69,7 +66,6 @@ export class Scheduler {
         const summary = await job.run({
           store: this.#o.store,
           config: this.#o.config,
-          http: this.#o.http,
           signal: this.#controller.signal,
           log: this.#o.log,
         });

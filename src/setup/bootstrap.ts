@@ -12,7 +12,7 @@
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
 import { runIngest } from '../ingest/runner.ts';
-import { createHttpClient, createSource } from '../ingest/setup.ts';
+import { createSource, upstreamClient } from '../ingest/setup.ts';
 import { LeaseBusyError } from '../jobs/lease.ts';
 import { followedCategories } from './settings.ts';
 
@@ -109,7 +109,7 @@ export class Bootstrap {
     };
     await this.#save(s);
     log(`bootstrap: ${s.message}`);
-    const http = createHttpClient(config, log);
+    const http = upstreamClient(config);
     try {
       for (const category of categories) {
         if (this.#abort.signal.aborted) break;

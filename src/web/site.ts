@@ -7,8 +7,7 @@ import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
 import type { Mailer } from '../digest/mail.ts';
 import { createMailer } from '../digest/mailer.ts';
-import { createHttpClient } from '../ingest/setup.ts';
-import { fetchArxivPapers } from '../ingest/sources/arxiv-api.ts';
+import { fetchArxivPaper } from '../ingest/setup.ts';
 import type { PaperInput } from '../papers/paper.ts';
 import { createSimilarLists, type SimilarSetup } from '../search/similar-setup.ts';
 import { AccountService } from '../users/accounts.ts';
@@ -55,15 +54,9 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     mailer ??= createMailer(config);
     return mailer;
   };
-  let http: ReturnType<typeof createHttpClient> | null = null;
-  const fetchPaper =
-    options.fetchPaper ??
-    (async (arxivId: string) => {
-      // Only the configured arXiv API is ever asked, and only for an id already validated.
-      http ??= createHttpClient(config);
-      const r = await fetchArxivPapers([arxivId], { http, apiUrl: config.arxivApiUrl });
-      return r.papers[0] ?? null;
-    });
+  // Only the configured arXiv API is ever asked, and only for an id already validated, through
+  // the process's one upstream client (shared with the harvests, so arXiv's interval holds).
+  const fetchPaper = options.fetchPaper ?? ((arxivId: string) => fetchArxivPaper(config, arxivId));
   const accounts = new AccountService({
     users: store.users,
     hasher,

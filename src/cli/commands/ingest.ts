@@ -3,7 +3,7 @@ import type { Config } from '../../config/config.ts';
 import { openStore } from '../../db/open.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { describeCounts, runIngest } from '../../ingest/runner.ts';
-import { createHttpClient, createSource, type SourceRequest } from '../../ingest/setup.ts';
+import { createSource, type SourceRequest, upstreamClient } from '../../ingest/setup.ts';
 import { SOURCE_NAMES, type SourceName } from '../../ingest/source.ts';
 import { isDay } from '../../ingest/sources/oai.ts';
 import { isCategoryList } from '../../ingest/sources/rss.ts';
@@ -68,7 +68,7 @@ export async function ingestCommand(config: Config, args: string[], flags: Inges
     throw new UsageError(`ingest needs one source: ${SOURCE_NAMES.join(', ')}`);
   }
   const request = sourceRequest(name, flags);
-  const http = createHttpClient(config);
+  const http = upstreamClient(config);
   let source: ReturnType<typeof createSource>;
   try {
     source = createSource(name, config, request);

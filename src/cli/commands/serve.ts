@@ -1,4 +1,5 @@
 /** `paperboy serve`: the web server on the configured store; stops cleanly on SIGINT/SIGTERM. */
+import { scheduleTable } from '../../app/schedule.ts';
 import type { Config } from '../../config/config.ts';
 import { openStore } from '../../db/open.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
@@ -41,7 +42,9 @@ export async function serveCommand(config: Config): Promise<number> {
     (msg) => msg && app.log.info(msg),
     (err: unknown) => app.log.warn(`keyword top lists: ${err instanceof Error ? err.message : String(err)}`),
   );
-  const scheduler = config.scheduler ? startScheduler({ store, config, log: (m) => app.log.info(m) }) : null;
+  const scheduler = config.scheduler
+    ? startScheduler({ store, config, jobs: scheduleTable(config), log: (m) => app.log.info(m) })
+    : null;
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

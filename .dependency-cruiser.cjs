@@ -1,0 +1,96 @@
+/**
+ * The may-import table of docs/ARCHITECTURE.md ("Modules"), checked by `depcruise src` in
+ * scripts/test.sh. Type-only imports count: a type is a dependency like any other.
+ * `src/errors.ts` (typed domain errors, imports nothing) may be imported from anywhere.
+ */
+const table = {
+  config: [],
+  db: ['config'],
+  papers: ['db'],
+  jobs: ['db'],
+  ingest: ['papers', 'db', 'jobs'],
+  search: ['papers', 'db'],
+  ranking: [],
+  feed: ['db', 'ranking', 'papers'],
+  users: ['db', 'papers', 'feed', 'ranking'],
+  digest: ['papers', 'search', 'ranking', 'users', 'feed', 'jobs', 'db'],
+  setup: ['db', 'ingest', 'users', 'feed', 'jobs'],
+  demo: ['db', 'papers', 'users'],
+};
+const domains = Object.keys(table);
+
+/** The table lists direct dependencies; what those may import, the importer may use too. */
+function closure(folder, seen = new Set()) {
+  for (const dep of table[folder] ?? []) {
+    if (!seen.has(dep)) {
+      seen.add(dep);
+      closure(dep, seen);
+    }
+  }
+  return seen;
+}
+
+/** Besides the table: the one address rule, src/digest/mail.ts, is shared with users/ (see the table). */
+const extra = { users: '|^src/digest/mail\\.ts$' };
+const allowed = (folder) =>
+  `^src/(?:${[folder, ...closure(folder)].join('|')})/|^src/errors\\.ts$${extra[folder] ?? ''}`;
+
+/**
+ * Not enforced yet (docs/ARCHITECTURE.md "Modules"; open work of issue 13, item 1):
+ * - db-may-import: db/store.ts holds every domain's repository types and db/sqlite.store.ts,
+ *   postgres.store.ts build every repository; moving that assembly to a composition root
+ *   (src/app/) is the remaining step.
+ * - setup-may-import: setup/first-run.repo.ts uses digest/sql.repo.ts, the portable SQL runner
+ *   that belongs in db/ (item 2 decides the one dialect pattern).
+ * - no-folder-cycle: each of the 27 remaining folder cycles passes through db/ (the items above).
+ * `PAPERBOY_DEPCRUISE_ALL=1 depcruise src --output-type err` runs them too.
+ */
+const open = new Set(process.env.PAPERBOY_DEPCRUISE_ALL ? [] : ['db-may-import', 'setup-may-import', 'no-folder-cycle']);
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'app-is-the-root',
+      comment: 'only cli/ (and the web app it starts) may import the composition root src/app/',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(?:app|cli|web)/' },
+      to: { path: '^src/app/' },
+    },
+    ...domains.map((folder) => ({
+      name: `${folder}-may-import`,
+      comment: `src/${folder}/ may import only: ${[...closure(folder)].join(', ') || 'nothing'} (docs/ARCHITECTURE.md)`,
+      severity: 'error',
+      from: { path: `^src/${folder}/` },
+      to: { path: '^src/', pathNot: allowed(folder) },
+    })),
+    {
+      name: 'web-may-import',
+      comment: 'web/ may import every domain folder, never cli/ or app internals it is handed',
+      severity: 'error',
+      from: { path: '^src/web/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'src-not-tests',
+      comment: 'nothing in src imports test/ or bench/',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(?:test|bench)/' },
+    },
+    {
+      name: 'no-folder-cycle',
+      comment: 'no import cycle between folders of src/',
+      severity: 'error',
+      scope: 'folder',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+  ].filter((rule) => !open.has(rule.name)),
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.test\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

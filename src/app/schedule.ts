@@ -1,0 +1,18 @@
+/**
+ * Every recurring job, in one readable table (the scheduler in src/jobs/scheduler.ts runs it).
+ * It lives in the composition root because it names work of several domains.
+ */
+import type { Config } from '../config/config.ts';
+import { digestJob } from '../digest/job.ts';
+import { dailyHarvest } from '../ingest/daily-harvest.ts';
+import { upstreamClient } from '../ingest/setup.ts';
+import type { Job } from '../jobs/schedule.ts';
+
+export function scheduleTable(config: Config): Job[] {
+  const daily = { at: config.harvestTime, timeZone: config.harvestTimeZone };
+  return [
+    // name            when (default 20:00 America/New_York)   what
+    { name: 'daily-harvest', ...daily, run: (ctx) => dailyHarvest(ctx, upstreamClient(ctx.config)) }, // src/ingest/daily-harvest.ts
+    { name: 'digest', at: config.digestTime, timeZone: config.digestTimeZone, run: digestJob }, // src/digest/job.ts
+  ];
+}

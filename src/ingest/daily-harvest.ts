@@ -1,0 +1,36 @@
+/** The scheduled daily harvest (listed in src/app/schedule.ts). */
+
+import { LeaseBusyError } from '../jobs/lease.ts';
+import type { JobContext } from '../jobs/schedule.ts';
+import type { HttpClient } from './http.ts';
+import { type RunSummary, runIngest } from './runner.ts';
+import { createSource, scheduledRssCategories } from './setup.ts';
+
+/**
+ * arXiv's daily update: incremental OAI-PMH (keeps the corpus complete), then the category feeds
+ * (today's announcements and the featuring rules), then the community picks. Each source is its own
+ * ingest run with its own record; one failing does not stop the next.
+ */
+export async function dailyHarvest(ctx: JobContext, http: HttpClient): Promise<string> {
+  const done: string[] = [];
+  for (const name of ctx.config.harvestSources) {
+    if (ctx.signal.aborted) break;
+    if (name === 'rss' && !scheduledRssCategories(ctx.config)) continue;
+    if (name === 'daily-papers' && !ctx.config.dailyPapersUrl) continue;
+    let summary: RunSummary;
+    try {
+      const source = createSource(name, ctx.config, { scheduled: true });
+      summary = await runIngest(source, { store: ctx.store, http, signal: ctx.signal });
+    } catch (err) {
+      if (!(err instanceof LeaseBusyError)) throw err;
+      done.push(`${name}: skipped (${err.message})`);
+      continue;
+    }
+    ctx.log(`ingest ${name}: ${summary.status}: ${summary.message}`);
+    done.push(`${name}: ${summary.status}`);
+  }
+  // New and edited papers: refresh what keyword ranking derives from the index (off-thread).
+  const keyword = await ctx.store.maintainKeywordIndex();
+  if (keyword) ctx.log(keyword);
+  return done.join(', ') || 'nothing configured';
+}
