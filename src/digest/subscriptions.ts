@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
 import { InvalidInputError, RateLimitedError } from '../errors.ts';
+import { CATEGORY_HINT, CATEGORY_RE } from '../papers/category.ts';
 import { QueryError } from '../search/query/ast.ts';
 import { parseQuery } from '../search/query/parse.ts';
 import { CONFIRM_TTL_MS, confirmUrl, preferencesUrl, unsubscribeUrl } from './links.ts';
@@ -24,9 +25,7 @@ export const CONSENT_TEXT_VERSION = '2026-11-27';
 export const CONSENT_TEXT =
   'Send me the papers digest by email at the frequency I chose. I can change it or unsubscribe with one click from any digest.';
 
-const category = z
-  .string()
-  .regex(/^[a-z][a-z-]*(\.[A-Za-z-]+)?$/, 'must be an arXiv category like cs.LG or an archive like cs');
+const category = z.string().regex(CATEGORY_RE, CATEGORY_HINT);
 const text = z.string().trim().min(1).max(200);
 
 export const preferencesSchema = z.object({

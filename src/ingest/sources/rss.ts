@@ -12,6 +12,7 @@
  */
 import type { FeaturedInput } from '../../db/store.ts';
 import { zonedDay } from '../../jobs/zoned-time.ts';
+import { CATEGORY_SOURCE } from '../../papers/category.ts';
 import type { PaperInput } from '../../papers/paper.ts';
 import { COVERAGE, mergeWithStored } from '../merge.ts';
 import { parseArxivRss } from '../parsers/rss.ts';
@@ -33,7 +34,7 @@ export interface RssState {
   feeds: Record<string, { etag: string | null; day: string | null }>;
 }
 
-const CATEGORIES = /^[a-z][a-z-]*(\.[A-Za-z-]+)?(\+[a-z][a-z-]*(\.[A-Za-z-]+)?)*$/;
+const CATEGORIES = new RegExp(`^${CATEGORY_SOURCE}(?:\\+${CATEGORY_SOURCE})*$`);
 
 export function isCategoryList(s: string): boolean {
   return CATEGORIES.test(s);

@@ -10,6 +10,8 @@
  * several runs ("state-of-the-art") is a phrase. Every error names what is wrong and the offset
  * where it starts, so the page can point at it. Work is linear in the input (bounded by MAX_INPUT).
  */
+
+import { isCategory } from '../../papers/category.ts';
 import { type Clause, type DateRange, type Query, QueryError, type SortOrder, type TermNode } from './ast.ts';
 
 export const MAX_INPUT = 500;
@@ -199,7 +201,7 @@ function narrow(range: DateRange, from: string | undefined, to: string | undefin
 }
 
 function normalizeCategory(value: string, at: number): string {
-  if (!/^[a-z][a-z-]*(\.[a-z-]+)?$/i.test(value))
+  if (!isCategory(value.toLowerCase()))
     throw new QueryError(
       `cat: wants an arXiv category like cs.CV or an archive like cs; "${value}" is not one.`,
       at,
