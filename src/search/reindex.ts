@@ -5,10 +5,10 @@
  * the incremental step for new papers.
  */
 import type { Store } from '../db/store.ts';
+import { mulberry32 } from '../shared/prng.ts';
 import { BuiltinEmbedder } from './embedder/builtin.ts';
 import { type Embedder, paperText } from './embedder/embedder.ts';
 import { cacheModel, type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
-import { mulberry32 } from './embedder/random.ts';
 import { type SearchRepository, searchRepository } from './search.repo.ts';
 import { resetSemantic } from './semantic.ts';
 import { APPROX_FROM, VectorIndex } from './vectors/index.ts';

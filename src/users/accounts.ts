@@ -15,6 +15,7 @@ import {
   RateLimitedError,
   UnauthorizedError,
 } from '../errors.ts';
+import { sleep } from '../shared/sleep.ts';
 import type { PasswordHasher } from './password.ts';
 import type { Limit, RateLimiter } from './rate-limit.ts';
 import { newToken, tokenHash } from './secrets.ts';
@@ -111,7 +112,7 @@ export class AccountService {
   constructor(deps: AccountDeps) {
     this.#d = deps;
     this.#now = deps.now ?? (() => new Date());
-    this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#sleep = deps.sleep ?? sleep;
   }
 
   #iso(offsetMs = 0): string {

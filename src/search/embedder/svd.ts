@@ -3,7 +3,7 @@
  * in plain TypeScript with typed arrays. Works on the column (term) side: the range of AᵀA is
  * found with a few sparse passes, so memory is O((rows + cols) · (k + oversampling)).
  */
-import { mulberry32 } from './random.ts';
+import { mulberry32 } from '../../shared/prng.ts';
 
 /** Compressed sparse rows: row i has entries ptr[i]..ptr[i+1] of (col, val). */
 export interface Csr {
