@@ -4,8 +4,10 @@
  * by FTS5 once and stored. Run by `paperboy reindex` and after each ingest run; the lists become
  * usable only when no paper text changed while they were built (the state's change count).
  */
+
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
+import { quote } from './fts5.ts';
 import { MAX_GROWTH, maxPaperId, TopLists } from './toplists.ts';
 
 /** Words in at least this share of sampled papers get a list: below it FTS5 ranks fast enough. */
@@ -40,8 +42,6 @@ export function frequentWords(db: DatabaseSync, sample = SAMPLE, minShare = MIN_
   const min = Math.max(2, Math.ceil(rows.length * minShare));
   return [...df].filter(([, n]) => n >= min).map(([w]) => w);
 }
-
-const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 export function rebuildTopLists(
   db: DatabaseSync,
