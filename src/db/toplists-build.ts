@@ -11,8 +11,8 @@ import { quote } from './fts5.ts';
 import { MAX_GROWTH, maxPaperId, TopLists } from './toplists.ts';
 
 /** Words in at least this share of sampled papers get a list: below it FTS5 ranks fast enough. */
-export const MIN_SHARE = 0.004;
-export const SAMPLE = 20_000;
+const MIN_SHARE = 0.004;
+const SAMPLE = 20_000;
 const WORD = /[\p{L}\p{N}]+/gu;
 
 export interface TopListsReport {
@@ -25,7 +25,7 @@ export interface TopListsReport {
 export type TopListsProgress = (done: number, total: number) => void;
 
 /** Words (as users type them, lowercased) in ≥ minShare of a random sample of paper texts. */
-export function frequentWords(db: DatabaseSync, sample = SAMPLE, minShare = MIN_SHARE): string[] {
+function frequentWords(db: DatabaseSync, sample = SAMPLE, minShare = MIN_SHARE): string[] {
   const maxId = maxPaperId(db);
   if (maxId === 0) return [];
   // Evenly spaced ids: spread over the whole library (old and new papers), and deterministic.

@@ -16,27 +16,27 @@ export interface DemoOptions {
 }
 
 export const DEMO_DEFAULTS: Omit<DemoOptions, 'now'> = { papers: 3000, days: 28, readers: 40, seed: 7 };
-export const DEMO_EMAIL_DOMAIN = 'demo.invalid';
+const DEMO_EMAIL_DOMAIN = 'demo.invalid';
 
-export interface DemoReader {
+interface DemoReader {
   name: string;
   email: string;
 }
 
-export interface DemoFeaturing {
+interface DemoFeaturing {
   arxivId: string;
   day: string;
   /** Index into readers: who submitted it. */
   by: number;
 }
 
-export interface DemoVote {
+interface DemoVote {
   arxivId: string;
   reader: number;
   at: string;
 }
 
-export interface DemoComment {
+interface DemoComment {
   arxivId: string;
   reader: number;
   body: string;

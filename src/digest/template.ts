@@ -22,11 +22,11 @@ export interface RenderedMail {
 }
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
 
 const ABSTRACT_CHARS = 300;
 
-export function snippet(s: string, max = ABSTRACT_CHARS): string {
+function snippet(s: string, max = ABSTRACT_CHARS): string {
   const flat = s.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max);
@@ -37,7 +37,7 @@ function authorsLine(authors: string[]): string {
   return authors.length > 4 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
 }
 
-export function subjectOf(d: ComposedDigest, siteName: string): string {
+function subjectOf(d: ComposedDigest, siteName: string): string {
   const kind = d.period.frequency === 'weekly' ? 'weekly' : 'daily';
   if (d.items.length === 0) return `${siteName} ${kind} · ${d.period.label}: nothing new`;
   const first = d.items[0]!.paper.title.replace(/\s+/g, ' ').trim();
@@ -102,7 +102,7 @@ function textItem(item: DigestItem, n: number, links: DigestLinks): string {
   return lines.join('\n');
 }
 
-export function renderText(d: ComposedDigest, links: DigestLinks, siteName: string): string {
+function renderText(d: ComposedDigest, links: DigestLinks, siteName: string): string {
   const out: string[] = [
     `${siteName} — ${d.period.frequency} digest, ${d.period.label}`,
     `Web version: ${links.web}`,
@@ -169,7 +169,7 @@ ${why}
 </td></tr>`;
 }
 
-export function renderHtml(d: ComposedDigest, links: DigestLinks, siteName: string): string {
+function renderHtml(d: ComposedDigest, links: DigestLinks, siteName: string): string {
   const sections: [DigestItem['section'], string][] = [
     ['highlights', d.period.frequency === 'weekly' ? 'Trending this week' : 'Trending today'],
     ['interests', 'Matching your interests'],

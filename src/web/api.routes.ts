@@ -23,8 +23,6 @@ import { openApiDocument } from './openapi.ts';
 import { feedItemsJson, presentFeedItem, presentPaper } from './presenters.ts';
 import { parse, sendCached, type WebDeps } from './respond.ts';
 
-export { presentPaper };
-
 const RATE_WINDOW_S = 60;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const dailyQuery = z.object({

@@ -15,10 +15,10 @@ import type { Author, PaperInput, PaperVersion } from '../../papers/paper.ts';
 import { parseArxivDate } from '../../papers/versions.ts';
 
 /** Real arXiv titles stay under ~300 chars and abstracts under 1,920; far beyond is corruption. */
-export const MAX_TITLE_CHARS = 2_000;
-export const MAX_ABSTRACT_CHARS = 20_000;
-export const MAX_AUTHORS = 5_000;
-export const MAX_FIELD_CHARS = 10_000;
+const MAX_TITLE_CHARS = 2_000;
+const MAX_ABSTRACT_CHARS = 20_000;
+const MAX_AUTHORS = 5_000;
+const MAX_FIELD_CHARS = 10_000;
 
 export type RecordResult =
   | { ok: true; paper: PaperInput; warnings?: string[] }

@@ -18,7 +18,7 @@ import { COVERAGE, mergeWithStored } from '../merge.ts';
 import { parseArxivRss } from '../parsers/rss.ts';
 import { type Source, type SourceContext, SourceError, type SourceResult } from '../source.ts';
 
-export const ARXIV_TIME_ZONE = 'America/New_York';
+const ARXIV_TIME_ZONE = 'America/New_York';
 
 export interface RssOptions {
   rssUrl: string;
@@ -41,7 +41,7 @@ export function isCategoryList(s: string): boolean {
 }
 
 /** `cs.LG` matches the rule `cs.LG` and the archive rule `cs`. */
-export function matchesCategory(category: string, rules: readonly string[]): boolean {
+function matchesCategory(category: string, rules: readonly string[]): boolean {
   return rules.some((r) => category === r || category.startsWith(`${r}.`));
 }
 
