@@ -21,3 +21,16 @@ test('the PRNG is mulberry32: a seed gives the same sequence everywhere (models,
   const r = mulberry32(42);
   assert.deepEqual([r(), r(), r()], [0.6011037519201636, 0.44829055899754167, 0.8524657934904099]);
 });
+
+// One escaper per output type: HTML (site pages and mail alike) through shared/html.ts's tag,
+// XML (feeds) through web/feeds.ts. Before issue 13 the digest mail escaped HTML by hand.
+test('only shared/html.ts and web/feeds.ts spell out entity escapes', async () => {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const src = new URL('..', import.meta.url);
+  const files = (await readdir(src, { recursive: true })).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+  );
+  const escaping: string[] = [];
+  for (const f of files) if ((await readFile(new URL(f, src), 'utf8')).includes("'&amp;'")) escaping.push(f);
+  assert.deepEqual(escaping.sort(), ['shared/html.ts', 'web/feeds.ts']);
+});
