@@ -1,5 +1,5 @@
 /**
- * JSON API, in the spirit of public daily-papers APIs (FORMATS.md): `/api/daily_papers`,
+ * JSON API, in the spirit of public daily-papers APIs (their shape: presenters.ts): `/api/daily_papers`,
  * `/api/papers/<id>`, `/api/papers/search`, write endpoints with personal API tokens
  * (`Authorization: Bearer pb_…`; no cookies, hence no CSRF), and `/api/openapi.json`.
  * Every answer carries RateLimit headers (IETF draft); past the quota it is 429. Errors are JSON
