@@ -19,6 +19,7 @@ import path from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { SqliteStore } from '../src/db/sqlite.store.ts';
 import type { FeaturedInput } from '../src/db/store.ts';
+import { sleep } from '../src/shared/sleep.ts';
 import { PasswordHasher } from '../src/users/password.ts';
 import { ensureCorpus, parseBenchArgs, ROOT, runChild, workDirs } from './common.ts';
 import { mulberry32 } from './corpus/prng.ts';
@@ -151,7 +152,7 @@ async function startPaperboy(
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   child.kill();
   throw new Error(`paperboy serve did not start: ${err}`);
@@ -213,7 +214,7 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const done = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
-  await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+  await Promise.race([done, sleep(5000)]);
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 

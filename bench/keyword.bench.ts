@@ -1,6 +1,7 @@
 /**
  * `keyword` bench: ~200 queries drawn from the corpus vocabulary (single words, 2–3 word ANDs,
- * common words, phrases, prefixes) through paperboy's keywordSearch, against the same queries
+ * common words, phrases, prefixes) through the search service's keyword path (query parser and
+ * plan, then SearchRepository.keyword with its top lists, then the hits' rows), against the same queries
  * straight on node:sqlite FTS5 over the baseline database (rank inside the FTS table, then fetch
  * the 10 rows). Both run in this process, interleaved query by query, so machine noise hits
  * both alike.
@@ -8,10 +9,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { quote } from '../src/db/fts5.ts';
 import { openStore } from '../src/db/open.ts';
 import type { SqliteStore } from '../src/db/sqlite.store.ts';
 import { rebuildTopLists, topListsStale } from '../src/db/toplists-build.ts';
-import { keywordSearch } from '../src/search/keyword.ts';
+import { keywordPlan } from '../src/search/plan.ts';
+import { parseQuery } from '../src/search/query/parse.ts';
+import { searchRepository } from '../src/search/search.repo.ts';
 import { type BenchArgs, mb, parseBenchArgs, percentile, ROOT, workDirs } from './common.ts';
 import { cumulative, int, mulberry32, pick, pickCumulative } from './corpus/prng.ts';
 import { getWorld } from './corpus/world.ts';
@@ -84,7 +88,7 @@ export function keywordQueries(seed = 1): BenchQuery[] {
 
 /** The same query in FTS5 syntax: every term quoted (no operator surprises), implicit AND. */
 export function toFts5(terms: Term[]): string {
-  return terms.map((t) => `"${t.text.replace(/"/g, '""')}"${t.kind === 'prefix' ? '*' : ''}`).join(' ');
+  return terms.map((t) => `${quote(t.text)}${t.kind === 'prefix' ? '*' : ''}`).join(' ');
 }
 
 function baselineSearch(db: DatabaseSync) {
@@ -122,7 +126,15 @@ export async function run(argv: string[]): Promise<Metric[]> {
   if (tl) process.stderr.write(`\ntop lists: ${tl.phrases} phrases in ${tl.seconds.toFixed(1)} s\n`);
   const db = new DatabaseSync(dirs.baselineDb, { readOnly: true });
   const base = baselineSearch(db);
-  const pb = (q: string) => keywordSearch(store, q, 10);
+  const repo = await searchRepository(store);
+  const pb = async (q: string) => {
+    const ranked = await repo.keyword(keywordPlan(parseQuery(q)), 10);
+    const rows = new Map((await repo.hits(ranked.map((r) => r.paperId))).map((h) => [h.paperId, h]));
+    return ranked.flatMap((r) => {
+      const h = rows.get(r.paperId);
+      return h ? [{ arxivId: h.arxivId, title: h.title, score: r.score }] : [];
+    });
+  };
   const fts = queries.map((q) => toFts5(q.terms));
 
   try {

@@ -28,7 +28,7 @@ export interface Report {
   details?: Record<string, unknown>;
 }
 
-export function machineInfo(): Record<string, unknown> {
+function machineInfo(): Record<string, unknown> {
   const cpus = os.cpus();
   return {
     date: new Date().toISOString(),
@@ -49,7 +49,7 @@ const fmt = (x: number | null | undefined) =>
       ? Math.round(x).toLocaleString('en')
       : String(Math.round(x * 100) / 100);
 
-export function toMarkdown(r: Report, machine: Record<string, unknown>): string {
+function toMarkdown(r: Report, machine: Record<string, unknown>): string {
   const rows = r.metrics.map((m) => {
     const pass = m.pass === null ? '—' : m.pass ? 'pass' : '**FAIL**';
     return `| ${m.metric} (${m.unit}) | ${fmt(m.paperboy)} | ${fmt(m.baseline)} | ${fmt(m.ratio)} | ${m.target || '—'} | ${pass} |`;

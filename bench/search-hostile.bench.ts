@@ -16,6 +16,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { SqliteStore } from '../src/db/sqlite.store.ts';
+import { sleep } from '../src/shared/sleep.ts';
 import { importedDataDir, paperboyEnv, parseBenchArgs, ROOT } from './common.ts';
 import { type Metric, writeReport } from './report.ts';
 
@@ -58,7 +59,7 @@ async function startServer(dataDir: string): Promise<{ url: string; child: Child
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   child.kill('SIGKILL');
   throw new Error(`paperboy serve did not start: ${err}`);

@@ -36,6 +36,8 @@ biome check .
 echo "== type-check (tsc)"
 tsc --noEmit -p .
 echo "== import rules (depcruise)"; depcruise src --output-type err
+echo "== dead files and exports (knip, knip.jsonc)"
+knip
 echo "== tests"
 mkdir -p test-results
 "$NODE" --test --test-concurrency=2 --test-timeout=300000 "src/**/*.test.ts" "test/**/*.test.ts" "bench/**/*.test.ts"

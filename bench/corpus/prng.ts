@@ -5,16 +5,8 @@
 
 export type Rng = () => number;
 
-/** Uniform [0, 1) from a 32-bit seed. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform [0, 1) from a 32-bit seed: the project's one PRNG, re-exported for the generator's modules. */
+export { mulberry32 } from '../../src/shared/prng.ts';
 
 /** A stateless 32-bit integer hash (lowbias32): lets the author pool be computed on demand. */
 export function hash32(x: number): number {

@@ -12,10 +12,10 @@
 import { int, mulberry32 } from './prng.ts';
 import type { World } from './world.ts';
 
-export const RELEVANT_CAP = 50;
+const RELEVANT_CAP = 50;
 const QUERIES_PER_KIND = 50;
 
-export interface SynonymTruth {
+interface SynonymTruth {
   q: string;
   concept: number;
   variants: string[];
@@ -23,7 +23,7 @@ export interface SynonymTruth {
   total: number;
 }
 
-export interface KeywordTruth {
+interface KeywordTruth {
   q: string;
   topic: number;
   relevant: string[];
@@ -52,7 +52,7 @@ interface KeywordPlan {
 }
 
 /** 2–3 of a topic's 8 most frequent words; fixed across seeds so query sets are comparable. */
-export function keywordPlan(w: World): KeywordPlan[] {
+function keywordPlan(w: World): KeywordPlan[] {
   const rng = mulberry32(0xc0ffee);
   const byWeight = [...w.topics].sort((a, b) => b.weight - a.weight);
   return byWeight.slice(0, QUERIES_PER_KIND + 20).map((t) => {

@@ -20,9 +20,9 @@ import {
 } from './words.ts';
 
 const WORLD_SEED = 0x5eed2026;
-export const VOCAB_SIZE = 30_000;
-export const TOPIC_WORDS = 50;
-export const CONCEPT_COUNT = 100;
+const VOCAB_SIZE = 30_000;
+const TOPIC_WORDS = 50;
+const CONCEPT_COUNT = 100;
 const TOPIC_DOMAIN_WORDS = 12;
 const GENERATED_LAST_NAMES = 1_800;
 
@@ -39,7 +39,7 @@ export interface Topic {
   concept: number;
 }
 
-export interface Concept {
+interface Concept {
   index: number;
   group: string;
   topic: number;

@@ -14,7 +14,7 @@ export interface Progress {
 }
 
 /** Whether `stream` is a terminal that understands cursor control. */
-export function isTerminal(stream: NodeJS.WriteStream): boolean {
+function isTerminal(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
 }
 

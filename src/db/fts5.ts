@@ -4,17 +4,12 @@ import type { KeywordQuery, KeywordTerm } from './store.ts';
 /** bm25 column weights (title, abstract, authors, categories): the title outranks the abstract. */
 export const BM25_WEIGHTS = '10.0, 1.0, 3.0, 0.0';
 
-const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
+/** An FTS5 string: user text inside it is never query syntax. The one FTS5 quoting rule. */
+export const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 function term(t: KeywordTerm): string {
   const body = t.kind === 'prefix' ? `${quote(t.text)} *` : quote(t.text);
   return t.field ? `${t.field} : ${body}` : body;
-}
-
-/** The AND-ed phrases of a query without exclusions (what top lists can answer), else null. */
-export function toFts5Phrases(query: KeywordQuery): string[] | null {
-  if (query.terms.some((t) => t.negated) || query.terms.length === 0) return null;
-  return query.terms.map(term);
 }
 
 /** Returns null when nothing positive is left to match (FTS5 cannot evaluate a bare NOT). */

@@ -42,7 +42,7 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;
 
 /** The procedure; returns every applied version, oldest first. */
-export function* migrationSteps(
+function* migrationSteps(
   dialect: Dialect,
   migrations: Migration[] = loadMigrations(dialect),
 ): Generator<MigrationStep, number[], Answer> {

@@ -18,13 +18,6 @@ export interface Cursor {
   value: string;
 }
 
-export interface KeywordHit {
-  arxivId: string;
-  title: string;
-  /** Higher is better. Comparable only within one result list. */
-  score: number;
-}
-
 /**
  * A keyword query as storage understands it: ANDed terms, each a word, prefix or phrase,
  * optionally negated or limited to one field. The search module builds it from user syntax; each
@@ -90,8 +83,6 @@ export interface PaperRepository {
   /** Newest first by v1 submission date. */
   latest(limit: number, offset: number): Promise<Paper[]>;
   count(): Promise<number>;
-  /** Best first; title weighted over authors over abstract. Needs at least one positive term. */
-  keywordSearch(query: KeywordQuery, limit: number): Promise<KeywordHit[]>;
   feature(input: FeaturedInput): Promise<'inserted' | 'exists'>;
   featuredOn(day: string): Promise<Featured[]>;
   /**

@@ -4,13 +4,15 @@
  * by FTS5 once and stored. Run by `paperboy reindex` and after each ingest run; the lists become
  * usable only when no paper text changed while they were built (the state's change count).
  */
+
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
+import { quote } from './fts5.ts';
 import { MAX_GROWTH, maxPaperId, TopLists } from './toplists.ts';
 
 /** Words in at least this share of sampled papers get a list: below it FTS5 ranks fast enough. */
-export const MIN_SHARE = 0.004;
-export const SAMPLE = 20_000;
+const MIN_SHARE = 0.004;
+const SAMPLE = 20_000;
 const WORD = /[\p{L}\p{N}]+/gu;
 
 export interface TopListsReport {
@@ -23,7 +25,7 @@ export interface TopListsReport {
 export type TopListsProgress = (done: number, total: number) => void;
 
 /** Words (as users type them, lowercased) in ≥ minShare of a random sample of paper texts. */
-export function frequentWords(db: DatabaseSync, sample = SAMPLE, minShare = MIN_SHARE): string[] {
+function frequentWords(db: DatabaseSync, sample = SAMPLE, minShare = MIN_SHARE): string[] {
   const maxId = maxPaperId(db);
   if (maxId === 0) return [];
   // Evenly spaced ids: spread over the whole library (old and new papers), and deterministic.
@@ -40,8 +42,6 @@ export function frequentWords(db: DatabaseSync, sample = SAMPLE, minShare = MIN_
   const min = Math.max(2, Math.ceil(rows.length * minShare));
   return [...df].filter(([, n]) => n >= min).map(([w]) => w);
 }
-
-const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 export function rebuildTopLists(
   db: DatabaseSync,

@@ -28,15 +28,15 @@ export const TOPLIST_K = 4096;
  * frequent words are proven exact only when each list reaches below the other's best rows (at
  * 1M papers, 13 of 51 such benchmark queries with 4,096 rows, 34 with df/8; docs/ARCHITECTURE.md).
  */
-export const DEPTH_DIVISOR = 8;
+const DEPTH_DIVISOR = 8;
 
 /** How many rows a list of a phrase with `df` matches keeps. */
-export const listDepth = (df: number) => Math.min(df, Math.max(TOPLIST_K, Math.ceil(df / DEPTH_DIVISOR)));
+const listDepth = (df: number) => Math.min(df, Math.max(TOPLIST_K, Math.ceil(df / DEPTH_DIVISOR)));
 /** Share of papers added since a list's build up to which the list is still used. */
 export const MAX_GROWTH = 0.02;
 
 /** FTS5's ranking of a MATCH expression (`where` narrows it), best first, as Ranked rows. */
-export const rankedSql = (where = '') =>
+const rankedSql = (where = '') =>
   `SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score FROM papers_fts
    WHERE papers_fts MATCH ?${where} ORDER BY bm25(papers_fts, ${BM25_WEIGHTS})`;
 

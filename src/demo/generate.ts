@@ -4,6 +4,7 @@
  * and clock give the same corpus, so tests can count on it. Nothing here touches storage.
  */
 import type { Author, PaperInput } from '../papers/paper.ts';
+import { mulberry32 } from '../shared/prng.ts';
 
 export interface DemoOptions {
   papers: number;
@@ -15,27 +16,27 @@ export interface DemoOptions {
 }
 
 export const DEMO_DEFAULTS: Omit<DemoOptions, 'now'> = { papers: 3000, days: 28, readers: 40, seed: 7 };
-export const DEMO_EMAIL_DOMAIN = 'demo.invalid';
+const DEMO_EMAIL_DOMAIN = 'demo.invalid';
 
-export interface DemoReader {
+interface DemoReader {
   name: string;
   email: string;
 }
 
-export interface DemoFeaturing {
+interface DemoFeaturing {
   arxivId: string;
   day: string;
   /** Index into readers: who submitted it. */
   by: number;
 }
 
-export interface DemoVote {
+interface DemoVote {
   arxivId: string;
   reader: number;
   at: string;
 }
 
-export interface DemoComment {
+interface DemoComment {
   arxivId: string;
   reader: number;
   body: string;
@@ -179,20 +180,8 @@ const REPLIES = [
   'The authors mention this in the rebuttal on OpenReview.',
 ];
 
-/** mulberry32: small, fast, good enough for plausible fake data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function generateDemo(o: DemoOptions): DemoCorpus {
-  const r = rng(o.seed);
+  const r = mulberry32(o.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const totalWeight = CATEGORY_WEIGHTS.reduce((a, b) => a + b, 0);

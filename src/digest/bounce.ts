@@ -71,7 +71,7 @@ export function reportText(raw: Buffer): string {
   return text;
 }
 
-export function classifyReport(raw: string): {
+function classifyReport(raw: string): {
   kind: BounceKind | null;
   status: string | null;
   recipient: string | null;

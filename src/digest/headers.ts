@@ -9,7 +9,7 @@ import { unsubscribeUrl, verpAddress } from './links.ts';
 
 const listIds = new Map<string, string>();
 
-export function listId(config: Pick<Config, 'siteName' | 'baseUrl'>): string {
+function listId(config: Pick<Config, 'siteName' | 'baseUrl'>): string {
   // Asked once per message sent; the answer only changes with the configuration.
   const key = `${config.siteName}\n${config.baseUrl}`;
   let id = listIds.get(key);

@@ -12,7 +12,7 @@ import type { CandidatePaper, Interests } from './types.ts';
 const WORD = /[\p{L}\p{N}]+/gu;
 
 /** Lower-case, accents removed, letters/digits runs. */
-export function words(s: string): string[] {
+function words(s: string): string[] {
   return (
     s
       .normalize('NFD')
@@ -27,7 +27,7 @@ export function words(s: string): string[] {
  * Porter; here a subscriber's keyword is matched within a small candidate set, where the cheap
  * fold covers what readers type and never joins unrelated words.
  */
-export function fold(w: string): string {
+function fold(w: string): string {
   if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
   if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
     return w.slice(0, -1);
@@ -167,7 +167,7 @@ function termPostings(index: CandidateIndex, t: TermNode): number[] | null {
 }
 
 /** Positions matching a parsed query: posting lists narrow, then every clause is checked. */
-export function queryMatches(index: CandidateIndex, q: Query): number[] {
+function queryMatches(index: CandidateIndex, q: Query): number[] {
   let narrowed: number[] | null = null;
   const narrow = (list: number[]) => {
     narrowed = narrowed === null ? list : intersect(narrowed, list);

@@ -100,7 +100,7 @@ export function normalizeAddress(s: string): string {
 }
 
 /** A header value on one line: CR, LF and other controls become spaces. */
-export function oneLine(s: string): string {
+function oneLine(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
 }
 
@@ -132,7 +132,7 @@ export function domainOf(address: string): string {
   return a.slice(a.lastIndexOf('@') + 1) || 'localhost';
 }
 
-export function newMessageId(from: string): string {
+function newMessageId(from: string): string {
   return `<${randomBytes(12).toString('hex')}@${domainOf(from)}>`;
 }
 

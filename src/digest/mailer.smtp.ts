@@ -46,7 +46,7 @@ const CONNECTION_CODES = new Set([
 const SERVER_COMMANDS = /^(CONN|EHLO|HELO|STARTTLS|AUTH|LHLO|GREETING)/i;
 
 /** Maps a nodemailer failure to a transient/permanent error with the scope the sender acts on. */
-export function classifySmtpError(err: unknown): MailError {
+function classifySmtpError(err: unknown): MailError {
   const e = (err ?? {}) as SmtpFailure;
   const text = (e.response ?? e.message ?? String(err)).slice(0, 300);
   const code = e.responseCode;

@@ -30,7 +30,7 @@ import type { CandidatePaper, PlannedDigest, Subscriber } from './types.ts';
 const MAX_CANDIDATES = 50_000;
 const PAGE = 500;
 
-export interface PeriodData {
+interface PeriodData {
   index: CandidateIndex;
   papers: Map<string, CandidatePaper>;
   /** Highlights with the day they were featured, for per-subscriber windows. */
@@ -38,7 +38,7 @@ export interface PeriodData {
 }
 
 /** Candidates submitted in the widest window of this slot, and the featured papers of its days. */
-export async function loadPeriodData(store: Store, slot: Slot): Promise<PeriodData> {
+async function loadPeriodData(store: Store, slot: Slot): Promise<PeriodData> {
   const from = earliestCandidate(slot);
   const candidates = await store.digest.candidatePapers(
     new Date(from).toISOString(),
@@ -78,7 +78,7 @@ export async function loadPeriodData(store: Store, slot: Slot): Promise<PeriodDa
   return { index: buildIndex(candidates), papers, highlights };
 }
 
-export interface ComposeOneInput {
+interface ComposeOneInput {
   subscriber: Subscriber;
   interests: ParsedInterests;
   slot: Slot;
@@ -88,7 +88,7 @@ export interface ComposeOneInput {
 }
 
 /** The composer's input for one subscriber at one slot (windows applied), and its output. */
-export function composeFor(o: ComposeOneInput): ComposedDigest | null {
+function composeFor(o: ComposeOneInput): ComposedDigest | null {
   const f = dueFrequency(o.subscriber, o.slot) ?? o.subscriber.frequency;
   const start = windowStart(o.subscriber.lastDigestAt, f, o.slot);
   const startDay = new Date(start).toISOString().slice(0, 10);

@@ -8,10 +8,11 @@ import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
 import { holderIsGone, newHolderId } from '../jobs/lease.ts';
 import { previousDailySlot, zonedDay } from '../jobs/zoned-time.ts';
+import { sleep } from '../shared/sleep.ts';
 import type { Mailer } from './mail.ts';
 import { type Slot, slotOn } from './period.ts';
 import { type PlanOptions, type PlanResult, planDigests } from './plan.ts';
-import { DigestSender, type SendCounts, sleep } from './send.ts';
+import { DigestSender, type SendCounts } from './send.ts';
 
 export interface RunOptions {
   slot: Slot;
@@ -89,7 +90,8 @@ export async function runDigest(store: Store, config: Config, o: RunOptions): Pr
       await repo.updateRun(runId, counts());
       const next = await repo.nextDue();
       if (!o.waitForRetries || next === null || o.signal?.aborted) break;
-      await sleep(Math.max(200, next - now()), o.signal);
+      // An abort ends the wait; the check above then ends the loop.
+      await sleep(Math.max(200, next - now()), o.signal).catch(() => {});
     }
     const next = await repo.nextDue();
     const pending =

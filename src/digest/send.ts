@@ -14,6 +14,7 @@
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
 import { holderIsGone } from '../jobs/holder.ts';
+import { sleep } from '../shared/sleep.ts';
 import { digestHeaders } from './headers.ts';
 import { MailError, type Mailer, type MailMessage } from './mail.ts';
 import { SentRecorder } from './sent-recorder.ts';
@@ -143,7 +144,8 @@ export class DigestSender {
         this.#o.log(
           `digest: sending paused until ${new Date(this.breaker.openUntil).toISOString()} (mail server failing)`,
         );
-        await sleep(this.breaker.openUntil - now, o.signal);
+        // An abort ends the wait; the loop's condition then ends the drain.
+        await sleep(this.breaker.openUntil - now, o.signal).catch(() => {});
         continue;
       }
       if (now - lastExpiry > 10_000) {
@@ -358,17 +360,4 @@ export class DigestSender {
       this.#o.log(`digest: address of subscriber ${subscriberId} bounced (${message}); suppressed`);
     }
   }
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

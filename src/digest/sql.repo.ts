@@ -62,7 +62,7 @@ export function sqliteRunner(db: DatabaseSync): SqlRunner {
 }
 
 /** `?` → `$1, $2…` (the digest SQL never contains a literal question mark). */
-export function toPg(sql: string): string {
+function toPg(sql: string): string {
   let i = 0;
   return sql.replace(/\?/g, () => `$${++i}`);
 }

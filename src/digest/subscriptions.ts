@@ -11,22 +11,21 @@ import { z } from 'zod';
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
 import { InvalidInputError, RateLimitedError } from '../errors.ts';
+import { CATEGORY_HINT, CATEGORY_RE } from '../papers/category.ts';
 import { QueryError } from '../search/query/ast.ts';
 import { parseQuery } from '../search/query/parse.ts';
-import { CONFIRM_TTL_MS, confirmUrl, preferencesUrl, unsubscribeUrl } from './links.ts';
+import { CONFIRM_TTL_MS, confirmUrl } from './links.ts';
 import { isMailAddress, type MailMessage, normalizeAddress } from './mail.ts';
 import { periodFromRef } from './period.ts';
 import { keyedHash, readToken, type TokenPurpose, tokenSecret, verifyToken } from './tokens.ts';
 import type { Consent, OutboxRow, Preferences, Subscriber } from './types.ts';
 
 /** Bump when CONSENT_TEXT changes; each consent record names the version that was shown. */
-export const CONSENT_TEXT_VERSION = '2026-11-27';
+const CONSENT_TEXT_VERSION = '2026-11-27';
 export const CONSENT_TEXT =
   'Send me the papers digest by email at the frequency I chose. I can change it or unsubscribe with one click from any digest.';
 
-const category = z
-  .string()
-  .regex(/^[a-z][a-z-]*(\.[A-Za-z-]+)?$/, 'must be an arXiv category like cs.LG or an archive like cs');
+const category = z.string().regex(CATEGORY_RE, CATEGORY_HINT);
 const text = z.string().trim().min(1).max(200);
 
 export const preferencesSchema = z.object({
@@ -43,7 +42,7 @@ export const preferencesSchema = z.object({
 });
 
 /** Lists typed into a text box: one per line or comma-separated. */
-export function splitList(v: unknown): string[] {
+function splitList(v: unknown): string[] {
   if (Array.isArray(v)) return v.flatMap(splitList);
   if (typeof v !== 'string') return [];
   return v
@@ -53,7 +52,7 @@ export function splitList(v: unknown): string[] {
 }
 
 /** Validates preferences; keyword queries must parse in the search language. */
-export function parsePreferences(input: unknown): Preferences {
+function parsePreferences(input: unknown): Preferences {
   const r = preferencesSchema.safeParse(input);
   if (!r.success)
     throw new InvalidInputError(
@@ -93,7 +92,7 @@ export interface SubscriptionDeps {
 }
 
 const HOUR = 3_600_000;
-export const INVALID_LINK =
+const INVALID_LINK =
   'This link is not valid: it may be incomplete, expired, or already used for something else.';
 
 export interface SubscribeRequest {
@@ -297,9 +296,4 @@ export async function digestForWeb(
     : undefined;
   if (!row) throw new InvalidInputError(INVALID_LINK);
   return row;
-}
-
-export function linksFor(deps: SubscriptionDeps, secret: string, s: Subscriber) {
-  const ctx = { baseUrl: deps.config.baseUrl!, secret };
-  return { unsubscribe: unsubscribeUrl(ctx, s), preferences: preferencesUrl(ctx, s) };
 }

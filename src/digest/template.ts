@@ -4,6 +4,7 @@
  * mode, with colours chosen to stay readable when a client inverts them instead) and a plain-text
  * part carrying the same content and links. Every value from a paper or a subscriber is escaped.
  */
+import { html, raw, type SafeHtml } from '../shared/html.ts';
 import type { ComposedDigest, DigestItem } from './compose.ts';
 import type { CandidatePaper } from './types.ts';
 
@@ -21,12 +22,9 @@ export interface RenderedMail {
   html: string;
 }
 
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
-
 const ABSTRACT_CHARS = 300;
 
-export function snippet(s: string, max = ABSTRACT_CHARS): string {
+function snippet(s: string, max = ABSTRACT_CHARS): string {
   const flat = s.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max);
@@ -37,7 +35,7 @@ function authorsLine(authors: string[]): string {
   return authors.length > 4 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
 }
 
-export function subjectOf(d: ComposedDigest, siteName: string): string {
+function subjectOf(d: ComposedDigest, siteName: string): string {
   const kind = d.period.frequency === 'weekly' ? 'weekly' : 'daily';
   if (d.items.length === 0) return `${siteName} ${kind} · ${d.period.label}: nothing new`;
   const first = d.items[0]!.paper.title.replace(/\s+/g, ' ').trim();
@@ -57,8 +55,8 @@ interface PaperParts {
   categories: string;
   snippet: string;
   /** HTML from the title link through the tags' opening `<div>` (votes follow the tags). */
-  htmlHead: string;
-  htmlAbstract: string;
+  htmlHead: SafeHtml;
+  htmlAbstract: SafeHtml;
 }
 
 const partsCache = new WeakMap<CandidatePaper, PaperParts>();
@@ -74,19 +72,18 @@ function partsOf(p: CandidatePaper, links: DigestLinks): PaperParts {
     .slice(0, 3)
     .map(
       (c) =>
-        `<span class="pb-tag" style="display:inline-block;background:${C.tag};color:${C.muted};border-radius:4px;padding:1px 6px;margin-right:4px;font-size:12px;">${esc(c)}</span>`,
-    )
-    .join('');
+        html`<span class="pb-tag" style="display:inline-block;background:${C.tag};color:${C.muted};border-radius:4px;padding:1px 6px;margin-right:4px;font-size:12px;">${c}</span>`,
+    );
   const parts: PaperParts = {
     url,
     title,
     authors,
     categories: p.categories.slice(0, 3).join(', '),
     snippet: abstract,
-    htmlHead: `<a class="pb-link" href="${esc(url)}" style="color:${C.link};font-size:16px;font-weight:600;line-height:1.35;text-decoration:none;">${esc(title)}</a>
-<div class="pb-muted" style="color:${C.muted};font-size:13px;margin-top:4px;">${esc(authors)}</div>
+    htmlHead: html`<a class="pb-link" href="${url}" style="color:${C.link};font-size:16px;font-weight:600;line-height:1.35;text-decoration:none;">${title}</a>
+<div class="pb-muted" style="color:${C.muted};font-size:13px;margin-top:4px;">${authors}</div>
 <div style="margin-top:6px;">${tags}`,
-    htmlAbstract: `<div class="pb-text" style="color:${C.text};font-size:14px;line-height:1.5;margin-top:8px;">${esc(abstract)}</div>`,
+    htmlAbstract: html`<div class="pb-text" style="color:${C.text};font-size:14px;line-height:1.5;margin-top:8px;">${abstract}</div>`,
   };
   partsCache.set(p, parts);
   return parts;
@@ -102,7 +99,7 @@ function textItem(item: DigestItem, n: number, links: DigestLinks): string {
   return lines.join('\n');
 }
 
-export function renderText(d: ComposedDigest, links: DigestLinks, siteName: string): string {
+function renderText(d: ComposedDigest, links: DigestLinks, siteName: string): string {
   const out: string[] = [
     `${siteName} — ${d.period.frequency} digest, ${d.period.label}`,
     `Web version: ${links.web}`,
@@ -153,23 +150,23 @@ const DARK_CSS = `
   .pb-rule { border-color: #3f3f46 !important; }
 }`;
 
-function htmlItem(item: DigestItem, links: DigestLinks): string {
+function htmlItem(item: DigestItem, links: DigestLinks): SafeHtml {
   const parts = partsOf(item.paper, links);
   const votes =
     item.upvotes !== null
-      ? ` <span class="pb-muted" style="color:${C.muted};font-size:12px;">▲ ${item.upvotes}</span>`
+      ? html` <span class="pb-muted" style="color:${C.muted};font-size:12px;">▲ ${item.upvotes}</span>`
       : '';
   const why = item.reasons.length
-    ? `<div class="pb-muted" style="color:${C.muted};font-size:12px;margin-top:4px;">Matches ${esc(item.reasons.join(', '))}</div>`
+    ? html`<div class="pb-muted" style="color:${C.muted};font-size:12px;margin-top:4px;">Matches ${item.reasons.join(', ')}</div>`
     : '';
-  return `<tr><td class="pb-rule" style="padding:14px 0;border-top:1px solid ${C.rule};">
+  return html`<tr><td class="pb-rule" style="padding:14px 0;border-top:1px solid ${C.rule};">
 ${parts.htmlHead}${votes}</div>
 ${parts.htmlAbstract}
 ${why}
 </td></tr>`;
 }
 
-export function renderHtml(d: ComposedDigest, links: DigestLinks, siteName: string): string {
+function renderHtml(d: ComposedDigest, links: DigestLinks, siteName: string): string {
   const sections: [DigestItem['section'], string][] = [
     ['highlights', d.period.frequency === 'weekly' ? 'Trending this week' : 'Trending today'],
     ['interests', 'Matching your interests'],
@@ -178,41 +175,41 @@ export function renderHtml(d: ComposedDigest, links: DigestLinks, siteName: stri
     .map(([section, title]) => {
       const items = d.items.filter((i) => i.section === section);
       if (items.length === 0) return '';
-      return `<tr><td style="padding:18px 0 4px;"><h2 class="pb-text" style="margin:0;color:${C.text};font-size:18px;">${esc(title)}</h2></td></tr>
-${items.map((i) => htmlItem(i, links)).join('\n')}`;
+      return html`<tr><td style="padding:18px 0 4px;"><h2 class="pb-text" style="margin:0;color:${C.text};font-size:18px;">${title}</h2></td></tr>
+${raw(items.map((i) => htmlItem(i, links).value).join('\n'))}`.value;
     })
     .join('\n');
   const empty =
     d.items.length === 0
-      ? `<tr><td class="pb-text" style="padding:18px 0;color:${C.text};">Nothing new for you this time.</td></tr>`
+      ? html`<tr><td class="pb-text" style="padding:18px 0;color:${C.text};">Nothing new for you this time.</td></tr>`
       : '';
   const title = `${siteName} — ${d.period.frequency} digest, ${d.period.label}`;
-  return `<!doctype html>
+  return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <meta name="supported-color-schemes" content="light dark">
-<title>${esc(title)}</title>
-<style>${DARK_CSS}</style>
+<title>${title}</title>
+<style>${raw(DARK_CSS)}</style>
 </head>
-<body class="pb-bg" style="margin:0;padding:0;background:${C.bg};font-family:${FONT};">
+<body class="pb-bg" style="margin:0;padding:0;background:${C.bg};font-family:${raw(FONT)};">
 <table role="presentation" class="pb-bg" width="100%" cellpadding="0" cellspacing="0" style="background:${C.bg};">
 <tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" class="pb-card" width="100%" cellpadding="0" cellspacing="0" style="max-width:640px;background:${C.card};border-radius:8px;">
 <tr><td style="padding:20px 24px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
 <tr><td>
-<a class="pb-link" href="${esc(links.site)}" style="color:${C.link};font-size:20px;font-weight:700;text-decoration:none;">${esc(siteName)}</a>
-<div class="pb-muted" style="color:${C.muted};font-size:13px;margin-top:2px;">${esc(d.period.frequency === 'weekly' ? 'Weekly' : 'Daily')} digest · ${esc(d.period.label)} · <a class="pb-link" href="${esc(links.web)}" style="color:${C.link};">View in browser</a></div>
+<a class="pb-link" href="${links.site}" style="color:${C.link};font-size:20px;font-weight:700;text-decoration:none;">${siteName}</a>
+<div class="pb-muted" style="color:${C.muted};font-size:13px;margin-top:2px;">${d.period.frequency === 'weekly' ? 'Weekly' : 'Daily'} digest · ${d.period.label} · <a class="pb-link" href="${links.web}" style="color:${C.link};">View in browser</a></div>
 </td></tr>
-${body}
+${raw(body)}
 ${empty}
 <tr><td class="pb-rule pb-muted" style="padding:18px 0 0;border-top:1px solid ${C.rule};color:${C.muted};font-size:12px;line-height:1.6;">
-You get this because you subscribed at ${esc(links.site)}.<br>
-<a class="pb-link" href="${esc(links.preferences)}" style="color:${C.link};">Change what you get</a> ·
-<a class="pb-link" href="${esc(links.unsubscribe)}" style="color:${C.link};">Unsubscribe</a>
+You get this because you subscribed at ${links.site}.<br>
+<a class="pb-link" href="${links.preferences}" style="color:${C.link};">Change what you get</a> ·
+<a class="pb-link" href="${links.unsubscribe}" style="color:${C.link};">Unsubscribe</a>
 </td></tr>
 </table>
 </td></tr>
@@ -221,7 +218,7 @@ You get this because you subscribed at ${esc(links.site)}.<br>
 </table>
 </body>
 </html>
-`;
+`.value;
 }
 
 export function renderDigest(d: ComposedDigest, links: DigestLinks, siteName: string): RenderedMail {

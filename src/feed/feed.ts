@@ -55,7 +55,7 @@ export interface FeedItem {
   featured: Featuring | null;
 }
 
-export type FeedSort = 'votes' | 'publishedAt' | 'trending';
+type FeedSort = 'votes' | 'publishedAt' | 'trending';
 
 export interface FeaturedQuery {
   /** Inclusive YYYY-MM-DD range of featured days. */

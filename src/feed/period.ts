@@ -4,7 +4,7 @@
  */
 import { InvalidInputError } from '../errors.ts';
 
-export type PeriodKind = 'day' | 'week' | 'month';
+type PeriodKind = 'day' | 'week' | 'month';
 
 export interface Period {
   kind: PeriodKind;

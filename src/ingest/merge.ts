@@ -82,7 +82,7 @@ export const COVERAGE = {
 } as const satisfies Record<string, Coverage>;
 
 /** The stored paper as an input record with a fixed key order, so equal papers compare equal. */
-export function canonical(p: PaperInput): PaperInput {
+function canonical(p: PaperInput): PaperInput {
   const author = (a: Author): Author => ({
     name: a.name,
     keyname: a.keyname,

@@ -15,7 +15,7 @@ import { type PreparedPaper, preparePaper } from '../papers/prepared.ts';
 import { type OaiPage, parseOaiListRecords } from './parsers/oai.ts';
 
 /** Below this a page is parsed on the calling thread. */
-export const WORKER_MIN_BYTES = 256 * 1024;
+const WORKER_MIN_BYTES = 256 * 1024;
 
 /** An OAI page split the way the harvester stores it. */
 export interface ParsedOaiPage extends Omit<OaiPage, 'records'> {

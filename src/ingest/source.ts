@@ -10,7 +10,7 @@ import type { ParseIssue } from './parsers/types.ts';
 export const SOURCE_NAMES = ['oai', 'arxiv-api', 'rss', 'daily-papers'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
-export interface CommitOptions {
+interface CommitOptions {
   /**
    * The harvest is complete: the saved state becomes the starting point of the next harvest and
    * the running counts are cleared. Until then, counts ride in the cursor so that a run resuming

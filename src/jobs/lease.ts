@@ -10,7 +10,7 @@ import { holderIsGone } from './holder.ts';
 export { holderIsGone, newHolderId } from './holder.ts';
 
 /** Long enough to survive a stalled event loop, short enough that a crash frees the job soon. */
-export const LEASE_TTL_MS = 60_000;
+const LEASE_TTL_MS = 60_000;
 
 export class LeaseBusyError extends Error {
   override name = 'LeaseBusyError';

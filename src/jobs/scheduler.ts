@@ -13,7 +13,7 @@ import type { Job } from './schedule.ts';
 import { nextDailySlot, previousDailySlot } from './zoned-time.ts';
 
 /** A slot missed by less than this still runs (restart around the slot time). */
-export const CATCH_UP_MS = 12 * 3600_000;
+const CATCH_UP_MS = 12 * 3600_000;
 /** Re-check at least this often, so clock jumps and suspended machines correct themselves. */
 const MAX_SLEEP_MS = 3600_000;
 

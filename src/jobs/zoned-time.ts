@@ -3,7 +3,7 @@
  * 01:00 UTC depending on daylight saving). Built on Intl only: the zone rules come with Node's ICU.
  */
 
-export interface ZonedParts {
+interface ZonedParts {
   year: number;
   month: number;
   day: number;
@@ -32,12 +32,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Throws RangeError for an unknown zone (config validation uses this). */
-export function assertTimeZone(timeZone: string): void {
-  formatter(timeZone);
-}
-
-export function zonedParts(instant: Date, timeZone: string): ZonedParts {
+function zonedParts(instant: Date, timeZone: string): ZonedParts {
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(instant))
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
@@ -95,7 +90,7 @@ export function zonedInstant(
 }
 
 /** `"20:00"` → [20, 0]; null when malformed. */
-export function parseClock(hhmm: string): [number, number] | null {
+function parseClock(hhmm: string): [number, number] | null {
   const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm.trim());
   return m ? [Number(m[1]), Number(m[2])] : null;
 }

@@ -12,11 +12,8 @@ import type {
   FeaturedInput,
   IngestBatch,
   IngestBatchResult,
-  KeywordHit,
-  KeywordQuery,
   PaperRepository,
 } from '../db/store.ts';
-import { type TsQuerySql, toTsQuery } from '../db/tsquery.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Paper, PaperInput, UpsertOutcome } from './paper.ts';
 import { type PreparedPaper, preparePaper } from './prepared.ts';
@@ -73,39 +70,6 @@ const SELECT_PAPERS = `SELECT p.id, p.arxiv_id, p.version, p.title, p.abstract, 
   (SELECT coalesce(json_agg(json_build_object('kind', l.kind, 'url', l.url, 'host', l.host) ORDER BY l.position),
     '[]') FROM paper_links l WHERE l.paper_id = p.id) AS links
   FROM papers p`;
-
-/**
- * Ranking weights for ts_rank_cd, in label order {D, C, B, A}: title 1.0 > authors 0.4 >
- * abstract 0.1; categories 0 (a filter, not relevance), as in the SQLite bm25 weights.
- */
-const RANK_WEIGHTS = '{0, 0.1, 0.4, 1}';
-
-/**
- * Keyword ranking is bounded. Reading a row's tsvector (to rank it, or to recheck a weighted or
- * phrase match) costs ~10-20 µs, so nothing may touch every match of a common word: ts_rank_cd
- * over all matches took 8-13 s for a word in most of 1M generated papers (0.7 s at 14k matches),
- * and so did every plan that filtered rows by `@@` (PostgreSQL does not cost the detoasting, so
- * with ORDER BY id LIMIT it happily walks the primary key re-reading vectors: 2.7-15 s).
- * Instead candidates come from the GIN index alone: the loose query (no weights or positions, so
- * no recheck) ANDed with the recency tokens of the newest month or two. Only the newest
- * CANDIDATES of those are then checked exactly and ranked. When a window holds fewer than
- * CANDIDATES matches it is widened (two months → two years → everything), so rare terms are
- * searched in full and common ones among the newest papers (best of the newest 1,000).
- * Measured on 1M generated papers (160 words each, Zipf-like vocabulary), warm cache: words from
- * 0.07% to 100% of papers, ANDs, phrases, negations and field filters p50 25-55 ms, max < 0.5 s;
- * a short prefix expanding to ~1,100 lexemes ~0.4 s (GIN merges them all). Ranking every match
- * instead: 0.7 s at 14k matches, 8-13 s at 100k-1M.
- */
-const CANDIDATES = 1000;
-
-/** Recency windows for candidates, narrowest first, as tsquery text over the `simple` tokens. */
-function windows(newest: string): (string | null)[] {
-  const y = Number(newest.slice(0, 4));
-  const m = Number(newest.slice(5, 7));
-  const prev = new Date(Date.UTC(y, m - 2, 1)).toISOString();
-  const ym = (iso: string) => `ym${iso.slice(0, 4)}${iso.slice(5, 7)}`;
-  return [`${ym(newest)} | ${ym(prev)}`, `yr${y} | yr${y - 1}`, null];
-}
 
 /**
  * Children come from the prepared JSON arrays (prepared.ts), one statement per table for the
@@ -339,54 +303,6 @@ export class PgPaperRepository implements PaperRepository {
   async count(): Promise<number> {
     const res = await this.#pool.query<{ n: string }>('SELECT count(*) AS n FROM papers');
     return Number(res.rows[0]!.n);
-  }
-
-  async keywordSearch(query: KeywordQuery, limit: number): Promise<KeywordHit[]> {
-    const q = toTsQuery(query);
-    if (q === null) return [];
-    const newest = await this.#pool.query<{ at: string | null }>(
-      'SELECT max(submitted_at) AS at FROM papers',
-    );
-    const at = newest.rows[0]?.at;
-    if (!at) return [];
-    let hits: KeywordHit[] = [];
-    for (const window of windows(at)) {
-      const { candidates, rows } = await this.#rank(q, window, limit);
-      hits = rows;
-      if (candidates >= CANDIDATES) break;
-    }
-    return hits;
-  }
-
-  async #rank(q: TsQuerySql, window: string | null, limit: number) {
-    const n = q.params.length;
-    const recent = window === null ? '' : ` && to_tsquery('simple'::regconfig, $${n + 3})`;
-    // `id + 0`: an expression, so the planner cannot walk the primary key backwards re-reading
-    // vectors (see CANDIDATES); it sorts the few window matches instead. numnode(positive) = 0:
-    // every positive term was stop words, and the rest alone would be a bare NOT.
-    const res = await this.#pool.query<{
-      candidates: string;
-      arxiv_id: string | null;
-      title: string;
-      score: number;
-    }>(
-      `WITH cand AS MATERIALIZED (
-        SELECT id FROM papers WHERE numnode(${q.positive}) > 0 AND search @@ (${q.loose}${recent})
-        ORDER BY id + 0 DESC LIMIT $${n + 1}),
-      ranked AS (
-        SELECT p.id, p.arxiv_id, p.title, ts_rank_cd('${RANK_WEIGHTS}'::float4[], p.search, ${q.full}) AS score
-        FROM cand JOIN papers p ON p.id = cand.id WHERE p.search @@ ${q.full}
-        ORDER BY score DESC, p.id DESC LIMIT $${n + 2})
-      SELECT (SELECT count(*) FROM cand) AS candidates, r.arxiv_id, r.title, r.score
-      FROM (SELECT 1) AS one LEFT JOIN ranked r ON true ORDER BY r.score DESC, r.id DESC`,
-      window === null ? [...q.params, CANDIDATES, limit] : [...q.params, CANDIDATES, limit, window],
-    );
-    return {
-      candidates: Number(res.rows[0]?.candidates ?? 0),
-      rows: res.rows.flatMap((r) =>
-        r.arxiv_id === null ? [] : [{ arxivId: r.arxiv_id, title: r.title, score: r.score }],
-      ),
-    };
   }
 
   async feature(f: FeaturedInput): Promise<'inserted' | 'exists'> {

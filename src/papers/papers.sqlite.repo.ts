@@ -3,7 +3,6 @@
  * import rates the cost of a promise per row would show, so the async interface wraps a sync core.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { BM25_WEIGHTS, toFts5, toFts5Phrases } from '../db/fts5.ts';
 import type {
   BulkWriteOptions,
   Cursor,
@@ -11,17 +10,12 @@ import type {
   FeaturedInput,
   IngestBatch,
   IngestBatchResult,
-  KeywordHit,
-  KeywordQuery,
   PaperRepository,
 } from '../db/store.ts';
-import { type Ranked, rankedSql, TopLists } from '../db/toplists.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Author, Paper, PaperInput, PaperLink, PaperVersion, UpsertOutcome } from './paper.ts';
 import { type PreparedPaper, preparePaper } from './prepared.ts';
 import { decideUpsert } from './versions.ts';
-
-/** Column weights for title, abstract, authors, categories: a title hit outweighs ten abstract hits. */
 
 /** What an update must know of the old row to remove its category listing rows. */
 interface OldKeys {
@@ -81,11 +75,9 @@ const PAPER_COLUMNS = `id, arxiv_id, version, title, abstract, comments, journal
 export class SqlitePaperRepository implements PaperRepository {
   readonly #db: DatabaseSync;
   readonly #s: Record<string, StatementSync>;
-  readonly #topLists: TopLists;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    this.#topLists = new TopLists(db);
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
       find: p('SELECT id, version, content_hash, categories, submitted_at FROM papers WHERE arxiv_id = ?'),
@@ -129,16 +121,6 @@ export class SqlitePaperRepository implements PaperRepository {
       links: p('SELECT kind, url, host FROM paper_links WHERE paper_id = ? ORDER BY position'),
       latest: p(`SELECT arxiv_id FROM papers ORDER BY submitted_at DESC, id DESC LIMIT ? OFFSET ?`),
       count: p('SELECT count(*) AS n FROM papers'),
-      // Rank inside the FTS table and join only the top k rows: ranking a join of every match
-      // against papers measured 2-3x slower at 1M (docs/ARCHITECTURE.md, Storage).
-      // bm25() with literal weights, not the configured `rank` column: at 1M papers the `rank`
-      // indirection cost ~50% more CPU per query (1.85 s vs 2.83 s over 40 queries).
-      search: p(`SELECT p.arxiv_id, p.title, -f.s AS score
-        FROM (SELECT rowid, bm25(papers_fts, ${BM25_WEIGHTS}) AS s FROM papers_fts WHERE papers_fts MATCH ?
-          ORDER BY s LIMIT ?) AS f
-        JOIN papers p ON p.id = f.rowid ORDER BY f.s`),
-      rank: p(`${rankedSql()} LIMIT ?`),
-      titles: p('SELECT id, arxiv_id, title FROM papers WHERE id IN (SELECT value FROM json_each(?))'),
       feature: p(`INSERT INTO featured (day, paper_id, source, submitted_by, imported_upvotes, created_at)
         SELECT ?, id, ?, ?, ?, ? FROM papers WHERE arxiv_id = ? ON CONFLICT (day, paper_id) DO NOTHING`),
       withdraw: p('UPDATE papers SET withdrawn_at = ? WHERE arxiv_id = ? AND withdrawn_at IS NULL'),
@@ -408,34 +390,6 @@ export class SqlitePaperRepository implements PaperRepository {
 
   async count(): Promise<number> {
     return (this.#s.count!.get() as { n: number }).n;
-  }
-
-  async keywordSearch(query: KeywordQuery, limit: number): Promise<KeywordHit[]> {
-    const match = toFts5(query);
-    if (match === null) return [];
-    const phrases = toFts5Phrases(query);
-    if (phrases === null) {
-      const rows = this.#s.search!.all(match, limit) as { arxiv_id: string; title: string; score: number }[];
-      return rows.map((r) => ({ arxivId: r.arxiv_id, title: r.title, score: r.score }));
-    }
-    const ranked = this.#topLists.rankOrRemember(
-      phrases,
-      limit,
-      (k) => this.#s.rank!.all(match, k) as unknown as Ranked[],
-    );
-    const byId = new Map(
-      (
-        this.#s.titles!.all(JSON.stringify(ranked.map((r) => r.id))) as {
-          id: number;
-          arxiv_id: string;
-          title: string;
-        }[]
-      ).map((r) => [r.id, r]),
-    );
-    return ranked.flatMap((r) => {
-      const p = byId.get(r.id);
-      return p ? [{ arxivId: p.arxiv_id, title: p.title, score: r.score }] : [];
-    });
   }
 
   async feature(f: FeaturedInput): Promise<'inserted' | 'exists'> {

@@ -20,7 +20,7 @@ export const HALF_LIFE_HOURS = 24;
 /** Added to the votes so a paper without votes still ranks, by recency, below voted peers. */
 export const VOTE_PRIOR = 1;
 /** Origin of the time term; any fixed instant works, a recent one keeps the numbers small. */
-export const EPOCH_MS = Date.UTC(2020, 0, 1);
+const EPOCH_MS = Date.UTC(2020, 0, 1);
 
 const HOUR_MS = 3_600_000;
 

@@ -188,7 +188,7 @@ class DirectSearcher implements KeywordSearcher {
   }
 }
 
-export function poolSize(configured: number): number {
+function poolSize(configured: number): number {
   return configured > 0 ? configured : Math.max(2, availableParallelism());
 }
 

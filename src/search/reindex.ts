@@ -5,17 +5,17 @@
  * the incremental step for new papers.
  */
 import type { Store } from '../db/store.ts';
+import { mulberry32 } from '../shared/prng.ts';
 import { BuiltinEmbedder } from './embedder/builtin.ts';
 import { type Embedder, paperText } from './embedder/embedder.ts';
 import { cacheModel, type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
-import { mulberry32 } from './embedder/random.ts';
 import { type SearchRepository, searchRepository } from './search.repo.ts';
 import { resetSemantic } from './semantic.ts';
 import { APPROX_FROM, VectorIndex } from './vectors/index.ts';
 import { toInt8 } from './vectors/quantize.ts';
 
 /** Papers the built-in embedder learns from; more adds little and costs time (docs/ARCHITECTURE.md). */
-export const TRAINING_SAMPLE = 200_000;
+const TRAINING_SAMPLE = 200_000;
 const EMBED_BATCH = 2000;
 const TEXT_BATCH = 2000;
 
@@ -115,7 +115,7 @@ export async function vectorizePending(
  * re-run with nothing new costs a load), folds in vectors written since, builds the HNSW graph
  * when the corpus is large enough and the graph is missing or stale, and saves.
  */
-export async function buildIndex(
+async function buildIndex(
   repo: SearchRepository,
   data: string,
   model: string,

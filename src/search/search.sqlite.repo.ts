@@ -3,7 +3,9 @@
  * papers only for the top rows, as measured in docs/ARCHITECTURE.md), plain tables for models
  * and vectors.
  */
+
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { quote } from '../db/fts5.ts';
 import { type Ranked, TopLists } from '../db/toplists.ts';
 import { categoryToken } from '../papers/prepared.ts';
 import {
@@ -19,8 +21,6 @@ import {
   type SearchRepository,
   type VectorRow,
 } from './search.repo.ts';
-
-const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 function ftsTerm(t: PlanTerm): string {
   const text = t.field === 'categories' ? categoryToken(t.text) : t.text;

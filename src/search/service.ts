@@ -20,9 +20,9 @@ import { type Semantic, semanticFor } from './semantic.ts';
 import type { ScoredPaper } from './vectors/index.ts';
 
 /** Results each side contributes to the fusion (and so the deepest page hybrid search serves). */
-export const SIDE_DEPTH = 100;
-export const KEYWORD_WEIGHT = 1;
-export const VECTOR_WEIGHT = 1;
+const SIDE_DEPTH = 100;
+const KEYWORD_WEIGHT = 1;
+const VECTOR_WEIGHT = 1;
 
 /**
  * The vector side's fusion weight for a query of `required` ANDed word clauses: every word the
@@ -31,7 +31,7 @@ export const VECTOR_WEIGHT = 1;
  * "protein folding") is decided as much by meaning. Measured (bench/search-quality at 1M): with
  * a flat weight, papers missing one of three words entered the top 10 (keyword nDCG@10 0.97).
  */
-export function vectorWeight(required: number): number {
+function vectorWeight(required: number): number {
   return VECTOR_WEIGHT / Math.max(1, required);
 }
 /** Nearest neighbours fetched before filters (author:, cat:, dates) are checked. */

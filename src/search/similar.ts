@@ -17,7 +17,7 @@ import type { SimilarList, SimilarRepository } from './similar.repo.ts';
 export const STORED_IDS = 25;
 export const REFRESH_AFTER_MS = 7 * 86_400_000;
 /** Computations waiting at most; a view of an unlisted paper beyond this is retried on a later view. */
-export const MAX_QUEUED = 256;
+const MAX_QUEUED = 256;
 /** The label of lists computed from title words (no vector for the paper). */
 export const KEYWORD_MODEL = 'keyword';
 

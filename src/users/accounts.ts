@@ -15,6 +15,7 @@ import {
   RateLimitedError,
   UnauthorizedError,
 } from '../errors.ts';
+import { sleep } from '../shared/sleep.ts';
 import type { PasswordHasher } from './password.ts';
 import type { Limit, RateLimiter } from './rate-limit.ts';
 import { newToken, tokenHash } from './secrets.ts';
@@ -24,15 +25,15 @@ import { normalizeEmail, validateName, validatePassword } from './user.ts';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const MINUTE = 60_000;
-export const SESSION_DAYS = 30;
-export const VERIFY_LINK_HOURS = 48;
-export const RESET_LINK_HOURS = 1;
+const SESSION_DAYS = 30;
+const VERIFY_LINK_HOURS = 48;
+const RESET_LINK_HOURS = 1;
 /**
  * Mails of one kind per account per day, whoever asks: generous enough that strangers asking
  * for the owner's reset link cannot use up the owner's own (issue 12: at 3 a day, three
  * requests from strangers did), small enough that the form cannot flood an inbox.
  */
-export const MAILS_PER_ACCOUNT_PER_DAY = 10;
+const MAILS_PER_ACCOUNT_PER_DAY = 10;
 
 /**
  * Throttling slows the guesser, never locks the owner out (issue 12: 10 wrong passwords from one
@@ -56,7 +57,7 @@ export const LIMITS = {
 } satisfies Record<string, Limit>;
 
 /** Wrong passwords an account takes (from all clients, per 15 minutes) before answers slow down. */
-export const FREE_FAILURES = 5;
+const FREE_FAILURES = 5;
 const FIRST_DELAY_MS = 250;
 export const MAX_FAILURE_DELAY_MS = 8_000;
 
@@ -66,9 +67,9 @@ export function failureDelayMs(n: number): number {
   return Math.min(MAX_FAILURE_DELAY_MS, FIRST_DELAY_MS * 2 ** (n - FREE_FAILURES - 1));
 }
 
-export const CHECK_INBOX =
+const CHECK_INBOX =
   'Check your inbox: if the address can be used, a message with a link is on its way. The link works once.';
-export const WRONG_LOGIN = 'Wrong email or password.';
+const WRONG_LOGIN = 'Wrong email or password.';
 
 export interface AccountDeps {
   users: UserRepository;
@@ -111,7 +112,7 @@ export class AccountService {
   constructor(deps: AccountDeps) {
     this.#d = deps;
     this.#now = deps.now ?? (() => new Date());
-    this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#sleep = deps.sleep ?? sleep;
   }
 
   #iso(offsetMs = 0): string {

@@ -13,10 +13,10 @@ import type { Limit, RateLimiter } from './rate-limit.ts';
 import type { Comment, CommunityRepository, User, VoteResult } from './types.ts';
 import { canModerate } from './user.ts';
 
-export const SUBMISSIONS_PER_DAY = 10;
-export const COMMENTS_PER_DAY = 100;
-export const MAX_COMMENT_LENGTH = 5000;
-export const LIMITS = {
+const SUBMISSIONS_PER_DAY = 10;
+const COMMENTS_PER_DAY = 100;
+const MAX_COMMENT_LENGTH = 5000;
+const LIMITS = {
   commentBurst: { max: 10, windowMs: 10 * 60_000 },
   submitBurst: { max: 5, windowMs: 60_000 },
   votes: { max: 120, windowMs: 60_000 },

@@ -7,7 +7,7 @@
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
 import { RateLimitedError } from '../errors.ts';
 
-export const ARGON2_OPTIONS = {
+const ARGON2_OPTIONS = {
   algorithm: 2 as Algorithm, // Argon2id (a const enum in the binding's types)
   memoryCost: 19_456, // KiB = 19 MiB
   timeCost: 2,

@@ -1,5 +1,5 @@
 /**
- * JSON API, in the spirit of public daily-papers APIs (FORMATS.md): `/api/daily_papers`,
+ * JSON API, in the spirit of public daily-papers APIs (their shape: presenters.ts): `/api/daily_papers`,
  * `/api/papers/<id>`, `/api/papers/search`, write endpoints with personal API tokens
  * (`Authorization: Bearer pb_…`; no cookies, hence no CSRF), and `/api/openapi.json`.
  * Every answer carries RateLimit headers (IETF draft); past the quota it is 429. Errors are JSON
@@ -22,8 +22,6 @@ import type { User } from '../users/types.ts';
 import { openApiDocument } from './openapi.ts';
 import { feedItemsJson, presentFeedItem, presentPaper } from './presenters.ts';
 import { parse, sendCached, type WebDeps } from './respond.ts';
-
-export { presentPaper };
 
 const RATE_WINDOW_S = 60;
 const JSON_TYPE = 'application/json; charset=utf-8';

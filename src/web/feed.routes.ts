@@ -18,6 +18,7 @@ import {
   shift,
   weekOf,
 } from '../feed/period.ts';
+import { CATEGORY_HINT, CATEGORY_RE, isCategory } from '../papers/category.ts';
 import { newestFollowed } from '../setup/home.ts';
 import { html } from './html.ts';
 import {
@@ -48,12 +49,11 @@ const dailyQuery = z.object({
   format: z.string().max(10).optional(),
 });
 const listQuery = z.object({ page: pageParam, format: z.string().max(10).optional() });
-const CATEGORY = /^[a-z][a-z-]{0,20}(\.[A-Za-z-]{1,20})?$/;
 const trendingQuery = listQuery.extend({
   cat: z
     .string()
     .max(40)
-    .regex(CATEGORY, 'must be an arXiv category like cs.CV')
+    .regex(CATEGORY_RE, CATEGORY_HINT)
     .optional()
     .or(z.literal('').transform(() => undefined)),
 });
@@ -202,7 +202,7 @@ export const feedRoutes =
 
     app.get<{ Params: { cat: string } }>('/categories/:cat', async (req, reply) => {
       const [cat, ext] = splitExt(req.params.cat);
-      if (!CATEGORY.test(cat)) throw new NotFoundError(`"${cat.slice(0, 40)}" is not an arXiv category.`);
+      if (!isCategory(cat)) throw new NotFoundError(`"${cat.slice(0, 40)}" is not an arXiv category.`);
       const q = parse(listQuery, req.query);
       const format = formatOf(ext, q);
       const path = `/categories/${cat}`;

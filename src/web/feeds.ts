@@ -25,7 +25,7 @@ export interface FeedMeta {
 
 // XML 1.0 forbids most control characters even escaped; upstream text sometimes has them.
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-export function xml(s: string): string {
+function xml(s: string): string {
   return s
     .replace(INVALID_XML, '')
     .replace(/&/g, '&amp;')
@@ -39,7 +39,7 @@ const itemUrl = (base: string, item: FeedItem) => `${base}/papers/${item.paper.a
 const itemDate = (item: FeedItem) => item.featured?.featuredAt ?? item.paper.submittedAt;
 const latest = (items: FeedItem[]) => items.map(itemDate).sort().at(-1) ?? '1970-01-01T00:00:00.000Z';
 
-export function rss(meta: FeedMeta, items: FeedItem[], base: string): string {
+function rss(meta: FeedMeta, items: FeedItem[], base: string): string {
   const entries = items.map((i) => {
     const url = itemUrl(base, i);
     return `<item>
@@ -66,7 +66,7 @@ ${entries.join('\n')}
 `;
 }
 
-export function atom(meta: FeedMeta, items: FeedItem[], base: string): string {
+function atom(meta: FeedMeta, items: FeedItem[], base: string): string {
   const entries = items.map((i) => {
     const url = itemUrl(base, i);
     return `<entry>

@@ -6,7 +6,7 @@
  * outside math is escaped by `html`. Results are cached: abstracts do not change often.
  */
 import katex from 'katex';
-import { escapeHtml, html, raw, type SafeHtml } from './html.ts';
+import { escapeHtml, raw, type SafeHtml } from './html.ts';
 
 /** Segments longer than this, or more of them than MAX_SEGMENTS, stay text: cost is bounded per call. */
 const MAX_TEX_LENGTH = 400;
@@ -68,9 +68,4 @@ export function withMath(text: string): SafeHtml {
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(text, out);
   return raw(out);
-}
-
-/** For places where markup is not wanted (attributes, feeds): the text as written. */
-export function plain(text: string): SafeHtml {
-  return html`${text}`;
 }

@@ -16,7 +16,7 @@ export class OverloadedError extends DomainError {
   retryAfterSeconds = 10;
 }
 
-export function heapLimitBytes(config: Config): number {
+function heapLimitBytes(config: Config): number {
   return config.overloadMaxHeapUsedMb > 0
     ? config.overloadMaxHeapUsedMb * 1024 * 1024
     : Math.floor(getHeapStatistics().heap_size_limit * 0.9);

@@ -1,6 +1,6 @@
 /**
  * JSON shapes of the public API. The daily-papers item follows the shape public daily-papers
- * sites serve (docs: FORMATS.md, "Daily-papers JSON"): beware the two `publishedAt`s — the
+ * sites serve (a sample: test/fixtures/upstream/daily-papers/2024-02-01.json): beware the two `publishedAt`s — the
  * paper's is its arXiv date, the item's is the day it was featured. Upvotes are the sum of local
  * votes and votes imported from a daily-papers list; both parts are given too.
  */

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import type { IngestCounts, Store } from '../../src/db/store.ts';
 import type { LinkKind } from '../../src/papers/paper.ts';
 import { preparePaper } from '../../src/papers/prepared.ts';
+import { keywordIds } from '../support/keyword.ts';
 import { makePaper } from '../support/papers.ts';
 
 const counts = (n: number): IngestCounts => ({
@@ -39,10 +40,7 @@ export function ingestContract(store: () => Store): void {
 
     test('a bulk load with deferred index merging searches like plain upserts, before and after finishing', async () => {
       const s = store();
-      const search = async (text: string) =>
-        (await s.papers.keywordSearch({ terms: [{ text, kind: 'word', negated: false }] }, 20)).map(
-          (h) => h.arxivId,
-        );
+      const search = async (text: string) => keywordIds(s, text, 20);
       const ids = Array.from({ length: 12 }, (_, i) => `2402.${String(i + 1).padStart(5, '0')}`);
       const paper = (id: string, i: number, version = 1) =>
         makePaper({
@@ -87,14 +85,7 @@ export function ingestContract(store: () => Store): void {
       );
       assert.equal(await s.papers.get(p.arxivId), null);
       assert.deepEqual(await s.papers.upsertPrepared([preparePaper(p)]), ['inserted']);
-      const hits = await s.papers.keywordSearch(
-        { terms: [{ text: 'wombatish', kind: 'word', negated: false }] },
-        5,
-      );
-      assert.deepEqual(
-        hits.map((h) => h.arxivId),
-        [p.arxivId],
-      );
+      assert.deepEqual(await keywordIds(s, 'wombatish', 5), [p.arxivId]);
     });
 
     test('ingestBatch applies papers, withdrawals, featurings and the cursor together', async () => {

@@ -8,9 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Config } from '../../src/config/config.ts';
 import type { SqliteStore } from '../../src/db/sqlite.store.ts';
 import { createMailer } from '../../src/digest/mailer.ts';
-import { backoffMs, DigestSender, sleep } from '../../src/digest/send.ts';
+import { backoffMs, DigestSender } from '../../src/digest/send.ts';
 import { keyedHash, tokenSecret } from '../../src/digest/tokens.ts';
 import type { OutboxRow } from '../../src/digest/types.ts';
+import { sleep } from '../../src/shared/sleep.ts';
 import { type SmtpFaultRule, startSmtpServer, type TestSmtpServer } from '../support/smtp-server.ts';
 import { addConfirmed, digestConfig, sqliteStore } from './helpers.ts';
 

@@ -13,6 +13,7 @@ import { BM25_WEIGHTS } from '../../src/db/fts5.ts';
 import { SqliteStore } from '../../src/db/sqlite.store.ts';
 import { combine, type Ranked, TOPLIST_K, TopLists } from '../../src/db/toplists.ts';
 import { rebuildTopLists } from '../../src/db/toplists-build.ts';
+import { keywordHits } from '../support/keyword.ts';
 import { makePaper } from '../support/papers.ts';
 
 const VOCAB = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}x`);
@@ -79,10 +80,7 @@ describe('keyword top lists', () => {
     const lists = new TopLists(store.db);
     assert.equal(lists.validChanges(), null);
     assert.equal(lists.rank(['"w0x"'], 10), null);
-    const hits = await store.papers.keywordSearch(
-      { terms: [{ text: 'w0x', kind: 'word', negated: false }] },
-      10,
-    );
+    const hits = await keywordHits(store, 'w0x', 10);
     assert.deepEqual(
       hits.map((h) => h.score.toFixed(9)),
       direct('"w0x"', 10).map((r) => r.score.toFixed(9)),
@@ -216,10 +214,7 @@ describe('keyword top lists', () => {
     ]);
     assert.equal(lists.validChanges(), null);
     assert.equal(lists.rank(['"w0x"'], 10), null);
-    const hits = await store.papers.keywordSearch(
-      { terms: [{ text: 'w0x', kind: 'word', negated: false }] },
-      10,
-    );
+    const hits = await keywordHits(store, 'w0x', 10);
     assert.ok(!hits.some((h) => h.arxivId === arxivId), 'the edited paper no longer matches');
     assert.equal(rebuildTopLists(store.db, { sample: 2000, minShare: 0.01 }).valid, true);
     same(lists.rank(['"w0x"'], 10)!, direct('"w0x"', 10), 'after rebuild');

@@ -9,7 +9,7 @@ import { openStore } from '../../db/open.ts';
 import type { Store } from '../../db/store.ts';
 import { smtpOptions } from '../../digest/mailer.smtp.ts';
 import { createMailer } from '../../digest/mailer.ts';
-import { keywordSearch } from '../../search/keyword.ts';
+import { searchPapers } from '../../search/service.ts';
 import { EXIT } from '../usage.ts';
 
 interface Check {
@@ -64,7 +64,11 @@ async function storeChecks(config: Config): Promise<Check[]> {
       },
     ];
     try {
-      const hits = await keywordSearch(store, 'the', 1);
+      // The search page's keyword path, in process like `paperboy search` (a one-shot command).
+      const { hits } = await searchPapers(
+        { store, config: { ...config, inProcess: true } },
+        { q: 'the', pageSize: 1, mode: 'keyword' },
+      );
       checks.push({
         name: 'index',
         ok: true,

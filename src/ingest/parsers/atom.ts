@@ -15,7 +15,7 @@ import type { ParseIssue, ParseOptions, ParseResultBase, ParserInput } from './t
 import { child, children, parseXml, taintOf, textLengthOf, textOf, type XmlElement } from './xml.ts';
 
 export const ATOM_NS = 'http://www.w3.org/2005/Atom';
-export const OPENSEARCH_NS = 'http://a9.com/-/spec/opensearch/1.1/';
+const OPENSEARCH_NS = 'http://a9.com/-/spec/opensearch/1.1/';
 export const ARXIV_ATOM_NS = 'http://arxiv.org/schemas/atom';
 
 export interface AtomPage extends ParseResultBase {
@@ -72,7 +72,7 @@ export function parseArxivAtom(input: ParserInput, opts: ParseOptions = {}): Ato
   return page;
 }
 
-export function intOf(el: XmlElement | undefined): number | null {
+function intOf(el: XmlElement | undefined): number | null {
   const t = cleanText(textOf(el));
   const n = t === '' ? Number.NaN : Number(t);
   return Number.isSafeInteger(n) && n >= 0 ? n : null;

@@ -17,11 +17,11 @@ import {
 import type { ParseIssue, ParseOptions, ParseResultBase, ParserInput } from './types.ts';
 import { child, children, parseXml, taintOf, textLengthOf, textOf, type XmlElement } from './xml.ts';
 
-export const OAI_NS = 'http://www.openarchives.org/OAI/2.0/';
-export const ARXIV_NS = 'http://arxiv.org/OAI/arXiv/';
-export const ARXIV_RAW_NS = 'http://arxiv.org/OAI/arXivRaw/';
+const OAI_NS = 'http://www.openarchives.org/OAI/2.0/';
+const ARXIV_NS = 'http://arxiv.org/OAI/arXiv/';
+const ARXIV_RAW_NS = 'http://arxiv.org/OAI/arXivRaw/';
 
-export interface ResumptionToken {
+interface ResumptionToken {
   token: string;
   expirationDate: string | null;
   /** arXiv sends neither cursor nor completeListSize today; other repositories do. */
@@ -29,7 +29,7 @@ export interface ResumptionToken {
   completeListSize: number | null;
 }
 
-export interface OaiError {
+interface OaiError {
   code: string;
   message: string;
 }

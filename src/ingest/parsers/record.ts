@@ -5,6 +5,7 @@
  */
 import { parseArxivId } from '../../papers/arxiv-id.ts';
 import { parseAuthors } from '../../papers/authors.ts';
+import { isCategory } from '../../papers/category.ts';
 import { extractLinks } from '../../papers/links.ts';
 import type { Author, PaperInput, PaperLink, PaperVersion } from '../../papers/paper.ts';
 import { parseArxivDate } from '../../papers/versions.ts';
@@ -66,14 +67,10 @@ export function arxivIdFrom(raw: string | null | undefined): { id: string; versi
   return parseArxivId(s);
 }
 
-// arXiv categories look like `cs.LG`, `hep-th`, `cond-mat.mes-hall`; this excludes the ACM
-// (`I.2.6`) and MSC (`68T05`) terms the API mixes into `category`.
-const CATEGORY = /^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$/;
-
 export function cleanCategories(list: readonly string[], primary?: string | null): string[] {
   const out: string[] = [];
   for (const c of [primary ?? '', ...list.flatMap((s) => s.split(/\s+/))]) {
-    if (CATEGORY.test(c) && !out.includes(c)) out.push(c);
+    if (isCategory(c) && !out.includes(c)) out.push(c);
   }
   return out;
 }

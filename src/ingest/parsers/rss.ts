@@ -13,7 +13,7 @@ import { arxivIdFrom, buildPaper, checkDate, cleanText, dedupe, type Located, lo
 import type { AnnounceType, ParseIssue, ParseOptions, ParseResultBase, ParserInput } from './types.ts';
 import { child, children, parseXml, taintOf, textLengthOf, textOf, type XmlElement } from './xml.ts';
 
-export const DC_NS = 'http://purl.org/dc/elements/1.1/';
+const DC_NS = 'http://purl.org/dc/elements/1.1/';
 
 export interface RssPage extends ParseResultBase {
   channel: {

@@ -41,9 +41,9 @@ export interface XmlDoc {
   fatal: ParseIssue | null;
 }
 
-export const TEXT_KEEP = 64 * 1024;
+const TEXT_KEEP = 64 * 1024;
 /** Real feeds nest about 6 deep; deep nesting only serves to blow stacks. */
-export const MAX_DEPTH = 64;
+const MAX_DEPTH = 64;
 // Small chunks: saxes resolves namespaces by walking the open-tag stack, so a deeply nested chunk
 // costs depth² before our depth limit can stop the parse.
 const CHUNK = 8 * 1024;

@@ -12,7 +12,7 @@ import type { Store } from '../../db/store.ts';
 import type { UpsertOutcome } from '../../papers/paper.ts';
 import type { WorkerBatch, WorkerInput, WorkerMessage } from './parse-worker.ts';
 
-export interface ImportCounts {
+interface ImportCounts {
   lines: number;
   inserted: number;
   updated: number;
@@ -22,12 +22,12 @@ export interface ImportCounts {
   warnings: number;
 }
 
-export interface ImportProgress extends ImportCounts {
+interface ImportProgress extends ImportCounts {
   bytesRead: number;
   totalBytes: number;
 }
 
-export interface Rejection {
+interface Rejection {
   line: number;
   reason: string;
 }

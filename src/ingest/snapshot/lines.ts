@@ -18,9 +18,9 @@ export interface Line {
 }
 
 /** Lines longer than this are reported, not buffered: a corrupt file must not exhaust memory. */
-export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
-export async function isGzip(file: string): Promise<boolean> {
+async function isGzip(file: string): Promise<boolean> {
   const fh = await open(file, 'r');
   try {
     const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);

@@ -17,9 +17,9 @@ import type { ParseIssue } from '../parsers/types.ts';
 import { type Source, type SourceContext, SourceError, type SourceResult } from '../source.ts';
 
 /** Ids per `id_list` request: long URLs and large answers both go wrong past a few hundred. */
-export const ID_BATCH = 100;
+const ID_BATCH = 100;
 /** The API serves at most 30,000 results of one query, at most 2,000 per page. */
-export const MAX_SEARCH_RESULTS = 30_000;
+const MAX_SEARCH_RESULTS = 30_000;
 const MAX_PAGE = 2_000;
 
 export interface ArxivApiDeps {
@@ -49,7 +49,7 @@ function idListUrl(apiUrl: string, ids: string[]): string {
 }
 
 /** Canonical ids (no versions, duplicates dropped); throws InvalidInputError naming bad ones. */
-export function canonicalIds(ids: readonly string[]): string[] {
+function canonicalIds(ids: readonly string[]): string[] {
   const out: string[] = [];
   const bad: string[] = [];
   for (const raw of ids) {

@@ -39,7 +39,7 @@ export interface DailyPapersState {
   lastDay: string | null;
 }
 
-export function dayRange(from: string, to: string, max: number): string[] {
+function dayRange(from: string, to: string, max: number): string[] {
   const out: string[] = [];
   for (
     let t = Date.parse(`${from}T00:00:00Z`);

@@ -12,12 +12,13 @@
  */
 import type { FeaturedInput } from '../../db/store.ts';
 import { zonedDay } from '../../jobs/zoned-time.ts';
+import { CATEGORY_SOURCE } from '../../papers/category.ts';
 import type { PaperInput } from '../../papers/paper.ts';
 import { COVERAGE, mergeWithStored } from '../merge.ts';
 import { parseArxivRss } from '../parsers/rss.ts';
 import { type Source, type SourceContext, SourceError, type SourceResult } from '../source.ts';
 
-export const ARXIV_TIME_ZONE = 'America/New_York';
+const ARXIV_TIME_ZONE = 'America/New_York';
 
 export interface RssOptions {
   rssUrl: string;
@@ -33,14 +34,14 @@ export interface RssState {
   feeds: Record<string, { etag: string | null; day: string | null }>;
 }
 
-const CATEGORIES = /^[a-z][a-z-]*(\.[A-Za-z-]+)?(\+[a-z][a-z-]*(\.[A-Za-z-]+)?)*$/;
+const CATEGORIES = new RegExp(`^${CATEGORY_SOURCE}(?:\\+${CATEGORY_SOURCE})*$`);
 
 export function isCategoryList(s: string): boolean {
   return CATEGORIES.test(s);
 }
 
 /** `cs.LG` matches the rule `cs.LG` and the archive rule `cs`. */
-export function matchesCategory(category: string, rules: readonly string[]): boolean {
+function matchesCategory(category: string, rules: readonly string[]): boolean {
   return rules.some((r) => category === r || category.startsWith(`${r}.`));
 }
 

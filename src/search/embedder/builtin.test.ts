@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mulberry32 } from '../../shared/prng.ts';
 import { BuiltinEmbedder } from './builtin.ts';
-import { mulberry32 } from './random.ts';
 
 /** TOPICS topics of WORDS made-up words each; in topic 0 every paper also names the concept one way. */
 function library(): string[] {

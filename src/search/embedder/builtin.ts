@@ -18,8 +18,8 @@ import { toInt8 } from '../vectors/quantize.ts';
 import { type Embedder, normalize } from './embedder.ts';
 import { type Csr, randomizedSvd } from './svd.ts';
 
-export const DEFAULT_DIMENSIONS = 128;
-export const DEFAULT_MAX_VOCAB = 50_000;
+const DEFAULT_DIMENSIONS = 128;
+const DEFAULT_MAX_VOCAB = 50_000;
 const DEFAULT_SIGMA_POWER = 0;
 const MIN_DF = 2;
 /** Words in more than this share of papers carry no topic ("the", "we", "results"). */

@@ -3,7 +3,7 @@
  * in plain TypeScript with typed arrays. Works on the column (term) side: the range of AᵀA is
  * found with a few sparse passes, so memory is O((rows + cols) · (k + oversampling)).
  */
-import { mulberry32 } from './random.ts';
+import { mulberry32 } from '../../shared/prng.ts';
 
 /** Compressed sparse rows: row i has entries ptr[i]..ptr[i+1] of (col, val). */
 export interface Csr {
@@ -79,7 +79,7 @@ function gram(x: Float64Array, n: number, l: number): Float64Array {
  * Orthonormalizes the columns of X (n × l) in place by Cholesky QR, done twice for stability.
  * Columns that are numerically dependent become zero instead of blowing up.
  */
-export function orthonormalize(x: Float64Array, n: number, l: number): void {
+function orthonormalize(x: Float64Array, n: number, l: number): void {
   for (let pass = 0; pass < 2; pass++) {
     const g = gram(x, n, l);
     // Cholesky G = RᵀR (R upper triangular), skipping (zeroing) non-positive pivots.
@@ -117,7 +117,7 @@ export function orthonormalize(x: Float64Array, n: number, l: number): void {
 }
 
 /** Eigen-decomposition of a symmetric matrix (cyclic Jacobi). Returns values and column vectors. */
-export function symmetricEigen(m: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+function symmetricEigen(m: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
   const a = Float64Array.from(m);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;

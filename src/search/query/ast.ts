@@ -18,7 +18,7 @@ export interface TermNode {
 }
 
 /** `a OR b OR "c d"`: at least one of the alternatives. */
-export interface OrNode {
+interface OrNode {
   type: 'or';
   terms: TermNode[];
   start: number;
@@ -58,17 +58,4 @@ export class QueryError extends Error {
 /** Positive text terms of a clause list, for embedding and highlighting. */
 export function positiveTerms(query: Query): TermNode[] {
   return query.clauses.flatMap((c) => (c.type === 'or' ? c.terms : c.negated ? [] : [c]));
-}
-
-/** Does the query constrain anything besides text? */
-export function hasFilters(query: Query): boolean {
-  return (
-    query.categories.length > 0 ||
-    query.excludedCategories.length > 0 ||
-    query.dates.from !== undefined ||
-    query.dates.to !== undefined ||
-    query.clauses.some((c) =>
-      c.type === 'or' ? c.terms.some((t) => t.field === 'authors') : c.field === 'authors',
-    )
-  );
 }

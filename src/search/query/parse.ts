@@ -10,6 +10,8 @@
  * several runs ("state-of-the-art") is a phrase. Every error names what is wrong and the offset
  * where it starts, so the page can point at it. Work is linear in the input (bounded by MAX_INPUT).
  */
+
+import { isCategory } from '../../papers/category.ts';
 import { type Clause, type DateRange, type Query, QueryError, type SortOrder, type TermNode } from './ast.ts';
 
 export const MAX_INPUT = 500;
@@ -18,11 +20,11 @@ export const MAX_INPUT = 500;
  * 12: `a* OR b* OR … OR z*` took 15–22 s at 160k papers). A prefix merges the postings of every
  * word it starts: at 160k papers `a*` costs ~0.9 s and `con*` ~0.12 s (bench/search-hostile).
  */
-export const MIN_PREFIX = 3;
-export const MAX_PREFIXES = 4;
+const MIN_PREFIX = 3;
+const MAX_PREFIXES = 4;
 /** Alternatives across all OR groups, and terms in all (words, phrases, alternatives, exclusions). */
-export const MAX_ALTERNATIVES = 16;
-export const MAX_TERMS = 32;
+const MAX_ALTERNATIVES = 16;
+const MAX_TERMS = 32;
 const FIELDS = ['author', 'title', 'cat', 'year', 'after', 'before', 'sort'] as const;
 type FieldName = (typeof FIELDS)[number];
 const FIELD_ALIASES: Record<string, FieldName> = { authors: 'author', category: 'cat', in: 'cat' };
@@ -199,7 +201,7 @@ function narrow(range: DateRange, from: string | undefined, to: string | undefin
 }
 
 function normalizeCategory(value: string, at: number): string {
-  if (!/^[a-z][a-z-]*(\.[a-z-]+)?$/i.test(value))
+  if (!isCategory(value.toLowerCase()))
     throw new QueryError(
       `cat: wants an arXiv category like cs.CV or an archive like cs; "${value}" is not one.`,
       at,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { mulberry32 } from '../embedder/random.ts';
+import { mulberry32 } from '../../shared/prng.ts';
 import { VectorIndex } from './index.ts';
 import { toInt8 } from './quantize.ts';
 

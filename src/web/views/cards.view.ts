@@ -33,7 +33,7 @@ export function abstractLead(text: string, max = 240): string {
   return `${t.slice(0, cut > 0 ? cut : max)}…`;
 }
 
-export function voteTitle(stats: PaperStats): string {
+function voteTitle(stats: PaperStats): string {
   return stats.importedVotes
     ? `${stats.votes} here + ${stats.importedVotes} imported`
     : `${stats.votes} here`;
@@ -58,7 +58,7 @@ export function voteControl(
   return html`<form class="vote" method="post" action="/papers/${paper.arxivId}/vote">${csrfField(ctx.viewer)}<input type="hidden" name="up" value="${on ? '0' : '1'}"><input type="hidden" name="next" value="${ctx.returnTo}"><button type="submit" aria-pressed="${on ? 'true' : 'false'}" aria-label="${on ? 'Remove upvote from' : 'Upvote'} arXiv:${paper.arxivId} (${count} upvotes)">${label}</button></form>`;
 }
 
-export function authorLinks(names: string[], total: number, max: number): SafeHtml {
+function authorLinks(names: string[], total: number, max: number): SafeHtml {
   const shown = names.slice(0, max);
   return html`${shown.map((n, i) => html`${i ? ', ' : ''}<a href="${authorPath(n)}">${n}</a>`)}${total > shown.length ? ' et al.' : ''}`;
 }
@@ -105,7 +105,7 @@ function cardParts(p: FeedItem['paper']): CardParts {
   return made;
 }
 
-export function paperCard(item: FeedItem, ctx: ListContext): SafeHtml {
+function paperCard(item: FeedItem, ctx: ListContext): SafeHtml {
   const { paper: p, stats, featured } = item;
   const c = cardParts(p);
   // A featuring of a past day (an imported list) counts from that day's end, as in trending.

@@ -78,7 +78,7 @@ ${replies.length ? html`<ol class="replies">${replies.map((r) => commentItem(r, 
 </li>`;
 }
 
-export function discussion(comments: Comment[], arxivId: string, viewer: Viewer | null): SafeHtml {
+function discussion(comments: Comment[], arxivId: string, viewer: Viewer | null): SafeHtml {
   const replies = new Map<number, Comment[]>();
   for (const c of comments)
     if (c.parentId !== null) replies.set(c.parentId, [...(replies.get(c.parentId) ?? []), c]);
@@ -104,7 +104,7 @@ ${
 }
 
 /** Without JavaScript a link; app.js fetches the list from `data-similar` once it is ready. */
-export function similarPending(arxivId: string): SafeHtml {
+function similarPending(arxivId: string): SafeHtml {
   return html`<div class="similar-pending" data-similar="/similar/${arxivId}"><p class="muted">Looking for similar papers; they show here on your next visit. <a href="/search?like=${encodeURIComponent(arxivId)}">Find similar papers now →</a></p></div>`;
 }
 

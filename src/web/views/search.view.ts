@@ -7,11 +7,11 @@ import { authorPath, categoryPath, day, type Pager, pagerNav } from './cards.vie
 const marked = (segments: Segment[]): SafeHtml =>
   html`${segments.map((s) => (s.hit ? html`<mark>${s.text}</mark>` : html`${s.text}`))}`;
 
-export const SYNTAX_HELP =
+const SYNTAX_HELP =
   'Words must all match; "exact phrase", -exclude, a OR b, author:hinton, title:word, cat:cs.CV, year:2024, after:2024-01-01, before:2024-06-30, sort:date|votes|relevance.';
 
 /** The query with a caret under the offending character. */
-export function queryError(q: string, error: { message: string; position: number }): SafeHtml {
+function queryError(q: string, error: { message: string; position: number }): SafeHtml {
   const at = Math.max(0, Math.min(error.position, q.length));
   return html`<div class="error" role="alert"><p><strong>This query cannot be read.</strong> ${error.message}</p>
 <pre class="query-error" aria-label="Where the problem is">${q}
@@ -37,7 +37,7 @@ function hitCard(h: SearchHit): SafeHtml {
 </li>`;
 }
 
-export function hitList(hits: SearchHit[], empty: string): SafeHtml {
+function hitList(hits: SearchHit[], empty: string): SafeHtml {
   if (hits.length === 0) return html`<p class="empty">${empty}</p>`;
   return html`<ol class="cards search-results">${hits.map(hitCard)}</ol>`;
 }

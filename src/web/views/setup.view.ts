@@ -6,7 +6,7 @@ import { html, type SafeHtml } from '../html.ts';
 import { cardList, type ListContext } from './cards.view.ts';
 
 /** Offered as checkboxes; any other category can be typed in "Other categories". */
-export const COMMON_CATEGORIES: [string, string][] = [
+const COMMON_CATEGORIES: [string, string][] = [
   ['cs.LG', 'Machine Learning'],
   ['cs.CV', 'Computer Vision'],
   ['cs.CL', 'Computation and Language'],
@@ -70,7 +70,7 @@ export function setupRefused(): SafeHtml {
 <p><a href="/login">Log in as the admin</a>. While no admin account exists, <code>paperboy setup</code> prints a working link.</p>`;
 }
 
-export function bootstrapNotice(s: BootstrapStatus | null): SafeHtml {
+function bootstrapNotice(s: BootstrapStatus | null): SafeHtml {
   if (!s) return html`<p class="muted">No categories chosen yet, so nothing has been fetched.</p>`;
   const cls = s.state === 'unreachable' || s.state === 'failed' ? 'error' : 'notice';
   const heading =

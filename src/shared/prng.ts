@@ -1,4 +1,7 @@
-/** Seeded PRNG (mulberry32): training is reproducible, so a model version is too. */
+/**
+ * The one seeded PRNG (mulberry32): small, fast and good enough for model training, demo data and
+ * the benchmark corpus; the same seed gives the same sequence, so their outputs are reproducible.
+ */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
