@@ -6,6 +6,7 @@
  * User input never chooses the host: callers pass a path and query under a configured base URL.
  */
 import { UpstreamUnavailableError } from '../errors.ts';
+import { sleep } from '../shared/sleep.ts';
 
 export interface HttpClientOptions {
   userAgent: string;
@@ -48,21 +49,6 @@ export interface HttpResponse {
   url: string;
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Retry-After is seconds or an HTTP date; anything else is ignored. */
 export function retryAfterMs(value: string | null, now = Date.now()): number | null {
   if (!value) return null;
@@ -90,7 +76,7 @@ export class HttpClient {
       rateLimitBackoffMs: 60_000,
       maxRetryAfterMs: 10 * 60_000,
       maxBodyBytes: 256 * 1024 * 1024,
-      sleep: abortableSleep,
+      sleep,
       log: () => {},
       ...options,
     };

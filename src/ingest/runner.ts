@@ -11,7 +11,7 @@ import type { HttpClient } from './http.ts';
 import type { Source, SourceContext } from './source.ts';
 
 /** Issues kept in the run record; the total is counted, the list is for a first look. */
-export const MAX_RUN_ERRORS = 20;
+const MAX_RUN_ERRORS = 20;
 
 export interface RunOptions {
   store: Store;
@@ -47,7 +47,7 @@ interface Saved<S> {
   counts: IngestCounts | null;
 }
 
-export const emptyCounts = (): IngestCounts => ({
+const emptyCounts = (): IngestCounts => ({
   seen: 0,
   inserted: 0,
   updated: 0,
