@@ -11,6 +11,7 @@ import { planDigests } from '../../src/digest/plan.ts';
 import { tokenSecret } from '../../src/digest/tokens.ts';
 import { addConfirmed, SLOT_DAY, SLOT_MS, seedPapers } from '../digest/helpers.ts';
 import { startApp, type TestApp } from '../support/app.ts';
+import { WebClient } from '../support/web-client.ts';
 
 let t: TestApp;
 before(async () => {
@@ -83,11 +84,7 @@ test('the digest web version keeps its own Referrer-Policy (no-referrer) and CSP
   );
   assert.equal(res.headers.get('x-digest-csp'), null);
   // The subscription pages (their tokens are in the URL) keep it too.
-  const sub = await fetch(`${t.url}/digest/subscribe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.url },
-    body: 'email=someone%40example.org',
-  });
+  const sub = await new WebClient(t.url).submit('/', '/digest/subscribe', { email: 'someone@example.org' });
   assert.equal(sub.status, 200);
   assert.equal(sub.headers.get('referrer-policy'), 'no-referrer');
 });
