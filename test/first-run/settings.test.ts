@@ -105,7 +105,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         PAPERBOY_DIGEST_TIME_ZONE: 'UTC',
         PAPERBOY_LOG_LEVEL: 'silent',
       });
-      const app = await startApp({ store });
+      // The setup starts the first harvest: pointed at a closed local port, never at arXiv.
+      const app = await startApp({
+        store,
+        config: { arxivApiUrl: 'http://127.0.0.1:9/api/query', upstreamRetries: 0 },
+      });
       try {
         await completeSetup(app.url, store, app.config.baseUrl!, smtp.url);
       } finally {
