@@ -47,6 +47,19 @@ export const digestRoutes =
   async (app) => {
     const deps = { store, config };
     let mailer = options.mailer;
+    // Rebuilt when /admin/settings changes the SMTP URL or sender (the config is updated in place).
+    let mailerFor = '';
+    const currentMailer = (): Mailer => {
+      if (options.mailer) return options.mailer;
+      const key = `${config.smtpUrl ?? ''}\n${config.mailFrom}`;
+      if (!mailer || key !== mailerFor) {
+        const old = mailer;
+        mailer = createMailer(config);
+        mailerFor = key;
+        void old?.close().catch(() => {});
+      }
+      return mailer;
+    };
     const page = (reply: FastifyReply, title: string, body: SafeHtml, status = 200) =>
       reply
         .status(status)
@@ -97,9 +110,10 @@ export const digestRoutes =
         form: body.form || 'feed',
       });
       if (mail) {
-        mailer ??= createMailer(config);
         // Not awaited: the answer must not reveal, by its timing, whether a mail was sent.
-        mailer.send(mail).catch((err: unknown) => req.log.warn({ err }, 'confirmation mail failed'));
+        currentMailer()
+          .send(mail)
+          .catch((err: unknown) => req.log.warn({ err }, 'confirmation mail failed'));
       }
       return page(reply, 'Check your inbox', checkInboxBody());
     });
