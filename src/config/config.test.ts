@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, envName, loadConfig } from './config.ts';
+import {
+  ConfigError,
+  envName,
+  loadConfig,
+  lockedBy,
+  originOf,
+  readSources,
+  resolveConfig,
+  sourcesOf,
+} from './config.ts';
 
 test('zero config: embedded defaults, data under ./data', () => {
   const c = loadConfig({ env: {} });
@@ -57,4 +66,68 @@ test('unknown keys in the config file are refused', () => {
   assert.throws(() => loadConfig({ file, env: {} }), /prot/);
   writeFileSync(file, '{ not json');
   assert.throws(() => loadConfig({ file, env: {} }), /c\.json/);
+});
+
+test('precedence with saved settings: flags > env > saved > file > defaults, each through the schema', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pb-config-'));
+  try {
+    const file = path.join(dir, 'c.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ siteName: 'file', mailFrom: 'file <f@x.org>', smtpUrl: 'smtp://file', port: 4000 }),
+    );
+    const sources = readSources({
+      file,
+      env: { PAPERBOY_SITE_NAME: 'env', PAPERBOY_MAIL_FROM: 'env <e@x.org>' },
+      flags: { siteName: 'flag' },
+    });
+    const saved = {
+      siteName: 'saved',
+      mailFrom: 'saved <s@x.org>',
+      smtpUrl: 'smtp://saved',
+      rssCategories: ['cs.LG'],
+    };
+    const { config, refused } = resolveConfig(sources, saved);
+    // key: [value in force, where it came from]
+    const table: [keyof typeof config, unknown, string][] = [
+      ['siteName', 'flag', 'flag'], // flag beats env, saved, file
+      ['mailFrom', 'env <e@x.org>', 'env'], // env beats saved, file
+      ['smtpUrl', 'smtp://saved', 'saved'], // saved beats file
+      ['port', 4000, 'file'], // file beats the default
+      ['host', 'localhost', 'default'],
+    ];
+    for (const [key, value, origin] of table) {
+      assert.deepEqual(config[key], value, key);
+      assert.equal(originOf(sources, saved, key), origin, key);
+    }
+    assert.deepEqual(config.rssCategories, ['cs.LG']);
+    assert.deepEqual(refused, []);
+    assert.equal(lockedBy(sources, 'siteName'), 'the command-line flag --site-name');
+    assert.equal(lockedBy(sources, 'mailFrom'), 'PAPERBOY_MAIL_FROM');
+    assert.equal(lockedBy(sources, 'smtpUrl'), null, 'a file value can be changed on the settings page');
+    // The config remembers its sources, so a command can lay the saved settings in later.
+    assert.equal(sourcesOf(config), sources);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a saved value the schema refuses is reported (what, why) and ignored; the others apply', () => {
+  const sources = readSources({ env: {} });
+  const { config, refused } = resolveConfig(sources, {
+    siteName: 'Kept',
+    smtpUrl: 'http://not-smtp',
+    rssCategories: ['cs.LG', 'not a category'],
+    bogus: 1,
+  });
+  assert.equal(config.siteName, 'Kept');
+  assert.equal(config.smtpUrl, undefined);
+  assert.deepEqual(config.rssCategories, []);
+  assert.deepEqual(
+    refused.map((r) => r.key),
+    ['smtpUrl', 'rssCategories', 'bogus'],
+  );
+  assert.match(refused[0]!.message, /must start with smtp:\/\//);
+  assert.match(refused[1]!.message, /"not a category" must be an arXiv category/);
+  assert.match(refused[2]!.message, /is not a setting/);
 });

@@ -1,7 +1,13 @@
 /**
- * One validated config for the whole program. Precedence: defaults → JSON file → env
- * `PAPERBOY_*` → command-line flags. Every setting is documented where it is defined; an invalid
- * setting stops startup with a list of every problem, not just the first.
+ * One validated config for the whole program. Precedence, lowest first: defaults → JSON file →
+ * settings saved in the database (the admin's /admin/settings page) → env `PAPERBOY_*` →
+ * command-line flags. Every source goes through the same schema. Every setting is documented
+ * where it is defined; an invalid file, env or flag setting stops startup with a list of every
+ * problem, not just the first; an invalid saved setting is reported and ignored (resolveConfig).
+ *
+ * This module knows no database: `loadConfig` resolves what it can without one and remembers the
+ * sources it read (`sourcesOf`), and src/setup/settings.ts `effectiveConfig` lays the saved
+ * settings in at their place once a command has opened its store.
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -251,14 +257,20 @@ export function envName(key: string): string {
   return `PAPERBOY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 }
 
-function fromEnv(env: NodeJS.ProcessEnv): RawConfig {
+function fromEnv(env: NodeJS.ProcessEnv, names: Record<string, string>): RawConfig {
   const out: RawConfig = {};
   for (const key of keys) {
     const value = env[envName(key)];
-    if (value !== undefined && value !== '') out[key] = value;
+    if (value !== undefined && value !== '') {
+      out[key] = value;
+      names[key] = envName(key);
+    }
   }
   // The conventional name wins over nothing but an explicit PAPERBOY_DATABASE_URL.
-  if (out.databaseUrl === undefined && env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
+  if (out.databaseUrl === undefined && env.DATABASE_URL) {
+    out.databaseUrl = env.DATABASE_URL;
+    names.databaseUrl = 'DATABASE_URL';
+  }
   return out;
 }
 
@@ -284,24 +296,144 @@ export interface LoadOptions {
   file?: string;
 }
 
-export function loadConfig(options: LoadOptions = {}): Config {
+/** What each source said, before any merging; kept with the config it produced (sourcesOf). */
+export interface ConfigSources {
+  file: RawConfig;
+  fileName: string | null;
+  env: RawConfig;
+  /** The variable each env value came from (`PAPERBOY_SITE_NAME`, `DATABASE_URL`). */
+  envNames: Record<string, string>;
+  flags: RawConfig;
+  /** Problems reading the file (unreadable, not JSON); reported by resolveConfig. */
+  problems: string[];
+}
+
+export function readSources(options: LoadOptions = {}): ConfigSources {
   const env = options.env ?? process.env;
   const problems: string[] = [];
-  const file = options.file ?? env.PAPERBOY_CONFIG;
-  const merged = { ...fromFile(file, problems), ...fromEnv(env), ...(options.flags ?? {}) };
+  const fileName = options.file ?? env.PAPERBOY_CONFIG ?? null;
+  const envNames: Record<string, string> = {};
+  return {
+    file: fromFile(fileName ?? undefined, problems),
+    fileName,
+    env: fromEnv(env, envNames),
+    envNames,
+    flags: { ...(options.flags ?? {}) },
+    problems,
+  };
+}
+
+export type ConfigOrigin = 'flag' | 'env' | 'saved' | 'file' | 'default';
+
+/** A saved setting the schema refused: what, where, why. It is ignored, never applied. */
+export interface RefusedSetting {
+  key: string;
+  message: string;
+}
+
+/** Where the value in force comes from, highest precedence first. */
+export function originOf(sources: ConfigSources, saved: RawConfig, key: string): ConfigOrigin {
+  if (key in sources.flags) return 'flag';
+  if (key in sources.env) return 'env';
+  if (key in saved) return 'saved';
+  if (key in sources.file) return 'file';
+  return 'default';
+}
+
+/** A setting fixed by env or a flag, which the settings page cannot change: says by what. */
+export function lockedBy(sources: ConfigSources, key: string): string | null {
+  if (key in sources.flags)
+    return `the command-line flag --${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (key in sources.env) return sources.envNames[key] ?? envName(key);
+  return null;
+}
+
+/**
+ * Each saved value checked alone against its key's schema: one bad value (a category the rule
+ * refuses, an SMTP URL of another scheme) is reported and dropped, the others still apply.
+ */
+export function checkSaved(saved: RawConfig): { valid: RawConfig; refused: RefusedSetting[] } {
+  const valid: RawConfig = {};
+  const refused: RefusedSetting[] = [];
+  const shape = configSchema.shape as Record<string, z.ZodType>;
+  for (const [key, value] of Object.entries(saved)) {
+    const field = shape[key];
+    if (!field) {
+      refused.push({ key, message: 'is not a setting' });
+      continue;
+    }
+    const r = field.safeParse(value);
+    if (r.success) valid[key] = value;
+    else
+      refused.push({
+        key,
+        message: r.error.issues
+          .map((i) => {
+            // A list item names itself: `"cs_LG" must be an arXiv category…`.
+            const item = i.path.reduce<unknown>((v, p) => (v as Record<PropertyKey, unknown>)?.[p], value);
+            return i.path.length ? `"${String(item).slice(0, 80)}" ${i.message}` : i.message;
+          })
+          .join('; '),
+      });
+  }
+  return { valid, refused };
+}
+
+const remembered = new WeakMap<Config, ConfigSources>();
+
+/** The sources a config was resolved from; a config built by hand counts as all file/defaults. */
+export function sourcesOf(config: Config): ConfigSources {
+  return (
+    remembered.get(config) ?? {
+      file: { ...config },
+      fileName: null,
+      env: {},
+      envNames: {},
+      flags: {},
+      problems: [],
+    }
+  );
+}
+
+/**
+ * The one precedence rule: flags > env > saved settings > file > defaults, all through the schema.
+ * Throws ConfigError for problems in the file, env or flags; saved values the schema refuses are
+ * returned in `refused` and left out.
+ */
+export function resolveConfig(
+  sources: ConfigSources,
+  saved: RawConfig = {},
+): { config: Config; refused: RefusedSetting[] } {
+  const problems = [...sources.problems];
+  const { valid, refused } = checkSaved(saved);
+  const merged = { ...sources.file, ...valid, ...sources.env, ...sources.flags };
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     for (const issue of result.error.issues) {
       const key = issue.path.join('.') || '(config)';
-      const source = key in (options.flags ?? {}) ? `--${key}` : envName(key);
+      const source =
+        key in sources.flags
+          ? `--${key}`
+          : key in sources.env
+            ? (sources.envNames[key] ?? envName(key))
+            : key in sources.file
+              ? (sources.fileName ?? 'config file')
+              : envName(key);
       problems.push(`${key} (${source}): ${issue.message}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  const config = result.data!;
-  return {
-    ...config,
-    data: path.resolve(config.data),
-    baseUrl: config.baseUrl ?? `http://localhost:${config.port}`,
+  const parsed = result.data!;
+  const config = {
+    ...parsed,
+    data: path.resolve(parsed.data),
+    baseUrl: parsed.baseUrl ?? `http://localhost:${parsed.port}`,
   };
+  remembered.set(config, sources);
+  return { config, refused };
+}
+
+/** Defaults, file, env and flags (no database yet); see effectiveConfig for the saved settings. */
+export function loadConfig(options: LoadOptions = {}): Config {
+  return resolveConfig(readSources(options)).config;
 }

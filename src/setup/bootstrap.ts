@@ -16,9 +16,9 @@ import { createSource, upstreamClient } from '../ingest/setup.ts';
 import { LeaseBusyError } from '../jobs/lease.ts';
 import { followedCategories } from './settings.ts';
 
-export const BOOTSTRAP_DAYS = 7;
-export const RETRY_MS = 15 * 60_000;
-export const BOOTSTRAP_KEY = 'bootstrap';
+const BOOTSTRAP_DAYS = 7;
+const RETRY_MS = 15 * 60_000;
+const BOOTSTRAP_KEY = 'bootstrap';
 /** Papers per category looked at for auto-featuring (a week of cs.LG is ~1,500). */
 const FEATURE_SCAN = 2000;
 

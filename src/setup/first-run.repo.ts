@@ -6,7 +6,7 @@
 import type { SqlRunner, Statement } from '../digest/sql.repo.ts';
 
 /** Tables whose row counts `paperboy demo --remove` must bring back to what they were. */
-export const COUNTED_TABLES = [
+const COUNTED_TABLES = [
   'papers',
   'paper_authors',
   'paper_categories',
@@ -25,7 +25,7 @@ export type CountedTable = (typeof COUNTED_TABLES)[number];
  * Demo papers use sequence numbers 90000–99999 of their month: arXiv has never numbered a month
  * that high (about 25,000 a month in 2024), so they cannot collide with real papers.
  */
-export const DEMO_ID_LIKE = '____.9____';
+const DEMO_ID_LIKE = '____.9____';
 
 export class FirstRunRepository {
   readonly #sql: SqlRunner;

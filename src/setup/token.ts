@@ -10,7 +10,7 @@
 import type { Store } from '../db/store.ts';
 import { newToken, sameSecret } from '../users/secrets.ts';
 
-export const TOKEN_KEY = 'setup_token';
+const TOKEN_KEY = 'setup_token';
 
 export interface SetupTokenRecord {
   token: string;

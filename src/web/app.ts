@@ -15,12 +15,15 @@ import {
   RateLimitedError,
   UnauthorizedError,
 } from '../errors.ts';
+import { describeRefused, refreshConfig } from '../setup/settings.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { Auth } from './auth.ts';
 import { digestRoutes } from './digest.routes.ts';
+import { registerForms } from './form.ts';
 import { Guard } from './guard.ts';
 import { loadStatus, OverloadedError, registerOverload } from './overload.ts';
 import { redactUrl } from './redact.ts';
+import { settingsRoutes } from './settings.routes.ts';
 import { registerFirstRun } from './setup.routes.ts';
 import { siteRoutes } from './site.routes.ts';
 import { createSite, type SiteOptions } from './site.ts';
@@ -63,7 +66,8 @@ export function statusOf(err: unknown): number {
 // The API and machine hooks (the bounce hook) get JSON errors; pages get an error page.
 const wantsJson = (req: FastifyRequest) => req.url.startsWith('/api/') || req.url.startsWith('/hooks/');
 
-export function sendError(
+/** An error in the site's format; the page knows its viewer, like every other page. */
+function sendError(
   req: FastifyRequest,
   reply: FastifyReply,
   status: number,
@@ -74,7 +78,13 @@ export function sendError(
   return reply
     .status(status)
     .type('text/html; charset=utf-8')
-    .send(layout({ title: 'Error', siteName }, errorBody(status, message)));
+    .send(
+      layout(
+        // No `path` (the "log in" return address): every bad link must get the same page.
+        { title: 'Error', siteName, viewer: req.viewer },
+        errorBody(status, message),
+      ),
+    );
 }
 
 /**
@@ -96,7 +106,7 @@ function securityHeaders(req: FastifyRequest, reply: FastifyReply): void {
  * proxies, and the client is the next address to the left. Safe only when clients cannot reach the
  * port directly; `paperboy serve` warns otherwise (serve.ts), and the README says to list addresses.
  */
-export function proxyTrust(
+function proxyTrust(
   t: Config['trustProxy'],
 ): false | string[] | ((addr: string, hop: number) => boolean) {
   if (typeof t === 'number') return (_addr, hop) => hop < t;
@@ -110,7 +120,10 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
 };
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // The saved settings join the config here (src/setup/settings.ts): one object, updated in place.
+  const refused = await refreshConfig(deps.store, deps.config);
   const level = deps.config.logLevel;
+  let auth: Auth | null = null;
   const app = Fastify({
     logger:
       level === 'silent'
@@ -130,11 +143,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           },
     trustProxy: proxyTrust(deps.config.trustProxy),
     // Bad URL encoding and the like: the site's error page and headers, not Fastify's bare JSON.
+    // These come before any hook ran, so the session is looked up here for the page's header.
     frameworkErrors: (err, req, reply) => {
       securityHeaders(req, reply);
       const status = err.statusCode ?? 400;
       const message = FRAMEWORK_MESSAGES[err.code] ?? 'This request could not be read.';
-      return sendError(req, reply, status, message, deps.config.siteName);
+      const viewerKnown = auth ? auth.attach(req).catch(() => undefined) : Promise.resolve();
+      void viewerKnown.then(() => sendError(req, reply, status, message, deps.config.siteName));
     },
     // Bounded request bodies and timeouts: overload is answered, never left hanging.
     bodyLimit: 1024 * 1024,
@@ -142,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 300 },
   });
 
+  for (const r of refused) app.log.warn(describeRefused(r));
   // First, so an overloaded server refuses before any session lookup or database work.
   await registerOverload(app, deps.config);
 
@@ -190,21 +206,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Accounts (issue 4): the session cookie is resolved for every request (no database work
   // without one), so any page can show who is signed in.
   const site = createSite(deps.store, deps.config, deps.siteOptions);
-  const auth = new Auth(site, deps.config);
+  auth = new Auth(site, deps.config);
   if (!auth.policy.secure)
     app.log.warn(
       `baseUrl ${deps.config.baseUrl} is plain http on a non-loopback host: session cookies are sent unencrypted`,
     );
   app.decorateRequest('viewer', null);
   app.decorateRequest('sessionToken', null);
-  app.addHook('onRequest', (req) => auth.attach(req));
+  const sessions = auth;
+  app.addHook('onRequest', (req) => sessions.attach(req));
+  registerForms(app, sessions); // the one form parser and CSRF check (form.ts)
   // The one role gate for every /admin route (guard.ts); runs after the session is known.
   const guard = new Guard(deps.store, deps.config.baseUrl!);
   app.addHook('onRequest', guard.onRequest);
   app.addHook('onClose', () => site.close());
-  await registerFirstRun(app, { ...deps, site, auth }, guard); // setup page, /admin, demo banner (issue 7)
-  await app.register(siteRoutes({ ...deps, site, auth }));
+  const web = { ...deps, site, auth: sessions };
+  await registerFirstRun(app, web, guard); // setup page, /admin, demo banner (issue 7)
+  await app.register(siteRoutes(web));
   await app.register(adminRoutes(deps));
-  await app.register(digestRoutes(deps));
+  await app.register(settingsRoutes(web, app.bootstrap));
+  await app.register(digestRoutes(web));
   return app;
 }

@@ -40,7 +40,7 @@ export interface CookiePolicy {
   csrf: string;
 }
 
-export function cookiePolicy(baseUrl: string): CookiePolicy {
+function cookiePolicy(baseUrl: string): CookiePolicy {
   const u = new URL(baseUrl);
   const secure = u.protocol === 'https:' || LOOPBACK_HOSTS.has(u.hostname);
   return secure
@@ -60,7 +60,7 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
-export function cookieHeader(
+function cookieHeader(
   policy: CookiePolicy,
   name: string,
   value: string,

@@ -1,10 +1,12 @@
 /**
  * Subscription pages and the digest web version. Every link is a signed token in the path (the
- * token is the capability, so these pages need no session); every change is a POST. The one-click
- * unsubscribe POST (RFC 8058) is answered 200 without cookie, CSRF token or Origin, because mail
- * providers send it from their servers; other POSTs refuse a foreign Origin.
+ * token is the capability, so these pages need no session); every change is a POST through the
+ * one form pipeline (form.ts: parser and CSRF check), so each form page rendered from a signed
+ * link carries a CSRF token like any other form. The one-click unsubscribe POST (RFC 8058) opts
+ * out: mail providers send it from their servers, without cookie, token or Origin; the signed
+ * token in its path is its authentication. So does the bounce hook (its shared secret).
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { checkHookAuth, MAX_REPORT_BYTES, processReport, reportText } from '../digest/bounce.ts';
 import type { Mailer } from '../digest/mail.ts';
 import { createMailer } from '../digest/mailer.ts';
@@ -20,9 +22,10 @@ import {
   subscriberFromToken,
   unsubscribe,
 } from '../digest/subscriptions.ts';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
-import type { AppDeps } from './app.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
+import type { FormBody } from './form.ts';
 import type { SafeHtml } from './html.ts';
+import type { WebDeps } from './respond.ts';
 import {
   adminDigestsBody,
   checkInboxBody,
@@ -33,54 +36,46 @@ import {
 } from './views/digest.view.ts';
 import { layout } from './views/layout.view.ts';
 
-type Form = Record<string, string | string[]>;
-
-function parseForm(body: string): Form {
-  const out: Form = {};
-  for (const [k, v] of new URLSearchParams(body)) {
-    const prev = out[k];
-    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
-  return out;
-}
-
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
-
 // The web version is our own stored mail HTML: inline styles, no scripts, nothing framed.
 const DIGEST_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+const NO_CSRF = { config: { csrf: false } };
+
 export const digestRoutes =
-  ({ store, config }: AppDeps, options: { mailer?: Mailer } = {}): FastifyPluginAsync =>
+  ({ store, config, auth }: WebDeps, options: { mailer?: Mailer } = {}): FastifyPluginAsync =>
   async (app) => {
     const deps = { store, config };
     let mailer = options.mailer;
+    // Rebuilt when /admin/settings changes the SMTP URL or sender (the config is updated in place).
+    let mailerFor = '';
+    const currentMailer = (): Mailer => {
+      if (options.mailer) return options.mailer;
+      const key = `${config.smtpUrl ?? ''}\n${config.mailFrom}`;
+      if (!mailer || key !== mailerFor) {
+        const old = mailer;
+        mailer = createMailer(config);
+        mailerFor = key;
+        void old?.close().catch(() => {});
+      }
+      return mailer;
+    };
     const page = (reply: FastifyReply, title: string, body: SafeHtml, status = 200) =>
       reply
         .status(status)
         .type('text/html; charset=utf-8')
         .header('Cache-Control', 'no-store')
         .header('Referrer-Policy', 'no-referrer')
-        .send(layout({ title, siteName: config.siteName, viewer: reply.request.viewer }, body));
-    const sameOrigin = (req: FastifyRequest) => {
-      const origin = req.headers.origin;
-      if (origin === undefined) return;
-      const host = req.headers.host;
-      let ok = false;
-      try {
-        const o = new URL(origin);
-        ok = o.host === host || o.origin === new URL(config.baseUrl!).origin;
-      } catch {}
-      if (!ok) throw new ForbiddenError('This form can only be sent from this site.');
-    };
+        .send(
+          layout(
+            { title, siteName: config.siteName, viewer: reply.request.viewer, path: reply.request.url },
+            body,
+          ),
+        );
+    const form = (body: unknown) => (body ?? {}) as FormBody;
 
-    // Forms arrive urlencoded; a one-click unsubscribe may come as multipart or with no type.
-    // Parsed here (this plugin's routes only), bounded, never used beyond a few fields.
-    app.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 65_536 },
-      (_req, body, done) => done(null, parseForm(body as string)),
-    );
+    // Forms arrive urlencoded (form.ts); a one-click unsubscribe may come as multipart or with no
+    // type: read as nothing, bounded.
     app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 65_536 }, (_req, _body, done) =>
       done(null, {}),
     );
@@ -94,7 +89,7 @@ export const digestRoutes =
         { parseAs: 'buffer', bodyLimit: MAX_REPORT_BYTES },
         (_req, body, done) => done(null, body),
       );
-      hooks.post('/hooks/bounce', async (req, reply) => {
+      hooks.post('/hooks/bounce', NO_CSRF, async (req, reply) => {
         if (!config.bounceHookSecret) throw new NotFoundError('No bounce hook is configured here.');
         checkHookAuth(req.headers.authorization, config.bounceHookSecret);
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -106,29 +101,32 @@ export const digestRoutes =
     });
 
     app.post('/digest/subscribe', async (req, reply) => {
-      sameOrigin(req);
-      const body = (req.body ?? {}) as Form;
+      const body = form(req.body);
       const preferences = preferencesFromForm(body);
       const mail = await requestSubscription(deps, {
-        email: first(body.email),
+        email: body.email ?? '',
         preferences,
         ip: req.ip,
-        form: first(body.form) || 'feed',
+        form: body.form || 'feed',
       });
       if (mail) {
-        mailer ??= createMailer(config);
         // Not awaited: the answer must not reveal, by its timing, whether a mail was sent.
-        mailer.send(mail).catch((err: unknown) => req.log.warn({ err }, 'confirmation mail failed'));
+        currentMailer()
+          .send(mail)
+          .catch((err: unknown) => req.log.warn({ err }, 'confirmation mail failed'));
       }
       return page(reply, 'Check your inbox', checkInboxBody());
     });
 
     app.get<{ Params: { token: string } }>('/digest/confirm/:token', async (req, reply) => {
       await subscriberFromToken(deps, req.params.token, 'confirm');
-      return page(reply, 'Confirm', confirmBody(`/digest/confirm/${req.params.token}`));
+      return page(
+        reply,
+        'Confirm',
+        confirmBody(`/digest/confirm/${req.params.token}`, auth.formToken(req, reply)),
+      );
     });
     app.post<{ Params: { token: string } }>('/digest/confirm/:token', async (req, reply) => {
-      sameOrigin(req);
       const s = await confirmSubscription(deps, req.params.token);
       return page(
         reply,
@@ -147,7 +145,7 @@ export const digestRoutes =
         unsubscribeBody(`/digest/unsubscribe/${req.params.token}`, subscriber.status === 'unsubscribed', '#'),
       );
     });
-    app.post<{ Params: { token: string } }>('/digest/unsubscribe/:token', async (req, reply) => {
+    app.post<{ Params: { token: string } }>('/digest/unsubscribe/:token', NO_CSRF, async (req, reply) => {
       await unsubscribe(deps, req.params.token, req.headers.origin ? 'unsubscribe-page' : 'one-click');
       return page(reply, 'Unsubscribed', unsubscribeBody('', true, '/'));
     });
@@ -157,18 +155,32 @@ export const digestRoutes =
       return page(
         reply,
         'Preferences',
-        preferencesBody(subscriber, `/digest/preferences/${req.params.token}`, false),
+        preferencesBody(
+          subscriber,
+          `/digest/preferences/${req.params.token}`,
+          false,
+          auth.formToken(req, reply),
+        ),
       );
     });
+    const saved = (
+      req: import('fastify').FastifyRequest,
+      reply: FastifyReply,
+      s: Parameters<typeof preferencesBody>[0],
+      token: string,
+    ) =>
+      page(
+        reply,
+        'Preferences',
+        preferencesBody(s, `/digest/preferences/${token}`, true, auth.formToken(req, reply)),
+      );
     app.post<{ Params: { token: string } }>('/digest/preferences/:token', async (req, reply) => {
-      sameOrigin(req);
-      const s = await savePreferences(deps, req.params.token, preferencesFromForm((req.body ?? {}) as Form));
-      return page(reply, 'Preferences', preferencesBody(s, `/digest/preferences/${req.params.token}`, true));
+      const s = await savePreferences(deps, req.params.token, preferencesFromForm(form(req.body)));
+      return saved(req, reply, s, req.params.token);
     });
     app.post<{ Params: { token: string } }>('/digest/preferences/:token/resubscribe', async (req, reply) => {
-      sameOrigin(req);
       const s = await resubscribe(deps, req.params.token);
-      return page(reply, 'Preferences', preferencesBody(s, `/digest/preferences/${req.params.token}`, true));
+      return saved(req, reply, s, req.params.token);
     });
     app.get<{ Params: { token: string } }>('/digest/preferences/:token/export', async (req, reply) => {
       const { subscriber } = await subscriberFromToken(deps, req.params.token, 'preferences');
@@ -179,7 +191,6 @@ export const digestRoutes =
         .send(JSON.stringify(await exportSubscriber(deps, subscriber), null, 2));
     });
     app.post<{ Params: { token: string } }>('/digest/preferences/:token/erase', async (req, reply) => {
-      sameOrigin(req);
       const { subscriber } = await subscriberFromToken(deps, req.params.token, 'preferences');
       await eraseSubscriber(deps, subscriber);
       return page(

@@ -10,7 +10,7 @@ import type { SafeHtml } from './html.ts';
 import type { CachedPage } from './page-cache.ts';
 import type { Site } from './site.ts';
 import type { ListContext } from './views/cards.view.ts';
-import { layout, type PageMeta } from './views/layout.view.ts';
+import { FORM_TOKEN_SLOT, layout, type PageMeta } from './views/layout.view.ts';
 
 export interface WebDeps extends AppDeps {
   site: Site;
@@ -49,6 +49,16 @@ export function feedLinks(path: string, query: string): { rss: string; atom: str
   return { rss: `${path}.rss${q}`, atom: `${path}.atom${q}`, json: `${path}.json${q}` };
 }
 
+const SLOT = Buffer.from(FORM_TOKEN_SLOT);
+
+/** Puts this reader's CSRF token into the forms of a (possibly shared) page. */
+function withFormToken(deps: WebDeps, req: FastifyRequest, reply: FastifyReply, body: string | Buffer) {
+  const has = typeof body === 'string' ? body.includes(FORM_TOKEN_SLOT) : body.indexOf(SLOT) !== -1;
+  if (!has) return body;
+  const token = deps.auth.formToken(req, reply);
+  return (typeof body === 'string' ? body : body.toString('utf8')).replaceAll(FORM_TOKEN_SLOT, token);
+}
+
 /**
  * Answers from the micro-cache (page-cache.ts) for signed-out readers, else computes, stores and
  * sends. Everything a page needs is computed inside `compute`, so a hit costs no database work.
@@ -64,7 +74,11 @@ export async function sendCached(
   const shared = req.viewer === null && options.cache !== false && cache.enabled;
   const cacheControl = options.cacheControl ?? (req.viewer === null ? 'no-cache' : 'private, no-store');
   const send = (p: { status: number; type: string; body: string | Buffer }) =>
-    reply.status(p.status).type(p.type).header('Cache-Control', cacheControl).send(p.body);
+    reply
+      .status(p.status)
+      .type(p.type)
+      .header('Cache-Control', cacheControl)
+      .send(withFormToken(deps, req, reply, p.body));
   const render = async () => {
     const page = await compute();
     return { status: page.status ?? 200, type: page.type, body: page.body };

@@ -1,27 +1,34 @@
 /**
  * First run (issue 7): the one-time setup page, the admin overview (`/admin`, with the bootstrap
  * harvest's progress or a plain "cannot reach arXiv"), and the demo-data banner on every page.
- * Registered from app.ts with one call; the routes are their own encapsulated plugin (form parser
- * and CSRF check apply to them only), the banner hook sits on the root so it sees every page.
+ * Registered from app.ts with one call; forms go through the app's one pipeline (form.ts), the
+ * banner hook sits on the root so it sees every page. The settings chosen here are saved like
+ * those of /admin/settings (settings.routes.ts), which changes them later.
  */
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { createMailer } from '../digest/mailer.ts';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { sourcesOf } from '../config/config.ts';
 import { InvalidInputError } from '../errors.ts';
 import { Bootstrap } from '../setup/bootstrap.ts';
 import {
-  applySettings,
-  CATEGORY_RE,
+  checkSettings,
   currentSettings,
-  loadSettings,
+  DEFAULT_CATEGORIES,
+  followedCategories,
+  lockedFields,
+  refreshConfig,
+  type SavedSettings,
   type SiteSettings,
   saveSettings,
+  withoutLocked,
 } from '../setup/settings.ts';
 import { consumeToken, restoreToken, tokenValid } from '../setup/token.ts';
 import { normalizeEmail, validateName, validatePassword } from '../users/user.ts';
+import type { FormBody } from './form.ts';
 import { type Guard, levelOfRoute } from './guard.ts';
 import { HTML, type WebDeps } from './respond.ts';
-import { parseForm } from './site.routes.ts';
+import { sendTestMail, settingsFromForm } from './settings.routes.ts';
 import { layout } from './views/layout.view.ts';
+import type { Notice } from './views/settings.view.ts';
 import { adminOverview, DEMO_BANNER, setupPage, setupRefused } from './views/setup.view.ts';
 
 declare module 'fastify' {
@@ -34,28 +41,8 @@ declare module 'fastify' {
 /** How long "is there demo data?" is remembered: `paperboy demo` runs in another process. */
 const DEMO_CHECK_MS = 3000;
 
-function settingsFrom(body: Record<string, string>, raw: string, fallback: SiteSettings): SiteSettings {
-  const params = new URLSearchParams(raw);
-  const cats = [...params.getAll('cat'), ...(body.otherCats ?? '').split(/[\s,+]+/)].filter(Boolean);
-  const bad = cats.filter((c) => !CATEGORY_RE.test(c));
-  if (bad.length) throw new InvalidInputError(`Not arXiv categories: ${bad.slice(0, 5).join(', ')}`);
-  const smtpUrl = (body.smtpUrl ?? '').trim();
-  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl))
-    throw new InvalidInputError('The SMTP URL must start with smtp:// or smtps://');
-  const siteName = (body.siteName ?? '').trim().slice(0, 80);
-  return {
-    siteName: siteName || fallback.siteName,
-    categories: [...new Set(cats)].slice(0, 40),
-    featureMode: body.featureMode === 'curate' ? 'curate' : 'auto',
-    smtpUrl: smtpUrl || null,
-    mailFrom: (body.mailFrom ?? '').trim() || fallback.mailFrom,
-  };
-}
-
 export async function registerFirstRun(app: FastifyInstance, deps: WebDeps, guard: Guard): Promise<void> {
   const { store, config } = deps;
-  const saved = await loadSettings(store);
-  if (saved) applySettings(config, saved);
   const bootstrap = new Bootstrap({ store, config, log: (m) => app.log.info(m) });
   app.decorate('bootstrap', bootstrap);
   app.addHook('onClose', () => bootstrap.stop());
@@ -85,111 +72,86 @@ const firstRunRoutes =
   (deps: WebDeps, bootstrap: Bootstrap, guard: Guard): FastifyPluginAsync =>
   async (app) => {
     const { store, config, site, auth } = deps;
-    // Keeps the raw body too: checkboxes repeat a name (`cat=cs.LG&cat=cs.CV`).
-    app.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 64 * 1024 },
-      (_req, body, done) => done(null, { ...parseForm(body as string), __raw: body as string }),
-    );
-    app.addHook('preHandler', async (req) => {
-      if (req.method !== 'GET' && req.method !== 'HEAD') auth.check(req);
-    });
     const page = (title: string, body: ReturnType<typeof setupPage>, req: FastifyRequest) =>
       layout({ title, siteName: config.siteName, viewer: req.viewer, path: req.url }, body);
-    const refuse = (req: FastifyRequest, reply: import('fastify').FastifyReply) =>
+    const refuse = (req: FastifyRequest, reply: FastifyReply) =>
       reply
         .status(403)
         .type(HTML)
         .header('Cache-Control', 'no-store')
         .send(page('Setup', setupRefused(), req));
+    const locks = () => lockedFields(sourcesOf(config));
+    /** The form's settings; a field fixed by env or a flag is left out (it cannot be saved here). */
+    const fromForm = (body: FormBody): { shown: SiteSettings; saved: SavedSettings } => {
+      const shown = settingsFromForm(body, currentSettings(config));
+      return { shown, saved: withoutLocked(shown, null, locks()) };
+    };
+    const form = (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      f: { token: string; email: string; name: string; settings: SiteSettings; notice: Notice },
+    ) => page('Setup', setupPage({ ...f, csrf: auth.formToken(req, reply), locks: locks() }), req);
 
     app.get<{ Querystring: { token?: string } }>('/setup', async (req, reply) => {
       if (!(await tokenValid(store, req.query.token))) return refuse(req, reply);
-      const form = {
-        token: req.query.token!,
-        csrf: auth.formToken(req, reply),
-        email: '',
-        name: 'admin',
-        settings: currentSettings(config),
-        notice: null,
-      };
+      const current = currentSettings(config);
+      const settings = current.categories.length
+        ? current
+        : { ...current, categories: DEFAULT_CATEGORIES, featureMode: 'auto' as const };
       return reply
         .type(HTML)
         .header('Cache-Control', 'no-store')
-        .send(page('Setup', setupPage(form), req));
+        .send(
+          form(req, reply, { token: req.query.token!, email: '', name: 'admin', settings, notice: null }),
+        );
     });
 
     app.post('/setup/test-mail', async (req, reply) => {
-      const body = req.body as Record<string, string>;
+      const body = req.body as FormBody;
       if (!(await tokenValid(store, body.token))) return refuse(req, reply);
-      const settings = settingsFrom(body, body.__raw ?? '', currentSettings(config));
-      let notice: { kind: 'ok' | 'error'; text: string };
-      try {
-        const to = normalizeEmail(body.email ?? '');
-        const mailer = createMailer({
-          ...config,
-          smtpUrl: settings.smtpUrl ?? undefined,
-          mailFrom: settings.mailFrom ?? config.mailFrom,
-        });
-        try {
-          await mailer.send({
-            to,
-            subject: `${settings.siteName}: test mail`,
-            text: 'This is the test mail from the paperboy setup page. Mail works.\n',
-          });
-        } finally {
-          await mailer.close();
-        }
-        notice = {
-          kind: 'ok',
-          text: settings.smtpUrl
-            ? `Test mail sent to ${to}.`
-            : `No SMTP URL given: the test mail was written to ${config.data}/mail/.`,
-        };
-      } catch (err) {
-        notice = { kind: 'error', text: `The test mail failed: ${(err as Error).message.slice(0, 300)}` };
-      }
-      const form = {
-        token: body.token!,
-        csrf: auth.formToken(req, reply),
-        email: body.email ?? '',
-        name: body.name ?? '',
-        settings,
-        notice,
-      };
+      const { shown, saved } = fromForm(body);
+      const notice = await sendTestMail(config, saved, body.email ?? '', shown.siteName);
       return reply
         .type(HTML)
         .header('Cache-Control', 'no-store')
-        .send(page('Setup', setupPage(form), req));
+        .send(
+          form(req, reply, {
+            token: body.token!,
+            email: body.email ?? '',
+            name: body.name ?? '',
+            settings: shown,
+            notice,
+          }),
+        );
     });
 
     app.post('/setup', async (req, reply) => {
-      const body = req.body as Record<string, string>;
+      const body = req.body as FormBody;
       const rec = await tokenValid(store, body.token);
       if (!rec) return refuse(req, reply);
-      let settings: SiteSettings;
+      const { shown, saved } = fromForm(body);
       let email: string;
       let name: string;
       let password: string;
       try {
-        settings = settingsFrom(body, body.__raw ?? '', currentSettings(config));
+        checkSettings(saved);
         email = normalizeEmail(body.email ?? '');
         name = validateName(body.name ?? '');
         password = validatePassword(body.password ?? '');
       } catch (err) {
         if (!(err instanceof InvalidInputError)) throw err;
-        const form = {
-          token: rec.token,
-          csrf: auth.formToken(req, reply),
-          email: body.email ?? '',
-          name: body.name ?? '',
-          settings: currentSettings(config),
-          notice: { kind: 'error' as const, text: err.message },
-        };
         return reply
           .status(400)
           .type(HTML)
-          .send(page('Setup', setupPage(form), req));
+          .send(
+            form(req, reply, {
+              token: rec.token,
+              email: body.email ?? '',
+              name: body.name ?? '',
+              settings: shown,
+              notice: noticeOf(err.message),
+            }),
+          );
       }
       const passwordHash = await site.hasher.hash(password);
       // The token goes first: of two racing submissions only one gets past this line.
@@ -208,10 +170,12 @@ const firstRunRoutes =
       }
       await store.users.setRole(user.id, 'admin');
       await store.users.markVerified(user.id, now.toISOString());
-      await saveSettings(store, config, settings, now);
+      await saveSettings(store, saved, now);
+      await refreshConfig(store, config);
       site.pageCache.invalidate();
-      req.log.info(`setup: admin ${name} created; following ${settings.categories.join(' ') || 'nothing'}`);
-      if (settings.categories.length) void bootstrap.start();
+      const followed = followedCategories(config);
+      req.log.info(`setup: admin ${name} created; following ${followed.join(' ') || 'nothing'}`);
+      if (followed.length) void bootstrap.start();
       const session = await site.accounts.login({ email, password }, req.ip);
       auth.startSession(reply, session.token, session.expiresAt);
       return reply.redirect('/admin', 303);
@@ -219,6 +183,8 @@ const firstRunRoutes =
 
     // Admin only (guard.ts, for every /admin route); it links only to pages this viewer may open.
     app.get('/admin', async (req, reply) => {
+      // What is in force now, including what another process saved since this one started.
+      await refreshConfig(store, config);
       const overview = adminOverview({
         links: {
           ingest: await guard.allows(req, levelOfRoute('/admin/ingest')),
@@ -237,3 +203,5 @@ const firstRunRoutes =
         .send(page('Admin', overview, req));
     });
   };
+
+const noticeOf = (text: string): Notice => ({ kind: 'error', text });

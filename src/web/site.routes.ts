@@ -1,7 +1,6 @@
 /**
- * Everything of the site (issue 4) in one encapsulated plugin: the form-body parser and the CSRF
- * guard apply to these routes only (digest links carry their own signed capability and must take
- * cross-site one-click POSTs; see digest.routes.ts).
+ * Everything of the site (issue 4) in one encapsulated plugin. Form bodies and the CSRF check are
+ * the app's one pipeline (form.ts, registered in app.ts).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,28 +16,9 @@ import type { WebDeps } from './respond.ts';
 
 const appJs = readFileSync(path.join(import.meta.dirname, 'static', 'app.js'));
 
-/** `a=1&a=2` keeps the last value: every form field here is single-valued. */
-export function parseForm(body: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(body)) if (k !== '__proto__') out[k] = v;
-  return out;
-}
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 export const siteRoutes =
   (deps: WebDeps): FastifyPluginAsync =>
   async (app) => {
-    app.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 64 * 1024 },
-      (_req, body, done) => done(null, parseForm(body as string)),
-    );
-    app.addHook('preHandler', async (req) => {
-      if (SAFE_METHODS.has(req.method) || req.routeOptions.config?.csrf === false) return;
-      deps.auth.check(req);
-    });
-
     app.get('/static/app.js', (_req, reply) =>
       reply
         .type('text/javascript; charset=utf-8')

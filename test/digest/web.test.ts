@@ -14,6 +14,7 @@ import { DigestSender } from '../../src/digest/send.ts';
 import { keyedHash, tokenSecret } from '../../src/digest/tokens.ts';
 import { startApp, type TestApp } from '../support/app.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.ts';
+import { WebClient } from '../support/web-client.ts';
 import { addConfirmed, SLOT_DAY, SLOT_MS, seedPapers } from './helpers.ts';
 
 const BASE = 'https://paperboy.test';
@@ -22,12 +23,11 @@ describe('subscription flow (web)', () => {
   let smtp: TestSmtpServer;
   let app: TestApp;
   const slot = slotOn(SLOT_DAY, '06:00', 'UTC');
-  const post = (path: string, body: Record<string, string> | string, headers: Record<string, string> = {}) =>
-    fetch(`${app.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body: typeof body === 'string' ? body : new URLSearchParams(body).toString(),
-    });
+  // Posts like a browser: the CSRF token from the form's own page (the subscribe form on the home
+  // page, a confirm or preferences page opened from its signed link), cookies kept.
+  let reader: WebClient;
+  const post = (path: string, body: Record<string, string>, formPage = '/') =>
+    reader.submit(formPage, path, body);
   const local = (url: string) => url.replace(BASE, '');
   const linkIn = (text: string, kind: string) =>
     new RegExp(`${BASE}/digest/${kind}/[A-Za-z0-9._-]+`).exec(text)?.[0];
@@ -47,6 +47,7 @@ describe('subscription flow (web)', () => {
       },
     });
     await seedPapers(app.store);
+    reader = new WebClient(app.url);
   });
   after(async () => {
     await app.close();
@@ -89,7 +90,7 @@ describe('subscription flow (web)', () => {
       'a GET changes nothing',
     );
 
-    const confirm = await post(local(link), '');
+    const confirm = await post(local(link), {}, local(link));
     assert.equal(confirm.status, 200);
     const s = (await app.store.digest.subscriberByEmail(email))!;
     assert.equal(s.status, 'confirmed');
@@ -155,25 +156,30 @@ describe('subscription flow (web)', () => {
   test('invalid input answers 400 with a message', async () => {
     const app2 = await startApp({ config: { smtpUrl: smtp.url, baseUrl: BASE } });
     try {
-      const res = await fetch(`${app2.url}/digest/subscribe`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'email=not-an-address',
-      });
+      const c = new WebClient(app2.url);
+      const res = await c.submit('/', '/digest/subscribe', { email: 'not-an-address' });
       assert.equal(res.status, 400);
       assert.match(await res.text(), /valid email/);
-      const bad = await fetch(`${app2.url}/digest/subscribe`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'email=a%40example.org&keywords=%22unclosed&paperCount=3',
+      const bad = await c.submit('/', '/digest/subscribe', {
+        email: 'a@example.org',
+        keywords: '"unclosed',
+        paperCount: '3',
       });
       assert.equal(bad.status, 400);
-      const foreign = await fetch(`${app2.url}/digest/subscribe`, {
+      const csrf = await c.csrf('/');
+      const foreign = await c.post(
+        '/digest/subscribe',
+        { csrf, email: 'a@example.org' },
+        { origin: 'https://evil.example' },
+      );
+      assert.equal(foreign.status, 403);
+      // No token (a form another site built): refused like every other form of the site.
+      const tokenless = await fetch(`${app2.url}/digest/subscribe`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: 'email=a%40example.org',
       });
-      assert.equal(foreign.status, 403);
+      assert.equal(tokenless.status, 403);
     } finally {
       await app2.close();
     }
@@ -305,15 +311,11 @@ describe('subscription flow (web)', () => {
         const target = token.endsWith('/erase')
           ? `${path}${flip(token.slice(0, -6))}/erase`
           : `${path}${token}`;
-        const res = await fetch(`${app.url}${target}`, {
-          method,
-          ...(method === 'POST'
-            ? {
-                headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                body: 'frequency=weekly&paperCount=20',
-              }
-            : {}),
-        });
+        // A valid CSRF token (any page's): the link alone must decide the answer.
+        const res =
+          method === 'POST'
+            ? await reader.submit('/', target, { frequency: 'weekly', paperCount: '20' })
+            : await fetch(`${app.url}${target}`);
         assert.equal(res.status, 400, `${method} ${target}`);
         answers.add(await res.text());
       }
@@ -332,17 +334,21 @@ describe('subscription flow (web)', () => {
     const { preferencesUrl } = await import('../../src/digest/links.ts');
     const path = local(preferencesUrl({ baseUrl: BASE, secret }, s));
     assert.equal((await fetch(`${app.url}${path}`)).status, 200);
-    const bad = await post(path, { frequency: 'weekly', paperCount: '60' });
+    const bad = await post(path, { frequency: 'weekly', paperCount: '60' }, path);
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /at most 50/);
-    const ok = await post(path, {
-      frequency: 'weekly',
-      weekday: '5',
-      paperCount: '20',
-      categories: 'cs.CV, cs.LG',
-      keywords: '"graph neural" -survey\nauthor:hinton',
-      authors: 'Geoffrey Hinton',
-    });
+    const ok = await post(
+      path,
+      {
+        frequency: 'weekly',
+        weekday: '5',
+        paperCount: '20',
+        categories: 'cs.CV, cs.LG',
+        keywords: '"graph neural" -survey\nauthor:hinton',
+        authors: 'Geoffrey Hinton',
+      },
+      path,
+    );
     assert.equal(ok.status, 200);
     const saved = (await app.store.digest.subscriber(s.id))!;
     assert.deepEqual([saved.frequency, saved.weekday, saved.paperCount], ['weekly', 5, 20]);
@@ -358,7 +364,10 @@ describe('subscription flow (web)', () => {
     assert.equal(data.subscriber.email, email);
     assert.ok(data.consents.length >= 1);
 
-    const erase = await post(`${path}/erase`, '');
+    // Each form of the preferences page (opened from the mail's link) carries the token.
+    const page = await reader.text(path);
+    assert.equal(page.match(/name="csrf" value="[^"]+"/g)?.length, 2, 'save and erase forms carry a token');
+    const erase = await post(`${path}/erase`, {}, path);
     assert.equal(erase.status, 200);
     assert.equal(await app.store.digest.subscriberByEmail(email), null);
     assert.equal(await app.store.digest.suppression(keyedHash(secret, 'email', email)), 'erased');

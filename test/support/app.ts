@@ -23,11 +23,17 @@ export function tempDir(prefix = 'paperboy-test-'): string {
 }
 
 export async function startApp(
-  options: { store?: Store; config?: Record<string, unknown>; siteOptions?: SiteOptions } = {},
+  options: {
+    store?: Store;
+    config?: Record<string, unknown>;
+    /** Environment variables (PAPERBOY_*) the config reads; none from the real environment. */
+    env?: Record<string, string>;
+    siteOptions?: SiteOptions;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = tempDir();
   const config = loadConfig({
-    env: {},
+    env: options.env ?? {},
     flags: {
       data: dataDir,
       port: 0,

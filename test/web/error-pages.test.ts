@@ -11,10 +11,11 @@ import { planDigests } from '../../src/digest/plan.ts';
 import { tokenSecret } from '../../src/digest/tokens.ts';
 import { addConfirmed, SLOT_DAY, SLOT_MS, seedPapers } from '../digest/helpers.ts';
 import { startApp, type TestApp } from '../support/app.ts';
+import { signUpAndLogIn, WebClient } from '../support/web-client.ts';
 
 let t: TestApp;
 before(async () => {
-  t = await startApp({ config: { digestTime: '06:00', digestTimeZone: 'UTC' } });
+  t = await startApp({ config: { digestTime: '06:00', digestTimeZone: 'UTC', searchRateLimit: 1 } });
 });
 after(() => t.close());
 
@@ -83,11 +84,27 @@ test('the digest web version keeps its own Referrer-Policy (no-referrer) and CSP
   );
   assert.equal(res.headers.get('x-digest-csp'), null);
   // The subscription pages (their tokens are in the URL) keep it too.
-  const sub = await fetch(`${t.url}/digest/subscribe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.url },
-    body: 'email=someone%40example.org',
-  });
+  const sub = await new WebClient(t.url).submit('/', '/digest/subscribe', { email: 'someone@example.org' });
   assert.equal(sub.status, 200);
   assert.equal(sub.headers.get('referrer-policy'), 'no-referrer');
+});
+
+test('every error page knows its viewer: a signed-in reader sees their name, not "Log in"', async () => {
+  const c = await signUpAndLogIn(t.url, t.dataDir, 'Errata');
+  const cases: [string, number, Record<string, string>?][] = [
+    ['/no-such-page', 404], // the not-found handler
+    ['/papers/%ff', 400], // a framework error, before any hook ran
+    ['/papers?date=not-a-date', 400], // a domain error (InvalidInputError)
+    ['/admin', 403, { 'x-forwarded-for': '203.0.113.5' }], // the guard (no admin yet, not local)
+    ['/search?q=a', 200],
+    ['/search?q=b', 429], // the search rate limit (1 a minute here)
+  ];
+  for (const [path, status, headers] of cases) {
+    const res = await c.get(path, headers);
+    assert.equal(res.status, status, path);
+    const body = await res.text();
+    if (status === 200) continue;
+    assert.match(body, /<a href="\/users\/Errata">Errata<\/a>/, `${path}: the viewer's name`);
+    assert.doesNotMatch(body, /<a href="\/login/, `${path}: no "Log in"`);
+  }
 });

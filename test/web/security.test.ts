@@ -8,8 +8,8 @@ import { localPath, parseCookies } from '../../src/web/auth.ts';
 import { autolink } from '../../src/web/autolink.ts';
 import { bibtexField } from '../../src/web/bibtex.ts';
 import { PAGE_SIZE } from '../../src/web/feed.routes.ts';
+import { parseForm } from '../../src/web/form.ts';
 import { withMath } from '../../src/web/math.ts';
-import { parseForm } from '../../src/web/site.routes.ts';
 import { startApp, type TestApp } from '../support/app.ts';
 import { makePaper } from '../support/papers.ts';
 

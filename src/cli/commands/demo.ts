@@ -4,14 +4,14 @@
  * exactly those records. For trying paperboy on a machine without internet access.
  */
 import type { Config } from '../../config/config.ts';
-import { openStore } from '../../db/open.ts';
 import { loadDemo, removeDemo } from '../../demo/demo.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { PasswordHasher } from '../../users/password.ts';
+import { openConfigured } from '../store.ts';
 import { EXIT, UsageError } from '../usage.ts';
 
 export async function demoCommand(
-  config: Config,
+  loaded: Config,
   args: string[],
   flags: { json: boolean; remove: boolean; papers?: string | undefined },
 ): Promise<number> {
@@ -19,7 +19,8 @@ export async function demoCommand(
   const papers = flags.papers === undefined ? undefined : Number(flags.papers);
   if (papers !== undefined && (!Number.isInteger(papers) || papers < 10 || papers > 10_000))
     throw new UsageError('--papers must be a whole number from 10 to 10000');
-  const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
+  // The demo reads no saved setting, but opens like every command (refused ones are reported).
+  const { store } = await openConfigured(loaded);
   const out = (o: object, text: string) =>
     process.stdout.write(flags.json ? `${JSON.stringify(o)}\n` : `${text}\n`);
   try {

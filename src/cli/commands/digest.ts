@@ -6,12 +6,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config/config.ts';
-import { openStore } from '../../db/open.ts';
 import type { Store } from '../../db/store.ts';
 import { processReport } from '../../digest/bounce.ts';
 import { createMailer, normalizeAddress } from '../../digest/mailer.ts';
 import { runDigest, slotFor } from '../../digest/run.ts';
 import { eraseSubscriber, exportSubscriber } from '../../digest/subscriptions.ts';
+import { openConfigured } from '../store.ts';
 import { EXIT, UsageError } from '../usage.ts';
 
 export interface DigestFlags {
@@ -24,19 +24,20 @@ export interface DigestFlags {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
+/** The store, and the config in force (saved settings included: sender, site name, SMTP). */
+async function withStore<T>(loaded: Config, fn: (store: Store, config: Config) => Promise<T>): Promise<T> {
+  const { store, config } = await openConfigured(loaded);
   try {
-    return await fn(store);
+    return await fn(store, config);
   } finally {
     await store.close();
   }
 }
 
-async function send(config: Config, flags: DigestFlags): Promise<number> {
-  const slot = slotFor(config, flags.period, new Date());
+async function send(loaded: Config, flags: DigestFlags): Promise<number> {
   const only = flags.to ? normalizeAddress(flags.to) : undefined;
-  return withStore(config, async (store) => {
+  return withStore(loaded, async (store, config) => {
+    const slot = slotFor(config, flags.period, new Date());
     const mailer = createMailer(config);
     const stop = new AbortController();
     const onSignal = () => stop.abort();
@@ -81,11 +82,11 @@ async function send(config: Config, flags: DigestFlags): Promise<number> {
   });
 }
 
-async function preview(config: Config, args: string[], flags: DigestFlags): Promise<number> {
+async function preview(loaded: Config, args: string[], flags: DigestFlags): Promise<number> {
   const email = args[0] ? normalizeAddress(args[0]) : '';
   if (!email) throw new UsageError('digest preview needs an email address');
-  const slot = slotFor(config, flags.period, new Date());
-  return withStore(config, async (store) => {
+  return withStore(loaded, async (store, config) => {
+    const slot = slotFor(config, flags.period, new Date());
     const sub = await store.digest.subscriberByEmail(email);
     if (!sub) throw new UsageError(`no subscriber ${email}`);
     // Previewing is for any subscriber and day: force them due and include an empty digest.
@@ -117,9 +118,9 @@ async function preview(config: Config, args: string[], flags: DigestFlags): Prom
   });
 }
 
-async function bounce(config: Config, args: string[], flags: DigestFlags): Promise<number> {
+async function bounce(loaded: Config, args: string[], flags: DigestFlags): Promise<number> {
   if (args.length === 0) throw new UsageError('digest bounce needs one or more .eml files (or - for stdin)');
-  return withStore(config, async (store) => {
+  return withStore(loaded, async (store, config) => {
     for (const file of args) {
       const raw = file === '-' ? readFileSync(0) : readFileSync(file);
       const r = await processReport(store, config, raw);
@@ -129,10 +130,10 @@ async function bounce(config: Config, args: string[], flags: DigestFlags): Promi
   });
 }
 
-async function exportOrErase(config: Config, action: 'export' | 'erase', args: string[]): Promise<number> {
+async function exportOrErase(loaded: Config, action: 'export' | 'erase', args: string[]): Promise<number> {
   const email = args[0] ? normalizeAddress(args[0]) : '';
   if (!email) throw new UsageError(`digest ${action} needs an email address`);
-  return withStore(config, async (store) => {
+  return withStore(loaded, async (store, config) => {
     const sub = await store.digest.subscriberByEmail(email);
     if (!sub) {
       process.stderr.write(`paperboy: no subscriber ${email}\n`);

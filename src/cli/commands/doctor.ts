@@ -1,15 +1,17 @@
 /**
  * `paperboy doctor`: checks what the instance needs, each with a one-line verdict — config (already
- * valid, or main.ts would have stopped), the database and its migrations, SMTP (connects and, when
- * credentials are set, authenticates; or says mail goes to files), and the keyword index.
+ * valid, or main.ts would have stopped), the database and its migrations, the keyword index, the
+ * saved settings (in force, or which are refused), and SMTP with the config in force (connects
+ * and, when credentials are set, authenticates; or says mail goes to files).
  */
-import type { Config } from '../../config/config.ts';
+import type { Config, RefusedSetting } from '../../config/config.ts';
 import { loadMigrations } from '../../db/migrate.ts';
 import { openStore } from '../../db/open.ts';
 import type { Store } from '../../db/store.ts';
 import { smtpOptions } from '../../digest/mailer.smtp.ts';
 import { createMailer } from '../../digest/mailer.ts';
 import { searchPapers } from '../../search/service.ts';
+import { describeRefused, effectiveConfig, followedCategories } from '../../setup/settings.ts';
 import { EXIT } from '../usage.ts';
 
 interface Check {
@@ -43,12 +45,21 @@ async function smtpCheck(config: Config): Promise<Check> {
   }
 }
 
-async function storeChecks(config: Config): Promise<Check[]> {
+/** The database checks, and the config in force (the loaded one when the database fails). */
+async function storeChecks(loaded: Config): Promise<{ checks: Check[]; config: Config }> {
   let store: Store;
+  let config: Config;
+  let refused: RefusedSetting[];
   try {
-    store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
+    store = await openStore({ dataDir: loaded.data, databaseUrl: loaded.databaseUrl });
   } catch (err) {
-    return [{ name: 'database', ok: false, detail: (err as Error).message }];
+    return { checks: [{ name: 'database', ok: false, detail: (err as Error).message }], config: loaded };
+  }
+  try {
+    ({ config, refused } = await effectiveConfig(store, loaded));
+  } catch (err) {
+    await store.close();
+    throw err;
   }
   try {
     const applied = await store.migrations();
@@ -80,20 +91,29 @@ async function storeChecks(config: Config): Promise<Check[]> {
     } catch (err) {
       checks.push({ name: 'index', ok: false, detail: (err as Error).message });
     }
-    return checks;
+    checks.push({
+      name: 'settings',
+      ok: refused.length === 0,
+      detail: refused.length
+        ? refused.map(describeRefused).join('; ')
+        : `in force: site name "${config.siteName}", mail from ${config.mailFrom}, following ${followedCategories(config).join(' ') || 'no categories'}`,
+    });
+    return { checks, config };
   } finally {
     await store.close();
   }
 }
 
-export async function doctorCommand(config: Config, flags: { json: boolean }): Promise<number> {
+export async function doctorCommand(loaded: Config, flags: { json: boolean }): Promise<number> {
+  const db = await storeChecks(loaded);
+  const config = db.config;
   const checks: Check[] = [
     {
       name: 'config',
       ok: true,
       detail: `data ${config.data}; base URL ${config.baseUrl}; digests at ${config.digestTime} ${config.digestTimeZone}`,
     },
-    ...(await storeChecks(config)),
+    ...db.checks,
     await smtpCheck(config),
   ];
   if (flags.json) process.stdout.write(`${JSON.stringify(checks)}\n`);

@@ -1,23 +1,23 @@
 /** `paperboy import <file>`: bulk snapshot import with progress, rejects report and exit codes. */
 import { existsSync } from 'node:fs';
 import type { Config } from '../../config/config.ts';
-import { openStore } from '../../db/open.ts';
 import { importSnapshot } from '../../ingest/snapshot/import.ts';
 import { createProgress, type Progress } from '../progress.ts';
+import { openConfigured } from '../store.ts';
 import { EXIT, UsageError } from '../usage.ts';
 
 /** Only the first rejects are printed one by one; the rest are counted in the summary. */
 const MAX_PRINTED_REJECTS = 200;
 
 export async function importCommand(
-  config: Config,
+  loaded: Config,
   args: string[],
   flags: { json: boolean },
 ): Promise<number> {
   const file = args[0];
   if (!file || args.length > 1) throw new UsageError('import needs exactly one <file>');
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
+  const { store, config } = await openConfigured(loaded);
   const progress = createProgress('import');
   // The final keyword-index merge has no known step count: a counter of its own.
   let merging: Progress | null = null;

@@ -1,6 +1,5 @@
 /** `paperboy ingest <source>`: one harvest by hand, with progress, a run record and exit codes. */
 import type { Config } from '../../config/config.ts';
-import { openStore } from '../../db/open.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { describeCounts, runIngest } from '../../ingest/runner.ts';
 import { createSource, type SourceRequest, upstreamClient } from '../../ingest/setup.ts';
@@ -9,6 +8,7 @@ import { isDay } from '../../ingest/sources/oai.ts';
 import { isCategoryList } from '../../ingest/sources/rss.ts';
 import { LeaseBusyError } from '../../jobs/lease.ts';
 import { createProgress } from '../progress.ts';
+import { openConfigured } from '../store.ts';
 import { EXIT, UsageError } from '../usage.ts';
 
 const MAX_PRINTED_ISSUES = 200;
@@ -62,21 +62,23 @@ export function sourceRequest(name: SourceName, f: IngestFlags): SourceRequest {
   };
 }
 
-export async function ingestCommand(config: Config, args: string[], flags: IngestFlags): Promise<number> {
+export async function ingestCommand(loaded: Config, args: string[], flags: IngestFlags): Promise<number> {
   const name = args[0] as SourceName | undefined;
   if (!name || args.length > 1 || !SOURCE_NAMES.includes(name)) {
     throw new UsageError(`ingest needs one source: ${SOURCE_NAMES.join(', ')}`);
   }
   const request = sourceRequest(name, flags);
+  // The followed categories saved on /admin/settings are part of the config an rss run reads.
+  const { store, config } = await openConfigured(loaded);
   const http = upstreamClient(config);
   let source: ReturnType<typeof createSource>;
   try {
     source = createSource(name, config, request);
   } catch (err) {
+    await store.close();
     if (err instanceof RangeError || err instanceof InvalidInputError) throw new UsageError(err.message);
     throw err;
   }
-  const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
   const progress = createProgress(`ingest ${name}`);
   let printed = 0;
   const controller = new AbortController();

@@ -5,18 +5,18 @@
  * re-run: without --retrain it keeps the model and only embeds what is new or changed.
  */
 import type { Config } from '../../config/config.ts';
-import { openStore } from '../../db/open.ts';
 import { reindex } from '../../search/reindex.ts';
 import { createProgress, type Progress } from '../progress.ts';
+import { openConfigured } from '../store.ts';
 import { EXIT, UsageError } from '../usage.ts';
 
 export async function reindexCommand(
-  config: Config,
+  loaded: Config,
   args: string[],
   flags: { json: boolean; retrain: boolean },
 ): Promise<number> {
   if (args.length > 0) throw new UsageError('reindex takes no arguments');
-  const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
+  const { store, config } = await openConfigured(loaded);
   let phase = '';
   let bar: Progress | null = null;
   try {

@@ -4,16 +4,16 @@
  * (keyword only, an arXiv id typed) go to stderr so `--json` output stays one parseable line.
  */
 import type { Config } from '../../config/config.ts';
-import { openStore } from '../../db/open.ts';
 import { semanticFor } from '../../search/semantic.ts';
 import { searchPapers } from '../../search/service.ts';
+import { openConfigured } from '../store.ts';
 import { EXIT, UsageError } from '../usage.ts';
 
 /** searchPapers serves at most this many hits a page. */
 const MAX_LIMIT = 100;
 
 export async function searchCommand(
-  config: Config,
+  loaded: Config,
   args: string[],
   flags: { json: boolean; limit?: string },
 ): Promise<number> {
@@ -22,7 +22,7 @@ export async function searchCommand(
   const limit = flags.limit === undefined ? 10 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
     throw new UsageError(`--limit must be an integer 1..${MAX_LIMIT}`);
-  const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
+  const { store, config } = await openConfigured(loaded);
   try {
     // A one-shot process: wait for the vector index (a server answers by keyword meanwhile).
     await (await semanticFor(store, config)).open();

@@ -3,12 +3,12 @@
  * signed up on the site. Prints the result; unknown emails are a failure with a hint.
  */
 import type { Config } from '../../config/config.ts';
-import { openStore } from '../../db/open.ts';
 import { NotFoundError } from '../../errors.ts';
 import { AccountService } from '../../users/accounts.ts';
 import { PasswordHasher } from '../../users/password.ts';
 import { RateLimiter } from '../../users/rate-limit.ts';
 import type { Role } from '../../users/types.ts';
+import { openConfigured } from '../store.ts';
 import { EXIT, UsageError } from '../usage.ts';
 
 const ACTIONS: Record<string, Role> = {
@@ -18,7 +18,7 @@ const ACTIONS: Record<string, Role> = {
 };
 
 export async function usersCommand(
-  config: Config,
+  loaded: Config,
   args: string[],
   flags: { json: boolean },
 ): Promise<number> {
@@ -26,7 +26,7 @@ export async function usersCommand(
   const role = action ? ACTIONS[action] : undefined;
   if (!role || !email || rest.length)
     throw new UsageError('usage: paperboy users add-admin|add-moderator|remove-role <email>');
-  const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
+  const { store, config } = await openConfigured(loaded);
   try {
     const accounts = new AccountService({
       users: store.users,

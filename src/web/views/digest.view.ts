@@ -2,6 +2,7 @@
 import type { DigestRun, OutboxStatus, Subscriber } from '../../digest/types.ts';
 import { OUTBOX_STATUSES } from '../../digest/types.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { tokenField } from './layout.view.ts';
 
 export function messagePage(title: string, lines: (string | SafeHtml)[]): SafeHtml {
   return html`<section class="digest-page"><h1>${title}</h1>${lines.map((l) => html`<p>${l}</p>`)}</section>`;
@@ -15,9 +16,9 @@ export function checkInboxBody(): SafeHtml {
 }
 
 /** GET of a confirm link: a button that POSTs (mail scanners follow GETs; a GET changes nothing). */
-export function confirmBody(action: string): SafeHtml {
+export function confirmBody(action: string, csrf: string): SafeHtml {
   return html`<section class="digest-page"><h1>Confirm your subscription</h1>
-<form method="post" action="${action}"><button type="submit">Confirm</button></form></section>`;
+<form method="post" action="${action}">${tokenField(csrf)}<button type="submit">Confirm</button></form></section>`;
 }
 
 export function unsubscribeBody(action: string, done: boolean, preferences: string): SafeHtml {
@@ -33,16 +34,16 @@ export function unsubscribeBody(action: string, done: boolean, preferences: stri
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-export function preferencesBody(s: Subscriber, action: string, saved: boolean): SafeHtml {
+export function preferencesBody(s: Subscriber, action: string, saved: boolean, csrf: string): SafeHtml {
   const i = s.interests;
   const resubscribe =
     s.status === 'unsubscribed'
-      ? html`<form method="post" action="${action}/resubscribe"><p>This address is unsubscribed.</p><button type="submit">Subscribe again</button></form>`
+      ? html`<form method="post" action="${action}/resubscribe">${tokenField(csrf)}<p>This address is unsubscribed.</p><button type="submit">Subscribe again</button></form>`
       : '';
   return html`<section class="digest-page"><h1>Digest preferences</h1>
 <p>For <strong>${s.email}</strong> (${s.status}).${saved ? ' Saved.' : ''}</p>
 ${resubscribe}
-<form method="post" action="${action}" class="preferences">
+<form method="post" action="${action}" class="preferences">${tokenField(csrf)}
   <label>Frequency <select name="frequency">
     <option value="daily"${s.frequency === 'daily' ? ' selected' : ''}>Daily (weekdays, after the arXiv listing)</option>
     <option value="weekly"${s.frequency === 'weekly' ? ' selected' : ''}>Weekly</option>
@@ -57,7 +58,7 @@ ${resubscribe}
 </form>
 <h2>Your data</h2>
 <p><a href="${action}/export">Download everything we store about you (JSON)</a></p>
-<form method="post" action="${action}/erase"><button type="submit">Erase my data and unsubscribe</button></form>
+<form method="post" action="${action}/erase">${tokenField(csrf)}<button type="submit">Erase my data and unsubscribe</button></form>
 </section>`;
 }
 

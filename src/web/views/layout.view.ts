@@ -1,6 +1,6 @@
 /** The page frame every HTML response shares. */
 import type { User } from '../../users/types.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
 
 /** The signed-in reader of a page, with the CSRF token their forms carry. */
 export interface Viewer {
@@ -17,6 +17,23 @@ export interface PageMeta {
   feeds?: { rss: string; atom: string; json: string };
   /** Where "log in" should come back to. */
   path?: string;
+}
+
+/**
+ * Stands for the reader's CSRF token in a form on a page the anonymous micro-cache may share
+ * (the subscribe form on feed pages): respond.ts `sendCached` puts each reader's token in at send
+ * time. Escaped text can never contain it (`<` becomes `&lt;`), so only our own markup matches.
+ */
+export const FORM_TOKEN_SLOT = '<pb-form-token>';
+
+/** The hidden token field of a form on a shared page, filled per reader when sent. */
+export function sharedCsrfField(): SafeHtml {
+  return raw(`<input type="hidden" name="csrf" value="${FORM_TOKEN_SLOT}">`);
+}
+
+/** The hidden token field of a form on a page rendered for one reader. */
+export function tokenField(csrf: string): SafeHtml {
+  return html`<input type="hidden" name="csrf" value="${csrf}">`;
 }
 
 export function csrfField(viewer: Viewer | null | undefined): SafeHtml {

@@ -4,18 +4,7 @@ import type { BootstrapStatus } from '../../setup/bootstrap.ts';
 import type { SiteSettings } from '../../setup/settings.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { cardList, type ListContext } from './cards.view.ts';
-
-/** Offered as checkboxes; any other category can be typed in "Other categories". */
-const COMMON_CATEGORIES: [string, string][] = [
-  ['cs.LG', 'Machine Learning'],
-  ['cs.CV', 'Computer Vision'],
-  ['cs.CL', 'Computation and Language'],
-  ['cs.AI', 'Artificial Intelligence'],
-  ['stat.ML', 'Statistics: Machine Learning'],
-  ['cs.RO', 'Robotics'],
-  ['cs.IR', 'Information Retrieval'],
-  ['cs.CR', 'Cryptography and Security'],
-];
+import { type Locks, type Notice, noticeLine, settingsFields } from './settings.view.ts';
 
 export interface SetupForm {
   token: string;
@@ -23,16 +12,17 @@ export interface SetupForm {
   email: string;
   name: string;
   settings: SiteSettings;
+  /** Fields fixed by env or a flag. */
+  locks: Locks;
   /** One line above the form: an error, or the test mail's outcome. */
-  notice: { kind: 'error' | 'ok'; text: string } | null;
+  notice: Notice;
 }
 
 export function setupPage(f: SetupForm): SafeHtml {
   const s = f.settings;
-  const others = s.categories.filter((c) => !COMMON_CATEGORIES.some(([id]) => id === c)).join(' ');
   return html`<h1>Set up ${s.siteName}</h1>
-<p class="muted">This page works once: it creates the admin account and the link stops working. Everything here can be changed later.</p>
-${f.notice ? html`<p class="${f.notice.kind === 'error' ? 'error' : 'notice'}" role="status">${f.notice.text}</p>` : ''}
+<p class="muted">This page works once: it creates the admin account and the link stops working. Everything here can be changed later on the admin's <a href="/admin/settings">settings page</a>.</p>
+${noticeLine(f.notice)}
 <form method="post" action="/setup" class="setup">
 <input type="hidden" name="csrf" value="${f.csrf}"><input type="hidden" name="token" value="${f.token}">
 <fieldset><legend>Admin account</legend>
@@ -40,26 +30,11 @@ ${f.notice ? html`<p class="${f.notice.kind === 'error' ? 'error' : 'notice'}" r
 <label for="name">Public name</label><input id="name" name="name" type="text" required autocomplete="username" value="${f.name}">
 <label for="password">Password <span class="muted">(at least 8 characters)</span></label><input id="password" name="password" type="password" minlength="8" autocomplete="new-password">
 </fieldset>
-<fieldset><legend>Site</legend>
-<label for="siteName">Site name</label><input id="siteName" name="siteName" type="text" required maxlength="80" value="${s.siteName}">
-</fieldset>
-<fieldset><legend>arXiv categories to follow</legend>
-<p class="muted">Paperboy fetches the last 7 days of these at once, then every evening when arXiv announces.</p>
-${COMMON_CATEGORIES.map(
-  ([id, label]) =>
-    html`<label class="check"><input type="checkbox" name="cat" value="${id}"${s.categories.includes(id) ? html` checked` : ''}> ${id} <span class="muted">${label}</span></label>`,
+${settingsFields(
+  s,
+  f.locks,
+  html`<button type="submit" formaction="/setup/test-mail" formnovalidate class="secondary">Send test mail to the admin email</button>`,
 )}
-<label for="otherCats">Other categories <span class="muted">(space-separated, e.g. q-bio.NC math.OC)</span></label><input id="otherCats" name="otherCats" type="text" value="${others}">
-</fieldset>
-<fieldset><legend>Daily page</legend>
-<label class="check"><input type="radio" name="featureMode" value="auto"${s.featureMode === 'auto' ? html` checked` : ''}> Feature every new paper in these categories automatically</label>
-<label class="check"><input type="radio" name="featureMode" value="curate"${s.featureMode === 'curate' ? html` checked` : ''}> Curate by hand: only papers readers submit are featured</label>
-</fieldset>
-<fieldset><legend>Mail <span class="muted">(optional: without it, mails are written to files under the data directory)</span></legend>
-<label for="smtpUrl">SMTP URL</label><input id="smtpUrl" name="smtpUrl" type="text" placeholder="smtp://user:password@mail.example.org:587" value="${s.smtpUrl ?? ''}">
-<label for="mailFrom">From</label><input id="mailFrom" name="mailFrom" type="text" value="${s.mailFrom ?? ''}">
-<button type="submit" formaction="/setup/test-mail" formnovalidate class="secondary">Send test mail to the admin email</button>
-</fieldset>
 <button type="submit">Finish setup</button>
 </form>`;
 }
@@ -99,16 +74,18 @@ export function adminOverview(o: AdminOverview): SafeHtml {
   return html`<h1>Admin</h1>
 ${bootstrapNotice(o.bootstrap)}
 <dl class="overview">
+<dt>Site name</dt><dd>${o.settings.siteName}</dd>
 <dt>Papers</dt><dd>${o.papers}${o.demoPapers ? html` (${o.demoPapers} of them demo data: <code>paperboy demo --remove</code> deletes them)` : ''}</dd>
 <dt>Following</dt><dd>${o.settings.categories.join(', ') || 'no categories'}</dd>
 <dt>Daily page</dt><dd>${o.settings.featureMode === 'auto' ? 'every new paper in these categories is featured' : 'curated by hand'}</dd>
-<dt>Mail</dt><dd>${o.mail === 'smtp' ? 'sent through SMTP' : 'written to files (no SMTP configured)'}</dd>
+<dt>Mail</dt><dd>${o.mail === 'smtp' ? 'sent through SMTP' : 'written to files (no SMTP configured)'}, from ${o.settings.mailFrom ?? ''}</dd>
 </dl>
 ${adminLinks(o.links)}`;
 }
 
 function adminLinks(can: AdminOverview['links']): SafeHtml {
   const links = [
+    html`<a href="/admin/settings">Settings</a>`,
     can.ingest ? html`<a href="/admin/ingest">Ingest runs</a>` : null,
     can.moderation ? html`<a href="/admin/moderation">Moderation</a>` : null,
     can.digests ? html`<a href="/admin/digests">Digests</a>` : null,
