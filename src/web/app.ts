@@ -106,9 +106,7 @@ function securityHeaders(req: FastifyRequest, reply: FastifyReply): void {
  * proxies, and the client is the next address to the left. Safe only when clients cannot reach the
  * port directly; `paperboy serve` warns otherwise (serve.ts), and the README says to list addresses.
  */
-function proxyTrust(
-  t: Config['trustProxy'],
-): false | string[] | ((addr: string, hop: number) => boolean) {
+function proxyTrust(t: Config['trustProxy']): false | string[] | ((addr: string, hop: number) => boolean) {
   if (typeof t === 'number') return (_addr, hop) => hop < t;
   return t;
 }

@@ -60,12 +60,7 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
-function cookieHeader(
-  policy: CookiePolicy,
-  name: string,
-  value: string,
-  maxAgeSeconds: number,
-): string {
+function cookieHeader(policy: CookiePolicy, name: string, value: string, maxAgeSeconds: number): string {
   return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${policy.secure ? '; Secure' : ''}`;
 }
 
