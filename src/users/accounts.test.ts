@@ -37,7 +37,7 @@ test('wrong passwords from many clients slow down; the right one is answered at 
       throw new Error('no mail here');
     },
     baseUrl: 'http://localhost',
-    siteName: 'test',
+    siteName: () => 'test',
     sleep: async (ms) => {
       waits.push(ms);
     },

@@ -77,7 +77,7 @@ export interface AccountDeps {
   limiter: RateLimiter;
   mailer: () => Mailer;
   baseUrl: string;
-  siteName: string;
+  siteName: () => string;
   now?: () => Date;
   /** Waits before a slowed wrong-password answer (tests record the delays instead). */
   sleep?: (ms: number) => Promise<void>;
@@ -120,7 +120,7 @@ export class AccountService {
   }
 
   async #mail(to: string, subject: string, text: string): Promise<void> {
-    await this.#d.mailer().send({ to, subject: `${this.#d.siteName}: ${subject}`, text });
+    await this.#d.mailer().send({ to, subject: `${this.#d.siteName()}: ${subject}`, text });
   }
 
   /**

@@ -49,9 +49,21 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
   const pageCache = new PageCache(config.pageCacheMs);
   const similar = createSimilarLists(store, config, { now, warm: true });
   // Built on first use: a site nobody signs up to never opens SMTP connections or mail folders.
+  // Rebuilt when /admin/settings changes the SMTP URL or sender (config is updated in place).
   let mailer: Mailer | null = options.mailer ?? null;
+  let builtFor = '';
   const getMailer = () => {
-    mailer ??= createMailer(config);
+    if (options.mailer) return options.mailer;
+    const key = `${config.smtpUrl ?? ''}\n${config.mailFrom}`;
+    if (mailer && builtFor !== key) {
+      const old = mailer;
+      void old.close().catch(() => {});
+      mailer = null;
+    }
+    if (!mailer) {
+      mailer = createMailer(config);
+      builtFor = key;
+    }
     return mailer;
   };
   // Only the configured arXiv API is ever asked, and only for an id already validated, through
@@ -63,7 +75,8 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     limiter,
     mailer: getMailer,
     baseUrl: config.baseUrl!.replace(/\/$/, ''),
-    siteName: config.siteName,
+    // Read at each mail: the admin can rename the site while the server runs.
+    siteName: () => config.siteName,
     now,
   });
   const community = new CommunityService({

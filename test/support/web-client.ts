@@ -95,7 +95,8 @@ export async function lastMail(dataDir: string, to: string) {
   for (const f of files.reverse()) {
     const mail = await simpleParser(readFileSync(f));
     const addr = Array.isArray(mail.to) ? mail.to[0]?.text : mail.to?.text;
-    if (addr?.includes(to)) return { file: f, subject: mail.subject ?? '', text: mail.text ?? '' };
+    if (addr?.includes(to))
+      return { file: f, subject: mail.subject ?? '', text: mail.text ?? '', from: mail.from?.text ?? '' };
   }
   throw new Error(`no mail to ${to} in ${dir}`);
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SETTINGS_KEY } from '../../src/setup/settings.ts';
 import { startApp } from '../support/app.ts';
-import { lastMail, signUpAndLogIn, type WebClient } from '../support/web-client.ts';
+import { lastMail, signUpAndLogIn, WebClient } from '../support/web-client.ts';
 
 /** A browser's form post: repeated names (checkboxes) kept, cookies and Origin sent. */
 function postForm(c: WebClient, path: string, pairs: [string, string][]): Promise<Response> {
@@ -61,6 +61,15 @@ test('/admin/settings: changes apply at once, an env-fixed field is locked, test
     assert.deepEqual(t.config.featureCategories, []);
     const stored = await t.store.firstRun.getSetting<Record<string, unknown>>(SETTINGS_KEY);
     assert.equal(stored!.siteName, undefined, 'a locked field is not saved');
+    // Account mails of the running server use the new sender at once (web/site.ts rebuilds its mailer).
+    const stranger = new WebClient(t.url);
+    const reset = await stranger.submit('/reset-password', '/reset-password', {
+      email: 'reader@example.org',
+    });
+    assert.equal(reset.status, 200);
+    const resetMail = await lastMail(t.dataDir, 'reader@example.org');
+    assert.match(resetMail.subject, /^Env Name: /);
+    assert.match(resetMail.from, /club@example\.org/);
     const overview = await admin.text('/admin');
     assert.match(overview, /<dt>Following<\/dt><dd>cs\.RO, cs\.IR, q-bio\.NC<\/dd>/);
     assert.match(overview, /curated by hand/);

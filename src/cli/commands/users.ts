@@ -36,7 +36,7 @@ export async function usersCommand(
         throw new Error('no mail from this command');
       },
       baseUrl: config.baseUrl!,
-      siteName: config.siteName,
+      siteName: () => config.siteName,
     });
     const user = await accounts.setRole(email, role);
     if (flags.json)
