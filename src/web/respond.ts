@@ -50,13 +50,42 @@ export function feedLinks(path: string, query: string): { rss: string; atom: str
 }
 
 const SLOT = Buffer.from(FORM_TOKEN_SLOT);
+/**
+ * A cached page's bytes cut at its token slots, found once per cached body: a hit then costs a
+ * map lookup and one concat, where decoding and re-encoding ~100 KB would cost more than the
+ * rest of the hit (cached pages are served at thousands per second, bench/http.bench.ts).
+ */
+const slotParts = new WeakMap<Buffer, Buffer[] | null>();
+
+function partsOf(body: Buffer): Buffer[] | null {
+  const known = slotParts.get(body);
+  if (known !== undefined) return known;
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let at = body.indexOf(SLOT); at !== -1; at = body.indexOf(SLOT, from)) {
+    parts.push(body.subarray(from, at));
+    from = at + SLOT.length;
+  }
+  const result = parts.length ? [...parts, body.subarray(from)] : null;
+  slotParts.set(body, result);
+  return result;
+}
 
 /** Puts this reader's CSRF token into the forms of a (possibly shared) page. */
 function withFormToken(deps: WebDeps, req: FastifyRequest, reply: FastifyReply, body: string | Buffer) {
-  const has = typeof body === 'string' ? body.includes(FORM_TOKEN_SLOT) : body.indexOf(SLOT) !== -1;
-  if (!has) return body;
-  const token = deps.auth.formToken(req, reply);
-  return (typeof body === 'string' ? body : body.toString('utf8')).replaceAll(FORM_TOKEN_SLOT, token);
+  if (typeof body === 'string')
+    return body.includes(FORM_TOKEN_SLOT)
+      ? body.replaceAll(FORM_TOKEN_SLOT, deps.auth.formToken(req, reply))
+      : body;
+  const parts = partsOf(body);
+  if (!parts) return body;
+  const token = Buffer.from(deps.auth.formToken(req, reply));
+  const out: Buffer[] = [];
+  parts.forEach((p, i) => {
+    if (i > 0) out.push(token);
+    out.push(p);
+  });
+  return Buffer.concat(out);
 }
 
 /**
