@@ -51,10 +51,10 @@ const DIGEST_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export const digestRoutes =
-  ({ store, config }: AppDeps, options: { mailer?: Mailer } = {}): FastifyPluginAsync =>
+  ({ store, config, siteOptions }: AppDeps, options: { mailer?: Mailer } = {}): FastifyPluginAsync =>
   async (app) => {
     const deps = { store, config };
-    let mailer = options.mailer;
+    let mailer = options.mailer ?? siteOptions?.mailer; // the site's test seam (site.ts) covers these mails too
     const page = (reply: FastifyReply, title: string, body: SafeHtml, status = 200) =>
       reply
         .status(status)

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
@@ -89,8 +89,9 @@ function fingerprint(dataDir: string) {
   }
 }
 
-test(`kill -9 during a ${COUNT}-record import ${KILLS}+ times, then resume: same database as a clean import`, async () => {
+test(`kill -9 during a ${COUNT}-record import ${KILLS}+ times, then resume: same database as a clean import`, async (t) => {
   const dir = tempDir('paperboy-kill-');
+  t.after(() => rmSync(dir, { recursive: true, force: true })); // ~900 MB: two databases and the corpus
   const file = path.join(dir, 'corpus.jsonl');
   await writeCorpus(file);
 
