@@ -10,7 +10,7 @@ import type { Embedder } from './embedder.ts';
 
 const BATCH = 32;
 
-/** An optional dependency (package.json): `npm ci --omit=optional` leaves it out, with its ONNX runtimes. */
+/** An optional dependency (package.json), imported only when the embedder is "transformers". */
 export const TRANSFORMERS_PACKAGE = '@huggingface/transformers';
 
 /** embedder "transformers" is configured, but the optional package is not installed. */
@@ -18,7 +18,7 @@ export class TransformersMissingError extends Error {
   override readonly name = 'TransformersMissingError';
   constructor(cause: unknown) {
     super(
-      `embedder "transformers" is configured, but the optional package ${TRANSFORMERS_PACKAGE} is not installed (an install with --omit=optional leaves it out): run \`npm install ${TRANSFORMERS_PACKAGE}\`, or set embedder to "builtin"`,
+      `embedder "transformers" is configured, but the optional package ${TRANSFORMERS_PACKAGE} is not installed (it is optional: ~430 MB of ONNX runtimes): run \`npm install ${TRANSFORMERS_PACKAGE}\`, or set embedder to "builtin"`,
       { cause },
     );
     // A setup problem, not a bug: the message says what to do, and frames would only bury it
