@@ -1,6 +1,6 @@
 /**
  * OAI-PMH harvesting against the emulator: paging to the end, incremental runs, expired tokens,
- * deletions, formats, leases. (kill -9 and resume: kill-resume.slow.test.ts.)
+ * deletions, formats, leases. (kill -9 and resume: kill-resume.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
