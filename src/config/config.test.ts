@@ -23,8 +23,9 @@ test('zero config: embedded defaults, data under ./data', () => {
   assert.equal(c.upstreamIntervalMs, 3000);
 });
 
-test('precedence: defaults < file < env < flags', () => {
+test('precedence: defaults < file < env < flags', (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pb-config-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'c.json');
   writeFileSync(file, JSON.stringify({ port: 4000, siteName: 'from file', host: 'file-host' }));
   const c = loadConfig({
@@ -59,8 +60,9 @@ test('an invalid config lists every problem, not just the first', () => {
   );
 });
 
-test('unknown keys in the config file are refused', () => {
+test('unknown keys in the config file are refused', (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pb-config-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'c.json');
   writeFileSync(file, JSON.stringify({ prot: 3000 }));
   assert.throws(() => loadConfig({ file, env: {} }), /prot/);

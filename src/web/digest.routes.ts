@@ -43,14 +43,16 @@ const DIGEST_CSP =
 const NO_CSRF = { config: { csrf: false } };
 
 export const digestRoutes =
-  ({ store, config, auth }: WebDeps, options: { mailer?: Mailer } = {}): FastifyPluginAsync =>
+  ({ store, config, auth, siteOptions }: WebDeps, options: { mailer?: Mailer } = {}): FastifyPluginAsync =>
   async (app) => {
     const deps = { store, config };
-    let mailer = options.mailer;
+    // The site's test seam (site.ts) covers these mails too.
+    const fixed = options.mailer ?? siteOptions?.mailer;
+    let mailer = fixed;
     // Rebuilt when /admin/settings changes the SMTP URL or sender (the config is updated in place).
     let mailerFor = '';
     const currentMailer = (): Mailer => {
-      if (options.mailer) return options.mailer;
+      if (fixed) return fixed;
       const key = `${config.smtpUrl ?? ''}\n${config.mailFrom}`;
       if (!mailer || key !== mailerFor) {
         const old = mailer;

@@ -18,8 +18,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+const made: string[] = [];
+// Every folder made here is removed when the test file's process ends, passed or failed (each
+// test file runs in its own process), so no test leaves data behind; tests that write a lot
+// (test/import/kill-resume.slow.test.ts) also remove theirs as soon as they are done.
+process.on('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'paperboy-test-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 export async function startApp(

@@ -48,7 +48,10 @@ export async function loadActiveEmbedder(
     }
     return { info, embedder: model };
   }
-  if (!settings.embedderModel) return null;
+  // The transformers package (optional, ~430 MB of ONNX runtimes) is imported only when it is
+  // the configured embedder; a transformers model left active under another setting waits for
+  // `paperboy reindex`, as a different model would.
+  if (settings.embedder !== 'transformers' || !settings.embedderModel) return null;
   const { TransformersEmbedder } = await import('./transformers.ts');
   const embedder = await TransformersEmbedder.load(settings.embedderModel, {
     allowRemote: settings.embedderRemote ?? false,

@@ -10,10 +10,46 @@ import type { Embedder } from './embedder.ts';
 
 const BATCH = 32;
 
+/** An optional dependency (package.json), imported only when the embedder is "transformers". */
+export const TRANSFORMERS_PACKAGE = '@huggingface/transformers';
+
+/** embedder "transformers" is configured, but the optional package is not installed. */
+export class TransformersMissingError extends Error {
+  override readonly name = 'TransformersMissingError';
+  constructor(cause: unknown) {
+    super(
+      `embedder "transformers" is configured, but the optional package ${TRANSFORMERS_PACKAGE} is not installed (it is optional: ~430 MB of ONNX runtimes): run \`npm install ${TRANSFORMERS_PACKAGE}\`, or set embedder to "builtin"`,
+      { cause },
+    );
+    // A setup problem, not a bug: the message says what to do, and frames would only bury it
+    // (src/cli/main.ts prints the stack of errors it does not know).
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
 export interface TransformersOptions {
   allowRemote: boolean;
   /** Where downloaded hub models are kept. */
   cacheDir: string;
+  /** The package to import; a test names one that is not installed to see the message. */
+  packageName?: string;
+}
+
+type TransformersModule = typeof import('@huggingface/transformers');
+
+/** The package, imported only when this embedder is configured, so installs without it run. */
+async function importTransformers(specifier = TRANSFORMERS_PACKAGE): Promise<TransformersModule> {
+  try {
+    // The literal import keeps the dependency visible to tools that read imports (knip).
+    if (specifier === TRANSFORMERS_PACKAGE) return await import('@huggingface/transformers');
+    return (await import(specifier)) as TransformersModule;
+  } catch (err) {
+    // Only the package itself missing: a broken install inside it keeps its own error.
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(`'${specifier}'`))
+      throw new TransformersMissingError(err);
+    throw err;
+  }
 }
 
 type Extractor = (
@@ -33,7 +69,7 @@ export class TransformersEmbedder implements Embedder {
   }
 
   static async load(model: string, options: TransformersOptions): Promise<TransformersEmbedder> {
-    const tf = await import('@huggingface/transformers');
+    const tf = await importTransformers(options.packageName);
     const local = existsSync(model) && statSync(model).isDirectory();
     if (!local && !options.allowRemote)
       throw new Error(

@@ -17,7 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import { SqliteStore } from '../../src/db/sqlite.store.ts';
 import { fakePapers } from '../fixtures/upstream/fake-papers.ts';
 import { tempDir } from '../support/app.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { artifactPath, launchBrowser } from '../support/browser.ts';
 import {
   arxivApiEmulator,
   type FixtureServer,
@@ -26,7 +26,12 @@ import {
 } from '../support/fixture-server.ts';
 
 const MAIN = path.resolve('src/cli/main.ts');
-const SCREENSHOTS = path.resolve('docs/screenshots');
+// Into test-results/ on a test run; scripts/screenshots.sh (npm run screenshots) points this at
+// docs/screenshots/ to refresh the README's pictures on demand.
+const screenshots = () => {
+  const dir = process.env.PAPERBOY_SCREENSHOTS_DIR;
+  return path.resolve(dir || artifactPath('first-run'));
+};
 const run = promisify(execFile);
 
 async function freePort(): Promise<number> {
@@ -48,6 +53,9 @@ function envFor(dataDir: string, port: number, upstream: string): NodeJS.Process
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    // The test command's no-network guard and fresh TMPDIR reach the server too (scripts/test.sh).
+    NODE_OPTIONS: process.env.NODE_OPTIONS,
+    TMPDIR: process.env.TMPDIR,
     TZ: 'UTC',
     PAPERBOY_DATA: dataDir,
     PAPERBOY_PORT: String(port),
@@ -179,7 +187,13 @@ test('online first run: setup link, setup page, papers within a minute, token us
 
   const second = await serve(env);
   try {
-    await new Promise((r) => setTimeout(r, 500));
+    // serve prints the setup link (if any) before it starts semantic search, which then reports
+    // its state: once that line is out, a missing link is missing for good.
+    await waitFor(
+      () => second.output().includes('paperboy: semantic search'),
+      30_000,
+      () => `no semantic search line:\n${second.output()}`,
+    );
     assert.equal(setupLink(second.output()), undefined, 'no setup link once an admin exists');
     const res = await page.goto(setupLink(first.output())!);
     assert.equal(res!.status(), 403);
@@ -240,6 +254,7 @@ test('offline first run: a plain notice, demo fills the site, demo --remove rest
     assert.match((await page.textContent('.demo-banner'))!, /Demo data/);
     assert.ok((await page.locator('ol.cards li').count()) >= 5);
 
+    const SCREENSHOTS = screenshots();
     mkdirSync(SCREENSHOTS, { recursive: true });
     // Logged out, as a first visitor sees it.
     const visitor = await browser.newPage({ viewport: { width: 1200, height: 900 } });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
@@ -89,14 +89,24 @@ function fingerprint(dataDir: string) {
   }
 }
 
-test(`kill -9 during a ${COUNT}-record import ${KILLS}+ times, then resume: same database as a clean import`, async () => {
+test(`kill -9 during a ${COUNT}-record import ${KILLS}+ times, then resume: same database as a clean import`, async (t) => {
   const dir = tempDir('paperboy-kill-');
   const file = path.join(dir, 'corpus.jsonl');
   await writeCorpus(file);
 
+  // The reference import runs alongside the kills (its own data dir): the kill loop mostly waits.
   const clean = path.join(dir, 'clean');
-  const ref = spawnSync(process.execPath, args(file, clean), { encoding: 'utf8' });
-  assert.equal(ref.status, 0, ref.stderr);
+  const reference = spawn(process.execPath, args(file, clean), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let referenceErr = '';
+  reference.stderr.on('data', (d) => (referenceErr += d));
+  const referenceDone = once(reference, 'exit') as Promise<[number | null, string | null]>;
+  t.after(async () => {
+    if (reference.exitCode === null && reference.signalCode === null) {
+      reference.kill('SIGKILL');
+      await referenceDone;
+    }
+    rmSync(dir, { recursive: true, force: true }); // ~900 MB: two databases and the corpus
+  });
 
   const crashed = path.join(dir, 'crashed');
   // Seeded delays so a failure can be replayed; spread so kills land early, mid-batch and late.
@@ -135,6 +145,8 @@ test(`kill -9 during a ${COUNT}-record import ${KILLS}+ times, then resume: same
     committed = committedLines(crashed);
     points.push(committed);
   }
+  const [refCode] = await referenceDone;
+  assert.equal(refCode, 0, referenceErr);
   const final = spawnSync(process.execPath, args(file, crashed), { encoding: 'utf8' });
   assert.equal(final.status, 0, final.stderr);
   assert.match(final.stderr, /resuming after line \d+/);

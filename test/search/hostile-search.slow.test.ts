@@ -52,6 +52,8 @@ async function serveChild(dataDir: string, extra: Record<string, string>) {
   const child = spawn(process.execPath, [MAIN, 'serve'], {
     env: {
       PATH: process.env.PATH,
+      NODE_OPTIONS: process.env.NODE_OPTIONS, // the test command's no-network guard (scripts/test.sh)
+      TMPDIR: process.env.TMPDIR,
       TZ: 'UTC',
       PAPERBOY_DATA: dataDir,
       PAPERBOY_PORT: String(port),
