@@ -34,7 +34,10 @@ test('redactUrl takes tokens out of queries and capability paths, and leaves oth
 test('the request log of the setup, verify, reset and digest flows holds none of their tokens', async () => {
   const dataDir = tempDir();
   const lines: string[] = [];
-  const config = loadConfig({ env: {}, flags: { data: dataDir, port: 0, logLevel: 'info' } });
+  const config = loadConfig({
+    env: {},
+    flags: { data: dataDir, port: 0, logLevel: 'info', overloadMaxEventLoopDelayMs: 0 },
+  });
   const store = new SqliteStore(path.join(dataDir, 'paperboy.db'));
   const app = await buildApp({ store, config, logStream: { write: (line) => void lines.push(line) } });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
