@@ -16,6 +16,13 @@ import type { Dialect } from '../db/store.ts';
 export type Param = string | number | null;
 export type Statement = readonly [sql: string, params: readonly Param[]];
 
+/** Milliseconds as the ISO text the digest tables store. */
+export const iso = (ms: number) => new Date(ms).toISOString();
+/** A counter read back from either engine (PostgreSQL hands bigints over as text). */
+export const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+/** `n` comma-separated `?` marks, for an IN list. */
+export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
 export interface SqlRunner {
   readonly dialect: Dialect;
   all<T>(sql: string, params?: readonly Param[]): Promise<T[]>;

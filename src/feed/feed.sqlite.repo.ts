@@ -65,63 +65,68 @@ const FIRST_IN_RANGE = `f.day BETWEEN ?1 AND ?2
 const ONE_DAY = 'f.day BETWEEN ?1 AND ?2';
 const rangeOf = (q: { from: string; to: string }) => (q.from === q.to ? ONE_DAY : FIRST_IN_RANGE);
 
+/** The prepared statements, one typed member each: a misspelt name fails to compile. */
+function statements(db: DatabaseSync) {
+  const p = (sql: string) => db.prepare(sql);
+  const ids = 'SELECT value FROM json_each(?)';
+  return {
+    cards:
+      p(`SELECT id, arxiv_id, version, title, abstract, author_count, categories, submitted_at, updated_at,
+      withdrawn_at, content_hash FROM papers WHERE id IN (${ids})`),
+    authors:
+      p(`SELECT paper_id, name FROM paper_authors WHERE paper_id IN (${ids}) AND position < ${CARD_AUTHORS}
+      ORDER BY paper_id, position`),
+    links: p(
+      `SELECT paper_id, kind, url, host FROM paper_links WHERE paper_id IN (${ids}) ORDER BY paper_id, position`,
+    ),
+    // The cheap half of a card: what says whether a remembered card is current, and the counters.
+    heads: p(`SELECT p.id, p.content_hash, p.withdrawn_at, s.votes, s.imported_votes, s.comments
+      FROM papers p LEFT JOIN paper_stats s ON s.paper_id = p.id WHERE p.id IN (${ids})`),
+    firstFeaturings: p(`SELECT paper_id, day, created_at, source, submitted_by FROM featured
+      WHERE paper_id IN (${ids}) ORDER BY paper_id, day DESC`),
+    featuringsOf: p(
+      'SELECT paper_id, day, created_at, source, submitted_by FROM featured WHERE paper_id = ? ORDER BY day',
+    ),
+    count: p(`SELECT count(*) AS n FROM featured f WHERE ${FIRST_IN_RANGE}`),
+    countBy: p(`SELECT count(*) AS n FROM featured f WHERE ${FIRST_IN_RANGE} AND f.submitted_by = ?3`),
+    countDay: p(`SELECT count(*) AS n FROM featured f WHERE ${ONE_DAY}`),
+    countDayBy: p(`SELECT count(*) AS n FROM featured f WHERE ${ONE_DAY} AND f.submitted_by = ?3`),
+    latestDay: p('SELECT max(day) AS day FROM featured WHERE day <= ?'),
+    prevDay: p('SELECT max(day) AS day FROM featured WHERE day < ?'),
+    nextDay: p('SELECT min(day) AS day FROM featured WHERE day > ?'),
+    stale: p(`SELECT s.paper_id, s.votes + s.imported_votes AS votes, s.entered_at FROM paper_stats s
+      WHERE s.trending IS NULL LIMIT 1000`),
+    setScore: p('UPDATE paper_stats SET trending = ? WHERE paper_id = ?'),
+    anyStale: p('SELECT 1 AS x FROM paper_stats WHERE trending IS NULL LIMIT 1'),
+    trending: p(`SELECT paper_id FROM paper_stats WHERE trending IS NOT NULL
+      ORDER BY trending DESC, paper_id DESC LIMIT ? OFFSET ?`),
+    // Walks the trending index and keeps papers of the category: a PK lookup in
+    // paper_categories per candidate, stopping at the page's end.
+    trendingIn: p(`SELECT s.paper_id FROM paper_stats s JOIN papers p ON p.id = s.paper_id
+      WHERE s.trending IS NOT NULL AND EXISTS (SELECT 1 FROM paper_categories c
+        WHERE c.category = ? AND c.submitted_at = p.submitted_at AND c.paper_id = p.id)
+      ORDER BY s.trending DESC, s.paper_id DESC LIMIT ? OFFSET ?`),
+    byCategory: p(`SELECT paper_id FROM paper_categories WHERE category = ?
+      ORDER BY submitted_at DESC, paper_id DESC LIMIT ? OFFSET ?`),
+    // Candidates from the full-text index (authors column), then the exact display name.
+    byAuthor:
+      p(`SELECT p.id FROM papers p WHERE p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)
+      AND EXISTS (SELECT 1 FROM paper_authors a WHERE a.paper_id = p.id AND a.name = ?)
+      ORDER BY p.submitted_at DESC, p.id DESC LIMIT ? OFFSET ?`),
+    oneStats: p('SELECT paper_id, votes, imported_votes, comments FROM paper_stats WHERE paper_id = ?'),
+  };
+}
+
 export class SqliteFeedRepository implements FeedRepository {
   readonly #db: DatabaseSync;
-  readonly #s: Record<string, StatementSync>;
+  readonly #s: ReturnType<typeof statements>;
   readonly #featured = new Map<string, StatementSync>();
   readonly #cardCache = new Map<number, PaperCard>();
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    const p = (sql: string) => db.prepare(sql);
-    const ids = 'SELECT value FROM json_each(?)';
-    this.#s = {
-      cards:
-        p(`SELECT id, arxiv_id, version, title, abstract, author_count, categories, submitted_at, updated_at,
-        withdrawn_at, content_hash FROM papers WHERE id IN (${ids})`),
-      authors:
-        p(`SELECT paper_id, name FROM paper_authors WHERE paper_id IN (${ids}) AND position < ${CARD_AUTHORS}
-        ORDER BY paper_id, position`),
-      links: p(
-        `SELECT paper_id, kind, url, host FROM paper_links WHERE paper_id IN (${ids}) ORDER BY paper_id, position`,
-      ),
-      // The cheap half of a card: what says whether a remembered card is current, and the counters.
-      heads: p(`SELECT p.id, p.content_hash, p.withdrawn_at, s.votes, s.imported_votes, s.comments
-        FROM papers p LEFT JOIN paper_stats s ON s.paper_id = p.id WHERE p.id IN (${ids})`),
-      firstFeaturings: p(`SELECT paper_id, day, created_at, source, submitted_by FROM featured
-        WHERE paper_id IN (${ids}) ORDER BY paper_id, day DESC`),
-      featuringsOf: p(
-        'SELECT paper_id, day, created_at, source, submitted_by FROM featured WHERE paper_id = ? ORDER BY day',
-      ),
-      count: p(`SELECT count(*) AS n FROM featured f WHERE ${FIRST_IN_RANGE}`),
-      countBy: p(`SELECT count(*) AS n FROM featured f WHERE ${FIRST_IN_RANGE} AND f.submitted_by = ?3`),
-      countDay: p(`SELECT count(*) AS n FROM featured f WHERE ${ONE_DAY}`),
-      countDayBy: p(`SELECT count(*) AS n FROM featured f WHERE ${ONE_DAY} AND f.submitted_by = ?3`),
-      latestDay: p('SELECT max(day) AS day FROM featured WHERE day <= ?'),
-      prevDay: p('SELECT max(day) AS day FROM featured WHERE day < ?'),
-      nextDay: p('SELECT min(day) AS day FROM featured WHERE day > ?'),
-      stale: p(`SELECT s.paper_id, s.votes + s.imported_votes AS votes, s.entered_at FROM paper_stats s
-        WHERE s.trending IS NULL LIMIT 1000`),
-      setScore: p('UPDATE paper_stats SET trending = ? WHERE paper_id = ?'),
-      anyStale: p('SELECT 1 AS x FROM paper_stats WHERE trending IS NULL LIMIT 1'),
-      trending: p(`SELECT paper_id FROM paper_stats WHERE trending IS NOT NULL
-        ORDER BY trending DESC, paper_id DESC LIMIT ? OFFSET ?`),
-      // Walks the trending index and keeps papers of the category: a PK lookup in
-      // paper_categories per candidate, stopping at the page's end.
-      trendingIn: p(`SELECT s.paper_id FROM paper_stats s JOIN papers p ON p.id = s.paper_id
-        WHERE s.trending IS NOT NULL AND EXISTS (SELECT 1 FROM paper_categories c
-          WHERE c.category = ? AND c.submitted_at = p.submitted_at AND c.paper_id = p.id)
-        ORDER BY s.trending DESC, s.paper_id DESC LIMIT ? OFFSET ?`),
-      byCategory: p(`SELECT paper_id FROM paper_categories WHERE category = ?
-        ORDER BY submitted_at DESC, paper_id DESC LIMIT ? OFFSET ?`),
-      // Candidates from the full-text index (authors column), then the exact display name.
-      byAuthor:
-        p(`SELECT p.id FROM papers p WHERE p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)
-        AND EXISTS (SELECT 1 FROM paper_authors a WHERE a.paper_id = p.id AND a.name = ?)
-        ORDER BY p.submitted_at DESC, p.id DESC LIMIT ? OFFSET ?`),
-      oneStats: p('SELECT paper_id, votes, imported_votes, comments FROM paper_stats WHERE paper_id = ?'),
-    };
-    this.#s.heads!.setReturnArrays(true);
+    this.#s = statements(db);
+    this.#s.heads.setReturnArrays(true);
   }
 
   #featuredStmt(sort: FeaturedQuery['sort'], bySubmitter: boolean, range: string): StatementSync {
@@ -151,8 +156,8 @@ export class SqliteFeedRepository implements FeedRepository {
     ) as unknown as FeaturingTuple[];
     const total =
       q.submitter !== undefined
-        ? (this.#s[oneDay ? 'countDayBy' : 'countBy']!.get(q.from, q.to, q.submitter) as { n: number }).n
-        : (this.#s[oneDay ? 'countDay' : 'count']!.get(q.from, q.to) as { n: number }).n;
+        ? (this.#s[oneDay ? 'countDayBy' : 'countBy'].get(q.from, q.to, q.submitter) as { n: number }).n
+        : (this.#s[oneDay ? 'countDay' : 'count'].get(q.from, q.to) as { n: number }).n;
     const ids = rows.map((r) => r[0]);
     const featurings = new Map(
       rows.map(([id, day, createdAt, source, submittedBy]) => [
@@ -165,25 +170,25 @@ export class SqliteFeedRepository implements FeedRepository {
   }
 
   async latestFeaturedDay(onOrBefore: string): Promise<string | null> {
-    return (this.#s.latestDay!.get(onOrBefore) as { day: string | null }).day;
+    return (this.#s.latestDay.get(onOrBefore) as { day: string | null }).day;
   }
 
   async neighbourDays(day: string): Promise<{ prev: string | null; next: string | null }> {
     return {
-      prev: (this.#s.prevDay!.get(day) as { day: string | null }).day,
-      next: (this.#s.nextDay!.get(day) as { day: string | null }).day,
+      prev: (this.#s.prevDay.get(day) as { day: string | null }).day,
+      next: (this.#s.nextDay.get(day) as { day: string | null }).day,
     };
   }
 
   async refreshTrending(): Promise<number> {
-    if (!this.#s.anyStale!.get()) return 0;
+    if (!this.#s.anyStale.get()) return 0;
     let n = 0;
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       for (;;) {
-        const rows = this.#s.stale!.all() as { paper_id: number; votes: number; entered_at: string }[];
+        const rows = this.#s.stale.all() as { paper_id: number; votes: number; entered_at: string }[];
         for (const r of rows)
-          this.#s.setScore!.run(trendingScore({ votes: r.votes, enteredAt: r.entered_at }), r.paper_id);
+          this.#s.setScore.run(trendingScore({ votes: r.votes, enteredAt: r.entered_at }), r.paper_id);
         n += rows.length;
         if (rows.length < 1000) break;
       }
@@ -198,13 +203,13 @@ export class SqliteFeedRepository implements FeedRepository {
   async trending(limit: number, offset: number, category?: string): Promise<FeedItem[]> {
     await this.refreshTrending();
     const rows = (
-      category ? this.#s.trendingIn!.all(category, limit, offset) : this.#s.trending!.all(limit, offset)
+      category ? this.#s.trendingIn.all(category, limit, offset) : this.#s.trending.all(limit, offset)
     ) as { paper_id: number }[];
     return this.items(rows.map((r) => r.paper_id));
   }
 
   async byCategory(category: string, limit: number, offset: number): Promise<FeedItem[]> {
-    const rows = this.#s.byCategory!.all(category, limit, offset) as { paper_id: number }[];
+    const rows = this.#s.byCategory.all(category, limit, offset) as { paper_id: number }[];
     return this.items(rows.map((r) => r.paper_id));
   }
 
@@ -215,7 +220,7 @@ export class SqliteFeedRepository implements FeedRepository {
       terms: [{ text: words.join(' ').toLowerCase(), kind: 'phrase', negated: false, field: 'authors' }],
     });
     if (!match) return [];
-    const rows = this.#s.byAuthor!.all(match, name, limit, offset) as { id: number }[];
+    const rows = this.#s.byAuthor.all(match, name, limit, offset) as { id: number }[];
     return this.items(rows.map((r) => r.id));
   }
 
@@ -224,18 +229,18 @@ export class SqliteFeedRepository implements FeedRepository {
     const json = JSON.stringify(paperIds);
     const featurings = new Map<number, Featuring>();
     // Ordered by day DESC per paper, so the last one written is the first featuring.
-    for (const r of this.#s.firstFeaturings!.all(json) as unknown as FeaturingRow[])
+    for (const r of this.#s.firstFeaturings.all(json) as unknown as FeaturingRow[])
       featurings.set(r.paper_id, toFeaturing(r));
     const { cards, stats } = this.#hydrate(paperIds);
     return assembleItems(paperIds, cards, stats, featurings);
   }
 
   async featuringsOf(paperId: number): Promise<Featuring[]> {
-    return (this.#s.featuringsOf!.all(paperId) as unknown as FeaturingRow[]).map(toFeaturing);
+    return (this.#s.featuringsOf.all(paperId) as unknown as FeaturingRow[]).map(toFeaturing);
   }
 
   async stats(paperId: number): Promise<PaperStats> {
-    const r = this.#s.oneStats!.get(paperId) as StatsRow | undefined;
+    const r = this.#s.oneStats.get(paperId) as StatsRow | undefined;
     return r ? toStats(r) : { votes: 0, importedVotes: 0, comments: 0 };
   }
 
@@ -248,7 +253,7 @@ export class SqliteFeedRepository implements FeedRepository {
     const cards = new Map<number, PaperCard>();
     const stats = new Map<number, PaperStats>();
     const missing: number[] = [];
-    for (const [id, hash, withdrawnAt, votes, importedVotes, comments] of this.#s.heads!.all(
+    for (const [id, hash, withdrawnAt, votes, importedVotes, comments] of this.#s.heads.all(
       JSON.stringify(ids),
     ) as unknown as HeadRow[]) {
       if (votes !== null) stats.set(id, { votes, importedVotes: importedVotes!, comments: comments! });
@@ -270,20 +275,20 @@ export class SqliteFeedRepository implements FeedRepository {
   #cards(ids: number[]): Map<number, PaperCard> {
     const json = JSON.stringify(ids);
     const authors = new Map<number, string[]>();
-    for (const a of this.#s.authors!.all(json) as { paper_id: number; name: string }[]) {
+    for (const a of this.#s.authors.all(json) as { paper_id: number; name: string }[]) {
       const list = authors.get(a.paper_id);
       if (list) list.push(a.name);
       else authors.set(a.paper_id, [a.name]);
     }
     const links = new Map<number, PaperLink[]>();
-    for (const l of this.#s.links!.all(json) as unknown as (PaperLink & { paper_id: number })[]) {
+    for (const l of this.#s.links.all(json) as unknown as (PaperLink & { paper_id: number })[]) {
       const link = { kind: l.kind, url: l.url, host: l.host };
       const list = links.get(l.paper_id);
       if (list) list.push(link);
       else links.set(l.paper_id, [link]);
     }
     const out = new Map<number, PaperCard>();
-    for (const r of this.#s.cards!.all(json) as unknown as CardRow[]) {
+    for (const r of this.#s.cards.all(json) as unknown as CardRow[]) {
       // Shared between requests (see #hydrate), so frozen.
       out.set(
         r.id,

@@ -1,5 +1,5 @@
 /** IngestRunRepository on SQLite: one row per run, counts refreshed as pages commit. */
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import type {
   IngestCounts,
   IngestIssue,
@@ -64,28 +64,32 @@ export function runFromRow(r: RunRow): IngestRun {
   };
 }
 
+/** The prepared statements, one typed member each: a misspelt name fails to compile. */
+function statements(db: DatabaseSync) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    start: p(`INSERT INTO ingest_runs (source, params, status, started_at, holder, resumed)
+      VALUES (?, ?, 'running', ?, ?, ?)`),
+    progress: p(`UPDATE ingest_runs SET ${COUNT_COLUMNS}, requests = ?, error_count = ?, errors = ?
+      WHERE id = ? AND status = 'running'`),
+    finish: p(`UPDATE ingest_runs SET ${COUNT_COLUMNS}, requests = ?, error_count = ?, errors = ?, status = ?,
+      message = ?, finished_at = ? WHERE id = ?`),
+    interrupt: p(`UPDATE ingest_runs SET status = 'interrupted', message = ?, finished_at = ?
+      WHERE source = ? AND status = 'running' RETURNING id`),
+    recent: p('SELECT * FROM ingest_runs ORDER BY id DESC LIMIT ?'),
+    get: p('SELECT * FROM ingest_runs WHERE id = ?'),
+  };
+}
+
 export class SqliteIngestRunRepository implements IngestRunRepository {
-  readonly #s: Record<string, StatementSync>;
+  readonly #s: ReturnType<typeof statements>;
 
   constructor(db: DatabaseSync) {
-    const p = (sql: string) => db.prepare(sql);
-    this.#s = {
-      start: p(`INSERT INTO ingest_runs (source, params, status, started_at, holder, resumed)
-        VALUES (?, ?, 'running', ?, ?, ?)`),
-      progress: p(`UPDATE ingest_runs SET ${COUNT_COLUMNS}, requests = ?, error_count = ?, errors = ?
-        WHERE id = ? AND status = 'running'`),
-      finish:
-        p(`UPDATE ingest_runs SET ${COUNT_COLUMNS}, requests = ?, error_count = ?, errors = ?, status = ?,
-        message = ?, finished_at = ? WHERE id = ?`),
-      interrupt: p(`UPDATE ingest_runs SET status = 'interrupted', message = ?, finished_at = ?
-        WHERE source = ? AND status = 'running' RETURNING id`),
-      recent: p('SELECT * FROM ingest_runs ORDER BY id DESC LIMIT ?'),
-      get: p('SELECT * FROM ingest_runs WHERE id = ?'),
-    };
+    this.#s = statements(db);
   }
 
   async start(run: { source: string; params: Record<string, unknown>; holder: string; resumed: boolean }) {
-    const r = this.#s.start!.run(
+    const r = this.#s.start.run(
       run.source,
       JSON.stringify(run.params),
       new Date().toISOString(),
@@ -96,14 +100,14 @@ export class SqliteIngestRunRepository implements IngestRunRepository {
   }
 
   async progress(id: number, u: IngestRunUpdate): Promise<void> {
-    this.#s.progress!.run(...countsArgs(u.counts), u.requests, u.errorCount, JSON.stringify(u.errors), id);
+    this.#s.progress.run(...countsArgs(u.counts), u.requests, u.errorCount, JSON.stringify(u.errors), id);
   }
 
   async finish(
     id: number,
     u: IngestRunUpdate & { status: Exclude<IngestRunStatus, 'running'>; message: string },
   ) {
-    this.#s.finish!.run(
+    this.#s.finish.run(
       ...countsArgs(u.counts),
       u.requests,
       u.errorCount,
@@ -116,16 +120,16 @@ export class SqliteIngestRunRepository implements IngestRunRepository {
   }
 
   async interruptStale(source: string, message: string): Promise<number[]> {
-    const rows = this.#s.interrupt!.all(message, new Date().toISOString(), source) as { id: number }[];
+    const rows = this.#s.interrupt.all(message, new Date().toISOString(), source) as { id: number }[];
     return rows.map((r) => Number(r.id));
   }
 
   async recent(limit: number): Promise<IngestRun[]> {
-    return (this.#s.recent!.all(limit) as unknown as RunRow[]).map(runFromRow);
+    return (this.#s.recent.all(limit) as unknown as RunRow[]).map(runFromRow);
   }
 
   async get(id: number): Promise<IngestRun | null> {
-    const row = this.#s.get!.get(id) as unknown as RunRow | undefined;
+    const row = this.#s.get.get(id) as unknown as RunRow | undefined;
     return row ? runFromRow(row) : null;
   }
 }

@@ -2,7 +2,7 @@
  * PaperRepository on SQLite. Writes are synchronous inside one transaction per batch: at bulk
  * import rates the cost of a promise per row would show, so the async interface wraps a sync core.
  */
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import type {
   BulkWriteOptions,
   Cursor,
@@ -72,65 +72,70 @@ const MERGE_STEP_PAGES = 2000;
 const PAPER_COLUMNS = `id, arxiv_id, version, title, abstract, comments, journal_ref, doi, report_no, license,
   submitter, categories, primary_category, submitted_at, updated_at, ingested_at, demo, withdrawn_at`;
 
+/** The prepared statements, one typed member each: a misspelt name fails to compile. */
+function statements(db: DatabaseSync) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    find: p('SELECT id, version, content_hash, categories, submitted_at FROM papers WHERE arxiv_id = ?'),
+    insert: p(`INSERT INTO papers (arxiv_id, version, title, abstract, authors_text, author_count, comments,
+      journal_ref, doi, report_no, license, submitter, categories, primary_category, submitted_at, updated_at,
+      content_hash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    update: p(`UPDATE papers SET version = ?, title = ?, abstract = ?, authors_text = ?, author_count = ?,
+      comments = ?, journal_ref = ?, doi = ?, report_no = ?, license = ?, submitter = ?, categories = ?,
+      primary_category = ?, submitted_at = ?, updated_at = ?, content_hash = ? WHERE id = ?`),
+    ftsInsert: p(
+      'INSERT INTO papers_fts (rowid, title, abstract, authors, categories) VALUES (?, ?, ?, ?, ?)',
+    ),
+    ftsDelete: p('DELETE FROM papers_fts WHERE rowid = ?'),
+    // Children are written with one statement per table from the prepared JSON (json_each),
+    // not one round trip per row: at bulk-import rates the per-call overhead dominated.
+    insVersions: p(`INSERT OR REPLACE INTO paper_versions (paper_id, version, created_at, size)
+      SELECT ?1, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)`),
+    insAuthors:
+      p(`INSERT INTO paper_authors (paper_id, position, name, keyname, forenames, suffix, affiliation)
+      SELECT ?1, key, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?2)`),
+    insLinks: p(`INSERT INTO paper_links (paper_id, position, kind, url, host)
+      SELECT ?1, key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)`),
+    insCategories: p(`INSERT OR IGNORE INTO paper_categories (category, submitted_at, paper_id)
+      SELECT value, ?2, ?1 FROM json_each(?3)`),
+    delVersions: p('DELETE FROM paper_versions WHERE paper_id = ?'),
+    delAuthors: p('DELETE FROM paper_authors WHERE paper_id = ?'),
+    delLinks: p('DELETE FROM paper_links WHERE paper_id = ?'),
+    // By full key, not by paper_id: the table is keyed (category, submitted_at, paper_id) and an
+    // index on paper_id alone would cost every bulk insert; the old row tells us the keys.
+    delCategory: p('DELETE FROM paper_categories WHERE category = ? AND submitted_at = ? AND paper_id = ?'),
+    mergeConfig: p(`SELECT k, v FROM papers_fts_config WHERE k IN ('automerge', 'crisismerge')`),
+    ftsConfig: p('SELECT v FROM papers_fts_config WHERE k = ?'),
+    totalChanges: p('SELECT total_changes() AS n'),
+    setFtsConfig: p('INSERT INTO papers_fts (papers_fts, rank) VALUES (?, ?)'),
+    setCursor: p(`INSERT INTO cursors (key, value, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
+    get: p(`SELECT ${PAPER_COLUMNS} FROM papers WHERE arxiv_id = ?`),
+    versions: p('SELECT version, created_at, size FROM paper_versions WHERE paper_id = ? ORDER BY version'),
+    authors: p(`SELECT name, keyname, forenames, suffix, affiliation FROM paper_authors WHERE paper_id = ?
+      ORDER BY position`),
+    links: p('SELECT kind, url, host FROM paper_links WHERE paper_id = ? ORDER BY position'),
+    latest: p(`SELECT arxiv_id FROM papers ORDER BY submitted_at DESC, id DESC LIMIT ? OFFSET ?`),
+    count: p('SELECT count(*) AS n FROM papers'),
+    feature: p(`INSERT INTO featured (day, paper_id, source, submitted_by, imported_upvotes, created_at)
+      SELECT ?, id, ?, ?, ?, ? FROM papers WHERE arxiv_id = ? ON CONFLICT (day, paper_id) DO NOTHING`),
+    withdraw: p('UPDATE papers SET withdrawn_at = ? WHERE arxiv_id = ? AND withdrawn_at IS NULL'),
+    // Upvotes imported from a daily-papers list grow during the day: a later import of the same
+    // featuring raises the count, never lowers it, and never touches local votes.
+    raiseImported: p(`UPDATE featured SET imported_upvotes = ? WHERE day = ? AND imported_upvotes < ?
+      AND paper_id = (SELECT id FROM papers WHERE arxiv_id = ?)`),
+    featuredOn: p(`SELECT f.day, f.paper_id, p.arxiv_id, f.source, f.submitted_by, f.imported_upvotes,
+      f.created_at FROM featured f JOIN papers p ON p.id = f.paper_id WHERE f.day = ? ORDER BY f.created_at, p.id`),
+  };
+}
+
 export class SqlitePaperRepository implements PaperRepository {
   readonly #db: DatabaseSync;
-  readonly #s: Record<string, StatementSync>;
+  readonly #s: ReturnType<typeof statements>;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    const p = (sql: string) => db.prepare(sql);
-    this.#s = {
-      find: p('SELECT id, version, content_hash, categories, submitted_at FROM papers WHERE arxiv_id = ?'),
-      insert: p(`INSERT INTO papers (arxiv_id, version, title, abstract, authors_text, author_count, comments,
-        journal_ref, doi, report_no, license, submitter, categories, primary_category, submitted_at, updated_at,
-        content_hash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      update: p(`UPDATE papers SET version = ?, title = ?, abstract = ?, authors_text = ?, author_count = ?,
-        comments = ?, journal_ref = ?, doi = ?, report_no = ?, license = ?, submitter = ?, categories = ?,
-        primary_category = ?, submitted_at = ?, updated_at = ?, content_hash = ? WHERE id = ?`),
-      ftsInsert: p(
-        'INSERT INTO papers_fts (rowid, title, abstract, authors, categories) VALUES (?, ?, ?, ?, ?)',
-      ),
-      ftsDelete: p('DELETE FROM papers_fts WHERE rowid = ?'),
-      // Children are written with one statement per table from the prepared JSON (json_each),
-      // not one round trip per row: at bulk-import rates the per-call overhead dominated.
-      insVersions: p(`INSERT OR REPLACE INTO paper_versions (paper_id, version, created_at, size)
-        SELECT ?1, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)`),
-      insAuthors:
-        p(`INSERT INTO paper_authors (paper_id, position, name, keyname, forenames, suffix, affiliation)
-        SELECT ?1, key, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?2)`),
-      insLinks: p(`INSERT INTO paper_links (paper_id, position, kind, url, host)
-        SELECT ?1, key, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)`),
-      insCategories: p(`INSERT OR IGNORE INTO paper_categories (category, submitted_at, paper_id)
-        SELECT value, ?2, ?1 FROM json_each(?3)`),
-      delVersions: p('DELETE FROM paper_versions WHERE paper_id = ?'),
-      delAuthors: p('DELETE FROM paper_authors WHERE paper_id = ?'),
-      delLinks: p('DELETE FROM paper_links WHERE paper_id = ?'),
-      // By full key, not by paper_id: the table is keyed (category, submitted_at, paper_id) and an
-      // index on paper_id alone would cost every bulk insert; the old row tells us the keys.
-      delCategory: p('DELETE FROM paper_categories WHERE category = ? AND submitted_at = ? AND paper_id = ?'),
-      mergeConfig: p(`SELECT k, v FROM papers_fts_config WHERE k IN ('automerge', 'crisismerge')`),
-      ftsConfig: p('SELECT v FROM papers_fts_config WHERE k = ?'),
-      totalChanges: p('SELECT total_changes() AS n'),
-      setFtsConfig: p('INSERT INTO papers_fts (papers_fts, rank) VALUES (?, ?)'),
-      setCursor: p(`INSERT INTO cursors (key, value, updated_at) VALUES (?, ?, ?)
-        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
-      get: p(`SELECT ${PAPER_COLUMNS} FROM papers WHERE arxiv_id = ?`),
-      versions: p('SELECT version, created_at, size FROM paper_versions WHERE paper_id = ? ORDER BY version'),
-      authors: p(`SELECT name, keyname, forenames, suffix, affiliation FROM paper_authors WHERE paper_id = ?
-        ORDER BY position`),
-      links: p('SELECT kind, url, host FROM paper_links WHERE paper_id = ? ORDER BY position'),
-      latest: p(`SELECT arxiv_id FROM papers ORDER BY submitted_at DESC, id DESC LIMIT ? OFFSET ?`),
-      count: p('SELECT count(*) AS n FROM papers'),
-      feature: p(`INSERT INTO featured (day, paper_id, source, submitted_by, imported_upvotes, created_at)
-        SELECT ?, id, ?, ?, ?, ? FROM papers WHERE arxiv_id = ? ON CONFLICT (day, paper_id) DO NOTHING`),
-      withdraw: p('UPDATE papers SET withdrawn_at = ? WHERE arxiv_id = ? AND withdrawn_at IS NULL'),
-      // Upvotes imported from a daily-papers list grow during the day: a later import of the same
-      // featuring raises the count, never lowers it, and never touches local votes.
-      raiseImported: p(`UPDATE featured SET imported_upvotes = ? WHERE day = ? AND imported_upvotes < ?
-        AND paper_id = (SELECT id FROM papers WHERE arxiv_id = ?)`),
-      featuredOn: p(`SELECT f.day, f.paper_id, p.arxiv_id, f.source, f.submitted_by, f.imported_upvotes,
-        f.created_at FROM featured f JOIN papers p ON p.id = f.paper_id WHERE f.day = ? ORDER BY f.created_at, p.id`),
-    };
+    this.#s = statements(db);
   }
 
   async upsertMany(papers: PaperInput[], cursor?: CursorArg): Promise<UpsertOutcome[]> {
@@ -154,7 +159,7 @@ export class SqlitePaperRepository implements PaperRepository {
       this.#db.exec('BEGIN IMMEDIATE');
       let changed: number;
       try {
-        const usermerge = this.#s.ftsConfig!.get('usermerge') as { v: number } | undefined;
+        const usermerge = this.#s.ftsConfig.get('usermerge') as { v: number } | undefined;
         this.#setFtsConfig('usermerge', MERGE_FAN_IN);
         const before = this.#totalChanges();
         this.#setFtsConfig('merge', -MERGE_STEP_PAGES);
@@ -174,11 +179,11 @@ export class SqlitePaperRepository implements PaperRepository {
 
   /** FTS5 takes these settings only as SQL integers; node:sqlite binds a JS number as a REAL. */
   #setFtsConfig(key: string, value: number): void {
-    this.#s.setFtsConfig!.run(key, BigInt(value));
+    this.#s.setFtsConfig.run(key, BigInt(value));
   }
 
   #totalChanges(): number {
-    return (this.#s.totalChanges!.get() as { n: number }).n;
+    return (this.#s.totalChanges.get() as { n: number }).n;
   }
 
   /** Sync core: no await between rows, so one batch is one uninterrupted transaction. */
@@ -202,7 +207,7 @@ export class SqlitePaperRepository implements PaperRepository {
       restoreMerge?.();
       if (cursor) {
         const c = typeof cursor === 'function' ? cursor(out) : cursor;
-        this.#s.setCursor!.run(c.key, c.value, now);
+        this.#s.setCursor.run(c.key, c.value, now);
       }
       this.#db.exec('COMMIT');
     } catch (err) {
@@ -218,7 +223,7 @@ export class SqlitePaperRepository implements PaperRepository {
    * back inside the transaction: a crash rolls both back and never leaves merging off.
    */
   #suspendMerge(): () => void {
-    const saved = new Map((this.#s.mergeConfig!.all() as { k: string; v: number }[]).map((r) => [r.k, r.v]));
+    const saved = new Map((this.#s.mergeConfig.all() as { k: string; v: number }[]).map((r) => [r.k, r.v]));
     this.#db.exec(MERGE_OFF);
     return () => {
       for (const [k, fallback] of MERGE_DEFAULTS) this.#setFtsConfig(k, saved.get(k) ?? fallback);
@@ -240,16 +245,16 @@ export class SqlitePaperRepository implements PaperRepository {
       for (const paper of prepared) result.outcomes.push(this.#upsertRow(paper, now, written));
       for (const [id, paper, old] of written) this.#writeChildren(id, paper, old);
       for (const w of batch.withdrawn ?? [])
-        result.withdrawn += Number(s.withdraw!.run(w.day, w.arxivId).changes);
+        result.withdrawn += Number(s.withdraw.run(w.day, w.arxivId).changes);
       for (const f of batch.featured ?? []) {
-        const r = s.feature!.run(f.day, f.source, f.submittedBy, f.importedUpvotes, now, f.arxivId);
+        const r = s.feature.run(f.day, f.source, f.submittedBy, f.importedUpvotes, now, f.arxivId);
         if (r.changes > 0) result.featured++;
         else if (f.source === 'import')
-          s.raiseImported!.run(f.importedUpvotes, f.day, f.importedUpvotes, f.arxivId);
+          s.raiseImported.run(f.importedUpvotes, f.day, f.importedUpvotes, f.arxivId);
       }
       if (cursor) {
         const c = typeof cursor === 'function' ? cursor(result) : cursor;
-        s.setCursor!.run(c.key, c.value, now);
+        s.setCursor.run(c.key, c.value, now);
       }
       this.#db.exec('COMMIT');
     } catch (err) {
@@ -261,7 +266,7 @@ export class SqlitePaperRepository implements PaperRepository {
 
   #upsertRow(p: PreparedPaper, now: string, written: Written[]): UpsertOutcome {
     const s = this.#s;
-    const existing = s.find!.get(p.arxivId) as
+    const existing = s.find.get(p.arxivId) as
       | { id: number; version: number; content_hash: string; categories: string; submitted_at: string }
       | undefined;
     const decision = decideUpsert(
@@ -272,7 +277,7 @@ export class SqlitePaperRepository implements PaperRepository {
     let id: number;
     if (existing) {
       id = existing.id;
-      s.update!.run(
+      s.update.run(
         p.version,
         p.title,
         p.abstract,
@@ -291,10 +296,10 @@ export class SqlitePaperRepository implements PaperRepository {
         p.contentHash,
         id,
       );
-      s.ftsDelete!.run(id);
+      s.ftsDelete.run(id);
     } else {
       id = Number(
-        s.insert!.run(
+        s.insert.run(
           p.arxivId,
           p.version,
           p.title,
@@ -316,7 +321,7 @@ export class SqlitePaperRepository implements PaperRepository {
         ).lastInsertRowid,
       );
     }
-    s.ftsInsert!.run(id, p.title, p.abstract, p.authorsText, p.categoryTokens);
+    s.ftsInsert.run(id, p.title, p.abstract, p.authorsText, p.categoryTokens);
     written.push([
       id,
       p,
@@ -328,31 +333,31 @@ export class SqlitePaperRepository implements PaperRepository {
   #writeChildren(id: number, p: PreparedPaper, old: OldKeys | null): void {
     const s = this.#s;
     if (old) {
-      s.delVersions!.run(id);
-      s.delAuthors!.run(id);
-      s.delLinks!.run(id);
-      for (const c of old.categories.split(' ')) if (c) s.delCategory!.run(c, old.submittedAt, id);
+      s.delVersions.run(id);
+      s.delAuthors.run(id);
+      s.delLinks.run(id);
+      for (const c of old.categories.split(' ')) if (c) s.delCategory.run(c, old.submittedAt, id);
     }
-    s.insVersions!.run(id, p.versionsJson);
-    s.insAuthors!.run(id, p.authorsJson);
-    if (p.linksJson !== '[]') s.insLinks!.run(id, p.linksJson);
-    s.insCategories!.run(id, p.submittedAt, p.categoriesJson);
+    s.insVersions.run(id, p.versionsJson);
+    s.insAuthors.run(id, p.authorsJson);
+    if (p.linksJson !== '[]') s.insLinks.run(id, p.linksJson);
+    s.insCategories.run(id, p.submittedAt, p.categoriesJson);
   }
 
   async get(arxivId: string): Promise<Paper | null> {
-    const row = this.#s.get!.get(arxivId) as PaperRow | undefined;
+    const row = this.#s.get.get(arxivId) as PaperRow | undefined;
     return row ? this.#hydrate(row) : null;
   }
 
   #hydrate(row: PaperRow): Paper {
     const s = this.#s;
     const versions = (
-      s.versions!.all(row.id) as { version: number; created_at: string; size: string | null }[]
+      s.versions.all(row.id) as { version: number; created_at: string; size: string | null }[]
     ).map((v): PaperVersion => ({ version: v.version, createdAt: v.created_at, size: v.size }));
     const authors = (
-      s.authors!.all(row.id) as unknown as (Omit<Author, 'affiliation'> & { affiliation: string | null })[]
+      s.authors.all(row.id) as unknown as (Omit<Author, 'affiliation'> & { affiliation: string | null })[]
     ).map((a): Author => ({ ...a }));
-    const links = (s.links!.all(row.id) as unknown as PaperLink[]).map((l) => ({ ...l }));
+    const links = (s.links.all(row.id) as unknown as PaperLink[]).map((l) => ({ ...l }));
     return {
       id: row.id,
       arxivId: row.arxiv_id,
@@ -379,7 +384,7 @@ export class SqlitePaperRepository implements PaperRepository {
   }
 
   async latest(limit: number, offset: number): Promise<Paper[]> {
-    const ids = this.#s.latest!.all(limit, offset) as { arxiv_id: string }[];
+    const ids = this.#s.latest.all(limit, offset) as { arxiv_id: string }[];
     const out: Paper[] = [];
     for (const { arxiv_id } of ids) {
       const p = await this.get(arxiv_id);
@@ -389,11 +394,11 @@ export class SqlitePaperRepository implements PaperRepository {
   }
 
   async count(): Promise<number> {
-    return (this.#s.count!.get() as { n: number }).n;
+    return (this.#s.count.get() as { n: number }).n;
   }
 
   async feature(f: FeaturedInput): Promise<'inserted' | 'exists'> {
-    const r = this.#s.feature!.run(
+    const r = this.#s.feature.run(
       f.day,
       f.source,
       f.submittedBy,
@@ -407,7 +412,7 @@ export class SqlitePaperRepository implements PaperRepository {
   }
 
   async featuredOn(day: string): Promise<Featured[]> {
-    const rows = this.#s.featuredOn!.all(day) as {
+    const rows = this.#s.featuredOn.all(day) as {
       day: string;
       paper_id: number;
       arxiv_id: string;

@@ -4,7 +4,7 @@
  * and vectors.
  */
 
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { quote } from '../db/fts5.ts';
 import { type Ranked, TopLists } from '../db/toplists.ts';
 import { categoryToken } from '../papers/prepared.ts';
@@ -89,60 +89,65 @@ export function filterSql(plan: KeywordPlan): { sql: string; params: string[] } 
   return { sql: parts.length ? parts.join(' AND ') : '1', params };
 }
 
+/** The prepared statements, one typed member each: a misspelt name fails to compile. */
+function statements(db: DatabaseSync) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    relevance: p(
+      `SELECT rowid AS id, -rank AS score FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?`,
+    ),
+    relevanceDated: p(`SELECT f.rowid AS id, -f.rank AS score
+      FROM (SELECT rowid, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ${CANDIDATE_POOL}) f
+      JOIN papers p ON p.id = f.rowid WHERE p.submitted_at >= ? AND p.submitted_at < ? ORDER BY f.rank LIMIT ?`),
+    // The planner walks papers_submitted newest first and probes the materialized match set,
+    // stopping after LIMIT rows.
+    byDate: p(`SELECT p.id FROM papers p
+      WHERE p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)
+        AND p.submitted_at >= ? AND p.submitted_at < ?
+      ORDER BY p.submitted_at DESC, p.id DESC LIMIT ?`),
+    byVotes: p(`SELECT f.rowid AS id
+      FROM (SELECT rowid, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ${CANDIDATE_POOL}) f
+      JOIN papers p ON p.id = f.rowid LEFT JOIN paper_stats s ON s.paper_id = f.rowid
+      WHERE p.submitted_at >= ? AND p.submitted_at < ?
+      ORDER BY coalesce(s.votes, 0) + coalesce(s.imported_votes, 0) DESC, f.rank LIMIT ?`),
+    hits: p(`SELECT p.id, p.arxiv_id, p.title, p.abstract, p.authors_text, p.categories, p.submitted_at,
+        coalesce(s.votes, 0) + coalesce(s.imported_votes, 0) AS votes
+      FROM papers p LEFT JOIN paper_stats s ON s.paper_id = p.id
+      WHERE p.id IN (SELECT value FROM json_each(?))`),
+    idOf: p('SELECT id FROM papers WHERE arxiv_id = ?'),
+    submitted: p('SELECT id, submitted_at FROM papers WHERE id IN (SELECT value FROM json_each(?))'),
+    activeModel: p('SELECT version, kind, dimensions FROM search_models WHERE active = 1'),
+    modelBytes: p('SELECT model FROM search_models WHERE version = ?'),
+    deactivate: p('UPDATE search_models SET active = 0 WHERE active = 1'),
+    saveModel: p(`INSERT INTO search_models (version, kind, dimensions, model, created_at, active)
+      VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (version) DO UPDATE SET active = 1`),
+    maxSeq: p('SELECT coalesce(max(seq), 0) AS s FROM paper_vectors WHERE model = ?'),
+    upsertVector:
+      p(`INSERT INTO paper_vectors (model, paper_id, seq, content_hash, vector) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (model, paper_id) DO UPDATE SET seq = excluded.seq, content_hash = excluded.content_hash,
+        vector = excluded.vector`),
+    vectorsAfter: p(`SELECT paper_id, seq, vector FROM paper_vectors WHERE model = ? AND seq > ?
+      ORDER BY seq LIMIT ?`),
+    vectorCount: p('SELECT count(*) AS n FROM paper_vectors WHERE model = ?'),
+    dropOthers: p('DELETE FROM paper_vectors WHERE model <> ?'),
+    pending: p(`SELECT p.id, p.title, p.abstract, p.content_hash FROM papers p
+      LEFT JOIN paper_vectors v ON v.model = ? AND v.paper_id = p.id
+      WHERE p.id > ? AND (v.paper_id IS NULL OR v.content_hash <> p.content_hash)
+      ORDER BY p.id LIMIT ?`),
+    maxId: p('SELECT coalesce(max(id), 0) AS n FROM papers'),
+    texts: p('SELECT title, abstract FROM papers WHERE id IN (SELECT value FROM json_each(?))'),
+  };
+}
+
 export class SqliteSearchRepository implements SearchRepository {
   readonly #db: DatabaseSync;
-  readonly #s: Record<string, StatementSync>;
+  readonly #s: ReturnType<typeof statements>;
   readonly #topLists: TopLists;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#topLists = new TopLists(db);
-    const p = (sql: string) => db.prepare(sql);
-    this.#s = {
-      relevance: p(
-        `SELECT rowid AS id, -rank AS score FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?`,
-      ),
-      relevanceDated: p(`SELECT f.rowid AS id, -f.rank AS score
-        FROM (SELECT rowid, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ${CANDIDATE_POOL}) f
-        JOIN papers p ON p.id = f.rowid WHERE p.submitted_at >= ? AND p.submitted_at < ? ORDER BY f.rank LIMIT ?`),
-      // The planner walks papers_submitted newest first and probes the materialized match set,
-      // stopping after LIMIT rows.
-      byDate: p(`SELECT p.id FROM papers p
-        WHERE p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)
-          AND p.submitted_at >= ? AND p.submitted_at < ?
-        ORDER BY p.submitted_at DESC, p.id DESC LIMIT ?`),
-      byVotes: p(`SELECT f.rowid AS id
-        FROM (SELECT rowid, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ${CANDIDATE_POOL}) f
-        JOIN papers p ON p.id = f.rowid LEFT JOIN paper_stats s ON s.paper_id = f.rowid
-        WHERE p.submitted_at >= ? AND p.submitted_at < ?
-        ORDER BY coalesce(s.votes, 0) + coalesce(s.imported_votes, 0) DESC, f.rank LIMIT ?`),
-      hits: p(`SELECT p.id, p.arxiv_id, p.title, p.abstract, p.authors_text, p.categories, p.submitted_at,
-          coalesce(s.votes, 0) + coalesce(s.imported_votes, 0) AS votes
-        FROM papers p LEFT JOIN paper_stats s ON s.paper_id = p.id
-        WHERE p.id IN (SELECT value FROM json_each(?))`),
-      idOf: p('SELECT id FROM papers WHERE arxiv_id = ?'),
-      submitted: p('SELECT id, submitted_at FROM papers WHERE id IN (SELECT value FROM json_each(?))'),
-      activeModel: p('SELECT version, kind, dimensions FROM search_models WHERE active = 1'),
-      modelBytes: p('SELECT model FROM search_models WHERE version = ?'),
-      deactivate: p('UPDATE search_models SET active = 0 WHERE active = 1'),
-      saveModel: p(`INSERT INTO search_models (version, kind, dimensions, model, created_at, active)
-        VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (version) DO UPDATE SET active = 1`),
-      maxSeq: p('SELECT coalesce(max(seq), 0) AS s FROM paper_vectors WHERE model = ?'),
-      upsertVector:
-        p(`INSERT INTO paper_vectors (model, paper_id, seq, content_hash, vector) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (model, paper_id) DO UPDATE SET seq = excluded.seq, content_hash = excluded.content_hash,
-          vector = excluded.vector`),
-      vectorsAfter: p(`SELECT paper_id, seq, vector FROM paper_vectors WHERE model = ? AND seq > ?
-        ORDER BY seq LIMIT ?`),
-      vectorCount: p('SELECT count(*) AS n FROM paper_vectors WHERE model = ?'),
-      dropOthers: p('DELETE FROM paper_vectors WHERE model <> ?'),
-      pending: p(`SELECT p.id, p.title, p.abstract, p.content_hash FROM papers p
-        LEFT JOIN paper_vectors v ON v.model = ? AND v.paper_id = p.id
-        WHERE p.id > ? AND (v.paper_id IS NULL OR v.content_hash <> p.content_hash)
-        ORDER BY p.id LIMIT ?`),
-      maxId: p('SELECT coalesce(max(id), 0) AS n FROM papers'),
-      texts: p('SELECT title, abstract FROM papers WHERE id IN (SELECT value FROM json_each(?))'),
-    };
+    this.#s = statements(db);
   }
 
   async keyword(plan: KeywordPlan, limit: number): Promise<ScoredId[]> {
@@ -152,7 +157,7 @@ export class SqliteSearchRepository implements SearchRepository {
     if (match === null) return this.#browse(plan, from, to, limit);
     const dated = plan.dates.from !== undefined || plan.dates.to !== undefined;
     if (plan.sort === 'relevance' && !dated) {
-      const direct = (k: number) => this.#s.relevance!.all(match, k) as unknown as Ranked[];
+      const direct = (k: number) => this.#s.relevance.all(match, k) as unknown as Ranked[];
       const groups = plan.not.length === 0 ? plan.groups.filter((g) => g.length > 0) : [];
       const phrases = listPhrases(plan);
       const rows = phrases
@@ -164,11 +169,11 @@ export class SqliteSearchRepository implements SearchRepository {
     }
     if (plan.sort === 'relevance') {
       const rows = (
-        dated ? this.#s.relevanceDated!.all(match, from, to, limit) : this.#s.relevance!.all(match, limit)
+        dated ? this.#s.relevanceDated.all(match, from, to, limit) : this.#s.relevance.all(match, limit)
       ) as { id: number; score: number }[];
       return rows.map((r) => ({ paperId: r.id, score: r.score }));
     }
-    const stmt = plan.sort === 'date' ? this.#s.byDate! : this.#s.byVotes!;
+    const stmt = plan.sort === 'date' ? this.#s.byDate : this.#s.byVotes;
     const rows = stmt.all(match, from, to, limit) as { id: number }[];
     return rows.map((r, i) => ({ paperId: r.id, score: rows.length - i }));
   }
@@ -203,7 +208,7 @@ export class SqliteSearchRepository implements SearchRepository {
 
   async hits(idList: number[]): Promise<HitInfo[]> {
     if (idList.length === 0) return [];
-    const rows = this.#s.hits!.all(ids(idList)) as {
+    const rows = this.#s.hits.all(ids(idList)) as {
       id: number;
       arxiv_id: string;
       title: string;
@@ -226,29 +231,29 @@ export class SqliteSearchRepository implements SearchRepository {
   }
 
   async paperIdOf(arxivId: string): Promise<number | null> {
-    return (this.#s.idOf!.get(arxivId) as { id: number } | undefined)?.id ?? null;
+    return (this.#s.idOf.get(arxivId) as { id: number } | undefined)?.id ?? null;
   }
 
   async submittedAt(idList: number[]): Promise<Map<number, string>> {
-    const rows = this.#s.submitted!.all(ids(idList)) as { id: number; submitted_at: string }[];
+    const rows = this.#s.submitted.all(ids(idList)) as { id: number; submitted_at: string }[];
     return new Map(rows.map((r) => [r.id, r.submitted_at]));
   }
 
   async activeModel(): Promise<ModelInfo | null> {
-    const r = this.#s.activeModel!.get() as ModelInfo | undefined;
+    const r = this.#s.activeModel.get() as ModelInfo | undefined;
     return r ? { version: r.version, kind: r.kind, dimensions: r.dimensions } : null;
   }
 
   async modelBytes(version: string): Promise<Uint8Array | null> {
-    const r = this.#s.modelBytes!.get(version) as { model: Uint8Array | null } | undefined;
+    const r = this.#s.modelBytes.get(version) as { model: Uint8Array | null } | undefined;
     return r?.model ?? null;
   }
 
   async saveModel(info: ModelInfo, bytes: Uint8Array | null): Promise<void> {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      this.#s.deactivate!.run();
-      this.#s.saveModel!.run(info.version, info.kind, info.dimensions, bytes, new Date().toISOString());
+      this.#s.deactivate.run();
+      this.#s.saveModel.run(info.version, info.kind, info.dimensions, bytes, new Date().toISOString());
       this.#db.exec('COMMIT');
     } catch (err) {
       this.#db.exec('ROLLBACK');
@@ -262,10 +267,10 @@ export class SqliteSearchRepository implements SearchRepository {
   ): Promise<void> {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      let seq = (this.#s.maxSeq!.get(model) as { s: number }).s;
+      let seq = (this.#s.maxSeq.get(model) as { s: number }).s;
       for (const r of rows) {
         const bytes = new Uint8Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength);
-        this.#s.upsertVector!.run(model, r.paperId, ++seq, r.contentHash, bytes);
+        this.#s.upsertVector.run(model, r.paperId, ++seq, r.contentHash, bytes);
       }
       this.#db.exec('COMMIT');
     } catch (err) {
@@ -275,7 +280,7 @@ export class SqliteSearchRepository implements SearchRepository {
   }
 
   async vectorsAfter(model: string, seq: number, limit: number): Promise<VectorRow[]> {
-    const rows = this.#s.vectorsAfter!.all(model, seq, limit) as {
+    const rows = this.#s.vectorsAfter.all(model, seq, limit) as {
       paper_id: number;
       seq: number;
       vector: Uint8Array;
@@ -288,15 +293,15 @@ export class SqliteSearchRepository implements SearchRepository {
   }
 
   async vectorCount(model: string): Promise<number> {
-    return (this.#s.vectorCount!.get(model) as { n: number }).n;
+    return (this.#s.vectorCount.get(model) as { n: number }).n;
   }
 
   async dropVectorsExcept(model: string): Promise<number> {
-    return Number(this.#s.dropOthers!.run(model).changes);
+    return Number(this.#s.dropOthers.run(model).changes);
   }
 
   async pendingPapers(model: string, afterId: number, limit: number): Promise<PendingPaper[]> {
-    const rows = this.#s.pending!.all(model, afterId, limit) as {
+    const rows = this.#s.pending.all(model, afterId, limit) as {
       id: number;
       title: string;
       abstract: string;
@@ -306,11 +311,11 @@ export class SqliteSearchRepository implements SearchRepository {
   }
 
   async maxPaperId(): Promise<number> {
-    return (this.#s.maxId!.get() as { n: number }).n;
+    return (this.#s.maxId.get() as { n: number }).n;
   }
 
   async texts(idList: number[]): Promise<{ title: string; abstract: string }[]> {
-    return (this.#s.texts!.all(ids(idList)) as { title: string; abstract: string }[]).map((r) => ({
+    return (this.#s.texts.all(ids(idList)) as { title: string; abstract: string }[]).map((r) => ({
       title: r.title,
       abstract: r.abstract,
     }));

@@ -1,5 +1,5 @@
 /** UserRepository on SQLite: accounts, sessions, one-time links and API tokens. */
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import type {
   ApiTokenInfo,
   OneTimePurpose,
@@ -40,96 +40,101 @@ export function likePattern(search: string): string {
   return `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** The prepared statements, one typed member each: a misspelt name fails to compile. */
+function statements(db: DatabaseSync) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    create: p(`INSERT INTO users (email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT DO NOTHING RETURNING id`),
+    byEmail: p(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = ?`),
+    byName: p(`SELECT ${USER_COLUMNS} FROM users u WHERE u.name = ?`),
+    byId: p(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?`),
+    setPassword: p('UPDATE users SET password_hash = ? WHERE id = ?'),
+    markVerified: p('UPDATE users SET email_verified_at = coalesce(email_verified_at, ?) WHERE id = ?'),
+    setRole: p('UPDATE users SET role = ? WHERE id = ?'),
+    setBanned: p('UPDATE users SET banned_at = ? WHERE id = ?'),
+    list: p(`SELECT ${USER_COLUMNS} FROM users u ORDER BY u.id DESC LIMIT ? OFFSET ?`),
+    search: p(`SELECT ${USER_COLUMNS} FROM users u
+      WHERE lower(u.name) LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\'
+      ORDER BY u.id DESC LIMIT ?2 OFFSET ?3`),
+    createSession: p(`INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+      VALUES (?, ?, ?, ?, ?)`),
+    session:
+      p(`SELECT ${USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = ? AND s.expires_at > ? AND u.banned_at IS NULL`),
+    deleteSession: p('DELETE FROM sessions WHERE token_hash = ?'),
+    deleteSessions: p('DELETE FROM sessions WHERE user_id = ?'),
+    deleteOtherSessions: p('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?'),
+    expireResets: p(`UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND purpose = 'reset'
+      AND used_at IS NULL`),
+    createOneTime: p(`INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at)
+      VALUES (?, ?, ?, ?, ?)`),
+    consumeOneTime: p(`UPDATE user_tokens SET used_at = ?1
+      WHERE token_hash = ?2 AND purpose = ?3 AND used_at IS NULL AND expires_at > ?1 RETURNING user_id`),
+    countOneTime: p(
+      'SELECT count(*) AS n FROM user_tokens WHERE user_id = ? AND purpose = ? AND created_at >= ?',
+    ),
+    createApiToken: p(`INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)
+      RETURNING id`),
+    apiTokenUser: p(`UPDATE api_tokens SET last_used_at = ?1 WHERE token_hash = ?2 AND revoked_at IS NULL
+      RETURNING user_id`),
+    apiTokens:
+      p(`SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL
+      ORDER BY id`),
+    revokeApiToken: p(
+      'UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND id = ? AND revoked_at IS NULL',
+    ),
+  };
+}
+
 export class SqliteUserRepository implements UserRepository {
   readonly #db: DatabaseSync;
-  readonly #s: Record<string, StatementSync>;
+  readonly #s: ReturnType<typeof statements>;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    const p = (sql: string) => db.prepare(sql);
-    this.#s = {
-      create: p(`INSERT INTO users (email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT DO NOTHING RETURNING id`),
-      byEmail: p(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = ?`),
-      byName: p(`SELECT ${USER_COLUMNS} FROM users u WHERE u.name = ?`),
-      byId: p(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?`),
-      setPassword: p('UPDATE users SET password_hash = ? WHERE id = ?'),
-      markVerified: p('UPDATE users SET email_verified_at = coalesce(email_verified_at, ?) WHERE id = ?'),
-      setRole: p('UPDATE users SET role = ? WHERE id = ?'),
-      setBanned: p('UPDATE users SET banned_at = ? WHERE id = ?'),
-      list: p(`SELECT ${USER_COLUMNS} FROM users u ORDER BY u.id DESC LIMIT ? OFFSET ?`),
-      search: p(`SELECT ${USER_COLUMNS} FROM users u
-        WHERE lower(u.name) LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\'
-        ORDER BY u.id DESC LIMIT ?2 OFFSET ?3`),
-      createSession: p(`INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
-        VALUES (?, ?, ?, ?, ?)`),
-      session:
-        p(`SELECT ${USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = ? AND s.expires_at > ? AND u.banned_at IS NULL`),
-      deleteSession: p('DELETE FROM sessions WHERE token_hash = ?'),
-      deleteSessions: p('DELETE FROM sessions WHERE user_id = ?'),
-      deleteOtherSessions: p('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?'),
-      expireResets: p(`UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND purpose = 'reset'
-        AND used_at IS NULL`),
-      createOneTime: p(`INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at)
-        VALUES (?, ?, ?, ?, ?)`),
-      consumeOneTime: p(`UPDATE user_tokens SET used_at = ?1
-        WHERE token_hash = ?2 AND purpose = ?3 AND used_at IS NULL AND expires_at > ?1 RETURNING user_id`),
-      countOneTime: p(
-        'SELECT count(*) AS n FROM user_tokens WHERE user_id = ? AND purpose = ? AND created_at >= ?',
-      ),
-      createApiToken: p(`INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)
-        RETURNING id`),
-      apiTokenUser: p(`UPDATE api_tokens SET last_used_at = ?1 WHERE token_hash = ?2 AND revoked_at IS NULL
-        RETURNING user_id`),
-      apiTokens:
-        p(`SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL
-        ORDER BY id`),
-      revokeApiToken: p(
-        'UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND id = ? AND revoked_at IS NULL',
-      ),
-    };
+    this.#s = statements(db);
   }
 
   async create(u: { email: string; name: string; passwordHash: string; role?: Role; now: string }) {
-    const row = this.#s.create!.get(u.email, u.name, u.passwordHash, u.role ?? 'user', u.now) as
+    const row = this.#s.create.get(u.email, u.name, u.passwordHash, u.role ?? 'user', u.now) as
       | { id: number }
       | undefined;
     return row ? this.byId(row.id) : null;
   }
 
   async byEmail(email: string): Promise<UserWithPassword | null> {
-    const r = this.#s.byEmail!.get(email) as unknown as UserRow | undefined;
+    const r = this.#s.byEmail.get(email) as unknown as UserRow | undefined;
     return r ? { ...toUser(r), passwordHash: r.password_hash! } : null;
   }
 
   async byName(name: string): Promise<User | null> {
-    const r = this.#s.byName!.get(name) as unknown as UserRow | undefined;
+    const r = this.#s.byName.get(name) as unknown as UserRow | undefined;
     return r ? toUser(r) : null;
   }
 
   async byId(id: number): Promise<User | null> {
-    const r = this.#s.byId!.get(id) as unknown as UserRow | undefined;
+    const r = this.#s.byId.get(id) as unknown as UserRow | undefined;
     return r ? toUser(r) : null;
   }
 
   async setPassword(userId: number, passwordHash: string): Promise<void> {
-    this.#s.setPassword!.run(passwordHash, userId);
+    this.#s.setPassword.run(passwordHash, userId);
   }
 
   async markVerified(userId: number, now: string): Promise<void> {
-    this.#s.markVerified!.run(now, userId);
+    this.#s.markVerified.run(now, userId);
   }
 
   async setRole(userId: number, role: Role): Promise<void> {
-    this.#s.setRole!.run(role, userId);
+    this.#s.setRole.run(role, userId);
   }
 
   async setBanned(userId: number, bannedAt: string | null): Promise<void> {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      this.#s.setBanned!.run(bannedAt, userId);
-      if (bannedAt) this.#s.deleteSessions!.run(userId);
+      this.#s.setBanned.run(bannedAt, userId);
+      if (bannedAt) this.#s.deleteSessions.run(userId);
       this.#db.exec('COMMIT');
     } catch (err) {
       this.#db.exec('ROLLBACK');
@@ -139,8 +144,8 @@ export class SqliteUserRepository implements UserRepository {
 
   async list(limit: number, offset: number, search?: string): Promise<User[]> {
     const rows = search
-      ? this.#s.search!.all(likePattern(search), limit, offset)
-      : this.#s.list!.all(limit, offset);
+      ? this.#s.search.all(likePattern(search), limit, offset)
+      : this.#s.list.all(limit, offset);
     return (rows as unknown as UserRow[]).map(toUser);
   }
 
@@ -151,34 +156,34 @@ export class SqliteUserRepository implements UserRepository {
     now: string;
     expiresAt: string;
   }) {
-    this.#s.createSession!.run(s.tokenHash, s.userId, s.csrfToken, s.now, s.expiresAt);
+    this.#s.createSession.run(s.tokenHash, s.userId, s.csrfToken, s.now, s.expiresAt);
   }
 
   async session(tokenHash: string, now: string): Promise<SessionRecord | null> {
-    const r = this.#s.session!.get(tokenHash, now) as
+    const r = this.#s.session.get(tokenHash, now) as
       | (UserRow & { csrf_token: string; expires_at: string })
       | undefined;
     return r ? { user: toUser(r), csrfToken: r.csrf_token, expiresAt: r.expires_at } : null;
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    this.#s.deleteSession!.run(tokenHash);
+    this.#s.deleteSession.run(tokenHash);
   }
 
   async deleteSessions(userId: number, exceptTokenHash?: string): Promise<void> {
-    if (exceptTokenHash) this.#s.deleteOtherSessions!.run(userId, exceptTokenHash);
-    else this.#s.deleteSessions!.run(userId);
+    if (exceptTokenHash) this.#s.deleteOtherSessions.run(userId, exceptTokenHash);
+    else this.#s.deleteSessions.run(userId);
   }
 
   async completeReset(tokenHash: string, passwordHash: string, now: string): Promise<number | null> {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      const r = this.#s.consumeOneTime!.get(now, tokenHash, 'reset') as { user_id: number } | undefined;
+      const r = this.#s.consumeOneTime.get(now, tokenHash, 'reset') as { user_id: number } | undefined;
       if (r) {
-        this.#s.setPassword!.run(passwordHash, r.user_id);
-        this.#s.expireResets!.run(now, r.user_id);
-        this.#s.deleteSessions!.run(r.user_id);
-        this.#s.markVerified!.run(now, r.user_id);
+        this.#s.setPassword.run(passwordHash, r.user_id);
+        this.#s.expireResets.run(now, r.user_id);
+        this.#s.deleteSessions.run(r.user_id);
+        this.#s.markVerified.run(now, r.user_id);
       }
       this.#db.exec('COMMIT');
       return r ? r.user_id : null;
@@ -195,31 +200,31 @@ export class SqliteUserRepository implements UserRepository {
     now: string;
     expiresAt: string;
   }) {
-    this.#s.createOneTime!.run(t.tokenHash, t.userId, t.purpose, t.now, t.expiresAt);
+    this.#s.createOneTime.run(t.tokenHash, t.userId, t.purpose, t.now, t.expiresAt);
   }
 
   async consumeOneTime(tokenHash: string, purpose: OneTimePurpose, now: string): Promise<number | null> {
-    const r = this.#s.consumeOneTime!.get(now, tokenHash, purpose) as { user_id: number } | undefined;
+    const r = this.#s.consumeOneTime.get(now, tokenHash, purpose) as { user_id: number } | undefined;
     return r ? r.user_id : null;
   }
 
   async countOneTime(userId: number, purpose: OneTimePurpose, since: string): Promise<number> {
-    return (this.#s.countOneTime!.get(userId, purpose, since) as { n: number }).n;
+    return (this.#s.countOneTime.get(userId, purpose, since) as { n: number }).n;
   }
 
   async createApiToken(t: { userId: number; name: string; tokenHash: string; now: string }): Promise<number> {
-    return (this.#s.createApiToken!.get(t.userId, t.name, t.tokenHash, t.now) as { id: number }).id;
+    return (this.#s.createApiToken.get(t.userId, t.name, t.tokenHash, t.now) as { id: number }).id;
   }
 
   async apiTokenUser(tokenHash: string, now: string): Promise<User | null> {
-    const r = this.#s.apiTokenUser!.get(now, tokenHash) as { user_id: number } | undefined;
+    const r = this.#s.apiTokenUser.get(now, tokenHash) as { user_id: number } | undefined;
     if (!r) return null;
     const user = await this.byId(r.user_id);
     return user && !user.bannedAt ? user : null;
   }
 
   async apiTokens(userId: number): Promise<ApiTokenInfo[]> {
-    const rows = this.#s.apiTokens!.all(userId) as {
+    const rows = this.#s.apiTokens.all(userId) as {
       id: number;
       name: string;
       created_at: string;
@@ -229,6 +234,6 @@ export class SqliteUserRepository implements UserRepository {
   }
 
   async revokeApiToken(userId: number, tokenId: number, now: string): Promise<boolean> {
-    return this.#s.revokeApiToken!.run(now, userId, tokenId).changes > 0;
+    return this.#s.revokeApiToken.run(now, userId, tokenId).changes > 0;
   }
 }
