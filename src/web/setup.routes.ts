@@ -54,12 +54,12 @@ export async function registerFirstRun(app: FastifyInstance, deps: WebDeps, guar
       reply.getHeader('content-encoding')
     )
       return payload;
-    const text =
-      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
-    if (text === null) return payload;
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     if (Date.now() - demo.at > DEMO_CHECK_MS)
       demo = { at: Date.now(), present: (await store.firstRun.demoCounts()).papers > 0 };
+    // Decoded only when the banner goes in: cached pages are sent thousands of times a second.
     if (!demo.present) return payload;
+    const text = typeof payload === 'string' ? payload : payload.toString('utf8');
     const withBanner = text.replace('<main id="main">', `<main id="main">\n${DEMO_BANNER}`);
     reply.removeHeader('content-length');
     return withBanner;
