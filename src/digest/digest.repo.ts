@@ -1,11 +1,11 @@
 /**
- * All digest SQL, one statement per operation for both dialects (see sql.repo.ts). The outbox's
+ * All digest SQL, one statement per operation for both dialects (see src/db/sql.ts). The outbox's
  * guarantees live here: the unique (subscriber_id, period) key makes planning idempotent across
  * re-runs and concurrent schedulers; a claim is one conditional UPDATE (SQLite serialises writers;
  * PostgreSQL skips rows another claimer has locked), and every later transition names the lease
  * holder, so a sender whose lease lapsed cannot overwrite the next holder's result.
  */
-import type { Param, SqlRunner, Statement } from './sql.repo.ts';
+import type { Param, SqlRunner, Statement } from '../db/sql.ts';
 import type {
   BounceKind,
   CandidatePaper,

@@ -3,7 +3,7 @@
  * two processes racing for it cannot both win (SQLite serializes writers).
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { Lease, LeaseRepository } from '../db/store.ts';
+import type { Lease, LeaseRepository } from './leases.repo.ts';
 
 export class SqliteLeaseRepository implements LeaseRepository {
   readonly #s: Record<string, StatementSync>;
