@@ -37,18 +37,6 @@ const extra = { users: '|^src/digest/mail\\.ts$' };
 const allowed = (folder) =>
   `^src/(?:${[folder, 'shared', ...closure(folder)].join('|')})/|^src/errors\\.ts$${extra[folder] ?? ''}`;
 
-/**
- * Not enforced yet (docs/ARCHITECTURE.md "Modules"; open work of issue 13, item 1):
- * - db-may-import: db/store.ts holds every domain's repository types and db/sqlite.store.ts,
- *   postgres.store.ts build every repository; moving that assembly to a composition root
- *   (src/app/) is the remaining step.
- * - setup-may-import: setup/first-run.repo.ts uses digest/sql.repo.ts, the portable SQL runner
- *   that belongs in db/ (item 2 decides the one dialect pattern).
- * - no-folder-cycle: each of the 27 remaining folder cycles passes through db/ (the items above).
- * `PAPERBOY_DEPCRUISE_ALL=1 depcruise src --output-type err` runs them too.
- */
-const open = new Set(process.env.PAPERBOY_DEPCRUISE_ALL ? [] : ['db-may-import', 'setup-may-import', 'no-folder-cycle']);
-
 module.exports = {
   forbidden: [
     {
@@ -87,7 +75,7 @@ module.exports = {
       from: { path: '^src/' },
       to: { circular: true },
     },
-  ].filter((rule) => !open.has(rule.name)),
+  ],
   options: {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '\\.test\\.ts$' },

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { SqliteStore } from '../src/db/sqlite.store.ts';
+import { SqliteStore } from '../src/app/sqlite.store.ts';
 import { HttpClient } from '../src/ingest/http.ts';
 import { parseOaiListRecords } from '../src/ingest/parsers/oai.ts';
 import { runIngest } from '../src/ingest/runner.ts';

@@ -9,9 +9,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { openStore } from '../src/app/open.ts';
+import type { SqliteStore } from '../src/app/sqlite.store.ts';
 import { quote } from '../src/db/fts5.ts';
-import { openStore } from '../src/db/open.ts';
-import type { SqliteStore } from '../src/db/sqlite.store.ts';
 import { rebuildTopLists, topListsStale } from '../src/db/toplists-build.ts';
 import { keywordPlan } from '../src/search/plan.ts';
 import { parseQuery } from '../src/search/query/parse.ts';

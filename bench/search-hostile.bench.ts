@@ -15,7 +15,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import autocannon, { type Result } from 'autocannon';
-import { SqliteStore } from '../src/db/sqlite.store.ts';
+import { SqliteStore } from '../src/app/sqlite.store.ts';
 import { sleep } from '../src/shared/sleep.ts';
 import { importedDataDir, paperboyEnv, parseBenchArgs, ROOT } from './common.ts';
 import { type Metric, writeReport } from './report.ts';

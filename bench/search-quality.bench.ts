@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { openStore } from '../src/db/open.ts';
+import { openStore } from '../src/app/open.ts';
 import { reindex } from '../src/search/reindex.ts';
 import { semanticFor } from '../src/search/semantic.ts';
 import { type SearchMode, searchPapers } from '../src/search/service.ts';

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { openStore, sqliteFile } from '../src/db/open.ts';
+import { openStore, sqliteFile } from '../src/app/open.ts';
 import { semanticText } from '../src/search/plan.ts';
 import { parseQuery } from '../src/search/query/parse.ts';
 import { semanticFor } from '../src/search/semantic.ts';

@@ -7,8 +7,9 @@ import { digestJob } from '../digest/job.ts';
 import { dailyHarvest } from '../ingest/daily-harvest.ts';
 import { upstreamClient } from '../ingest/setup.ts';
 import type { Job } from '../jobs/schedule.ts';
+import type { Store } from './store.ts';
 
-export function scheduleTable(config: Config): Job[] {
+export function scheduleTable(config: Config): Job<Store>[] {
   const daily = { at: config.harvestTime, timeZone: config.harvestTimeZone };
   return [
     // name            when (default 20:00 America/New_York)   what

@@ -4,9 +4,9 @@
  * saved > file > defaults; src/setup/settings.ts `effectiveConfig`). A saved value the schema
  * refuses is reported on stderr and ignored.
  */
+import { openStore } from '../app/open.ts';
+import type { Store } from '../app/store.ts';
 import type { Config } from '../config/config.ts';
-import { openStore } from '../db/open.ts';
-import type { Store } from '../db/store.ts';
 import { describeRefused, effectiveConfig } from '../setup/settings.ts';
 
 export async function openConfigured(loaded: Config): Promise<{ store: Store; config: Config }> {

@@ -1,5 +1,19 @@
 /** KeywordQuery → FTS5 MATCH expression. Every term is a quoted string, so no user text is syntax. */
-import type { KeywordQuery, KeywordTerm } from './store.ts';
+
+/**
+ * A keyword query as storage understands it: ANDed terms, each a word, prefix or phrase,
+ * optionally negated or limited to one field. The search module builds it from user syntax; each
+ * repository turns it into its dialect (FTS5 MATCH, tsquery), so user text never reaches SQL.
+ */
+interface KeywordTerm {
+  text: string;
+  kind: 'word' | 'prefix' | 'phrase';
+  negated: boolean;
+  field?: 'title' | 'abstract' | 'authors' | 'categories';
+}
+export interface KeywordQuery {
+  terms: KeywordTerm[];
+}
 
 /** bm25 column weights (title, abstract, authors, categories): the title outranks the abstract. */
 export const BM25_WEIGHTS = '10.0, 1.0, 3.0, 0.0';

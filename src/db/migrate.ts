@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Dialect } from './store.ts';
+import type { Dialect } from './dialect.ts';
 
 export interface Migration {
   version: number;

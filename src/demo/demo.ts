@@ -2,11 +2,11 @@
  * `paperboy demo`: loads the generated demo corpus through the ordinary repositories (so it looks
  * and ranks like real data) and marks every record; `--remove` deletes exactly those records.
  */
-import type { Store } from '../db/store.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { PasswordHasher } from '../users/password.ts';
 import { newToken } from '../users/secrets.ts';
 import { DEMO_DEFAULTS, type DemoOptions, generateDemo } from './generate.ts';
+import type { DemoStore } from './store.ts';
 
 export interface DemoLoadResult {
   papers: number;
@@ -19,7 +19,7 @@ export interface DemoLoadResult {
 const BATCH = 500;
 
 export async function loadDemo(
-  store: Store,
+  store: DemoStore,
   hasher: PasswordHasher,
   options: Partial<DemoOptions> = {},
   progress: (done: number, total: number, what: string) => void = () => {},
@@ -103,6 +103,6 @@ export async function loadDemo(
   return { papers: papers.length, readers: readerIds.length, featured, votes, comments };
 }
 
-export async function removeDemo(store: Store): Promise<{ papers: number; users: number }> {
+export async function removeDemo(store: DemoStore): Promise<{ papers: number; users: number }> {
   return store.firstRun.removeDemo();
 }

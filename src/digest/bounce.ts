@@ -10,10 +10,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { Config } from '../config/config.ts';
-import type { Store } from '../db/store.ts';
 import { InvalidInputError, UnauthorizedError } from '../errors.ts';
 import { readVerp, verpMatches } from './links.ts';
 import { normalizeAddress } from './mail.ts';
+import type { DigestStore } from './store.ts';
 import { keyedHash, tokenSecret } from './tokens.ts';
 import type { BounceKind, Subscriber } from './types.ts';
 
@@ -97,7 +97,7 @@ function classifyReport(raw: string): {
 }
 
 async function findSubscriber(
-  store: Store,
+  store: DigestStore,
   secret: string,
   toAddresses: string[],
   messageIds: string[],
@@ -117,7 +117,7 @@ async function findSubscriber(
 }
 
 export async function processReport(
-  store: Store,
+  store: DigestStore,
   config: Config,
   raw: Buffer | string,
   now = Date.now(),

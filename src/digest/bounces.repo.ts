@@ -1,5 +1,5 @@
 /** Bounces and the suppression list (hashed addresses that must not be mailed), read again at send time. */
-import { iso, type SqlRunner } from './sql.repo.ts';
+import { iso, type SqlRunner } from '../db/sql.ts';
 import type { BounceKind, SubscriberStatus, SuppressionReason } from './types.ts';
 
 export class DigestBounces {

@@ -1,5 +1,5 @@
 /** The record of consent, and what a subscriber may ask for about their data: its export and its erasure. */
-import { iso, type SqlRunner } from './sql.repo.ts';
+import { iso, type SqlRunner } from '../db/sql.ts';
 import type { Consent } from './types.ts';
 
 export class DigestConsent {

@@ -1,16 +1,17 @@
 /**
- * All digest SQL, one statement per operation for both dialects (see sql.repo.ts), split by concern:
+ * All digest SQL, one statement per operation for both dialects (see src/db/sql.ts), split by concern:
  * subscribers, consent (and export/erase), bounces and suppression, secrets and rate counters,
  * planning, the outbox, and runs. This class only composes them, so `store.digest.x(…)` reads the
  * same wherever it is called; the SQL and its reasons live in the part that owns the table.
  */
+
+import type { SqlRunner } from '../db/sql.ts';
 import { DigestBounces } from './bounces.repo.ts';
 import { DigestConsent } from './consent.repo.ts';
 import { DigestOutbox } from './outbox.repo.ts';
 import { DigestPlanning } from './planning.repo.ts';
 import { DigestRuns } from './runs.repo.ts';
 import { DigestSecrets } from './secrets.repo.ts';
-import type { SqlRunner } from './sql.repo.ts';
 import { DigestSubscribers } from './subscribers.repo.ts';
 
 export class DigestRepository {

@@ -7,8 +7,9 @@
 import type { JobContext } from '../jobs/schedule.ts';
 import { createMailer } from './mailer.ts';
 import { runDigest, slotFor } from './run.ts';
+import type { DigestStore } from './store.ts';
 
-export async function digestJob(ctx: JobContext): Promise<string> {
+export async function digestJob(ctx: JobContext<DigestStore>): Promise<string> {
   const slot = slotFor(ctx.config, undefined, new Date());
   const mailer = createMailer(ctx.config);
   try {

@@ -5,7 +5,7 @@
  * PostgreSQL skips rows another claimer has locked), and every later transition names the lease
  * holder, so a sender whose lease lapsed cannot overwrite the next holder's result.
  */
-import { iso, num, placeholders, type SqlRunner } from './sql.repo.ts';
+import { iso, num, placeholders, type SqlRunner } from '../db/sql.ts';
 import type { ClaimedRow, OutboxRow, OutboxStatus } from './types.ts';
 
 // The row's state; its body (subject, text, html) lives in digest_bodies, written once at planning,

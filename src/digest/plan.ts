@@ -5,8 +5,8 @@
  * second scheduler) only does the work that is left; the unique key settles any race.
  */
 import type { Config } from '../config/config.ts';
-import type { Featured, Store } from '../db/store.ts';
 import { type FeedItem, totalVotes } from '../feed/feed.ts';
+import type { Featured } from '../papers/repository.ts';
 import { trendingScore } from '../ranking/trending.ts';
 import { type ComposedDigest, composeDigest, type Highlight } from './compose.ts';
 import { buildIndex, type CandidateIndex, type ParsedInterests, parseInterests } from './interests.ts';
@@ -22,6 +22,7 @@ import {
   type Slot,
   windowStart,
 } from './period.ts';
+import type { DigestStore } from './store.ts';
 import { type RenderedMail, renderDigest } from './template.ts';
 import { tokenSecret } from './tokens.ts';
 import type { CandidatePaper, PlannedDigest, Subscriber } from './types.ts';
@@ -38,7 +39,7 @@ interface PeriodData {
 }
 
 /** Candidates submitted in the widest window of this slot, and the featured papers of its days. */
-async function loadPeriodData(store: Store, slot: Slot): Promise<PeriodData> {
+async function loadPeriodData(store: DigestStore, slot: Slot): Promise<PeriodData> {
   const from = earliestCandidate(slot);
   const candidates = await store.digest.candidatePapers(
     new Date(from).toISOString(),
@@ -144,7 +145,7 @@ function safeInterests(s: Subscriber): { parsed: ParsedInterests; bad: boolean }
   }
 }
 
-export async function planDigests(store: Store, config: Config, o: PlanOptions): Promise<PlanResult> {
+export async function planDigests(store: DigestStore, config: Config, o: PlanOptions): Promise<PlanResult> {
   const secret = await tokenSecret(config, store.digest);
   const data = await loadPeriodData(store, o.slot);
   const result: PlanResult = { due: 0, planned: 0, existing: 0, skippedEmpty: 0, badInterests: 0 };

@@ -2,7 +2,7 @@
  * Planning: the papers a digest may offer, what each subscriber already got, and the outbox rows,
  * bodies and items a run writes in one transaction (see outbox.repo.ts for what happens next).
  */
-import { iso, placeholders, type SqlRunner, type Statement } from './sql.repo.ts';
+import { iso, placeholders, type SqlRunner, type Statement } from '../db/sql.ts';
 import type { CandidatePaper, PlannedDigest } from './types.ts';
 
 export class DigestPlanning {

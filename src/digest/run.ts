@@ -5,7 +5,6 @@
  * any point is finished by the next one without a subscriber missed or a period sent twice.
  */
 import type { Config } from '../config/config.ts';
-import type { Store } from '../db/store.ts';
 import { holderIsGone, newHolderId } from '../jobs/lease.ts';
 import { previousDailySlot, zonedDay } from '../jobs/zoned-time.ts';
 import { sleep } from '../shared/sleep.ts';
@@ -13,6 +12,7 @@ import type { Mailer } from './mail.ts';
 import { type Slot, slotOn } from './period.ts';
 import { type PlanOptions, type PlanResult, planDigests } from './plan.ts';
 import { DigestSender, type SendCounts } from './send.ts';
+import type { DigestStore } from './store.ts';
 
 export interface RunOptions {
   slot: Slot;
@@ -44,7 +44,7 @@ export function slotFor(config: Config, day: string | undefined, now: Date): Slo
   return slotOn(d, config.digestTime, config.digestTimeZone);
 }
 
-export async function runDigest(store: Store, config: Config, o: RunOptions): Promise<RunResult> {
+export async function runDigest(store: DigestStore, config: Config, o: RunOptions): Promise<RunResult> {
   const now = o.now ?? Date.now;
   const log = o.log ?? (() => {});
   const holder = o.holder ?? newHolderId();

@@ -1,5 +1,5 @@
 /** Digest runs: one row per planning-and-sending run, its counts, and runs interrupted by a gone holder. */
-import { iso, type SqlRunner } from './sql.repo.ts';
+import { iso, type SqlRunner } from '../db/sql.ts';
 import type { DigestRun, DigestRunCounts, DigestRunStatus } from './types.ts';
 
 interface RunDbRow {

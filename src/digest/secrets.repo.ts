@@ -1,5 +1,5 @@
 /** Small keyed tables of the subscription forms: the token secret (first writer wins) and rate counters. */
-import type { SqlRunner } from './sql.repo.ts';
+import type { SqlRunner } from '../db/sql.ts';
 
 export class DigestSecrets {
   readonly #db: SqlRunner;

@@ -12,12 +12,12 @@
  *   long outage delays digests (until they expire at the end of their period) instead of failing them.
  */
 import type { Config } from '../config/config.ts';
-import type { Store } from '../db/store.ts';
 import { holderIsGone } from '../jobs/holder.ts';
 import { sleep } from '../shared/sleep.ts';
 import { digestHeaders } from './headers.ts';
 import { MailError, type Mailer, type MailMessage } from './mail.ts';
 import { SentRecorder } from './sent-recorder.ts';
+import type { DigestStore } from './store.ts';
 import { keyedHash, tokenSecret } from './tokens.ts';
 import type { ClaimedRow, OutboxRow, SubscriberStatus, SuppressionReason } from './types.ts';
 
@@ -62,7 +62,7 @@ export interface SendCounts {
 }
 
 export interface SenderOptions {
-  store: Store;
+  store: DigestStore;
   config: Config;
   mailer: Mailer;
   holder: string;

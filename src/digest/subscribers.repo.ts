@@ -2,7 +2,7 @@
  * Subscribers: the subscribe → confirm → unsubscribe life cycle, preferences, soft-bounce counting
  * and the confirmed list the planner pages through.
  */
-import { iso, num, type Param, type SqlRunner } from './sql.repo.ts';
+import { iso, num, type Param, type SqlRunner } from '../db/sql.ts';
 import type { Preferences, Subscriber, SubscriberStatus } from './types.ts';
 
 const SUBSCRIBER_COLUMNS = `id, email, status, frequency, weekday, paper_count, interests, user_id, created_at,

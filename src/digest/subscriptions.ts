@@ -9,7 +9,6 @@
  */
 import { z } from 'zod';
 import type { Config } from '../config/config.ts';
-import type { Store } from '../db/store.ts';
 import { InvalidInputError, RateLimitedError } from '../errors.ts';
 import { CATEGORY_HINT, CATEGORY_RE } from '../papers/category.ts';
 import { QueryError } from '../search/query/ast.ts';
@@ -17,6 +16,7 @@ import { parseQuery } from '../search/query/parse.ts';
 import { CONFIRM_TTL_MS, confirmUrl } from './links.ts';
 import { isMailAddress, type MailMessage, normalizeAddress } from './mail.ts';
 import { periodFromRef } from './period.ts';
+import type { DigestStore } from './store.ts';
 import { keyedHash, readToken, type TokenPurpose, tokenSecret, verifyToken } from './tokens.ts';
 import type { Consent, OutboxRow, Preferences, Subscriber } from './types.ts';
 
@@ -87,7 +87,7 @@ export function preferencesFromForm(body: Record<string, unknown>): Preferences 
 }
 
 export interface SubscriptionDeps {
-  store: Store;
+  store: DigestStore;
   config: Config;
 }
 

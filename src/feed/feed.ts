@@ -4,8 +4,8 @@
  * feed.pg.repo.ts). Lists carry "cards": the fields a list shows, not whole papers, so a page of
  * fifty costs a handful of queries however many authors a collaboration paper has.
  */
-import type { Featured } from '../db/store.ts';
 import type { PaperLink } from '../papers/paper.ts';
+import type { Featured } from '../papers/repository.ts';
 
 /** Authors a card carries; the full list is on the paper page and in /api/papers/<id>. */
 export const CARD_AUTHORS = 50;

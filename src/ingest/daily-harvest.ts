@@ -5,13 +5,14 @@ import type { JobContext } from '../jobs/schedule.ts';
 import type { HttpClient } from './http.ts';
 import { type RunSummary, runIngest } from './runner.ts';
 import { createSource, scheduledRssCategories } from './setup.ts';
+import type { IngestStore } from './store.ts';
 
 /**
  * arXiv's daily update: incremental OAI-PMH (keeps the corpus complete), then the category feeds
  * (today's announcements and the featuring rules), then the community picks. Each source is its own
  * ingest run with its own record; one failing does not stop the next.
  */
-export async function dailyHarvest(ctx: JobContext, http: HttpClient): Promise<string> {
+export async function dailyHarvest(ctx: JobContext<IngestStore>, http: HttpClient): Promise<string> {
   const done: string[] = [];
   for (const name of ctx.config.harvestSources) {
     if (ctx.signal.aborted) break;

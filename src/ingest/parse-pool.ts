@@ -9,9 +9,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { WithdrawnInput } from '../db/store.ts';
 import type { PaperInput } from '../papers/paper.ts';
 import { type PreparedPaper, preparePaper } from '../papers/prepared.ts';
+import type { WithdrawnInput } from '../papers/repository.ts';
 import { type OaiPage, parseOaiListRecords } from './parsers/oai.ts';
 
 /** Below this a page is parsed on the calling thread. */

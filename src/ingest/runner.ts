@@ -4,17 +4,19 @@
  * point loses at most the page in flight; the next run continues from the last committed page and
  * (because every write is an idempotent upsert) ends with every record stored exactly once.
  */
-import type { IngestBatchResult, IngestCounts, IngestIssue, IngestRunStatus, Store } from '../db/store.ts';
 import { describeHolder, LeaseBusyError, newHolderId, tryAcquire } from '../jobs/lease.ts';
 import type { UpsertOutcome } from '../papers/paper.ts';
+import type { IngestBatchResult } from '../papers/repository.ts';
 import type { HttpClient } from './http.ts';
+import type { IngestCounts, IngestIssue, IngestRunStatus } from './repository.ts';
 import type { Source, SourceContext } from './source.ts';
+import type { IngestStore } from './store.ts';
 
 /** Issues kept in the run record; the total is counted, the list is for a first look. */
 const MAX_RUN_ERRORS = 20;
 
 export interface RunOptions {
-  store: Store;
+  store: IngestStore;
   http: HttpClient;
   dryRun?: boolean;
   signal?: AbortSignal;

@@ -1,6 +1,6 @@
 /** IngestRunRepository on PostgreSQL; same rows and semantics as runs.sqlite.repo.ts. */
 import type pg from 'pg';
-import type { IngestRun, IngestRunRepository, IngestRunStatus, IngestRunUpdate } from '../db/store.ts';
+import type { IngestRun, IngestRunRepository, IngestRunStatus, IngestRunUpdate } from './repository.ts';
 import { countsArgs, runFromRow } from './runs.sqlite.repo.ts';
 
 type RunRow = Parameters<typeof runFromRow>[0];

@@ -7,7 +7,7 @@ import type {
   IngestRunRepository,
   IngestRunStatus,
   IngestRunUpdate,
-} from '../db/store.ts';
+} from './repository.ts';
 
 interface RunRow {
   id: number;

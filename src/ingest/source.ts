@@ -3,9 +3,10 @@
  * formats); the runner (runner.ts) owns what they share: the saved cursor, the database lease,
  * politeness through the one HTTP client, idempotent commits and the recorded run.
  */
-import type { IngestBatch, IngestBatchResult, Store } from '../db/store.ts';
+import type { IngestBatch, IngestBatchResult } from '../papers/repository.ts';
 import type { HttpResponse } from './http.ts';
 import type { ParseIssue } from './parsers/types.ts';
+import type { IngestStore } from './store.ts';
 
 export const SOURCE_NAMES = ['oai', 'arxiv-api', 'rss', 'daily-papers'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
@@ -25,7 +26,7 @@ export interface SourceContext<S> {
   /** GET through the shared client, with this run's retry notes and cancellation. */
   fetch(url: string, headers?: Record<string, string>): Promise<HttpResponse>;
   /** For reads only (merging with stored papers); writes go through `commit`. */
-  store: Store;
+  store: IngestStore;
   /** Clock for "today" and the parsers' future-date check. */
   now(): Date;
   signal: AbortSignal;

@@ -4,8 +4,8 @@
  * renew on a timer so a long wait never lets it lapse, release at the end. Leases expire on their
  * own, so a crashed holder on another machine blocks others for one TTL.
  */
-import type { Lease, LeaseRepository } from '../db/store.ts';
 import { holderIsGone } from './holder.ts';
+import type { Lease, LeaseRepository } from './leases.repo.ts';
 
 export { holderIsGone, newHolderId } from './holder.ts';
 

@@ -4,7 +4,7 @@
  * two processes racing for a lease exactly one sees its row written.
  */
 import type pg from 'pg';
-import type { Lease, LeaseRepository } from '../db/store.ts';
+import type { Lease, LeaseRepository } from './leases.repo.ts';
 
 export class PgLeaseRepository implements LeaseRepository {
   readonly #pool: pg.Pool;

@@ -3,7 +3,7 @@
  * two processes racing for it cannot both win (SQLite serializes writers).
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { Lease, LeaseRepository } from '../db/store.ts';
+import type { Lease, LeaseRepository } from './leases.repo.ts';
 
 /** The prepared statements, one typed member each: a misspelt name fails to compile. */
 function statements(db: DatabaseSync) {

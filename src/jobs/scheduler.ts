@@ -7,9 +7,8 @@
  * runs it.
  */
 import type { Config } from '../config/config.ts';
-import type { Store } from '../db/store.ts';
 import { newHolderId, tryAcquire } from './lease.ts';
-import type { Job } from './schedule.ts';
+import type { Job, JobStore } from './schedule.ts';
 import { nextDailySlot, previousDailySlot } from './zoned-time.ts';
 
 /** A slot missed by less than this still runs (restart around the slot time). */
@@ -17,25 +16,25 @@ const CATCH_UP_MS = 12 * 3600_000;
 /** Re-check at least this often, so clock jumps and suspended machines correct themselves. */
 const MAX_SLEEP_MS = 3600_000;
 
-export interface SchedulerOptions {
-  store: Store;
+export interface SchedulerOptions<S extends JobStore = JobStore> {
+  store: S;
   config: Config;
   /** The table: src/app/schedule.ts. */
-  jobs: Job[];
+  jobs: Job<S>[];
   holder?: string;
   now?: () => Date;
   log?: (msg: string) => void;
 }
 
-type Resolved = Required<SchedulerOptions>;
+type Resolved<S extends JobStore> = Required<SchedulerOptions<S>>;
 
-export class Scheduler {
-  readonly #o: Resolved;
+export class Scheduler<S extends JobStore = JobStore> {
+  readonly #o: Resolved<S>;
   readonly #controller = new AbortController();
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<unknown> = Promise.resolve();
 
-  constructor(o: SchedulerOptions) {
+  constructor(o: SchedulerOptions<S>) {
     this.#o = {
       jobs: o.jobs,
       holder: o.holder ?? newHolderId(),
@@ -110,7 +109,7 @@ export class Scheduler {
   }
 }
 
-export function startScheduler(o: SchedulerOptions): Scheduler {
+export function startScheduler<S extends JobStore>(o: SchedulerOptions<S>): Scheduler<S> {
   const s = new Scheduler(o);
   s.start();
   return s;

@@ -5,6 +5,9 @@
  */
 import type pg from 'pg';
 import { inTransaction } from '../db/postgres.ts';
+import { NotFoundError } from '../errors.ts';
+import type { Paper, PaperInput, UpsertOutcome } from './paper.ts';
+import { type PreparedPaper, preparePaper } from './prepared.ts';
 import type {
   BulkWriteOptions,
   Cursor,
@@ -13,10 +16,7 @@ import type {
   IngestBatch,
   IngestBatchResult,
   PaperRepository,
-} from '../db/store.ts';
-import { NotFoundError } from '../errors.ts';
-import type { Paper, PaperInput, UpsertOutcome } from './paper.ts';
-import { type PreparedPaper, preparePaper } from './prepared.ts';
+} from './repository.ts';
 import { decideUpsert, type VersionStamp } from './versions.ts';
 
 type CursorArg = Cursor | ((outcomes: UpsertOutcome[]) => Cursor);

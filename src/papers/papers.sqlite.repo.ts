@@ -3,6 +3,9 @@
  * import rates the cost of a promise per row would show, so the async interface wraps a sync core.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { NotFoundError } from '../errors.ts';
+import type { Author, Paper, PaperInput, PaperLink, PaperVersion, UpsertOutcome } from './paper.ts';
+import { type PreparedPaper, preparePaper } from './prepared.ts';
 import type {
   BulkWriteOptions,
   Cursor,
@@ -11,10 +14,7 @@ import type {
   IngestBatch,
   IngestBatchResult,
   PaperRepository,
-} from '../db/store.ts';
-import { NotFoundError } from '../errors.ts';
-import type { Author, Paper, PaperInput, PaperLink, PaperVersion, UpsertOutcome } from './paper.ts';
-import { type PreparedPaper, preparePaper } from './prepared.ts';
+} from './repository.ts';
 import { decideUpsert } from './versions.ts';
 
 /** What an update must know of the old row to remove its category listing rows. */

@@ -13,10 +13,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Store } from '../db/store.ts';
 import { busy, type KeywordBudget, tooBroad } from './budget.ts';
 import type { KeywordReply, KeywordRequest, KeywordTask } from './keyword-worker.ts';
 import { type KeywordPlan, type ScoredId, type SearchRepository, searchRepository } from './search.repo.ts';
+import type { SearchStore } from './store.ts';
 
 /** The keyword side of a search, wherever it runs. */
 export interface KeywordSearcher {
@@ -192,14 +192,13 @@ function poolSize(configured: number): number {
   return configured > 0 ? configured : Math.max(2, availableParallelism());
 }
 
-const pools = new WeakMap<Store, KeywordPool>();
+const pools = new WeakMap<SearchStore, KeywordPool>();
 
 /** The keyword searcher of a store: one pool per SQLite store, shut down with it. */
-export async function keywordSearcher(store: Store, budget: KeywordBudget): Promise<KeywordSearcher> {
+export async function keywordSearcher(store: SearchStore, budget: KeywordBudget): Promise<KeywordSearcher> {
   const repo = await searchRepository(store);
-  const { SqliteStore } = await import('../db/sqlite.store.ts');
-  const file =
-    store instanceof SqliteStore && store.file !== ':memory:' && !budget.inProcess ? store.file : null;
+  const c = store.connection;
+  const file = c.dialect === 'sqlite' && c.file !== ':memory:' && !budget.inProcess ? c.file : null;
   if (!file) return new DirectSearcher(repo, budget.searchBudgetMs);
   let pool = pools.get(store);
   if (!pool) {

@@ -4,13 +4,13 @@
  * the vector index under <data>/search/. `paperboy reindex` runs it; `vectorizePending` alone is
  * the incremental step for new papers.
  */
-import type { Store } from '../db/store.ts';
 import { mulberry32 } from '../shared/prng.ts';
 import { BuiltinEmbedder } from './embedder/builtin.ts';
 import { type Embedder, paperText } from './embedder/embedder.ts';
 import { cacheModel, type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
 import { type SearchRepository, searchRepository } from './search.repo.ts';
 import { resetSemantic } from './semantic.ts';
+import type { SearchStore } from './store.ts';
 import { APPROX_FROM, VectorIndex } from './vectors/index.ts';
 import { toInt8 } from './vectors/quantize.ts';
 
@@ -87,7 +87,7 @@ async function train(
 
 /** Embeds papers without an up-to-date vector for the embedder's model. Returns how many. */
 export async function vectorizePending(
-  store: Store,
+  store: SearchStore,
   embedder: Embedder,
   progress: ReindexProgress = () => {},
   total = 0,
@@ -149,7 +149,7 @@ async function buildIndex(
 }
 
 export async function reindex(
-  store: Store,
+  store: SearchStore,
   settings: EmbedderSettings,
   options: ReindexOptions = {},
 ): Promise<ReindexReport> {

@@ -4,10 +4,10 @@
  * Searches never wait for loading: until it is ready they are answered by keyword alone.
  */
 import { hostname } from 'node:os';
-import type { Store } from '../db/store.ts';
 import type { Embedder } from './embedder/embedder.ts';
 import { type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
 import { type SearchRepository, searchRepository } from './search.repo.ts';
+import type { SearchStore } from './store.ts';
 import { VectorIndex } from './vectors/index.ts';
 
 /** How often a serving process looks for vectors written by others (reindex, new papers). */
@@ -33,9 +33,9 @@ export class Semantic {
   #unsaved = 0;
   #embeddedUpTo = 0;
   readonly #nonce = Math.random().toString(36).slice(2, 10);
-  readonly store: Store | null;
+  readonly store: SearchStore | null;
 
-  constructor(repo: SearchRepository, settings: EmbedderSettings, store: Store | null = null) {
+  constructor(repo: SearchRepository, settings: EmbedderSettings, store: SearchStore | null = null) {
     this.repo = repo;
     this.settings = settings;
     this.store = store;
@@ -138,10 +138,10 @@ export class Semantic {
   }
 }
 
-const instances = new WeakMap<Store, Semantic>();
+const instances = new WeakMap<SearchStore, Semantic>();
 
 /** The process-wide semantic side for a store (opened in the background on first call). */
-export async function semanticFor(store: Store, settings: EmbedderSettings): Promise<Semantic> {
+export async function semanticFor(store: SearchStore, settings: EmbedderSettings): Promise<Semantic> {
   let s = instances.get(store);
   if (!s) {
     s = new Semantic(await searchRepository(store), settings, store);
@@ -152,6 +152,6 @@ export async function semanticFor(store: Store, settings: EmbedderSettings): Pro
 }
 
 /** Forgets the cached instance (after reindex in the same process, and in tests). */
-export function resetSemantic(store: Store): void {
+export function resetSemantic(store: SearchStore): void {
   instances.delete(store);
 }

@@ -3,7 +3,6 @@
  * fusion → sort → page → highlights. Never throws for bad user input: a query the parser
  * refuses comes back as `error` (message + position) for the caller to show or turn into a 400.
  */
-import type { Store } from '../db/store.ts';
 import { QueryTooBroadError } from '../errors.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
 import type { KeywordBudget } from './budget.ts';
@@ -17,6 +16,7 @@ import { positiveTerms, QueryError } from './query/ast.ts';
 import { parseQuery } from './query/parse.ts';
 import type { HitInfo, KeywordPlan, SearchRepository } from './search.repo.ts';
 import { type Semantic, semanticFor } from './semantic.ts';
+import type { SearchStore } from './store.ts';
 import type { ScoredPaper } from './vectors/index.ts';
 
 /** Results each side contributes to the fusion (and so the deepest page hybrid search serves). */
@@ -42,7 +42,7 @@ const MAX_PAGE_SIZE = 100;
 const MAX_DEPTH = 1000;
 
 export interface SearchDeps {
-  store: Store;
+  store: SearchStore;
   config: EmbedderSettings & Partial<KeywordBudget>;
 }
 

@@ -4,7 +4,6 @@
  * (similar-worker.ts), as an ordinary async query on PostgreSQL.
  */
 import { Worker } from 'node:worker_threads';
-import type { Store } from '../db/store.ts';
 import type { EmbedderSettings } from './embedder/load.ts';
 import { searchRepository } from './search.repo.ts';
 import { semanticFor } from './semantic.ts';
@@ -12,6 +11,7 @@ import { type SearchHit, titleNeighbours, toHit } from './service.ts';
 import { type SimilarRepository, similarRepository } from './similar.repo.ts';
 import { KEYWORD_MODEL, type Neighbours, SimilarLists } from './similar.ts';
 import type { NeighbourReply, NeighbourRequest } from './similar-worker.ts';
+import type { SearchStore } from './store.ts';
 
 /** The title-word search on a worker thread with its own connection to the SQLite file. */
 class NeighbourWorker {
@@ -83,7 +83,7 @@ export interface SimilarSetup {
 }
 
 export function createSimilarLists(
-  store: Store,
+  store: SearchStore,
   settings: EmbedderSettings,
   options: { now?: () => Date; onError?: (err: unknown) => void; warm?: boolean } = {},
 ): SimilarSetup {
@@ -177,8 +177,8 @@ export function createSimilarLists(
 }
 
 /** The database file behind a SQLite store, or null for an in-memory one. */
-function sqliteFile(store: Store): string | null {
-  const db = (store as { db?: { location(): string | null } }).db;
-  const file = db?.location() ?? null;
+function sqliteFile(store: SearchStore): string | null {
+  const c = store.connection;
+  const file = c.dialect === 'sqlite' ? c.db.location() : null;
   return file && file !== ':memory:' ? file : null;
 }

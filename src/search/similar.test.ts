@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makePaper } from '../../test/support/papers.ts';
-import { SqliteStore } from '../db/sqlite.store.ts';
+import { SqliteStore } from '../app/sqlite.store.ts';
 import type { SimilarList } from './similar.repo.ts';
 import { similarRepository } from './similar.repo.ts';
 import { KEYWORD_MODEL, listState, REFRESH_AFTER_MS, SimilarLists, STORED_IDS } from './similar.ts';

@@ -10,11 +10,11 @@
  * RETRY_MS (and the daily schedule keeps running).
  */
 import type { Config } from '../config/config.ts';
-import type { Store } from '../db/store.ts';
 import { runIngest } from '../ingest/runner.ts';
 import { createSource, upstreamClient } from '../ingest/setup.ts';
 import { LeaseBusyError } from '../jobs/lease.ts';
 import { followedCategories } from './settings.ts';
+import type { SetupStore } from './store.ts';
 
 const BOOTSTRAP_DAYS = 7;
 const RETRY_MS = 15 * 60_000;
@@ -36,7 +36,7 @@ export interface BootstrapStatus {
 }
 
 export interface BootstrapDeps {
-  store: Store;
+  store: SetupStore;
   config: Config;
   log: (msg: string) => void;
   now?: () => Date;

@@ -3,7 +3,7 @@
  * One SQL for both dialects through the digest's SqlRunner; the only difference is how a boolean
  * `papers.demo` is written (SQLite stores 0/1, PostgreSQL a BOOLEAN).
  */
-import type { SqlRunner, Statement } from '../digest/sql.repo.ts';
+import type { SqlRunner, Statement } from '../db/sql.ts';
 
 /** Tables whose row counts `paperboy demo --remove` must bring back to what they were. */
 const COUNTED_TABLES = [

@@ -3,12 +3,12 @@
  * papers of the followed categories (or of the whole library when none are followed).
  */
 import type { Config } from '../config/config.ts';
-import type { Store } from '../db/store.ts';
 import type { FeedItem } from '../feed/feed.ts';
 import { followedCategories } from './settings.ts';
+import type { SetupStore } from './store.ts';
 
 export async function newestFollowed(
-  store: Store,
+  store: SetupStore,
   config: Config,
   limit: number,
 ): Promise<{ items: FeedItem[]; categories: string[] }> {

@@ -18,8 +18,8 @@ import {
   resolveConfig,
   sourcesOf,
 } from '../config/config.ts';
-import type { Store } from '../db/store.ts';
 import { InvalidInputError } from '../errors.ts';
+import type { SetupStore } from './store.ts';
 
 /** What the setup form suggests when no category is followed yet. */
 export const DEFAULT_CATEGORIES = ['cs.LG', 'cs.CV', 'cs.CL', 'cs.AI'];
@@ -74,13 +74,13 @@ export function savedToConfig(saved: unknown): Record<string, unknown> {
   return out;
 }
 
-export async function loadSettings(store: Store): Promise<SavedSettings | null> {
+export async function loadSettings(store: SetupStore): Promise<SavedSettings | null> {
   return store.firstRun.getSetting<SavedSettings>(SETTINGS_KEY);
 }
 
 /** The one function every command uses: the loaded sources plus the saved settings, resolved. */
 export async function effectiveConfig(
-  store: Store,
+  store: SetupStore,
   loaded: Config,
 ): Promise<{ config: Config; refused: RefusedSetting[] }> {
   let saved: unknown;
@@ -100,7 +100,7 @@ export function describeRefused(r: RefusedSetting): string {
 }
 
 /** Re-resolves the server's shared config object in place; returns what was refused. */
-export async function refreshConfig(store: Store, config: Config): Promise<RefusedSetting[]> {
+export async function refreshConfig(store: SetupStore, config: Config): Promise<RefusedSetting[]> {
   const { config: next, refused } = await effectiveConfig(store, config);
   for (const key of Object.keys(config) as (keyof Config)[]) if (!(key in next)) delete config[key];
   Object.assign(config, next);
@@ -119,7 +119,7 @@ export function checkSettings(s: SavedSettings): void {
 }
 
 /** Validated by the config schema, then stored; the caller refreshes its config. */
-export async function saveSettings(store: Store, s: SavedSettings, now: Date): Promise<void> {
+export async function saveSettings(store: SetupStore, s: SavedSettings, now: Date): Promise<void> {
   checkSettings(s);
   await store.firstRun.setSetting(SETTINGS_KEY, s, now.toISOString());
 }

@@ -7,8 +7,8 @@
  * whoever can read the database already controls the site, and the token is worthless once an
  * admin exists.
  */
-import type { Store } from '../db/store.ts';
 import { newToken, sameSecret } from '../users/secrets.ts';
+import type { SetupStore } from './store.ts';
 
 const TOKEN_KEY = 'setup_token';
 
@@ -18,7 +18,7 @@ export interface SetupTokenRecord {
 }
 
 /** The setup URL to print, creating the token if needed; null once an admin exists. */
-export async function setupUrl(store: Store, baseUrl: string, now = new Date()): Promise<string | null> {
+export async function setupUrl(store: SetupStore, baseUrl: string, now = new Date()): Promise<string | null> {
   if ((await store.firstRun.adminCount()) > 0) return null;
   let rec = await store.firstRun.getSetting<SetupTokenRecord>(TOKEN_KEY);
   if (!rec) {
@@ -31,7 +31,7 @@ export async function setupUrl(store: Store, baseUrl: string, now = new Date()):
 }
 
 /** True while setup is pending and `token` is the current one (constant-time compare). */
-export async function tokenValid(store: Store, token: unknown): Promise<SetupTokenRecord | null> {
+export async function tokenValid(store: SetupStore, token: unknown): Promise<SetupTokenRecord | null> {
   if (typeof token !== 'string' || token.length < 20 || token.length > 100) return null;
   const rec = await store.firstRun.getSetting<SetupTokenRecord>(TOKEN_KEY);
   if (!rec || !sameSecret(rec.token, token)) return null;
@@ -40,10 +40,10 @@ export async function tokenValid(store: Store, token: unknown): Promise<SetupTok
 }
 
 /** Consumes the token atomically; false when another request used it first. */
-export async function consumeToken(store: Store, rec: SetupTokenRecord): Promise<boolean> {
+export async function consumeToken(store: SetupStore, rec: SetupTokenRecord): Promise<boolean> {
   return store.firstRun.takeSetting(TOKEN_KEY, rec);
 }
 
-export async function restoreToken(store: Store, rec: SetupTokenRecord): Promise<void> {
+export async function restoreToken(store: SetupStore, rec: SetupTokenRecord): Promise<void> {
   await store.firstRun.setSetting(TOKEN_KEY, rec, rec.createdAt);
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { SqliteStore } from '../db/sqlite.store.ts';
+import { SqliteStore } from '../app/sqlite.store.ts';
 import { UnauthorizedError } from '../errors.ts';
 import { AccountService, failureDelayMs, MAX_FAILURE_DELAY_MS } from './accounts.ts';
 import { PasswordHasher } from './password.ts';

@@ -3,12 +3,12 @@
  * rule about who may do what lives here, not in routes.
  */
 
-import type { PaperRepository } from '../db/store.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError, UpstreamUnavailableError } from '../errors.ts';
 import type { FeedRepository } from '../feed/feed.ts';
 import { isoDay } from '../feed/period.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
 import type { Paper, PaperInput } from '../papers/paper.ts';
+import type { PaperRepository } from '../papers/repository.ts';
 import type { Limit, RateLimiter } from './rate-limit.ts';
 import type { Comment, CommunityRepository, User, VoteResult } from './types.ts';
 import { canModerate } from './user.ts';

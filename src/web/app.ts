@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Store } from '../app/store.ts';
 import type { Config } from '../config/config.ts';
-import type { Store } from '../db/store.ts';
 import {
   DomainError,
   ForbiddenError,

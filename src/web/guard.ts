@@ -19,7 +19,7 @@
  * its names (a LAN address, ::1) for no gain.
  */
 import type { FastifyRequest } from 'fastify';
-import type { Store } from '../db/store.ts';
+import type { Store } from '../app/store.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import type { User } from '../users/types.ts';
 

@@ -3,8 +3,8 @@
  * limits, the password hasher and the anonymous page cache. Tests can replace the mailer, the
  * arXiv fetcher or the clock through `SiteOptions`.
  */
+import type { Store } from '../app/store.ts';
 import type { Config } from '../config/config.ts';
-import type { Store } from '../db/store.ts';
 import type { Mailer } from '../digest/mail.ts';
 import { createMailer } from '../digest/mailer.ts';
 import { fetchArxivPaper } from '../ingest/setup.ts';

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { IngestCounts, Store } from '../../src/db/store.ts';
+import type { Store } from '../../src/app/store.ts';
+import type { IngestCounts } from '../../src/ingest/repository.ts';
 import type { LinkKind } from '../../src/papers/paper.ts';
 import { preparePaper } from '../../src/papers/prepared.ts';
 import { keywordIds } from '../support/keyword.ts';

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after } from 'node:test';
 import pg from 'pg';
-import { openPostgresStore } from '../../src/db/postgres.store.ts';
+import { openPostgresStore } from '../../src/app/postgres.store.ts';
 import { runStoreContract } from './store.contract.ts';
 
 const schema = `contract_${process.pid}_${Date.now().toString(36)}`;

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Store } from '../../src/db/store.ts';
+import type { Store } from '../../src/app/store.ts';
 import { similarRepository } from '../../src/search/similar.repo.ts';
 import { makePaper } from '../support/papers.ts';
 

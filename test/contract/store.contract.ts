@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Store } from '../../src/app/store.ts';
 import { loadMigrations } from '../../src/db/migrate.ts';
-import type { Store } from '../../src/db/store.ts';
 import { NotFoundError } from '../../src/errors.ts';
 import type { LinkKind, Paper, PaperInput } from '../../src/papers/paper.ts';
 import { QueryError } from '../../src/search/query/ast.ts';

@@ -14,7 +14,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { Store } from '../../src/db/store.ts';
+import type { Store } from '../../src/app/store.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.ts';
 import { addConfirmed, nextWeekday, pgStore, seedPapers, sqliteStore } from './helpers.ts';
 
@@ -155,7 +155,7 @@ describe('real sending processes', () => {
     );
     console.log(`kill -9 test: ${JSON.stringify(report)}`);
 
-    const { SqliteStore } = await import('../../src/db/sqlite.store.ts');
+    const { SqliteStore } = await import('../../src/app/sqlite.store.ts');
     const check = new SqliteStore(path.join(dir, 'paperboy.db'));
     const counts = await check.digest.periodCounts(5);
     await check.close();

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import type { SqliteStore } from '../../src/app/sqlite.store.ts';
 import type { Config } from '../../src/config/config.ts';
-import type { SqliteStore } from '../../src/db/sqlite.store.ts';
 import { createMailer } from '../../src/digest/mailer.ts';
 import { backoffMs, DigestSender } from '../../src/digest/send.ts';
 import { keyedHash, tokenSecret } from '../../src/digest/tokens.ts';

@@ -12,7 +12,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
-import type { Store } from '../../src/db/store.ts';
+import type { Store } from '../../src/app/store.ts';
 import { createMailer } from '../../src/digest/mailer.ts';
 import { DigestSender } from '../../src/digest/send.ts';
 import { newHolderId, tryAcquire } from '../../src/jobs/lease.ts';

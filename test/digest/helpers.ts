@@ -2,10 +2,10 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
+import { openPostgresStore } from '../../src/app/postgres.store.ts';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
+import type { Store } from '../../src/app/store.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
-import { openPostgresStore } from '../../src/db/postgres.store.ts';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
-import type { Store } from '../../src/db/store.ts';
 import type { Preferences, Subscriber } from '../../src/digest/types.ts';
 import { tempDir } from '../support/app.ts';
 import { makePaper } from '../support/papers.ts';

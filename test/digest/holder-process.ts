@@ -4,8 +4,8 @@
  * `{ pid, holder, claimed }` once the claim is committed, then idles.
  */
 
-import { openPostgresStore } from '../../src/db/postgres.store.ts';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { openPostgresStore } from '../../src/app/postgres.store.ts';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { newHolderId, tryAcquire } from '../../src/jobs/lease.ts';
 
 const [where, what] = process.argv.slice(2);

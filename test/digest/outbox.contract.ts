@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Store } from '../../src/db/store.ts';
+import type { Store } from '../../src/app/store.ts';
 import { createMailer } from '../../src/digest/mailer.ts';
 import { slotOn } from '../../src/digest/period.ts';
 import { runDigest } from '../../src/digest/run.ts';

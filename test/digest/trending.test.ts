@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import type { Store } from '../../src/db/store.ts';
+import type { Store } from '../../src/app/store.ts';
 import type { ComposedDigest } from '../../src/digest/compose.ts';
 import { slotOn } from '../../src/digest/period.ts';
 import { planDigests } from '../../src/digest/plan.ts';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { loadDemo, removeDemo } from '../../src/demo/demo.ts';
 import { generateDemo } from '../../src/demo/generate.ts';
 import { PasswordHasher } from '../../src/users/password.ts';

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { fakePapers } from '../fixtures/upstream/fake-papers.ts';
 import { tempDir } from '../support/app.ts';
 import { artifactPath, launchBrowser } from '../support/browser.ts';

@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { simpleParser } from 'mailparser';
-import type { Store } from '../../src/db/store.ts';
+import type { Store } from '../../src/app/store.ts';
 import { SETTINGS_KEY } from '../../src/setup/settings.ts';
 import { setupUrl } from '../../src/setup/token.ts';
 import { addConfirmed, nextWeekday, pgStore, seedPapers, sqliteStore } from '../digest/helpers.ts';

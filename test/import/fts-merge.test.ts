@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { importSnapshot } from '../../src/ingest/snapshot/import.ts';
 import { preparePaper } from '../../src/papers/prepared.ts';
 import { makePaper } from '../support/papers.ts';

@@ -1,7 +1,7 @@
 /** Shared set-up for ingestion tests: a temp SQLite store, a fast HTTP client, the fixture server. */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { HttpClient, type HttpClientOptions } from '../../src/ingest/http.ts';
 import { type RunOptions, type RunSummary, runIngest } from '../../src/ingest/runner.ts';
 import type { Source } from '../../src/ingest/source.ts';

@@ -12,7 +12,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeCorpus } from '../../bench/corpus/generate.ts';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { QueryTooBroadError, SearchBusyError } from '../../src/errors.ts';
 import { importSnapshot } from '../../src/ingest/snapshot/import.ts';
 import { KeywordPool, keywordSearcher } from '../../src/search/keyword-pool.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { searchDir } from '../../src/search/embedder/load.ts';
 import { reindex } from '../../src/search/reindex.ts';
 import { semanticFor } from '../../src/search/semantic.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Store } from '../../src/db/store.ts';
+import type { Store } from '../../src/app/store.ts';
 import { reindex, vectorizePending } from '../../src/search/reindex.ts';
 import { semanticFor } from '../../src/search/semantic.ts';
 import { searchPapers, similarPapers } from '../../src/search/service.ts';

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import { openPostgresStore } from '../../src/db/postgres.store.ts';
+import { openPostgresStore } from '../../src/app/postgres.store.ts';
 import { searchPapers } from '../../src/search/service.ts';
 import { makePaper } from '../support/papers.ts';
 import { runSearchContract } from './search.contract.ts';

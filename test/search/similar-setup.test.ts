@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { reindex } from '../../src/search/reindex.ts';
 import { resetSemantic, semanticFor } from '../../src/search/semantic.ts';
 import { similarRepository } from '../../src/search/similar.repo.ts';

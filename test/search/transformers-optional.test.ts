@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { registerHooks } from 'node:module';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { loadActiveEmbedder } from '../../src/search/embedder/load.ts';
 import {
   TRANSFORMERS_PACKAGE,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { TransformersEmbedder } from '../../src/search/embedder/transformers.ts';
 import { reindex } from '../../src/search/reindex.ts';
 import { semanticFor } from '../../src/search/semantic.ts';

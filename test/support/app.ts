@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
+import type { Store } from '../../src/app/store.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
-import type { Store } from '../../src/db/store.ts';
 import { buildApp } from '../../src/web/app.ts';
 import type { SiteOptions } from '../../src/web/site.ts';
 

@@ -2,7 +2,7 @@
  * The search service's keyword path for tests that check what the keyword index holds: the query
  * text is parsed and planned as the search page does, then run by the SearchRepository.
  */
-import type { Store } from '../../src/db/store.ts';
+import type { Store } from '../../src/app/store.ts';
 import { keywordPlan } from '../../src/search/plan.ts';
 import { parseQuery } from '../../src/search/query/parse.ts';
 import { searchRepository } from '../../src/search/search.repo.ts';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { PasswordHasher } from '../../src/users/password.ts';
 import { localPath } from '../../src/web/auth.ts';
 import { startApp, type TestApp } from '../support/app.ts';

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { main } from '../../src/cli/main.ts';
-import { SqliteStore } from '../../src/db/sqlite.store.ts';
 import { tempDir } from '../support/app.ts';
 
 test('users add-admin promotes an existing account and refuses unknown emails', async () => {

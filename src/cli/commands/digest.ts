@@ -5,8 +5,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Store } from '../../app/store.ts';
 import type { Config } from '../../config/config.ts';
-import type { Store } from '../../db/store.ts';
 import { processReport } from '../../digest/bounce.ts';
 import { createMailer, normalizeAddress } from '../../digest/mailer.ts';
 import { runDigest, slotFor } from '../../digest/run.ts';

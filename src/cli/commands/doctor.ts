@@ -4,10 +4,10 @@
  * saved settings (in force, or which are refused), and SMTP with the config in force (connects
  * and, when credentials are set, authenticates; or says mail goes to files).
  */
+import { openStore } from '../../app/open.ts';
+import type { Store } from '../../app/store.ts';
 import type { Config, RefusedSetting } from '../../config/config.ts';
 import { loadMigrations } from '../../db/migrate.ts';
-import { openStore } from '../../db/open.ts';
-import type { Store } from '../../db/store.ts';
 import { smtpOptions } from '../../digest/mailer.smtp.ts';
 import { createMailer } from '../../digest/mailer.ts';
 import { searchPapers } from '../../search/service.ts';

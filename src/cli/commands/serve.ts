@@ -1,7 +1,7 @@
 /** `paperboy serve`: the web server on the configured store; stops cleanly on SIGINT/SIGTERM. */
+import { openStore } from '../../app/open.ts';
 import { scheduleTable } from '../../app/schedule.ts';
 import type { Config } from '../../config/config.ts';
-import { openStore } from '../../db/open.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
 import { keywordSearcher } from '../../search/keyword-pool.ts';
 import { semanticFor } from '../../search/semantic.ts';

@@ -8,8 +8,8 @@
  */
 import { realpathSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { Store } from '../../db/store.ts';
 import type { UpsertOutcome } from '../../papers/paper.ts';
+import type { IngestStore } from '../store.ts';
 import type { WorkerBatch, WorkerInput, WorkerMessage } from './parse-worker.ts';
 
 interface ImportCounts {
@@ -112,7 +112,7 @@ async function* parsedBatches(input: WorkerInput): AsyncGenerator<WorkerBatch> {
 }
 
 export async function importSnapshot(
-  store: Store,
+  store: IngestStore,
   file: string,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {

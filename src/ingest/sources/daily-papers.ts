@@ -10,8 +10,8 @@
  * Days: from the last day taken in (again, to refresh upvotes) through today (UTC), at most
  * `maxDays`; `--since` sets the first day.
  */
-import type { FeaturedInput } from '../../db/store.ts';
 import type { PaperInput } from '../../papers/paper.ts';
+import type { FeaturedInput } from '../../papers/repository.ts';
 import type { HttpResponse } from '../http.ts';
 import { COVERAGE, mergeWithStored } from '../merge.ts';
 import { type DailyPaper, parseDailyPapers } from '../parsers/daily-papers.ts';

@@ -10,10 +10,10 @@
  * its announcement day (the feed's date on the US Eastern calendar, where arXiv announces).
  * The saved ETag makes an unchanged feed cost one 304.
  */
-import type { FeaturedInput } from '../../db/store.ts';
 import { zonedDay } from '../../jobs/zoned-time.ts';
 import { CATEGORY_SOURCE } from '../../papers/category.ts';
 import type { PaperInput } from '../../papers/paper.ts';
+import type { FeaturedInput } from '../../papers/repository.ts';
 import { COVERAGE, mergeWithStored } from '../merge.ts';
 import { parseArxivRss } from '../parsers/rss.ts';
 import { type Source, type SourceContext, SourceError, type SourceResult } from '../source.ts';

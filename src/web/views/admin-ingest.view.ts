@@ -1,5 +1,5 @@
 /** /admin/ingest: recent ingest runs with their counts and first issues. Everything is escaped. */
-import type { IngestRun } from '../../db/store.ts';
+import type { IngestRun } from '../../ingest/repository.ts';
 import { html, type SafeHtml } from '../html.ts';
 
 /** Issues shown per run; the full first-20 list is in /admin/ingest.json. */

@@ -1,7 +1,7 @@
 /**
- * A thin runner that lets the digest repository write each statement once for both dialects:
+ * A thin runner that lets a repository (digest, first-run) write each statement once for both dialects:
  * `?` placeholders (rewritten to `$n` for PostgreSQL), `all`/`run`, and `batch` — independent
- * statements applied in one transaction. The digest SQL stays inside the portable subset both
+ * statements applied in one transaction. Its SQL stays inside the portable subset both
  * databases share (ON CONFLICT, RETURNING); the one difference (SKIP LOCKED) is named at its use.
  *
  * `batch` takes statements, not a callback, on purpose: node:sqlite is synchronous, and a
@@ -10,8 +10,8 @@
  */
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type pg from 'pg';
-import { inTransaction } from '../db/postgres.ts';
-import type { Dialect } from '../db/store.ts';
+import type { Dialect } from './dialect.ts';
+import { inTransaction } from './postgres.ts';
 
 export type Param = string | number | null;
 export type Statement = readonly [sql: string, params: readonly Param[]];

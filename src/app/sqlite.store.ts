@@ -1,42 +1,26 @@
 /** The embedded Store: one SQLite file under the data directory. */
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import type { Connection } from '../db/dialect.ts';
+import { sqliteRunner } from '../db/sql.ts';
+import { migrateSqlite, openSqlite } from '../db/sqlite.ts';
+import { rebuildTopListsInWorker, topListsStale } from '../db/toplists-build.ts';
 import { DigestRepository } from '../digest/digest.repo.ts';
-import { sqliteRunner } from '../digest/sql.repo.ts';
 import { SqliteFeedRepository } from '../feed/feed.sqlite.repo.ts';
+import { SqliteCursorRepository } from '../ingest/cursors.sqlite.repo.ts';
+import type { CursorRepository, IngestRunRepository } from '../ingest/repository.ts';
 import { SqliteIngestRunRepository } from '../ingest/runs.sqlite.repo.ts';
+import type { LeaseRepository } from '../jobs/leases.repo.ts';
 import { SqliteLeaseRepository } from '../jobs/leases.sqlite.repo.ts';
 import { SqlitePaperRepository } from '../papers/papers.sqlite.repo.ts';
 import { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { SqliteCommunityRepository } from '../users/community.sqlite.repo.ts';
 import { SqliteUserRepository } from '../users/users.sqlite.repo.ts';
-import { migrateSqlite, openSqlite } from './sqlite.ts';
-import type { CursorRepository, IngestRunRepository, LeaseRepository, Store } from './store.ts';
-import { rebuildTopListsInWorker, topListsStale } from './toplists-build.ts';
-
-class SqliteCursorRepository implements CursorRepository {
-  readonly #get: StatementSync;
-  readonly #set: StatementSync;
-  readonly #del: StatementSync;
-  constructor(db: DatabaseSync) {
-    this.#get = db.prepare('SELECT value FROM cursors WHERE key = ?');
-    this.#set = db.prepare(`INSERT INTO cursors (key, value, updated_at) VALUES (?, ?, ?)
-      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
-    this.#del = db.prepare('DELETE FROM cursors WHERE key = ?');
-  }
-  async get(key: string): Promise<string | null> {
-    return (this.#get.get(key) as { value: string } | undefined)?.value ?? null;
-  }
-  async set(key: string, value: string): Promise<void> {
-    this.#set.run(key, value, new Date().toISOString());
-  }
-  async delete(key: string): Promise<void> {
-    this.#del.run(key);
-  }
-}
+import type { Store } from './store.ts';
 
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly db: DatabaseSync;
+  readonly connection: Connection;
   readonly papers: SqlitePaperRepository;
   readonly cursors: CursorRepository;
   readonly ingestRuns: IngestRunRepository;
@@ -54,6 +38,7 @@ export class SqliteStore implements Store {
     this.#file = file;
     this.db = openSqlite(file);
     this.#applied = migrateSqlite(this.db);
+    this.connection = { dialect: 'sqlite', db: this.db, file };
     this.papers = new SqlitePaperRepository(this.db);
     this.cursors = new SqliteCursorRepository(this.db);
     this.ingestRuns = new SqliteIngestRunRepository(this.db);

@@ -1,41 +1,25 @@
 /** The scale-out Store: PostgreSQL shared by several stateless `paperboy serve` processes. */
 import type pg from 'pg';
+import type { Connection } from '../db/dialect.ts';
+import { createPool, migratePostgres } from '../db/postgres.ts';
+import { pgRunner } from '../db/sql.ts';
 import { DigestRepository } from '../digest/digest.repo.ts';
-import { pgRunner } from '../digest/sql.repo.ts';
 import { PgFeedRepository } from '../feed/feed.pg.repo.ts';
+import { PgCursorRepository } from '../ingest/cursors.pg.repo.ts';
+import type { CursorRepository, IngestRunRepository } from '../ingest/repository.ts';
 import { PgIngestRunRepository } from '../ingest/runs.pg.repo.ts';
 import { PgLeaseRepository } from '../jobs/leases.pg.repo.ts';
+import type { LeaseRepository } from '../jobs/leases.repo.ts';
 import { PgPaperRepository } from '../papers/papers.pg.repo.ts';
 import { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { PgCommunityRepository } from '../users/community.pg.repo.ts';
 import { PgUserRepository } from '../users/users.pg.repo.ts';
-import { createPool, migratePostgres } from './postgres.ts';
-import type { CursorRepository, IngestRunRepository, LeaseRepository, Store } from './store.ts';
+import type { Store } from './store.ts';
 
-class PgCursorRepository implements CursorRepository {
-  readonly #pool: pg.Pool;
-  constructor(pool: pg.Pool) {
-    this.#pool = pool;
-  }
-  async get(key: string): Promise<string | null> {
-    const res = await this.#pool.query<{ value: string }>('SELECT value FROM cursors WHERE key = $1', [key]);
-    return res.rows[0]?.value ?? null;
-  }
-  async set(key: string, value: string): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO cursors (key, value, updated_at) VALUES ($1, $2, $3)
-      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      [key, value, new Date().toISOString()],
-    );
-  }
-  async delete(key: string): Promise<void> {
-    await this.#pool.query('DELETE FROM cursors WHERE key = $1', [key]);
-  }
-}
-
-export class PostgresStore implements Store {
+class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
+  readonly connection: Connection;
   readonly papers: PgPaperRepository;
   readonly cursors: CursorRepository;
   readonly ingestRuns: IngestRunRepository;
@@ -50,6 +34,7 @@ export class PostgresStore implements Store {
 
   constructor(pool: pg.Pool, applied: number[]) {
     this.pool = pool;
+    this.connection = { dialect: 'postgres', pool };
     this.#applied = applied;
     this.papers = new PgPaperRepository(pool);
     this.cursors = new PgCursorRepository(pool);

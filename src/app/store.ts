@@ -1,0 +1,30 @@
+/**
+ * The one storage aggregate every database implements (SQLite embedded default, PostgreSQL for
+ * scale-out), assembled here in the composition root: db/ opens the connection and migrates,
+ * each domain owns its repository interface, and the stores (sqlite.store.ts, postgres.store.ts)
+ * build every repository. Domains never import this: each names the part it needs (e.g.
+ * src/digest/store.ts), which this Store satisfies. test/contract/ runs the same tests against both.
+ */
+import type { Database } from '../db/dialect.ts';
+import type { DigestRepository } from '../digest/digest.repo.ts';
+import type { FeedRepository } from '../feed/feed.ts';
+import type { CursorRepository, IngestRunRepository } from '../ingest/repository.ts';
+import type { LeaseRepository } from '../jobs/leases.repo.ts';
+import type { PaperRepository } from '../papers/repository.ts';
+import type { FirstRunRepository } from '../setup/first-run.repo.ts';
+import type { CommunityRepository, UserRepository } from '../users/types.ts';
+
+export interface Store extends Database {
+  readonly papers: PaperRepository;
+  readonly cursors: CursorRepository;
+  readonly ingestRuns: IngestRunRepository;
+  readonly leases: LeaseRepository;
+  /** Subscribers, the digest outbox ledger, bounces (src/digest/digest.repo.ts, one SQL for both dialects). */
+  readonly digest: DigestRepository;
+  /** Site (issue 4): feed lists, accounts/sessions, votes/submissions/comments. */
+  readonly feed: FeedRepository;
+  readonly users: UserRepository;
+  readonly community: CommunityRepository;
+  /** Setup-page settings and demo-data marks (issue 7, src/setup/first-run.repo.ts). */
+  readonly firstRun: FirstRunRepository;
+}
