@@ -113,7 +113,7 @@ export function sqliteStore(): { store: SqliteStore; dir: string; file: string }
 let pgBase: string | undefined;
 
 /** The test server's URL: PAPERBOY_TEST_PG_URL or the throwaway cluster (never skipped). */
-export function pgServerUrl(): string {
+function pgServerUrl(): string {
   if (pgBase) return pgBase;
   const fromEnv = process.env.PAPERBOY_TEST_PG_URL;
   if (fromEnv) {

@@ -58,7 +58,7 @@ function valueInfo(name: string, elemType: number, dims: (string | number)[]): U
   ]);
 }
 
-export function gatherEmbeddingModel(table: Float32Array, vocabSize: number, hidden: number): Uint8Array {
+function gatherEmbeddingModel(table: Float32Array, vocabSize: number, hidden: number): Uint8Array {
   const initializer = message([
     [1, 'varint', vocabSize],
     [1, 'varint', hidden],
@@ -91,7 +91,7 @@ export function gatherEmbeddingModel(table: Float32Array, vocabSize: number, hid
 
 const SPECIAL = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'];
 /** Words of one group share a direction; groups are orthogonal. */
-export const TINY_GROUPS: string[][] = [
+const TINY_GROUPS: string[][] = [
   ['car', 'automobile', 'vehicle', 'driving', 'road'],
   ['protein', 'enzyme', 'folding', 'molecule', 'amino'],
   ['galaxy', 'star', 'telescope', 'cosmic', 'orbit'],

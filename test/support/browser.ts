@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 
-export function chromiumPath(): string {
+function chromiumPath(): string {
   const candidates = [process.env.PAPERBOY_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
   const found = candidates.find((c) => c && existsSync(c));
   if (!found)

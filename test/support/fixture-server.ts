@@ -37,7 +37,7 @@ export type Route =
 
 export type Routes = Record<string, Route>;
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string>;

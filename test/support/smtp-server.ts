@@ -9,7 +9,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
 /** What to do with one delivery; `undefined` from a rule means accept. */
-export type SmtpFault =
+type SmtpFault =
   | { kind: 'connect421' }
   | { kind: 'rcpt'; code: 451 | 452 | 550 | 553; message?: string }
   | { kind: 'data'; code: 451 | 452 | 550 | 554; message?: string }
@@ -23,7 +23,7 @@ export type SmtpFaultRule = (
   delivery: number,
 ) => SmtpFault | undefined;
 
-export interface ReceivedMail {
+interface ReceivedMail {
   envelopeFrom: string;
   recipients: string[];
   raw: Buffer;
