@@ -75,6 +75,13 @@ module.exports = {
       from: { path: '^src/' },
       to: { circular: true },
     },
+    {
+      name: 'no-module-cycle',
+      comment: 'no import cycle between modules either (web/app.ts → site.routes.ts → account.routes.ts → app.ts was one)',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -15,7 +15,7 @@ import { quote } from '../src/db/fts5.ts';
 import { rebuildTopLists, topListsStale } from '../src/db/toplists-build.ts';
 import { keywordPlan } from '../src/search/plan.ts';
 import { parseQuery } from '../src/search/query/parse.ts';
-import { searchRepository } from '../src/search/search.repo.ts';
+import { searchRepository } from '../src/search/repositories.ts';
 import { type BenchArgs, mb, parseBenchArgs, percentile, ROOT, workDirs } from './common.ts';
 import { cumulative, int, mulberry32, pick, pickCumulative } from './corpus/prng.ts';
 import { getWorld } from './corpus/world.ts';

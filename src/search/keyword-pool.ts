@@ -15,7 +15,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { busy, type KeywordBudget, tooBroad } from './budget.ts';
 import type { KeywordReply, KeywordRequest, KeywordTask } from './keyword-worker.ts';
-import { type KeywordPlan, type ScoredId, type SearchRepository, searchRepository } from './search.repo.ts';
+import { searchRepository } from './repositories.ts';
+import type { KeywordPlan, ScoredId, SearchRepository } from './search.repo.ts';
 import type { SearchStore } from './store.ts';
 
 /** The keyword side of a search, wherever it runs. */

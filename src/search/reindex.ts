@@ -1,25 +1,23 @@
 /**
  * Building the semantic side: train the built-in embedder on a sample of papers (or load the
  * configured transformers model), embed every paper that lacks an up-to-date vector, and build
- * the vector index under <data>/search/. `paperboy reindex` runs it; `vectorizePending` alone is
- * the incremental step for new papers.
+ * the vector index under <data>/search/. `paperboy reindex` runs it; `vectorizePending`
+ * (vectorize.ts) alone is the incremental step for new papers.
  */
 import { mulberry32 } from '../shared/prng.ts';
 import { BuiltinEmbedder } from './embedder/builtin.ts';
 import { type Embedder, paperText } from './embedder/embedder.ts';
 import { cacheModel, type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
-import { type SearchRepository, searchRepository } from './search.repo.ts';
+import { searchRepository } from './repositories.ts';
+import type { SearchRepository } from './search.repo.ts';
 import { resetSemantic } from './semantic.ts';
 import type { SearchStore } from './store.ts';
+import { type ReindexProgress, vectorizePending } from './vectorize.ts';
 import { APPROX_FROM, VectorIndex } from './vectors/index.ts';
-import { toInt8 } from './vectors/quantize.ts';
 
 /** Papers the built-in embedder learns from; more adds little and costs time (docs/ARCHITECTURE.md). */
 const TRAINING_SAMPLE = 200_000;
-const EMBED_BATCH = 2000;
 const TEXT_BATCH = 2000;
-
-export type ReindexProgress = (phase: string, done: number, total: number) => void;
 
 export interface ReindexOptions {
   /** Train a new built-in model even if one is active. */
@@ -83,31 +81,6 @@ async function train(
   );
   cacheModel(settings.data, model);
   return model;
-}
-
-/** Embeds papers without an up-to-date vector for the embedder's model. Returns how many. */
-export async function vectorizePending(
-  store: SearchStore,
-  embedder: Embedder,
-  progress: ReindexProgress = () => {},
-  total = 0,
-  afterId = 0,
-): Promise<number> {
-  const repo = await searchRepository(store);
-  let after = afterId;
-  let done = 0;
-  for (;;) {
-    const batch = await repo.pendingPapers(embedder.id, after, EMBED_BATCH);
-    if (batch.length === 0) return done;
-    const vectors = await embedder.embed(batch.map(paperText));
-    await repo.upsertVectors(
-      embedder.id,
-      batch.map((p, i) => ({ paperId: p.id, contentHash: p.contentHash, vector: toInt8(vectors[i]!) })),
-    );
-    after = batch.at(-1)!.id;
-    done += batch.length;
-    progress('embedding papers', done, total);
-  }
 }
 
 /**
@@ -199,3 +172,4 @@ export async function reindex(
     indexSeconds: (performance.now() - t2) / 1000,
   };
 }
+

@@ -4,7 +4,6 @@
  * candidates, the trained embedder and the paper vectors. One implementation per dialect
  * (search.sqlite.repo.ts, search.pg.repo.ts); the same tests run against both.
  */
-import { perStore } from '../db/per-store.ts';
 import type { DateRange, SortOrder } from './query/ast.ts';
 
 export interface PlanTerm {
@@ -99,12 +98,6 @@ export interface SearchRepository {
 
 /** Papers looked at when relevance ranking must be combined with the papers table. */
 export const CANDIDATE_POOL = 5000;
-
-/** The search repository for a store (one per store, created on first use). */
-export const searchRepository = perStore<SearchRepository>({
-  sqlite: async (db) => new (await import('./search.sqlite.repo.ts')).SqliteSearchRepository(db),
-  postgres: async (pool) => new (await import('./search.pg.repo.ts')).PgSearchRepository(pool),
-});
 
 /** SQL LIKE pattern for a category filter value (`cs.cv` exact, `cs` the whole archive). */
 export function categoryPatterns(value: string): string[] {

@@ -6,7 +6,8 @@
 import { hostname } from 'node:os';
 import type { Embedder } from './embedder/embedder.ts';
 import { type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
-import { type SearchRepository, searchRepository } from './search.repo.ts';
+import { searchRepository } from './repositories.ts';
+import type { SearchRepository } from './search.repo.ts';
 import type { SearchStore } from './store.ts';
 import { VectorIndex } from './vectors/index.ts';
 
@@ -91,7 +92,7 @@ export class Semantic {
     const holder = `${hostname()}:${process.pid}:${this.#nonce}`;
     if (!(await this.store.leases.acquire(VECTOR_LEASE, holder, Date.now(), VECTOR_LEASE_MS))) return;
     try {
-      const { vectorizePending } = await import('./reindex.ts');
+      const { vectorizePending } = await import('./vectorize.ts');
       this.#embeddedUpTo = Math.max(this.#embeddedUpTo, this.index.maxPaperId);
       await vectorizePending(this.store, this.embedder, () => {}, 0, this.#embeddedUpTo);
       this.#embeddedUpTo = await this.repo.maxPaperId();

@@ -161,7 +161,7 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
   const want = req.mode ?? 'hybrid';
   const q = req.q.trim();
   if (!q) return { hits: [], hasMore: false, mode: want === 'vector' ? 'vector' : 'keyword' };
-  const { searchRepository } = await import('./search.repo.ts');
+  const { searchRepository } = await import('./repositories.ts');
   const repo = await searchRepository(deps.store);
   const keywords = await keywordSearcher(deps.store, {
     searchBudgetMs: deps.config.searchBudgetMs ?? DEFAULT_BUDGET.searchBudgetMs,
@@ -306,7 +306,7 @@ export async function similarPapers(
   arxivId: string,
   k = 10,
 ): Promise<{ hits: SearchHit[]; mode: 'vector' | 'keyword' } | null> {
-  const { searchRepository } = await import('./search.repo.ts');
+  const { searchRepository } = await import('./repositories.ts');
   const repo = await searchRepository(deps.store);
   const paperId = await repo.paperIdOf(arxivId);
   if (paperId === null) return null;

@@ -5,10 +5,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { EmbedderSettings } from './embedder/load.ts';
-import { searchRepository } from './search.repo.ts';
+import { searchRepository, similarRepository } from './repositories.ts';
 import { semanticFor } from './semantic.ts';
 import { type SearchHit, titleNeighbours, toHit } from './service.ts';
-import { type SimilarRepository, similarRepository } from './similar.repo.ts';
+import type { SimilarRepository } from './similar.repo.ts';
 import { KEYWORD_MODEL, type Neighbours, SimilarLists } from './similar.ts';
 import type { NeighbourReply, NeighbourRequest } from './similar-worker.ts';
 import type { SearchStore } from './store.ts';

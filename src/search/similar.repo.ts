@@ -3,7 +3,6 @@
  * ids nearest first, labelled with how they were computed. The policy (when a row is still good)
  * is in similar.ts; this is storage only. One implementation per dialect, same contract tests.
  */
-import { perStore } from '../db/per-store.ts';
 
 export interface SimilarList {
   paperId: number;
@@ -72,9 +71,3 @@ export function fromSimilarRow(
         };
   return { paperHash: r.content_hash, list };
 }
-
-/** The similar-list repository for a store (one per store, created on first use). */
-export const similarRepository = perStore<SimilarRepository>({
-  sqlite: async (db) => new (await import('./similar.sqlite.repo.ts')).SqliteSimilarRepository(db),
-  postgres: async (pool) => new (await import('./similar.pg.repo.ts')).PgSimilarRepository(pool),
-});

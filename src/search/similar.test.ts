@@ -10,8 +10,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makePaper } from '../../test/support/papers.ts';
 import { SqliteStore } from '../app/sqlite.store.ts';
+import { similarRepository } from './repositories.ts';
 import type { SimilarList } from './similar.repo.ts';
-import { similarRepository } from './similar.repo.ts';
 import { KEYWORD_MODEL, listState, REFRESH_AFTER_MS, SimilarLists, STORED_IDS } from './similar.ts';
 
 const NOW = Date.parse('2025-06-01T00:00:00.000Z');

@@ -6,8 +6,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, NotFoundError, RateLimitedError } from '../errors.ts';
-import { statusOf } from './app.ts';
 import { localPath } from './auth.ts';
+import { statusOf } from './errors.ts';
 import type { SafeHtml } from './html.ts';
 import { HTML, parse, sendPage, type WebDeps } from './respond.ts';
 import {

@@ -4,7 +4,7 @@
  * machine itself.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from './app.ts';
+import type { AppDeps } from './deps.ts';
 import { ingestRunsPage } from './views/admin-ingest.view.ts';
 import { layout } from './views/layout.view.ts';
 

@@ -5,20 +5,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Store } from '../app/store.ts';
 import type { Config } from '../config/config.ts';
-import {
-  DomainError,
-  ForbiddenError,
-  InvalidInputError,
-  NotFoundError,
-  RateLimitedError,
-  UnauthorizedError,
-} from '../errors.ts';
+import { DomainError, RateLimitedError } from '../errors.ts';
 import { describeRefused, refreshConfig } from '../setup/settings.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { Auth } from './auth.ts';
+import type { AppDeps } from './deps.ts';
 import { digestRoutes } from './digest.routes.ts';
+import { statusOf } from './errors.ts';
 import { registerForms } from './form.ts';
 import { Guard } from './guard.ts';
 import { loadStatus, OverloadedError, registerOverload } from './overload.ts';
@@ -26,18 +20,9 @@ import { redactUrl } from './redact.ts';
 import { settingsRoutes } from './settings.routes.ts';
 import { registerFirstRun } from './setup.routes.ts';
 import { siteRoutes } from './site.routes.ts';
-import { createSite, type SiteOptions } from './site.ts';
+import { createSite } from './site.ts';
 import { errorBody } from './views/error.view.ts';
 import { layout } from './views/layout.view.ts';
-
-export interface AppDeps {
-  store: Store;
-  config: Config;
-  /** Test seams for the site's services (mailer, arXiv fetcher, clock); see site.ts. */
-  siteOptions?: SiteOptions;
-  /** Where the request log goes (default stdout); tests read it. */
-  logStream?: { write(line: string): void };
-}
 
 const CSP = [
   "default-src 'self'",
@@ -51,17 +36,6 @@ const CSP = [
 ].join('; ');
 
 const css = readFileSync(path.join(import.meta.dirname, 'static', 'app.css'));
-
-export function statusOf(err: unknown): number {
-  if (err instanceof NotFoundError) return 404;
-  if (err instanceof InvalidInputError) return 400;
-  if (err instanceof UnauthorizedError) return 401;
-  if (err instanceof ForbiddenError) return 403;
-  if (err instanceof RateLimitedError) return 429;
-  if (err instanceof DomainError) return 503;
-  const s = (err as { statusCode?: number }).statusCode;
-  return typeof s === 'number' && s >= 400 && s < 600 ? s : 500;
-}
 
 // The API and machine hooks (the bounce hook) get JSON errors; pages get an error page.
 const wantsJson = (req: FastifyRequest) => req.url.startsWith('/api/') || req.url.startsWith('/hooks/');

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Store } from '../../src/app/store.ts';
-import { similarRepository } from '../../src/search/similar.repo.ts';
+import { similarRepository } from '../../src/search/repositories.ts';
 import { makePaper } from '../support/papers.ts';
 
 const id = (n: number) => `2597.${String(n).padStart(5, '0')}`;

@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Store } from '../../src/app/store.ts';
-import { reindex, vectorizePending } from '../../src/search/reindex.ts';
+import { reindex } from '../../src/search/reindex.ts';
 import { semanticFor } from '../../src/search/semantic.ts';
 import { searchPapers, similarPapers } from '../../src/search/service.ts';
+import { vectorizePending } from '../../src/search/vectorize.ts';
 import { makePaper } from '../support/papers.ts';
 import { searchCorpus, type TestPaper } from './corpus.ts';
 

@@ -16,7 +16,7 @@ import {
   TransformersEmbedder,
   TransformersMissingError,
 } from '../../src/search/embedder/transformers.ts';
-import { searchRepository } from '../../src/search/search.repo.ts';
+import { searchRepository } from '../../src/search/repositories.ts';
 import { tempDir } from '../support/app.ts';
 
 const resolved: string[] = [];

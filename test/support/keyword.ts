@@ -5,7 +5,7 @@
 import type { Store } from '../../src/app/store.ts';
 import { keywordPlan } from '../../src/search/plan.ts';
 import { parseQuery } from '../../src/search/query/parse.ts';
-import { searchRepository } from '../../src/search/search.repo.ts';
+import { searchRepository } from '../../src/search/repositories.ts';
 
 export interface KeywordTestHit {
   arxivId: string;

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { reindex } from '../../src/search/reindex.ts';
+import { similarRepository } from '../../src/search/repositories.ts';
 import { semanticFor } from '../../src/search/semantic.ts';
-import { similarRepository } from '../../src/search/similar.repo.ts';
 import { KEYWORD_MODEL } from '../../src/search/similar.ts';
 import { searchCorpus } from '../search/corpus.ts';
 import { startApp, type TestApp } from '../support/app.ts';
