@@ -172,4 +172,3 @@ export async function reindex(
     indexSeconds: (performance.now() - t2) / 1000,
   };
 }
-
