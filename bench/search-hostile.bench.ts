@@ -18,20 +18,10 @@ import autocannon, { type Result } from 'autocannon';
 import { SqliteStore } from '../src/app/sqlite.store.ts';
 import { sleep } from '../src/shared/sleep.ts';
 import { importedDataDir, paperboyEnv, parseBenchArgs, ROOT } from './common.ts';
+import { HOSTILE_QUERIES as HOSTILE } from './hostile-queries.ts';
 import { type Metric, writeReport } from './report.ts';
 
 const CONNECTIONS = 10;
-const LETTERS = [...'abcdefghijklmnopqrstuvwxyz'];
-const HOSTILE = [
-  LETTERS.map((c) => `${c}*`).join(' OR '),
-  [...LETTERS, ...'0123456789'].map((c) => `${c}*`).join(' OR '),
-  'a* e* i* o* s* t* n* r* l* c*',
-  'author:a* OR author:b* OR author:c* a*',
-  'con* OR pre* OR dis* OR tra*',
-  'sta* OR ana* OR sys* OR met*',
-  'con* pre* dis* tra*',
-  'author:smi* OR author:wan* OR author:che* OR author:joh*',
-];
 
 async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);

@@ -12,6 +12,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeCorpus } from '../../bench/corpus/generate.ts';
+import { HOSTILE_QUERIES as HOSTILE } from '../../bench/hostile-queries.ts';
 import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { QueryTooBroadError, SearchBusyError } from '../../src/errors.ts';
 import { importSnapshot } from '../../src/ingest/snapshot/import.ts';
@@ -20,17 +21,6 @@ import { keywordPlan } from '../../src/search/plan.ts';
 import { parseQuery } from '../../src/search/query/parse.ts';
 import { startApp, tempDir } from '../support/app.ts';
 
-const LETTERS = [...'abcdefghijklmnopqrstuvwxyz'];
-/** The issue's requests, then broad queries the query language still allows. */
-const HOSTILE = [
-  LETTERS.map((c) => `${c}*`).join(' OR '),
-  [...LETTERS, ...'0123456789'].map((c) => `${c}*`).join(' OR '),
-  'a* e* i* o* s* t* n* r* l* c*',
-  'author:a* OR author:b* OR author:c* a*',
-  'con* OR pre* OR dis* OR tra*',
-  'sta* OR ana* OR sys* OR met*',
-  'con* pre* dis* tra*',
-];
 const plan = (q: string) => keywordPlan(parseQuery(q));
 const MAIN = path.join(import.meta.dirname, '../../src/cli/main.ts');
 
