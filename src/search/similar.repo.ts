@@ -36,7 +36,7 @@ export interface SimilarRow {
 
 /**
  * The statements of both dialects, with `$n` placeholders: PostgreSQL takes them as they are,
- * the SQLite repository turns them into `?` (each appears once, in order).
+ * the SQLite repository prepares them through sqliteText (src/db/statements.ts).
  */
 export const SIMILAR_SQL = {
   get: `SELECT p.content_hash, s.model, s.paper_hash, s.computed_at, s.ids

@@ -1,5 +1,6 @@
-/** SimilarRepository on SQLite (see similar.repo.ts): the shared statements, `$n` made `?`. */
+/** SimilarRepository on SQLite (see similar.repo.ts): the shared statements, `$n` made `?n`. */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { sqliteText } from '../db/statements.ts';
 import {
   fromSimilarRow,
   putParams,
@@ -15,7 +16,7 @@ export class SqliteSimilarRepository implements SimilarRepository {
   readonly #featuredWithout: StatementSync;
 
   constructor(db: DatabaseSync) {
-    const p = (sql: string) => db.prepare(sql.replace(/\$\d+/g, '?'));
+    const p = (sql: string) => db.prepare(sqliteText(sql));
     this.#get = p(SIMILAR_SQL.get);
     this.#put = p(SIMILAR_SQL.put);
     this.#featuredWithout = p(SIMILAR_SQL.featuredWithout);
