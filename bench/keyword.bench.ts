@@ -15,7 +15,6 @@ import { quote } from '../src/db/fts5.ts';
 import { rebuildTopLists, topListsStale } from '../src/db/toplists-build.ts';
 import { keywordPlan } from '../src/search/plan.ts';
 import { parseQuery } from '../src/search/query/parse.ts';
-import { searchRepository } from '../src/search/repositories.ts';
 import { type BenchArgs, mb, parseBenchArgs, percentile, ROOT, workDirs } from './common.ts';
 import { cumulative, int, mulberry32, pick, pickCumulative } from './corpus/prng.ts';
 import { getWorld } from './corpus/world.ts';
@@ -126,7 +125,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
   if (tl) process.stderr.write(`\ntop lists: ${tl.phrases} phrases in ${tl.seconds.toFixed(1)} s\n`);
   const db = new DatabaseSync(dirs.baselineDb, { readOnly: true });
   const base = baselineSearch(db);
-  const repo = await searchRepository(store);
+  const repo = store.search;
   const pb = async (q: string) => {
     const ranked = await repo.keyword(keywordPlan(parseQuery(q)), 10);
     const rows = new Map((await repo.hits(ranked.map((r) => r.paperId))).map((h) => [h.paperId, h]));

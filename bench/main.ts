@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   http: async () => (await import('./http.bench.ts')).run,
   'search-quality': async () => (await import('./search-quality.bench.ts')).run,
   search: async () => (await import('./search.bench.ts')).run,
+  dialect: async () => (await import('./dialect.bench.ts')).run,
   'search-hostile': async () => (await import('./search-hostile.bench.ts')).run,
 };
 const DEFAULT = ['import', 'keyword'];

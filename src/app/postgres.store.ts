@@ -11,6 +11,10 @@ import { PgIngestRunRepository } from '../ingest/runs.pg.repo.ts';
 import { PgLeaseRepository } from '../jobs/leases.pg.repo.ts';
 import type { LeaseRepository } from '../jobs/leases.repo.ts';
 import { PgPaperRepository } from '../papers/papers.pg.repo.ts';
+import { PgSearchRepository } from '../search/search.pg.repo.ts';
+import type { SearchRepository } from '../search/search.repo.ts';
+import { PgSimilarRepository } from '../search/similar.pg.repo.ts';
+import type { SimilarRepository } from '../search/similar.repo.ts';
 import { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { PgCommunityRepository } from '../users/community.pg.repo.ts';
 import { PgUserRepository } from '../users/users.pg.repo.ts';
@@ -24,6 +28,8 @@ class PostgresStore implements Store {
   readonly cursors: CursorRepository;
   readonly ingestRuns: IngestRunRepository;
   readonly leases: LeaseRepository;
+  readonly search: SearchRepository;
+  readonly similar: SimilarRepository;
   readonly digest: DigestRepository;
   readonly feed: PgFeedRepository;
   readonly users: PgUserRepository;
@@ -40,6 +46,8 @@ class PostgresStore implements Store {
     this.cursors = new PgCursorRepository(pool);
     this.ingestRuns = new PgIngestRunRepository(pool);
     this.leases = new PgLeaseRepository(pool);
+    this.search = new PgSearchRepository(pool);
+    this.similar = new PgSimilarRepository(pool);
     this.digest = new DigestRepository(pgRunner(pool));
     this.feed = new PgFeedRepository(pool);
     this.users = new PgUserRepository(pool);

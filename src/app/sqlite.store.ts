@@ -12,6 +12,10 @@ import { SqliteIngestRunRepository } from '../ingest/runs.sqlite.repo.ts';
 import type { LeaseRepository } from '../jobs/leases.repo.ts';
 import { SqliteLeaseRepository } from '../jobs/leases.sqlite.repo.ts';
 import { SqlitePaperRepository } from '../papers/papers.sqlite.repo.ts';
+import type { SearchRepository } from '../search/search.repo.ts';
+import { SqliteSearchRepository } from '../search/search.sqlite.repo.ts';
+import type { SimilarRepository } from '../search/similar.repo.ts';
+import { SqliteSimilarRepository } from '../search/similar.sqlite.repo.ts';
 import { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { SqliteCommunityRepository } from '../users/community.sqlite.repo.ts';
 import { SqliteUserRepository } from '../users/users.sqlite.repo.ts';
@@ -25,6 +29,8 @@ export class SqliteStore implements Store {
   readonly cursors: CursorRepository;
   readonly ingestRuns: IngestRunRepository;
   readonly leases: LeaseRepository;
+  readonly search: SearchRepository;
+  readonly similar: SimilarRepository;
   readonly digest: DigestRepository;
   readonly feed: SqliteFeedRepository;
   readonly users: SqliteUserRepository;
@@ -43,6 +49,8 @@ export class SqliteStore implements Store {
     this.cursors = new SqliteCursorRepository(this.db);
     this.ingestRuns = new SqliteIngestRunRepository(this.db);
     this.leases = new SqliteLeaseRepository(this.db);
+    this.search = new SqliteSearchRepository(this.db);
+    this.similar = new SqliteSimilarRepository(this.db);
     this.digest = new DigestRepository(sqliteRunner(this.db));
     this.feed = new SqliteFeedRepository(this.db);
     this.users = new SqliteUserRepository(this.db);

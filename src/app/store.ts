@@ -11,6 +11,8 @@ import type { FeedRepository } from '../feed/feed.ts';
 import type { CursorRepository, IngestRunRepository } from '../ingest/repository.ts';
 import type { LeaseRepository } from '../jobs/leases.repo.ts';
 import type { PaperRepository } from '../papers/repository.ts';
+import type { SearchRepository } from '../search/search.repo.ts';
+import type { SimilarRepository } from '../search/similar.repo.ts';
 import type { FirstRunRepository } from '../setup/first-run.repo.ts';
 import type { CommunityRepository, UserRepository } from '../users/types.ts';
 
@@ -19,6 +21,9 @@ export interface Store extends Database {
   readonly cursors: CursorRepository;
   readonly ingestRuns: IngestRunRepository;
   readonly leases: LeaseRepository;
+  /** Keyword/vector candidates and stored similar lists (FTS5 vs tsvector: the engines truly differ). */
+  readonly search: SearchRepository;
+  readonly similar: SimilarRepository;
   /** Subscribers, the digest outbox ledger, bounces (src/digest/digest.repo.ts, one SQL for both dialects). */
   readonly digest: DigestRepository;
   /** Site (issue 4): feed lists, accounts/sessions, votes/submissions/comments. */

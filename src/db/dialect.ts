@@ -1,8 +1,8 @@
 /**
  * What db/ knows about an open database: its dialect, its raw connection, and the lifecycle the
  * composition root (src/app/store.ts) builds the repositories on. Domains that need the raw handle
- * (the lazily built search and similar repositories, db/per-store.ts) take a `Database`, never the
- * app's Store, so they do not depend on the root.
+ * (the keyword workers open the SQLite file themselves) take a `Database`, never the app's Store,
+ * so they do not depend on the root.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type pg from 'pg';

@@ -12,9 +12,3 @@
 export function sqliteText(sql: string): string {
   return sql.replace(/\$(\d+)/g, '?$1');
 }
-
-/** Milliseconds as the ISO text the tables store. */
-export const iso = (ms: number) => new Date(ms).toISOString();
-
-/** A counter read back from either engine (PostgreSQL hands bigints over as text). */
-export const num = (v: number | string | null): number | null => (v === null ? null : Number(v));

@@ -15,7 +15,6 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { busy, type KeywordBudget, tooBroad } from './budget.ts';
 import type { KeywordReply, KeywordRequest, KeywordTask } from './keyword-worker.ts';
-import { searchRepository } from './repositories.ts';
 import type { KeywordPlan, ScoredId, SearchRepository } from './search.repo.ts';
 import type { SearchStore } from './store.ts';
 
@@ -197,7 +196,7 @@ const pools = new WeakMap<SearchStore, KeywordPool>();
 
 /** The keyword searcher of a store: one pool per SQLite store, shut down with it. */
 export async function keywordSearcher(store: SearchStore, budget: KeywordBudget): Promise<KeywordSearcher> {
-  const repo = await searchRepository(store);
+  const repo = store.search;
   const c = store.connection;
   const file = c.dialect === 'sqlite' && c.file !== ':memory:' && !budget.inProcess ? c.file : null;
   if (!file) return new DirectSearcher(repo, budget.searchBudgetMs);

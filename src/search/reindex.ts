@@ -8,7 +8,6 @@ import { mulberry32 } from '../shared/prng.ts';
 import { BuiltinEmbedder } from './embedder/builtin.ts';
 import { type Embedder, paperText } from './embedder/embedder.ts';
 import { cacheModel, type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
-import { searchRepository } from './repositories.ts';
 import type { SearchRepository } from './search.repo.ts';
 import { resetSemantic } from './semantic.ts';
 import type { SearchStore } from './store.ts';
@@ -127,7 +126,7 @@ export async function reindex(
   options: ReindexOptions = {},
 ): Promise<ReindexReport> {
   const progress = options.onProgress ?? (() => {});
-  const repo = await searchRepository(store);
+  const repo = store.search;
   const t0 = performance.now();
   let embedder: Embedder;
   let trained = false;

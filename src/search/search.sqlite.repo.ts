@@ -32,7 +32,7 @@ function ftsTerm(t: PlanTerm): string {
 }
 
 /** KeywordPlan → FTS5 MATCH text (every term quoted: no user text is syntax), or null. */
-export function toMatch(plan: Pick<KeywordPlan, 'groups' | 'not'>): string | null {
+function toMatch(plan: Pick<KeywordPlan, 'groups' | 'not'>): string | null {
   const groups = plan.groups.filter((g) => g.length > 0);
   if (groups.length === 0) return null;
   const pos = groups
@@ -61,7 +61,7 @@ const MAX_DATE = '9999';
 const ids = (xs: number[]) => JSON.stringify(xs);
 
 /** SQL condition + params checking filter terms against papers columns (alias p). */
-export function filterSql(plan: KeywordPlan): { sql: string; params: string[] } {
+function filterSql(plan: KeywordPlan): { sql: string; params: string[] } {
   const parts: string[] = [];
   const params: string[] = [];
   const one = (t: PlanTerm): string | null => {

@@ -6,7 +6,6 @@
 import { hostname } from 'node:os';
 import type { Embedder } from './embedder/embedder.ts';
 import { type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
-import { searchRepository } from './repositories.ts';
 import type { SearchRepository } from './search.repo.ts';
 import type { SearchStore } from './store.ts';
 import { VectorIndex } from './vectors/index.ts';
@@ -145,7 +144,7 @@ const instances = new WeakMap<SearchStore, Semantic>();
 export async function semanticFor(store: SearchStore, settings: EmbedderSettings): Promise<Semantic> {
   let s = instances.get(store);
   if (!s) {
-    s = new Semantic(await searchRepository(store), settings, store);
+    s = new Semantic(store.search, settings, store);
     instances.set(store, s);
     void s.open();
   }

@@ -161,8 +161,7 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
   const want = req.mode ?? 'hybrid';
   const q = req.q.trim();
   if (!q) return { hits: [], hasMore: false, mode: want === 'vector' ? 'vector' : 'keyword' };
-  const { searchRepository } = await import('./repositories.ts');
-  const repo = await searchRepository(deps.store);
+  const repo = deps.store.search;
   const keywords = await keywordSearcher(deps.store, {
     searchBudgetMs: deps.config.searchBudgetMs ?? DEFAULT_BUDGET.searchBudgetMs,
     searchWorkers: deps.config.searchWorkers ?? DEFAULT_BUDGET.searchWorkers,
@@ -306,8 +305,7 @@ export async function similarPapers(
   arxivId: string,
   k = 10,
 ): Promise<{ hits: SearchHit[]; mode: 'vector' | 'keyword' } | null> {
-  const { searchRepository } = await import('./repositories.ts');
-  const repo = await searchRepository(deps.store);
+  const repo = deps.store.search;
   const paperId = await repo.paperIdOf(arxivId);
   if (paperId === null) return null;
   const n = Math.max(1, Math.min(k, MAX_PAGE_SIZE));

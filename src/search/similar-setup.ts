@@ -5,10 +5,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { EmbedderSettings } from './embedder/load.ts';
-import { searchRepository, similarRepository } from './repositories.ts';
 import { semanticFor } from './semantic.ts';
 import { type SearchHit, titleNeighbours, toHit } from './service.ts';
-import type { SimilarRepository } from './similar.repo.ts';
 import { KEYWORD_MODEL, type Neighbours, SimilarLists } from './similar.ts';
 import type { NeighbourReply, NeighbourRequest } from './similar-worker.ts';
 import type { SearchStore } from './store.ts';
@@ -89,8 +87,6 @@ export function createSimilarLists(
 ): SimilarSetup {
   const file = store.dialect === 'sqlite' ? sqliteFile(store) : null;
   const worker = file ? new NeighbourWorker(file) : null;
-  let repo: Promise<SimilarRepository> | null = null;
-  const similarRepo = () => (repo ??= similarRepository(store));
 
   const modelFor = async (paperId: number): Promise<string | null> => {
     const sem = await semanticFor(store, settings);
@@ -108,17 +104,15 @@ export function createSimilarLists(
       const v = Float32Array.from(own, (x) => x / 127);
       return { ids: sem.index!.search(v, n + 1).map((h) => h.paperId), model: sem.index!.model };
     }
-    const ids = worker
-      ? await worker.run(paperId, n)
-      : await titleNeighbours(await searchRepository(store), paperId, n);
+    const ids = worker ? await worker.run(paperId, n) : await titleNeighbours(store.search, paperId, n);
     return { ids, model: KEYWORD_MODEL };
   };
 
   const lists = new SimilarLists({
     repo: {
-      get: async (id) => (await similarRepo()).get(id),
-      put: async (l) => (await similarRepo()).put(l),
-      featuredWithout: async (m, k) => (await similarRepo()).featuredWithout(m, k),
+      get: (id) => store.similar.get(id),
+      put: (l) => store.similar.put(l),
+      featuredWithout: (m, k) => store.similar.featuredWithout(m, k),
     },
     modelFor,
     compute,
@@ -133,7 +127,7 @@ export function createSimilarLists(
     const sem = await semanticFor(store, settings);
     if (sem.state !== 'ready') return 0;
     const index = sem.index!;
-    const ids = await (await similarRepo()).featuredWithout(index.model, WARM_BATCH);
+    const ids = await store.similar.featuredWithout(index.model, WARM_BATCH);
     let n = 0;
     for (const id of ids) if (index.has(id) && lists.refresh(id)) n++;
     return n;
@@ -155,14 +149,14 @@ export function createSimilarLists(
     warm,
     async hits(ids, model) {
       const matchedBy = model === KEYWORD_MODEL ? ('keyword' as const) : ('vector' as const);
-      const info = new Map((await (await searchRepository(store)).hits(ids)).map((h) => [h.paperId, h]));
+      const info = new Map((await store.search.hits(ids)).map((h) => [h.paperId, h]));
       return ids.flatMap((id, i) => {
         const p = info.get(id);
         return p ? [toHit(p, ids.length - i, [], [], [matchedBy])] : [];
       });
     },
     async titles(ids) {
-      const info = new Map((await (await searchRepository(store)).hits(ids)).map((h) => [h.paperId, h]));
+      const info = new Map((await store.search.hits(ids)).map((h) => [h.paperId, h]));
       return ids.flatMap((id) => {
         const p = info.get(id);
         return p ? [{ arxivId: p.arxivId, title: p.title, submittedAt: p.submittedAt }] : [];

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makePaper } from '../../test/support/papers.ts';
 import { SqliteStore } from '../app/sqlite.store.ts';
-import { similarRepository } from './repositories.ts';
 import type { SimilarList } from './similar.repo.ts';
 import { KEYWORD_MODEL, listState, REFRESH_AFTER_MS, SimilarLists, STORED_IDS } from './similar.ts';
 
@@ -64,9 +63,9 @@ describe('SimilarLists on SQLite', () => {
   const lists = () =>
     new SimilarLists({
       repo: {
-        get: async (id) => (await similarRepository(store)).get(id),
-        put: async (l) => (await similarRepository(store)).put(l),
-        featuredWithout: async (m, k) => (await similarRepository(store)).featuredWithout(m, k),
+        get: async (id) => store.similar.get(id),
+        put: async (l) => store.similar.put(l),
+        featuredWithout: async (m, k) => store.similar.featuredWithout(m, k),
       },
       modelFor: async () => model,
       compute: async (paperId, n) => {
@@ -97,7 +96,7 @@ describe('SimilarLists on SQLite', () => {
     assert.deepEqual(first, { list: null });
     await s.idle();
     assert.deepEqual(calls, [ids[0]]);
-    const row = (await (await similarRepository(store)).get(ids[0]!))!;
+    const row = (await store.similar.get(ids[0]!))!;
     assert.equal(row.list!.model, 'm1');
     assert.equal(row.list!.ids.length, STORED_IDS);
     assert.ok(!row.list!.ids.includes(ids[0]!), 'never lists the paper itself');
@@ -175,7 +174,7 @@ describe('SimilarLists on SQLite', () => {
       assert.ok(got!.list, 'still shown');
       await s.idle();
       assert.deepEqual(calls, [ids[3]]);
-      const row = (await (await similarRepository(store)).get(ids[3]!))!;
+      const row = (await store.similar.get(ids[3]!))!;
       assert.equal(row.list!.computedAt, new Date(now).toISOString());
     } finally {
       now = NOW;
@@ -186,7 +185,7 @@ describe('SimilarLists on SQLite', () => {
     const errors: unknown[] = [];
     let fail = true;
     const s = new SimilarLists({
-      repo: await similarRepository(store),
+      repo: store.similar,
       modelFor: async () => 'm1',
       compute: async () => {
         if (fail) throw new Error('index exploded');

@@ -4,7 +4,6 @@
  * reindex.ts resets, need not import reindex.ts.
  */
 import { type Embedder, paperText } from './embedder/embedder.ts';
-import { searchRepository } from './repositories.ts';
 import type { SearchStore } from './store.ts';
 import { toInt8 } from './vectors/quantize.ts';
 
@@ -20,7 +19,7 @@ export async function vectorizePending(
   total = 0,
   afterId = 0,
 ): Promise<number> {
-  const repo = await searchRepository(store);
+  const repo = store.search;
   let after = afterId;
   let done = 0;
   for (;;) {

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Store } from '../../src/app/store.ts';
-import { similarRepository } from '../../src/search/repositories.ts';
 import { makePaper } from '../support/papers.ts';
 
 const id = (n: number) => `2597.${String(n).padStart(5, '0')}`;
@@ -18,7 +17,7 @@ export function similarContract(store: () => Store): void {
       const s = store();
       await s.papers.upsertMany([1, 2, 3].map((n) => makePaper({ arxivId: id(n), title: `Similar ${n}` })));
       const [a, b, c] = await Promise.all([1, 2, 3].map(async (n) => (await s.papers.get(id(n)))!.id));
-      const repo = await similarRepository(s);
+      const repo = s.similar;
       const none = await repo.get(a!);
       assert.ok(none);
       assert.equal(none.list, null);
@@ -78,7 +77,7 @@ export function similarContract(store: () => Store): void {
           { arxivId: id(6), day: '2199-05-02', source: 'rule', submittedBy: null, importedUpvotes: 0 },
         ],
       });
-      const repo = await similarRepository(s);
+      const repo = s.similar;
       assert.deepEqual(await repo.featuredWithout('v9', 3), [e, f, d]);
       const hash = (await repo.get(f!))!.paperHash;
       await repo.put({

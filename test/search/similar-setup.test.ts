@@ -8,7 +8,6 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { reindex } from '../../src/search/reindex.ts';
-import { similarRepository } from '../../src/search/repositories.ts';
 import { resetSemantic, semanticFor } from '../../src/search/semantic.ts';
 import { KEYWORD_MODEL } from '../../src/search/similar.ts';
 import { createSimilarLists, type SimilarSetup } from '../../src/search/similar-setup.ts';
@@ -50,10 +49,7 @@ describe('similar lists wired to a SQLite store', () => {
           ?.some((w) => words.has(w)),
         `${t.title} shares a word with ${p.input.title}`,
       );
-    assert.equal(
-      (await (await similarRepository(store)).get(await idOf(p.input.arxivId)))!.list!.model,
-      KEYWORD_MODEL,
-    );
+    assert.equal((await store.similar.get(await idOf(p.input.arxivId)))!.list!.model, KEYWORD_MODEL);
   });
 
   it('after reindex: vector lists replace keyword ones, and warm() fills featured papers', async () => {
@@ -80,7 +76,7 @@ describe('similar lists wired to a SQLite store', () => {
     });
     assert.equal(await setup.warm(), featured.length);
     await setup.lists.idle();
-    const repo = await similarRepository(store);
+    const repo = store.similar;
     for (const arxivId of featured) assert.equal((await repo.get(await idOf(arxivId)))!.list!.model, model);
     assert.equal(await setup.warm(), 0, 'nothing left to warm');
   });

@@ -16,7 +16,6 @@ import {
   TransformersEmbedder,
   TransformersMissingError,
 } from '../../src/search/embedder/transformers.ts';
-import { searchRepository } from '../../src/search/repositories.ts';
 import { tempDir } from '../support/app.ts';
 
 const resolved: string[] = [];
@@ -32,13 +31,13 @@ let store: SqliteStore;
 before(async () => {
   store = new SqliteStore(path.join(dir, 'paperboy.db'));
   // The active model was made by transformers (an earlier configuration).
-  const repo = await searchRepository(store);
+  const repo = store.search;
   await repo.saveModel({ version: 'transformers-old', kind: 'transformers', dimensions: 8 }, null);
 });
 after(() => store?.close());
 
 test('the package is not imported while embedder is "builtin", even with a transformers model active', async () => {
-  const repo = await searchRepository(store);
+  const repo = store.search;
   const active = await loadActiveEmbedder(repo, {
     data: dir,
     embedder: 'builtin',
@@ -49,7 +48,7 @@ test('the package is not imported while embedder is "builtin", even with a trans
 });
 
 test('embedder "transformers" imports it (and says plainly when the model folder is missing)', async () => {
-  const repo = await searchRepository(store);
+  const repo = store.search;
   await assert.rejects(
     loadActiveEmbedder(repo, { data: dir, embedder: 'transformers', embedderModel: path.join(dir, 'nope') }),
     /is not a folder here, and downloading is off/,

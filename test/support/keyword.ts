@@ -5,7 +5,6 @@
 import type { Store } from '../../src/app/store.ts';
 import { keywordPlan } from '../../src/search/plan.ts';
 import { parseQuery } from '../../src/search/query/parse.ts';
-import { searchRepository } from '../../src/search/repositories.ts';
 
 export interface KeywordTestHit {
   arxivId: string;
@@ -15,7 +14,7 @@ export interface KeywordTestHit {
 }
 
 export async function keywordHits(store: Store, q: string, limit = 10): Promise<KeywordTestHit[]> {
-  const repo = await searchRepository(store);
+  const repo = store.search;
   const scored = await repo.keyword(keywordPlan(parseQuery(q)), limit);
   const info = new Map((await repo.hits(scored.map((s) => s.paperId))).map((h) => [h.paperId, h]));
   return scored.map((s) => ({

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { reindex } from '../../src/search/reindex.ts';
-import { similarRepository } from '../../src/search/repositories.ts';
 import { semanticFor } from '../../src/search/semantic.ts';
 import { KEYWORD_MODEL } from '../../src/search/similar.ts';
 import { searchCorpus } from '../search/corpus.ts';
@@ -29,7 +28,7 @@ describe('similar papers on the paper page', () => {
   };
   const stored = async (arxivId: string) => {
     const p = (await t.store.papers.get(arxivId))!;
-    return (await (await similarRepository(t.store)).get(p.id))!.list;
+    return (await t.store.similar.get(p.id))!.list;
   };
 
   before(async () => {
