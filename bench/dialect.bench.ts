@@ -86,7 +86,10 @@ function runnerSqlite(db: DatabaseSync): Contender {
   const cache = new Map<string, StatementSync>();
   const prep = (sql: string) => {
     let s = cache.get(sql);
-    if (!s) cache.set(sql, (s = db.prepare(sql)));
+    if (!s) {
+      s = db.prepare(sql);
+      cache.set(sql, s);
+    }
     return s;
   };
   const all = async <T>(sql: string, params: SQLInputValue[]) => prep(sql).all(...params) as T[];
@@ -160,7 +163,8 @@ function runnerPg(pool: pg.Pool): Contender {
     let s = cache.get(sql);
     if (s === undefined) {
       let i = 0;
-      cache.set(sql, (s = sql.replace(/\?/g, () => `$${++i}`)));
+      s = sql.replace(/\?/g, () => `$${++i}`);
+      cache.set(sql, s);
     }
     return s;
   };
@@ -201,7 +205,8 @@ async function measure(
     const order = round % 2 ? [...names].reverse() : names;
     for (const name of order) {
       const c = all[name]!;
-      const o = (out[name] ??= { read: [], write: [] });
+      out[name] ??= { read: [], write: [] };
+      const o = out[name];
       o.read.push(await rate(n, (i) => c.byEmail(email(i))));
       o.write.push(await rate(Math.max(1, n / 5), (i) => c.bump(id(i))));
     }
