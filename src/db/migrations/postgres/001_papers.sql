@@ -27,14 +27,14 @@ CREATE TABLE papers (
   demo BOOLEAN NOT NULL DEFAULT FALSE,
   ingested_at TEXT COLLATE "C" NOT NULL,
   -- Keyword search document. Generated, so it can never drift from the row. Each field gets its
-  -- own weight label, which both ranks (ts_rank_cd weights, see papers.pg.repo.ts) and serves
+  -- own weight label, which both ranks (ts_rank_cd weights, see src/search/search.pg.repo.ts) and serves
   -- field filters (`'x':A` = title only; see db/tsquery.ts):
   --   A title, B authors, C abstract (english: stemmed, stop words dropped),
   --   D categories as squashed tokens ("cs.CV" -> "cscv", as prepared.ts categoryToken) through the
   --   `simple` config, so the stemmer never rewrites a category name; plus two recency tokens,
   --   `ym202411` (month) and `yr2024` (year) of submitted_at. Those let keyword search take its
   --   newest candidates inside the GIN index (term AND recent month) instead of reading every
-  --   match from the heap; see keywordSearch in papers.pg.repo.ts.
+  --   match from the heap; see keyword() in src/search/search.pg.repo.ts.
   -- '<' and '>' become spaces first: the default parser reads `<script>` or `<i>` as an HTML tag
   -- and drops it, where FTS5 (and a reader) sees the word; tsquery.ts does the same to queries.
   search TSVECTOR GENERATED ALWAYS AS (
