@@ -1,0 +1,89 @@
+/**
+ * The candidates of one window, indexed once per process and shared by every reader: posting lists
+ * for followed searches (digest/interests.ts, the same in-memory matcher the digest uses), author
+ * keys, content terms with their document frequency, the trending part of the score, and unit
+ * vectors when the semantic index has them. Pure: the service decides when to rebuild.
+ */
+import { buildIndex, type CandidateIndex } from '../digest/interests.ts';
+import { authorKey } from '../papers/authors.ts';
+import { decayedVotes, trendingScore } from '../ranking/trending.ts';
+import type { WindowPaper } from './repository.ts';
+import { paperTerms } from './terms.ts';
+
+export interface Pool {
+  papers: readonly WindowPaper[];
+  /** paper id → position */
+  position: Map<number, number>;
+  index: CandidateIndex;
+  /** authors/authors.ts `authorKey` → positions */
+  byAuthorKey: Map<string, number[]>;
+  /** content term (terms.ts) → positions */
+  byTerm: Map<string, number[]>;
+  terms: readonly string[][];
+  /** 0..1: log of the decayed vote count (ranking/trending.ts) over the window's largest. */
+  trend: Float32Array;
+  /** Unit vectors by position (null where a paper has none); null without a semantic index. */
+  vectors: (Float32Array | null)[] | null;
+}
+
+/** An int8 paper vector as a unit float vector (null for a zero vector). */
+export function unitVector(v: ArrayLike<number>): Float32Array | null {
+  let norm = 0;
+  for (let i = 0; i < v.length; i++) norm += v[i]! * v[i]!;
+  if (norm === 0) return null;
+  const out = new Float32Array(v.length);
+  const s = 1 / Math.sqrt(norm);
+  for (let i = 0; i < v.length; i++) out[i] = v[i]! * s;
+  return out;
+}
+
+function post(map: Map<string, number[]>, key: string, i: number) {
+  const list = map.get(key);
+  if (!list) map.set(key, [i]);
+  else if (list[list.length - 1] !== i) list.push(i);
+}
+
+export function buildPool(
+  papers: readonly WindowPaper[],
+  now: number,
+  vectorOf: ((paperId: number) => ArrayLike<number> | null) | null,
+): Pool {
+  const position = new Map<number, number>();
+  const byAuthorKey = new Map<string, number[]>();
+  const byTerm = new Map<string, number[]>();
+  const terms: string[][] = [];
+  const decayed = new Float64Array(papers.length);
+  let maxDecayed = 0;
+  papers.forEach((p, i) => {
+    position.set(p.id, i);
+    for (const a of p.authors) post(byAuthorKey, authorKey(a), i);
+    const t = paperTerms(p);
+    terms.push(t);
+    for (const w of t) post(byTerm, w, i);
+    const d = Math.max(0, decayedVotes(trendingScore({ votes: p.votes, enteredAt: p.enteredAt }), now));
+    decayed[i] = d;
+    if (d > maxDecayed) maxDecayed = d;
+  });
+  const trend = new Float32Array(papers.length);
+  if (maxDecayed > 0) {
+    const top = Math.log2(1 + maxDecayed);
+    for (let i = 0; i < papers.length; i++) trend[i] = Math.log2(1 + decayed[i]!) / top;
+  }
+  const vectors = vectorOf
+    ? papers.map((p) => {
+        const v = vectorOf(p.id);
+        return v ? unitVector(v) : null;
+      })
+    : null;
+  const index = buildIndex(
+    papers.map((p) => ({
+      arxivId: p.arxivId,
+      title: p.title,
+      abstract: p.abstract,
+      authors: p.authors,
+      categories: p.categories,
+      submittedAt: p.submittedAt,
+    })),
+  );
+  return { papers, position, index, byAuthorKey, byTerm, terms, trend, vectors };
+}
