@@ -6,7 +6,7 @@
  */
 import { buildIndex, type CandidateIndex } from '../digest/interests.ts';
 import { authorKey } from '../papers/authors.ts';
-import { decayedVotes, trendingScore } from '../ranking/trending.ts';
+import { trendingScore } from '../ranking/trending.ts';
 import type { WindowPaper } from './repository.ts';
 import { paperTerms } from './terms.ts';
 
@@ -20,7 +20,10 @@ export interface Pool {
   /** content term (terms.ts) → positions */
   byTerm: Map<string, number[]>;
   terms: readonly string[][];
-  /** 0..1: log of the decayed vote count (ranking/trending.ts) over the window's largest. */
+  /**
+   * 0..1: the site's trending score (ranking/trending.ts: log2(votes + 1) + age term) scaled over
+   * the window (lowest 0, highest 1), so its order is exactly /trending's.
+   */
   trend: Float32Array;
   /** Unit vectors by position (null where a paper has none); null without a semantic index. */
   vectors: (Float32Array | null)[] | null;
@@ -45,30 +48,28 @@ function post(map: Map<string, number[]>, key: string, i: number) {
 
 export function buildPool(
   papers: readonly WindowPaper[],
-  now: number,
   vectorOf: ((paperId: number) => ArrayLike<number> | null) | null,
 ): Pool {
   const position = new Map<number, number>();
   const byAuthorKey = new Map<string, number[]>();
   const byTerm = new Map<string, number[]>();
   const terms: string[][] = [];
-  const decayed = new Float64Array(papers.length);
-  let maxDecayed = 0;
+  const scores = new Float64Array(papers.length);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
   papers.forEach((p, i) => {
     position.set(p.id, i);
     for (const a of p.authors) post(byAuthorKey, authorKey(a), i);
     const t = paperTerms(p);
     terms.push(t);
     for (const w of t) post(byTerm, w, i);
-    const d = Math.max(0, decayedVotes(trendingScore({ votes: p.votes, enteredAt: p.enteredAt }), now));
-    decayed[i] = d;
-    if (d > maxDecayed) maxDecayed = d;
+    const score = trendingScore({ votes: p.votes, enteredAt: p.enteredAt });
+    scores[i] = score;
+    lo = Math.min(lo, score);
+    hi = Math.max(hi, score);
   });
   const trend = new Float32Array(papers.length);
-  if (maxDecayed > 0) {
-    const top = Math.log2(1 + maxDecayed);
-    for (let i = 0; i < papers.length; i++) trend[i] = Math.log2(1 + decayed[i]!) / top;
-  }
+  if (hi > lo) for (let i = 0; i < papers.length; i++) trend[i] = (scores[i]! - lo) / (hi - lo);
   const vectors = vectorOf
     ? papers.map((p) => {
         const v = vectorOf(p.id);

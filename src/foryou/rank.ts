@@ -11,8 +11,8 @@
  *   window, the MODEL_TERMS strongest kept, a paper scored by the sum over its terms divided by
  *   √(its term count), scaled so the window's best paper is 1.
  * - follow (0..1): the strongest follow the paper matches (FOLLOW_STRENGTH).
- * - trend (0..1): the site's trending score (ranking/trending.ts, with the site's vote counts) as
- *   log(1 + decayed votes), over the window's largest.
+ * - trend (0..1): the site's trending score (ranking/trending.ts, with the site's vote counts),
+ *   scaled over the window (lowest 0, highest 1): /trending's order; with no votes, newest first.
  *
  * Weights (WEIGHTS, and the reader's "library ↔ trending" step b = step / 4): w_model = 1 − b,
  * w_follow = 0.7, w_trend = b; the default step 1 gives 0.75 / 0.7 / 0.25. A follow match (≥ 0.6 ·

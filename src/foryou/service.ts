@@ -321,7 +321,7 @@ export class ForYouService {
     const to = new Date(end).toISOString();
     const papers = await repo.windowPapers(from, to, MAX_CANDIDATES);
     const vectorOf = await this.#deps.vectors();
-    return { pool: buildPool(papers, now, vectorOf), from, to };
+    return { pool: buildPool(papers, vectorOf), from, to };
   }
 
   /** Forgets the pools (tests, and after papers were added in this process). */
