@@ -18,6 +18,7 @@ const table = {
   digest: ['papers', 'search', 'ranking', 'users', 'feed', 'jobs', 'db'],
   setup: ['db', 'ingest', 'users', 'feed', 'jobs'],
   demo: ['db', 'papers', 'users'],
+  foryou: ['db', 'papers', 'search', 'ranking'],
 };
 const domains = Object.keys(table);
 
@@ -32,8 +33,11 @@ function closure(folder, seen = new Set()) {
   return seen;
 }
 
-/** Besides the table: the one address rule, src/digest/mail.ts, is shared with users/ (see the table). */
-const extra = { users: '|^src/digest/mail\\.ts$' };
+/**
+ * Besides the table: the one address rule, src/digest/mail.ts, is shared with users/, and the
+ * digest's in-memory interest matcher (src/digest/interests.ts and its types) with foryou/.
+ */
+const extra = { users: '|^src/digest/mail\\.ts$', foryou: '|^src/digest/(?:interests|types)\\.ts$' };
 const allowed = (folder) =>
   `^src/(?:${[folder, 'shared', ...closure(folder)].join('|')})/|^src/errors\\.ts$${extra[folder] ?? ''}`;
 

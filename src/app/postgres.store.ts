@@ -5,6 +5,7 @@ import { createPool, migratePostgres } from '../db/postgres.ts';
 import { pgRunner } from '../db/sql.ts';
 import { DigestRepository } from '../digest/digest.repo.ts';
 import { PgFeedRepository } from '../feed/feed.pg.repo.ts';
+import { PgForYouRepository } from '../foryou/foryou.pg.repo.ts';
 import { PgCursorRepository } from '../ingest/cursors.pg.repo.ts';
 import type { CursorRepository, IngestRunRepository } from '../ingest/repository.ts';
 import { PgIngestRunRepository } from '../ingest/runs.pg.repo.ts';
@@ -35,6 +36,7 @@ class PostgresStore implements Store {
   readonly users: PgUserRepository;
   readonly community: PgCommunityRepository;
   readonly firstRun: FirstRunRepository;
+  readonly forYou: PgForYouRepository;
   readonly #applied: number[];
   #closed = false;
 
@@ -53,6 +55,7 @@ class PostgresStore implements Store {
     this.users = new PgUserRepository(pool);
     this.community = new PgCommunityRepository(pool);
     this.firstRun = new FirstRunRepository(pgRunner(pool));
+    this.forYou = new PgForYouRepository(pool);
   }
 
   async migrations(): Promise<number[]> {

@@ -6,6 +6,7 @@ import { migrateSqlite, openSqlite } from '../db/sqlite.ts';
 import { rebuildTopListsInWorker, topListsStale } from '../db/toplists-build.ts';
 import { DigestRepository } from '../digest/digest.repo.ts';
 import { SqliteFeedRepository } from '../feed/feed.sqlite.repo.ts';
+import { SqliteForYouRepository } from '../foryou/foryou.sqlite.repo.ts';
 import { SqliteCursorRepository } from '../ingest/cursors.sqlite.repo.ts';
 import type { CursorRepository, IngestRunRepository } from '../ingest/repository.ts';
 import { SqliteIngestRunRepository } from '../ingest/runs.sqlite.repo.ts';
@@ -36,6 +37,7 @@ export class SqliteStore implements Store {
   readonly users: SqliteUserRepository;
   readonly community: SqliteCommunityRepository;
   readonly firstRun: FirstRunRepository;
+  readonly forYou: SqliteForYouRepository;
   readonly #applied: number[];
 
   readonly #file: string;
@@ -56,6 +58,7 @@ export class SqliteStore implements Store {
     this.users = new SqliteUserRepository(this.db);
     this.community = new SqliteCommunityRepository(this.db);
     this.firstRun = new FirstRunRepository(sqliteRunner(this.db));
+    this.forYou = new SqliteForYouRepository(this.db);
   }
 
   async migrations(): Promise<number[]> {

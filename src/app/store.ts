@@ -8,6 +8,7 @@
 import type { Database } from '../db/dialect.ts';
 import type { DigestRepository } from '../digest/digest.repo.ts';
 import type { FeedRepository } from '../feed/feed.ts';
+import type { ForYouRepository } from '../foryou/repository.ts';
 import type { CursorRepository, IngestRunRepository } from '../ingest/repository.ts';
 import type { LeaseRepository } from '../jobs/leases.repo.ts';
 import type { PaperRepository } from '../papers/repository.ts';
@@ -32,4 +33,6 @@ export interface Store extends Database {
   readonly community: CommunityRepository;
   /** Setup-page settings and demo-data marks (issue 7, src/setup/first-run.repo.ts). */
   readonly firstRun: FirstRunRepository;
+  /** For you (issue 14): follows, feedback, start-out picks, controls (src/foryou/repository.ts). */
+  readonly forYou: ForYouRepository;
 }

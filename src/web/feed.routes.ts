@@ -33,6 +33,7 @@ import {
 } from './respond.ts';
 import type { Pager } from './views/cards.view.ts';
 import { authorPage, categoryPage, dailyPage, trendingPage } from './views/feed.view.ts';
+import { followControl } from './views/foryou.view.ts';
 import { followedFallback } from './views/setup.view.ts';
 import { subscribeForm } from './views/subscribe.view.ts';
 
@@ -200,6 +201,16 @@ export const feedRoutes =
     for (const f of ['rss', 'atom', 'json'])
       app.get(`/trending.${f}`, (req, reply) => trending(req, reply, f));
 
+    /** Follow/Unfollow (issue 14); the signed-out version is the same for everyone, so pages stay cacheable. */
+    const follow = async (req: FastifyRequest, kind: 'author' | 'category', value: string, path: string) =>
+      followControl(
+        req.viewer,
+        kind,
+        value,
+        req.viewer ? await deps.site.forYou.following(req.viewer.user.id, kind, value) : null,
+        path,
+      );
+
     app.get<{ Params: { cat: string } }>('/categories/:cat', async (req, reply) => {
       const [cat, ext] = splitExt(req.params.cat);
       if (!isCategory(cat)) throw new NotFoundError(`"${cat.slice(0, 40)}" is not an arXiv category.`);
@@ -225,6 +236,7 @@ export const feedRoutes =
             shown,
             pager(path, '', q.page, items.length > PAGE_SIZE),
             await listContext(deps, req, shown),
+            await follow(req, 'category', cat, path),
           ),
         };
       });
@@ -256,6 +268,7 @@ export const feedRoutes =
             shown,
             pager(path, '', q.page, items.length > PAGE_SIZE),
             await listContext(deps, req, shown),
+            shown.length ? await follow(req, 'author', name, path) : '',
           ),
           status: shown.length ? 200 : 404,
         };

@@ -10,6 +10,7 @@ import { parseArxivId } from '../papers/arxiv-id.ts';
 import { arxivIdIn, searchPapers } from '../search/service.ts';
 import { KEYWORD_MODEL } from '../search/similar.ts';
 import { parse, sendPage, type WebDeps } from './respond.ts';
+import { followControl } from './views/foryou.view.ts';
 import { searchPage, similarPage } from './views/search.view.ts';
 
 const PAGE_SIZE = 25;
@@ -68,7 +69,20 @@ export const paperRoutes =
         };
         return {
           meta: { title: q ? `Search: ${q}` : 'Search', query: q },
-          body: searchPage(q, r, pager),
+          body: searchPage(
+            q,
+            r,
+            pager,
+            q.trim()
+              ? followControl(
+                  req.viewer,
+                  'search',
+                  q,
+                  req.viewer ? await deps.site.forYou.following(req.viewer.user.id, 'search', q) : null,
+                  `/search?q=${encodeURIComponent(q)}`,
+                )
+              : '',
+          ),
           ...(r.error ? { status: 400 } : r.stopped ? { status: 503 } : {}),
         };
       });

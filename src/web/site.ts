@@ -7,8 +7,10 @@ import type { Store } from '../app/store.ts';
 import type { Config } from '../config/config.ts';
 import type { Mailer } from '../digest/mail.ts';
 import { createMailer } from '../digest/mailer.ts';
+import { ForYouService } from '../foryou/service.ts';
 import { fetchArxivPaper } from '../ingest/setup.ts';
 import type { PaperInput } from '../papers/paper.ts';
+import { semanticFor } from '../search/semantic.ts';
 import { createSimilarLists, type SimilarSetup } from '../search/similar-setup.ts';
 import { AccountService } from '../users/accounts.ts';
 import { CommunityService } from '../users/community.ts';
@@ -31,6 +33,8 @@ export interface Site {
   limiter: RateLimiter;
   hasher: PasswordHasher;
   pageCache: PageCache;
+  /** For you (issue 14): follows, feedback, the reader's controls and ranked list. */
+  forYou: ForYouService;
   /** Stored "similar papers" lists, computed in the background (search/similar.ts). */
   similar: SimilarSetup;
   /**
@@ -88,9 +92,27 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     changed: () => pageCache.invalidate(),
     now,
   });
+  const forYou = new ForYouService({
+    store,
+    // Positive examples of a reader's model. The library's saved papers join here as
+    // `{ verb: 'saved', ids: (u, n) => store.library.savedPaperIds(u, n) }` (newest first).
+    positives: [
+      { verb: 'upvoted', ids: (u, n) => store.forYou.upvoted(u, n) },
+      { verb: 'picked when starting out', ids: (u, n) => store.forYou.seeds(u, n) },
+    ],
+    // The semantic index's vectors once it is ready; until then the keyword model ranks.
+    vectors: async () => {
+      const sem = await semanticFor(store, config);
+      sem.maybeSync();
+      const index = sem.state === 'ready' ? sem.index : null;
+      return index ? (id: number) => index.vectorOf(id) : null;
+    },
+    now,
+  });
   return {
     accounts,
     community,
+    forYou,
     limiter,
     hasher,
     pageCache,

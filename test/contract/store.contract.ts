@@ -12,6 +12,7 @@ import type { LinkKind, Paper, PaperInput } from '../../src/papers/paper.ts';
 import { QueryError } from '../../src/search/query/ast.ts';
 import { keywordHits, keywordIds } from '../support/keyword.ts';
 import { makePaper } from '../support/papers.ts';
+import { forYouContract } from './foryou.contract.ts';
 import { ingestContract } from './ingest.contract.ts';
 import { similarContract } from './similar.contract.ts';
 import { siteContract } from './site.contract.ts';
@@ -357,5 +358,6 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
     ingestContract(() => store);
     siteContract(() => store);
     similarContract(() => store);
+    forYouContract(() => store);
   });
 }

@@ -105,7 +105,8 @@ function cardParts(p: FeedItem['paper']): CardParts {
   return made;
 }
 
-function paperCard(item: FeedItem, ctx: ListContext): SafeHtml {
+/** One card; `extra` (For you's reasons and controls) goes between the byline and the abstract. */
+export function paperCard(item: FeedItem, ctx: ListContext, extra?: SafeHtml): SafeHtml {
   const { paper: p, stats, featured } = item;
   const c = cardParts(p);
   // A featuring of a past day (an imported list) counts from that day's end, as in trending.
@@ -118,7 +119,7 @@ function paperCard(item: FeedItem, ctx: ListContext): SafeHtml {
 <div class="card-body">
 <h2>${raw(c.link)}${isNew ? html` <span class="new">new</span>` : ''}${p.withdrawnAt ? html` <span class="withdrawn">withdrawn</span>` : ''}</h2>
 ${raw(c.byline)}${featured ? html` · featured <time datetime="${featured.featuredAt}">${featured.day}</time>${featured.submittedBy ? html` by ${featured.submittedBy}` : ''}` : ''}${raw(c.code)} · <a href="/papers/${p.arxivId}#discussion">${stats.comments} comment${stats.comments === 1 ? '' : 's'}</a></p>
-${raw(c.tail)}`;
+${extra ?? ''}${raw(c.tail)}`;
 }
 
 export interface Pager {

@@ -46,15 +46,29 @@ ${cardList(items, ctx, 'No papers have votes or featurings yet.')}
 ${pagerNav(pager)}`;
 }
 
-export function categoryPage(category: string, items: FeedItem[], pager: Pager, ctx: ListContext): SafeHtml {
+export function categoryPage(
+  category: string,
+  items: FeedItem[],
+  pager: Pager,
+  ctx: ListContext,
+  follow: SafeHtml | string = '',
+): SafeHtml {
   return html`<h1>${category} <span class="sub">newest first</span></h1>
+${follow}
 <p class="muted"><a href="/trending?cat=${encodeURIComponent(category)}">Trending in ${category}</a></p>
 ${cardList(items, ctx, `No papers in ${category} yet.`)}
 ${pagerNav(pager)}`;
 }
 
-export function authorPage(name: string, items: FeedItem[], pager: Pager, ctx: ListContext): SafeHtml {
+export function authorPage(
+  name: string,
+  items: FeedItem[],
+  pager: Pager,
+  ctx: ListContext,
+  follow: SafeHtml | string = '',
+): SafeHtml {
   return html`<h1>${name} <span class="sub">papers, newest first</span></h1>
+${follow}
 ${cardList(items, ctx, `No papers by ${name} in this library.`)}
 ${pagerNav(pager)}`;
 }

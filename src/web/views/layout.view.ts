@@ -68,7 +68,7 @@ ${f ? html`<link rel="alternate" type="application/rss+xml" title="RSS" href="${
 <a class="skip" href="#main">Skip to content</a>
 <header class="site">
   <a class="brand" href="/">${meta.siteName}</a>
-  <nav aria-label="Lists"><a href="/">Daily</a><a href="/trending">Trending</a><a href="/submit">Submit</a></nav>
+  <nav aria-label="Lists"><a href="/">Daily</a><a href="/trending">Trending</a>${meta.viewer ? html`<a href="/for-you">For you</a>` : ''}<a href="/submit">Submit</a></nav>
   <form action="/search" method="get" role="search">
     <input type="search" name="q" value="${meta.query ?? ''}" placeholder="Search papers" aria-label="Search papers">
     <button type="submit">Search</button>

@@ -42,7 +42,12 @@ function hitList(hits: SearchHit[], empty: string): SafeHtml {
   return html`<ol class="cards search-results">${hits.map(hitCard)}</ol>`;
 }
 
-export function searchPage(q: string, r: SearchResult, pager: Pager): SafeHtml {
+export function searchPage(
+  q: string,
+  r: SearchResult,
+  pager: Pager,
+  follow: SafeHtml | string = '',
+): SafeHtml {
   const parts: SafeHtml[] = [];
   if (r.didYouMean) {
     const id = r.didYouMean.arxivId;
@@ -64,7 +69,7 @@ export function searchPage(q: string, r: SearchResult, pager: Pager): SafeHtml {
     ? `No papers match “${q}”. Try fewer or different words.`
     : `Type a few words to search titles, authors and abstracts. ${SYNTAX_HELP}`;
   const list = r.error || r.stopped ? html`` : hitList(r.hits, empty);
-  return html`<h1>Search${q ? html`: ${q}` : ''}</h1>${parts}${list}${pagerNav(pager)}`;
+  return html`<h1>Search${q ? html`: ${q}` : ''}</h1>${r.error ? '' : follow}${parts}${list}${pagerNav(pager)}`;
 }
 
 /** `hits` null: the list is still being computed (search/similar.ts). */

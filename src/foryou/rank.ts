@@ -1,0 +1,296 @@
+/**
+ * For you's ranking, pure (issue 14 item 4). For each paper of the window:
+ *
+ *     score = w_model · model + w_follow · follow + w_trend · trend
+ *
+ * - model (−1..1): how close the paper is to the reader's examples. Positives are their upvotes,
+ *   saved papers and start-out picks; negatives their "less like this". With the semantic index:
+ *   the cosine between the paper's vector and (centroid of positives − NEGATIVE_WEIGHT · centroid of
+ *   negatives), all unit vectors. Without it (keyword model): content terms (terms.ts) weighted by
+ *   (share of positives holding the term − NEGATIVE_WEIGHT · share of negatives) × idf over the
+ *   window, the MODEL_TERMS strongest kept, a paper scored by the sum over its terms divided by
+ *   √(its term count), scaled so the window's best paper is 1.
+ * - follow (0..1): the strongest follow the paper matches (FOLLOW_STRENGTH).
+ * - trend (0..1): the site's trending score (ranking/trending.ts, with the site's vote counts),
+ *   scaled over the window (lowest 0, highest 1): /trending's order; with no votes, newest first.
+ *
+ * Weights (WEIGHTS, and the reader's "library ↔ trending" step b = step / 4): w_model = 1 − b,
+ * w_follow = 0.7, w_trend = b; the default step 1 gives 0.75 / 0.7 / 0.25. A follow match (≥ 0.6 ·
+ * 0.7 = 0.42) outranks the window's most upvoted paper (0.25) unless the reader turns the control
+ * towards trending. A reader with no examples and no follows gets the trending order.
+ *
+ * Hidden papers, papers marked "less like this" and the reader's own positives never appear.
+ */
+import { matchInterests } from '../digest/interests.ts';
+import { authorKey } from '../papers/authors.ts';
+import { QueryError } from '../search/query/ast.ts';
+import { parseQuery } from '../search/query/parse.ts';
+import type { Pool } from './pool.ts';
+import type { Follow } from './repository.ts';
+import type { Tuning } from './settings.ts';
+
+/** The weights at step b = 0 (model, follow) and b = 1 (trend); see the file comment. */
+export const WEIGHTS = { model: 1, follow: 0.7, trend: 1 } as const;
+/** How much a "less like this" pulls away, relative to a positive's pull. */
+export const NEGATIVE_WEIGHT = 0.5;
+/** A followed author is the surest sign, a followed search nearly so, a category the loosest. */
+export const FOLLOW_STRENGTH = { author: 1, search: 0.9, category: 0.6 } as const;
+/** Terms the keyword model keeps (the strongest by |weight|). */
+export const MODEL_TERMS = 64;
+/** An example is named as evidence when at least this close (cosine) to the paper... */
+export const EVIDENCE_COSINE = 0.3;
+/** ...or, in the keyword model, when it shares at least this many content words with it. */
+export const EVIDENCE_WORDS = 2;
+/** A model part below this gives no "similar to" reason. */
+const MODEL_REASON_MIN = 0.05;
+
+export type ModelKind = 'vector' | 'keyword' | 'none';
+
+export interface Example {
+  id: number;
+  arxivId: string;
+  title: string;
+  /** How the reader gave it: "upvoted", "saved", "picked". */
+  verb: string;
+  /** terms.ts `paperTerms`. */
+  terms: string[];
+  /** Unit vector, or null. */
+  vector: Float32Array | null;
+}
+
+export interface ReaderProfile {
+  positives: Example[];
+  negatives: Example[];
+  follows: Follow[];
+  /** Never shown: hidden, "less like this", and the positives themselves. */
+  exclude: Set<number>;
+}
+
+export type Reason =
+  | { kind: 'similar'; examples: { arxivId: string; title: string; verb: string }[] }
+  | { kind: 'author'; name: string }
+  | { kind: 'search'; query: string }
+  | { kind: 'category'; code: string }
+  | { kind: 'votes'; votes: number }
+  | { kind: 'trending' };
+
+export interface Ranked {
+  paperId: number;
+  score: number;
+  parts: { model: number; follow: number; trend: number };
+  reasons: Reason[];
+}
+
+export function weightsFor(t: Pick<Tuning, 'trending'>): { model: number; follow: number; trend: number } {
+  const b = t.trending / 4;
+  return { model: WEIGHTS.model * (1 - b), follow: WEIGHTS.follow, trend: WEIGHTS.trend * b };
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+function centroid(examples: Example[], dims: number): { sum: Float32Array; n: number } {
+  const sum = new Float32Array(dims);
+  let n = 0;
+  for (const e of examples) {
+    if (!e.vector || e.vector.length !== dims) continue;
+    for (let i = 0; i < dims; i++) sum[i]! += e.vector[i]!;
+    n++;
+  }
+  return { sum, n };
+}
+
+/** The vector model: cosine to (mean positive − NEGATIVE_WEIGHT · mean negative). */
+function vectorModel(pool: Pool, profile: ReaderProfile): Float32Array | null {
+  const vectors = pool.vectors;
+  if (!vectors) return null;
+  const dims = profile.positives.find((e) => e.vector)?.vector?.length;
+  if (!dims) return null;
+  const pos = centroid(profile.positives, dims);
+  const neg = centroid(profile.negatives, dims);
+  const m = new Float32Array(dims);
+  for (let i = 0; i < dims; i++)
+    m[i] = pos.sum[i]! / pos.n - (neg.n ? (NEGATIVE_WEIGHT * neg.sum[i]!) / neg.n : 0);
+  const norm = Math.sqrt(dot(m, m));
+  const out = new Float32Array(vectors.length);
+  if (norm === 0) return out;
+  vectors.forEach((v, i) => {
+    out[i] = v && v.length === dims ? dot(m, v) / norm : 0;
+  });
+  return out;
+}
+
+/** The keyword model (see the file comment); null when there are no positives. */
+function keywordModel(pool: Pool, profile: ReaderProfile): Float32Array | null {
+  if (profile.positives.length === 0) return null;
+  const n = pool.papers.length;
+  const weight = new Map<string, number>();
+  const add = (examples: Example[], share: number) => {
+    for (const e of examples) for (const t of e.terms) weight.set(t, (weight.get(t) ?? 0) + share);
+  };
+  add(profile.positives, 1 / profile.positives.length);
+  if (profile.negatives.length) add(profile.negatives, -NEGATIVE_WEIGHT / profile.negatives.length);
+  const scored: [string, number][] = [];
+  for (const [t, w] of weight) {
+    const df = pool.byTerm.get(t)?.length ?? 0;
+    if (df === 0 || w === 0) continue;
+    scored.push([t, w * Math.log(1 + n / df)]);
+  }
+  scored.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  const raw = new Float32Array(n);
+  for (const [t, w] of scored.slice(0, MODEL_TERMS)) for (const i of pool.byTerm.get(t)!) raw[i]! += w;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    raw[i] = raw[i]! / Math.sqrt(Math.max(1, pool.terms[i]!.length));
+    if (raw[i]! > max) max = raw[i]!;
+  }
+  if (max > 0) for (let i = 0; i < n; i++) raw[i] = Math.max(-1, raw[i]! / max);
+  return raw;
+}
+
+interface FollowMatch {
+  strength: number;
+  reasons: Reason[];
+}
+
+function followMatches(pool: Pool, follows: Follow[]): Map<number, FollowMatch> {
+  const out = new Map<number, FollowMatch>();
+  const add = (positions: readonly number[], strength: number, reason: Reason) => {
+    for (const i of positions) {
+      const m = out.get(i);
+      if (!m) out.set(i, { strength, reasons: [reason] });
+      else {
+        m.strength = Math.max(m.strength, strength);
+        m.reasons.push(reason);
+      }
+    }
+  };
+  // Reasons in order of strength: authors, then searches, then categories.
+  for (const f of follows)
+    if (f.kind === 'author')
+      add(pool.byAuthorKey.get(authorKey(f.key)) ?? [], FOLLOW_STRENGTH.author, {
+        kind: 'author',
+        name: f.label,
+      });
+  for (const f of follows) {
+    if (f.kind !== 'search') continue;
+    let query: ReturnType<typeof parseQuery>;
+    try {
+      query = parseQuery(f.key);
+    } catch (err) {
+      if (err instanceof QueryError) continue; // saved before a language change: it matches nothing
+      throw err;
+    }
+    const matched = matchInterests(pool.index, {
+      categories: [],
+      keywords: [{ text: f.key, query }],
+      authors: [],
+    });
+    add([...matched.keys()], FOLLOW_STRENGTH.search, { kind: 'search', query: f.label });
+  }
+  for (const f of follows)
+    if (f.kind === 'category')
+      add(pool.index.byCategory.get(f.key.toLowerCase()) ?? [], FOLLOW_STRENGTH.category, {
+        kind: 'category',
+        code: f.label,
+      });
+  return out;
+}
+
+/** Which of the reader's examples this paper is like, closest first (at most two). */
+function evidence(pool: Pool, i: number, profile: ReaderProfile, kind: ModelKind) {
+  const scored: { e: Example; s: number }[] = [];
+  if (kind === 'vector') {
+    const v = pool.vectors?.[i];
+    if (!v) return [];
+    for (const e of profile.positives) {
+      if (!e.vector || e.vector.length !== v.length) continue;
+      const s = dot(v, e.vector);
+      if (s >= EVIDENCE_COSINE) scored.push({ e, s });
+    }
+  } else {
+    const mine = new Set(pool.terms[i]!.filter((t) => !t.startsWith('cat:')));
+    for (const e of profile.positives) {
+      let s = 0;
+      for (const t of e.terms) if (mine.has(t)) s++;
+      if (s >= EVIDENCE_WORDS) scored.push({ e, s });
+    }
+  }
+  scored.sort((a, b) => b.s - a.s || b.e.id - a.e.id);
+  return scored.slice(0, 2).map(({ e }) => ({ arxivId: e.arxivId, title: e.title, verb: e.verb }));
+}
+
+export interface RankResult {
+  items: Ranked[];
+  model: ModelKind;
+  /** True when "only followed categories" applied (the reader follows at least one category). */
+  categoryFilter: boolean;
+}
+
+export function rankForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, limit: number): RankResult {
+  const vec = vectorModel(pool, profile);
+  const model = vec ?? keywordModel(pool, profile);
+  const kind: ModelKind = vec ? 'vector' : model ? 'keyword' : 'none';
+  const w = weightsFor(tuning);
+  const follows = followMatches(pool, profile.follows);
+  const followed = profile.follows.filter((f) => f.kind === 'category');
+  const categoryFilter = tuning.onlyFollowedCategories && followed.length > 0;
+  const allowed = categoryFilter
+    ? new Set(followed.flatMap((f) => pool.index.byCategory.get(f.key.toLowerCase()) ?? []))
+    : null;
+  const order: { i: number; score: number }[] = [];
+  for (let i = 0; i < pool.papers.length; i++) {
+    if (profile.exclude.has(pool.papers[i]!.id) || (allowed && !allowed.has(i))) continue;
+    const score =
+      w.model * (model?.[i] ?? 0) + w.follow * (follows.get(i)?.strength ?? 0) + w.trend * pool.trend[i]!;
+    order.push({ i, score });
+  }
+  // Ties (e.g. a cold start with no votes anywhere): newest first, as the window is read.
+  order.sort((a, b) => b.score - a.score || a.i - b.i);
+  const items = order.slice(0, limit).map(({ i, score }): Ranked => {
+    const p = pool.papers[i]!;
+    const m = model?.[i] ?? 0;
+    const f = follows.get(i);
+    const reasons: Reason[] = [];
+    if (kind !== 'none' && m >= MODEL_REASON_MIN) {
+      const examples = evidence(pool, i, profile, kind);
+      if (examples.length) reasons.push({ kind: 'similar', examples });
+    }
+    if (f) reasons.push(...f.reasons);
+    if (p.votes > 0) reasons.push({ kind: 'votes', votes: p.votes });
+    if (reasons.length === 0) reasons.push({ kind: 'trending' });
+    return {
+      paperId: p.id,
+      score,
+      parts: { model: m, follow: f?.strength ?? 0, trend: pool.trend[i]! },
+      reasons,
+    };
+  });
+  return { items, model: kind, categoryFilter };
+}
+
+const list = (names: string[]) =>
+  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+/** A reason in words (plain text; the page renders the same with links). */
+export function reasonText(r: Reason): string {
+  switch (r.kind) {
+    case 'similar': {
+      const verbs = [...new Set(r.examples.map((e) => e.verb))];
+      return `similar to ${list(r.examples.map((e) => `“${e.title}”`))}, which you ${list(verbs)}`;
+    }
+    case 'author':
+      return `by ${r.name}, whom you follow`;
+    case 'search':
+      return `matches your followed search \`${r.query}\``;
+    case 'category':
+      return `in ${r.code}, which you follow`;
+    case 'votes':
+      return `${r.votes} upvote${r.votes === 1 ? '' : 's'}`;
+    case 'trending':
+      return 'trending on this site';
+  }
+}

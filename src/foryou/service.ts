@@ -1,0 +1,335 @@
+/**
+ * For you as a service: follows, feedback, start-out picks and controls (validated here), and the
+ * ranked list for a reader.
+ *
+ * Cost per page (the target is an uncached signed-in page in a few ms at 1M papers): the window's
+ * papers are read and indexed once per process and window (pool.ts), again after POOL_TTL_MS; per
+ * request only the reader's own rows are read (follows, feedback, controls, positive ids: small
+ * indexed queries), and the ranked list is kept per reader under a key made of exactly those
+ * rows and the pool's build, so any vote, save, follow or feedback, on this process or another
+ * sharing the database, changes the key and is ranked on the next page load.
+ */
+import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { parseArxivId } from '../papers/arxiv-id.ts';
+import { authorKey } from '../papers/authors.ts';
+import { isCategory } from '../papers/category.ts';
+import { QueryError } from '../search/query/ast.ts';
+import { parseQuery } from '../search/query/parse.ts';
+import { buildPool, type Pool, unitVector } from './pool.ts';
+import { type Example, type RankResult, rankForYou } from './rank.ts';
+import type { FeedbackKind, Follow, FollowKind, PaperBrief } from './repository.ts';
+import { type Tuning, tuningFromJson, WINDOW_DAYS, type WindowKind } from './settings.ts';
+import type { ForYouStore } from './store.ts';
+import { paperTerms } from './terms.ts';
+
+/** A window's pool is rebuilt after this long: new papers and vote counts show within a minute. */
+export const POOL_TTL_MS = 60_000;
+/** At most this many papers of a window are ranked (the newest). */
+export const MAX_CANDIDATES = 20_000;
+/** Examples read per source (the newest): enough to say what a reader likes, bounded work. */
+export const MAX_EXAMPLES = 200;
+/** Ranked items kept per reader (five pages). */
+export const RANKED = 100;
+/** Readers whose ranked list is kept in memory (least recently used dropped). */
+const READER_CACHE = 10_000;
+const MAX_FOLLOWS = 500;
+const MAX_SEEDS = 200;
+const DAY_MS = 86_400_000;
+
+/**
+ * A kind of positive example: upvotes and start-out picks here; the library's saved papers are
+ * added by the composition root (web/site.ts) as `{ verb: 'saved', ids: … }`.
+ */
+export interface PositiveSource {
+  /** Past tense, for the reason: "similar to A, which you <verb>". */
+  verb: string;
+  /** Paper row ids, newest first. */
+  ids(userId: number, limit: number): Promise<number[]>;
+}
+
+/** Paper vectors of the semantic index, when it is ready (null: keyword model). */
+export type VectorSource = () => Promise<((paperId: number) => ArrayLike<number> | null) | null>;
+
+export interface ForYouDeps {
+  store: ForYouStore;
+  positives: PositiveSource[];
+  vectors: VectorSource;
+  now: () => Date;
+}
+
+export interface ForYouPage extends RankResult {
+  tuning: Tuning;
+  follows: Follow[];
+  /** How many positives and negatives the model learned from. */
+  examples: { positive: number; negative: number };
+  /** The window as [from, to) ISO instants. */
+  window: { from: string; to: string };
+  /** The reader has never answered or skipped the start-out questions and has nothing yet. */
+  askToStart: boolean;
+}
+
+interface PoolEntry {
+  at: number;
+  build: number;
+  pool: Promise<{ pool: Pool; from: string; to: string }>;
+}
+
+export class ForYouService {
+  readonly #deps: ForYouDeps;
+  readonly #pools = new Map<WindowKind, PoolEntry>();
+  readonly #ranked = new Map<number, { key: string; result: RankResult }>();
+  readonly #briefs = new Map<number, PaperBrief>();
+  #builds = 0;
+
+  constructor(deps: ForYouDeps) {
+    this.#deps = deps;
+  }
+
+  // ---- follows -------------------------------------------------------------------------------
+
+  /** Validates and normalizes a follow; returns it as stored (kind, key, label). */
+  static normalize(kind: string, value: string): { kind: FollowKind; key: string; label: string } {
+    const v = value.replace(/\s+/g, ' ').trim();
+    if (kind === 'author') {
+      if (!v || v.length > 200) throw new InvalidInputError('author: give a name of 1 to 200 characters');
+      const key = authorKey(v);
+      if (!key) throw new InvalidInputError(`author: "${v.slice(0, 40)}" has no letters to match`);
+      return { kind, key, label: v };
+    }
+    if (kind === 'category') {
+      if (!isCategory(v))
+        throw new InvalidInputError(`category: "${v.slice(0, 40)}" is not an arXiv category like cs.LG`);
+      return { kind, key: v, label: v };
+    }
+    if (kind === 'search') {
+      if (!v) throw new InvalidInputError('search: the query is empty');
+      try {
+        parseQuery(v);
+      } catch (err) {
+        if (err instanceof QueryError)
+          throw new InvalidInputError(`search: ${err.message} (at character ${err.position + 1})`);
+        throw err;
+      }
+      return { kind, key: v, label: v };
+    }
+    throw new InvalidInputError(`kind: must be author, category or search, not "${kind.slice(0, 20)}"`);
+  }
+
+  async follow(userId: number, kind: string, value: string): Promise<{ follow: Follow; added: boolean }> {
+    const f = ForYouService.normalize(kind, value);
+    const repo = this.#deps.store.forYou;
+    const existing = await repo.follows(userId);
+    const same = existing.find((x) => x.kind === f.kind && x.key === f.key);
+    if (same) return { follow: same, added: false };
+    if (existing.length >= MAX_FOLLOWS)
+      throw new InvalidInputError(
+        `You follow ${MAX_FOLLOWS} things already; unfollow some on /following first.`,
+      );
+    await repo.follow(userId, f, this.#now());
+    const made = (await repo.follows(userId)).find((x) => x.kind === f.kind && x.key === f.key);
+    if (!made) throw new Error('follow was not stored');
+    return { follow: made, added: true };
+  }
+
+  async unfollow(userId: number, followId: number): Promise<void> {
+    if (!(await this.#deps.store.forYou.unfollow(userId, followId)))
+      throw new NotFoundError('You do not follow that (any more).');
+  }
+
+  follows(userId: number): Promise<Follow[]> {
+    return this.#deps.store.forYou.follows(userId);
+  }
+
+  /** The reader's follow of this kind and value, if any (for the Follow/Unfollow buttons). */
+  async following(userId: number, kind: FollowKind, value: string): Promise<Follow | null> {
+    let key: string;
+    try {
+      key = ForYouService.normalize(kind, value).key;
+    } catch {
+      return null;
+    }
+    return (await this.follows(userId)).find((f) => f.kind === kind && f.key === key) ?? null;
+  }
+
+  // ---- feedback, start-out, controls ---------------------------------------------------------
+
+  async feedback(userId: number, arxivId: string, kind: string): Promise<{ arxivId: string; title: string }> {
+    if (kind !== 'less' && kind !== 'hide')
+      throw new InvalidInputError(`kind: must be less or hide, not "${kind.slice(0, 20)}"`);
+    const paper = await this.#deps.store.papers.get(arxivId.replace(/v\d+$/, ''));
+    if (!paper) throw new NotFoundError(`Paper ${arxivId.slice(0, 40)} is not in this library.`);
+    await this.#deps.store.forYou.setFeedback(userId, paper.id, kind as FeedbackKind, this.#now());
+    return { arxivId: paper.arxivId, title: paper.title };
+  }
+
+  async clearFeedback(userId: number): Promise<number> {
+    return this.#deps.store.forYou.clearFeedback(userId);
+  }
+
+  async saveTuning(userId: number, t: Tuning): Promise<void> {
+    await this.#deps.store.forYou.saveSettings(userId, JSON.stringify(t), this.#now());
+  }
+
+  async tuning(userId: number): Promise<Tuning> {
+    return tuningFromJson((await this.#deps.store.forYou.settings(userId)).json);
+  }
+
+  /**
+   * The start-out answers: categories to follow and arXiv ids (or abs URLs) of papers the reader
+   * likes, recorded as start-out picks (positives, never site votes). Each given line is reported.
+   */
+  async start(
+    userId: number,
+    input: { categories: string[]; papers: string },
+  ): Promise<
+    { line: string; outcome: 'added' | 'already there' | 'not found' | 'unreadable' | 'over the limit' }[]
+  > {
+    for (const c of input.categories) await this.follow(userId, 'category', c);
+    const report: Awaited<ReturnType<ForYouService['start']>> = [];
+    const ids: number[] = [];
+    const lines = input.papers
+      .split(/[\s,]+/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const known = new Set(await this.#deps.store.forYou.seeds(userId, MAX_SEEDS * 10));
+    for (const line of lines) {
+      if (ids.length >= MAX_SEEDS) {
+        report.push({ line, outcome: 'over the limit' });
+        continue;
+      }
+      const parsed = parseArxivId(
+        line.replace(/^https?:\/\/(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\//, ''),
+      );
+      if (!parsed) {
+        report.push({ line, outcome: 'unreadable' });
+        continue;
+      }
+      const paper = await this.#deps.store.papers.get(parsed.id);
+      if (!paper) report.push({ line, outcome: 'not found' });
+      else if (known.has(paper.id) || ids.includes(paper.id)) report.push({ line, outcome: 'already there' });
+      else {
+        ids.push(paper.id);
+        report.push({ line, outcome: 'added' });
+      }
+    }
+    if (ids.length) await this.#deps.store.forYou.addSeeds(userId, ids, this.#now());
+    await this.#deps.store.forYou.markOnboarded(userId, this.#now());
+    return report;
+  }
+
+  async skipStart(userId: number): Promise<void> {
+    await this.#deps.store.forYou.markOnboarded(userId, this.#now());
+  }
+
+  // ---- the list ------------------------------------------------------------------------------
+
+  async page(userId: number): Promise<ForYouPage> {
+    const repo = this.#deps.store.forYou;
+    const [follows, feedback, settings, positiveIds] = await Promise.all([
+      repo.follows(userId),
+      repo.feedback(userId),
+      repo.settings(userId),
+      Promise.all(this.#deps.positives.map((s) => s.ids(userId, MAX_EXAMPLES))),
+    ]);
+    const tuning = tuningFromJson(settings.json);
+    const { pool, from, to, build } = await this.#pool(tuning.window);
+    const negativeIds = feedback.filter((f) => f.kind === 'less').map((f) => f.paperId);
+    const key = JSON.stringify([build, tuning, follows.map((f) => f.id), feedback, positiveIds]);
+    let cached = this.#ranked.get(userId);
+    if (!cached || cached.key !== key) {
+      const profile = await this.#profile(follows, feedback, positiveIds, negativeIds);
+      cached = { key, result: rankForYou(pool, profile, tuning, RANKED) };
+    }
+    this.#ranked.delete(userId); // re-inserted: most recently used last
+    this.#ranked.set(userId, cached);
+    if (this.#ranked.size > READER_CACHE) this.#ranked.delete(this.#ranked.keys().next().value!);
+    const positive = new Set(positiveIds.flat()).size;
+    return {
+      ...cached.result,
+      tuning,
+      follows,
+      examples: { positive, negative: negativeIds.length },
+      window: { from, to },
+      askToStart: settings.onboardedAt === null && positive === 0 && follows.length === 0,
+    };
+  }
+
+  async #profile(
+    follows: Follow[],
+    feedback: { paperId: number; kind: FeedbackKind }[],
+    positiveIds: number[][],
+    negativeIds: number[],
+  ) {
+    const all = [...new Set([...positiveIds.flat(), ...negativeIds])];
+    const missing = all.filter((id) => !this.#briefs.has(id));
+    for (const b of await this.#deps.store.forYou.briefs(missing)) {
+      if (this.#briefs.size > 100_000) this.#briefs.clear();
+      this.#briefs.set(b.id, b);
+    }
+    const vectorOf = await this.#deps.vectors();
+    const example = (id: number, verb: string): Example | null => {
+      const b = this.#briefs.get(id);
+      if (!b) return null;
+      const v = vectorOf?.(id);
+      return {
+        id,
+        arxivId: b.arxivId,
+        title: b.title,
+        verb,
+        terms: paperTerms(b),
+        vector: v ? unitVector(v) : null,
+      };
+    };
+    const seen = new Set<number>();
+    const positives: Example[] = [];
+    positiveIds.forEach((ids, k) => {
+      for (const id of ids) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const e = example(id, this.#deps.positives[k]!.verb);
+        if (e) positives.push(e);
+      }
+    });
+    const negatives = negativeIds.map((id) => example(id, 'marked less like this')).filter((e) => e !== null);
+    const exclude = new Set([...seen, ...feedback.map((f) => f.paperId)]);
+    return { positives, negatives, follows, exclude };
+  }
+
+  /** The window's pool: built once per process and window, rebuilt after POOL_TTL_MS. */
+  async #pool(window: WindowKind): Promise<{ pool: Pool; from: string; to: string; build: number }> {
+    const now = this.#deps.now().getTime();
+    let entry = this.#pools.get(window);
+    if (!entry || now - entry.at > POOL_TTL_MS) {
+      const build = ++this.#builds;
+      const pool = this.#buildPool(window, now);
+      entry = { at: now, build, pool };
+      this.#pools.set(window, entry);
+      // A failed build is retried by the next request, not kept.
+      pool.catch(() => {
+        if (this.#pools.get(window) === entry) this.#pools.delete(window);
+      });
+    }
+    return { ...(await entry.pool), build: entry.build };
+  }
+
+  async #buildPool(window: WindowKind, now: number) {
+    const repo = this.#deps.store.forYou;
+    // A library that stopped harvesting still has a window: it ends at its newest paper.
+    const newest = await repo.newestSubmitted();
+    const end = Math.min(now, newest ? Date.parse(newest) + 1 : now);
+    const from = new Date(end - WINDOW_DAYS[window] * DAY_MS).toISOString();
+    const to = new Date(end).toISOString();
+    const papers = await repo.windowPapers(from, to, MAX_CANDIDATES);
+    const vectorOf = await this.#deps.vectors();
+    return { pool: buildPool(papers, vectorOf), from, to };
+  }
+
+  /** Forgets the pools (tests, and after papers were added in this process). */
+  refresh(): void {
+    this.#pools.clear();
+  }
+
+  #now(): string {
+    return this.#deps.now().toISOString();
+  }
+}
