@@ -30,21 +30,21 @@ import type { Follow } from './repository.ts';
 import type { Tuning } from './settings.ts';
 
 /** The weights at step b = 0 (model, follow) and b = 1 (trend); see the file comment. */
-export const WEIGHTS = { model: 1, follow: 0.7, trend: 1 } as const;
+const WEIGHTS = { model: 1, follow: 0.7, trend: 1 } as const;
 /** How much a "less like this" pulls away, relative to a positive's pull. */
-export const NEGATIVE_WEIGHT = 0.5;
+const NEGATIVE_WEIGHT = 0.5;
 /** A followed author is the surest sign, a followed search nearly so, a category the loosest. */
-export const FOLLOW_STRENGTH = { author: 1, search: 0.9, category: 0.6 } as const;
+const FOLLOW_STRENGTH = { author: 1, search: 0.9, category: 0.6 } as const;
 /** Terms the keyword model keeps (the strongest by |weight|). */
-export const MODEL_TERMS = 64;
+const MODEL_TERMS = 64;
 /** An example is named as evidence when at least this close (cosine) to the paper... */
-export const EVIDENCE_COSINE = 0.3;
+const EVIDENCE_COSINE = 0.3;
 /** ...or, in the keyword model, when it shares at least this many content words with it. */
-export const EVIDENCE_WORDS = 2;
+const EVIDENCE_WORDS = 2;
 /** A model part below this gives no "similar to" reason. */
 const MODEL_REASON_MIN = 0.05;
 
-export type ModelKind = 'vector' | 'keyword' | 'none';
+type ModelKind = 'vector' | 'keyword' | 'none';
 
 export interface Example {
   id: number;
@@ -74,7 +74,7 @@ export type Reason =
   | { kind: 'votes'; votes: number }
   | { kind: 'trending' };
 
-export interface Ranked {
+interface Ranked {
   paperId: number;
   score: number;
   parts: { model: number; follow: number; trend: number };

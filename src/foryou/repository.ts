@@ -6,7 +6,7 @@
  */
 
 export type FollowKind = 'author' | 'category' | 'search';
-export const FOLLOW_KINDS: readonly FollowKind[] = ['author', 'category', 'search'];
+const FOLLOW_KINDS: readonly FollowKind[] = ['author', 'category', 'search'];
 
 export interface Follow {
   id: number;

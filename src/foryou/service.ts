@@ -23,11 +23,11 @@ import type { ForYouStore } from './store.ts';
 import { paperTerms } from './terms.ts';
 
 /** A window's pool is rebuilt after this long: new papers and vote counts show within a minute. */
-export const POOL_TTL_MS = 60_000;
+const POOL_TTL_MS = 60_000;
 /** At most this many papers of a window are ranked (the newest). */
-export const MAX_CANDIDATES = 20_000;
+const MAX_CANDIDATES = 20_000;
 /** Examples read per source (the newest): enough to say what a reader likes, bounded work. */
-export const MAX_EXAMPLES = 200;
+const MAX_EXAMPLES = 200;
 /** Ranked items kept per reader (five pages). */
 export const RANKED = 100;
 /** Readers whose ranked list is kept in memory (least recently used dropped). */
@@ -40,7 +40,7 @@ const DAY_MS = 86_400_000;
  * A kind of positive example: upvotes and start-out picks here; the library's saved papers are
  * added by the composition root (web/site.ts) as `{ verb: 'saved', ids: … }`.
  */
-export interface PositiveSource {
+interface PositiveSource {
   /** Past tense, for the reason: "similar to A, which you <verb>". */
   verb: string;
   /** Paper row ids, newest first. */
@@ -48,7 +48,7 @@ export interface PositiveSource {
 }
 
 /** Paper vectors of the semantic index, when it is ready (null: keyword model). */
-export type VectorSource = () => Promise<((paperId: number) => ArrayLike<number> | null) | null>;
+type VectorSource = () => Promise<((paperId: number) => ArrayLike<number> | null) | null>;
 
 export interface ForYouDeps {
   store: ForYouStore;

@@ -15,7 +15,7 @@ function fold(w: string): string {
 }
 
 /** Distinct content words of a text. */
-export function contentWords(text: string): string[] {
+function contentWords(text: string): string[] {
   const out = new Set<string>();
   const words =
     text
