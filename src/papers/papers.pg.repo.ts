@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from '../db/postgres.ts';
+import { named } from '../db/statements.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Paper, PaperInput, UpsertOutcome } from './paper.ts';
 import { type PreparedPaper, preparePaper } from './prepared.ts';
@@ -51,15 +52,15 @@ const COLUMNS: [string, string, (p: PreparedPaper) => unknown][] = [
 const names = COLUMNS.map(([n]) => n).join(', ');
 const arrays = (from: number) => COLUMNS.map(([, t], i) => `$${i + from}::${t}[]`).join(', ');
 
-const INSERT = `INSERT INTO papers (arxiv_id, ${names}, ingested_at)
+const insert = `INSERT INTO papers (arxiv_id, ${names}, ingested_at)
   SELECT arxiv_id, ${names}, $${COLUMNS.length + 2}
   FROM unnest($1::text[], ${arrays(2)}) WITH ORDINALITY AS u (arxiv_id, ${names}, ord)
   ORDER BY ord RETURNING id, arxiv_id`;
-const UPDATE = `UPDATE papers p SET ${COLUMNS.map(([n]) => `${n} = u.${n}`).join(', ')}
+const update = `UPDATE papers p SET ${COLUMNS.map(([n]) => `${n} = u.${n}`).join(', ')}
   FROM unnest($1::bigint[], ${arrays(2)}) AS u (id, ${names}) WHERE p.id = u.id`;
 
 /** One query hydrates whole papers: children come back as JSON arrays in position order. */
-const SELECT_PAPERS = `SELECT p.id, p.arxiv_id, p.version, p.title, p.abstract, p.comments, p.journal_ref, p.doi,
+const selectPapers = `SELECT p.id, p.arxiv_id, p.version, p.title, p.abstract, p.comments, p.journal_ref, p.doi,
   p.report_no, p.license, p.submitter, p.categories, p.primary_category, p.submitted_at, p.updated_at,
   p.ingested_at, p.demo, p.withdrawn_at,
   (SELECT coalesce(json_agg(json_build_object('version', v.version, 'createdAt', v.created_at, 'size', v.size)
@@ -72,26 +73,55 @@ const SELECT_PAPERS = `SELECT p.id, p.arxiv_id, p.version, p.title, p.abstract, 
   FROM papers p`;
 
 /**
- * Children come from the prepared JSON arrays (prepared.ts), one statement per table for the
- * whole batch: $1 paper ids, $2 the JSON texts, element order = position.
+ * Statements run per ingest batch and per paper page. Children come from the prepared JSON arrays
+ * (prepared.ts), one statement per table for the whole batch: $1 paper ids, $2 the JSON texts,
+ * element order = position.
  */
-const CHILDREN = [
+const S = named('papers', {
+  lock: `SELECT pg_advisory_xact_lock(${WRITE_LOCK}::bigint)`,
+  found: 'SELECT id, arxiv_id, version, content_hash FROM papers WHERE arxiv_id = ANY($1::text[])',
+  insert,
+  update,
+  deleteVersions: 'DELETE FROM paper_versions WHERE paper_id = ANY($1::bigint[])',
+  deleteAuthors: 'DELETE FROM paper_authors WHERE paper_id = ANY($1::bigint[])',
+  deleteLinks: 'DELETE FROM paper_links WHERE paper_id = ANY($1::bigint[])',
+  deleteCategories: 'DELETE FROM paper_categories WHERE paper_id = ANY($1::bigint[])',
   // A repeated version number keeps the last entry, as the SQLite repo's INSERT OR REPLACE does.
-  `INSERT INTO paper_versions (paper_id, version, created_at, size)
+  versions: `INSERT INTO paper_versions (paper_id, version, created_at, size)
   SELECT DISTINCT ON (u.id, (e.v ->> 0)::int) u.id, (e.v ->> 0)::int, e.v ->> 1, e.v ->> 2
   FROM unnest($1::bigint[], $2::text[]) AS u (id, j), json_array_elements(u.j::json) WITH ORDINALITY AS e (v, n)
   ORDER BY u.id, (e.v ->> 0)::int, e.n DESC`,
-  `INSERT INTO paper_authors (paper_id, position, name, keyname, forenames, suffix, affiliation)
+  authors: `INSERT INTO paper_authors (paper_id, position, name, keyname, forenames, suffix, affiliation)
   SELECT u.id, e.n - 1, e.v ->> 0, e.v ->> 1, e.v ->> 2, e.v ->> 3, e.v ->> 4
   FROM unnest($1::bigint[], $2::text[]) AS u (id, j), json_array_elements(u.j::json) WITH ORDINALITY AS e (v, n)`,
-  `INSERT INTO paper_links (paper_id, position, kind, url, host)
+  links: `INSERT INTO paper_links (paper_id, position, kind, url, host)
   SELECT u.id, e.n - 1, e.v ->> 0, e.v ->> 1, e.v ->> 2
   FROM unnest($1::bigint[], $2::text[]) AS u (id, j), json_array_elements(u.j::json) WITH ORDINALITY AS e (v, n)`,
-  `INSERT INTO paper_categories (category, submitted_at, paper_id)
+  categories: `INSERT INTO paper_categories (category, submitted_at, paper_id)
   SELECT e.c, u.at, u.id FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u (id, j, at),
     json_array_elements_text(u.j::json) AS e (c)
   ON CONFLICT DO NOTHING`,
-];
+  saveCursor: `INSERT INTO cursors (key, value, updated_at) VALUES ($1, $2, $3)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+  // The first entry per paper wins, as when the SQLite repo applies them in order.
+  withdraw: `UPDATE papers p SET withdrawn_at = w.day
+          FROM (SELECT DISTINCT ON (arxiv_id) arxiv_id, day FROM unnest($1::text[], $2::text[])
+            WITH ORDINALITY AS u (arxiv_id, day, n) ORDER BY arxiv_id, n) AS w
+          WHERE p.arxiv_id = w.arxiv_id AND p.withdrawn_at IS NULL`,
+  featureImported: `INSERT INTO featured AS f (day, paper_id, source, submitted_by, imported_upvotes, created_at)
+          SELECT $1::text, id, $2::text, $3::text, $4::int, $5::text FROM papers WHERE arxiv_id = $6
+          ON CONFLICT (day, paper_id) DO UPDATE SET imported_upvotes = excluded.imported_upvotes
+            WHERE excluded.source = 'import' AND f.imported_upvotes < excluded.imported_upvotes
+          RETURNING (xmax = 0) AS inserted`,
+  get: `${selectPapers} WHERE p.arxiv_id = $1`,
+  latest: `${selectPapers} ORDER BY p.submitted_at DESC, p.id DESC LIMIT $1 OFFSET $2`,
+  count: 'SELECT count(*) AS n FROM papers',
+  feature: `INSERT INTO featured (day, paper_id, source, submitted_by, imported_upvotes, created_at)
+      SELECT $1::text, id, $2::text, $3::text, $4::int, $5::text FROM papers WHERE arxiv_id = $6
+      ON CONFLICT (day, paper_id) DO NOTHING`,
+  featuredOn: `SELECT f.day, f.paper_id, p.arxiv_id, f.source, f.submitted_by, f.imported_upvotes, f.created_at
+      FROM featured f JOIN papers p ON p.id = f.paper_id WHERE f.day = $1 ORDER BY f.created_at, p.id`,
+});
 
 interface PaperRow {
   id: string;
@@ -149,11 +179,7 @@ interface Write {
 }
 
 function saveCursor(c: pg.PoolClient, cursor: Cursor, now: string): Promise<unknown> {
-  return c.query(
-    `INSERT INTO cursors (key, value, updated_at) VALUES ($1, $2, $3)
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    [cursor.key, cursor.value, now],
-  );
+  return c.query({ ...S.saveCursor, values: [cursor.key, cursor.value, now] });
 }
 
 export class PgPaperRepository implements PaperRepository {
@@ -195,27 +221,19 @@ export class PgPaperRepository implements PaperRepository {
       result.outcomes = await this.#upsert(c, prepared, now);
       const gone = batch.withdrawn ?? [];
       if (gone.length) {
-        // The first entry per paper wins, as when the SQLite repo applies them in order.
-        const res = await c.query(
-          `UPDATE papers p SET withdrawn_at = w.day
-          FROM (SELECT DISTINCT ON (arxiv_id) arxiv_id, day FROM unnest($1::text[], $2::text[])
-            WITH ORDINALITY AS u (arxiv_id, day, n) ORDER BY arxiv_id, n) AS w
-          WHERE p.arxiv_id = w.arxiv_id AND p.withdrawn_at IS NULL`,
-          [gone.map((w) => w.arxivId), gone.map((w) => w.day)],
-        );
+        const res = await c.query({
+          ...S.withdraw,
+          values: [gone.map((w) => w.arxivId), gone.map((w) => w.day)],
+        });
         result.withdrawn = res.rowCount ?? 0;
       }
       // One statement per featuring, in order: a page holds a few dozen, and a repeated featuring
       // must see the earlier one (insert, then raise its imported upvotes).
       for (const f of batch.featured ?? []) {
-        const res = await c.query<{ inserted: boolean }>(
-          `INSERT INTO featured AS f (day, paper_id, source, submitted_by, imported_upvotes, created_at)
-          SELECT $1::text, id, $2::text, $3::text, $4::int, $5::text FROM papers WHERE arxiv_id = $6
-          ON CONFLICT (day, paper_id) DO UPDATE SET imported_upvotes = excluded.imported_upvotes
-            WHERE excluded.source = 'import' AND f.imported_upvotes < excluded.imported_upvotes
-          RETURNING (xmax = 0) AS inserted`,
-          [f.day, f.source, f.submittedBy, f.importedUpvotes, now, f.arxivId],
-        );
+        const res = await c.query<{ inserted: boolean }>({
+          ...S.featureImported,
+          values: [f.day, f.source, f.submittedBy, f.importedUpvotes, now, f.arxivId],
+        });
         if (res.rows[0]?.inserted) result.featured++;
       }
       if (cursor) await saveCursor(c, typeof cursor === 'function' ? cursor(result) : cursor, now);
@@ -225,11 +243,11 @@ export class PgPaperRepository implements PaperRepository {
 
   /** Applies the version rules to a batch; returns one outcome per paper, in order. */
   async #upsert(c: pg.PoolClient, papers: PreparedPaper[], now: string): Promise<UpsertOutcome[]> {
-    await c.query(`SELECT pg_advisory_xact_lock(${WRITE_LOCK}::bigint)`);
-    const found = await c.query<{ id: string; arxiv_id: string; version: number; content_hash: string }>(
-      'SELECT id, arxiv_id, version, content_hash FROM papers WHERE arxiv_id = ANY($1::text[])',
-      [[...new Set(papers.map((p) => p.arxivId))]],
-    );
+    await c.query({ ...S.lock });
+    const found = await c.query<{ id: string; arxiv_id: string; version: number; content_hash: string }>({
+      ...S.found,
+      values: [[...new Set(papers.map((p) => p.arxivId))]],
+    });
     const state = new Map<string, VersionStamp & { id: number | null }>();
     for (const r of found.rows) {
       state.set(r.arxiv_id, { id: Number(r.id), version: r.version, contentHash: r.content_hash });
@@ -259,59 +277,52 @@ export class PgPaperRepository implements PaperRepository {
     const inserts = writes.filter((w) => w.id === null);
     const updates = writes.filter((w) => w.id !== null);
     if (inserts.length) {
-      const res = await c.query<{ id: string; arxiv_id: string }>(INSERT, [
-        inserts.map((w) => w.paper.arxivId),
-        ...columns(inserts),
-        now,
-      ]);
+      const res = await c.query<{ id: string; arxiv_id: string }>({
+        ...S.insert,
+        values: [inserts.map((w) => w.paper.arxivId), ...columns(inserts), now],
+      });
       const ids = new Map(res.rows.map((r) => [r.arxiv_id, Number(r.id)]));
       for (const w of inserts) w.id = ids.get(w.paper.arxivId)!;
     }
     if (updates.length) {
       const ids = updates.map((w) => w.id);
-      await c.query(UPDATE, [ids, ...columns(updates)]);
-      for (const table of ['paper_versions', 'paper_authors', 'paper_links', 'paper_categories']) {
-        await c.query(`DELETE FROM ${table} WHERE paper_id = ANY($1::bigint[])`, [ids]);
+      await c.query({ ...S.update, values: [ids, ...columns(updates)] });
+      for (const table of [S.deleteVersions, S.deleteAuthors, S.deleteLinks, S.deleteCategories]) {
+        await c.query({ ...table, values: [ids] });
       }
     }
     const ids = writes.map((w) => w.id);
-    const [versions, authors, links, categories] = CHILDREN as [string, string, string, string];
-    await c.query(versions, [ids, writes.map((w) => w.paper.versionsJson)]);
-    await c.query(authors, [ids, writes.map((w) => w.paper.authorsJson)]);
+    await c.query({ ...S.versions, values: [ids, writes.map((w) => w.paper.versionsJson)] });
+    await c.query({ ...S.authors, values: [ids, writes.map((w) => w.paper.authorsJson)] });
     const linked = writes.filter((w) => w.paper.linksJson !== '[]');
-    if (linked.length) await c.query(links, [linked.map((w) => w.id), linked.map((w) => w.paper.linksJson)]);
-    await c.query(categories, [
-      ids,
-      writes.map((w) => w.paper.categoriesJson),
-      writes.map((w) => w.paper.submittedAt),
-    ]);
+    if (linked.length)
+      await c.query({ ...S.links, values: [linked.map((w) => w.id), linked.map((w) => w.paper.linksJson)] });
+    await c.query({
+      ...S.categories,
+      values: [ids, writes.map((w) => w.paper.categoriesJson), writes.map((w) => w.paper.submittedAt)],
+    });
   }
 
   async get(arxivId: string): Promise<Paper | null> {
-    const res = await this.#pool.query<PaperRow>(`${SELECT_PAPERS} WHERE p.arxiv_id = $1`, [arxivId]);
+    const res = await this.#pool.query<PaperRow>({ ...S.get, values: [arxivId] });
     return res.rows[0] ? toPaper(res.rows[0]) : null;
   }
 
   async latest(limit: number, offset: number): Promise<Paper[]> {
-    const res = await this.#pool.query<PaperRow>(
-      `${SELECT_PAPERS} ORDER BY p.submitted_at DESC, p.id DESC LIMIT $1 OFFSET $2`,
-      [limit, offset],
-    );
+    const res = await this.#pool.query<PaperRow>({ ...S.latest, values: [limit, offset] });
     return res.rows.map(toPaper);
   }
 
   async count(): Promise<number> {
-    const res = await this.#pool.query<{ n: string }>('SELECT count(*) AS n FROM papers');
+    const res = await this.#pool.query<{ n: string }>({ ...S.count });
     return Number(res.rows[0]!.n);
   }
 
   async feature(f: FeaturedInput): Promise<'inserted' | 'exists'> {
-    const res = await this.#pool.query(
-      `INSERT INTO featured (day, paper_id, source, submitted_by, imported_upvotes, created_at)
-      SELECT $1::text, id, $2::text, $3::text, $4::int, $5::text FROM papers WHERE arxiv_id = $6
-      ON CONFLICT (day, paper_id) DO NOTHING`,
-      [f.day, f.source, f.submittedBy, f.importedUpvotes, new Date().toISOString(), f.arxivId],
-    );
+    const res = await this.#pool.query({
+      ...S.feature,
+      values: [f.day, f.source, f.submittedBy, f.importedUpvotes, new Date().toISOString(), f.arxivId],
+    });
     if (res.rowCount) return 'inserted';
     if (!(await this.get(f.arxivId))) throw new NotFoundError(`no paper ${f.arxivId} to feature`);
     return 'exists';
@@ -326,11 +337,7 @@ export class PgPaperRepository implements PaperRepository {
       submitted_by: string | null;
       imported_upvotes: number;
       created_at: string;
-    }>(
-      `SELECT f.day, f.paper_id, p.arxiv_id, f.source, f.submitted_by, f.imported_upvotes, f.created_at
-      FROM featured f JOIN papers p ON p.id = f.paper_id WHERE f.day = $1 ORDER BY f.created_at, p.id`,
-      [day],
-    );
+    }>({ ...S.featuredOn, values: [day] });
     return res.rows.map((r) => ({
       day: r.day,
       paperId: Number(r.paper_id),

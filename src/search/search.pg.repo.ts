@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from '../db/postgres.ts';
+import { named } from '../db/statements.ts';
 import { quoteOperand } from '../db/tsquery.ts';
 import { categoryToken } from '../papers/prepared.ts';
 import { tooBroad } from './budget.ts';
@@ -29,6 +30,36 @@ const RANK_WEIGHTS = '{0, 0.1, 0.4, 1}';
 const LABEL = { title: 'A', authors: 'B', categories: 'D' } as const;
 const MIN_DATE = '0000';
 const MAX_DATE = '9999';
+
+/**
+ * The fixed statements, named (src/db/statements.ts). The keyword statements are built per query
+ * (TsBuilder below) and stay unnamed: a name must always carry one text.
+ */
+const S = named('search', {
+  hits: `SELECT p.id, p.arxiv_id, p.title, p.abstract, p.authors_text, p.categories, p.submitted_at,
+        (coalesce(s.votes, 0) + coalesce(s.imported_votes, 0))::int AS votes
+      FROM papers p LEFT JOIN paper_stats s ON s.paper_id = p.id WHERE p.id = ANY($1::bigint[])`,
+  paperIdOf: 'SELECT id FROM papers WHERE arxiv_id = $1',
+  submittedAt: 'SELECT id, submitted_at FROM papers WHERE id = ANY($1::bigint[])',
+  activeModel: 'SELECT version, kind, dimensions FROM search_models WHERE active',
+  modelBytes: 'SELECT model FROM search_models WHERE version = $1',
+  deactivateModels: 'UPDATE search_models SET active = FALSE WHERE active',
+  saveModel: `INSERT INTO search_models (version, kind, dimensions, model, created_at, active)
+        VALUES ($1, $2, $3, $4, $5, TRUE) ON CONFLICT (version) DO UPDATE SET active = TRUE`,
+  upsertVectors: `INSERT INTO paper_vectors (model, paper_id, content_hash, vector)
+      SELECT $1, u.id, u.h, u.v FROM unnest($2::bigint[], $3::text[], $4::bytea[]) AS u (id, h, v)
+      ON CONFLICT (model, paper_id) DO UPDATE SET seq = nextval('paper_vectors_seq'),
+        content_hash = excluded.content_hash, vector = excluded.vector`,
+  vectorsAfter: `SELECT paper_id, seq, vector FROM paper_vectors WHERE model = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+  vectorCount: 'SELECT count(*) AS n FROM paper_vectors WHERE model = $1',
+  dropVectorsExcept: 'DELETE FROM paper_vectors WHERE model <> $1',
+  pendingPapers: `SELECT p.id, p.title, p.abstract, p.content_hash FROM papers p
+      LEFT JOIN paper_vectors v ON v.model = $1 AND v.paper_id = p.id
+      WHERE p.id > $2 AND (v.paper_id IS NULL OR v.content_hash <> p.content_hash)
+      ORDER BY p.id LIMIT $3`,
+  maxPaperId: 'SELECT max(id) AS n FROM papers',
+  texts: 'SELECT title, abstract FROM papers WHERE id = ANY($1::bigint[])',
+});
 
 /** Builds tsquery SQL with user text only in parameters (see db/tsquery.ts for the operand form). */
 class TsBuilder {
@@ -200,12 +231,7 @@ export class PgSearchRepository implements SearchRepository {
       categories: string;
       submitted_at: string;
       votes: number;
-    }>(
-      `SELECT p.id, p.arxiv_id, p.title, p.abstract, p.authors_text, p.categories, p.submitted_at,
-        (coalesce(s.votes, 0) + coalesce(s.imported_votes, 0))::int AS votes
-      FROM papers p LEFT JOIN paper_stats s ON s.paper_id = p.id WHERE p.id = ANY($1::bigint[])`,
-      [ids],
-    );
+    }>({ ...S.hits, values: [ids] });
     return res.rows.map((r) => ({
       paperId: Number(r.id),
       arxivId: r.arxiv_id,
@@ -219,50 +245,42 @@ export class PgSearchRepository implements SearchRepository {
   }
 
   async paperIdOf(arxivId: string): Promise<number | null> {
-    const res = await this.#pool.query<{ id: string }>('SELECT id FROM papers WHERE arxiv_id = $1', [
-      arxivId,
-    ]);
+    const res = await this.#pool.query<{ id: string }>({ ...S.paperIdOf, values: [arxivId] });
     return res.rows[0] ? Number(res.rows[0].id) : null;
   }
 
   async submittedAt(ids: number[]): Promise<Map<number, string>> {
-    const res = await this.#pool.query<{ id: string; submitted_at: string }>(
-      'SELECT id, submitted_at FROM papers WHERE id = ANY($1::bigint[])',
-      [ids],
-    );
+    const res = await this.#pool.query<{ id: string; submitted_at: string }>({
+      ...S.submittedAt,
+      values: [ids],
+    });
     return new Map(res.rows.map((r) => [Number(r.id), r.submitted_at]));
   }
 
   async activeModel(): Promise<ModelInfo | null> {
-    const res = await this.#pool.query<ModelInfo>(
-      'SELECT version, kind, dimensions FROM search_models WHERE active',
-    );
+    const res = await this.#pool.query<ModelInfo>({ ...S.activeModel });
     const r = res.rows[0];
     return r ? { version: r.version, kind: r.kind, dimensions: r.dimensions } : null;
   }
 
   async modelBytes(version: string): Promise<Uint8Array | null> {
-    const res = await this.#pool.query<{ model: Buffer | null }>(
-      'SELECT model FROM search_models WHERE version = $1',
-      [version],
-    );
+    const res = await this.#pool.query<{ model: Buffer | null }>({ ...S.modelBytes, values: [version] });
     return res.rows[0]?.model ?? null;
   }
 
   async saveModel(info: ModelInfo, bytes: Uint8Array | null): Promise<void> {
     await inTransaction(this.#pool, async (c) => {
-      await c.query('UPDATE search_models SET active = FALSE WHERE active');
-      await c.query(
-        `INSERT INTO search_models (version, kind, dimensions, model, created_at, active)
-        VALUES ($1, $2, $3, $4, $5, TRUE) ON CONFLICT (version) DO UPDATE SET active = TRUE`,
-        [
+      await c.query({ ...S.deactivateModels });
+      await c.query({
+        ...S.saveModel,
+        values: [
           info.version,
           info.kind,
           info.dimensions,
           bytes ? Buffer.from(bytes) : null,
           new Date().toISOString(),
         ],
-      );
+      });
     });
   }
 
@@ -271,25 +289,22 @@ export class PgSearchRepository implements SearchRepository {
     rows: { paperId: number; contentHash: string; vector: Int8Array }[],
   ): Promise<void> {
     if (rows.length === 0) return;
-    await this.#pool.query(
-      `INSERT INTO paper_vectors (model, paper_id, content_hash, vector)
-      SELECT $1, u.id, u.h, u.v FROM unnest($2::bigint[], $3::text[], $4::bytea[]) AS u (id, h, v)
-      ON CONFLICT (model, paper_id) DO UPDATE SET seq = nextval('paper_vectors_seq'),
-        content_hash = excluded.content_hash, vector = excluded.vector`,
-      [
+    await this.#pool.query({
+      ...S.upsertVectors,
+      values: [
         model,
         rows.map((r) => r.paperId),
         rows.map((r) => r.contentHash),
         rows.map((r) => Buffer.from(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength)),
       ],
-    );
+    });
   }
 
   async vectorsAfter(model: string, seq: number, limit: number): Promise<VectorRow[]> {
-    const res = await this.#pool.query<{ paper_id: string; seq: string; vector: Buffer }>(
-      `SELECT paper_id, seq, vector FROM paper_vectors WHERE model = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-      [model, seq, limit],
-    );
+    const res = await this.#pool.query<{ paper_id: string; seq: string; vector: Buffer }>({
+      ...S.vectorsAfter,
+      values: [model, seq, limit],
+    });
     return res.rows.map((r) => ({
       paperId: Number(r.paper_id),
       seq: Number(r.seq),
@@ -298,25 +313,21 @@ export class PgSearchRepository implements SearchRepository {
   }
 
   async vectorCount(model: string): Promise<number> {
-    const res = await this.#pool.query<{ n: string }>(
-      'SELECT count(*) AS n FROM paper_vectors WHERE model = $1',
-      [model],
-    );
+    const res = await this.#pool.query<{ n: string }>({ ...S.vectorCount, values: [model] });
     return Number(res.rows[0]!.n);
   }
 
   async dropVectorsExcept(model: string): Promise<number> {
-    const res = await this.#pool.query('DELETE FROM paper_vectors WHERE model <> $1', [model]);
+    const res = await this.#pool.query({ ...S.dropVectorsExcept, values: [model] });
     return res.rowCount ?? 0;
   }
 
   async pendingPapers(model: string, afterId: number, limit: number): Promise<PendingPaper[]> {
     const res = await this.#pool.query<{ id: string; title: string; abstract: string; content_hash: string }>(
-      `SELECT p.id, p.title, p.abstract, p.content_hash FROM papers p
-      LEFT JOIN paper_vectors v ON v.model = $1 AND v.paper_id = p.id
-      WHERE p.id > $2 AND (v.paper_id IS NULL OR v.content_hash <> p.content_hash)
-      ORDER BY p.id LIMIT $3`,
-      [model, afterId, limit],
+      {
+        ...S.pendingPapers,
+        values: [model, afterId, limit],
+      },
     );
     return res.rows.map((r) => ({
       id: Number(r.id),
@@ -327,15 +338,12 @@ export class PgSearchRepository implements SearchRepository {
   }
 
   async maxPaperId(): Promise<number> {
-    const res = await this.#pool.query<{ n: string | null }>('SELECT max(id) AS n FROM papers');
+    const res = await this.#pool.query<{ n: string | null }>({ ...S.maxPaperId });
     return Number(res.rows[0]!.n ?? 0);
   }
 
   async texts(ids: number[]): Promise<{ title: string; abstract: string }[]> {
-    const res = await this.#pool.query<{ title: string; abstract: string }>(
-      'SELECT title, abstract FROM papers WHERE id = ANY($1::bigint[])',
-      [ids],
-    );
+    const res = await this.#pool.query<{ title: string; abstract: string }>({ ...S.texts, values: [ids] });
     return res.rows;
   }
 }

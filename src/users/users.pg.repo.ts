@@ -1,6 +1,7 @@
 /** UserRepository on PostgreSQL; same semantics as users.sqlite.repo.ts. */
 import type pg from 'pg';
 import { inTransaction } from '../db/postgres.ts';
+import { type NamedStatement, named } from '../db/statements.ts';
 import type {
   ApiTokenInfo,
   OneTimePurpose,
@@ -14,77 +15,105 @@ import { likePattern, toUser, type UserRow } from './users.sqlite.repo.ts';
 
 const USER_COLUMNS = 'u.id, u.email, u.name, u.role, u.email_verified_at, u.banned_at, u.created_at';
 
+const S = named('users', {
+  create: `INSERT INTO users (email, name, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT DO NOTHING RETURNING id`,
+  byEmail: `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1`,
+  byName: `SELECT ${USER_COLUMNS} FROM users u WHERE u.name = $1`,
+  byId: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`,
+  setPassword: 'UPDATE users SET password_hash = $1 WHERE id = $2',
+  markVerified: 'UPDATE users SET email_verified_at = coalesce(email_verified_at, $1) WHERE id = $2',
+  setRole: 'UPDATE users SET role = $1 WHERE id = $2',
+  setBanned: 'UPDATE users SET banned_at = $1 WHERE id = $2',
+  list: `SELECT ${USER_COLUMNS} FROM users u ORDER BY u.id DESC LIMIT $1 OFFSET $2`,
+  listMatching: `SELECT ${USER_COLUMNS} FROM users u
+      WHERE lower(u.name) LIKE $3 ESCAPE '\\' OR u.email LIKE $3 ESCAPE '\\'
+      ORDER BY u.id DESC LIMIT $1 OFFSET $2`,
+  createSession:
+    'INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
+  session: `SELECT ${USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.banned_at IS NULL`,
+  deleteSession: 'DELETE FROM sessions WHERE token_hash = $1',
+  deleteSessions: 'DELETE FROM sessions WHERE user_id = $1',
+  deleteOtherSessions: 'DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2',
+  useReset: `UPDATE user_tokens SET used_at = $1
+        WHERE token_hash = $2 AND purpose = 'reset' AND used_at IS NULL AND expires_at > $1 RETURNING user_id`,
+  useOtherResets: `UPDATE user_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = 'reset' AND used_at IS NULL`,
+  createOneTime:
+    'INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
+  consumeOneTime: `UPDATE user_tokens SET used_at = $1
+      WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 RETURNING user_id`,
+  countOneTime:
+    'SELECT count(*) AS n FROM user_tokens WHERE user_id = $1 AND purpose = $2 AND created_at >= $3',
+  createApiToken:
+    'INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id',
+  apiTokenUser:
+    'UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL RETURNING user_id',
+  apiTokens:
+    'SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id',
+  revokeApiToken:
+    'UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND id = $3 AND revoked_at IS NULL',
+});
+
 export class PgUserRepository implements UserRepository {
   readonly #pool: pg.Pool;
   constructor(pool: pg.Pool) {
     this.#pool = pool;
   }
 
-  async #one<T>(sql: string, params: unknown[]): Promise<T | undefined> {
-    return (await this.#pool.query(sql, params)).rows[0] as T | undefined;
+  async #one<T>(statement: NamedStatement, values: unknown[]): Promise<T | undefined> {
+    return (await this.#pool.query({ ...statement, values })).rows[0] as T | undefined;
   }
 
   async create(u: { email: string; name: string; passwordHash: string; role?: Role; now: string }) {
-    const row = await this.#one<{ id: string }>(
-      `INSERT INTO users (email, name, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT DO NOTHING RETURNING id`,
-      [u.email, u.name, u.passwordHash, u.role ?? 'user', u.now],
-    );
+    const row = await this.#one<{ id: string }>(S.create, [
+      u.email,
+      u.name,
+      u.passwordHash,
+      u.role ?? 'user',
+      u.now,
+    ]);
     return row ? this.byId(Number(row.id)) : null;
   }
 
   async byEmail(email: string): Promise<UserWithPassword | null> {
-    const r = await this.#one<UserRow>(
-      `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1`,
-      [email],
-    );
+    const r = await this.#one<UserRow>(S.byEmail, [email]);
     return r ? { ...toUser(r), passwordHash: r.password_hash! } : null;
   }
 
   async byName(name: string): Promise<User | null> {
-    const r = await this.#one<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.name = $1`, [name]);
+    const r = await this.#one<UserRow>(S.byName, [name]);
     return r ? toUser(r) : null;
   }
 
   async byId(id: number): Promise<User | null> {
-    const r = await this.#one<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [id]);
+    const r = await this.#one<UserRow>(S.byId, [id]);
     return r ? toUser(r) : null;
   }
 
   async setPassword(userId: number, passwordHash: string): Promise<void> {
-    await this.#pool.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
+    await this.#pool.query({ ...S.setPassword, values: [passwordHash, userId] });
   }
 
   async markVerified(userId: number, now: string): Promise<void> {
-    await this.#pool.query(
-      'UPDATE users SET email_verified_at = coalesce(email_verified_at, $1) WHERE id = $2',
-      [now, userId],
-    );
+    await this.#pool.query({ ...S.markVerified, values: [now, userId] });
   }
 
   async setRole(userId: number, role: Role): Promise<void> {
-    await this.#pool.query('UPDATE users SET role = $1 WHERE id = $2', [role, userId]);
+    await this.#pool.query({ ...S.setRole, values: [role, userId] });
   }
 
   async setBanned(userId: number, bannedAt: string | null): Promise<void> {
     await inTransaction(this.#pool, async (c) => {
-      await c.query('UPDATE users SET banned_at = $1 WHERE id = $2', [bannedAt, userId]);
-      if (bannedAt) await c.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+      await c.query({ ...S.setBanned, values: [bannedAt, userId] });
+      if (bannedAt) await c.query({ ...S.deleteSessions, values: [userId] });
     });
   }
 
   async list(limit: number, offset: number, search?: string): Promise<User[]> {
     const res = search
-      ? await this.#pool.query<UserRow>(
-          `SELECT ${USER_COLUMNS} FROM users u
-          WHERE lower(u.name) LIKE $3 ESCAPE '\\' OR u.email LIKE $3 ESCAPE '\\'
-          ORDER BY u.id DESC LIMIT $1 OFFSET $2`,
-          [limit, offset, likePattern(search)],
-        )
-      : await this.#pool.query<UserRow>(
-          `SELECT ${USER_COLUMNS} FROM users u ORDER BY u.id DESC LIMIT $1 OFFSET $2`,
-          [limit, offset],
-        );
+      ? await this.#pool.query<UserRow>({ ...S.listMatching, values: [limit, offset, likePattern(search)] })
+      : await this.#pool.query<UserRow>({ ...S.list, values: [limit, offset] });
     return res.rows.map(toUser);
   }
 
@@ -95,53 +124,39 @@ export class PgUserRepository implements UserRepository {
     now: string;
     expiresAt: string;
   }) {
-    await this.#pool.query(
-      'INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
-      [s.tokenHash, s.userId, s.csrfToken, s.now, s.expiresAt],
-    );
+    await this.#pool.query({
+      ...S.createSession,
+      values: [s.tokenHash, s.userId, s.csrfToken, s.now, s.expiresAt],
+    });
   }
 
   async session(tokenHash: string, now: string): Promise<SessionRecord | null> {
-    const r = await this.#one<UserRow & { csrf_token: string; expires_at: string }>(
-      `SELECT ${USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.banned_at IS NULL`,
-      [tokenHash, now],
-    );
+    const r = await this.#one<UserRow & { csrf_token: string; expires_at: string }>(S.session, [
+      tokenHash,
+      now,
+    ]);
     return r ? { user: toUser(r), csrfToken: r.csrf_token, expiresAt: r.expires_at } : null;
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    await this.#pool.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+    await this.#pool.query({ ...S.deleteSession, values: [tokenHash] });
   }
 
   async deleteSessions(userId: number, exceptTokenHash?: string): Promise<void> {
     if (exceptTokenHash)
-      await this.#pool.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2', [
-        userId,
-        exceptTokenHash,
-      ]);
-    else await this.#pool.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+      await this.#pool.query({ ...S.deleteOtherSessions, values: [userId, exceptTokenHash] });
+    else await this.#pool.query({ ...S.deleteSessions, values: [userId] });
   }
 
   async completeReset(tokenHash: string, passwordHash: string, now: string): Promise<number | null> {
     return inTransaction(this.#pool, async (c) => {
-      const r = await c.query<{ user_id: string }>(
-        `UPDATE user_tokens SET used_at = $1
-        WHERE token_hash = $2 AND purpose = 'reset' AND used_at IS NULL AND expires_at > $1 RETURNING user_id`,
-        [now, tokenHash],
-      );
+      const r = await c.query<{ user_id: string }>({ ...S.useReset, values: [now, tokenHash] });
       if (!r.rows[0]) return null;
       const userId = Number(r.rows[0].user_id);
-      await c.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
-      await c.query(
-        `UPDATE user_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = 'reset' AND used_at IS NULL`,
-        [now, userId],
-      );
-      await c.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
-      await c.query('UPDATE users SET email_verified_at = coalesce(email_verified_at, $1) WHERE id = $2', [
-        now,
-        userId,
-      ]);
+      await c.query({ ...S.setPassword, values: [passwordHash, userId] });
+      await c.query({ ...S.useOtherResets, values: [now, userId] });
+      await c.query({ ...S.deleteSessions, values: [userId] });
+      await c.query({ ...S.markVerified, values: [now, userId] });
       return userId;
     });
   }
@@ -153,42 +168,29 @@ export class PgUserRepository implements UserRepository {
     now: string;
     expiresAt: string;
   }) {
-    await this.#pool.query(
-      'INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
-      [t.tokenHash, t.userId, t.purpose, t.now, t.expiresAt],
-    );
+    await this.#pool.query({
+      ...S.createOneTime,
+      values: [t.tokenHash, t.userId, t.purpose, t.now, t.expiresAt],
+    });
   }
 
   async consumeOneTime(tokenHash: string, purpose: OneTimePurpose, now: string): Promise<number | null> {
-    const r = await this.#one<{ user_id: string }>(
-      `UPDATE user_tokens SET used_at = $1
-      WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 RETURNING user_id`,
-      [now, tokenHash, purpose],
-    );
+    const r = await this.#one<{ user_id: string }>(S.consumeOneTime, [now, tokenHash, purpose]);
     return r ? Number(r.user_id) : null;
   }
 
   async countOneTime(userId: number, purpose: OneTimePurpose, since: string): Promise<number> {
-    const r = await this.#one<{ n: string }>(
-      'SELECT count(*) AS n FROM user_tokens WHERE user_id = $1 AND purpose = $2 AND created_at >= $3',
-      [userId, purpose, since],
-    );
+    const r = await this.#one<{ n: string }>(S.countOneTime, [userId, purpose, since]);
     return Number(r?.n ?? 0);
   }
 
   async createApiToken(t: { userId: number; name: string; tokenHash: string; now: string }): Promise<number> {
-    const r = await this.#one<{ id: string }>(
-      'INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id',
-      [t.userId, t.name, t.tokenHash, t.now],
-    );
+    const r = await this.#one<{ id: string }>(S.createApiToken, [t.userId, t.name, t.tokenHash, t.now]);
     return Number(r!.id);
   }
 
   async apiTokenUser(tokenHash: string, now: string): Promise<User | null> {
-    const r = await this.#one<{ user_id: string }>(
-      'UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL RETURNING user_id',
-      [now, tokenHash],
-    );
+    const r = await this.#one<{ user_id: string }>(S.apiTokenUser, [now, tokenHash]);
     if (!r) return null;
     const user = await this.byId(Number(r.user_id));
     return user && !user.bannedAt ? user : null;
@@ -200,10 +202,7 @@ export class PgUserRepository implements UserRepository {
       name: string;
       created_at: string;
       last_used_at: string | null;
-    }>(
-      'SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id',
-      [userId],
-    );
+    }>({ ...S.apiTokens, values: [userId] });
     return res.rows.map((r) => ({
       id: Number(r.id),
       name: r.name,
@@ -213,10 +212,7 @@ export class PgUserRepository implements UserRepository {
   }
 
   async revokeApiToken(userId: number, tokenId: number, now: string): Promise<boolean> {
-    const res = await this.#pool.query(
-      'UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND id = $3 AND revoked_at IS NULL',
-      [now, userId, tokenId],
-    );
+    const res = await this.#pool.query({ ...S.revokeApiToken, values: [now, userId, tokenId] });
     return (res.rowCount ?? 0) > 0;
   }
 }
