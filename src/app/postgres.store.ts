@@ -2,8 +2,8 @@
 import type pg from 'pg';
 import type { Connection } from '../db/dialect.ts';
 import { createPool, migratePostgres } from '../db/postgres.ts';
-import { pgRunner } from '../db/sql.ts';
-import { DigestRepository } from '../digest/digest.repo.ts';
+import { PgDigestRepository } from '../digest/digest.pg.repo.ts';
+import type { DigestRepository } from '../digest/digest.repo.ts';
 import { PgFeedRepository } from '../feed/feed.pg.repo.ts';
 import { PgCursorRepository } from '../ingest/cursors.pg.repo.ts';
 import type { CursorRepository, IngestRunRepository } from '../ingest/repository.ts';
@@ -11,7 +11,8 @@ import { PgIngestRunRepository } from '../ingest/runs.pg.repo.ts';
 import { PgLeaseRepository } from '../jobs/leases.pg.repo.ts';
 import type { LeaseRepository } from '../jobs/leases.repo.ts';
 import { PgPaperRepository } from '../papers/papers.pg.repo.ts';
-import { FirstRunRepository } from '../setup/first-run.repo.ts';
+import { PgFirstRunRepository } from '../setup/first-run.pg.repo.ts';
+import type { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { PgCommunityRepository } from '../users/community.pg.repo.ts';
 import { PgUserRepository } from '../users/users.pg.repo.ts';
 import type { Store } from './store.ts';
@@ -40,11 +41,11 @@ class PostgresStore implements Store {
     this.cursors = new PgCursorRepository(pool);
     this.ingestRuns = new PgIngestRunRepository(pool);
     this.leases = new PgLeaseRepository(pool);
-    this.digest = new DigestRepository(pgRunner(pool));
+    this.digest = new PgDigestRepository(pool);
     this.feed = new PgFeedRepository(pool);
     this.users = new PgUserRepository(pool);
     this.community = new PgCommunityRepository(pool);
-    this.firstRun = new FirstRunRepository(pgRunner(pool));
+    this.firstRun = new PgFirstRunRepository(pool);
   }
 
   async migrations(): Promise<number[]> {

@@ -1,10 +1,10 @@
 /** The embedded Store: one SQLite file under the data directory. */
 import type { DatabaseSync } from 'node:sqlite';
 import type { Connection } from '../db/dialect.ts';
-import { sqliteRunner } from '../db/sql.ts';
 import { migrateSqlite, openSqlite } from '../db/sqlite.ts';
 import { rebuildTopListsInWorker, topListsStale } from '../db/toplists-build.ts';
-import { DigestRepository } from '../digest/digest.repo.ts';
+import type { DigestRepository } from '../digest/digest.repo.ts';
+import { SqliteDigestRepository } from '../digest/digest.sqlite.repo.ts';
 import { SqliteFeedRepository } from '../feed/feed.sqlite.repo.ts';
 import { SqliteCursorRepository } from '../ingest/cursors.sqlite.repo.ts';
 import type { CursorRepository, IngestRunRepository } from '../ingest/repository.ts';
@@ -12,7 +12,8 @@ import { SqliteIngestRunRepository } from '../ingest/runs.sqlite.repo.ts';
 import type { LeaseRepository } from '../jobs/leases.repo.ts';
 import { SqliteLeaseRepository } from '../jobs/leases.sqlite.repo.ts';
 import { SqlitePaperRepository } from '../papers/papers.sqlite.repo.ts';
-import { FirstRunRepository } from '../setup/first-run.repo.ts';
+import type { FirstRunRepository } from '../setup/first-run.repo.ts';
+import { SqliteFirstRunRepository } from '../setup/first-run.sqlite.repo.ts';
 import { SqliteCommunityRepository } from '../users/community.sqlite.repo.ts';
 import { SqliteUserRepository } from '../users/users.sqlite.repo.ts';
 import type { Store } from './store.ts';
@@ -43,11 +44,11 @@ export class SqliteStore implements Store {
     this.cursors = new SqliteCursorRepository(this.db);
     this.ingestRuns = new SqliteIngestRunRepository(this.db);
     this.leases = new SqliteLeaseRepository(this.db);
-    this.digest = new DigestRepository(sqliteRunner(this.db));
+    this.digest = new SqliteDigestRepository(this.db);
     this.feed = new SqliteFeedRepository(this.db);
     this.users = new SqliteUserRepository(this.db);
     this.community = new SqliteCommunityRepository(this.db);
-    this.firstRun = new FirstRunRepository(sqliteRunner(this.db));
+    this.firstRun = new SqliteFirstRunRepository(this.db);
   }
 
   async migrations(): Promise<number[]> {
