@@ -2,8 +2,8 @@
 import type pg from 'pg';
 import type { Connection } from '../db/dialect.ts';
 import { createPool, migratePostgres } from '../db/postgres.ts';
-import { pgRunner } from '../db/sql.ts';
-import { DigestRepository } from '../digest/digest.repo.ts';
+import { PgDigestRepository } from '../digest/digest.pg.repo.ts';
+import type { DigestRepository } from '../digest/digest.repo.ts';
 import { PgFeedRepository } from '../feed/feed.pg.repo.ts';
 import { PgForYouRepository } from '../foryou/foryou.pg.repo.ts';
 import { PgCursorRepository } from '../ingest/cursors.pg.repo.ts';
@@ -16,7 +16,8 @@ import { PgSearchRepository } from '../search/search.pg.repo.ts';
 import type { SearchRepository } from '../search/search.repo.ts';
 import { PgSimilarRepository } from '../search/similar.pg.repo.ts';
 import type { SimilarRepository } from '../search/similar.repo.ts';
-import { FirstRunRepository } from '../setup/first-run.repo.ts';
+import { PgFirstRunRepository } from '../setup/first-run.pg.repo.ts';
+import type { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { PgCommunityRepository } from '../users/community.pg.repo.ts';
 import { PgUserRepository } from '../users/users.pg.repo.ts';
 import type { Store } from './store.ts';
@@ -50,11 +51,11 @@ class PostgresStore implements Store {
     this.leases = new PgLeaseRepository(pool);
     this.search = new PgSearchRepository(pool);
     this.similar = new PgSimilarRepository(pool);
-    this.digest = new DigestRepository(pgRunner(pool));
+    this.digest = new PgDigestRepository(pool);
     this.feed = new PgFeedRepository(pool);
     this.users = new PgUserRepository(pool);
     this.community = new PgCommunityRepository(pool);
-    this.firstRun = new FirstRunRepository(pgRunner(pool));
+    this.firstRun = new PgFirstRunRepository(pool);
     this.forYou = new PgForYouRepository(pool);
   }
 

@@ -1,10 +1,10 @@
 /** The embedded Store: one SQLite file under the data directory. */
 import type { DatabaseSync } from 'node:sqlite';
 import type { Connection } from '../db/dialect.ts';
-import { sqliteRunner } from '../db/sql.ts';
 import { migrateSqlite, openSqlite } from '../db/sqlite.ts';
 import { rebuildTopListsInWorker, topListsStale } from '../db/toplists-build.ts';
-import { DigestRepository } from '../digest/digest.repo.ts';
+import type { DigestRepository } from '../digest/digest.repo.ts';
+import { SqliteDigestRepository } from '../digest/digest.sqlite.repo.ts';
 import { SqliteFeedRepository } from '../feed/feed.sqlite.repo.ts';
 import { SqliteForYouRepository } from '../foryou/foryou.sqlite.repo.ts';
 import { SqliteCursorRepository } from '../ingest/cursors.sqlite.repo.ts';
@@ -17,7 +17,8 @@ import type { SearchRepository } from '../search/search.repo.ts';
 import { SqliteSearchRepository } from '../search/search.sqlite.repo.ts';
 import type { SimilarRepository } from '../search/similar.repo.ts';
 import { SqliteSimilarRepository } from '../search/similar.sqlite.repo.ts';
-import { FirstRunRepository } from '../setup/first-run.repo.ts';
+import type { FirstRunRepository } from '../setup/first-run.repo.ts';
+import { SqliteFirstRunRepository } from '../setup/first-run.sqlite.repo.ts';
 import { SqliteCommunityRepository } from '../users/community.sqlite.repo.ts';
 import { SqliteUserRepository } from '../users/users.sqlite.repo.ts';
 import type { Store } from './store.ts';
@@ -53,11 +54,11 @@ export class SqliteStore implements Store {
     this.leases = new SqliteLeaseRepository(this.db);
     this.search = new SqliteSearchRepository(this.db);
     this.similar = new SqliteSimilarRepository(this.db);
-    this.digest = new DigestRepository(sqliteRunner(this.db));
+    this.digest = new SqliteDigestRepository(this.db);
     this.feed = new SqliteFeedRepository(this.db);
     this.users = new SqliteUserRepository(this.db);
     this.community = new SqliteCommunityRepository(this.db);
-    this.firstRun = new FirstRunRepository(sqliteRunner(this.db));
+    this.firstRun = new SqliteFirstRunRepository(this.db);
     this.forYou = new SqliteForYouRepository(this.db);
   }
 

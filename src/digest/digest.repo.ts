@@ -1,21 +1,31 @@
 /**
- * All digest SQL, one statement per operation for both dialects (see src/db/sql.ts), split by concern:
- * subscribers, consent (and export/erase), bounces and suppression, secrets and rate counters,
- * planning, the outbox, and runs. This class only composes them, so `store.digest.x(…)` reads the
- * same wherever it is called; the SQL and its reasons live in the part that owns the table.
+ * All digest storage, split by concern: subscribers, consent (and export/erase), bounces and
+ * suppression, secrets and rate counters, planning, the outbox, and runs. Each concern is an
+ * interface (`<concern>.repo.ts`, with the SQL both dialects share) and one class per dialect
+ * (`<concern>.sqlite.repo.ts`, `<concern>.pg.repo.ts`); digest.sqlite.repo.ts and digest.pg.repo.ts
+ * hand this class one of each. It only composes them, so `store.digest.x(…)` reads the same
+ * wherever it is called; the SQL and its reasons live in the part that owns the table.
  */
+import type { DigestBounces } from './bounces.repo.ts';
+import type { DigestConsent } from './consent.repo.ts';
+import type { DigestOutbox } from './outbox.repo.ts';
+import type { DigestPlanning } from './planning.repo.ts';
+import type { DigestRuns } from './runs.repo.ts';
+import type { DigestSecrets } from './secrets.repo.ts';
+import type { DigestSubscribers } from './subscribers.repo.ts';
 
-import type { SqlRunner } from '../db/sql.ts';
-import { DigestBounces } from './bounces.repo.ts';
-import { DigestConsent } from './consent.repo.ts';
-import { DigestOutbox } from './outbox.repo.ts';
-import { DigestPlanning } from './planning.repo.ts';
-import { DigestRuns } from './runs.repo.ts';
-import { DigestSecrets } from './secrets.repo.ts';
-import { DigestSubscribers } from './subscribers.repo.ts';
+/** One repository per concern, all of one dialect. */
+export interface DigestParts {
+  subscribers: DigestSubscribers;
+  consent: DigestConsent;
+  bounces: DigestBounces;
+  secrets: DigestSecrets;
+  planning: DigestPlanning;
+  outbox: DigestOutbox;
+  runs: DigestRuns;
+}
 
 export class DigestRepository {
-  readonly #db: SqlRunner;
   readonly #subscribers: DigestSubscribers;
   readonly #consent: DigestConsent;
   readonly #bounces: DigestBounces;
@@ -24,19 +34,14 @@ export class DigestRepository {
   readonly #outbox: DigestOutbox;
   readonly #runs: DigestRuns;
 
-  constructor(db: SqlRunner) {
-    this.#db = db;
-    this.#subscribers = new DigestSubscribers(db);
-    this.#consent = new DigestConsent(db);
-    this.#bounces = new DigestBounces(db);
-    this.#secrets = new DigestSecrets(db);
-    this.#planning = new DigestPlanning(db);
-    this.#outbox = new DigestOutbox(db);
-    this.#runs = new DigestRuns(db);
-  }
-
-  get dialect() {
-    return this.#db.dialect;
+  constructor(parts: DigestParts) {
+    this.#subscribers = parts.subscribers;
+    this.#consent = parts.consent;
+    this.#bounces = parts.bounces;
+    this.#secrets = parts.secrets;
+    this.#planning = parts.planning;
+    this.#outbox = parts.outbox;
+    this.#runs = parts.runs;
   }
 
   // ── subscribers (subscribers.repo.ts)
