@@ -10,6 +10,7 @@ import type { CursorRepository, IngestRunRepository } from '../ingest/repository
 import { PgIngestRunRepository } from '../ingest/runs.pg.repo.ts';
 import { PgLeaseRepository } from '../jobs/leases.pg.repo.ts';
 import type { LeaseRepository } from '../jobs/leases.repo.ts';
+import { PgLibraryRepository } from '../library/library.pg.repo.ts';
 import { PgPaperRepository } from '../papers/papers.pg.repo.ts';
 import { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { PgCommunityRepository } from '../users/community.pg.repo.ts';
@@ -28,6 +29,7 @@ class PostgresStore implements Store {
   readonly feed: PgFeedRepository;
   readonly users: PgUserRepository;
   readonly community: PgCommunityRepository;
+  readonly library: PgLibraryRepository;
   readonly firstRun: FirstRunRepository;
   readonly #applied: number[];
   #closed = false;
@@ -44,6 +46,7 @@ class PostgresStore implements Store {
     this.feed = new PgFeedRepository(pool);
     this.users = new PgUserRepository(pool);
     this.community = new PgCommunityRepository(pool);
+    this.library = new PgLibraryRepository(pool);
     this.firstRun = new FirstRunRepository(pgRunner(pool));
   }
 

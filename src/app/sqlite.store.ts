@@ -11,6 +11,7 @@ import type { CursorRepository, IngestRunRepository } from '../ingest/repository
 import { SqliteIngestRunRepository } from '../ingest/runs.sqlite.repo.ts';
 import type { LeaseRepository } from '../jobs/leases.repo.ts';
 import { SqliteLeaseRepository } from '../jobs/leases.sqlite.repo.ts';
+import { SqliteLibraryRepository } from '../library/library.sqlite.repo.ts';
 import { SqlitePaperRepository } from '../papers/papers.sqlite.repo.ts';
 import { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { SqliteCommunityRepository } from '../users/community.sqlite.repo.ts';
@@ -29,6 +30,7 @@ export class SqliteStore implements Store {
   readonly feed: SqliteFeedRepository;
   readonly users: SqliteUserRepository;
   readonly community: SqliteCommunityRepository;
+  readonly library: SqliteLibraryRepository;
   readonly firstRun: FirstRunRepository;
   readonly #applied: number[];
 
@@ -47,6 +49,7 @@ export class SqliteStore implements Store {
     this.feed = new SqliteFeedRepository(this.db);
     this.users = new SqliteUserRepository(this.db);
     this.community = new SqliteCommunityRepository(this.db);
+    this.library = new SqliteLibraryRepository(this.db);
     this.firstRun = new FirstRunRepository(sqliteRunner(this.db));
   }
 

@@ -10,6 +10,7 @@ import type { DigestRepository } from '../digest/digest.repo.ts';
 import type { FeedRepository } from '../feed/feed.ts';
 import type { CursorRepository, IngestRunRepository } from '../ingest/repository.ts';
 import type { LeaseRepository } from '../jobs/leases.repo.ts';
+import type { LibraryRepository } from '../library/types.ts';
 import type { PaperRepository } from '../papers/repository.ts';
 import type { FirstRunRepository } from '../setup/first-run.repo.ts';
 import type { CommunityRepository, UserRepository } from '../users/types.ts';
@@ -25,6 +26,8 @@ export interface Store extends Database {
   readonly feed: FeedRepository;
   readonly users: UserRepository;
   readonly community: CommunityRepository;
+  /** Readers' collections of saved papers (issue 14, src/library/). */
+  readonly library: LibraryRepository;
   /** Setup-page settings and demo-data marks (issue 7, src/setup/first-run.repo.ts). */
   readonly firstRun: FirstRunRepository;
 }

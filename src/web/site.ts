@@ -8,6 +8,7 @@ import type { Config } from '../config/config.ts';
 import type { Mailer } from '../digest/mail.ts';
 import { createMailer } from '../digest/mailer.ts';
 import { fetchArxivPaper } from '../ingest/setup.ts';
+import { LibraryService } from '../library/library.ts';
 import type { PaperInput } from '../papers/paper.ts';
 import { createSimilarLists, type SimilarSetup } from '../search/similar-setup.ts';
 import { AccountService } from '../users/accounts.ts';
@@ -28,6 +29,7 @@ export interface SiteOptions {
 export interface Site {
   accounts: AccountService;
   community: CommunityService;
+  library: LibraryService;
   limiter: RateLimiter;
   hasher: PasswordHasher;
   pageCache: PageCache;
@@ -88,9 +90,17 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     changed: () => pageCache.invalidate(),
     now,
   });
+  const library = new LibraryService({
+    library: store.library,
+    papers: store.papers,
+    limiter,
+    changed: () => pageCache.invalidate(),
+    now,
+  });
   return {
     accounts,
     community,
+    library,
     limiter,
     hasher,
     pageCache,

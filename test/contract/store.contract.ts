@@ -13,6 +13,7 @@ import { QueryError } from '../../src/search/query/ast.ts';
 import { keywordHits, keywordIds } from '../support/keyword.ts';
 import { makePaper } from '../support/papers.ts';
 import { ingestContract } from './ingest.contract.ts';
+import { libraryContract } from './library.contract.ts';
 import { similarContract } from './similar.contract.ts';
 import { siteContract } from './site.contract.ts';
 
@@ -357,5 +358,6 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
     ingestContract(() => store);
     siteContract(() => store);
     similarContract(() => store);
+    libraryContract(() => store);
   });
 }
