@@ -9,6 +9,7 @@ import { accountRoutes } from './account.routes.ts';
 import { apiRoutes } from './api.routes.ts';
 import { communityRoutes } from './community.routes.ts';
 import { feedRoutes } from './feed.routes.ts';
+import { libraryRoutes } from './library.routes.ts';
 import { moderationRoutes } from './moderation.routes.ts';
 import { paperPageRoutes } from './paper.routes.ts';
 import { paperRoutes } from './papers.routes.ts';
@@ -32,5 +33,6 @@ export const siteRoutes =
     await app.register(apiRoutes(deps));
     await app.register(accountRoutes(deps));
     await app.register(communityRoutes(deps));
+    await app.register(libraryRoutes(deps));
     await app.register(moderationRoutes(deps));
   };

@@ -2,6 +2,7 @@
 // 1. Upvote forms post in the background and update the count in place.
 // 2. The BibTeX "Copy" button appears and copies the entry.
 // 3. A paper page rendered before its similar papers were found fetches them when they are.
+// 4. Save buttons (library) post in the background and flip in place.
 
 document.addEventListener('submit', async (event) => {
   const form = event.target;
@@ -65,3 +66,41 @@ if (similar) {
     })
     .catch(() => {});
 }
+
+document.addEventListener('submit', async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.classList.contains('save')) return;
+  event.preventDefault();
+  const button = form.querySelector('button');
+  const saved = form.querySelector('input[name="saved"]');
+  if (!button || !saved || button.disabled) return;
+  button.disabled = true;
+  try {
+    const res = await fetch(form.action, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(new FormData(form)),
+      credentials: 'same-origin',
+    });
+    if (!res.ok) {
+      form.submit(); // let the server explain (login page, error page)
+      return;
+    }
+    const data = await res.json();
+    button.setAttribute('aria-pressed', data.saved ? 'true' : 'false');
+    button.textContent = data.saved ? 'Saved ✓' : 'Save';
+    saved.value = data.saved ? '0' : '1';
+    const label = button.getAttribute('aria-label') || '';
+    button.setAttribute(
+      'aria-label',
+      label.replace(
+        /^(Remove from|Save to) your library/,
+        data.saved ? 'Remove from your library' : 'Save to your library',
+      ),
+    );
+  } catch {
+    form.submit();
+  } finally {
+    button.disabled = false;
+  }
+});
