@@ -7,10 +7,11 @@ import type { Paper } from '../papers/paper.ts';
 
 /**
  * TeX commands that read or write files or redefine macros: a title carrying one would run it in
- * the reader's LaTeX build. Their backslash is dropped; every other command stays.
+ * the reader's LaTeX build. Their backslashes are dropped (all of them: `\\input` must not leave
+ * `\input`); every other command stays.
  */
 const UNSAFE_TEX =
-  /\\(input|include|write|immediate|openout|openin|read|catcode|def|edef|gdef|xdef|let|csname|special|usepackage|makeatletter|newcommand|renewcommand)(?![A-Za-z])/g;
+  /\\+(input|include|write|immediate|openout|openin|read|catcode|def|edef|gdef|xdef|let|csname|special|usepackage|makeatletter|newcommand|renewcommand)(?![A-Za-z])/g;
 
 /** Braces balance in order (no prefix closes more than it opened). */
 function balanced(s: string): boolean {
@@ -31,7 +32,10 @@ function balanced(s: string): boolean {
 export function bibtexField(s: string): string {
   let t = s.replace(/\s+/g, ' ').trim().replace(UNSAFE_TEX, '$1');
   if (!balanced(t)) t = t.replace(/[{}]/g, ' ');
-  return t.replace(/\\+$/, '').replace(/\s+/g, ' ').trim();
+  return t
+    .replace(/\s+/g, ' ')
+    .replace(/[\s\\]+$/, '')
+    .trim();
 }
 
 /** `vaswani2017attention`-style key: first author's surname, year, first significant title word. */

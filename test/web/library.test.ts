@@ -80,7 +80,7 @@ test('save and unsave without JavaScript: a form post on the daily card, redirec
   );
   assert.deepEqual(await json.json(), { paper: '2401.00020', saved: true, collection: cols[0]!.id });
   const anon = new WebClient(t.url);
-  assert.match(await anon.text('/'), /<a class="save" href="\/login\?next=%2Fpapers%2F2401.00020"/);
+  assert.match(await anon.text('/'), /<a class="save" href="\/login\?next=\/papers\/2401.00020">Save<\/a>/);
   assert.equal((await anon.post('/library/save', { paper: '2401.00020' })).status, 403);
 });
 

@@ -66,8 +66,7 @@ export function voteControl(
  * upgrades it to update in place. Signed-out readers get a link to log in.
  */
 export function saveControl(paper: { id: number; arxivId: string }, ctx: ListContext): SafeHtml {
-  if (!ctx.viewer)
-    return html`<a class="save" href="/login?next=${encodeURIComponent(`/papers/${paper.arxivId}`)}" aria-label="Log in to save arXiv:${paper.arxivId}">Save</a>`;
+  if (!ctx.viewer) return html`<a class="save" href="/login?next=/papers/${paper.arxivId}">Save</a>`;
   const on = ctx.saved.has(paper.id);
   return html`<form class="save" method="post" action="/library/save">${csrfField(ctx.viewer)}<input type="hidden" name="paper" value="${paper.arxivId}"><input type="hidden" name="saved" value="${on ? '0' : '1'}"><input type="hidden" name="next" value="${ctx.returnTo}"><button type="submit" class="link" aria-pressed="${on ? 'true' : 'false'}" aria-label="${on ? 'Remove from your library' : 'Save to your library'}: arXiv:${paper.arxivId}">${on ? 'Saved ✓' : 'Save'}</button></form>`;
 }
@@ -132,7 +131,7 @@ function paperCard(item: FeedItem, ctx: ListContext): SafeHtml {
 <div class="card-body">
 <h2>${raw(c.link)}${isNew ? html` <span class="new">new</span>` : ''}${p.withdrawnAt ? html` <span class="withdrawn">withdrawn</span>` : ''}</h2>
 ${raw(c.byline)}${featured ? html` · featured <time datetime="${featured.featuredAt}">${featured.day}</time>${featured.submittedBy ? html` by ${featured.submittedBy}` : ''}` : ''}${raw(c.code)} · <a href="/papers/${p.arxivId}#discussion">${stats.comments} comment${stats.comments === 1 ? '' : 's'}</a></p>
-<div class="card-save">${saveControl(p, ctx)}</div>
+${saveControl(p, ctx)}
 ${raw(c.tail)}`;
 }
 
