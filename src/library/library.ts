@@ -11,10 +11,10 @@ import type { User } from '../users/types.ts';
 import { type ImportEntry, readBibtex, readPaste } from './import.ts';
 import type { Collection, LibraryRepository } from './types.ts';
 
-export const DEFAULT_COLLECTION = 'Saved';
+const DEFAULT_COLLECTION = 'Saved';
 const MAX_NAME = 100;
 /** Collections per account: a library, not a storage service. */
-export const MAX_COLLECTIONS = 200;
+const MAX_COLLECTIONS = 200;
 /**
  * Ids or entries per import. Up to this many are checked and added in one transaction (10,000
  * take ~0.1 s on SQLite here); a larger import is refused whole, with its count, so a reader
@@ -46,7 +46,7 @@ export interface ImportReport {
 }
 
 /** Trimmed, one line, control and bidi-override characters dropped; 1–100 characters. */
-export function cleanName(raw: string): string {
+function cleanName(raw: string): string {
   const name = raw
     .replace(/[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, ' ')
     .replace(/\s+/g, ' ')

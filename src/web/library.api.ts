@@ -21,7 +21,7 @@ const saveBody = z.object({
 });
 const unsaveBody = z.object({ paper: z.string().min(1).max(300) });
 
-export function presentCollection(c: Collection, baseUrl: string) {
+function presentCollection(c: Collection, baseUrl: string) {
   return {
     id: c.id,
     name: c.name,

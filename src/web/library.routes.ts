@@ -29,7 +29,7 @@ import {
 } from './views/library.view.ts';
 
 /** A .bib upload: 2 MB holds ~4,000 typical entries; a larger file is refused whole (413). */
-export const MAX_BIB_BYTES = 2 * 1024 * 1024;
+const MAX_BIB_BYTES = 2 * 1024 * 1024;
 /** The pasted list: 10,000 arXiv URLs with a version are ~400 KB. */
 const MAX_PASTE_BYTES = 1024 * 1024;
 const MAX_IMPORT_BODY = MAX_BIB_BYTES + MAX_PASTE_BYTES + 64 * 1024;
