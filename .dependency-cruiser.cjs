@@ -15,6 +15,7 @@ const table = {
   ranking: [],
   feed: ['db', 'ranking', 'papers'],
   users: ['db', 'papers', 'feed', 'ranking'],
+  library: ['db', 'papers', 'users'],
   digest: ['papers', 'search', 'ranking', 'users', 'feed', 'jobs', 'db'],
   setup: ['db', 'ingest', 'users', 'feed', 'jobs'],
   demo: ['db', 'papers', 'users'],

@@ -28,6 +28,10 @@ export class RateLimitedError extends DomainError {
 export class UpstreamUnavailableError extends DomainError {
   override name = 'UpstreamUnavailableError';
 }
+/** A request body past the size its form accepts (413: send less). */
+export class PayloadTooLargeError extends DomainError {
+  override name = 'PayloadTooLargeError';
+}
 /** A search stopped at its time budget (503: the query, not the client, must change). */
 export class QueryTooBroadError extends DomainError {
   override name = 'QueryTooBroadError';

@@ -11,6 +11,7 @@ import type { CursorRepository, IngestRunRepository } from '../ingest/repository
 import { PgIngestRunRepository } from '../ingest/runs.pg.repo.ts';
 import { PgLeaseRepository } from '../jobs/leases.pg.repo.ts';
 import type { LeaseRepository } from '../jobs/leases.repo.ts';
+import { PgLibraryRepository } from '../library/library.pg.repo.ts';
 import { PgPaperRepository } from '../papers/papers.pg.repo.ts';
 import { PgSearchRepository } from '../search/search.pg.repo.ts';
 import type { SearchRepository } from '../search/search.repo.ts';
@@ -36,6 +37,7 @@ class PostgresStore implements Store {
   readonly feed: PgFeedRepository;
   readonly users: PgUserRepository;
   readonly community: PgCommunityRepository;
+  readonly library: PgLibraryRepository;
   readonly firstRun: FirstRunRepository;
   readonly forYou: PgForYouRepository;
   readonly #applied: number[];
@@ -57,6 +59,7 @@ class PostgresStore implements Store {
     this.community = new PgCommunityRepository(pool);
     this.firstRun = new PgFirstRunRepository(pool);
     this.forYou = new PgForYouRepository(pool);
+    this.library = new PgLibraryRepository(pool);
   }
 
   async migrations(): Promise<number[]> {

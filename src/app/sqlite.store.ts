@@ -12,6 +12,7 @@ import type { CursorRepository, IngestRunRepository } from '../ingest/repository
 import { SqliteIngestRunRepository } from '../ingest/runs.sqlite.repo.ts';
 import type { LeaseRepository } from '../jobs/leases.repo.ts';
 import { SqliteLeaseRepository } from '../jobs/leases.sqlite.repo.ts';
+import { SqliteLibraryRepository } from '../library/library.sqlite.repo.ts';
 import { SqlitePaperRepository } from '../papers/papers.sqlite.repo.ts';
 import type { SearchRepository } from '../search/search.repo.ts';
 import { SqliteSearchRepository } from '../search/search.sqlite.repo.ts';
@@ -37,6 +38,7 @@ export class SqliteStore implements Store {
   readonly feed: SqliteFeedRepository;
   readonly users: SqliteUserRepository;
   readonly community: SqliteCommunityRepository;
+  readonly library: SqliteLibraryRepository;
   readonly firstRun: FirstRunRepository;
   readonly forYou: SqliteForYouRepository;
   readonly #applied: number[];
@@ -60,6 +62,7 @@ export class SqliteStore implements Store {
     this.community = new SqliteCommunityRepository(this.db);
     this.firstRun = new SqliteFirstRunRepository(this.db);
     this.forYou = new SqliteForYouRepository(this.db);
+    this.library = new SqliteLibraryRepository(this.db);
   }
 
   async migrations(): Promise<number[]> {

@@ -11,6 +11,7 @@ import type { FeedRepository } from '../feed/feed.ts';
 import type { ForYouRepository } from '../foryou/repository.ts';
 import type { CursorRepository, IngestRunRepository } from '../ingest/repository.ts';
 import type { LeaseRepository } from '../jobs/leases.repo.ts';
+import type { LibraryRepository } from '../library/types.ts';
 import type { PaperRepository } from '../papers/repository.ts';
 import type { SearchRepository } from '../search/search.repo.ts';
 import type { SimilarRepository } from '../search/similar.repo.ts';
@@ -31,6 +32,8 @@ export interface Store extends Database {
   readonly feed: FeedRepository;
   readonly users: UserRepository;
   readonly community: CommunityRepository;
+  /** Readers' collections of saved papers (issue 14, src/library/). */
+  readonly library: LibraryRepository;
   /** Setup-page settings and demo-data marks (issue 7, src/setup/first-run.repo.ts). */
   readonly firstRun: FirstRunRepository;
   /** For you (issue 14): follows, feedback, start-out picks, controls (src/foryou/repository.ts). */

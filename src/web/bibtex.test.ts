@@ -39,7 +39,10 @@ test('entry in arXiv export shape', () => {
 test('hostile text cannot close a field or add an entry (table)', () => {
   for (const [input, want] of [
     ['A} @misc{evil, title={x', 'A @misc evil, title= x'],
-    ['\\input{/etc/passwd}', 'input /etc/passwd'],
+    ['\\input{/etc/passwd}', 'input{/etc/passwd}'],
+    ['\\immediate\\write18{rm -rf ~}', 'immediatewrite18{rm -rf ~}'],
+    ['$\\alpha$-{GAN}s for \\emph{fast} $O(n^{2})$ \\', '$\\alpha$-{GAN}s for \\emph{fast} $O(n^{2})$'],
+    ['x} {y', 'x y'],
     ['  two\nlines  ', 'two lines'],
   ] as const)
     assert.equal(bibtexField(input), want);

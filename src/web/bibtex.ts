@@ -1,15 +1,40 @@
 /**
  * A BibTeX entry for a paper, in the shape arXiv's own export uses (@misc with eprint,
- * archivePrefix, primaryClass). Braces and backslashes in the data are neutralised so a title
- * cannot end the field early or inject another entry.
+ * archivePrefix, primaryClass). LaTeX in titles is kept; unbalanced braces and file-touching TeX
+ * commands are neutralised, so a title cannot end the field early, add an entry or run a command.
  */
 import type { Paper } from '../papers/paper.ts';
 
-/** Keeps text inside a braced field: unbalanced braces and backslashes would break the entry. */
+/**
+ * TeX commands that read or write files or redefine macros: a title carrying one would run it in
+ * the reader's LaTeX build. Their backslashes are dropped (all of them: `\\input` must not leave
+ * `\input`); every other command stays.
+ */
+const UNSAFE_TEX =
+  /\\+(input|include|write|immediate|openout|openin|read|catcode|def|edef|gdef|xdef|let|csname|special|usepackage|makeatletter|newcommand|renewcommand)(?![A-Za-z])/g;
+
+/** Braces balance in order (no prefix closes more than it opened). */
+function balanced(s: string): boolean {
+  let depth = 0;
+  for (const c of s) {
+    if (c === '{') depth++;
+    else if (c === '}' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/**
+ * Keeps text inside a braced field. LaTeX is kept as written (`$\alpha$`, `\emph{…}`, `{GAN}`
+ * for capitals: arXiv titles carry it and a bibliography needs it) when its braces balance;
+ * unbalanced braces would end the field early or open another entry, so then every brace goes.
+ * A trailing backslash would escape the field's closing brace in TeX, so it goes too.
+ */
 export function bibtexField(s: string): string {
-  return s
-    .replace(/[\\{}]/g, ' ')
+  let t = s.replace(/\s+/g, ' ').trim().replace(UNSAFE_TEX, '$1');
+  if (!balanced(t)) t = t.replace(/[{}]/g, ' ');
+  return t
     .replace(/\s+/g, ' ')
+    .replace(/[\s\\]+$/, '')
     .trim();
 }
 

@@ -4,6 +4,7 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  PayloadTooLargeError,
   RateLimitedError,
   UnauthorizedError,
 } from '../errors.ts';
@@ -14,6 +15,7 @@ export function statusOf(err: unknown): number {
   if (err instanceof UnauthorizedError) return 401;
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof RateLimitedError) return 429;
+  if (err instanceof PayloadTooLargeError) return 413;
   if (err instanceof DomainError) return 503;
   const s = (err as { statusCode?: number }).statusCode;
   return typeof s === 'number' && s >= 400 && s < 600 ? s : 500;

@@ -1,4 +1,6 @@
 /** The OpenAPI 3.1 description of the JSON API (served at /api/openapi.json). */
+import { libraryPaths } from './openapi.library.ts';
+
 export function openApiDocument(baseUrl: string) {
   const error = { $ref: '#/components/schemas/Error' };
   const errors = {
@@ -146,6 +148,7 @@ export function openApiDocument(baseUrl: string) {
           responses: { '200': { description: 'Vote state' } },
         },
       },
+      ...libraryPaths(errors, auth),
       '/api/submit': {
         post: {
           summary: "Submit a paper by arXiv id or URL to today's feed",

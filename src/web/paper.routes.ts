@@ -44,16 +44,29 @@ export const paperPageRoutes =
       if (parsed.id !== raw) return reply.redirect(`/papers/${parsed.id}`, 301);
       return sendPage(deps, req, reply, async () => {
         const paper = await paperOr404(parsed.id);
-        const [stats, featurings, comments, similar, ctx] = await Promise.all([
+        const viewer = req.viewer?.user;
+        const [stats, featurings, comments, similar, ctx, collections, holding] = await Promise.all([
           store.feed.stats(paper.id),
           store.feed.featuringsOf(paper.id),
           store.community.commentsFor(paper.id),
           similarOf(paper, site.similarWaitMs),
           contextFor(deps, req, [paper.id]),
+          viewer ? store.library.collections(viewer.id) : [],
+          viewer ? store.library.collectionsWith(viewer.id, paper.id) : [],
         ]);
+        const has = new Set(holding);
+        const mine = collections.map((c) => ({
+          id: c.id,
+          name: c.name,
+          isDefault: c.isDefault,
+          has: has.has(c.id),
+        }));
         return {
           meta: { title: paper.title },
-          body: paperPage({ paper, stats, featurings, comments, bibtex: bibtex(paper), similar }, ctx),
+          body: paperPage(
+            { paper, stats, featurings, comments, bibtex: bibtex(paper), similar, collections: mine },
+            ctx,
+          ),
         };
       });
     });

@@ -161,15 +161,20 @@ export function listContext(deps: WebDeps, req: FastifyRequest, items: FeedItem[
   );
 }
 
-/** The reader, and which of these papers (row ids) they voted for. */
+/** The reader, and which of these papers (row ids) they voted for and saved. */
 export async function contextFor(
   deps: WebDeps,
   req: FastifyRequest,
   paperIds: number[],
 ): Promise<ListContext> {
   const viewer = req.viewer;
-  const voted = viewer ? await deps.store.community.votedFor(viewer.user.id, paperIds) : new Set<number>();
-  return { viewer, voted, now: deps.site.now().getTime(), returnTo: req.url.slice(0, 1000) };
+  const [voted, saved] = viewer
+    ? await Promise.all([
+        deps.store.community.votedFor(viewer.user.id, paperIds),
+        deps.store.library.savedAmong(viewer.user.id, paperIds),
+      ])
+    : [new Set<number>(), new Set<number>()];
+  return { viewer, voted, saved, now: deps.site.now().getTime(), returnTo: req.url.slice(0, 1000) };
 }
 
 /** An HTML page through sendCached; pages with per-reader forms pass `cache: false`. */

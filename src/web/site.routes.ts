@@ -10,6 +10,7 @@ import { apiRoutes } from './api.routes.ts';
 import { communityRoutes } from './community.routes.ts';
 import { feedRoutes } from './feed.routes.ts';
 import { forYouRoutes } from './foryou.routes.ts';
+import { libraryRoutes } from './library.routes.ts';
 import { moderationRoutes } from './moderation.routes.ts';
 import { paperPageRoutes } from './paper.routes.ts';
 import { paperRoutes } from './papers.routes.ts';
@@ -33,6 +34,7 @@ export const siteRoutes =
     await app.register(apiRoutes(deps));
     await app.register(accountRoutes(deps));
     await app.register(communityRoutes(deps));
+    await app.register(libraryRoutes(deps));
     await app.register(moderationRoutes(deps));
     await app.register(forYouRoutes(deps));
   };

@@ -9,6 +9,7 @@ import type { Mailer } from '../digest/mail.ts';
 import { createMailer } from '../digest/mailer.ts';
 import { ForYouService } from '../foryou/service.ts';
 import { fetchArxivPaper } from '../ingest/setup.ts';
+import { LibraryService } from '../library/library.ts';
 import type { PaperInput } from '../papers/paper.ts';
 import { semanticFor } from '../search/semantic.ts';
 import { createSimilarLists, type SimilarSetup } from '../search/similar-setup.ts';
@@ -30,6 +31,7 @@ export interface SiteOptions {
 export interface Site {
   accounts: AccountService;
   community: CommunityService;
+  library: LibraryService;
   limiter: RateLimiter;
   hasher: PasswordHasher;
   pageCache: PageCache;
@@ -92,11 +94,18 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     changed: () => pageCache.invalidate(),
     now,
   });
+  const library = new LibraryService({
+    library: store.library,
+    papers: store.papers,
+    limiter,
+    changed: () => pageCache.invalidate(),
+    now,
+  });
   const forYou = new ForYouService({
     store,
-    // Positive examples of a reader's model. The library's saved papers join here as
-    // `{ verb: 'saved', ids: (u, n) => store.library.savedPaperIds(u, n) }` (newest first).
+    // Positive examples of a reader's model, newest first.
     positives: [
+      { verb: 'saved', ids: (u, n) => store.library.savedPaperIds(u, n) },
       { verb: 'upvoted', ids: (u, n) => store.forYou.upvoted(u, n) },
       { verb: 'picked when starting out', ids: (u, n) => store.forYou.seeds(u, n) },
     ],
@@ -113,6 +122,7 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     accounts,
     community,
     forYou,
+    library,
     limiter,
     hasher,
     pageCache,

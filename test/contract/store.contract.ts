@@ -14,6 +14,7 @@ import { keywordHits, keywordIds } from '../support/keyword.ts';
 import { makePaper } from '../support/papers.ts';
 import { forYouContract } from './foryou.contract.ts';
 import { ingestContract } from './ingest.contract.ts';
+import { libraryContract } from './library.contract.ts';
 import { similarContract } from './similar.contract.ts';
 import { siteContract } from './site.contract.ts';
 
@@ -359,5 +360,6 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
     siteContract(() => store);
     similarContract(() => store);
     forYouContract(() => store);
+    libraryContract(() => store);
   });
 }

@@ -74,6 +74,18 @@ export class WebClient {
     return res;
   }
 
+  /** Posts a multipart form (a file upload) like a browser; the CSRF token is one of its fields. */
+  async upload(p: string, form: FormData): Promise<Response> {
+    const res = await fetch(this.base + p, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: this.#cookieHeader(), ...(this.origin ? { origin: this.origin } : {}) },
+      body: form,
+    });
+    this.#remember(res);
+    return res;
+  }
+
   /** Posts a form whose token comes from `formPage`. */
   async submit(formPage: string, action: string, fields: Record<string, string>): Promise<Response> {
     const csrf = await this.csrf(formPage);

@@ -1,15 +1,45 @@
 // Progressive enhancement only: every control works without this file.
-// 1. Upvote forms post in the background and update the count in place.
+// 1. Upvote and save (library) forms post in the background and update in place.
 // 2. The BibTeX "Copy" button appears and copies the entry.
 // 3. A paper page rendered before its similar papers were found fetches them when they are.
 
+// Upvote and save forms post the desired state; the answer updates the control in place.
+const inPlace = {
+  vote: (form, button, data) => {
+    const count = form.querySelector('.count');
+    if (count) count.textContent = String(data.total);
+    button.setAttribute('aria-pressed', data.up ? 'true' : 'false');
+    form.querySelector('input[name="up"]').value = data.up ? '0' : '1';
+    button.setAttribute(
+      'aria-label',
+      (button.getAttribute('aria-label') || '')
+        .replace(/^(Remove upvote from|Upvote) /, data.up ? 'Remove upvote from ' : 'Upvote ')
+        .replace(/\(\d+ upvotes\)$/, `(${data.total} upvotes)`),
+    );
+  },
+  save: (form, button, data) => {
+    button.setAttribute('aria-pressed', data.saved ? 'true' : 'false');
+    button.textContent = data.saved ? 'Saved ✓' : 'Save';
+    form.querySelector('input[name="saved"]').value = data.saved ? '0' : '1';
+    button.setAttribute(
+      'aria-label',
+      (button.getAttribute('aria-label') || '').replace(
+        /^(Remove from|Save to) your library/,
+        data.saved ? 'Remove from your library' : 'Save to your library',
+      ),
+    );
+  },
+};
+
 document.addEventListener('submit', async (event) => {
   const form = event.target;
-  if (!(form instanceof HTMLFormElement) || !form.classList.contains('vote')) return;
+  if (!(form instanceof HTMLFormElement)) return;
+  const apply =
+    inPlace[form.classList.contains('vote') ? 'vote' : form.classList.contains('save') ? 'save' : ''];
+  if (!apply) return;
   event.preventDefault();
   const button = form.querySelector('button');
-  const up = form.querySelector('input[name="up"]');
-  if (!button || !up || button.disabled) return;
+  if (!button || button.disabled) return;
   button.disabled = true;
   try {
     const res = await fetch(form.action, {
@@ -22,18 +52,7 @@ document.addEventListener('submit', async (event) => {
       form.submit(); // let the server explain (login page, error page)
       return;
     }
-    const data = await res.json();
-    const count = form.querySelector('.count');
-    if (count) count.textContent = String(data.total);
-    button.setAttribute('aria-pressed', data.up ? 'true' : 'false');
-    up.value = data.up ? '0' : '1';
-    const label = button.getAttribute('aria-label') || '';
-    button.setAttribute(
-      'aria-label',
-      label
-        .replace(/^(Remove upvote from|Upvote) /, data.up ? 'Remove upvote from ' : 'Upvote ')
-        .replace(/\(\d+ upvotes\)$/, `(${data.total} upvotes)`),
-    );
+    apply(form, button, await res.json());
   } catch {
     form.submit();
   } finally {

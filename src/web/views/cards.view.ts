@@ -12,6 +12,8 @@ export interface ListContext {
   viewer: Viewer | null;
   /** Row ids of papers the viewer voted for. */
   voted: Set<number>;
+  /** Row ids of papers in any of the viewer's collections (issue 14, library). */
+  saved: Set<number>;
   now: number;
   /** Path (with query) the vote form returns to without JavaScript. */
   returnTo: string;
@@ -56,6 +58,17 @@ export function voteControl(
   }
   const on = ctx.voted.has(paper.id);
   return html`<form class="vote" method="post" action="/papers/${paper.arxivId}/vote">${csrfField(ctx.viewer)}<input type="hidden" name="up" value="${on ? '0' : '1'}"><input type="hidden" name="next" value="${ctx.returnTo}"><button type="submit" aria-pressed="${on ? 'true' : 'false'}" aria-label="${on ? 'Remove upvote from' : 'Upvote'} arXiv:${paper.arxivId} (${count} upvotes)">${label}</button></form>`;
+}
+
+/**
+ * Save to the library: a form posting the desired state (`saved=1` adds to "Saved", `saved=0`
+ * takes the paper out of every collection of the reader), so repeats are harmless; app.js
+ * upgrades it to update in place. Signed-out readers get a link to log in.
+ */
+export function saveControl(paper: { id: number; arxivId: string }, ctx: ListContext): SafeHtml {
+  if (!ctx.viewer) return html`<a class="save" href="/login?next=/papers/${paper.arxivId}">Save</a>`;
+  const on = ctx.saved.has(paper.id);
+  return html`<form class="save" method="post" action="/library/save">${csrfField(ctx.viewer)}<input type="hidden" name="paper" value="${paper.arxivId}"><input type="hidden" name="saved" value="${on ? '0' : '1'}"><input type="hidden" name="next" value="${ctx.returnTo}"><button type="submit" class="link" aria-pressed="${on ? 'true' : 'false'}" aria-label="${on ? 'Remove from your library' : 'Save to your library'}: arXiv:${paper.arxivId}">${on ? 'Saved ✓' : 'Save'}</button></form>`;
 }
 
 function authorLinks(names: string[], total: number, max: number): SafeHtml {
@@ -119,6 +132,7 @@ export function paperCard(item: FeedItem, ctx: ListContext, extra?: SafeHtml): S
 <div class="card-body">
 <h2>${raw(c.link)}${isNew ? html` <span class="new">new</span>` : ''}${p.withdrawnAt ? html` <span class="withdrawn">withdrawn</span>` : ''}</h2>
 ${raw(c.byline)}${featured ? html` · featured <time datetime="${featured.featuredAt}">${featured.day}</time>${featured.submittedBy ? html` by ${featured.submittedBy}` : ''}` : ''}${raw(c.code)} · <a href="/papers/${p.arxivId}#discussion">${stats.comments} comment${stats.comments === 1 ? '' : 's'}</a></p>
+${saveControl(p, ctx)}
 ${extra ?? ''}${raw(c.tail)}`;
 }
 

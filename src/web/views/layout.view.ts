@@ -47,7 +47,7 @@ function account(meta: PageMeta): SafeHtml {
     return html`<a href="/login${next}">Log in</a><a href="/signup">Sign up</a>`;
   }
   const admin = v.user.role !== 'user' ? html`<a href="/admin/moderation">Moderation</a>` : '';
-  return html`<a href="/users/${encodeURIComponent(v.user.name)}">${v.user.name}</a>${admin}<form method="post" action="/logout" class="inline">${csrfField(v)}<button type="submit" class="link">Log out</button></form>`;
+  return html`<a href="/library">Library</a><a href="/users/${encodeURIComponent(v.user.name)}">${v.user.name}</a>${admin}<form method="post" action="/logout" class="inline">${csrfField(v)}<button type="submit" class="link">Log out</button></form>`;
 }
 
 export function layout(meta: PageMeta, body: SafeHtml): string {

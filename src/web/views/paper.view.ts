@@ -7,7 +7,7 @@ import { canModerate } from '../../users/user.ts';
 import { autolink } from '../autolink.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { withMath } from '../math.ts';
-import { authorPath, categoryPath, day, type ListContext, voteControl } from './cards.view.ts';
+import { authorPath, categoryPath, day, type ListContext, saveControl, voteControl } from './cards.view.ts';
 import { csrfField, type Viewer } from './layout.view.ts';
 
 /** Authors listed before the rest fold into "N more" (collaboration papers have thousands). */
@@ -21,6 +21,18 @@ export interface PaperPageData {
   bibtex: string;
   /** Stored similar papers (search/similar.ts); null while they are being found. */
   similar: SafeHtml | null;
+  /** The signed-in reader's collections, and whether each holds this paper (library, issue 14). */
+  collections: { id: number; name: string; isDefault: boolean; has: boolean }[];
+}
+
+/** "Saved" toggle, where the paper is, and "add to collection…" (a select and a button). */
+function libraryBox(d: PaperPageData, ctx: ListContext): SafeHtml {
+  const p = d.paper;
+  if (!ctx.viewer) return html`<div class="library-box">${saveControl(p, ctx)}</div>`;
+  const holding = d.collections.filter((c) => c.has);
+  const others = d.collections.filter((c) => !c.has);
+  return html`<div class="library-box">${saveControl(p, ctx)}${holding.length ? html` <span class="muted">in ${holding.map((c, i) => html`${i ? ', ' : ''}<a href="/library/${c.id}">${c.name}</a>`)}</span>` : ''}
+<form class="inline add-to" method="post" action="/library/save">${csrfField(ctx.viewer)}<input type="hidden" name="paper" value="${p.arxivId}"><input type="hidden" name="saved" value="1"><input type="hidden" name="next" value="/papers/${p.arxivId}"><label for="add-to">Add to collection…</label> <select id="add-to" name="collection">${d.collections.some((c) => c.isDefault) ? '' : html`<option value="">Saved</option>`}${others.map((c) => html`<option value="${c.id}">${c.name}</option>`)}<option value="new">New collection…</option></select> <input type="text" name="name" maxlength="100" placeholder="name of a new collection" aria-label="Name of a new collection"> <button type="submit">Add</button></form></div>`;
 }
 
 function authorList(p: Paper): SafeHtml {
@@ -118,6 +130,7 @@ export function paperPage(d: PaperPageData, ctx: ListContext): SafeHtml {
 <h1>${withMath(p.title)}</h1>
 </div>
 </div>
+${libraryBox(d, ctx)}
 ${authorList(p)}
 <p class="cats">${p.categories.map((c) => html`<a href="${categoryPath(c)}">${c}</a>`)}</p>
 ${submittedBy(d.featurings)}
