@@ -2,7 +2,7 @@
  * The may-import table of docs/ARCHITECTURE.md ("Modules"), checked by `depcruise src` in
  * scripts/test.sh. Type-only imports count: a type is a dependency like any other.
  * `src/errors.ts` (typed domain errors, imports nothing) and `src/shared/` (domain-free helpers:
- * the escaping `html` tag, `sleep`, the PRNG; they import nothing) may be imported from anywhere.
+ * the escaping `html` tag, `sleep`, the PRNG, the claim-holder id; they import nothing) may be imported from anywhere.
  */
 const table = {
   shared: [],

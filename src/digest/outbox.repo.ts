@@ -22,7 +22,7 @@ export interface DigestOutbox {
    */
   claim(holder: string, now: number, leaseMs: number, limit: number, period?: string): Promise<ClaimedRow[]>;
   /**
-   * Lets the leases of senders that are provably gone (`isGone`, jobs/holder.ts) lapse now, so the
+   * Lets the leases of senders that are provably gone (`isGone`, src/shared/holder.ts) lapse now, so the
    * next claim takes their rows at once instead of after `digestLeaseMs`. Returns how many rows.
    * Few rows are ever in `sending` (a few batches per live sender), read through the status index.
    */

@@ -38,11 +38,12 @@ function statements(db: DatabaseSync) {
     claimHolders: p(q.claimHolders),
     releaseHolder: p(q.releaseHolder),
     renewLeases: p(
-      `UPDATE digest_outbox SET lease_until = ?1 WHERE status = 'sending' AND lease_holder = ?2 AND id IN (SELECT value FROM json_each(?3))`,
+      // `+status`: look the ids up by primary key rather than walk every 'sending' row's index entry.
+      `UPDATE digest_outbox SET lease_until = ?1 WHERE +status = 'sending' AND lease_holder = ?2 AND id IN (SELECT value FROM json_each(?3))`,
     ),
     markSent:
       p(`UPDATE digest_outbox SET status = 'sent', sent_at = ?1, lease_holder = NULL, lease_until = 0, last_error = NULL
-      WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'sending' AND lease_holder = ?3
+      WHERE id IN (SELECT value FROM json_each(?2)) AND +status = 'sending' AND lease_holder = ?3
       RETURNING id`),
     retryLater: p(q.retryLater),
     finish: p(q.finish),

@@ -5,8 +5,8 @@
  * any point is finished by the next one without a subscriber missed or a period sent twice.
  */
 import type { Config } from '../config/config.ts';
-import { holderIsGone, newHolderId } from '../jobs/lease.ts';
 import { previousDailySlot, zonedDay } from '../jobs/zoned-time.ts';
+import { holderIsGone, newHolderId } from '../shared/holder.ts';
 import { sleep } from '../shared/sleep.ts';
 import type { Mailer } from './mail.ts';
 import { type Slot, slotOn } from './period.ts';

@@ -12,7 +12,7 @@
  *   long outage delays digests (until they expire at the end of their period) instead of failing them.
  */
 import type { Config } from '../config/config.ts';
-import { holderIsGone } from '../jobs/holder.ts';
+import { holderIsGone } from '../shared/holder.ts';
 import { sleep } from '../shared/sleep.ts';
 import { digestHeaders } from './headers.ts';
 import { MailError, type Mailer, type MailMessage } from './mail.ts';

@@ -4,9 +4,10 @@
  * point loses at most the page in flight; the next run continues from the last committed page and
  * (because every write is an idempotent upsert) ends with every record stored exactly once.
  */
-import { describeHolder, LeaseBusyError, newHolderId, tryAcquire } from '../jobs/lease.ts';
+import { describeHolder, LeaseBusyError, tryAcquire } from '../jobs/lease.ts';
 import type { UpsertOutcome } from '../papers/paper.ts';
 import type { IngestBatchResult } from '../papers/repository.ts';
+import { newHolderId } from '../shared/holder.ts';
 import type { HttpClient } from './http.ts';
 import type { IngestCounts, IngestIssue, IngestRunStatus } from './repository.ts';
 import type { Source, SourceContext } from './source.ts';

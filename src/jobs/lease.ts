@@ -1,13 +1,11 @@
 /**
  * Holding a database lease while working: acquire (taking over from a holder that is provably
- * gone, see holder.ts: on this machine and its process dead, a zombie, or of an earlier boot),
+ * gone, see src/shared/holder.ts: on this machine and its process dead, a zombie, or of an earlier boot),
  * renew on a timer so a long wait never lets it lapse, release at the end. Leases expire on their
  * own, so a crashed holder on another machine blocks others for one TTL.
  */
-import { holderIsGone } from './holder.ts';
+import { holderIsGone } from '../shared/holder.ts';
 import type { Lease, LeaseRepository } from './leases.repo.ts';
-
-export { holderIsGone, newHolderId } from './holder.ts';
 
 /** Long enough to survive a stalled event loop, short enough that a crash frees the job soon. */
 const LEASE_TTL_MS = 60_000;

@@ -14,7 +14,8 @@ import { oaiEmulator, rssEmulator, startFixtureServer } from '../../test/support
 import { scheduleTable } from '../app/schedule.ts';
 import { SqliteStore } from '../app/sqlite.store.ts';
 import { loadConfig } from '../config/config.ts';
-import { holderIsGone, tryAcquire } from './lease.ts';
+import { holderIsGone } from '../shared/holder.ts';
+import { tryAcquire } from './lease.ts';
 import type { Job } from './schedule.ts';
 import { Scheduler } from './scheduler.ts';
 

@@ -7,7 +7,8 @@
  * runs it.
  */
 import type { Config } from '../config/config.ts';
-import { newHolderId, tryAcquire } from './lease.ts';
+import { newHolderId } from '../shared/holder.ts';
+import { tryAcquire } from './lease.ts';
 import type { Job, JobStore } from './schedule.ts';
 import { nextDailySlot, previousDailySlot } from './zoned-time.ts';
 

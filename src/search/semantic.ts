@@ -3,7 +3,7 @@
  * use, loaded from <data>/search/ when saved there and caught up from the database by `seq`.
  * Searches never wait for loading: until it is ready they are answered by keyword alone.
  */
-import { hostname } from 'node:os';
+import { newHolderId } from '../shared/holder.ts';
 import type { Embedder } from './embedder/embedder.ts';
 import { type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
 import type { SearchRepository } from './search.repo.ts';
@@ -21,6 +21,8 @@ const VECTOR_LEASE_MS = 10 * 60_000;
 export type SemanticState = 'loading' | 'ready' | 'untrained' | 'failed';
 
 export class Semantic {
+  /** In the shared holder format, so a process killed mid-embedding is seen as gone (src/shared/holder.ts). */
+  readonly #holder = newHolderId();
   readonly repo: SearchRepository;
   readonly settings: EmbedderSettings;
   state: SemanticState = 'loading';
@@ -32,7 +34,6 @@ export class Semantic {
   #lastSync = 0;
   #unsaved = 0;
   #embeddedUpTo = 0;
-  readonly #nonce = Math.random().toString(36).slice(2, 10);
   readonly store: SearchStore | null;
 
   constructor(repo: SearchRepository, settings: EmbedderSettings, store: SearchStore | null = null) {
@@ -88,7 +89,7 @@ export class Semantic {
    */
   async #embedNew(): Promise<void> {
     if (!this.embedder || !this.index || !this.store) return;
-    const holder = `${hostname()}:${process.pid}:${this.#nonce}`;
+    const holder = this.#holder;
     if (!(await this.store.leases.acquire(VECTOR_LEASE, holder, Date.now(), VECTOR_LEASE_MS))) return;
     try {
       const { vectorizePending } = await import('./vectorize.ts');

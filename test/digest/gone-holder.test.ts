@@ -15,7 +15,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Store } from '../../src/app/store.ts';
 import { createMailer } from '../../src/digest/mailer.ts';
 import { DigestSender } from '../../src/digest/send.ts';
-import { newHolderId, tryAcquire } from '../../src/jobs/lease.ts';
+import { tryAcquire } from '../../src/jobs/lease.ts';
+import { newHolderId } from '../../src/shared/holder.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.ts';
 import { addConfirmed, digestConfig, pgStore, sqliteStore } from './helpers.ts';
 

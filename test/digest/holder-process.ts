@@ -6,7 +6,8 @@
 
 import { openPostgresStore } from '../../src/app/postgres.store.ts';
 import { SqliteStore } from '../../src/app/sqlite.store.ts';
-import { newHolderId, tryAcquire } from '../../src/jobs/lease.ts';
+import { tryAcquire } from '../../src/jobs/lease.ts';
+import { newHolderId } from '../../src/shared/holder.ts';
 
 const [where, what] = process.argv.slice(2);
 const store = where!.startsWith('postgres') ? await openPostgresStore(where!) : new SqliteStore(where!);
