@@ -138,7 +138,9 @@ test('sign up → start → save → follow → For you with reasons → tune �
   await page.click('a[href="/settings/feeds"]');
   const rss = await page.locator('input.feed-url').first().inputValue();
   assert.match(rss, /\/feeds\/\d+\/for-you\.rss\?key=/);
-  const feed = await (await fetch(rss)).text();
+  // The page shows absolute URLs on the configured baseUrl; the test server listens elsewhere.
+  const u = new URL(rss);
+  const feed = await (await fetch(url(u.pathname + u.search))).text();
   const parsed = await page.evaluate((xml) => {
     const doc = new DOMParser().parseFromString(xml, 'application/xml');
     return {
