@@ -19,7 +19,9 @@ import { PgSimilarRepository } from '../search/similar.pg.repo.ts';
 import type { SimilarRepository } from '../search/similar.repo.ts';
 import { PgFirstRunRepository } from '../setup/first-run.pg.repo.ts';
 import type { FirstRunRepository } from '../setup/first-run.repo.ts';
+import { PgAccountDataRepository } from '../users/account-data.pg.repo.ts';
 import { PgCommunityRepository } from '../users/community.pg.repo.ts';
+import { PgFeedKeyRepository } from '../users/feed-keys.pg.repo.ts';
 import { PgUserRepository } from '../users/users.pg.repo.ts';
 import type { Store } from './store.ts';
 
@@ -40,6 +42,8 @@ class PostgresStore implements Store {
   readonly library: PgLibraryRepository;
   readonly firstRun: FirstRunRepository;
   readonly forYou: PgForYouRepository;
+  readonly feedKeys: PgFeedKeyRepository;
+  readonly accountData: PgAccountDataRepository;
   readonly #applied: number[];
   #closed = false;
 
@@ -60,6 +64,8 @@ class PostgresStore implements Store {
     this.firstRun = new PgFirstRunRepository(pool);
     this.forYou = new PgForYouRepository(pool);
     this.library = new PgLibraryRepository(pool);
+    this.feedKeys = new PgFeedKeyRepository(pool);
+    this.accountData = new PgAccountDataRepository(pool);
   }
 
   async migrations(): Promise<number[]> {

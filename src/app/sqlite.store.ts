@@ -20,7 +20,9 @@ import type { SimilarRepository } from '../search/similar.repo.ts';
 import { SqliteSimilarRepository } from '../search/similar.sqlite.repo.ts';
 import type { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { SqliteFirstRunRepository } from '../setup/first-run.sqlite.repo.ts';
+import { SqliteAccountDataRepository } from '../users/account-data.sqlite.repo.ts';
 import { SqliteCommunityRepository } from '../users/community.sqlite.repo.ts';
+import { SqliteFeedKeyRepository } from '../users/feed-keys.sqlite.repo.ts';
 import { SqliteUserRepository } from '../users/users.sqlite.repo.ts';
 import type { Store } from './store.ts';
 
@@ -41,6 +43,8 @@ export class SqliteStore implements Store {
   readonly library: SqliteLibraryRepository;
   readonly firstRun: FirstRunRepository;
   readonly forYou: SqliteForYouRepository;
+  readonly feedKeys: SqliteFeedKeyRepository;
+  readonly accountData: SqliteAccountDataRepository;
   readonly #applied: number[];
 
   readonly #file: string;
@@ -63,6 +67,8 @@ export class SqliteStore implements Store {
     this.firstRun = new SqliteFirstRunRepository(this.db);
     this.forYou = new SqliteForYouRepository(this.db);
     this.library = new SqliteLibraryRepository(this.db);
+    this.feedKeys = new SqliteFeedKeyRepository(this.db);
+    this.accountData = new SqliteAccountDataRepository(this.db);
   }
 
   async migrations(): Promise<number[]> {

@@ -16,6 +16,8 @@ import type { PaperRepository } from '../papers/repository.ts';
 import type { SearchRepository } from '../search/search.repo.ts';
 import type { SimilarRepository } from '../search/similar.repo.ts';
 import type { FirstRunRepository } from '../setup/first-run.repo.ts';
+import type { AccountDataRepository } from '../users/account-data.repo.ts';
+import type { FeedKeyRepository } from '../users/feed-keys.repo.ts';
 import type { CommunityRepository, UserRepository } from '../users/types.ts';
 
 export interface Store extends Database {
@@ -38,4 +40,8 @@ export interface Store extends Database {
   readonly firstRun: FirstRunRepository;
   /** For you (issue 14): follows, feedback, start-out picks, controls (src/foryou/repository.ts). */
   readonly forYou: ForYouRepository;
+  /** The per-account secret of personal feed URLs (issue 14 item 5, src/users/personal-feeds.ts). */
+  readonly feedKeys: FeedKeyRepository;
+  /** An account's data as a whole: the export's extra reads, deletion (issue 14 item 8). */
+  readonly accountData: AccountDataRepository;
 }

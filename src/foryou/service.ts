@@ -223,7 +223,11 @@ export class ForYouService {
 
   // ---- the list ------------------------------------------------------------------------------
 
-  async page(userId: number): Promise<ForYouPage> {
+  /**
+   * The reader's ranked list. `override` replaces saved controls for this answer only (the API's
+   * query parameters, web/foryou.api.ts); nothing is saved.
+   */
+  async page(userId: number, override: Partial<Tuning> = {}): Promise<ForYouPage> {
     const repo = this.#deps.store.forYou;
     const [follows, feedback, settings, positiveIds] = await Promise.all([
       repo.follows(userId),
@@ -231,7 +235,7 @@ export class ForYouService {
       repo.settings(userId),
       Promise.all(this.#deps.positives.map((s) => s.ids(userId, MAX_EXAMPLES))),
     ]);
-    const tuning = tuningFromJson(settings.json);
+    const tuning = { ...tuningFromJson(settings.json), ...override };
     const { pool, from, to, build } = await this.#pool(tuning.window);
     const negativeIds = feedback.filter((f) => f.kind === 'less').map((f) => f.paperId);
     const key = JSON.stringify([build, tuning, follows.map((f) => f.id), feedback, positiveIds]);

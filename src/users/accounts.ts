@@ -326,6 +326,30 @@ export class AccountService {
     await this.#d.users.setBanned(userId, banned ? this.#iso() : null);
   }
 
+  /**
+   * Checks the signed-in reader's password before an irreversible step (deleting the account): a
+   * stolen session alone cannot do it. Wrong answers are limited per account as logins are per
+   * (account, client), so the form cannot be used to guess the password.
+   */
+  async confirmPassword(user: User, password: string): Promise<void> {
+    const key = `confirm:fail:${user.id}`;
+    const state = this.#d.limiter.peek(key, LIMITS.loginFailuresPerAccountAndIp);
+    if (!state.allowed)
+      throw new RateLimitedError(
+        `Too many wrong passwords; wait ${Math.ceil(state.resetSeconds / 60)} minutes.`,
+        state.resetSeconds,
+      );
+    const stored = await this.#d.users.byEmail(user.email);
+    const ok =
+      stored !== null &&
+      password.length <= 256 &&
+      (await this.#d.hasher.verify(stored.passwordHash, password));
+    if (!ok) {
+      this.#d.limiter.hit(key, LIMITS.loginFailuresPerAccountAndIp);
+      throw new UnauthorizedError('Wrong password: nothing was deleted.');
+    }
+  }
+
   /** A new personal API token; the plain value is returned once and never stored. */
   async createApiToken(user: User, name: string): Promise<{ id: number; token: string }> {
     const label = name.trim().slice(0, 60) || 'token';

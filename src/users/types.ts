@@ -82,8 +82,9 @@ export interface UserRepository {
   consumeOneTime(tokenHash: string, purpose: OneTimePurpose, now: string): Promise<number | null>;
   /**
    * Completes a password reset in one transaction: consumes the reset token, sets the password,
-   * marks every other unused reset link of the account used, ends every session and marks the
-   * email verified (following the link proved it). The user id, or null when the token is
+   * marks every other unused reset link of the account used, ends every session, drops the
+   * personal feed key (every feed URL stops working) and marks the email verified (following the
+   * link proved it). The user id, or null when the token is
    * unknown, used or expired (then nothing changes).
    */
   completeReset(tokenHash: string, passwordHash: string, now: string): Promise<number | null>;

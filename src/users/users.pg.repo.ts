@@ -35,6 +35,8 @@ const S = named('users', {
       WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.banned_at IS NULL`,
   deleteSession: 'DELETE FROM sessions WHERE token_hash = $1',
   deleteSessions: 'DELETE FROM sessions WHERE user_id = $1',
+  // A password reset also ends the personal feed URLs (issue 14 item 5, src/users/personal-feeds.ts).
+  deleteFeedKey: 'DELETE FROM feed_keys WHERE user_id = $1',
   deleteOtherSessions: 'DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2',
   useReset: `UPDATE user_tokens SET used_at = $1
         WHERE token_hash = $2 AND purpose = 'reset' AND used_at IS NULL AND expires_at > $1 RETURNING user_id`,
@@ -156,6 +158,7 @@ export class PgUserRepository implements UserRepository {
       await c.query({ ...S.setPassword, values: [passwordHash, userId] });
       await c.query({ ...S.useOtherResets, values: [now, userId] });
       await c.query({ ...S.deleteSessions, values: [userId] });
+      await c.query({ ...S.deleteFeedKey, values: [userId] });
       await c.query({ ...S.markVerified, values: [now, userId] });
       return userId;
     });

@@ -63,6 +63,8 @@ function statements(db: DatabaseSync) {
       p(`SELECT ${USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = ? AND s.expires_at > ? AND u.banned_at IS NULL`),
     deleteSession: p('DELETE FROM sessions WHERE token_hash = ?'),
+    // A password reset also ends the personal feed URLs (issue 14 item 5, src/users/personal-feeds.ts).
+    deleteFeedKey: p('DELETE FROM feed_keys WHERE user_id = ?'),
     deleteSessions: p('DELETE FROM sessions WHERE user_id = ?'),
     deleteOtherSessions: p('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?'),
     expireResets: p(`UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND purpose = 'reset'
@@ -183,6 +185,7 @@ export class SqliteUserRepository implements UserRepository {
         this.#s.setPassword.run(passwordHash, r.user_id);
         this.#s.expireResets.run(now, r.user_id);
         this.#s.deleteSessions.run(r.user_id);
+        this.#s.deleteFeedKey.run(r.user_id);
         this.#s.markVerified.run(now, r.user_id);
       }
       this.#db.exec('COMMIT');

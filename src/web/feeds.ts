@@ -21,6 +21,8 @@ export interface FeedMeta {
   link: string;
   /** Absolute URL of this feed. */
   self: string;
+  /** A line put before an item's abstract, by paper row id (For you's reasons). */
+  notes?: ReadonlyMap<number, string>;
 }
 
 // XML 1.0 forbids most control characters even escaped; upstream text sometimes has them.
@@ -37,6 +39,10 @@ function xml(s: string): string {
 
 const itemUrl = (base: string, item: FeedItem) => `${base}/papers/${item.paper.arxivId}`;
 const itemDate = (item: FeedItem) => item.featured?.featuredAt ?? item.paper.submittedAt;
+const summary = (meta: FeedMeta, item: FeedItem) => {
+  const note = meta.notes?.get(item.paper.id);
+  return note ? `${note}\n\n${item.paper.abstract}` : item.paper.abstract;
+};
 const latest = (items: FeedItem[]) => items.map(itemDate).sort().at(-1) ?? '1970-01-01T00:00:00.000Z';
 
 function rss(meta: FeedMeta, items: FeedItem[], base: string): string {
@@ -49,7 +55,7 @@ function rss(meta: FeedMeta, items: FeedItem[], base: string): string {
 <pubDate>${new Date(itemDate(i)).toUTCString()}</pubDate>
 <dc:creator>${xml(i.paper.authors.join(', '))}</dc:creator>
 ${i.paper.categories.map((c) => `<category>${xml(c)}</category>`).join('')}
-<description>${xml(i.paper.abstract)}</description>
+<description>${xml(summary(meta, i))}</description>
 </item>`;
   });
   return `<?xml version="1.0" encoding="utf-8"?>
@@ -80,7 +86,7 @@ ${i.paper.authors
   .map((a) => `<author><name>${xml(a)}</name></author>`)
   .join('')}
 ${i.paper.categories.map((c) => `<category term="${xml(c)}"/>`).join('')}
-<summary>${xml(i.paper.abstract)}</summary>
+<summary>${xml(summary(meta, i))}</summary>
 </entry>`;
   });
   return `<?xml version="1.0" encoding="utf-8"?>

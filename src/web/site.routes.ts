@@ -14,6 +14,8 @@ import { libraryRoutes } from './library.routes.ts';
 import { moderationRoutes } from './moderation.routes.ts';
 import { paperPageRoutes } from './paper.routes.ts';
 import { paperRoutes } from './papers.routes.ts';
+import { personalFeedRoutes } from './personal-feeds.routes.ts';
+import { privacyRoutes } from './privacy.routes.ts';
 import type { WebDeps } from './respond.ts';
 
 const appJs = readFileSync(path.join(import.meta.dirname, 'static', 'app.js'));
@@ -37,4 +39,6 @@ export const siteRoutes =
     await app.register(libraryRoutes(deps));
     await app.register(moderationRoutes(deps));
     await app.register(forYouRoutes(deps));
+    await app.register(personalFeedRoutes(deps));
+    await app.register(privacyRoutes(deps));
   };

@@ -16,6 +16,7 @@ import { createSimilarLists, type SimilarSetup } from '../search/similar-setup.t
 import { AccountService } from '../users/accounts.ts';
 import { CommunityService } from '../users/community.ts';
 import { PasswordHasher } from '../users/password.ts';
+import { PersonalFeedKeys } from '../users/personal-feeds.ts';
 import { RateLimiter } from '../users/rate-limit.ts';
 import { PageCache } from './page-cache.ts';
 
@@ -37,6 +38,8 @@ export interface Site {
   pageCache: PageCache;
   /** For you (issue 14): follows, feedback, the reader's controls and ranked list. */
   forYou: ForYouService;
+  /** Keys of personal feed URLs (issue 14 item 5). */
+  feedKeys: PersonalFeedKeys;
   /** Stored "similar papers" lists, computed in the background (search/similar.ts). */
   similar: SimilarSetup;
   /**
@@ -122,6 +125,7 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     accounts,
     community,
     forYou,
+    feedKeys: new PersonalFeedKeys(store.feedKeys, now),
     library,
     limiter,
     hasher,

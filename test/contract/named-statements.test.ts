@@ -11,8 +11,11 @@ import pg from 'pg';
 import { migratePostgres } from '../../src/db/postgres.ts';
 import { NotFoundError } from '../../src/errors.ts';
 import { PgFeedRepository } from '../../src/feed/feed.pg.repo.ts';
+import { PgForYouRepository } from '../../src/foryou/foryou.pg.repo.ts';
+import { PgLibraryRepository } from '../../src/library/library.pg.repo.ts';
 import { PgPaperRepository } from '../../src/papers/papers.pg.repo.ts';
 import { PgCommunityRepository } from '../../src/users/community.pg.repo.ts';
+import { PgFeedKeyRepository } from '../../src/users/feed-keys.pg.repo.ts';
 import { PgUserRepository } from '../../src/users/users.pg.repo.ts';
 import { makePaper } from '../support/papers.ts';
 
@@ -97,6 +100,50 @@ test('repository calls prepare each statement once under its name and reuse it',
   assert.equal(seen.get('users.byEmail')![1], 3);
   assert.equal(seen.get('community.lockPaper')![1], 2, 'prepared in the rolled-back call, reused');
   assert.equal(seen.get('feed.featured.votes.range')![1], 2);
+});
+
+test('the library, For you and feed-key repositories name their statements (issue 14)', async () => {
+  const papers = new PgPaperRepository(pool);
+  const users = new PgUserRepository(pool);
+  const library = new PgLibraryRepository(pool);
+  const forYou = new PgForYouRepository(pool);
+  const keys = new PgFeedKeyRepository(pool);
+  await papers.upsertMany([makePaper({ arxivId: '2402.00001' }), makePaper({ arxivId: '2402.00002' })]);
+  const user = (await users.create({ email: 'n@example.org', name: 'nell', passwordHash: 'h', now: 'now' }))!;
+  const paperId = (await papers.get('2402.00001'))!.id;
+  for (let i = 0; i < 2; i++) {
+    await library.addToDefault(user.id, paperId, 'Saved', 'now');
+    await library.savedAmong(user.id, [paperId]);
+    await library.addArxivIds(
+      (await library.ensureDefault(user.id, 'Saved', 'now')).id,
+      user.id,
+      ['2402.00002'],
+      'now',
+    );
+    await forYou.follow(user.id, { kind: 'category', key: 'cs.LG', label: 'cs.LG' }, 'now');
+    await forYou.follows(user.id);
+    await forYou.briefs([paperId]);
+    await forYou.windowPapers('2000-01-01', '2100-01-01', 10);
+    await forYou.newestSubmitted();
+    await keys.ensure(user.id, 'k', 'now');
+  }
+  const seen = await prepared();
+  for (const name of [
+    'library.createDefault',
+    'library.add',
+    'library.savedAmong',
+    'library.arxivIds',
+    'library.addMany',
+    'forYou.follow',
+    'forYou.follows',
+    'forYou.briefs',
+    'forYou.windowPapers',
+    'forYou.newestSubmitted',
+    'feedKeys.insert',
+  ]) {
+    assert.ok(seen.has(name), `${name} is prepared (have: ${[...seen.keys()].sort().join(', ')})`);
+    assert.ok(seen.get(name)![1] >= 2, `${name} reused`);
+  }
 });
 
 test('every PostgreSQL repository’s statement names load together, one text per name', async () => {

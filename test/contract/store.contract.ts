@@ -15,6 +15,7 @@ import { makePaper } from '../support/papers.ts';
 import { forYouContract } from './foryou.contract.ts';
 import { ingestContract } from './ingest.contract.ts';
 import { libraryContract } from './library.contract.ts';
+import { personalContract } from './personal.contract.ts';
 import { similarContract } from './similar.contract.ts';
 import { siteContract } from './site.contract.ts';
 
@@ -361,5 +362,6 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
     similarContract(() => store);
     forYouContract(() => store);
     libraryContract(() => store);
+    personalContract(() => store);
   });
 }

@@ -103,7 +103,7 @@ function tokensStayNote(tokens: ApiTokenInfo[]): string {
 
 export function passwordChangedPage(tokens: ApiTokenInfo[]): SafeHtml {
   return html`<h1>Password changed</h1>
-<p>Every login session of your account has ended, and older reset links no longer work. Log in with the new password.</p>
+<p>Every login session of your account has ended, older reset links and your personal feed links no longer work (new feed links are on <a href="/settings/feeds">Your feeds</a>). Log in with the new password.</p>
 <p${tokens.length ? html` class="error" role="alert"` : ''}>${tokensStayNote(tokens)}${tokens.length ? ' If one may have leaked, log in and revoke it under "API tokens" on your profile page.' : ''}</p>
 ${tokens.length ? html`<ul class="plain">${tokens.map((t) => html`<li>${t.name} <span class="muted">${tokenLine(t)}</span></li>`)}</ul>` : ''}`;
 }
@@ -111,6 +111,7 @@ ${tokens.length ? html`<ul class="plain">${tokens.map((t) => html`<li>${t.name} 
 function tokensSection(own: NonNullable<ProfileData['own']>): SafeHtml {
   return html`<h2 id="sessions">Sessions</h2>
 ${own.notice === 'others-ended' ? html`<p class="ok" role="status">Every other login session of your account has ended; this one stays. ${tokensStayNote(own.tokens)}</p>` : ''}
+<p><a href="/settings/account">Your account: download your data, or delete the account</a> · <a href="/settings/feeds">Your personal feeds</a></p>
 <form class="inline" method="post" action="/settings/sessions/end">${csrf(own.csrf)}<button type="submit">Log out everywhere else</button></form> <span class="muted">(API tokens below are not sessions: revoke them one by one.)</span>
 <h2 id="tokens">API tokens</h2>
 <p class="muted">For the write API (<code>Authorization: Bearer …</code>): vote and submit from scripts. See <a href="/api/openapi.json">the API description</a>.</p>

@@ -119,7 +119,7 @@ export function forYouPage(
   return html`<h1>For you <span class="sub">new papers of the last ${p.tuning.window === 'day' ? 'day' : p.tuning.window === 'week' ? '7 days' : '30 days'}</span></h1>
 ${notes}
 ${controls(p, viewer)}
-<p class="muted"><a href="/following">What you follow</a> (${p.follows.length}) · ${p.examples.positive} example${p.examples.positive === 1 ? '' : 's'} you like, ${p.examples.negative} marked less like this</p>
+<p class="muted"><a href="/following">What you follow</a> (${p.follows.length}) · ${p.examples.positive} example${p.examples.positive === 1 ? '' : 's'} you like, ${p.examples.negative} marked less like this · <a href="/settings/feeds">This list as a private feed</a></p>
 ${cards.length ? html`<ol class="cards foryou">${cards}</ol>` : html`<p class="empty">No new papers in this window${p.categoryFilter ? ' in the categories you follow' : ''}.</p>`}
 ${pagerNav(pager)}`;
 }
@@ -149,7 +149,7 @@ export function followingPage(follows: Follow[], viewer: Viewer): SafeHtml {
     }`;
   };
   return html`<h1>Following</h1>
-<p class="muted">Papers matching these rank higher on <a href="/for-you">For you</a>. Follow from an author's page, a category's page, or a search ("Follow this search").</p>
+<p class="muted">Papers matching these rank higher on <a href="/for-you">For you</a>. Follow from an author's page, a category's page, or a search ("Follow this search"). Each followed search is also <a href="/settings/feeds">a private feed</a>.</p>
 ${section('author')}${section('category')}${section('search')}
 <h2>Add</h2>
 <form class="filter" method="post" action="/following">${tokenField(viewer.csrf)}<input type="hidden" name="next" value="/following">

@@ -24,7 +24,7 @@ ${
 }
 <h2>New collection</h2>
 <form class="row" method="post" action="/library">${csrfField(viewer)}<label for="name">Name</label><input id="name" type="text" name="name" required maxlength="100"><label><input type="checkbox" name="public" value="1"> public</label><button type="submit">Create</button></form>
-<p><a href="/library/export.json">Download your library</a> (JSON: every collection and paper).</p>`;
+<p><a href="/library/export.json">Download your library</a> (JSON: every collection and paper) · <a href="/settings/feeds">Private feeds of your collections</a></p>`;
 }
 
 export interface CollectionView {
