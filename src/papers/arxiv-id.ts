@@ -67,6 +67,12 @@ function analyze(input: string): Analysis {
   return { reason: 'does not look like an arXiv id (YYMM.NNNNN or archive/YYMMNNN)' };
 }
 
+/** Why `input` is not an arXiv id (null when it is one), e.g. "month 99 does not exist". */
+export function whyNotArxivId(input: string): string | null {
+  const a = analyze(input);
+  return 'reason' in a ? a.reason : null;
+}
+
 /** Canonical id and version, or null when `input` is not an arXiv id in any accepted spelling. */
 export function parseArxivId(input: string): ParsedArxivId | null {
   const a = analyze(input);

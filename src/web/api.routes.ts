@@ -23,7 +23,7 @@ import { forYouApiRoutes } from './foryou.api.ts';
 import { libraryApiRoutes } from './library.api.ts';
 import { openApiDocument } from './openapi.ts';
 import { feedItemsJson, presentFeedItem, presentPaper } from './presenters.ts';
-import { parse, sendCached, type WebDeps } from './respond.ts';
+import { noSuchPaper, parse, sendCached, type WebDeps } from './respond.ts';
 
 const RATE_WINDOW_S = 60;
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -121,7 +121,7 @@ export const apiRoutes =
 
     async function paperOr404(raw: string) {
       const parsed = parseArxivId(raw);
-      if (!parsed) throw new NotFoundError(`"${raw.slice(0, 100)}" is not an arXiv id`);
+      if (!parsed) throw noSuchPaper(raw);
       const paper = await store.papers.get(parsed.id);
       if (!paper) throw new NotFoundError(`paper ${parsed.id} not found`);
       return paper;

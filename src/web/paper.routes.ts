@@ -9,7 +9,7 @@ import { parseArxivId } from '../papers/arxiv-id.ts';
 import type { Paper } from '../papers/paper.ts';
 import { bibtex } from './bibtex.ts';
 import { html, type SafeHtml } from './html.ts';
-import { contextFor, HTML, sendCached, sendPage, type WebDeps } from './respond.ts';
+import { contextFor, HTML, noSuchPaper, sendCached, sendPage, type WebDeps } from './respond.ts';
 import { paperPage } from './views/paper.view.ts';
 import { similarList } from './views/search.view.ts';
 
@@ -24,7 +24,7 @@ export const paperPageRoutes =
 
     async function paperOr404(raw: string): Promise<Paper> {
       const parsed = parseArxivId(raw);
-      if (!parsed) throw new NotFoundError(`"${raw.slice(0, 100)}" is not an arXiv id`);
+      if (!parsed) throw noSuchPaper(raw);
       const paper = await store.papers.get(parsed.id);
       if (!paper) throw new NotFoundError(`Paper ${parsed.id} is not in this library yet.`);
       return paper;
@@ -40,7 +40,7 @@ export const paperPageRoutes =
     app.get<{ Params: { '*': string } }>('/papers/*', async (req, reply) => {
       const raw = req.params['*'];
       const parsed = parseArxivId(raw);
-      if (!parsed) throw new NotFoundError(`"${raw.slice(0, 100)}" is not an arXiv id`);
+      if (!parsed) throw noSuchPaper(raw);
       if (parsed.id !== raw) return reply.redirect(`/papers/${parsed.id}`, 301);
       return sendPage(deps, req, reply, async () => {
         const paper = await paperOr404(parsed.id);

@@ -9,7 +9,7 @@ import { NotFoundError, RateLimitedError } from '../errors.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
 import { arxivIdIn, searchPapers } from '../search/service.ts';
 import { KEYWORD_MODEL } from '../search/similar.ts';
-import { parse, sendPage, type WebDeps } from './respond.ts';
+import { noSuchPaper, parse, sendPage, type WebDeps } from './respond.ts';
 import { followControl } from './views/foryou.view.ts';
 import { searchPage, similarPage } from './views/search.view.ts';
 
@@ -38,7 +38,7 @@ export const paperRoutes =
       const { q, like, page } = parse(searchQuery, req.query);
       if (like !== undefined) {
         const id = parseArxivId(like);
-        if (!id) throw new NotFoundError(`"${like.slice(0, 100)}" is not an arXiv id`);
+        if (!id) throw noSuchPaper(like);
         return sendPage(deps, req, reply, async () => {
           const paper = await store.papers.get(id.id);
           const near = paper ? await deps.site.similar.lists.get(paper.id, SIMILAR_WAIT_MS) : null;

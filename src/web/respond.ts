@@ -1,8 +1,9 @@
 /** Small helpers every route plugin of the site shares: query parsing, formats, cached pages. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { FeedItem } from '../feed/feed.ts';
+import { whyNotArxivId } from '../papers/arxiv-id.ts';
 import type { Auth } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { FEED_FORMATS, FEED_TYPES, type FeedFormat, renderFeed } from './feeds.ts';
@@ -18,6 +19,15 @@ export interface WebDeps extends AppDeps {
 }
 
 export const HTML = 'text/html; charset=utf-8';
+
+/**
+ * The 404 for a paper address whose id does not parse: "not found" first (an id-shaped typo such
+ * as 9999.99999 is still an address nobody has), then why no paper can have it.
+ */
+export function noSuchPaper(raw: string): NotFoundError {
+  const shown = raw.slice(0, 100);
+  return new NotFoundError(`No paper "${shown}" found: ${whyNotArxivId(raw) ?? 'unknown id'}.`);
+}
 
 export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);

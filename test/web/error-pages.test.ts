@@ -108,3 +108,14 @@ test('every error page knows its viewer: a signed-in reader sees their name, not
     assert.doesNotMatch(body, /<a href="\/login/, `${path}: no "Log in"`);
   }
 });
+
+test('issue 16 item 8: a well-formed id nobody has is "not found", with why no paper can have it', async () => {
+  const api = await fetch(`${t.url}/api/papers/9999.99999`);
+  assert.equal(api.status, 404);
+  const { error } = (await api.json()) as { error: string };
+  assert.match(error, /^No paper "9999\.99999" found: month 99 does not exist\.$/);
+  assert.doesNotMatch(error, /is not an arXiv id/);
+  const page = await fetch(`${t.url}/papers/9999.99999`);
+  assert.equal(page.status, 404);
+  assert.match(await page.text(), /No paper &quot;9999\.99999&quot; found|No paper "9999\.99999" found/);
+});
