@@ -3,17 +3,20 @@
  * and `/search?like=<arxiv-id>` (papers similar to one). Handlers stay thin: parse → service →
  * view. A query the parser refuses is a 400 page with the message, never a 500.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { NotFoundError, RateLimitedError } from '../errors.ts';
+import { InvalidInputError, NotFoundError, QueryTooBroadError, RateLimitedError } from '../errors.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
 import { arxivIdIn, searchPapers } from '../search/service.ts';
 import { KEYWORD_MODEL } from '../search/similar.ts';
-import { noSuchPaper, parse, sendPage, type WebDeps } from './respond.ts';
+import { FEED_FORMATS, type FeedFormat } from './feeds.ts';
+import { feedItemsOf, formatOf, noSuchPaper, parse, sendFeed, sendPage, type WebDeps } from './respond.ts';
 import { followControl } from './views/foryou.view.ts';
 import { searchPage, similarPage } from './views/search.view.ts';
 
 const PAGE_SIZE = 25;
+/** Items in a search feed (as in the personal search feeds, personal-feeds.routes.ts). */
+const FEED_SIZE = 50;
 const RATE_WINDOW_S = 60;
 /** A list not stored yet is computed in the background (search/similar.ts); this page waits for it. */
 const SIMILAR_WAIT_MS = 10_000;
@@ -27,15 +30,53 @@ export const paperRoutes =
   (deps: WebDeps): FastifyPluginAsync =>
   async (app) => {
     const { store, config } = deps;
-    app.get('/search', async (req, reply) => {
-      // Per client like the API (api.routes.ts): a search costs far more than a cached page.
-      const s = deps.site.limiter.hit(`search:${req.ip}`, {
+    // Per client like the API (api.routes.ts): a search costs far more than a cached page.
+    const limitSearches = (ip: string) => {
+      const s = deps.site.limiter.hit(`search:${ip}`, {
         max: config.searchRateLimit,
         windowMs: RATE_WINDOW_S * 1000,
       });
       if (!s.allowed)
         throw new RateLimitedError('Too many searches from your network; wait a minute.', s.resetSeconds);
+    };
+
+    /**
+     * A search as a feed (`/search.rss?q=…`, or `/search?q=…&format=rss`): the newest matches
+     * first, as a feed reader expects (`sort:date` appended; the last sort: of a query wins).
+     */
+    const searchFeed = (req: FastifyRequest, reply: FastifyReply, format: FeedFormat, q: string) =>
+      sendFeed(req, reply, deps, format, async () => {
+        const r = q.trim()
+          ? await searchPapers({ store, config }, { q: `${q} sort:date`, pageSize: FEED_SIZE })
+          : null;
+        if (r?.stopped) throw new QueryTooBroadError(r.stopped);
+        if (r?.error)
+          throw new InvalidInputError(`q: ${r.error.message} (at character ${r.error.position + 1})`);
+        return {
+          title: q.trim() ? `Search: ${q}` : 'Search',
+          description: `The newest papers matching “${q}”.`,
+          path: '/search',
+          query: `q=${encodeURIComponent(q)}`,
+          items: r
+            ? await feedItemsOf(
+                store,
+                r.hits.map((h) => h.paperId),
+              )
+            : [],
+        };
+      });
+
+    for (const format of FEED_FORMATS)
+      app.get(`/search.${format}`, async (req, reply) => {
+        limitSearches(req.ip);
+        return searchFeed(req, reply, format, parse(searchQuery, req.query).q);
+      });
+
+    app.get('/search', async (req, reply) => {
+      limitSearches(req.ip);
       const { q, like, page } = parse(searchQuery, req.query);
+      const format = formatOf(undefined, req.query);
+      if (format !== 'html') return searchFeed(req, reply, format, q);
       if (like !== undefined) {
         const id = parseArxivId(like);
         if (!id) throw noSuchPaper(like);

@@ -13,7 +13,7 @@ import { searchPapers } from '../search/service.ts';
 import { feedPath, type PersonalFeed, parseFeedPath } from '../users/personal-feeds.ts';
 import { FEED_TYPES, renderFeed } from './feeds.ts';
 import { requireRole } from './guard.ts';
-import { HTML, splitExt, type WebDeps } from './respond.ts';
+import { feedItemsOf, HTML, splitExt, type WebDeps } from './respond.ts';
 import { layout } from './views/layout.view.ts';
 import { type PersonalFeedLink, personalFeedsPage } from './views/personal-feeds.view.ts';
 
@@ -106,10 +106,7 @@ export const personalFeedRoutes =
         .send(body);
     });
 
-    async function items(ids: number[]): Promise<FeedItem[]> {
-      const byId = new Map((await store.feed.items(ids)).map((i) => [i.paper.id, i]));
-      return ids.flatMap((i) => byId.get(i) ?? []);
-    }
+    const items = (ids: number[]) => feedItemsOf(store, ids);
 
     async function content(
       userId: number,

@@ -131,6 +131,12 @@ export async function sendCached(
   return send(await cache.getOrRender(req.url, encoded));
 }
 
+/** The feed cards of these papers, in the given order (ids not found are skipped). */
+export async function feedItemsOf(store: WebDeps['store'], ids: number[]): Promise<FeedItem[]> {
+  const byId = new Map((await store.feed.items(ids)).map((i) => [i.paper.id, i]));
+  return ids.flatMap((i) => byId.get(i) ?? []);
+}
+
 export function sendFeed(
   req: FastifyRequest,
   reply: FastifyReply,

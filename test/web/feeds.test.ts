@@ -223,3 +223,27 @@ test('API rate limit: RateLimit headers on every answer, 429 with JSON past the 
     await limited.close();
   }
 });
+
+test('issue 16 item 6: a search is a feed too (suffix or ?format=), newest first', async () => {
+  const rss = await get('/search.rss?q=voted');
+  assert.equal(rss.status, 200);
+  assert.match(rss.headers.get('content-type')!, /application\/rss\+xml/);
+  const body = await rss.text();
+  assert.equal(wellFormed(body)[0], 'rss');
+  assert.match(body, /<title>Search: voted<\/title>/);
+  const links = [...body.matchAll(/<link>http:\/\/localhost:0\/papers\/(2403\.\d+)<\/link>/g)].map(
+    (m) => m[1],
+  );
+  // 2403.00001 was submitted 2024-02-28, 2403.00002 on 2024-01-02 (the factory's default).
+  assert.deepEqual(links, ['2403.00001', '2403.00002'], 'both matches, the newest submitted first');
+  const atom = await get('/search?q=voted&format=atom');
+  assert.match(atom.headers.get('content-type')!, /atom/);
+  assert.equal(wellFormed(await atom.text())[0], 'feed');
+  const json = (await (await get('/search.json?q=voted')).json()) as { paper: { id: string } }[];
+  assert.deepEqual(json.map((i) => i.paper.id).sort(), ['2403.00001', '2403.00002']);
+  assert.equal(
+    (await get('/search.rss?q=%22unclosed')).status,
+    400,
+    'a query error is a 400, not an empty feed',
+  );
+});
