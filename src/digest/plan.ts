@@ -42,8 +42,6 @@ import type { PlannedDigest, Subscriber } from './types.ts';
 /** Most candidates a run considers: a busy week of arXiv is ~6,000 new papers. */
 const MAX_CANDIDATES = 50_000;
 const PAGE = 500;
-/** For-you picks asked per paper of the digest: room for those the reader was already sent. */
-const PICKS_PER_PAPER = 2;
 const PERIOD_DAYS = { daily: 1, weekly: 7 } as const;
 
 /** What planning asks of For you (src/app/foryou.ts builds it): an account holder's picks. */
@@ -204,12 +202,14 @@ export async function planDigests(store: DigestStore, config: Config, o: PlanOpt
     for (const s of todo) {
       const { parsed, bad } = safeInterests(s);
       if (bad) result.badInterests++;
+      const alreadySent = sent.get(s.id) ?? new Set<string>();
       const forYou =
         o.forYou && s.userId !== null
           ? await o.forYou.digestPicks(
               s.userId,
               { days: PERIOD_DAYS[dueFrequency(s, o.slot)!], end: o.slot.at },
-              PICKS_PER_PAPER * s.paperCount,
+              s.paperCount,
+              alreadySent,
             )
           : null;
       const d = composeFor({
@@ -217,7 +217,7 @@ export async function planDigests(store: DigestStore, config: Config, o: PlanOpt
         interests: parsed,
         slot: o.slot,
         data,
-        alreadySent: sent.get(s.id) ?? new Set(),
+        alreadySent,
         forYou,
         sendEmpty: !config.digestSkipEmpty,
       });

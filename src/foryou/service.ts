@@ -78,6 +78,12 @@ export interface DigestPicks {
   excluded: ReadonlySet<string>;
 }
 
+/** A digest period's pool, and its papers' row ids by arXiv id (to leave out what was sent). */
+interface PeriodPool {
+  pool: Pool;
+  byArxivId: Map<string, number>;
+}
+
 interface PoolEntry {
   at: number;
   build: number;
@@ -89,7 +95,7 @@ export class ForYouService {
   readonly #pools = new Map<WindowKind, PoolEntry>();
   readonly #ranked = new Map<number, { key: string; result: RankResult }>();
   readonly #briefs = new Map<number, PaperBrief>();
-  readonly #periodPools = new Map<string, Promise<Pool>>();
+  readonly #periodPools = new Map<string, Promise<PeriodPool>>();
   #builds = 0;
 
   constructor(deps: ForYouDeps) {
@@ -342,12 +348,15 @@ export class ForYouService {
    * window ends at the newest paper when that is earlier, as the page's does), ranked with their own
    * controls except the window, which the digest's period decides. The period's pool is built once
    * and shared by every subscriber asking for it (a digest run asks for one or two); the list is not
-   * kept per reader, as each reader is asked once per digest.
+   * kept per reader, as each reader is asked once per digest. `sent` (arXiv ids the reader already
+   * got) is left out before ranking, so `limit` can be the digest's size: each ranked item costs
+   * its reasons, the larger part of a reader's ranking time (bench/digest.bench.ts --personal).
    */
   async digestPicks(
     userId: number,
     period: { days: number; end: number },
     limit: number,
+    sent: ReadonlySet<string> = new Set(),
   ): Promise<DigestPicks> {
     const repo = this.#deps.store.forYou;
     const [follows, feedback, settings, positiveIds] = await Promise.all([
@@ -360,9 +369,13 @@ export class ForYouService {
     const excluded = new Set(hidden.map((b) => b.arxivId));
     const personal = follows.length > 0 || positiveIds.some((ids) => ids.length > 0);
     if (!personal) return { personal, items: [], excluded };
-    const pool = await this.#periodPool(period.days, period.end);
+    const { pool, byArxivId } = await this.#periodPool(period.days, period.end);
     const negativeIds = feedback.filter((f) => f.kind === 'less').map((f) => f.paperId);
     const profile = await this.#profile(follows, feedback, positiveIds, negativeIds);
+    for (const arxivId of sent) {
+      const id = byArxivId.get(arxivId);
+      if (id !== undefined) profile.exclude.add(id);
+    }
     const ranked = rankForYou(pool, profile, tuningFromJson(settings.json), limit);
     return {
       personal,
@@ -375,7 +388,7 @@ export class ForYouService {
   }
 
   /** A digest period's pool; the two newest kept (a run's daily and weekly periods). */
-  #periodPool(days: number, end: number): Promise<Pool> {
+  #periodPool(days: number, end: number): Promise<PeriodPool> {
     const key = `${days}:${end}`;
     let pool = this.#periodPools.get(key);
     if (!pool) {
@@ -385,7 +398,8 @@ export class ForYouService {
         const to = Math.min(end, newest ? Date.parse(newest) + 1 : end);
         const from = new Date(to - days * DAY_MS).toISOString();
         const papers = await repo.windowPapers(from, new Date(to).toISOString(), MAX_CANDIDATES);
-        return buildPool(papers, await this.#deps.vectors());
+        const byArxivId = new Map(papers.map((p) => [p.arxivId, p.id]));
+        return { pool: buildPool(papers, await this.#deps.vectors()), byArxivId };
       })();
       this.#periodPools.set(key, pool);
       if (this.#periodPools.size > 2) this.#periodPools.delete(this.#periodPools.keys().next().value!);
