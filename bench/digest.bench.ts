@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- digest [--count PAPERS] [--subscribers N] [--seed S] [--pool P] [--rounds R]`
+ * `npm run bench -- digest [--count PAPERS] [--subscribers N] [--seed S] [--pool P] [--rounds R] [--personal]`
  *
  * The archive: the cached generated corpus (default 1,000,000 papers) imported by paperboy's own
  * importer into /tmp/paperboy-bench-digest/<count>-s<seed>/ (built once, reused by later runs;
@@ -17,11 +17,18 @@
  * the same slices of messages. paperboy: `DigestSender.drain()` over the outbox — leased claims, bodies read
  * from the database, status and suppression re-read per message, every result recorded.
  * Target: paperboy ≥ 80 % of the bare rate, same run, same server.
+ *
+ * `--personal` (issue 14 item 6): every subscriber address is also a verified account with 20
+ * saved papers and 5 follows (digest-accounts.ts), so every digest is personal. The run composes
+ * twice over the same outbox state: first without For you (the baseline: today's digests), then
+ * with it, as the scheduler does; it reports both and skips the send part. Target: ≤ 120 s at
+ * 10,000 accounts over 1M papers.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
+import { createForYou } from '../src/app/foryou.ts';
 import { sqliteFile } from '../src/app/open.ts';
 import { SqliteStore } from '../src/app/sqlite.store.ts';
 import { loadConfig } from '../src/config/config.ts';
@@ -30,10 +37,11 @@ import { SmtpMailer, smtpOptions } from '../src/digest/mailer.smtp.ts';
 import { DAY_MS, earliestCandidate, slotOn } from '../src/digest/period.ts';
 import { planDigests } from '../src/digest/plan.ts';
 import { DigestSender, digestMessage } from '../src/digest/send.ts';
-import type { Interests } from '../src/digest/types.ts';
+import type { Interests } from '../src/search/match.ts';
 import { BENCH_DIR, importedDataDir } from './common.ts';
 import { int, mulberry32, pick } from './corpus/prng.ts';
 import { getWorld, type World } from './corpus/world.ts';
+import { dropBenchAccounts, seedAccounts } from './digest-accounts.ts';
 import { type Metric, writeReport } from './report.ts';
 
 const SECRET = 'bench-digest-secret-'.padEnd(40, 'x');
@@ -112,8 +120,10 @@ export async function run(argv: string[]): Promise<Metric[]> {
       seed: { type: 'string' },
       pool: { type: 'string' },
       rounds: { type: 'string' },
+      personal: { type: 'boolean' },
     },
   });
+  const personal = values.personal === true;
   const count = Number(values.count ?? 1_000_000);
   const subscribers = Number(values.subscribers ?? 10_000);
   const seed = Number(values.seed ?? 42);
@@ -127,6 +137,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
   store.db.exec(`DELETE FROM digest_items; DELETE FROM digest_outbox; DELETE FROM digest_runs;
     DELETE FROM digest_bounces; DELETE FROM subscriber_consents; DELETE FROM digest_suppressions;
     DELETE FROM digest_rate; DELETE FROM subscribers;`);
+  dropBenchAccounts(store);
 
   // The slot: a weekday three days before the newest paper, so every window is full.
   const newest = (await store.papers.latest(1, 0))[0];
@@ -198,12 +209,27 @@ export async function run(argv: string[]): Promise<Metric[]> {
     `digest: slot ${slot.day}, ${inWindow} candidate papers in the widest window, ${featured} featurings; composing for ${subscribers} subscribers\n`,
   );
 
+  if (personal) {
+    const a0 = performance.now();
+    const older = await store.digest.candidatePapers(
+      new Date(earliestCandidate(slot) - 60 * DAY_MS).toISOString(),
+      new Date(earliestCandidate(slot)).toISOString(),
+      200_000,
+    );
+    const emails = Array.from({ length: subscribers }, (_, i) => `reader${i + 1}@bench.example`);
+    await seedAccounts(store, { rng, world, emails, older, recent: window, now: new Date(t0).toISOString() });
+    process.stderr.write(
+      `digest: ${subscribers} accounts (20 saved, 5 follows each) made in ${((performance.now() - a0) / 1000).toFixed(1)} s\n`,
+    );
+  }
+
   const c0 = performance.now();
   const plan = await planDigests(store, config, { slot, runId: null, now: clock() });
   const composeS = (performance.now() - c0) / 1000;
   process.stderr.write(
     `digest: planned ${plan.planned} (${plan.skippedEmpty} empty) in ${composeS.toFixed(1)} s\n`,
   );
+  if (personal) return personalRun(store, config, { slot, clock, count, subscribers, composeS, plan });
 
   // Send. The same messages, built once for the bare loop as the sender builds them.
   const smtp = await startSmtpChild();
@@ -335,4 +361,65 @@ function flagsOf(c: ReturnType<typeof loadConfig>) {
     mailBounceAddress: c.mailBounceAddress!,
     mailVerp: c.mailVerp,
   };
+}
+
+/**
+ * The personal half of `--personal`: the outbox as it was before the baseline run, then every
+ * digest composed again with For you (built as the scheduler builds it, its pools included).
+ */
+async function personalRun(
+  store: SqliteStore,
+  config: ReturnType<typeof loadConfig>,
+  o: {
+    slot: ReturnType<typeof slotOn>;
+    clock: () => number;
+    count: number;
+    subscribers: number;
+    composeS: number;
+    plan: Awaited<ReturnType<typeof planDigests>>;
+  },
+): Promise<Metric[]> {
+  store.db.exec(
+    'DELETE FROM digest_items; DELETE FROM digest_outbox; UPDATE subscribers SET last_digest_at = NULL;',
+  );
+  const forYou = createForYou(store, config, { waitForVectors: true });
+  const p0 = performance.now();
+  const plan = await planDigests(store, config, { slot: o.slot, runId: null, now: o.clock(), forYou });
+  const personalS = (performance.now() - p0) / 1000;
+  const led = (
+    store.db
+      .prepare(
+        "SELECT count(*) AS n FROM digest_bodies WHERE instr(text_body, 'For you' || char(10) || '-------') > 0",
+      )
+      .get() as { n: number }
+  ).n;
+  process.stderr.write(
+    `digest: personal: planned ${plan.planned} (${led} led by For you, ${plan.skippedEmpty} empty) in ${personalS.toFixed(1)} s\n`,
+  );
+  await store.close();
+  const metrics: Metric[] = [
+    {
+      metric: `compose + render + plan all, personal (${o.subscribers} accounts with 20 saved and 5 follows, ${o.count} papers) vs the same subscribers without For you`,
+      unit: 's',
+      paperboy: personalS,
+      baseline: o.composeS,
+      ratio: personalS / o.composeS,
+      target: '≤ 120 s',
+      pass: personalS <= 120 && plan.planned === o.subscribers && led > 0,
+    },
+  ];
+  const { markdown } = await writeReport({
+    name: 'digest-personal',
+    params: {
+      count: o.count,
+      subscribers: o.subscribers,
+      slot: o.slot.day,
+      planned: plan.planned,
+      ledByForYou: led,
+      baselinePlanned: o.plan.planned,
+    },
+    metrics,
+  });
+  process.stderr.write(`${markdown}\n`);
+  return metrics;
 }

@@ -6,14 +6,19 @@ import type { Config } from '../config/config.ts';
 import { digestJob } from '../digest/job.ts';
 import { dailyHarvest } from '../ingest/daily-harvest.ts';
 import { upstreamClient } from '../ingest/setup.ts';
-import type { Job } from '../jobs/schedule.ts';
+import type { Job, JobContext } from '../jobs/schedule.ts';
+import { createForYou } from './foryou.ts';
 import type { Store } from './store.ts';
+
+/** The digest run, personal for account holders (issue 14 item 6): For you as the site builds it. */
+const personalDigests = (ctx: JobContext<Store>) =>
+  digestJob(ctx, createForYou(ctx.store, ctx.config, { waitForVectors: true }));
 
 export function scheduleTable(config: Config): Job<Store>[] {
   const daily = { at: config.harvestTime, timeZone: config.harvestTimeZone };
   return [
     // name            when (default 20:00 America/New_York)   what
     { name: 'daily-harvest', ...daily, run: (ctx) => dailyHarvest(ctx, upstreamClient(ctx.config)) }, // src/ingest/daily-harvest.ts
-    { name: 'digest', at: config.digestTime, timeZone: config.digestTimeZone, run: digestJob }, // src/digest/job.ts
+    { name: 'digest', at: config.digestTime, timeZone: config.digestTimeZone, run: personalDigests }, // src/digest/job.ts
   ];
 }

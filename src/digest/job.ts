@@ -6,10 +6,12 @@
  */
 import type { JobContext } from '../jobs/schedule.ts';
 import { createMailer } from './mailer.ts';
+import type { DigestForYou } from './plan.ts';
 import { runDigest, slotFor } from './run.ts';
 import type { DigestStore } from './store.ts';
 
-export async function digestJob(ctx: JobContext<DigestStore>): Promise<string> {
+/** `forYou`: account holders' personal digests (issue 14 item 6), built by the composition root. */
+export async function digestJob(ctx: JobContext<DigestStore>, forYou: DigestForYou): Promise<string> {
   const slot = slotFor(ctx.config, undefined, new Date());
   const mailer = createMailer(ctx.config);
   try {
@@ -18,6 +20,7 @@ export async function digestJob(ctx: JobContext<DigestStore>): Promise<string> {
       trigger: 'scheduler',
       mailer,
       waitForRetries: true,
+      forYou,
       signal: ctx.signal,
       log: ctx.log,
     });

@@ -3,13 +3,25 @@
  * subscriber's digest with the pure composer, and write the results to the outbox a page at a time.
  * Subscribers who already have a row for the period are skipped before composing, so a re-run (or a
  * second scheduler) only does the work that is left; the unique key settles any race.
+ *
+ * Account holders (issue 14 item 6) get a personal digest: their For-you picks over the period
+ * (the last day for a daily digest, the last 7 days for a weekly one), asked of For you once per
+ * subscriber, lead; the trending papers follow. A reader with nothing to learn from gets the
+ * interest-field digest; what they hid or marked "less like this" never appears either way.
  */
 import type { Config } from '../config/config.ts';
 import { type FeedItem, totalVotes } from '../feed/feed.ts';
+import type { DigestPicks, ForYouService } from '../foryou/service.ts';
 import type { Featured } from '../papers/repository.ts';
 import { trendingScore } from '../ranking/trending.ts';
-import { type ComposedDigest, composeDigest, type Highlight } from './compose.ts';
-import { buildIndex, type CandidateIndex, type ParsedInterests, parseInterests } from './interests.ts';
+import {
+  buildIndex,
+  type CandidateIndex,
+  type CandidatePaper,
+  type ParsedInterests,
+  parseInterests,
+} from '../search/match.ts';
+import { type ComposedDigest, composeDigest, type ForYouPick, type Highlight } from './compose.ts';
 import { digestLinks, digestMessageId } from './links.ts';
 import {
   ANNOUNCE_LAG_MS,
@@ -25,11 +37,15 @@ import {
 import type { DigestStore } from './store.ts';
 import { type RenderedMail, renderDigest } from './template.ts';
 import { tokenSecret } from './tokens.ts';
-import type { CandidatePaper, PlannedDigest, Subscriber } from './types.ts';
+import type { PlannedDigest, Subscriber } from './types.ts';
 
 /** Most candidates a run considers: a busy week of arXiv is ~6,000 new papers. */
 const MAX_CANDIDATES = 50_000;
 const PAGE = 500;
+const PERIOD_DAYS = { daily: 1, weekly: 7 } as const;
+
+/** What planning asks of For you (src/app/foryou.ts builds it): an account holder's picks. */
+export type DigestForYou = Pick<ForYouService, 'digestPicks'>;
 
 interface PeriodData {
   index: CandidateIndex;
@@ -85,8 +101,17 @@ interface ComposeOneInput {
   slot: Slot;
   data: PeriodData;
   alreadySent: ReadonlySet<string>;
+  /** An account holder's For you (null: no account). */
+  forYou: DigestPicks | null;
   sendEmpty: boolean;
 }
+
+/** A pick for the composer: reasons on one line (titles may hold line breaks), votes when any. */
+const asPick = (p: DigestPicks['items'][number]): ForYouPick => ({
+  paper: p.paper,
+  reasons: p.reasons.map((r) => r.replace(/\s+/g, ' ')),
+  upvotes: p.paper.votes > 0 ? p.paper.votes : null,
+});
 
 /** The composer's input for one subscriber at one slot (windows applied), and its output. */
 function composeFor(o: ComposeOneInput): ComposedDigest | null {
@@ -112,6 +137,9 @@ function composeFor(o: ComposeOneInput): ComposedDigest | null {
     index: o.data.index,
     papers: o.data.papers,
     alreadySent: o.alreadySent,
+    ...(o.forYou
+      ? { hidden: o.forYou.excluded, picks: o.forYou.personal ? o.forYou.items.map(asPick) : null }
+      : {}),
     sendEmpty: o.sendEmpty,
   });
 }
@@ -124,6 +152,11 @@ export interface PlanOptions {
   only?: string;
   /** Compose and render, write nothing. */
   dryRun?: boolean;
+  /**
+   * For you, for account holders' personal digests (issue 14 item 6; every production run passes
+   * it: src/app/schedule.ts, cli/commands/digest.ts). Absent: everyone gets the interest-field digest.
+   */
+  forYou?: DigestForYou;
   onPreview?: (s: Subscriber, mail: RenderedMail, d: ComposedDigest) => void;
 }
 
@@ -169,12 +202,23 @@ export async function planDigests(store: DigestStore, config: Config, o: PlanOpt
     for (const s of todo) {
       const { parsed, bad } = safeInterests(s);
       if (bad) result.badInterests++;
+      const alreadySent = sent.get(s.id) ?? new Set<string>();
+      const forYou =
+        o.forYou && s.userId !== null
+          ? await o.forYou.digestPicks(
+              s.userId,
+              { days: PERIOD_DAYS[dueFrequency(s, o.slot)!], end: o.slot.at },
+              s.paperCount,
+              alreadySent,
+            )
+          : null;
       const d = composeFor({
         subscriber: s,
         interests: parsed,
         slot: o.slot,
         data,
-        alreadySent: sent.get(s.id) ?? new Set(),
+        alreadySent,
+        forYou,
         sendEmpty: !config.digestSkipEmpty,
       });
       if (!d) {

@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from '../db/postgres.ts';
+import type { CandidatePaper } from '../search/match.ts';
 import {
   type CandidateRow,
   type DigestPlanning,
@@ -12,7 +13,7 @@ import {
   sentBySubscriber,
   toCandidate,
 } from './planning.repo.ts';
-import type { CandidatePaper, PlannedDigest } from './types.ts';
+import type { PlannedDigest } from './types.ts';
 
 const SENT = 'SELECT subscriber_id, arxiv_id FROM digest_items WHERE subscriber_id = ANY($1::bigint[])';
 // The pairs as two arrays of one length, zipped by unnest: each pair one lookup in the unique

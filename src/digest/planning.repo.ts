@@ -6,7 +6,8 @@
  * are each class's own.
  */
 import { iso } from '../db/statements.ts';
-import type { CandidatePaper, PlannedDigest } from './types.ts';
+import type { CandidatePaper } from '../search/match.ts';
+import type { PlannedDigest } from './types.ts';
 
 export interface DigestPlanning {
   /**

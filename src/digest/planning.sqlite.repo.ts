@@ -5,6 +5,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { changes, sqliteText, sqliteTransaction } from '../db/statements.ts';
+import type { CandidatePaper } from '../search/match.ts';
 import {
   type CandidateRow,
   type DigestPlanning,
@@ -13,7 +14,7 @@ import {
   sentBySubscriber,
   toCandidate,
 } from './planning.repo.ts';
-import type { CandidatePaper, PlannedDigest } from './types.ts';
+import type { PlannedDigest } from './types.ts';
 
 /** The prepared statements, one typed member each: a misspelt name fails to compile. */
 function statements(db: DatabaseSync) {

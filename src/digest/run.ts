@@ -10,7 +10,7 @@ import { holderIsGone, newHolderId } from '../shared/holder.ts';
 import { sleep } from '../shared/sleep.ts';
 import type { Mailer } from './mail.ts';
 import { type Slot, slotOn } from './period.ts';
-import { type PlanOptions, type PlanResult, planDigests } from './plan.ts';
+import { type DigestForYou, type PlanOptions, type PlanResult, planDigests } from './plan.ts';
 import { DigestSender, type SendCounts } from './send.ts';
 import type { DigestStore } from './store.ts';
 
@@ -27,6 +27,8 @@ export interface RunOptions {
   now?: () => number;
   log?: (msg: string) => void;
   onPreview?: PlanOptions['onPreview'];
+  /** Account holders' personal digests (plan.ts `PlanOptions.forYou`). */
+  forYou?: DigestForYou;
 }
 
 export interface RunResult {
@@ -58,6 +60,7 @@ export async function runDigest(store: DigestStore, config: Config, o: RunOption
       dryRun: true,
       ...(o.only ? { only: o.only } : {}),
       ...(o.onPreview ? { onPreview: o.onPreview } : {}),
+      ...(o.forYou ? { forYou: o.forYou } : {}),
     });
     return { runId: null, plan, send: emptySend, pending: 0 };
   }
@@ -80,6 +83,7 @@ export async function runDigest(store: DigestStore, config: Config, o: RunOption
       now: now(),
       ...(o.only ? { only: o.only } : {}),
       ...(o.onPreview ? { onPreview: o.onPreview } : {}),
+      ...(o.forYou ? { forYou: o.forYou } : {}),
     });
     log(
       `digest ${o.slot.day}: ${plan.due} due, ${plan.planned} planned, ${plan.existing} already planned, ${plan.skippedEmpty} with nothing new`,

@@ -38,8 +38,15 @@ export interface DigestSubscribers {
   countByStatus(): Promise<Record<string, number>>;
 }
 
-const COLUMNS = `id, email, status, frequency, weekday, paper_count, interests, user_id, created_at,
-  confirmed_at, unsubscribed_at, confirm_expires_at, soft_bounces, last_digest_at`;
+/**
+ * `user_id` as read: the account the subscription belongs to. The column is set when an account
+ * holder subscribed from their account page; otherwise the account whose verified address this is
+ * (both proved control of the same mailbox), found through users' unique email index. The digest
+ * is personal for that account (issue 14 item 6, plan.ts).
+ */
+const COLUMNS = `id, email, status, frequency, weekday, paper_count, interests,
+  COALESCE(user_id, (SELECT u.id FROM users u WHERE u.email = subscribers.email AND u.email_verified_at IS NOT NULL)) AS user_id,
+  created_at, confirmed_at, unsubscribed_at, confirm_expires_at, soft_bounces, last_digest_at`;
 
 /** The statements of both dialects, `$n` placeholders (SQLite prepares them through sqliteText). */
 export const SUBSCRIBER_SQL = {

@@ -4,9 +4,10 @@
  * mode, with colours chosen to stay readable when a client inverts them instead) and a plain-text
  * part carrying the same content and links. Every value from a paper or a subscriber is escaped.
  */
+
+import type { CandidatePaper } from '../search/match.ts';
 import { html, raw, type SafeHtml } from '../shared/html.ts';
 import type { ComposedDigest, DigestItem } from './compose.ts';
-import type { CandidatePaper } from './types.ts';
 
 export interface DigestLinks {
   site: string;
@@ -89,13 +90,30 @@ function partsOf(p: CandidatePaper, links: DigestLinks): PaperParts {
   return parts;
 }
 
+/**
+ * Sections in mail order: For you (account holders, issue 14 item 6) leads when there is one; it
+ * is left out of the list otherwise, so other digests render byte for byte as before.
+ */
+function sectionsOf(d: ComposedDigest): [DigestItem['section'], string][] {
+  const forYou: [DigestItem['section'], string][] = d.items.some((i) => i.section === 'foryou')
+    ? [['foryou', 'For you']]
+    : [];
+  return [
+    ...forYou,
+    ['highlights', d.period.frequency === 'weekly' ? 'Trending this week' : 'Trending today'],
+    ['interests', 'Matching your interests'],
+  ];
+}
+
 function textItem(item: DigestItem, n: number, links: DigestLinks): string {
   const parts = partsOf(item.paper, links);
   const lines = [`${n}. ${parts.title}`, `   ${parts.authors}`];
   const meta = [parts.categories];
   if (item.upvotes !== null) meta.push(`${item.upvotes} upvote${item.upvotes === 1 ? '' : 's'}`);
-  if (item.reasons.length) meta.push(`matches ${item.reasons.join(', ')}`);
-  lines.push(`   ${meta.join(' · ')}`, `   ${parts.url}`, '', `   ${parts.snippet}`);
+  if (item.reasons.length && item.section === 'interests') meta.push(`matches ${item.reasons.join(', ')}`);
+  lines.push(`   ${meta.join(' · ')}`);
+  if (item.reasons.length && item.section === 'foryou') lines.push(`   Why: ${item.reasons.join('; ')}`);
+  lines.push(`   ${parts.url}`, '', `   ${parts.snippet}`);
   return lines.join('\n');
 }
 
@@ -105,10 +123,7 @@ function renderText(d: ComposedDigest, links: DigestLinks, siteName: string): st
     `Web version: ${links.web}`,
     '',
   ];
-  const sections: [DigestItem['section'], string][] = [
-    ['highlights', d.period.frequency === 'weekly' ? 'Trending this week' : 'Trending today'],
-    ['interests', 'Matching your interests'],
-  ];
+  const sections = sectionsOf(d);
   let n = 1;
   for (const [section, title] of sections) {
     const items = d.items.filter((i) => i.section === section);
@@ -156,9 +171,11 @@ function htmlItem(item: DigestItem, links: DigestLinks): SafeHtml {
     item.upvotes !== null
       ? html` <span class="pb-muted" style="color:${C.muted};font-size:12px;">▲ ${item.upvotes}</span>`
       : '';
-  const why = item.reasons.length
-    ? html`<div class="pb-muted" style="color:${C.muted};font-size:12px;margin-top:4px;">Matches ${item.reasons.join(', ')}</div>`
-    : '';
+  const why = !item.reasons.length
+    ? ''
+    : item.section === 'foryou'
+      ? html`<div class="pb-muted" style="color:${C.muted};font-size:12px;margin-top:4px;">Why: ${item.reasons.join('; ')}</div>`
+      : html`<div class="pb-muted" style="color:${C.muted};font-size:12px;margin-top:4px;">Matches ${item.reasons.join(', ')}</div>`;
   return html`<tr><td class="pb-rule" style="padding:14px 0;border-top:1px solid ${C.rule};">
 ${parts.htmlHead}${votes}</div>
 ${parts.htmlAbstract}
@@ -167,10 +184,7 @@ ${why}
 }
 
 function renderHtml(d: ComposedDigest, links: DigestLinks, siteName: string): string {
-  const sections: [DigestItem['section'], string][] = [
-    ['highlights', d.period.frequency === 'weekly' ? 'Trending this week' : 'Trending today'],
-    ['interests', 'Matching your interests'],
-  ];
+  const sections = sectionsOf(d);
   const body = sections
     .map(([section, title]) => {
       const items = d.items.filter((i) => i.section === section);

@@ -1,16 +1,8 @@
 /** The digest domain's records, shared by the repository, the services and the views. */
+import type { Interests } from '../search/match.ts';
 
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'bounced' | 'complained';
 export type Frequency = 'daily' | 'weekly';
-
-export interface Interests {
-  /** arXiv categories (`cs.LG`) or whole archives (`cs`). */
-  categories: string[];
-  /** Queries in the keyword syntax: words, "phrases", prefix*, -exclusions. */
-  keywords: string[];
-  /** Author names or surnames, matched word by word, accents ignored. */
-  authors: string[];
-}
 
 export interface Preferences {
   frequency: Frequency;
@@ -25,6 +17,10 @@ export interface Subscriber extends Preferences {
   id: number;
   email: string;
   status: SubscriberStatus;
+  /**
+   * The account the subscription belongs to: the one that subscribed from its account page, else
+   * the account whose verified address this is (subscribers.repo.ts); null for a reader without one.
+   */
   userId: number | null;
   createdAt: string;
   confirmedAt: string | null;
@@ -113,16 +109,3 @@ export interface Consent {
 
 export type BounceKind = 'hard' | 'soft' | 'complaint';
 export type SuppressionReason = 'bounced' | 'complained' | 'erased';
-
-/** What the composer knows about a paper: plain data, whatever storage it came from. */
-export interface CandidatePaper {
-  arxivId: string;
-  title: string;
-  abstract: string;
-  /** Display names in order. */
-  authors: string[];
-  /** Primary first. */
-  categories: string[];
-  /** ISO timestamp of v1. */
-  submittedAt: string;
-}

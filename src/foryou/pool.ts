@@ -1,12 +1,12 @@
 /**
  * The candidates of one window, indexed once per process and shared by every reader: posting lists
- * for followed searches (digest/interests.ts, the same in-memory matcher the digest uses), author
+ * for followed searches (search/match.ts, the same in-memory matcher the digest uses), author
  * keys, content terms with their document frequency, the trending part of the score, and unit
  * vectors when the semantic index has them. Pure: the service decides when to rebuild.
  */
-import { buildIndex, type CandidateIndex } from '../digest/interests.ts';
 import { authorKey } from '../papers/authors.ts';
 import { trendingScore } from '../ranking/trending.ts';
+import { buildIndex, type CandidateIndex } from '../search/match.ts';
 import type { WindowPaper } from './repository.ts';
 import { paperTerms } from './terms.ts';
 

@@ -21,8 +21,8 @@
  *
  * Hidden papers, papers marked "less like this" and the reader's own positives never appear.
  */
-import { matchInterests } from '../digest/interests.ts';
 import { authorKey } from '../papers/authors.ts';
+import { matchInterests } from '../search/match.ts';
 import { QueryError } from '../search/query/ast.ts';
 import { parseQuery } from '../search/query/parse.ts';
 import type { Pool } from './pool.ts';

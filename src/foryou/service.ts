@@ -16,8 +16,8 @@ import { isCategory } from '../papers/category.ts';
 import { QueryError } from '../search/query/ast.ts';
 import { parseQuery } from '../search/query/parse.ts';
 import { buildPool, type Pool, unitVector } from './pool.ts';
-import { type Example, type RankResult, rankForYou } from './rank.ts';
-import type { FeedbackKind, Follow, FollowKind, PaperBrief } from './repository.ts';
+import { type Example, type RankResult, rankForYou, reasonText } from './rank.ts';
+import type { FeedbackKind, Follow, FollowKind, PaperBrief, WindowPaper } from './repository.ts';
 import { type Tuning, tuningFromJson, WINDOW_DAYS, type WindowKind } from './settings.ts';
 import type { ForYouStore } from './store.ts';
 import { paperTerms } from './terms.ts';
@@ -38,7 +38,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * A kind of positive example: upvotes and start-out picks here; the library's saved papers are
- * added by the composition root (web/site.ts) as `{ verb: 'saved', ids: … }`.
+ * added by the composition root (app/foryou.ts) as `{ verb: 'saved', ids: … }`.
  */
 interface PositiveSource {
   /** Past tense, for the reason: "similar to A, which you <verb>". */
@@ -68,6 +68,22 @@ export interface ForYouPage extends RankResult {
   askToStart: boolean;
 }
 
+/** A reader's For you as the digest gets it (issue 14 item 6; `ForYouService.digestPicks`). */
+export interface DigestPicks {
+  /** False when there is nothing to learn from: nothing saved, upvoted, picked or followed. */
+  personal: boolean;
+  /** Best first, each with its reasons in the words /for-you uses (rank.ts `reasonText`). */
+  items: { paper: WindowPaper; reasons: string[] }[];
+  /** arXiv ids the reader hid or marked "less like this": never in their digest, in any section. */
+  excluded: ReadonlySet<string>;
+}
+
+/** A digest period's pool, and its papers' row ids by arXiv id (to leave out what was sent). */
+interface PeriodPool {
+  pool: Pool;
+  byArxivId: Map<string, number>;
+}
+
 interface PoolEntry {
   at: number;
   build: number;
@@ -79,6 +95,7 @@ export class ForYouService {
   readonly #pools = new Map<WindowKind, PoolEntry>();
   readonly #ranked = new Map<number, { key: string; result: RankResult }>();
   readonly #briefs = new Map<number, PaperBrief>();
+  readonly #periodPools = new Map<string, Promise<PeriodPool>>();
   #builds = 0;
 
   constructor(deps: ForYouDeps) {
@@ -328,9 +345,77 @@ export class ForYouService {
     return { pool: buildPool(papers, vectorOf), from, to };
   }
 
+  // ---- the digest's entry point (issue 14 item 6) ----------------------------------------------
+
+  /**
+   * The reader's picks among the papers first submitted in the `days` before `end` (epoch ms; the
+   * window ends at the newest paper when that is earlier, as the page's does), ranked with their own
+   * controls except the window, which the digest's period decides. The period's pool is built once
+   * and shared by every subscriber asking for it (a digest run asks for one or two); the list is not
+   * kept per reader, as each reader is asked once per digest. `sent` (arXiv ids the reader already
+   * got) is left out before ranking, so `limit` can be the digest's size: each ranked item costs
+   * its reasons, the larger part of a reader's ranking time (bench/digest.bench.ts --personal).
+   */
+  async digestPicks(
+    userId: number,
+    period: { days: number; end: number },
+    limit: number,
+    sent: ReadonlySet<string> = new Set(),
+  ): Promise<DigestPicks> {
+    const repo = this.#deps.store.forYou;
+    const [follows, feedback, settings, positiveIds] = await Promise.all([
+      repo.follows(userId),
+      repo.feedback(userId),
+      repo.settings(userId),
+      Promise.all(this.#deps.positives.map((s) => s.ids(userId, MAX_EXAMPLES))),
+    ]);
+    const hidden = feedback.length ? await repo.briefs(feedback.map((f) => f.paperId)) : [];
+    const excluded = new Set(hidden.map((b) => b.arxivId));
+    const personal = follows.length > 0 || positiveIds.some((ids) => ids.length > 0);
+    if (!personal) return { personal, items: [], excluded };
+    const { pool, byArxivId } = await this.#periodPool(period.days, period.end);
+    const negativeIds = feedback.filter((f) => f.kind === 'less').map((f) => f.paperId);
+    const profile = await this.#profile(follows, feedback, positiveIds, negativeIds);
+    for (const arxivId of sent) {
+      const id = byArxivId.get(arxivId);
+      if (id !== undefined) profile.exclude.add(id);
+    }
+    const ranked = rankForYou(pool, profile, tuningFromJson(settings.json), limit);
+    return {
+      personal,
+      excluded,
+      items: ranked.items.map((r) => ({
+        paper: pool.papers[pool.position.get(r.paperId)!]!,
+        reasons: r.reasons.map(reasonText),
+      })),
+    };
+  }
+
+  /** A digest period's pool; the two newest kept (a run's daily and weekly periods). */
+  #periodPool(days: number, end: number): Promise<PeriodPool> {
+    const key = `${days}:${end}`;
+    let pool = this.#periodPools.get(key);
+    if (!pool) {
+      pool = (async () => {
+        const repo = this.#deps.store.forYou;
+        const newest = await repo.newestSubmitted();
+        const to = Math.min(end, newest ? Date.parse(newest) + 1 : end);
+        const from = new Date(to - days * DAY_MS).toISOString();
+        const papers = await repo.windowPapers(from, new Date(to).toISOString(), MAX_CANDIDATES);
+        const byArxivId = new Map(papers.map((p) => [p.arxivId, p.id]));
+        return { pool: buildPool(papers, await this.#deps.vectors()), byArxivId };
+      })();
+      this.#periodPools.set(key, pool);
+      if (this.#periodPools.size > 2) this.#periodPools.delete(this.#periodPools.keys().next().value!);
+      pool.catch(() => this.#periodPools.delete(key)); // a failed build is retried, not kept
+    }
+    return pool;
+  }
+
   /** Forgets the pools (tests, and after papers were added in this process). */
   refresh(): void {
     this.#pools.clear();
+    this.#periodPools.clear();
   }
 
   #now(): string {

@@ -1,6 +1,6 @@
 /**
  * Words for the keyword model (used when there is no semantic index): lower-case, accents
- * removed, a light plural fold (as digest/interests.ts matches followed searches), common English
+ * removed, a light plural fold (as search/match.ts matches followed searches), common English
  * and paper words dropped, so what remains says what a paper is about.
  */
 const WORD = /[\p{L}\p{N}]+/gu;

@@ -3,15 +3,15 @@
  * limits, the password hasher and the anonymous page cache. Tests can replace the mailer, the
  * arXiv fetcher or the clock through `SiteOptions`.
  */
+import { createForYou } from '../app/foryou.ts';
 import type { Store } from '../app/store.ts';
 import type { Config } from '../config/config.ts';
 import type { Mailer } from '../digest/mail.ts';
 import { createMailer } from '../digest/mailer.ts';
-import { ForYouService } from '../foryou/service.ts';
+import type { ForYouService } from '../foryou/service.ts';
 import { fetchArxivPaper } from '../ingest/setup.ts';
 import { LibraryService } from '../library/library.ts';
 import type { PaperInput } from '../papers/paper.ts';
-import { semanticFor } from '../search/semantic.ts';
 import { createSimilarLists, type SimilarSetup } from '../search/similar-setup.ts';
 import { AccountService } from '../users/accounts.ts';
 import { CommunityService } from '../users/community.ts';
@@ -104,23 +104,7 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     changed: () => pageCache.invalidate(),
     now,
   });
-  const forYou = new ForYouService({
-    store,
-    // Positive examples of a reader's model, newest first.
-    positives: [
-      { verb: 'saved', ids: (u, n) => store.library.savedPaperIds(u, n) },
-      { verb: 'upvoted', ids: (u, n) => store.forYou.upvoted(u, n) },
-      { verb: 'picked when starting out', ids: (u, n) => store.forYou.seeds(u, n) },
-    ],
-    // The semantic index's vectors once it is ready; until then the keyword model ranks.
-    vectors: async () => {
-      const sem = await semanticFor(store, config);
-      sem.maybeSync();
-      const index = sem.state === 'ready' ? sem.index : null;
-      return index ? (id: number) => index.vectorOf(id) : null;
-    },
-    now,
-  });
+  const forYou = createForYou(store, config, { now });
   return {
     accounts,
     community,

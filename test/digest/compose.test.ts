@@ -8,10 +8,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { type ComposedDigest, type ComposeInput, composeDigest } from '../../src/digest/compose.ts';
-import { buildIndex, parseInterests } from '../../src/digest/interests.ts';
 import { periodLabel, slotOn } from '../../src/digest/period.ts';
 import { renderDigest } from '../../src/digest/template.ts';
-import type { CandidatePaper, Interests } from '../../src/digest/types.ts';
+import type { CandidatePaper, Interests } from '../../src/search/match.ts';
+import { buildIndex, parseInterests } from '../../src/search/match.ts';
 import { artifactPath, launchBrowser } from '../support/browser.ts';
 
 const PAPERS: CandidatePaper[] = [

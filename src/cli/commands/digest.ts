@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createForYou } from '../../app/foryou.ts';
 import type { Store } from '../../app/store.ts';
 import type { Config } from '../../config/config.ts';
 import { processReport } from '../../digest/bounce.ts';
@@ -48,6 +49,7 @@ async function send(loaded: Config, flags: DigestFlags): Promise<number> {
         slot,
         trigger: 'cli',
         mailer,
+        forYou: createForYou(store, config, { waitForVectors: true }),
         dryRun: flags.dryRun,
         signal: stop.signal,
         ...(only ? { only } : {}),
@@ -97,6 +99,7 @@ async function preview(loaded: Config, args: string[], flags: DigestFlags): Prom
       slot,
       trigger: 'cli',
       mailer: createMailer(config),
+      forYou: createForYou(store, config, { waitForVectors: true }),
       dryRun: true,
       only: email,
       onPreview: (_s, mail) => {

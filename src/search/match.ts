@@ -1,13 +1,36 @@
 /**
- * Matching subscribers' interests against the period's new papers, in memory and pure. The
- * candidates of one digest run (a few thousand papers at most) are indexed once; each subscriber's
- * categories, author names and keyword queries (the search box language, src/search/query/) are
- * then answered from posting lists, so composing for ten thousand subscribers never asks the
- * database anything per subscriber.
+ * Matching a query against papers in memory, pure: the digest's interests (categories, author
+ * names, keyword queries in the search box language, src/search/query/) and For you's followed
+ * searches. The candidates of one run or window (a few thousand papers at most) are indexed once;
+ * each reader's interests are then answered from posting lists, so composing for ten thousand
+ * subscribers never asks the database anything per subscriber. It lives in search/ because it is
+ * search's concern (a query against papers) and both digest/ and foryou/ use it.
  */
-import type { Clause, Query, TermNode } from '../search/query/ast.ts';
-import { parseQuery } from '../search/query/parse.ts';
-import type { CandidatePaper, Interests } from './types.ts';
+import type { Clause, Query, TermNode } from './query/ast.ts';
+import { parseQuery } from './query/parse.ts';
+
+/** What the matcher (and the digest's composer) knows about a paper: plain data, whatever storage it came from. */
+export interface CandidatePaper {
+  arxivId: string;
+  title: string;
+  abstract: string;
+  /** Display names in order. */
+  authors: string[];
+  /** Primary first. */
+  categories: string[];
+  /** ISO timestamp of v1. */
+  submittedAt: string;
+}
+
+/** A reader's interests as the digest's subscription form takes them. */
+export interface Interests {
+  /** arXiv categories (`cs.LG`) or whole archives (`cs`). */
+  categories: string[];
+  /** Queries in the keyword syntax: words, "phrases", prefix*, -exclusions. */
+  keywords: string[];
+  /** Author names or surnames, matched word by word, accents ignored. */
+  authors: string[];
+}
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
