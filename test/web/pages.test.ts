@@ -107,3 +107,14 @@ test('health and security headers', async () => {
   assert.match(csp, /frame-ancestors 'none'/);
   assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
 });
+
+test('issue 16 item 4: the BibTeX box shows the whole entry, closing brace included, TeX kept', async () => {
+  const html = await (await get('/papers/2401.00001')).text();
+  const m = /<textarea id="bibtex" readonly rows="(\d+)"[^>]*>([^<]*)<\/textarea>/.exec(html);
+  assert.ok(m, 'a BibTeX box');
+  const entry = m[2]!;
+  assert.match(entry.trimEnd(), /\}$/);
+  assert.ok(entry.split('\n').length > 8, `an entry longer than the old fixed 8 rows: ${entry}`);
+  assert.equal(Number(m[1]), entry.split('\n').length, 'one row per line: nothing to scroll to');
+  assert.match(entry, /\$x&lt;y\$/, 'the title keeps its TeX (escaped for HTML only)');
+});

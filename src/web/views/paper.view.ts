@@ -143,7 +143,7 @@ ${p.doi ? html`<p class="meta">DOI: <a href="https://doi.org/${p.doi}" rel="noop
 <h2>Versions</h2>
 <ol class="versions">${p.versions.map((v) => html`<li><a href="${arxivAbsUrl(p.arxivId, v.version)}" rel="noopener">v${v.version}</a> <time datetime="${v.createdAt}">${day(v.createdAt)}</time>${v.size ? html` <span class="muted">${v.size}</span>` : ''}</li>`)}</ol>
 <h2 id="cite-h">Cite</h2>
-<div class="bibtex"><label for="bibtex">BibTeX</label><textarea id="bibtex" readonly rows="8" spellcheck="false">${d.bibtex}</textarea><button type="button" class="copy" data-copy="bibtex" hidden>Copy BibTeX</button></div>
+<div class="bibtex"><label for="bibtex">BibTeX</label><textarea id="bibtex" readonly rows="${d.bibtex.split('\n').length}" spellcheck="false">${d.bibtex}</textarea><button type="button" class="copy" data-copy="bibtex" hidden>Copy BibTeX</button></div>
 <section id="similar" aria-labelledby="similar-h"><h2 id="similar-h">Similar papers</h2>${d.similar ?? similarPending(p.arxivId)}</section>
 </article>
 ${discussion(d.comments, p.arxivId, ctx.viewer)}`;
