@@ -148,3 +148,28 @@ test('hidden, less-liked and own positives are excluded', () => {
   const r = rankForYou(buildPool(papers, null), { ...none, exclude: new Set([2, 3]) }, DEFAULT_TUNING, 10);
   assert.deepEqual(r.items.map((i) => i.paperId).sort(), [1, 4, 5]);
 });
+
+test('keyword evidence: the two positives sharing most content words (categories not counted), ties to the newer', () => {
+  const pool = buildPool(papers, null);
+  const withCategory = (e: Example): Example => ({ ...e, terms: [...e.terms, 'cat:cs.lg'] });
+  const positives = [
+    example(201, 'Diffusion models image'), // diffusion, model, image: 3
+    example(202, 'Image generation'), // 2
+    example(203, 'Diffusion generation'), // 2, newer than 202
+    withCategory(example(204, 'Image')), // 1 word (+ the category, which does not count)
+  ];
+  const r = rankForYou(pool, { ...none, positives }, { ...DEFAULT_TUNING, trending: 0 }, 10);
+  const two = r.items.find((i) => i.paperId === 2)!;
+  assert.deepEqual(two.reasons[0], {
+    kind: 'similar',
+    examples: [
+      { arxivId: '2312.00201', title: 'Diffusion models image', verb: 'upvoted' },
+      { arxivId: '2312.00203', title: 'Diffusion generation', verb: 'upvoted' },
+    ],
+  });
+  const one = r.items.find((i) => i.paperId === 1);
+  assert.ok(
+    !one?.reasons.some((x) => x.kind === 'similar'),
+    'paper 1 shares no content word with them: no evidence',
+  );
+});

@@ -200,8 +200,32 @@ function followMatches(pool: Pool, follows: Follow[]): Map<number, FollowMatch> 
   return out;
 }
 
+/**
+ * Positives by content word (terms.ts, categories left out): the keyword model's evidence counts
+ * shared words through it, one lookup per word of the paper, instead of comparing each of the
+ * ranked papers with every positive.
+ */
+function holdersOf(positives: readonly Example[]): Map<string, number[]> {
+  const holders = new Map<string, number[]>();
+  positives.forEach((e, k) => {
+    for (const t of e.terms) {
+      if (t.startsWith('cat:')) continue;
+      const list = holders.get(t);
+      if (list) list.push(k);
+      else holders.set(t, [k]);
+    }
+  });
+  return holders;
+}
+
 /** Which of the reader's examples this paper is like, closest first (at most two). */
-function evidence(pool: Pool, i: number, profile: ReaderProfile, kind: ModelKind) {
+function evidence(
+  pool: Pool,
+  i: number,
+  profile: ReaderProfile,
+  kind: ModelKind,
+  holders: Map<string, number[]>,
+) {
   const scored: { e: Example; s: number }[] = [];
   if (kind === 'vector') {
     const v = pool.vectors?.[i];
@@ -212,12 +236,12 @@ function evidence(pool: Pool, i: number, profile: ReaderProfile, kind: ModelKind
       if (s >= EVIDENCE_COSINE) scored.push({ e, s });
     }
   } else {
-    const mine = new Set(pool.terms[i]!.filter((t) => !t.startsWith('cat:')));
-    for (const e of profile.positives) {
-      let s = 0;
-      for (const t of e.terms) if (mine.has(t)) s++;
-      if (s >= EVIDENCE_WORDS) scored.push({ e, s });
+    const shared = new Map<number, number>();
+    for (const t of pool.terms[i]!) {
+      const list = holders.get(t);
+      if (list) for (const k of list) shared.set(k, (shared.get(k) ?? 0) + 1);
     }
+    for (const [k, s] of shared) if (s >= EVIDENCE_WORDS) scored.push({ e: profile.positives[k]!, s });
   }
   scored.sort((a, b) => b.s - a.s || b.e.id - a.e.id);
   return scored.slice(0, 2).map(({ e }) => ({ arxivId: e.arxivId, title: e.title, verb: e.verb }));
@@ -250,13 +274,14 @@ export function rankForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, l
   }
   // Ties (e.g. a cold start with no votes anywhere): newest first, as the window is read.
   order.sort((a, b) => b.score - a.score || a.i - b.i);
+  const holders = kind === 'keyword' ? holdersOf(profile.positives) : new Map<string, number[]>();
   const items = order.slice(0, limit).map(({ i, score }): Ranked => {
     const p = pool.papers[i]!;
     const m = model?.[i] ?? 0;
     const f = follows.get(i);
     const reasons: Reason[] = [];
     if (kind !== 'none' && m >= MODEL_REASON_MIN) {
-      const examples = evidence(pool, i, profile, kind);
+      const examples = evidence(pool, i, profile, kind, holders);
       if (examples.length) reasons.push({ kind: 'similar', examples });
     }
     if (f) reasons.push(...f.reasons);
