@@ -197,6 +197,15 @@ export async function run(argv: string[]): Promise<Metric[]> {
   const accounts = numberFlag(argv, '--accounts', 10_000);
   if (accounts <= WARM_READERS + 2) throw new Error(`--accounts must be over ${WARM_READERS + 2}`);
   const prep = await prepare(args.count, args.seed, accounts);
+  // As bench/http.bench.ts does: the keyword index's maintenance brought up to date first, so the
+  // measured server does not spend a core rebuilding it in the background.
+  const store = new SqliteStore(path.join(prep.dataDir, 'paperboy.db'));
+  try {
+    const maintained = await store.maintainKeywordIndex();
+    if (maintained) process.stderr.write(`${maintained}\n`);
+  } finally {
+    await store.close();
+  }
   const warm = prep.sessions.slice(0, WARM_READERS);
   const probe = prep.sessions[WARM_READERS]!;
   const checked = prep.sessions[WARM_READERS + 1]!;
@@ -248,15 +257,20 @@ export async function run(argv: string[]): Promise<Metric[]> {
       timeout: 10,
       requests: rotating(measured),
     });
-    process.stderr.write(`${Math.round(a.requests.average)}/s p99 ${a.latency.p99} ms; baseline … `);
+    process.stderr.write(
+      `${Math.round(a.requests.total / a.duration)}/s p99 ${a.latency.p99} ms; baseline … `,
+    );
     const b: Result = await autocannon({
       url: `${baseline.url}/for-you`,
       connections: CONNECTIONS,
       amount: measured.length,
       timeout: 10,
     });
-    process.stderr.write(`${Math.round(b.requests.average)}/s p99 ${b.latency.p99} ms\n`);
+    process.stderr.write(`${Math.round(b.requests.total / b.duration)}/s p99 ${b.latency.p99} ms\n`);
     const failures = (r: Result) => r.errors + r.timeouts + r.non2xx;
+    // A run bounded by count lasts a few seconds: autocannon's per-second average undercounts
+    // its partial last second, so throughput is requests over the run's duration.
+    const rps = (r: Result) => r.requests.total / r.duration;
     details.load = { paperboy: summary(a), baseline: summary(b) };
     const update = await modelUpdate(pb.url, checked);
     details.modelUpdate = update;
@@ -265,10 +279,10 @@ export async function run(argv: string[]): Promise<Metric[]> {
       {
         metric: '/for-you signed in, uncached, a different reader each request: throughput',
         unit: 'req/s',
-        paperboy: a.requests.average,
-        baseline: b.requests.average,
+        paperboy: rps(a),
+        baseline: rps(b),
         target: `≥ ${TARGET_RPS}/s`,
-        pass: a.requests.average >= TARGET_RPS,
+        pass: rps(a) >= TARGET_RPS,
       },
       {
         metric: '/for-you signed in, uncached: latency p99',

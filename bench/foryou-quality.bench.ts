@@ -244,6 +244,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
       };
       return s;
     };
+    await svc.page(blank); // builds the window's pool, so ms/page is the ranking alone
     const model = await timed('keyword model', () => score(svc, (r) => r.library));
     const trending = await timed('trending only', () => score(svc, () => blank));
     const follows = await timed('keyword follows only', () => score(svc, (r) => r.keywords));
@@ -294,7 +295,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
               unit: 'share',
               paperboy: mean(s.normalized),
               baseline: mean(trending.normalized),
-              target: `≥ ${TARGET_PRECISION} (baseline: trending only)`,
+              target: pass === null ? 'information' : `≥ ${TARGET_PRECISION} (baseline: trending only)`,
               pass,
             },
             {
