@@ -207,22 +207,26 @@ function keywordModel(
   return { scores: raw, terms };
 }
 
-interface FollowMatch {
-  strength: number;
-  reasons: Reason[];
+/**
+ * The follows' part by window position: the strongest follow matched, and which follows matched
+ * (a mask per follow), so a page reads arrays and only its own items' reasons are built.
+ */
+interface FollowMatches {
+  strength: Float64Array;
+  reasonsAt(i: number): Reason[];
 }
 
-function followMatches(pool: Pool, follows: Follow[]): Map<number, FollowMatch> {
-  const out = new Map<number, FollowMatch>();
-  const add = (positions: readonly number[], strength: number, reason: Reason) => {
+function followMatches(pool: Pool, follows: Follow[]): FollowMatches {
+  const n = pool.papers.length;
+  const strength = new Float64Array(n);
+  const matched: { mask: Uint8Array; reason: Reason }[] = [];
+  const add = (positions: Iterable<number>, s: number, reason: Reason) => {
+    const mask = new Uint8Array(n);
     for (const i of positions) {
-      const m = out.get(i);
-      if (!m) out.set(i, { strength, reasons: [reason] });
-      else {
-        m.strength = Math.max(m.strength, strength);
-        m.reasons.push(reason);
-      }
+      mask[i] = 1;
+      if (strength[i]! < s) strength[i] = s;
     }
+    matched.push({ mask, reason });
   };
   // Reasons in order of strength: authors, then searches, then categories.
   for (const f of follows)
@@ -240,12 +244,12 @@ function followMatches(pool: Pool, follows: Follow[]): Map<number, FollowMatch> 
       if (err instanceof QueryError) continue; // saved before a language change: it matches nothing
       throw err;
     }
-    const matched = matchInterests(pool.index, {
+    const found = matchInterests(pool.index, {
       categories: [],
       keywords: [{ text: f.key, query }],
       authors: [],
     });
-    add([...matched.keys()], FOLLOW_STRENGTH.search, { kind: 'search', query: f.label });
+    add(found.keys(), FOLLOW_STRENGTH.search, { kind: 'search', query: f.label });
   }
   for (const f of follows)
     if (f.kind === 'category')
@@ -253,7 +257,7 @@ function followMatches(pool: Pool, follows: Follow[]): Map<number, FollowMatch> 
         kind: 'category',
         code: f.label,
       });
-  return out;
+  return { strength, reasonsAt: (i) => matched.filter((m) => m.mask[i]).map((m) => m.reason) };
 }
 
 /**
@@ -352,15 +356,23 @@ export function rankForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, l
   const follows = followMatches(pool, profile.follows);
   const followed = profile.follows.filter((f) => f.kind === 'category');
   const categoryFilter = tuning.onlyFollowedCategories && followed.length > 0;
-  const allowed = categoryFilter
-    ? new Set(followed.flatMap((f) => pool.index.byCategory.get(f.key.toLowerCase()) ?? []))
-    : null;
-  const scores = new Float64Array(pool.papers.length);
+  const n = pool.papers.length;
+  // Masks by position, so the loop below reads arrays only.
+  const skip = new Uint8Array(n);
+  if (categoryFilter) {
+    skip.fill(1);
+    for (const f of followed)
+      for (const i of pool.index.byCategory.get(f.key.toLowerCase()) ?? []) skip[i] = 0;
+  }
+  for (const id of profile.exclude) {
+    const i = pool.position.get(id);
+    if (i !== undefined) skip[i] = 1;
+  }
+  const scores = new Float64Array(n);
   let order: number[] = [];
-  for (let i = 0; i < pool.papers.length; i++) {
-    if (profile.exclude.has(pool.papers[i]!.id) || (allowed && !allowed.has(i))) continue;
-    scores[i] =
-      w.model * (model?.[i] ?? 0) + w.follow * (follows.get(i)?.strength ?? 0) + w.trend * pool.trend[i]!;
+  for (let i = 0; i < n; i++) {
+    if (skip[i]) continue;
+    scores[i] = w.model * (model?.[i] ?? 0) + w.follow * follows.strength[i]! + w.trend * pool.trend[i]!;
     order.push(i);
   }
   // Only the first `limit` are ordered: the cut is found by a native numeric sort of the scores,
@@ -375,19 +387,19 @@ export function rankForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, l
   const items = order.slice(0, limit).map((i): Ranked => {
     const p = pool.papers[i]!;
     const m = model?.[i] ?? 0;
-    const f = follows.get(i);
+    const f = follows.strength[i]!;
     const reasons: Reason[] = [];
     if (kind !== 'none' && m >= MODEL_REASON_MIN) {
       const examples = evidence(pool, i, profile, kind, holders);
       if (examples.length) reasons.push({ kind: 'similar', examples });
     }
-    if (f) reasons.push(...f.reasons);
+    if (f > 0) reasons.push(...follows.reasonsAt(i));
     if (p.votes > 0) reasons.push({ kind: 'votes', votes: p.votes });
     if (reasons.length === 0) reasons.push({ kind: 'trending' });
     return {
       paperId: p.id,
       score: scores[i]!,
-      parts: { model: m, follow: f?.strength ?? 0, trend: pool.trend[i]! },
+      parts: { model: m, follow: f, trend: pool.trend[i]! },
       reasons,
     };
   });
