@@ -26,8 +26,16 @@ declare module 'autocannon' {
     pipelining?: number;
     timeout?: number;
     headers?: Record<string, string>;
-    /** Each connection sends these in turn. */
-    requests?: { method?: string; path: string }[];
+    /** Stop after this many requests (instead of after `duration`). */
+    amount?: number;
+    /** Each connection sends these in turn; `setupRequest` may change each one before it is sent. */
+    requests?: {
+      method?: string;
+      path: string;
+      setupRequest?: (req: { headers?: Record<string, string> }) => {
+        headers?: Record<string, string>;
+      };
+    }[];
   }
   export default function autocannon(options: Options): Promise<Result>;
 }

@@ -123,7 +123,7 @@ async function prepare(count: number, seed: number): Promise<{ dataDir: string; 
   }
 }
 
-async function startPaperboy(
+export async function startPaperboy(
   dataDir: string,
   pageCacheMs: number,
 ): Promise<{ url: string; child: ChildProcess }> {
@@ -173,7 +173,7 @@ server.keepAliveTimeout = 72000;
 server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
 `;
 
-async function startBaseline(
+export async function startBaseline(
   pages: { path: string; type: string; body: string }[],
   dir: string,
 ): Promise<{ url: string; child: ChildProcess }> {
@@ -189,7 +189,7 @@ async function startBaseline(
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-async function rssMb(pid: number | undefined): Promise<number | null> {
+export async function rssMb(pid: number | undefined): Promise<number | null> {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
     return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
@@ -210,7 +210,7 @@ async function load(url: string, duration: number, cookie?: string): Promise<Res
 
 const failures = (r: Result) => r.errors + r.timeouts + r.non2xx;
 
-async function stop(child: ChildProcess): Promise<void> {
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const done = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
@@ -439,7 +439,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
   return metrics;
 }
 
-function summary(r: Result) {
+export function summary(r: Result) {
   return {
     rps: Math.round(r.requests.average),
     total: r.requests.total,

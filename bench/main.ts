@@ -18,6 +18,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   search: async () => (await import('./search.bench.ts')).run,
   dialect: async () => (await import('./dialect.bench.ts')).run,
   'search-hostile': async () => (await import('./search-hostile.bench.ts')).run,
+  'foryou-quality': async () => (await import('./foryou-quality.bench.ts')).run,
+  'foryou-http': async () => (await import('./foryou-http.bench.ts')).run,
 };
 const DEFAULT = ['import', 'keyword'];
 

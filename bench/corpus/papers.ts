@@ -109,6 +109,8 @@ export class PaperGenerator {
   readonly count: number;
   readonly seed: number;
   readonly truth: TruthCollector;
+  /** The primary topic (world.topics index) of the paper next() returned last: the For-you bench's ground truth. */
+  lastTopic = -1;
   private rng: Rng;
   private serial: number;
   private readonly end: number;
@@ -150,6 +152,7 @@ export class PaperGenerator {
     const rng = this.rng;
     const w = this.world;
     const topic = w.topics[pickCumulative(this.topicCum, rng())]!;
+    this.lastTopic = topic.index;
     const { id, ms } = i < this.nNew ? this.newId(i) : this.oldId(i - this.nNew, topic);
     const stamp = i + 1;
 

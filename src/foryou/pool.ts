@@ -17,9 +17,19 @@ export interface Pool {
   index: CandidateIndex;
   /** authors/authors.ts `authorKey` → positions */
   byAuthorKey: Map<string, number[]>;
-  /** content term (terms.ts) → positions */
-  byTerm: Map<string, number[]>;
-  terms: readonly string[][];
+  /**
+   * Content terms (terms.ts) as small integers, so ranking adds and looks up by array index:
+   * term → id, id → positions holding it (ascending), position → its term ids.
+   */
+  termId: Map<string, number>;
+  postings: readonly number[][];
+  terms: readonly Int32Array[];
+  /** 1 for the `cat:<code>` terms, which say where a paper is listed, not what it says. */
+  categoryTerm: Uint8Array;
+  /** Scratch for rank.ts, by term id, all zero between rankings (ranking is synchronous). */
+  holderHead: Int32Array;
+  termWeight: Float64Array;
+  termSeen: Uint8Array;
   /**
    * 0..1: the site's trending score (ranking/trending.ts: log2(votes + 1) + age term) scaled over
    * the window (lowest 0, highest 1), so its order is exactly /trending's.
@@ -52,17 +62,27 @@ export function buildPool(
 ): Pool {
   const position = new Map<number, number>();
   const byAuthorKey = new Map<string, number[]>();
-  const byTerm = new Map<string, number[]>();
-  const terms: string[][] = [];
+  const termId = new Map<string, number>();
+  const postings: number[][] = [];
+  const terms: Int32Array[] = [];
   const scores = new Float64Array(papers.length);
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   papers.forEach((p, i) => {
     position.set(p.id, i);
     for (const a of p.authors) post(byAuthorKey, authorKey(a), i);
-    const t = paperTerms(p);
-    terms.push(t);
-    for (const w of t) post(byTerm, w, i);
+    const ids = paperTerms(p).map((w) => {
+      let id = termId.get(w);
+      if (id === undefined) {
+        id = postings.length;
+        termId.set(w, id);
+        postings.push([]);
+      }
+      const list = postings[id]!;
+      if (list[list.length - 1] !== i) list.push(i);
+      return id;
+    });
+    terms.push(Int32Array.from(ids));
     const score = trendingScore({ votes: p.votes, enteredAt: p.enteredAt });
     scores[i] = score;
     lo = Math.min(lo, score);
@@ -86,5 +106,24 @@ export function buildPool(
       submittedAt: p.submittedAt,
     })),
   );
-  return { papers, position, index, byAuthorKey, byTerm, terms, trend, vectors };
+  const categoryTerm = new Uint8Array(postings.length);
+  for (const [w, id] of termId) if (w.startsWith('cat:')) categoryTerm[id] = 1;
+  const holderHead = new Int32Array(postings.length);
+  const termWeight = new Float64Array(postings.length);
+  const termSeen = new Uint8Array(postings.length);
+  return {
+    papers,
+    position,
+    index,
+    byAuthorKey,
+    termId,
+    postings,
+    terms,
+    categoryTerm,
+    holderHead,
+    termWeight,
+    termSeen,
+    trend,
+    vectors,
+  };
 }

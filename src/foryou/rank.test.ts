@@ -148,3 +148,75 @@ test('hidden, less-liked and own positives are excluded', () => {
   const r = rankForYou(buildPool(papers, null), { ...none, exclude: new Set([2, 3]) }, DEFAULT_TUNING, 10);
   assert.deepEqual(r.items.map((i) => i.paperId).sort(), [1, 4, 5]);
 });
+
+test('keyword evidence: the two positives sharing most content words (categories not counted), ties to the newer', () => {
+  const pool = buildPool(papers, null);
+  const withCategory = (e: Example): Example => ({ ...e, terms: [...e.terms, 'cat:cs.lg'] });
+  const positives = [
+    example(201, 'Diffusion models image'), // diffusion, model, image: 3
+    example(202, 'Image generation'), // 2
+    example(203, 'Diffusion generation'), // 2, newer than 202
+    withCategory(example(204, 'Image')), // 1 word (+ the category, which does not count)
+  ];
+  const r = rankForYou(pool, { ...none, positives }, { ...DEFAULT_TUNING, trending: 0 }, 10);
+  const two = r.items.find((i) => i.paperId === 2)!;
+  assert.deepEqual(two.reasons[0], {
+    kind: 'similar',
+    examples: [
+      { arxivId: '2312.00201', title: 'Diffusion models image', verb: 'upvoted' },
+      { arxivId: '2312.00203', title: 'Diffusion generation', verb: 'upvoted' },
+    ],
+  });
+  const one = r.items.find((i) => i.paperId === 1);
+  assert.ok(
+    !one?.reasons.some((x) => x.kind === 'similar'),
+    'paper 1 shares no content word with them: no evidence',
+  );
+});
+
+test('keyword evidence counts only words that pull towards the examples: a word the negatives cancel does not', () => {
+  const pool = buildPool(papers, null);
+  // "image" is in one of two positives (+0.5) and in the one negative (−0.5): weight 0.
+  const positives = [example(301, 'Diffusion image'), example(302, 'Diffusion policies')];
+  const negatives = [example(303, 'Image benchmarks')];
+  const r = rankForYou(pool, { ...none, positives, negatives }, { ...DEFAULT_TUNING, trending: 0 }, 10);
+  const two = r.items.find((i) => i.paperId === 2)!;
+  assert.ok(
+    !two.reasons.some((x) => x.kind === 'similar' && x.examples.some((e) => e.arxivId === '2312.00301')),
+    'paper 2 shares "diffusion" and "image" with 301, but "image" is cancelled: one word is not evidence',
+  );
+});
+
+test('ranking twice with one pool gives the same list (its scratch space is left clean), and a short limit keeps the order', () => {
+  const pool = buildPool(papers, null);
+  const a = { ...none, positives: [example(101, 'Diffusion models for video generation')] };
+  const b = {
+    ...none,
+    positives: [example(102, 'Galaxy clusters survey')],
+    negatives: [example(103, 'Robots')],
+  };
+  const first = rankForYou(pool, a, DEFAULT_TUNING, 10);
+  rankForYou(pool, b, DEFAULT_TUNING, 10);
+  assert.deepEqual(rankForYou(pool, a, DEFAULT_TUNING, 10), first);
+  assert.ok(pool.holderHead.every((x) => x === 0) && pool.termWeight.every((x) => x === 0));
+  assert.ok(pool.termSeen.every((x) => x === 0));
+  assert.deepEqual(
+    rankForYou(pool, a, DEFAULT_TUNING, 2).items,
+    first.items.slice(0, 2),
+    'the first two of a limit of 2 are the first two of the full order',
+  );
+  const cold = rankForYou(
+    buildPool(
+      papers.map((p) => ({ ...p, votes: 0 })),
+      null,
+    ),
+    none,
+    DEFAULT_TUNING,
+    3,
+  );
+  assert.deepEqual(
+    cold.items.map((i) => i.paperId),
+    [1, 2, 3],
+    'equal scores: the window order (newest first), also when cut',
+  );
+});

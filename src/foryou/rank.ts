@@ -39,7 +39,12 @@ const FOLLOW_STRENGTH = { author: 1, search: 0.9, category: 0.6 } as const;
 const MODEL_TERMS = 64;
 /** An example is named as evidence when at least this close (cosine) to the paper... */
 const EVIDENCE_COSINE = 0.3;
-/** ...or, in the keyword model, when it shares at least this many content words with it. */
+/**
+ * ...or, in the keyword model, when it shares at least this many of the model's words with it:
+ * the MODEL_TERMS strongest that pull towards the reader's examples, so an example is named for
+ * the words that made the paper rank, not for "results" or "framework", which half of any window
+ * holds (and counting only those is what keeps a page's evidence cheap).
+ */
 const EVIDENCE_WORDS = 2;
 /** A model part below this gives no "similar to" reason. */
 const MODEL_REASON_MIN = 0.05;
@@ -123,50 +128,105 @@ function vectorModel(pool: Pool, profile: ReaderProfile): Float32Array | null {
   return out;
 }
 
-/** The keyword model (see the file comment); null when there are no positives. */
-function keywordModel(pool: Pool, profile: ReaderProfile): Float32Array | null {
-  if (profile.positives.length === 0) return null;
-  const n = pool.papers.length;
-  const weight = new Map<string, number>();
-  const add = (examples: Example[], share: number) => {
-    for (const e of examples) for (const t of e.terms) weight.set(t, (weight.get(t) ?? 0) + share);
-  };
-  add(profile.positives, 1 / profile.positives.length);
-  if (profile.negatives.length) add(profile.negatives, -NEGATIVE_WEIGHT / profile.negatives.length);
-  const scored: [string, number][] = [];
-  for (const [t, w] of weight) {
-    const df = pool.byTerm.get(t)?.length ?? 0;
-    if (df === 0 || w === 0) continue;
-    scored.push([t, w * Math.log(1 + n / df)]);
+/**
+ * An example's terms as the pool's term ids (terms no paper of the window has are dropped). Kept
+ * per example and pool: the service hands the same terms array for a paper to every reader
+ * (service.ts caches briefs), and many readers save the same papers.
+ */
+const idsCache = new WeakMap<readonly string[], { pool: Pool; ids: Int32Array }>();
+function termIds(pool: Pool, e: Example): Int32Array {
+  const hit = idsCache.get(e.terms);
+  if (hit?.pool === pool) return hit.ids;
+  const out: number[] = [];
+  for (const t of e.terms) {
+    const id = pool.termId.get(t);
+    if (id !== undefined) out.push(id);
   }
-  scored.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  const ids = Int32Array.from(out);
+  idsCache.set(e.terms, { pool, ids });
+  return ids;
+}
+
+/** The MODEL_TERMS strongest (by |weight|, first seen first among equals), strongest first. */
+function strongest(scored: { t: number; w: number }[]): { t: number; w: number }[] {
+  let kept = scored;
+  if (scored.length > MODEL_TERMS) {
+    // A native numeric sort finds the cut; only the few kept are sorted with a comparator.
+    const abs = new Float64Array(scored.length);
+    for (let k = 0; k < scored.length; k++) abs[k] = Math.abs(scored[k]!.w);
+    const cut = abs.sort()[scored.length - MODEL_TERMS]!;
+    let ties = MODEL_TERMS - scored.filter((x) => Math.abs(x.w) > cut).length;
+    kept = scored.filter((x) => Math.abs(x.w) > cut || (Math.abs(x.w) === cut && ties-- > 0));
+  }
+  return kept.sort((a, b) => Math.abs(b.w) - Math.abs(a.w));
+}
+
+/** The keyword model (see the file comment); null when there are no positives. */
+function keywordModel(
+  pool: Pool,
+  positives: Int32Array[],
+  negatives: Int32Array[],
+): { scores: Float32Array; terms: Set<number> } | null {
+  if (positives.length === 0) return null;
+  const n = pool.papers.length;
+  // The pool's scratch, zero again before returning (ranking is synchronous).
+  const weight = pool.termWeight;
+  const seen = pool.termSeen;
+  const touched: number[] = []; // first seen first, so equal weights keep that order
+  const add = (examples: Int32Array[], share: number) => {
+    for (const ids of examples)
+      for (const t of ids) {
+        if (!seen[t]) {
+          seen[t] = 1;
+          touched.push(t);
+        }
+        weight[t]! += share;
+      }
+  };
+  add(positives, 1 / positives.length);
+  if (negatives.length) add(negatives, -NEGATIVE_WEIGHT / negatives.length);
+  const scored: { t: number; w: number }[] = [];
+  for (const t of touched) {
+    const w = weight[t]!;
+    weight[t] = 0;
+    seen[t] = 0;
+    if (w !== 0) scored.push({ t, w: w * Math.log(1 + n / pool.postings[t]!.length) });
+  }
   const raw = new Float32Array(n);
-  for (const [t, w] of scored.slice(0, MODEL_TERMS)) for (const i of pool.byTerm.get(t)!) raw[i]! += w;
+  const terms = new Set<number>();
+  for (const { t, w } of strongest(scored)) {
+    for (const i of pool.postings[t]!) raw[i]! += w;
+    if (w > 0 && !pool.categoryTerm[t]) terms.add(t);
+  }
   let max = 0;
   for (let i = 0; i < n; i++) {
     raw[i] = raw[i]! / Math.sqrt(Math.max(1, pool.terms[i]!.length));
     if (raw[i]! > max) max = raw[i]!;
   }
   if (max > 0) for (let i = 0; i < n; i++) raw[i] = Math.max(-1, raw[i]! / max);
-  return raw;
+  return { scores: raw, terms };
 }
 
-interface FollowMatch {
-  strength: number;
-  reasons: Reason[];
+/**
+ * The follows' part by window position: the strongest follow matched, and which follows matched
+ * (a mask per follow), so a page reads arrays and only its own items' reasons are built.
+ */
+interface FollowMatches {
+  strength: Float64Array;
+  reasonsAt(i: number): Reason[];
 }
 
-function followMatches(pool: Pool, follows: Follow[]): Map<number, FollowMatch> {
-  const out = new Map<number, FollowMatch>();
-  const add = (positions: readonly number[], strength: number, reason: Reason) => {
+function followMatches(pool: Pool, follows: Follow[]): FollowMatches {
+  const n = pool.papers.length;
+  const strength = new Float64Array(n);
+  const matched: { mask: Uint8Array; reason: Reason }[] = [];
+  const add = (positions: Iterable<number>, s: number, reason: Reason) => {
+    const mask = new Uint8Array(n);
     for (const i of positions) {
-      const m = out.get(i);
-      if (!m) out.set(i, { strength, reasons: [reason] });
-      else {
-        m.strength = Math.max(m.strength, strength);
-        m.reasons.push(reason);
-      }
+      mask[i] = 1;
+      if (strength[i]! < s) strength[i] = s;
     }
+    matched.push({ mask, reason });
   };
   // Reasons in order of strength: authors, then searches, then categories.
   for (const f of follows)
@@ -184,12 +244,12 @@ function followMatches(pool: Pool, follows: Follow[]): Map<number, FollowMatch> 
       if (err instanceof QueryError) continue; // saved before a language change: it matches nothing
       throw err;
     }
-    const matched = matchInterests(pool.index, {
+    const found = matchInterests(pool.index, {
       categories: [],
       keywords: [{ text: f.key, query }],
       authors: [],
     });
-    add([...matched.keys()], FOLLOW_STRENGTH.search, { kind: 'search', query: f.label });
+    add(found.keys(), FOLLOW_STRENGTH.search, { kind: 'search', query: f.label });
   }
   for (const f of follows)
     if (f.kind === 'category')
@@ -197,11 +257,52 @@ function followMatches(pool: Pool, follows: Follow[]): Map<number, FollowMatch> 
         kind: 'category',
         code: f.label,
       });
-  return out;
+  return { strength, reasonsAt: (i) => matched.filter((m) => m.mask[i]).map((m) => m.reason) };
+}
+
+/**
+ * Positives by content word (categories left out), as linked lists from the pool's `holderHead`
+ * (term id → 1 + its last node): the keyword model's evidence counts shared words with one array
+ * read per word of the paper, instead of comparing each ranked paper with every positive (Maps
+ * here cost more than the ranking itself: bench/foryou-http.bench.ts profile). `release` zeroes
+ * the heads again; ranking is synchronous, so one pool's scratch serves every reader in turn.
+ */
+interface Holders {
+  who: number[];
+  next: number[];
+  /** Per positive: words shared with the paper at hand, and which positives are non-zero. */
+  shared: Int32Array;
+  hit: number[];
+  release(): void;
+}
+
+function holdersOf(pool: Pool, ids: Int32Array[], modelTerms: Set<number>): Holders {
+  const head = pool.holderHead;
+  const who: number[] = [];
+  const next: number[] = [];
+  const touched: number[] = [];
+  ids.forEach((list, k) => {
+    for (const t of list) {
+      if (!modelTerms.has(t)) continue;
+      if (head[t] === 0) touched.push(t);
+      who.push(k);
+      next.push(head[t]! - 1);
+      head[t] = who.length;
+    }
+  });
+  return {
+    who,
+    next,
+    shared: new Int32Array(ids.length),
+    hit: [],
+    release: () => {
+      for (const t of touched) head[t] = 0;
+    },
+  };
 }
 
 /** Which of the reader's examples this paper is like, closest first (at most two). */
-function evidence(pool: Pool, i: number, profile: ReaderProfile, kind: ModelKind) {
+function evidence(pool: Pool, i: number, profile: ReaderProfile, kind: ModelKind, holders: Holders | null) {
   const scored: { e: Example; s: number }[] = [];
   if (kind === 'vector') {
     const v = pool.vectors?.[i];
@@ -211,13 +312,22 @@ function evidence(pool: Pool, i: number, profile: ReaderProfile, kind: ModelKind
       const s = dot(v, e.vector);
       if (s >= EVIDENCE_COSINE) scored.push({ e, s });
     }
-  } else {
-    const mine = new Set(pool.terms[i]!.filter((t) => !t.startsWith('cat:')));
-    for (const e of profile.positives) {
-      let s = 0;
-      for (const t of e.terms) if (mine.has(t)) s++;
-      if (s >= EVIDENCE_WORDS) scored.push({ e, s });
+  } else if (holders) {
+    const { who, next, shared, hit } = holders;
+    const head = pool.holderHead;
+    const terms = pool.terms[i]!;
+    for (let j = 0; j < terms.length; j++)
+      for (let node = head[terms[j]!]! - 1; node >= 0; node = next[node]!) {
+        const k = who[node]!;
+        const c = shared[k]!;
+        shared[k] = c + 1;
+        if (c === 0) hit.push(k);
+      }
+    for (const k of hit) {
+      if (shared[k]! >= EVIDENCE_WORDS) scored.push({ e: profile.positives[k]!, s: shared[k]! });
+      shared[k] = 0;
     }
+    hit.length = 0;
   }
   scored.sort((a, b) => b.s - a.s || b.e.id - a.e.id);
   return scored.slice(0, 2).map(({ e }) => ({ arxivId: e.arxivId, title: e.title, verb: e.verb }));
@@ -232,43 +342,68 @@ export interface RankResult {
 
 export function rankForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, limit: number): RankResult {
   const vec = vectorModel(pool, profile);
-  const model = vec ?? keywordModel(pool, profile);
+  const positiveIds = vec ? [] : profile.positives.map((e) => termIds(pool, e));
+  const keyword = vec
+    ? null
+    : keywordModel(
+        pool,
+        positiveIds,
+        profile.negatives.map((e) => termIds(pool, e)),
+      );
+  const model = vec ?? keyword?.scores ?? null;
   const kind: ModelKind = vec ? 'vector' : model ? 'keyword' : 'none';
   const w = weightsFor(tuning);
   const follows = followMatches(pool, profile.follows);
   const followed = profile.follows.filter((f) => f.kind === 'category');
   const categoryFilter = tuning.onlyFollowedCategories && followed.length > 0;
-  const allowed = categoryFilter
-    ? new Set(followed.flatMap((f) => pool.index.byCategory.get(f.key.toLowerCase()) ?? []))
-    : null;
-  const order: { i: number; score: number }[] = [];
-  for (let i = 0; i < pool.papers.length; i++) {
-    if (profile.exclude.has(pool.papers[i]!.id) || (allowed && !allowed.has(i))) continue;
-    const score =
-      w.model * (model?.[i] ?? 0) + w.follow * (follows.get(i)?.strength ?? 0) + w.trend * pool.trend[i]!;
-    order.push({ i, score });
+  const n = pool.papers.length;
+  // Masks by position, so the loop below reads arrays only.
+  const skip = new Uint8Array(n);
+  if (categoryFilter) {
+    skip.fill(1);
+    for (const f of followed)
+      for (const i of pool.index.byCategory.get(f.key.toLowerCase()) ?? []) skip[i] = 0;
+  }
+  for (const id of profile.exclude) {
+    const i = pool.position.get(id);
+    if (i !== undefined) skip[i] = 1;
+  }
+  const scores = new Float64Array(n);
+  let order: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (skip[i]) continue;
+    scores[i] = w.model * (model?.[i] ?? 0) + w.follow * follows.strength[i]! + w.trend * pool.trend[i]!;
+    order.push(i);
+  }
+  // Only the first `limit` are ordered: the cut is found by a native numeric sort of the scores,
+  // then the few at or above it are sorted with the tie-break, the same order as sorting them all.
+  if (order.length > limit) {
+    const cut = Float64Array.from(order, (i) => scores[i]!).sort()[order.length - limit]!;
+    order = order.filter((i) => scores[i]! >= cut);
   }
   // Ties (e.g. a cold start with no votes anywhere): newest first, as the window is read.
-  order.sort((a, b) => b.score - a.score || a.i - b.i);
-  const items = order.slice(0, limit).map(({ i, score }): Ranked => {
+  order.sort((a, b) => scores[b]! - scores[a]! || a - b);
+  const holders = keyword ? holdersOf(pool, positiveIds, keyword.terms) : null;
+  const items = order.slice(0, limit).map((i): Ranked => {
     const p = pool.papers[i]!;
     const m = model?.[i] ?? 0;
-    const f = follows.get(i);
+    const f = follows.strength[i]!;
     const reasons: Reason[] = [];
     if (kind !== 'none' && m >= MODEL_REASON_MIN) {
-      const examples = evidence(pool, i, profile, kind);
+      const examples = evidence(pool, i, profile, kind, holders);
       if (examples.length) reasons.push({ kind: 'similar', examples });
     }
-    if (f) reasons.push(...f.reasons);
+    if (f > 0) reasons.push(...follows.reasonsAt(i));
     if (p.votes > 0) reasons.push({ kind: 'votes', votes: p.votes });
     if (reasons.length === 0) reasons.push({ kind: 'trending' });
     return {
       paperId: p.id,
-      score,
-      parts: { model: m, follow: f?.strength ?? 0, trend: pool.trend[i]! },
+      score: scores[i]!,
+      parts: { model: m, follow: f, trend: pool.trend[i]! },
       reasons,
     };
   });
+  holders?.release();
   return { items, model: kind, categoryFilter };
 }
 

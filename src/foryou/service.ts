@@ -32,6 +32,8 @@ const MAX_EXAMPLES = 200;
 export const RANKED = 100;
 /** Readers whose ranked list is kept in memory (least recently used dropped). */
 const READER_CACHE = 10_000;
+/** Example papers kept in memory (with their terms) across readers. */
+const MAX_BRIEFS = 100_000;
 const MAX_FOLLOWS = 500;
 const MAX_SEEDS = 200;
 const DAY_MS = 86_400_000;
@@ -94,7 +96,8 @@ export class ForYouService {
   readonly #deps: ForYouDeps;
   readonly #pools = new Map<WindowKind, PoolEntry>();
   readonly #ranked = new Map<number, { key: string; result: RankResult }>();
-  readonly #briefs = new Map<number, PaperBrief>();
+  /** Example papers with their terms, shared by every reader (a paper's text does not change here). */
+  readonly #briefs = new Map<number, { brief: PaperBrief; terms: string[] }>();
   readonly #periodPools = new Map<string, Promise<PeriodPool>>();
   #builds = 0;
 
@@ -282,22 +285,27 @@ export class ForYouService {
     negativeIds: number[],
   ) {
     const all = [...new Set([...positiveIds.flat(), ...negativeIds])];
-    const missing = all.filter((id) => !this.#briefs.has(id));
-    for (const b of await this.#deps.store.forYou.briefs(missing)) {
-      if (this.#briefs.size > 100_000) this.#briefs.clear();
-      this.#briefs.set(b.id, b);
+    let missing = all.filter((id) => !this.#briefs.has(id));
+    // Cleared before reading, never in the middle: this reader's cached examples must stay.
+    if (this.#briefs.size + missing.length > MAX_BRIEFS) {
+      this.#briefs.clear();
+      missing = all;
     }
+    // Terms are kept with the brief: splitting an abstract into words is per paper, not per page.
+    for (const b of await this.#deps.store.forYou.briefs(missing))
+      this.#briefs.set(b.id, { brief: b, terms: paperTerms(b) });
     const vectorOf = await this.#deps.vectors();
     const example = (id: number, verb: string): Example | null => {
-      const b = this.#briefs.get(id);
-      if (!b) return null;
+      const cached = this.#briefs.get(id);
+      if (!cached) return null;
+      const b = cached.brief;
       const v = vectorOf?.(id);
       return {
         id,
         arxivId: b.arxivId,
         title: b.title,
         verb,
-        terms: paperTerms(b),
+        terms: cached.terms,
         vector: v ? unitVector(v) : null,
       };
     };
