@@ -33,9 +33,16 @@ export interface Interests {
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
+const ASCII_WORD = /[a-z0-9]+/g;
+const ASCII = /^[\x00-\x7f]*$/;
 
-/** Lower-case, accents removed, letters/digits runs. */
-function words(s: string): string[] {
+/**
+ * Lower-case, accents removed, letters/digits runs; shared with foryou/terms.ts. ASCII text (most
+ * titles and abstracts: LaTeX writes accents as commands) skips the Unicode normalization, an
+ * identity there.
+ */
+export function words(s: string): string[] {
+  if (ASCII.test(s)) return s.toLowerCase().match(ASCII_WORD) ?? [];
   return (
     s
       .normalize('NFD')
@@ -50,7 +57,7 @@ function words(s: string): string[] {
  * Porter; here a subscriber's keyword is matched within a small candidate set, where the cheap
  * fold covers what readers type and never joins unrelated words.
  */
-function fold(w: string): string {
+export function fold(w: string): string {
   if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
   if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
     return w.slice(0, -1);
