@@ -6,7 +6,7 @@
  */
 import { authorKey } from '../papers/authors.ts';
 import { trendingScore } from '../ranking/trending.ts';
-import { buildIndex, type CandidateIndex } from '../search/match.ts';
+import { buildIndex, buildIndexInSlices, type CandidateIndex } from '../search/match.ts';
 import type { WindowPaper } from './repository.ts';
 import { paperTerms } from './terms.ts';
 
@@ -56,74 +56,114 @@ function post(map: Map<string, number[]>, key: string, i: number) {
   else if (list[list.length - 1] !== i) list.push(i);
 }
 
+/** The pool's per-paper part, added in position order; `finish` derives the rest. */
+class PoolBuilder {
+  readonly position = new Map<number, number>();
+  readonly byAuthorKey = new Map<string, number[]>();
+  readonly termId = new Map<string, number>();
+  readonly postings: number[][] = [];
+  readonly terms: Int32Array[] = [];
+  readonly scores: Float64Array;
+  lo = Number.POSITIVE_INFINITY;
+  hi = Number.NEGATIVE_INFINITY;
+
+  constructor(n: number) {
+    this.scores = new Float64Array(n);
+  }
+
+  add(p: WindowPaper, i: number): void {
+    this.position.set(p.id, i);
+    for (const a of p.authors) post(this.byAuthorKey, authorKey(a), i);
+    const ids = paperTerms(p).map((w) => {
+      let id = this.termId.get(w);
+      if (id === undefined) {
+        id = this.postings.length;
+        this.termId.set(w, id);
+        this.postings.push([]);
+      }
+      const list = this.postings[id]!;
+      if (list[list.length - 1] !== i) list.push(i);
+      return id;
+    });
+    this.terms.push(Int32Array.from(ids));
+    const score = trendingScore({ votes: p.votes, enteredAt: p.enteredAt });
+    this.scores[i] = score;
+    this.lo = Math.min(this.lo, score);
+    this.hi = Math.max(this.hi, score);
+  }
+
+  finish(
+    papers: readonly WindowPaper[],
+    vectorOf: ((paperId: number) => ArrayLike<number> | null) | null,
+    index: CandidateIndex,
+  ): Pool {
+    const { position, byAuthorKey, termId, postings, terms, scores, lo, hi } = this;
+    const trend = new Float32Array(papers.length);
+    if (hi > lo) for (let i = 0; i < papers.length; i++) trend[i] = (scores[i]! - lo) / (hi - lo);
+    const vectors = vectorOf
+      ? papers.map((p) => {
+          const v = vectorOf(p.id);
+          return v ? unitVector(v) : null;
+        })
+      : null;
+    const categoryTerm = new Uint8Array(postings.length);
+    for (const [w, id] of termId) if (w.startsWith('cat:')) categoryTerm[id] = 1;
+    return {
+      papers,
+      position,
+      index,
+      byAuthorKey,
+      termId,
+      postings,
+      terms,
+      categoryTerm,
+      holderHead: new Int32Array(postings.length),
+      termWeight: new Float64Array(postings.length),
+      termSeen: new Uint8Array(postings.length),
+      trend,
+      vectors,
+    };
+  }
+}
+
+const candidate = (p: WindowPaper) => ({
+  arxivId: p.arxivId,
+  title: p.title,
+  abstract: p.abstract,
+  authors: p.authors,
+  categories: p.categories,
+  submittedAt: p.submittedAt,
+});
+
 export function buildPool(
   papers: readonly WindowPaper[],
   vectorOf: ((paperId: number) => ArrayLike<number> | null) | null,
 ): Pool {
-  const position = new Map<number, number>();
-  const byAuthorKey = new Map<string, number[]>();
-  const termId = new Map<string, number>();
-  const postings: number[][] = [];
-  const terms: Int32Array[] = [];
-  const scores = new Float64Array(papers.length);
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  papers.forEach((p, i) => {
-    position.set(p.id, i);
-    for (const a of p.authors) post(byAuthorKey, authorKey(a), i);
-    const ids = paperTerms(p).map((w) => {
-      let id = termId.get(w);
-      if (id === undefined) {
-        id = postings.length;
-        termId.set(w, id);
-        postings.push([]);
-      }
-      const list = postings[id]!;
-      if (list[list.length - 1] !== i) list.push(i);
-      return id;
-    });
-    terms.push(Int32Array.from(ids));
-    const score = trendingScore({ votes: p.votes, enteredAt: p.enteredAt });
-    scores[i] = score;
-    lo = Math.min(lo, score);
-    hi = Math.max(hi, score);
-  });
-  const trend = new Float32Array(papers.length);
-  if (hi > lo) for (let i = 0; i < papers.length; i++) trend[i] = (scores[i]! - lo) / (hi - lo);
-  const vectors = vectorOf
-    ? papers.map((p) => {
-        const v = vectorOf(p.id);
-        return v ? unitVector(v) : null;
-      })
-    : null;
-  const index = buildIndex(
-    papers.map((p) => ({
-      arxivId: p.arxivId,
-      title: p.title,
-      abstract: p.abstract,
-      authors: p.authors,
-      categories: p.categories,
-      submittedAt: p.submittedAt,
-    })),
-  );
-  const categoryTerm = new Uint8Array(postings.length);
-  for (const [w, id] of termId) if (w.startsWith('cat:')) categoryTerm[id] = 1;
-  const holderHead = new Int32Array(postings.length);
-  const termWeight = new Float64Array(postings.length);
-  const termSeen = new Uint8Array(postings.length);
-  return {
-    papers,
-    position,
-    index,
-    byAuthorKey,
-    termId,
-    postings,
-    terms,
-    categoryTerm,
-    holderHead,
-    termWeight,
-    termSeen,
-    trend,
-    vectors,
-  };
+  const b = new PoolBuilder(papers.length);
+  papers.forEach((p, i) => b.add(p, i));
+  return b.finish(papers, vectorOf, buildIndex(papers.map(candidate)));
+}
+
+/** Papers indexed between two pauses of a sliced build: ~10 ms of work on this kind of machine. */
+const SLICE = 50;
+
+/**
+ * The same pool, built SLICE papers at a time with `pause()` awaited between slices. A week of a
+ * 1M library (2,553 papers) is ~0.5–0.9 s of indexing; built in one go inside a request, it held
+ * every other request of the process that long, once a minute (bench/foryou-http.bench.ts: max
+ * 2.4 s). The service builds in slices and serves the previous pool meanwhile.
+ */
+export async function buildPoolInSlices(
+  papers: readonly WindowPaper[],
+  vectorOf: ((paperId: number) => ArrayLike<number> | null) | null,
+  pause: () => Promise<void>,
+): Promise<Pool> {
+  const b = new PoolBuilder(papers.length);
+  for (let i = 0; i < papers.length; i++) {
+    if (i > 0 && i % SLICE === 0) await pause();
+    b.add(papers[i]!, i);
+  }
+  await pause();
+  const index = await buildIndexInSlices(papers.map(candidate), SLICE, pause);
+  return b.finish(papers, vectorOf, index);
 }

@@ -15,7 +15,8 @@ import { authorKey } from '../papers/authors.ts';
 import { isCategory } from '../papers/category.ts';
 import { QueryError } from '../search/query/ast.ts';
 import { parseQuery } from '../search/query/parse.ts';
-import { buildPool, type Pool, unitVector } from './pool.ts';
+import { nextTurn } from '../shared/sleep.ts';
+import { buildPoolInSlices, type Pool, unitVector } from './pool.ts';
 import { type Example, type RankResult, rankForYou, reasonText } from './rank.ts';
 import type { FeedbackKind, Follow, FollowKind, PaperBrief, WindowPaper } from './repository.ts';
 import { type Tuning, tuningFromJson, WINDOW_DAYS, type WindowKind } from './settings.ts';
@@ -90,6 +91,8 @@ interface PoolEntry {
   at: number;
   build: number;
   pool: Promise<{ pool: Pool; from: string; to: string }>;
+  /** A replacement is being built (this one is served meanwhile). */
+  rebuilding: boolean;
 }
 
 export class ForYouService {
@@ -324,21 +327,47 @@ export class ForYouService {
     return { positives, negatives, follows, exclude };
   }
 
-  /** The window's pool: built once per process and window, rebuilt after POOL_TTL_MS. */
+  /**
+   * The window's pool: built once per process and window, rebuilt after POOL_TTL_MS. The first
+   * build is awaited; a rebuild runs in slices (pool.ts) while requests keep the previous pool, and
+   * replaces it when done, so no request waits for (or is held up by) a whole rebuild.
+   */
   async #pool(window: WindowKind): Promise<{ pool: Pool; from: string; to: string; build: number }> {
     const now = this.#deps.now().getTime();
     let entry = this.#pools.get(window);
-    if (!entry || now - entry.at > POOL_TTL_MS) {
-      const build = ++this.#builds;
-      const pool = this.#buildPool(window, now);
-      entry = { at: now, build, pool };
-      this.#pools.set(window, entry);
-      // A failed build is retried by the next request, not kept.
-      pool.catch(() => {
-        if (this.#pools.get(window) === entry) this.#pools.delete(window);
+    if (!entry) {
+      entry = this.#startBuild(window, now);
+    } else if (now - entry.at > POOL_TTL_MS && !entry.rebuilding) {
+      const current = entry;
+      current.rebuilding = true;
+      const next = this.#startBuild(window, now, current);
+      // A failed rebuild keeps the current pool and is tried again by a later request.
+      next.pool.catch(() => {
+        current.rebuilding = false;
       });
     }
     return { ...(await entry.pool), build: entry.build };
+  }
+
+  /** Builds a window's pool; stored when done (at once when nothing is there to serve meanwhile). */
+  #startBuild(window: WindowKind, now: number, replacing?: PoolEntry): PoolEntry {
+    const entry: PoolEntry = {
+      at: now,
+      build: ++this.#builds,
+      pool: this.#buildPool(window, now),
+      rebuilding: false,
+    };
+    if (!replacing) this.#pools.set(window, entry);
+    entry.pool.then(
+      () => {
+        if (replacing && this.#pools.get(window) === replacing) this.#pools.set(window, entry);
+      },
+      () => {
+        // A failed first build is retried by the next request, not kept.
+        if (this.#pools.get(window) === entry) this.#pools.delete(window);
+      },
+    );
+    return entry;
   }
 
   async #buildPool(window: WindowKind, now: number) {
@@ -350,7 +379,7 @@ export class ForYouService {
     const to = new Date(end).toISOString();
     const papers = await repo.windowPapers(from, to, MAX_CANDIDATES);
     const vectorOf = await this.#deps.vectors();
-    return { pool: buildPool(papers, vectorOf), from, to };
+    return { pool: await buildPoolInSlices(papers, vectorOf, nextTurn), from, to };
   }
 
   // ---- the digest's entry point (issue 14 item 6) ----------------------------------------------
@@ -411,7 +440,7 @@ export class ForYouService {
         const from = new Date(to - days * DAY_MS).toISOString();
         const papers = await repo.windowPapers(from, new Date(to).toISOString(), MAX_CANDIDATES);
         const byArxivId = new Map(papers.map((p) => [p.arxivId, p.id]));
-        return { pool: buildPool(papers, await this.#deps.vectors()), byArxivId };
+        return { pool: await buildPoolInSlices(papers, await this.#deps.vectors(), nextTurn), byArxivId };
       })();
       this.#periodPools.set(key, pool);
       if (this.#periodPools.size > 2) this.#periodPools.delete(this.#periodPools.keys().next().value!);

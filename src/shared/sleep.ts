@@ -17,3 +17,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Resolves on the event loop's next turn (after pending I/O): long synchronous work split into
+ * slices awaits this between them, so requests arriving meanwhile are served in between.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
