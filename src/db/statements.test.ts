@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { named, sqliteText } from './statements.ts';
 
-test('named: each key becomes `${prefix}.${key}` with its text', () => {
+test('named: each key becomes "prefix.key" with its text', () => {
   const S = named('statementsTest.shape', { one: 'SELECT 1', two: 'SELECT $1::int' });
   assert.deepEqual(S.one, { name: 'statementsTest.shape.one', text: 'SELECT 1' });
   assert.deepEqual(S.two, { name: 'statementsTest.shape.two', text: 'SELECT $1::int' });

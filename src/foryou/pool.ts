@@ -140,7 +140,7 @@ export function buildPool(
   vectorOf: ((paperId: number) => ArrayLike<number> | null) | null,
 ): Pool {
   const b = new PoolBuilder(papers.length);
-  papers.forEach((p, i) => b.add(p, i));
+  for (let i = 0; i < papers.length; i++) b.add(papers[i]!, i);
   return b.finish(papers, vectorOf, buildIndex(papers.map(candidate)));
 }
 

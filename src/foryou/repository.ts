@@ -6,7 +6,6 @@
  */
 
 export type FollowKind = 'author' | 'category' | 'search';
-const FOLLOW_KINDS: readonly FollowKind[] = ['author', 'category', 'search'];
 
 export interface Follow {
   id: number;

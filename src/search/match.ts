@@ -153,7 +153,7 @@ class IndexBuilder {
 
 export function buildIndex(papers: readonly CandidatePaper[]): CandidateIndex {
   const b = new IndexBuilder();
-  papers.forEach((p, i) => b.add(p, i));
+  for (let i = 0; i < papers.length; i++) b.add(papers[i]!, i);
   return b.finish(papers);
 }
 
