@@ -42,9 +42,13 @@ export async function registerOverload(app: FastifyInstance, config: Config): Pr
 /** What /health reports about load; `overloaded` answers it with 503. */
 export function loadStatus(app: FastifyInstance, config: Config) {
   const m = app.memoryUsage();
+  // A loop blocked for a whole sample interval leaves the delay histogram empty, which
+  // under-pressure reads as an infinite delay (and JSON would print as null): report the interval
+  // it was at least blocked for.
+  const delay = Number.isFinite(m.eventLoopDelay) ? m.eventLoopDelay : config.overloadSampleIntervalMs;
   return {
     overloaded: app.isUnderPressure(),
-    eventLoopDelayMs: Math.round(m.eventLoopDelay),
+    eventLoopDelayMs: Math.round(delay),
     heapUsedMb: Math.round(m.heapUsed / 1024 / 1024),
     retryAfterSeconds: config.overloadRetryAfterSeconds,
   };

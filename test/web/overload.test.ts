@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { loadStatus } from '../../src/web/overload.ts';
 import { startApp, type TestApp } from '../support/app.ts';
 
 let t: TestApp;
@@ -72,4 +73,14 @@ test('after a stall past the threshold: 503 + Retry-After, as a page, as API JSO
     error: 'The server is overloaded right now; try again in 7 seconds.',
     status: 503,
   });
+});
+
+test('a loop blocked for a whole sample interval is reported as at least that interval, not null', () => {
+  const app = {
+    memoryUsage: () => ({ eventLoopDelay: Number.POSITIVE_INFINITY, heapUsed: 0 }),
+    isUnderPressure: () => true,
+  } as unknown as Parameters<typeof loadStatus>[0];
+  const status = loadStatus(app, t.config);
+  assert.equal(status.eventLoopDelayMs, t.config.overloadSampleIntervalMs);
+  assert.equal(JSON.parse(JSON.stringify(status)).eventLoopDelayMs, 300);
 });
