@@ -130,7 +130,7 @@ export function paperCard(item: FeedItem, ctx: ListContext, extra?: SafeHtml): S
   return html`<li class="card">
 <div class="card-vote">${voteControl(p, stats, ctx)}</div>
 <div class="card-body">
-<h2>${raw(c.link)}${isNew ? html` <span class="new" title="Featured here in the last 24 hours">new</span>` : ''}${p.withdrawnAt ? html` <span class="withdrawn">withdrawn</span>` : ''}</h2>
+<h2>${raw(c.link)}${isNew ? html` <span class="new">new</span>` : ''}${p.withdrawnAt ? html` <span class="withdrawn">withdrawn</span>` : ''}</h2>
 ${raw(c.byline)}${featured ? html` · featured <time datetime="${featured.featuredAt}">${featured.day}</time>${featured.submittedBy ? html` by ${featured.submittedBy}` : ''}` : ''}${raw(c.code)} · <a href="/papers/${p.arxivId}#discussion">${stats.comments} comment${stats.comments === 1 ? '' : 's'}</a></p>
 ${saveControl(p, ctx)}
 ${extra ?? ''}${raw(c.tail)}`;
