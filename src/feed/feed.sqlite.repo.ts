@@ -1,6 +1,8 @@
 /** FeedRepository on SQLite: each list is one indexed query for ids, then a few batched lookups. */
+
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { toFts5 } from '../db/fts5.ts';
+import { sqliteTransaction } from '../db/statements.ts';
 import type { PaperLink } from '../papers/paper.ts';
 import { trendingScore } from '../ranking/trending.ts';
 import {
@@ -183,8 +185,7 @@ export class SqliteFeedRepository implements FeedRepository {
   async refreshTrending(): Promise<number> {
     if (!this.#s.anyStale.get()) return 0;
     let n = 0;
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
+    sqliteTransaction(this.#db, () => {
       for (;;) {
         const rows = this.#s.stale.all() as { paper_id: number; votes: number; entered_at: string }[];
         for (const r of rows)
@@ -192,11 +193,7 @@ export class SqliteFeedRepository implements FeedRepository {
         n += rows.length;
         if (rows.length < 1000) break;
       }
-      this.#db.exec('COMMIT');
-    } catch (err) {
-      this.#db.exec('ROLLBACK');
-      throw err;
-    }
+    });
     return n;
   }
 

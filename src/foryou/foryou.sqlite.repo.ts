@@ -1,6 +1,6 @@
 /** ForYouRepository on SQLite: statements prepared once, typed members; writes are single statements. */
 import type { DatabaseSync } from 'node:sqlite';
-import { sqliteText } from '../db/statements.ts';
+import { sqliteText, sqliteTransaction } from '../db/statements.ts';
 import {
   type BriefRow,
   type FeedbackRow,
@@ -79,16 +79,11 @@ export class SqliteForYouRepository implements ForYouRepository {
   }
 
   async addSeeds(userId: number, paperIds: number[], now: string) {
-    let added = 0;
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
+    return sqliteTransaction(this.#db, () => {
+      let added = 0;
       for (const id of paperIds) added += Number(this.#s.addSeed.run(userId, id, now).changes);
-      this.#db.exec('COMMIT');
-    } catch (err) {
-      this.#db.exec('ROLLBACK');
-      throw err;
-    }
-    return added;
+      return added;
+    });
   }
 
   async seeds(userId: number, limit: number) {

@@ -1,6 +1,6 @@
 /** LibraryRepository on SQLite: statements prepared once; each multi-step change in one transaction. */
 import type { DatabaseSync } from 'node:sqlite';
-import { sqliteText } from '../db/statements.ts';
+import { sqliteText, sqliteTransaction } from '../db/statements.ts';
 import { type CollectionRow, exportOf, MAX_SAVED, result, SQL, toCollection } from './library.sql.ts';
 import type { AddResult, Collection, LibraryExport, LibraryRepository } from './types.ts';
 
@@ -47,16 +47,9 @@ export class SqliteLibraryRepository implements LibraryRepository {
     this.#s = statements(db);
   }
 
+  /** One synchronous transaction (src/db/statements.ts): nothing else runs inside it. */
   #tx<T>(fn: () => T): T {
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
-      const r = fn();
-      this.#db.exec('COMMIT');
-      return r;
-    } catch (err) {
-      this.#db.exec('ROLLBACK');
-      throw err;
-    }
+    return sqliteTransaction(this.#db, fn);
   }
 
   async collections(userId: number): Promise<Collection[]> {

@@ -6,6 +6,7 @@
 
 import type { DatabaseSync } from 'node:sqlite';
 import { quote } from '../db/fts5.ts';
+import { sqliteTransaction } from '../db/statements.ts';
 import { type Ranked, TopLists } from '../db/toplists.ts';
 import { categoryToken } from '../papers/prepared.ts';
 import {
@@ -250,33 +251,23 @@ export class SqliteSearchRepository implements SearchRepository {
   }
 
   async saveModel(info: ModelInfo, bytes: Uint8Array | null): Promise<void> {
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
+    sqliteTransaction(this.#db, () => {
       this.#s.deactivate.run();
       this.#s.saveModel.run(info.version, info.kind, info.dimensions, bytes, new Date().toISOString());
-      this.#db.exec('COMMIT');
-    } catch (err) {
-      this.#db.exec('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   async upsertVectors(
     model: string,
     rows: { paperId: number; contentHash: string; vector: Int8Array }[],
   ): Promise<void> {
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
+    sqliteTransaction(this.#db, () => {
       let seq = (this.#s.maxSeq.get(model) as { s: number }).s;
       for (const r of rows) {
         const bytes = new Uint8Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength);
         this.#s.upsertVector.run(model, r.paperId, ++seq, r.contentHash, bytes);
       }
-      this.#db.exec('COMMIT');
-    } catch (err) {
-      this.#db.exec('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   async vectorsAfter(model: string, seq: number, limit: number): Promise<VectorRow[]> {

@@ -1,5 +1,7 @@
 /** CommunityRepository on SQLite: votes, submissions and comments, each change in one transaction. */
+
 import type { DatabaseSync } from 'node:sqlite';
+import { sqliteTransaction } from '../db/statements.ts';
 import { NotFoundError } from '../errors.ts';
 import { trendingScore } from '../ranking/trending.ts';
 import type {
@@ -100,16 +102,9 @@ export class SqliteCommunityRepository implements CommunityRepository {
     this.#s = statements(db);
   }
 
+  /** One synchronous transaction (src/db/statements.ts): nothing else runs inside it. */
   #tx<T>(fn: () => T): T {
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
-      const r = fn();
-      this.#db.exec('COMMIT');
-      return r;
-    } catch (err) {
-      this.#db.exec('ROLLBACK');
-      throw err;
-    }
+    return sqliteTransaction(this.#db, fn);
   }
 
   async setVote(userId: number, paperId: number, up: boolean, now: string): Promise<VoteResult> {

@@ -1,5 +1,7 @@
 /** UserRepository on SQLite: accounts, sessions, one-time links and API tokens. */
+
 import type { DatabaseSync } from 'node:sqlite';
+import { sqliteTransaction } from '../db/statements.ts';
 import type {
   ApiTokenInfo,
   OneTimePurpose,
@@ -133,15 +135,10 @@ export class SqliteUserRepository implements UserRepository {
   }
 
   async setBanned(userId: number, bannedAt: string | null): Promise<void> {
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
+    sqliteTransaction(this.#db, () => {
       this.#s.setBanned.run(bannedAt, userId);
       if (bannedAt) this.#s.deleteSessions.run(userId);
-      this.#db.exec('COMMIT');
-    } catch (err) {
-      this.#db.exec('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   async list(limit: number, offset: number, search?: string): Promise<User[]> {
@@ -178,8 +175,7 @@ export class SqliteUserRepository implements UserRepository {
   }
 
   async completeReset(tokenHash: string, passwordHash: string, now: string): Promise<number | null> {
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
+    return sqliteTransaction(this.#db, () => {
       const r = this.#s.consumeOneTime.get(now, tokenHash, 'reset') as { user_id: number } | undefined;
       if (r) {
         this.#s.setPassword.run(passwordHash, r.user_id);
@@ -188,12 +184,8 @@ export class SqliteUserRepository implements UserRepository {
         this.#s.deleteFeedKey.run(r.user_id);
         this.#s.markVerified.run(now, r.user_id);
       }
-      this.#db.exec('COMMIT');
       return r ? r.user_id : null;
-    } catch (err) {
-      this.#db.exec('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   async createOneTime(t: {
