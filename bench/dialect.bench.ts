@@ -10,7 +10,7 @@
  * - typed: a class holding statements prepared once as typed members (the pattern chosen; see
  *   docs/ARCHITECTURE.md, "Two dialects, one pattern").
  * - runner: one SQL text for both dialects through a string-keyed statement cache, `?` rewritten
- *   to `$n` for PostgreSQL (what src/db/sql.ts did before issue 13, reproduced here).
+ *   to `$n` for PostgreSQL (the portable runner the digest used before issue 13, reproduced here).
  * - kysely: the typed query builder, building and compiling each query per call.
  * - named (PostgreSQL only): a named statement, parsed and planned once per connection.
  * Baselines: SQLite, the prepared statement called directly (no async, no mapping); PostgreSQL,
