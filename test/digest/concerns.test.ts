@@ -5,35 +5,11 @@
  * renewLeases, markSentMany).
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import type { Store } from '../../src/app/store.ts';
 import type { PlannedDigest } from '../../src/digest/types.ts';
-import { addConfirmed, defaultPrefs, pgStore, SLOT_MS, sqliteStore } from './helpers.ts';
+import { addConfirmed, bothStores, defaultPrefs, SLOT_MS } from './helpers.ts';
 
 const DAY = 86_400_000;
-const stores: [string, () => Promise<{ store: Store; close(): Promise<void> }>][] = [
-  [
-    'sqlite',
-    async () => {
-      const { store, dir } = sqliteStore();
-      return {
-        store,
-        close: async () => {
-          await store.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const { store, drop } = await pgStore();
-      return { store, close: drop };
-    },
-  ],
-];
 
 const planned = (subscriberId: number, period: string, papers: string[]): PlannedDigest => ({
   subscriberId,
@@ -48,7 +24,7 @@ const planned = (subscriberId: number, period: string, papers: string[]): Planne
   expiresAt: SLOT_MS + DAY,
 });
 
-for (const [dialect, open] of stores) {
+for (const [dialect, open] of bothStores) {
   describe(`digest repository concerns (${dialect})`, () => {
     test('subscribers: request, confirm, preferences, soft bounces, unsubscribe, expiry', async () => {
       const { store, close } = await open();

@@ -1,5 +1,6 @@
 /** Shared setup for the digest tests: config, papers of a period, confirmed subscribers, PostgreSQL schemas. */
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/app/postgres.store.ts';
@@ -152,6 +153,36 @@ export async function pgStore(): Promise<{ store: Store; url: string; drop(): Pr
     },
   };
 }
+
+/** A throwaway store and the one way to put it away (its folder or its schema goes with it). */
+export interface TestStore {
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** A fresh store of each dialect, for tests that run one suite against both. */
+export const bothStores: readonly (readonly ['sqlite' | 'postgres', () => Promise<TestStore>])[] = [
+  [
+    'sqlite',
+    async () => {
+      const { store, dir } = sqliteStore();
+      return {
+        store,
+        close: async () => {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const { store, drop } = await pgStore();
+      return { store, close: drop };
+    },
+  ],
+];
 
 /** The next weekday after today (UTC), so a real-clock run is neither expired nor skipped. */
 export function nextWeekday(): { day: string; slotMs: number } {

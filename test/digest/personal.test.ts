@@ -23,13 +23,14 @@ import { ForYouService } from '../../src/foryou/service.ts';
 import { tempDir } from '../support/app.ts';
 import {
   addConfirmed,
+  bothStores,
   defaultPrefs,
   digestConfig,
-  pgStore,
   SLOT_DAY,
   SLOT_MS,
   seedPapers,
   sqliteStore,
+  type TestStore,
 } from './helpers.ts';
 
 const NOW = new Date(SLOT_MS - 86_400_000).toISOString();
@@ -60,12 +61,12 @@ async function plan(store: Store, data: string, personal: boolean) {
   return out;
 }
 
-function runOn(name: string, open: () => Promise<{ store: Store; done(): Promise<void> }>) {
+function runOn(name: string, open: () => Promise<TestStore>) {
   describe(`personal digest (${name})`, () => {
-    let env: { store: Store; done(): Promise<void> } | null = null;
+    let env: TestStore | null = null;
     const data = tempDir('paperboy-personal-');
     after(async () => {
-      await env?.done();
+      await env?.close();
       rmSync(data, { recursive: true, force: true });
     });
 
@@ -177,20 +178,7 @@ function runOn(name: string, open: () => Promise<{ store: Store; done(): Promise
   });
 }
 
-runOn('sqlite', async () => {
-  const s = sqliteStore();
-  return {
-    store: s.store,
-    async done() {
-      await s.store.close();
-      rmSync(s.dir, { recursive: true, force: true });
-    },
-  };
-});
-runOn('postgres', async () => {
-  const p = await pgStore();
-  return { store: p.store, done: () => p.drop() };
-});
+for (const [name, open] of bothStores) runOn(name, open);
 
 describe('paperboy digest preview is personal (sqlite)', () => {
   it('the command builds For you as the scheduler does: the preview leads with the picks', async () => {

@@ -15,13 +15,13 @@ import { totalVotes } from '../../src/feed/feed.ts';
 import { tempDir } from '../support/app.ts';
 import {
   addConfirmed,
+  bothStores,
   defaultPrefs,
   digestConfig,
-  pgStore,
   SLOT_DAY,
   SLOT_MS,
   seedPapers,
-  sqliteStore,
+  type TestStore,
 } from './helpers.ts';
 
 const DAY = 86_400_000;
@@ -55,10 +55,10 @@ async function seedVotes(store: Store, ids: string[]): Promise<void> {
   }
 }
 
-function runOn(name: string, open: () => Promise<{ store: Store; done(): Promise<void> }>) {
+function runOn(name: string, open: () => Promise<TestStore>) {
   describe(`digest trending = site trending (${name})`, () => {
-    let env: { store: Store; done(): Promise<void> } | null = null;
-    after(async () => env?.done());
+    let env: TestStore | null = null;
+    after(async () => env?.close());
 
     it("a weekly digest lists the site's /trending order with the site's vote counts", async () => {
       env = await open();
@@ -97,17 +97,4 @@ function runOn(name: string, open: () => Promise<{ store: Store; done(): Promise
   });
 }
 
-runOn('sqlite', async () => {
-  const s = sqliteStore();
-  return {
-    store: s.store,
-    async done() {
-      await s.store.close();
-      rmSync(s.dir, { recursive: true, force: true });
-    },
-  };
-});
-runOn('postgres', async () => {
-  const p = await pgStore();
-  return { store: p.store, done: () => p.drop() };
-});
+for (const [name, open] of bothStores) runOn(name, open);

@@ -4,38 +4,13 @@
  * and unknown ids included), counting, and removing exactly the marked papers and accounts.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import type { Store } from '../../src/app/store.ts';
-import { pgStore, sqliteStore } from '../digest/helpers.ts';
+import { bothStores } from '../digest/helpers.ts';
 import { makePaper } from '../support/papers.ts';
 
 const NOW = '2026-01-07T06:00:00.000Z';
 
-const stores: [string, () => Promise<{ store: Store; close(): Promise<void> }>][] = [
-  [
-    'sqlite',
-    async () => {
-      const { store, dir } = sqliteStore();
-      return {
-        store,
-        close: async () => {
-          await store.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const { store, drop } = await pgStore();
-      return { store, close: drop };
-    },
-  ],
-];
-
-for (const [dialect, open] of stores) {
+for (const [dialect, open] of bothStores) {
   describe(`first-run repository (${dialect})`, () => {
     test('settings: stored as JSON, replaced, taken once, deleted', async () => {
       const { store, close } = await open();
