@@ -8,26 +8,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Store } from '../../src/app/store.ts';
 import { makePaper } from '../support/papers.ts';
+import { makeUser, paperRowId } from './accounts.ts';
 
 const NOW = '2099-05-10T12:00:00.000Z';
 const id = (n: number) => `2599.${String(n).padStart(5, '0')}`;
 
-async function user(s: Store, name: string) {
-  const u = await s.users.create({
-    email: `${name}@example.org`,
-    name,
-    passwordHash: '$argon2id$x',
-    now: NOW,
-  });
-  assert.ok(u);
-  return u;
-}
-
-async function rowId(s: Store, arxivId: string): Promise<number> {
-  const p = await s.papers.get(arxivId);
-  assert.ok(p, arxivId);
-  return p.id;
-}
+const user = (s: Store, name: string) => makeUser(s, name, NOW);
 
 export function forYouContract(store: () => Store): void {
   describe('for you: follows, feedback, picks, controls, window', () => {
@@ -93,7 +79,7 @@ export function forYouContract(store: () => Store): void {
       const s = store();
       const u = await user(s, 'fy-cleo');
       await s.papers.upsertMany([makePaper({ arxivId: id(1) }), makePaper({ arxivId: id(2) })]);
-      const [p1, p2] = [await rowId(s, id(1)), await rowId(s, id(2))];
+      const [p1, p2] = [await paperRowId(s, id(1)), await paperRowId(s, id(2))];
       await s.forYou.setFeedback(u.id, p1, 'hide', NOW);
       await s.forYou.setFeedback(u.id, p1, 'less', NOW);
       await s.forYou.setFeedback(u.id, p2, 'less', NOW);
@@ -111,7 +97,11 @@ export function forYouContract(store: () => Store): void {
       const s = store();
       const u = await user(s, 'fy-dora');
       await s.papers.upsertMany([3, 4, 5].map((n) => makePaper({ arxivId: id(n) })));
-      const [p3, p4, p5] = [await rowId(s, id(3)), await rowId(s, id(4)), await rowId(s, id(5))];
+      const [p3, p4, p5] = [
+        await paperRowId(s, id(3)),
+        await paperRowId(s, id(4)),
+        await paperRowId(s, id(5)),
+      ];
       assert.equal(await s.forYou.addSeeds(u.id, [p3, p4], '2099-05-01T00:00:00.000Z'), 2);
       assert.equal(await s.forYou.addSeeds(u.id, [p4, p5], '2099-05-02T00:00:00.000Z'), 1, 'p4 was there');
       assert.deepEqual(await s.forYou.seeds(u.id, 10), [p5, p4, p3]);
@@ -163,7 +153,7 @@ export function forYouContract(store: () => Store): void {
         submittedBy: null,
         importedUpvotes: 5,
       });
-      await s.community.setVote(u.id, await rowId(s, id(10)), true, NOW);
+      await s.community.setVote(u.id, await paperRowId(s, id(10)), true, NOW);
       const w = await s.forYou.windowPapers('2099-05-02T00:00:00.000Z', '2099-05-10T00:00:00.000Z', 10);
       assert.deepEqual(
         w.map((p) => p.arxivId),

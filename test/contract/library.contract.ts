@@ -6,21 +6,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Store } from '../../src/app/store.ts';
 import { makePaper } from '../support/papers.ts';
+import { makeUser } from './accounts.ts';
 
 const NOW = '2097-05-01T10:00:00.000Z';
 const LATER = '2097-05-02T10:00:00.000Z';
 const id = (n: number) => `2597.${String(n).padStart(5, '0')}`;
 
-async function user(s: Store, name: string) {
-  const u = await s.users.create({
-    email: `${name}@example.org`,
-    name,
-    passwordHash: '$argon2id$x',
-    now: NOW,
-  });
-  assert.ok(u);
-  return u;
-}
+const user = (s: Store, name: string) => makeUser(s, name, NOW);
 
 export function libraryContract(store: () => Store): void {
   describe('library: collections and saved papers', () => {

@@ -11,21 +11,13 @@ import type { Store } from '../../src/app/store.ts';
 import { trendingScore } from '../../src/ranking/trending.ts';
 import { DELETED_ACCOUNT } from '../../src/users/account-data.repo.ts';
 import { makePaper } from '../support/papers.ts';
+import { makeUser } from './accounts.ts';
 
 const NOW = '2096-05-01T10:00:00.000Z';
 const LATER = '2096-05-02T10:00:00.000Z';
 const id = (n: number) => `2596.${String(n).padStart(5, '0')}`;
 
-async function user(s: Store, name: string) {
-  const u = await s.users.create({
-    email: `${name}@example.org`,
-    name,
-    passwordHash: '$argon2id$x',
-    now: NOW,
-  });
-  assert.ok(u);
-  return u;
-}
+const user = (s: Store, name: string) => makeUser(s, name, NOW);
 
 /** Every row of a table for an account (raw, to prove nothing personal is left). */
 async function rows(s: Store, table: string, userId: number): Promise<number> {

@@ -8,26 +8,12 @@ import { describe, test } from 'node:test';
 import type { Store } from '../../src/app/store.ts';
 import { NotFoundError } from '../../src/errors.ts';
 import { makePaper } from '../support/papers.ts';
+import { makeUser, paperRowId } from './accounts.ts';
 
 const NOW = '2098-03-02T12:00:00.000Z';
 const id = (n: number) => `2598.${String(n).padStart(5, '0')}`;
 
-async function paperId(s: Store, arxivId: string): Promise<number> {
-  const p = await s.papers.get(arxivId);
-  assert.ok(p, arxivId);
-  return p.id;
-}
-
-async function user(s: Store, name: string) {
-  const u = await s.users.create({
-    email: `${name}@example.org`,
-    name,
-    passwordHash: '$argon2id$x',
-    now: NOW,
-  });
-  assert.ok(u);
-  return u;
-}
+const user = (s: Store, name: string) => makeUser(s, name, NOW);
 
 export function siteContract(store: () => Store): void {
   describe('site: feeds, accounts, votes, comments', () => {
@@ -50,8 +36,8 @@ export function siteContract(store: () => Store): void {
       await feature(id(1), '2098-03-04', 1); // featured again later in the week: counted once
       const u = await user(s, 'voter1');
       const u2 = await user(s, 'voter2');
-      await s.community.setVote(u.id, await paperId(s, id(1)), true, NOW);
-      await s.community.setVote(u2.id, await paperId(s, id(1)), true, NOW);
+      await s.community.setVote(u.id, await paperRowId(s, id(1)), true, NOW);
+      await s.community.setVote(u2.id, await paperRowId(s, id(1)), true, NOW);
 
       const day = await s.feed.featured({
         from: '2098-03-02',
@@ -110,7 +96,7 @@ export function siteContract(store: () => Store): void {
       assert.equal(await s.feed.latestFeaturedDay('2098-03-10'), '2098-03-04');
       assert.deepEqual(await s.feed.neighbourDays('2098-03-03'), { prev: '2098-03-02', next: '2098-03-04' });
       assert.deepEqual(
-        (await s.feed.featuringsOf(await paperId(s, id(1)))).map((f) => f.day),
+        (await s.feed.featuringsOf(await paperRowId(s, id(1)))).map((f) => f.day),
         ['2098-03-02', '2098-03-04'],
       );
     });
@@ -171,7 +157,7 @@ export function siteContract(store: () => Store): void {
     test('50 concurrent identical votes change the count by exactly 1; un-vote is idempotent too', async () => {
       const s = store();
       await s.papers.upsertMany([makePaper({ arxivId: id(10) })]);
-      const pid = await paperId(s, id(10));
+      const pid = await paperRowId(s, id(10));
       const u = await user(s, 'racer');
       const results = await Promise.all(
         Array.from({ length: 50 }, () => s.community.setVote(u.id, pid, true, NOW)),
@@ -220,8 +206,8 @@ export function siteContract(store: () => Store): void {
       assert.deepEqual(mine(await s.feed.trending(1000, 0)), [id(22), id(21), id(20)]);
       const u = await user(s, 'trender');
       const v = await user(s, 'trender2');
-      await s.community.setVote(u.id, await paperId(s, id(20)), true, NOW);
-      await s.community.setVote(v.id, await paperId(s, id(20)), true, NOW);
+      await s.community.setVote(u.id, await paperRowId(s, id(20)), true, NOW);
+      await s.community.setVote(v.id, await paperRowId(s, id(20)), true, NOW);
       assert.deepEqual(
         mine(await s.feed.trending(1000, 0)),
         [id(22), id(21), id(20)],
@@ -229,15 +215,15 @@ export function siteContract(store: () => Store): void {
       );
       const w = await user(s, 'trender3');
       const x = await user(s, 'trender4');
-      await s.community.setVote(w.id, await paperId(s, id(20)), true, NOW);
-      await s.community.setVote(x.id, await paperId(s, id(20)), true, NOW);
+      await s.community.setVote(w.id, await paperRowId(s, id(20)), true, NOW);
+      await s.community.setVote(x.id, await paperRowId(s, id(20)), true, NOW);
       assert.deepEqual(
         mine(await s.feed.trending(1000, 0)),
         [id(22), id(21), id(20)],
         '4 votes tie 21: the later row wins',
       );
       const y = await user(s, 'trender5');
-      await s.community.setVote(y.id, await paperId(s, id(20)), true, NOW);
+      await s.community.setVote(y.id, await paperRowId(s, id(20)), true, NOW);
       assert.deepEqual(
         mine(await s.feed.trending(1000, 0)),
         [id(20), id(22), id(21)],
@@ -298,7 +284,7 @@ export function siteContract(store: () => Store): void {
       );
       assert.deepEqual(await s.feed.byAuthor('<script>', 10, 0), []);
       assert.deepEqual(await s.feed.byAuthor('"', 10, 0), []);
-      const [item] = await s.feed.items([await paperId(s, id(31))]);
+      const [item] = await s.feed.items([await paperRowId(s, id(31))]);
       assert.deepEqual(item?.paper.authors, ['Ann Quasimodo', 'Jürgen Quasimodo']);
       assert.equal(item?.paper.authorCount, 2);
       assert.equal(item?.featured, null);
@@ -495,7 +481,7 @@ export function siteContract(store: () => Store): void {
     test('submissions feature once and say where a paper already is', async () => {
       const s = store();
       await s.papers.upsertMany([makePaper({ arxivId: id(40) })]);
-      const pid = await paperId(s, id(40));
+      const pid = await paperRowId(s, id(40));
       const u = await user(s, 'carol');
       const first = await s.community.submit({
         userId: u.id,
@@ -534,7 +520,7 @@ export function siteContract(store: () => Store): void {
     test('comments: replies, edit, soft delete, hide, counts and the recent list', async () => {
       const s = store();
       await s.papers.upsertMany([makePaper({ arxivId: id(50) })]);
-      const pid = await paperId(s, id(50));
+      const pid = await paperRowId(s, id(50));
       const u = await user(s, 'dave');
       const top = await s.community.addComment({
         paperId: pid,
