@@ -126,22 +126,13 @@ class PoolBuilder {
   }
 }
 
-const candidate = (p: WindowPaper) => ({
-  arxivId: p.arxivId,
-  title: p.title,
-  abstract: p.abstract,
-  authors: p.authors,
-  categories: p.categories,
-  submittedAt: p.submittedAt,
-});
-
 export function buildPool(
   papers: readonly WindowPaper[],
   vectorOf: ((paperId: number) => ArrayLike<number> | null) | null,
 ): Pool {
   const b = new PoolBuilder(papers.length);
   for (let i = 0; i < papers.length; i++) b.add(papers[i]!, i);
-  return b.finish(papers, vectorOf, buildIndex(papers.map(candidate)));
+  return b.finish(papers, vectorOf, buildIndex(papers));
 }
 
 /** Papers indexed between two pauses of a sliced build: ~10 ms of work on this kind of machine. */
@@ -164,6 +155,6 @@ export async function buildPoolInSlices(
     b.add(papers[i]!, i);
   }
   await pause();
-  const index = await buildIndexInSlices(papers.map(candidate), SLICE, pause);
+  const index = await buildIndexInSlices(papers, SLICE, pause);
   return b.finish(papers, vectorOf, index);
 }

@@ -4,6 +4,7 @@
  * window's papers in one range query, and short descriptions of example papers). One class per
  * dialect (foryou.sqlite.repo.ts, foryou.pg.repo.ts); the SQL both share is in foryou.sql.ts.
  */
+import type { CandidatePaper } from '../search/match.ts';
 
 export type FollowKind = 'author' | 'category' | 'search';
 
@@ -24,18 +25,9 @@ export interface Feedback {
   kind: FeedbackKind;
 }
 
-/** A paper of the window, with what ranking and matching read. */
-export interface WindowPaper {
+/** A paper of the window: what the matcher reads (search/match.ts), and what ranking adds. */
+export interface WindowPaper extends CandidatePaper {
   id: number;
-  arxivId: string;
-  title: string;
-  abstract: string;
-  /** Display names in order. */
-  authors: string[];
-  /** Primary first. */
-  categories: string[];
-  /** arXiv v1 date (ISO). */
-  submittedAt: string;
   /** Local plus imported upvotes (the site's counts, as trending uses them). */
   votes: number;
   /** When it entered the site (first featuring, else its v1 date): the trending age origin. */

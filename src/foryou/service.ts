@@ -251,13 +251,7 @@ export class ForYouService {
    * query parameters, web/foryou.api.ts); nothing is saved.
    */
   async page(userId: number, override: Partial<Tuning> = {}): Promise<ForYouPage> {
-    const repo = this.#deps.store.forYou;
-    const [follows, feedback, settings, positiveIds] = await Promise.all([
-      repo.follows(userId),
-      repo.feedback(userId),
-      repo.settings(userId),
-      Promise.all(this.#deps.positives.map((s) => s.ids(userId, MAX_EXAMPLES))),
-    ]);
+    const { follows, feedback, settings, positiveIds } = await this.#readerRows(userId);
     const tuning = { ...tuningFromJson(settings.json), ...override };
     const { pool, from, to, build } = await this.#pool(tuning.window);
     const negativeIds = feedback.filter((f) => f.kind === 'less').map((f) => f.paperId);
@@ -279,6 +273,18 @@ export class ForYouService {
       window: { from, to },
       askToStart: settings.onboardedAt === null && positive === 0 && follows.length === 0,
     };
+  }
+
+  /** What ranking reads of one reader: follows, feedback, controls and positive ids per source. */
+  async #readerRows(userId: number) {
+    const repo = this.#deps.store.forYou;
+    const [follows, feedback, settings, positiveIds] = await Promise.all([
+      repo.follows(userId),
+      repo.feedback(userId),
+      repo.settings(userId),
+      Promise.all(this.#deps.positives.map((s) => s.ids(userId, MAX_EXAMPLES))),
+    ]);
+    return { follows, feedback, settings, positiveIds };
   }
 
   async #profile(
@@ -400,12 +406,7 @@ export class ForYouService {
     sent: ReadonlySet<string> = new Set(),
   ): Promise<DigestPicks> {
     const repo = this.#deps.store.forYou;
-    const [follows, feedback, settings, positiveIds] = await Promise.all([
-      repo.follows(userId),
-      repo.feedback(userId),
-      repo.settings(userId),
-      Promise.all(this.#deps.positives.map((s) => s.ids(userId, MAX_EXAMPLES))),
-    ]);
+    const { follows, feedback, settings, positiveIds } = await this.#readerRows(userId);
     const hidden = feedback.length ? await repo.briefs(feedback.map((f) => f.paperId)) : [];
     const excluded = new Set(hidden.map((b) => b.arxivId));
     const personal = follows.length > 0 || positiveIds.some((ids) => ids.length > 0);
