@@ -5,18 +5,16 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError, QueryTooBroadError, RateLimitedError } from '../errors.ts';
+import { InvalidInputError, NotFoundError, RateLimitedError } from '../errors.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
 import { arxivIdIn, searchPapers } from '../search/service.ts';
 import { KEYWORD_MODEL } from '../search/similar.ts';
 import { FEED_FORMATS, type FeedFormat } from './feeds.ts';
-import { feedItemsOf, formatOf, noSuchPaper, parse, sendFeed, sendPage, type WebDeps } from './respond.ts';
+import { formatOf, newestMatching, noSuchPaper, parse, sendFeed, sendPage, type WebDeps } from './respond.ts';
 import { followControl } from './views/foryou.view.ts';
 import { searchPage, similarPage } from './views/search.view.ts';
 
 const PAGE_SIZE = 25;
-/** Items in a search feed (as in the personal search feeds, personal-feeds.routes.ts). */
-const FEED_SIZE = 50;
 const RATE_WINDOW_S = 60;
 /** A list not stored yet is computed in the background (search/similar.ts); this page waits for it. */
 const SIMILAR_WAIT_MS = 10_000;
@@ -46,23 +44,14 @@ export const paperRoutes =
      */
     const searchFeed = (req: FastifyRequest, reply: FastifyReply, format: FeedFormat, q: string) =>
       sendFeed(req, reply, deps, format, async () => {
-        const r = q.trim()
-          ? await searchPapers({ store, config }, { q: `${q} sort:date`, pageSize: FEED_SIZE })
-          : null;
-        if (r?.stopped) throw new QueryTooBroadError(r.stopped);
-        if (r?.error)
-          throw new InvalidInputError(`q: ${r.error.message} (at character ${r.error.position + 1})`);
+        const r = q.trim() ? await newestMatching(deps, q) : null;
+        if (r?.error) throw new InvalidInputError(`q: ${r.error}`);
         return {
           title: q.trim() ? `Search: ${q}` : 'Search',
           description: `The newest papers matching “${q}”.`,
           path: '/search',
           query: `q=${encodeURIComponent(q)}`,
-          items: r
-            ? await feedItemsOf(
-                store,
-                r.hits.map((h) => h.paperId),
-              )
-            : [],
+          items: r?.items ?? [],
         };
       });
 

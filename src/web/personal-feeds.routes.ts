@@ -6,14 +6,13 @@
  * or stale key, an unknown account or a feed that is gone all get the same 404.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { NotFoundError, QueryTooBroadError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
 import type { FeedItem } from '../feed/feed.ts';
 import { reasonText } from '../foryou/rank.ts';
-import { searchPapers } from '../search/service.ts';
 import { feedPath, type PersonalFeed, parseFeedPath } from '../users/personal-feeds.ts';
 import { FEED_TYPES, renderFeed } from './feeds.ts';
 import { requireRole } from './guard.ts';
-import { feedItemsOf, HTML, splitExt, type WebDeps } from './respond.ts';
+import { feedItemsOf, HTML, newestMatching, splitExt, type WebDeps } from './respond.ts';
 import { layout } from './views/layout.view.ts';
 import { type PersonalFeedLink, personalFeedsPage } from './views/personal-feeds.view.ts';
 
@@ -137,17 +136,13 @@ export const personalFeedRoutes =
           (f) => f.kind === 'search' && f.id === feed.followId,
         );
         if (!follow) throw new NotFoundError(NO_FEED);
-        // Newest first: the followed query with sort:date (the last sort: wins), one bounded search.
-        const r = await searchPapers(
-          { store, config },
-          { q: `${follow.key} sort:date`, pageSize: FEED_SIZE },
-        );
-        if (r.stopped) throw new QueryTooBroadError(r.stopped);
+        // A query the language no longer accepts (saved before a change) matches nothing.
+        const r = await newestMatching(deps, follow.key);
         return {
           title: `Search ${follow.label}`,
           description: `The newest papers matching the followed search “${follow.label}”.`,
           link: `/search?q=${encodeURIComponent(follow.key)}`,
-          items: r.error ? [] : await items(r.hits.map((h) => h.paperId)),
+          items: r.items,
         };
       }
       const c = await store.library.collection(feed.collectionId);

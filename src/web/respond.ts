@@ -1,9 +1,10 @@
 /** Small helpers every route plugin of the site shares: query parsing, formats, cached pages. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { InvalidInputError, NotFoundError, QueryTooBroadError } from '../errors.ts';
 import type { FeedItem } from '../feed/feed.ts';
 import { whyNotArxivId } from '../papers/arxiv-id.ts';
+import { searchPapers } from '../search/service.ts';
 import type { Auth } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { FEED_FORMATS, FEED_TYPES, type FeedFormat, renderFeed } from './feeds.ts';
@@ -135,6 +136,33 @@ export async function sendCached(
 export async function feedItemsOf(store: WebDeps['store'], ids: number[]): Promise<FeedItem[]> {
   const byId = new Map((await store.feed.items(ids)).map((i) => [i.paper.id, i]));
   return ids.flatMap((i) => byId.get(i) ?? []);
+}
+
+/** Items in a search feed, public (papers.routes.ts) or personal (personal-feeds.routes.ts). */
+const SEARCH_FEED_SIZE = 50;
+
+/**
+ * A search as a feed's items: the newest matches first, as a feed reader expects (`sort:date`
+ * appended; the last sort: of a query wins). A search stopped for matching too much is an error
+ * (QueryTooBroadError, 503); a query the language refuses comes back as `error`, for the caller.
+ */
+export async function newestMatching(
+  deps: WebDeps,
+  q: string,
+): Promise<{ items: FeedItem[]; error: string | null }> {
+  const r = await searchPapers(
+    { store: deps.store, config: deps.config },
+    { q: `${q} sort:date`, pageSize: SEARCH_FEED_SIZE },
+  );
+  if (r.stopped) throw new QueryTooBroadError(r.stopped);
+  if (r.error) return { items: [], error: `${r.error.message} (at character ${r.error.position + 1})` };
+  return {
+    items: await feedItemsOf(
+      deps.store,
+      r.hits.map((h) => h.paperId),
+    ),
+    error: null,
+  };
 }
 
 export function sendFeed(
