@@ -7,9 +7,8 @@
  * `paperboy demo --remove` restores every count.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -24,6 +23,7 @@ import {
   rssEmulator,
   startFixtureServer,
 } from '../support/fixture-server.ts';
+import { freePort, serveChild } from '../support/serve.ts';
 
 const MAIN = path.resolve('src/cli/main.ts');
 // Into test-results/ on a test run; scripts/screenshots.sh (npm run screenshots) points this at
@@ -33,14 +33,6 @@ const screenshots = () => {
   return path.resolve(dir || artifactPath('first-run'));
 };
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 interface Server {
   child: ChildProcess;
@@ -76,27 +68,7 @@ function envFor(dataDir: string, port: number, upstream: string): NodeJS.Process
 }
 
 async function serve(env: NodeJS.ProcessEnv): Promise<Server> {
-  const child = spawn(process.execPath, [MAIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const url = env.PAPERBOY_BASE_URL!;
-  await waitFor(
-    () => out.includes('paperboy: serving'),
-    30_000,
-    () => `server did not start:\n${out}`,
-  );
-  return {
-    child,
-    output: () => out,
-    url,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return { ...(await serveChild(env)), url: env.PAPERBOY_BASE_URL! };
 }
 
 async function waitFor(cond: () => boolean | Promise<boolean>, ms: number, why: () => string): Promise<void> {

@@ -6,9 +6,7 @@
  * held every request for seconds.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeCorpus } from '../../bench/corpus/generate.ts';
@@ -20,58 +18,27 @@ import { KeywordPool, keywordSearcher } from '../../src/search/keyword-pool.ts';
 import { keywordPlan } from '../../src/search/plan.ts';
 import { parseQuery } from '../../src/search/query/parse.ts';
 import { startApp, tempDir } from '../support/app.ts';
+import { freePort, serveChild } from '../support/serve.ts';
 
 const plan = (q: string) => keywordPlan(parseQuery(q));
-const MAIN = path.join(import.meta.dirname, '../../src/cli/main.ts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** `paperboy serve` on the test's data dir; resolves once it says it is serving. */
-async function serveChild(dataDir: string, extra: Record<string, string>) {
+async function serve(dataDir: string, extra: Record<string, string>) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_OPTIONS: process.env.NODE_OPTIONS, // the test command's no-network guard (scripts/test.sh)
-      TMPDIR: process.env.TMPDIR,
-      TZ: 'UTC',
-      PAPERBOY_DATA: dataDir,
-      PAPERBOY_PORT: String(port),
-      PAPERBOY_HOST: '127.0.0.1',
-      PAPERBOY_BASE_URL: url,
-      PAPERBOY_SCHEDULER: 'false',
-      PAPERBOY_LOG_LEVEL: 'warn',
-      ...extra,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const server = await serveChild({
+    PATH: process.env.PATH,
+    NODE_OPTIONS: process.env.NODE_OPTIONS, // the test command's no-network guard (scripts/test.sh)
+    TMPDIR: process.env.TMPDIR,
+    TZ: 'UTC',
+    PAPERBOY_DATA: dataDir,
+    PAPERBOY_PORT: String(port),
+    PAPERBOY_HOST: '127.0.0.1',
+    PAPERBOY_BASE_URL: url,
+    PAPERBOY_SCHEDULER: 'false',
+    PAPERBOY_LOG_LEVEL: 'warn',
+    ...extra,
   });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('paperboy: serving')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`paperboy serve exited (${code}):\n${out}`)));
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return { url, stop: server.stop };
 }
 
 let dir: string;
@@ -128,7 +95,7 @@ describe('keyword pool', () => {
 describe('hostile searches against the running server', () => {
   it('keep /health and a page under 200 ms, and every hostile request gets an answer', async () => {
     // A real `paperboy serve` child, so the attackers' client work is not done on its thread.
-    const server = await serveChild(dir, {
+    const server = await serve(dir, {
       PAPERBOY_SEARCH_BUDGET_MS: '50',
       PAPERBOY_PAGE_CACHE_MS: '0',
       PAPERBOY_API_RATE_LIMIT: '1000000',
