@@ -160,6 +160,16 @@ async function prepare(count: number, seed: number, accounts: number): Promise<P
   }
 }
 
+/** A process's CPU time so far (user + system), from /proc: Linux only, 0 elsewhere. */
+async function cpuMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined || process.platform !== 'linux') return 0;
+  // Fields after the command name (which may hold spaces, so split after its closing parenthesis):
+  // utime and stime are the 12th and 13th, in clock ticks (100 per second on Linux).
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+}
+
 /** Both cookie names: the server picks one by its base URL (src/web/auth.ts). */
 const cookieOf = (token: string) => `__Host-pb_session=${token}; pb_session=${token}`;
 const order = (page: string) => [...page.matchAll(/<h2><a href="\/papers\/([^"]+)"/g)].map((m) => m[1]!);
@@ -250,6 +260,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
     await autocannon({ url: `${baseline.url}/for-you`, connections: 4, duration: 1 });
     const rssBefore = await rssMb(pb.child.pid);
     process.stderr.write(`/for-you, ${measured.length} different readers: paperboy … `);
+    const cpuBefore = await cpuMs(pb.child.pid);
     const a: Result = await autocannon({
       url: `${pb.url}/for-you`,
       connections: CONNECTIONS,
@@ -257,8 +268,9 @@ export async function run(argv: string[]): Promise<Metric[]> {
       timeout: 10,
       requests: rotating(measured),
     });
+    const cpuPerRequest = ((await cpuMs(pb.child.pid)) - cpuBefore) / a.requests.total;
     process.stderr.write(
-      `${Math.round(a.requests.total / a.duration)}/s p99 ${a.latency.p99} ms; baseline … `,
+      `${Math.round(a.requests.total / a.duration)}/s p99 ${a.latency.p99} ms, ${cpuPerRequest.toFixed(2)} CPU ms/request; baseline … `,
     );
     // The bare server answers a count in well under a second, too short to measure: it runs as
     // long as paperboy's run took (at least 3 s).
@@ -323,6 +335,17 @@ export async function run(argv: string[]): Promise<Metric[]> {
         baseline: null,
         ratio: null,
         target: '',
+        pass: null,
+      },
+      {
+        // The server's own CPU time over the run (user + system, /proc): what throughput on a
+        // shared machine cannot show, as other work takes turns on the cores.
+        metric: '/for-you server CPU time per request',
+        unit: 'ms',
+        paperboy: cpuPerRequest,
+        baseline: null,
+        ratio: null,
+        target: 'information',
         pass: null,
       },
       {

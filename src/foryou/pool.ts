@@ -26,6 +26,16 @@ export interface Pool {
   terms: readonly Int32Array[];
   /** 1 for the `cat:<code>` terms, which say where a paper is listed, not what it says. */
   categoryTerm: Uint8Array;
+  /** By term id: log(1 + papers / papers holding it), the keyword model's idf. */
+  idf: Float64Array;
+  /** By position: √(max(1, its term count)), the keyword model's length normalisation. */
+  lengthNorm: Float64Array;
+  /**
+   * Positions (ascending) matching a followed search, by its text: readers share followed searches,
+   * and matching one is a parse and a walk of the window's postings. Filled by rank.ts as readers
+   * ask, bounded there; dropped with the pool.
+   */
+  searchHits: Map<string, Int32Array>;
   /** Scratch for rank.ts, by term id, all zero between rankings (ranking is synchronous). */
   holderHead: Int32Array;
   termWeight: Float64Array;
@@ -108,6 +118,8 @@ class PoolBuilder {
       : null;
     const categoryTerm = new Uint8Array(postings.length);
     for (const [w, id] of termId) if (w.startsWith('cat:')) categoryTerm[id] = 1;
+    const idf = Float64Array.from(postings, (list) => Math.log(1 + papers.length / list.length));
+    const lengthNorm = Float64Array.from(terms, (t) => Math.sqrt(Math.max(1, t.length)));
     return {
       papers,
       position,
@@ -117,6 +129,9 @@ class PoolBuilder {
       postings,
       terms,
       categoryTerm,
+      idf,
+      lengthNorm,
+      searchHits: new Map(),
       holderHead: new Int32Array(postings.length),
       termWeight: new Float64Array(postings.length),
       termSeen: new Uint8Array(postings.length),

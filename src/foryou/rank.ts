@@ -147,18 +147,27 @@ function termIds(pool: Pool, e: Example): Int32Array {
   return ids;
 }
 
-/** The MODEL_TERMS strongest (by |weight|, first seen first among equals), strongest first. */
-function strongest(scored: { t: number; w: number }[]): { t: number; w: number }[] {
-  let kept = scored;
-  if (scored.length > MODEL_TERMS) {
-    // A native numeric sort finds the cut; only the few kept are sorted with a comparator.
-    const abs = new Float64Array(scored.length);
-    for (let k = 0; k < scored.length; k++) abs[k] = Math.abs(scored[k]!.w);
-    const cut = abs.sort()[scored.length - MODEL_TERMS]!;
-    let ties = MODEL_TERMS - scored.filter((x) => Math.abs(x.w) > cut).length;
-    kept = scored.filter((x) => Math.abs(x.w) > cut || (Math.abs(x.w) === cut && ties-- > 0));
+/**
+ * The MODEL_TERMS strongest non-zero weights of `w` by |weight| (first seen first among equals),
+ * strongest first, as indexes into `w`.
+ */
+function strongest(w: Float64Array): number[] {
+  const abs = new Float64Array(w.length);
+  let nonZero = 0;
+  for (let k = 0; k < w.length; k++) {
+    abs[k] = Math.abs(w[k]!);
+    if (abs[k] !== 0) nonZero++;
   }
-  return kept.sort((a, b) => Math.abs(b.w) - Math.abs(a.w));
+  const kept: number[] = [];
+  if (nonZero > MODEL_TERMS) {
+    // A native numeric sort finds the cut (zeros sort first, so the index is the same as among the
+    // non-zero); only the few kept are sorted with a comparator.
+    const cut = abs.slice().sort()[w.length - MODEL_TERMS]!;
+    let ties = MODEL_TERMS;
+    for (let k = 0; k < abs.length; k++) if (abs[k]! > cut) ties--;
+    for (let k = 0; k < abs.length; k++) if (abs[k]! > cut || (abs[k] === cut && ties-- > 0)) kept.push(k);
+  } else for (let k = 0; k < abs.length; k++) if (abs[k] !== 0) kept.push(k);
+  return kept.sort((a, b) => abs[b]! - abs[a]!);
 }
 
 /** The keyword model (see the file comment); null when there are no positives. */
@@ -185,79 +194,103 @@ function keywordModel(
   };
   add(positives, 1 / positives.length);
   if (negatives.length) add(negatives, -NEGATIVE_WEIGHT / negatives.length);
-  const scored: { t: number; w: number }[] = [];
-  for (const t of touched) {
-    const w = weight[t]!;
+  // Typed arrays rather than a { term, weight } object per touched term: a reader touches ~1,500
+  // terms, and those objects were a large share of a page's garbage (bench/foryou-http.bench.ts).
+  const w = new Float64Array(touched.length);
+  for (let k = 0; k < touched.length; k++) {
+    const t = touched[k]!;
+    w[k] = weight[t]! * pool.idf[t]!;
     weight[t] = 0;
     seen[t] = 0;
-    if (w !== 0) scored.push({ t, w: w * Math.log(1 + n / pool.postings[t]!.length) });
   }
   const raw = new Float32Array(n);
   const terms = new Set<number>();
-  for (const { t, w } of strongest(scored)) {
-    for (const i of pool.postings[t]!) raw[i]! += w;
-    if (w > 0 && !pool.categoryTerm[t]) terms.add(t);
+  for (const k of strongest(w)) {
+    const t = touched[k]!;
+    const wk = w[k]!;
+    for (const i of pool.postings[t]!) raw[i]! += wk;
+    if (wk > 0 && !pool.categoryTerm[t]) terms.add(t);
   }
   let max = 0;
   for (let i = 0; i < n; i++) {
-    raw[i] = raw[i]! / Math.sqrt(Math.max(1, pool.terms[i]!.length));
+    raw[i] = raw[i]! / pool.lengthNorm[i]!;
     if (raw[i]! > max) max = raw[i]!;
   }
   if (max > 0) for (let i = 0; i < n; i++) raw[i] = Math.max(-1, raw[i]! / max);
   return { scores: raw, terms };
 }
 
-/**
- * The follows' part by window position: the strongest follow matched, and which follows matched
- * (a mask per follow), so a page reads arrays and only its own items' reasons are built.
- */
-interface FollowMatches {
-  strength: Float64Array;
-  reasonsAt(i: number): Reason[];
-}
+/** Followed searches whose matches a pool keeps (pool.ts `searchHits`); past it, it starts over. */
+const SEARCH_HITS_KEPT = 5_000;
 
-function followMatches(pool: Pool, follows: Follow[]): FollowMatches {
-  const n = pool.papers.length;
-  const strength = new Float64Array(n);
-  const matched: { mask: Uint8Array; reason: Reason }[] = [];
-  const add = (positions: Iterable<number>, s: number, reason: Reason) => {
-    const mask = new Uint8Array(n);
-    for (const i of positions) {
-      mask[i] = 1;
-      if (strength[i]! < s) strength[i] = s;
-    }
-    matched.push({ mask, reason });
-  };
-  // Reasons in order of strength: authors, then searches, then categories.
-  for (const f of follows)
-    if (f.kind === 'author')
-      add(pool.byAuthorKey.get(authorKey(f.key)) ?? [], FOLLOW_STRENGTH.author, {
-        kind: 'author',
-        name: f.label,
-      });
-  for (const f of follows) {
-    if (f.kind !== 'search') continue;
-    let query: ReturnType<typeof parseQuery>;
-    try {
-      query = parseQuery(f.key);
-    } catch (err) {
-      if (err instanceof QueryError) continue; // saved before a language change: it matches nothing
-      throw err;
-    }
+/** Positions (ascending) a followed search matches in the pool; none for an unreadable one. */
+function searchHits(pool: Pool, text: string): Int32Array {
+  const hit = pool.searchHits.get(text);
+  if (hit) return hit;
+  let positions = new Int32Array(0);
+  try {
     const found = matchInterests(pool.index, {
       categories: [],
-      keywords: [{ text: f.key, query }],
+      keywords: [{ text, query: parseQuery(text) }],
       authors: [],
     });
-    add(found.keys(), FOLLOW_STRENGTH.search, { kind: 'search', query: f.label });
+    positions = Int32Array.from(found.keys()).sort();
+  } catch (err) {
+    // Saved before a language change: it matches nothing.
+    if (!(err instanceof QueryError)) throw err;
   }
+  if (pool.searchHits.size >= SEARCH_HITS_KEPT) pool.searchHits.clear();
+  pool.searchHits.set(text, positions);
+  return positions;
+}
+
+/** What one follow matches: positions (ascending) and the reason it gives. */
+interface FollowHit {
+  positions: ArrayLike<number>;
+  strength: number;
+  reason: Reason;
+}
+
+/** The reader's follows as hits, in the order reasons are given: authors, searches, categories. */
+function followHits(pool: Pool, follows: Follow[]): FollowHit[] {
+  const none: number[] = [];
+  const hits: FollowHit[] = [];
+  for (const f of follows)
+    if (f.kind === 'author')
+      hits.push({
+        positions: pool.byAuthorKey.get(authorKey(f.key)) ?? none,
+        strength: FOLLOW_STRENGTH.author,
+        reason: { kind: 'author', name: f.label },
+      });
+  for (const f of follows)
+    if (f.kind === 'search')
+      hits.push({
+        positions: searchHits(pool, f.key),
+        strength: FOLLOW_STRENGTH.search,
+        reason: { kind: 'search', query: f.label },
+      });
   for (const f of follows)
     if (f.kind === 'category')
-      add(pool.index.byCategory.get(f.key.toLowerCase()) ?? [], FOLLOW_STRENGTH.category, {
-        kind: 'category',
-        code: f.label,
+      hits.push({
+        positions: pool.index.byCategory.get(f.key.toLowerCase()) ?? none,
+        strength: FOLLOW_STRENGTH.category,
+        reason: { kind: 'category', code: f.label },
       });
-  return { strength, reasonsAt: (i) => matched.filter((m) => m.mask[i]).map((m) => m.reason) };
+  return hits;
+}
+
+/** Whether ascending `positions` holds `i`. */
+function holds(positions: ArrayLike<number>, i: number): boolean {
+  let lo = 0;
+  let hi = positions.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = positions[mid]!;
+    if (v === i) return true;
+    if (v < i) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 /**
@@ -333,6 +366,66 @@ function evidence(pool: Pool, i: number, profile: ReaderProfile, kind: ModelKind
   return scored.slice(0, 2).map(({ e }) => ({ arxivId: e.arxivId, title: e.title, verb: e.verb }));
 }
 
+/**
+ * The `limit` best positions not skipped, best first: higher score first, and among equal scores
+ * the lower position (the newer paper, as the window is read; e.g. a cold start with no votes
+ * anywhere). A bounded min-heap of the kept (its root the worst kept), so a window of n papers
+ * costs n comparisons and only the few that enter it a sift, rather than a sort of the window.
+ */
+function topPositions(scores: Float64Array, skip: Uint8Array, limit: number): number[] {
+  const heap: number[] = [];
+  const worse = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
+  const siftDown = (at: number) => {
+    for (;;) {
+      const l = 2 * at + 1;
+      const r = l + 1;
+      let m = at;
+      if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
+      if (m === at) return;
+      [heap[at], heap[m]] = [heap[m]!, heap[at]!];
+      at = m;
+    }
+  };
+  if (limit <= 0) return heap;
+  for (let i = 0; i < scores.length; i++) {
+    if (skip[i]) continue;
+    if (heap.length < limit) {
+      heap.push(i);
+      for (let at = heap.length - 1; at > 0; ) {
+        const up = (at - 1) >> 1;
+        if (!worse(heap[at]!, heap[up]!)) break;
+        [heap[at], heap[up]] = [heap[up]!, heap[at]!];
+        at = up;
+      }
+    } else if (worse(heap[0]!, i)) {
+      heap[0] = i;
+      siftDown(0);
+    }
+  }
+  return heap.sort((a, b) => scores[b]! - scores[a]! || a - b);
+}
+
+/** One ranked paper; `reasons` is filled when it is explained (`explainRanking`), once. */
+interface Scored {
+  paperId: number;
+  /** In the pool the ranking was made on. */
+  position: number;
+  score: number;
+  parts: { model: number; follow: number; trend: number };
+  reasons?: Reason[];
+}
+
+/** A reader's ranking without its reasons: what the service keeps per reader between pages. */
+export interface Ranking {
+  items: Scored[];
+  model: ModelKind;
+  /** True when "only followed categories" applied (the reader follows at least one category). */
+  categoryFilter: boolean;
+  /** The keyword model's words pulling towards the examples (its evidence), or null. */
+  modelTerms: Set<number> | null;
+}
+
 export interface RankResult {
   items: Ranked[];
   model: ModelKind;
@@ -340,23 +433,31 @@ export interface RankResult {
   categoryFilter: boolean;
 }
 
-export function rankForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, limit: number): RankResult {
+/**
+ * The reader's `limit` best papers of the pool, scored but not yet explained: reasons cost more
+ * than the scores (evidence walks each paper's words), and a page shows only a few of the ranked.
+ */
+export function scoreForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, limit: number): Ranking {
   const vec = vectorModel(pool, profile);
-  const positiveIds = vec ? [] : profile.positives.map((e) => termIds(pool, e));
   const keyword = vec
     ? null
     : keywordModel(
         pool,
-        positiveIds,
+        profile.positives.map((e) => termIds(pool, e)),
         profile.negatives.map((e) => termIds(pool, e)),
       );
   const model = vec ?? keyword?.scores ?? null;
   const kind: ModelKind = vec ? 'vector' : model ? 'keyword' : 'none';
   const w = weightsFor(tuning);
-  const follows = followMatches(pool, profile.follows);
+  const n = pool.papers.length;
+  const follow = new Float64Array(n);
+  for (const h of followHits(pool, profile.follows))
+    for (let k = 0; k < h.positions.length; k++) {
+      const i = h.positions[k]!;
+      if (follow[i]! < h.strength) follow[i] = h.strength;
+    }
   const followed = profile.follows.filter((f) => f.kind === 'category');
   const categoryFilter = tuning.onlyFollowedCategories && followed.length > 0;
-  const n = pool.papers.length;
   // Masks by position, so the loop below reads arrays only.
   const skip = new Uint8Array(n);
   if (categoryFilter) {
@@ -369,42 +470,68 @@ export function rankForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, l
     if (i !== undefined) skip[i] = 1;
   }
   const scores = new Float64Array(n);
-  let order: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (skip[i]) continue;
-    scores[i] = w.model * (model?.[i] ?? 0) + w.follow * follows.strength[i]! + w.trend * pool.trend[i]!;
-    order.push(i);
-  }
-  // Only the first `limit` are ordered: the cut is found by a native numeric sort of the scores,
-  // then the few at or above it are sorted with the tie-break, the same order as sorting them all.
-  if (order.length > limit) {
-    const cut = Float64Array.from(order, (i) => scores[i]!).sort()[order.length - limit]!;
-    order = order.filter((i) => scores[i]! >= cut);
-  }
-  // Ties (e.g. a cold start with no votes anywhere): newest first, as the window is read.
-  order.sort((a, b) => scores[b]! - scores[a]! || a - b);
-  const holders = keyword ? holdersOf(pool, positiveIds, keyword.terms) : null;
-  const items = order.slice(0, limit).map((i): Ranked => {
-    const p = pool.papers[i]!;
-    const m = model?.[i] ?? 0;
-    const f = follows.strength[i]!;
-    const reasons: Reason[] = [];
-    if (kind !== 'none' && m >= MODEL_REASON_MIN) {
-      const examples = evidence(pool, i, profile, kind, holders);
-      if (examples.length) reasons.push({ kind: 'similar', examples });
-    }
-    if (f > 0) reasons.push(...follows.reasonsAt(i));
-    if (p.votes > 0) reasons.push({ kind: 'votes', votes: p.votes });
-    if (reasons.length === 0) reasons.push({ kind: 'trending' });
-    return {
-      paperId: p.id,
+  for (let i = 0; i < n; i++)
+    if (!skip[i]) scores[i] = w.model * (model?.[i] ?? 0) + w.follow * follow[i]! + w.trend * pool.trend[i]!;
+  const items = topPositions(scores, skip, limit).map(
+    (i): Scored => ({
+      paperId: pool.papers[i]!.id,
+      position: i,
       score: scores[i]!,
-      parts: { model: m, follow: f, trend: pool.trend[i]! },
-      reasons,
-    };
-  });
-  holders?.release();
-  return { items, model: kind, categoryFilter };
+      parts: { model: model?.[i] ?? 0, follow: follow[i]!, trend: pool.trend[i]! },
+    }),
+  );
+  return { items, model: kind, categoryFilter, modelTerms: keyword?.terms ?? null };
+}
+
+/**
+ * Items [from, to) of a ranking with their reasons, explaining those not yet explained (kept on the
+ * item). `pool` and `profile` must be the ones the ranking was made with.
+ */
+export function explainRanking(
+  pool: Pool,
+  profile: ReaderProfile,
+  ranking: Ranking,
+  from: number,
+  to: number,
+): RankResult {
+  const slice = ranking.items.slice(Math.max(0, from), Math.max(0, to));
+  const todo = slice.filter((s) => !s.reasons);
+  if (todo.length) {
+    const kind = ranking.model;
+    const hits = todo.some((s) => s.parts.follow > 0) ? followHits(pool, profile.follows) : [];
+    const holders = ranking.modelTerms
+      ? holdersOf(
+          pool,
+          profile.positives.map((e) => termIds(pool, e)),
+          ranking.modelTerms,
+        )
+      : null;
+    for (const s of todo) {
+      const i = s.position;
+      const reasons: Reason[] = [];
+      if (kind !== 'none' && s.parts.model >= MODEL_REASON_MIN) {
+        const examples = evidence(pool, i, profile, kind, holders);
+        if (examples.length) reasons.push({ kind: 'similar', examples });
+      }
+      if (s.parts.follow > 0) for (const h of hits) if (holds(h.positions, i)) reasons.push(h.reason);
+      const votes = pool.papers[i]!.votes;
+      if (votes > 0) reasons.push({ kind: 'votes', votes });
+      if (reasons.length === 0) reasons.push({ kind: 'trending' });
+      s.reasons = reasons;
+    }
+    holders?.release();
+  }
+  return {
+    items: slice.map((s) => ({ paperId: s.paperId, score: s.score, parts: s.parts, reasons: s.reasons! })),
+    model: ranking.model,
+    categoryFilter: ranking.categoryFilter,
+  };
+}
+
+/** The reader's `limit` best papers of the pool, each with its reasons. */
+export function rankForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, limit: number): RankResult {
+  const ranking = scoreForYou(pool, profile, tuning, limit);
+  return explainRanking(pool, profile, ranking, 0, limit);
 }
 
 const list = (names: string[]) =>

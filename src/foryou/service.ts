@@ -17,7 +17,15 @@ import { QueryError } from '../search/query/ast.ts';
 import { parseQuery } from '../search/query/parse.ts';
 import { nextTurn } from '../shared/sleep.ts';
 import { buildPoolInSlices, type Pool, unitVector } from './pool.ts';
-import { type Example, type RankResult, rankForYou, reasonText } from './rank.ts';
+import {
+  type Example,
+  explainRanking,
+  type Ranking,
+  type RankResult,
+  rankForYou,
+  reasonText,
+  scoreForYou,
+} from './rank.ts';
 import type { FeedbackKind, Follow, FollowKind, PaperBrief, WindowPaper } from './repository.ts';
 import { type Tuning, tuningFromJson, WINDOW_DAYS, type WindowKind } from './settings.ts';
 import type { ForYouStore } from './store.ts';
@@ -38,6 +46,8 @@ const MAX_BRIEFS = 100_000;
 const MAX_FOLLOWS = 500;
 const MAX_SEEDS = 200;
 const DAY_MS = 86_400_000;
+/** For explaining a range that is explained already (nothing is read from it). */
+const EMPTY_PROFILE = { positives: [], negatives: [], follows: [], exclude: new Set<number>() };
 
 /**
  * A kind of positive example: upvotes and start-out picks here; the library's saved papers are
@@ -60,7 +70,10 @@ export interface ForYouDeps {
   now: () => Date;
 }
 
+/** A page of a reader's For you: `items` are the requested range, explained. */
 export interface ForYouPage extends RankResult {
+  /** How many papers are ranked in all (at most RANKED): the pager's and the API's total. */
+  total: number;
   tuning: Tuning;
   follows: Follow[];
   /** How many positives and negatives the model learned from. */
@@ -98,7 +111,7 @@ interface PoolEntry {
 export class ForYouService {
   readonly #deps: ForYouDeps;
   readonly #pools = new Map<WindowKind, PoolEntry>();
-  readonly #ranked = new Map<number, { key: string; result: RankResult }>();
+  readonly #ranked = new Map<number, { key: string; ranking: Ranking }>();
   /** Example papers with their terms, shared by every reader (a paper's text does not change here). */
   readonly #briefs = new Map<number, { brief: PaperBrief; terms: string[] }>();
   readonly #periodPools = new Map<string, Promise<PeriodPool>>();
@@ -250,23 +263,37 @@ export class ForYouService {
    * The reader's ranked list. `override` replaces saved controls for this answer only (the API's
    * query parameters, web/foryou.api.ts); nothing is saved.
    */
-  async page(userId: number, override: Partial<Tuning> = {}): Promise<ForYouPage> {
+  async page(
+    userId: number,
+    override: Partial<Tuning> = {},
+    range: { offset: number; limit: number } = { offset: 0, limit: RANKED },
+  ): Promise<ForYouPage> {
     const { follows, feedback, settings, positiveIds } = await this.#readerRows(userId);
     const tuning = { ...tuningFromJson(settings.json), ...override };
     const { pool, from, to, build } = await this.#pool(tuning.window);
     const negativeIds = feedback.filter((f) => f.kind === 'less').map((f) => f.paperId);
+    const profile = () => this.#profile(follows, feedback, positiveIds, negativeIds);
     const key = JSON.stringify([build, tuning, follows.map((f) => f.id), feedback, positiveIds]);
     let cached = this.#ranked.get(userId);
+    let reader: Awaited<ReturnType<typeof profile>> | null = null;
     if (!cached || cached.key !== key) {
-      const profile = await this.#profile(follows, feedback, positiveIds, negativeIds);
-      cached = { key, result: rankForYou(pool, profile, tuning, RANKED) };
+      reader = await profile();
+      cached = { key, ranking: scoreForYou(pool, reader, tuning, RANKED) };
     }
     this.#ranked.delete(userId); // re-inserted: most recently used last
     this.#ranked.set(userId, cached);
     if (this.#ranked.size > READER_CACHE) this.#ranked.delete(this.#ranked.keys().next().value!);
+    // Only the range shown is explained (kept on the cached items): reasons are most of a ranking's
+    // cost, and a page shows a fifth of what is ranked.
+    const end = range.offset + range.limit;
+    const ranked = cached.ranking.items;
+    const explained = ranked.slice(range.offset, end).every((s) => s.reasons);
+    if (!explained) reader ??= await profile();
+    const result = explainRanking(pool, reader ?? EMPTY_PROFILE, cached.ranking, range.offset, end);
     const positive = new Set(positiveIds.flat()).size;
     return {
-      ...cached.result,
+      ...result,
+      total: ranked.length,
       tuning,
       follows,
       examples: { positive, negative: negativeIds.length },

@@ -99,8 +99,8 @@ export const forYouApiRoutes =
     app.get('/api/for-you', async (req) => {
       const user = await tokenUser(req);
       const q = parse(listQuery, req.query);
-      const p = await forYou.page(user.id, tuningOf(q));
-      const ranked = p.items.slice(q.offset, q.offset + q.limit);
+      const p = await forYou.page(user.id, tuningOf(q), { offset: q.offset, limit: q.limit });
+      const ranked = p.items;
       const byId = new Map(
         (await store.feed.items(ranked.map((r) => r.paperId))).map((i) => [i.paper.id, i]),
       );
@@ -110,7 +110,7 @@ export const forYouApiRoutes =
         model: p.model,
         categoryFilter: p.categoryFilter,
         examples: p.examples,
-        total: p.items.length,
+        total: p.total,
         items: ranked.flatMap((r) => {
           const item = byId.get(r.paperId);
           if (!item) return [];

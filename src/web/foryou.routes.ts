@@ -70,9 +70,8 @@ export const forYouRoutes =
       if (!req.viewer) return loginFirst(req, reply);
       const { page } = parse(pageQuery, req.query);
       const user = req.viewer.user;
-      const p = await site.forYou.page(user.id);
-      const shown = p.items.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-      const items = await deps.store.feed.items(shown.map((r) => r.paperId));
+      const p = await site.forYou.page(user.id, {}, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+      const items = await deps.store.feed.items(p.items.map((r) => r.paperId));
       const ctx = await contextFor(
         deps,
         req,
@@ -81,7 +80,7 @@ export const forYouRoutes =
       const href = (n: number) => `/for-you?page=${n}`;
       const pager = {
         prev: page > 1 ? { href: href(page - 1), label: 'Previous page' } : null,
-        next: p.items.length > page * PAGE_SIZE ? { href: href(page + 1), label: 'Next page' } : null,
+        next: p.total > page * PAGE_SIZE ? { href: href(page + 1), label: 'Next page' } : null,
       };
       return send(req, reply, 'For you', forYouPage(p, items, ctx, pager, req.viewer));
     });

@@ -118,8 +118,7 @@ export const personalFeedRoutes =
       notes?: Map<number, string>;
     }> {
       if (feed.kind === 'for-you') {
-        const p = await site.forYou.page(userId);
-        const ranked = p.items.slice(0, FEED_SIZE);
+        const ranked = (await site.forYou.page(userId, {}, { offset: 0, limit: FEED_SIZE })).items;
         const notes = new Map(
           ranked.map((r) => [r.paperId, `Why: ${r.reasons.map(reasonText).join('; ')}.`] as const),
         );
