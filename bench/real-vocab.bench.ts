@@ -17,7 +17,13 @@ import { appendFile, copyFile, mkdir, readFile, realpath, rm, symlink } from 'no
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ensureCorpus, paperboyEnv, parseBenchArgs, ROOT, runChild } from './common.ts';
-import { PAPERS_FILE, QUERY_KINDS, type QueryKind } from './quality/real-vocab.ts';
+import {
+  PAPERS_FILE,
+  QUERIES_FILE,
+  QUERY_KINDS,
+  type QueryKind,
+  SIMILAR_FILE,
+} from './quality/real-vocab.ts';
 import type { Measurement, Mode, QueryResult } from './quality/real-vocab-measure.ts';
 import { MODES } from './quality/real-vocab-measure.ts';
 import { type Metric, writeReport } from './report.ts';
@@ -71,14 +77,21 @@ function baselineRef(argv: string[]): string | null {
   return ref === 'none' ? null : ref;
 }
 
-/** Imports `file` with the CLI of the checkout at `root` into a fresh `data`, then measures there. */
-async function contender(root: string, file: string, data: string): Promise<Measurement> {
+interface QualitySet {
+  /** Generated distractors followed by the quality set's papers. */
+  mixed: string;
+  queries: string;
+  similar: string;
+}
+
+/** Imports the mixed file with the CLI of the checkout at `root` into a fresh `data`, then measures there. */
+async function contender(root: string, set: QualitySet, data: string): Promise<Measurement> {
   await rm(data, { recursive: true, force: true });
   await mkdir(data, { recursive: true });
   const env = paperboyEnv(data, { PAPERBOY_LOG_LEVEL: 'silent' });
   const imp = await runChild(
     process.execPath,
-    [path.join(root, 'src/cli/main.ts'), 'import', file, '--json'],
+    [path.join(root, 'src/cli/main.ts'), 'import', set.mixed, '--json'],
     env,
   );
   if (imp.code !== 0 || !imp.json)
@@ -88,7 +101,7 @@ async function contender(root: string, file: string, data: string): Promise<Meas
   );
   const out = path.join(data, 'real-vocab-measure.json');
   const script = path.join(ROOT, 'bench', 'quality', 'real-vocab-measure.ts');
-  const r = await runChild(process.execPath, [script, root, data, out], env);
+  const r = await runChild(process.execPath, [script, root, data, set.queries, set.similar, out], env);
   if (r.code !== 0) throw new Error(`measuring ${root} failed (exit ${r.code}):\n${r.stderrTail}`);
   const m = JSON.parse(await readFile(out, 'utf8')) as Measurement;
   process.stderr.write(
@@ -177,15 +190,22 @@ export async function run(argv: string[]): Promise<Metric[]> {
   const corpus = await ensureCorpus(args.count, args.seed);
   const work = path.join('/tmp', 'paperboy-bench-realvocab', `${args.count}-s${args.seed}`);
   await mkdir(work, { recursive: true });
-  // The quality set goes last, so its papers get the highest row ids: no help from insertion order.
-  const mixed = path.join(work, 'mixed.jsonl');
-  await copyFile(corpus, mixed);
-  await appendFile(mixed, await readFile(PAPERS_FILE));
-  const now = await contender(ROOT, mixed, path.join(work, 'paperboy'));
+  // Copies taken now, so both contenders measure the same set even if the files change meanwhile.
+  // The quality set goes after the distractors: its papers get the highest row ids.
+  const set: QualitySet = {
+    mixed: path.join(work, 'mixed.jsonl'),
+    queries: path.join(work, 'queries.json'),
+    similar: path.join(work, 'similar.json'),
+  };
+  await copyFile(corpus, set.mixed);
+  await appendFile(set.mixed, await readFile(PAPERS_FILE));
+  await copyFile(QUERIES_FILE, set.queries);
+  await copyFile(SIMILAR_FILE, set.similar);
+  const now = await contender(ROOT, set, path.join(work, 'paperboy'));
   const baseline = ref
     ? await withWorktree(ref, async (root, sha) => ({
         sha,
-        m: await contender(root, mixed, path.join(work, 'baseline')),
+        m: await contender(root, set, path.join(work, 'baseline')),
       }))
     : null;
   const base = baseline?.m ?? null;

@@ -1,9 +1,9 @@
 /**
- * `node bench/quality/real-vocab-measure.ts <root> <dataDir> <out.json>`: one contender of the real-vocab
+ * `node bench/quality/real-vocab-measure.ts <root> <dataDir> <queries> <similar> <out.json>`: one contender of the real-vocab
  * bench, run as a child so two checkouts never share module state. It loads the search code of
  * the checkout at <root> (this one, or a `git worktree` of the baseline ref) through that
  * checkout's own modules, reindexes <dataDir> (already imported by that checkout's CLI), runs the
- * quality set's queries in the three search modes and the similar-papers judgments, and prints
+ * quality set's queries (copies taken at the start of the bench, so both contenders see the same) in the three search modes and the similar-papers judgments, and prints
  * the per-query results as JSON to <out.json>.
  */
 import { writeFile } from 'node:fs/promises';
@@ -43,7 +43,11 @@ export interface Measurement {
 
 const load = <T>(root: string, rel: string) => import(pathToFileURL(path.join(root, rel)).href) as Promise<T>;
 
-export async function measure(root: string, data: string): Promise<Measurement> {
+export async function measure(
+  root: string,
+  data: string,
+  files: { queries: string; similar: string },
+): Promise<Measurement> {
   const { openStore } = await load<OpenModule>(root, 'src/app/open.ts');
   const { reindex } = await load<ReindexModule>(root, 'src/search/reindex.ts');
   const { semanticFor } = await load<SemanticModule>(root, 'src/search/semantic.ts');
@@ -57,7 +61,7 @@ export async function measure(root: string, data: string): Promise<Measurement> 
     // Searches answer by keyword while the index loads (see search-quality.bench.ts): wait for it.
     await (await semanticFor(store, config)).open();
     const queries: QueryResult[] = [];
-    for (const q of await loadQueries()) {
+    for (const q of await loadQueries(files.queries)) {
       const hits = {} as Record<Mode, string[]>;
       for (const mode of MODES) {
         const r = await searchPapers({ store, config }, { q: q.q, pageSize: 10, mode });
@@ -66,7 +70,7 @@ export async function measure(root: string, data: string): Promise<Measurement> 
       queries.push({ ...q, hits });
     }
     const similar: SimilarResult[] = [];
-    for (const j of await loadSimilar()) {
+    for (const j of await loadSimilar(files.similar)) {
       const r = await similarPapers({ store, config }, j.id, 5);
       similar.push({ ...j, hits: r?.hits.map((h) => h.arxivId) ?? [], mode: r?.mode ?? null });
     }
@@ -77,14 +81,14 @@ export async function measure(root: string, data: string): Promise<Measurement> 
 }
 
 if (import.meta.main) {
-  const [root, data, out] = process.argv.slice(2);
-  if (!root || !data || !out) {
+  const [root, data, queries, similar, out] = process.argv.slice(2);
+  if (!root || !data || !queries || !similar || !out) {
     process.stderr.write(
-      'usage: node bench/quality/real-vocab-measure.ts <checkout root> <data dir> <out.json>\n',
+      'usage: node bench/quality/real-vocab-measure.ts <checkout root> <data dir> <queries.json> <similar.json> <out.json>\n',
     );
     process.exitCode = 2;
   } else {
-    measure(path.resolve(root), path.resolve(data)).then(
+    measure(path.resolve(root), path.resolve(data), { queries, similar }).then(
       // Exit once written: a semantic index or worker pool left open must not hang the bench.
       async (m) => {
         await writeFile(out, JSON.stringify(m));
