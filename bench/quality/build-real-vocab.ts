@@ -148,7 +148,7 @@ function wrap(text: string, width = 78): string {
   return `  ${lines.join('\n')}\n`;
 }
 
-export function parsePapers(text: string, file: string): SourcePaper[] {
+function parsePapers(text: string, file: string): SourcePaper[] {
   const out: SourcePaper[] = [];
   let cluster: { name: string; cats: string[] } | null = null;
   let cur: SourcePaper | null = null;

@@ -26,7 +26,7 @@ export interface QueryResult {
   hits: Record<Mode, string[]>;
 }
 
-export interface SimilarResult {
+interface SimilarResult {
   id: string;
   similar: string[];
   hits: string[];
@@ -43,7 +43,7 @@ export interface Measurement {
 
 const load = <T>(root: string, rel: string) => import(pathToFileURL(path.join(root, rel)).href) as Promise<T>;
 
-export async function measure(
+async function measure(
   root: string,
   data: string,
   files: { queries: string; similar: string },

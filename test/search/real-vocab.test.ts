@@ -16,6 +16,7 @@ import {
   QUERY_KINDS,
   SIMILAR_FILE,
 } from '../../bench/quality/real-vocab.ts';
+import { mrrAt10, recallAt5 } from '../../bench/real-vocab.bench.ts';
 import { readLines } from '../../src/ingest/snapshot/lines.ts';
 import { parseLine } from '../../src/ingest/snapshot/parse-worker.ts';
 import type { PreparedPaper } from '../../src/papers/prepared.ts';
@@ -111,5 +112,19 @@ describe('real-vocabulary quality set', () => {
     );
     assert.deepEqual(JSON.parse(await readFile(QUERIES_FILE, 'utf8')), JSON.parse(built.queries));
     assert.deepEqual(JSON.parse(await readFile(SIMILAR_FILE, 'utf8')), JSON.parse(built.similar));
+  });
+});
+
+describe('real-vocab bench arithmetic', () => {
+  it('MRR@10 is the reciprocal rank of the first relevant hit in the top 10, else 0', () => {
+    assert.equal(mrrAt10(['x', 'a', 'b'], ['a', 'b']), 1 / 2);
+    assert.equal(mrrAt10([...'cdefghijkl', 'a'], ['a']), 0);
+    assert.equal(mrrAt10([], ['a']), 0);
+  });
+
+  it('recall@5 counts relevant hits in the top 5 over min(5, relevant)', () => {
+    assert.equal(recallAt5(['a', 'x', 'b', 'y', 'z', 'c'], ['a', 'b', 'c']), 2 / 3);
+    assert.equal(recallAt5(['a', 'b', 'c', 'd', 'e'], [...'abcdefg']), 1);
+    assert.equal(recallAt5([], ['a']), 0);
   });
 });
