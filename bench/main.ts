@@ -20,6 +20,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'search-hostile': async () => (await import('./search-hostile.bench.ts')).run,
   'foryou-quality': async () => (await import('./foryou-quality.bench.ts')).run,
   'foryou-http': async () => (await import('./foryou-http.bench.ts')).run,
+  'real-vocab': async () => (await import('./real-vocab.bench.ts')).run,
 };
 const DEFAULT = ['import', 'keyword'];
 
