@@ -145,12 +145,7 @@ function jsonFeed(meta: FeedMeta, items: FeedItem[], base: string): string {
   });
 }
 
-export function renderFeed(
-  format: FeedFormat,
-  meta: FeedMeta,
-  items: FeedItem[],
-  base: string,
-): string {
+export function renderFeed(format: FeedFormat, meta: FeedMeta, items: FeedItem[], base: string): string {
   if (format === 'rss') return rss(meta, items, base);
   if (format === 'atom') return atom(meta, items, base);
   return jsonFeed(meta, items, base);
