@@ -345,3 +345,20 @@ test('issue 16 item 6: a search is a feed too (suffix or ?format=), newest first
     'a query error is a 400, not an empty feed',
   );
 });
+
+test('issue 16 item 13: the results page says how many papers matched and sorts by relevance, date or votes', async () => {
+  const page = await text('/search?q=voted');
+  assert.match(page, /<p class="muted result-count">2 papers<\/p>/);
+  assert.match(page, /<a href="\/search\?q=voted" aria-current="true">relevance<\/a>/);
+  assert.match(page, /<a href="\/search\?q=voted%20sort%3Adate">newest<\/a>/);
+  assert.match(page, /<a href="\/search\?q=voted%20sort%3Avotes">votes<\/a>/);
+  const newest = await text('/search?q=voted%20sort%3Adate');
+  assert.match(newest, /<a href="\/search\?q=voted%20sort%3Adate" aria-current="true">newest<\/a>/);
+  assert.match(
+    newest,
+    /<a href="\/search\?q=voted">relevance<\/a>/,
+    'the sort: word is replaced, not added to',
+  );
+  // 2403.00001 (arXiv 2024-02-28) is newer than 2403.00002 (2024-01-02).
+  assert.ok(newest.indexOf('/papers/2403.00001"') < newest.indexOf('/papers/2403.00002"'));
+});
