@@ -20,7 +20,7 @@ export const WINDOW_LABELS: Record<TrendingWindow, string> = {
 
 /** Plain links (no JavaScript), the current one marked for screen readers and the eye. */
 function choices(label: string, options: { href: string; text: string; current: boolean }[]): SafeHtml {
-  return html`<nav class="sort" aria-label="${label}"><span class="muted">${label}:</span> ${options.map(
+  return html`<nav class="sort" aria-label="${label}">${label}: ${options.map(
     (o, i) =>
       html`${i ? ' · ' : ''}<a href="${o.href}"${o.current ? html` aria-current="true"` : ''}>${o.text}</a>`,
   )}</nav>`;

@@ -55,7 +55,7 @@ function resultCount(count: SearchResult['count']): SafeHtml | '' {
 
 /** Relevance / newest / votes as plain links (the query's `sort:`), the current one marked. */
 function sortLinks(sorts: { current: SearchSort; href: (s: SearchSort) => string }): SafeHtml {
-  return html`<nav class="sort" aria-label="Sort results"><span class="muted">Sort:</span> ${SEARCH_SORTS.map(
+  return html`<nav class="sort" aria-label="Sort results">Sort: ${SEARCH_SORTS.map(
     (s, i) =>
       html`${i ? ' · ' : ''}<a href="${sorts.href(s)}"${s === sorts.current ? html` aria-current="true"` : ''}>${SORT_LABELS[s]}</a>`,
   )}</nav>`;
