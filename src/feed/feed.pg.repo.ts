@@ -5,6 +5,7 @@ import { type NamedStatement, named } from '../db/statements.ts';
 import { quoteOperand } from '../db/tsquery.ts';
 import type { PaperLink } from '../papers/paper.ts';
 import { trendingScore } from '../ranking/trending.ts';
+import { CATEGORIES } from './feed.sql.ts';
 import {
   assembleItems,
   CARD_AUTHORS,
@@ -85,11 +86,13 @@ const S = named('feed', {
   setTrending: `UPDATE paper_stats s SET trending = u.score FROM unnest($1::bigint[], $2::float8[]) AS u (id, score)
         WHERE s.paper_id = u.id`,
   trendingIn: `SELECT s.paper_id FROM paper_stats s JOIN papers p ON p.id = s.paper_id
-          WHERE s.trending IS NOT NULL AND EXISTS (SELECT 1 FROM paper_categories c
+          WHERE s.trending IS NOT NULL AND s.entered_at >= $4 AND EXISTS (SELECT 1 FROM paper_categories c
             WHERE c.category = $1 AND c.submitted_at = p.submitted_at AND c.paper_id = p.id)
           ORDER BY s.trending DESC NULLS LAST, s.paper_id DESC LIMIT $2 OFFSET $3`,
-  trending: `SELECT paper_id FROM paper_stats WHERE trending IS NOT NULL
+  // `since` '' is "any time" (entered_at is COLLATE "C": every text sorts at or after '').
+  trending: `SELECT paper_id FROM paper_stats WHERE trending IS NOT NULL AND entered_at >= $3
           ORDER BY trending DESC NULLS LAST, paper_id DESC LIMIT $1 OFFSET $2`,
+  categories: CATEGORIES,
   byCategory: `SELECT paper_id FROM paper_categories WHERE category = $1
       ORDER BY submitted_at DESC, paper_id DESC LIMIT $2 OFFSET $3`,
   byAuthor: `SELECT p.id FROM papers p WHERE p.search @@ to_tsquery('english'::regconfig, $1)
@@ -181,12 +184,16 @@ export class PgFeedRepository implements FeedRepository {
     });
   }
 
-  async trending(limit: number, offset: number, category?: string): Promise<FeedItem[]> {
+  async trending(limit: number, offset: number, category?: string, since = ''): Promise<FeedItem[]> {
     await this.refreshTrending();
     const rows = category
-      ? await this.#rows<{ paper_id: string }>(S.trendingIn, [category, limit, offset])
-      : await this.#rows<{ paper_id: string }>(S.trending, [limit, offset]);
+      ? await this.#rows<{ paper_id: string }>(S.trendingIn, [category, limit, offset, since])
+      : await this.#rows<{ paper_id: string }>(S.trending, [limit, offset, since]);
     return this.items(rows.map((r) => Number(r.paper_id)));
+  }
+
+  async categories(): Promise<string[]> {
+    return (await this.#rows<{ category: string }>(S.categories, [])).map((r) => r.category);
   }
 
   async byCategory(category: string, limit: number, offset: number): Promise<FeedItem[]> {

@@ -2,9 +2,10 @@
 
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { toFts5 } from '../db/fts5.ts';
-import { sqliteTransaction } from '../db/statements.ts';
+import { sqliteText, sqliteTransaction } from '../db/statements.ts';
 import type { PaperLink } from '../papers/paper.ts';
 import { trendingScore } from '../ranking/trending.ts';
+import { CATEGORIES } from './feed.sql.ts';
 import {
   assembleItems,
   CARD_AUTHORS,
@@ -100,14 +101,18 @@ function statements(db: DatabaseSync) {
       WHERE s.trending IS NULL LIMIT 1000`),
     setScore: p('UPDATE paper_stats SET trending = ? WHERE paper_id = ?'),
     anyStale: p('SELECT 1 AS x FROM paper_stats WHERE trending IS NULL LIMIT 1'),
-    trending: p(`SELECT paper_id FROM paper_stats WHERE trending IS NOT NULL
+    // `since` '' (every text sorts at or after it) is "any time": one statement, not two.
+    // Scores grow by one per day of entry, so the newest papers lead the index and a window's
+    // walk stops soon after the page is full.
+    trending: p(`SELECT paper_id FROM paper_stats WHERE trending IS NOT NULL AND entered_at >= ?
       ORDER BY trending DESC, paper_id DESC LIMIT ? OFFSET ?`),
     // Walks the trending index and keeps papers of the category: a PK lookup in
     // paper_categories per candidate, stopping at the page's end.
     trendingIn: p(`SELECT s.paper_id FROM paper_stats s JOIN papers p ON p.id = s.paper_id
-      WHERE s.trending IS NOT NULL AND EXISTS (SELECT 1 FROM paper_categories c
+      WHERE s.trending IS NOT NULL AND s.entered_at >= ? AND EXISTS (SELECT 1 FROM paper_categories c
         WHERE c.category = ? AND c.submitted_at = p.submitted_at AND c.paper_id = p.id)
       ORDER BY s.trending DESC, s.paper_id DESC LIMIT ? OFFSET ?`),
+    categories: p(sqliteText(CATEGORIES)),
     byCategory: p(`SELECT paper_id FROM paper_categories WHERE category = ?
       ORDER BY submitted_at DESC, paper_id DESC LIMIT ? OFFSET ?`),
     // Candidates from the full-text index (authors column), then the exact display name.
@@ -197,12 +202,18 @@ export class SqliteFeedRepository implements FeedRepository {
     return n;
   }
 
-  async trending(limit: number, offset: number, category?: string): Promise<FeedItem[]> {
+  async trending(limit: number, offset: number, category?: string, since = ''): Promise<FeedItem[]> {
     await this.refreshTrending();
     const rows = (
-      category ? this.#s.trendingIn.all(category, limit, offset) : this.#s.trending.all(limit, offset)
+      category
+        ? this.#s.trendingIn.all(since, category, limit, offset)
+        : this.#s.trending.all(since, limit, offset)
     ) as { paper_id: number }[];
     return this.items(rows.map((r) => r.paper_id));
+  }
+
+  async categories(): Promise<string[]> {
+    return (this.#s.categories.all() as { category: string }[]).map((r) => r.category);
   }
 
   async byCategory(category: string, limit: number, offset: number): Promise<FeedItem[]> {

@@ -75,8 +75,13 @@ export interface FeedRepository {
   latestFeaturedDay(onOrBefore: string): Promise<string | null>;
   /** Nearest featured days strictly before and after `day` (for prev/next that skip empty days). */
   neighbourDays(day: string): Promise<{ prev: string | null; next: string | null }>;
-  /** Best trending score first; papers of `category` only when given. Refreshes stale scores first. */
-  trending(limit: number, offset: number, category?: string): Promise<FeedItem[]>;
+  /**
+   * Best trending score first; papers of `category` only when given, and only papers that entered
+   * the feed at or after `since` (an ISO instant) when given. Refreshes stale scores first.
+   */
+  trending(limit: number, offset: number, category?: string, since?: string): Promise<FeedItem[]>;
+  /** Every category some paper has, sorted (one index probe per category, not a scan). */
+  categories(): Promise<string[]>;
   /** Newest (arXiv v1 date) first. */
   byCategory(category: string, limit: number, offset: number): Promise<FeedItem[]>;
   /** Papers with an author of exactly this display name, newest first. */

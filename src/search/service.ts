@@ -77,6 +77,12 @@ export interface SearchResult {
   hits: SearchHit[];
   /** Whether another page exists. */
   hasMore: boolean;
+  /**
+   * How many papers the search found: exact when `atLeast` is false; else a lower bound, because
+   * each side stops at its depth (counting every match of a common word at 1M papers is the
+   * full scan the top lists avoid, db/toplists.ts).
+   */
+  count?: { n: number; atLeast: boolean };
   mode: SearchMode;
   /** Said to the user when the answer is less than asked (e.g. keyword only). */
   notice?: string;
@@ -207,12 +213,14 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
   }
   const related: string[] = [];
   let keywordIds: number[] = [];
+  let keywordFull = false;
   if (want !== 'vector' && (plan.groups.length > 0 || hasRestrictions(plan))) {
     const limit = want === 'keyword' ? page * pageSize + 1 : depth;
     const syn = result.mode === 'hybrid' ? sem?.embedder?.synonyms?.bind(sem.embedder) : undefined;
     const expanded = syn ? expandPlan(plan, syn) : { plan, added: [] };
     for (const w of expanded.added) if (!related.includes(w)) related.push(w);
     keywordIds = (await keywords.keyword(expanded.plan, limit)).map((h) => h.paperId);
+    keywordFull = keywordIds.length >= limit;
   }
   let vectorIds: number[] = [];
   if (sem) {
@@ -236,6 +244,8 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
 
   const slice = ranked.slice((page - 1) * pageSize, page * pageSize);
   result.hasMore = ranked.length > page * pageSize;
+  // Meaning matches are the nearest `depth` papers, so with them the count is a lower bound too.
+  result.count = { n: ranked.length, atLeast: keywordFull || vectorIds.length >= depth };
   const info = new Map((await repo.hits(slice.map((h) => h.paperId))).map((h) => [h.paperId, h]));
   const kw = new Set(keywordIds);
   const vec = new Set(vectorIds);

@@ -10,6 +10,7 @@ import { DomainError, RateLimitedError } from '../errors.ts';
 import { describeRefused, refreshConfig } from '../setup/settings.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { Auth } from './auth.ts';
+import { markShared, registerCompression } from './compress.ts';
 import type { AppDeps } from './deps.ts';
 import { digestRoutes } from './digest.routes.ts';
 import { statusOf } from './errors.ts';
@@ -36,6 +37,7 @@ const CSP = [
 ].join('; ');
 
 const css = readFileSync(path.join(import.meta.dirname, 'static', 'app.css'));
+markShared(css); // compressed once per encoding (compress.ts), not per request
 
 // The API and machine hooks (the bounce hook) get JSON errors; pages get an error page.
 const wantsJson = (req: FastifyRequest) => req.url.startsWith('/api/') || req.url.startsWith('/hooks/');
@@ -194,6 +196,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => site.close());
   const web = { ...deps, site, auth: sessions };
   await registerFirstRun(app, web, guard); // setup page, /admin, demo banner (issue 7)
+  // After every hook that edits a page (the demo banner above) and before the route plugins,
+  // which take the hooks registered so far: compression is the last step of every answer.
+  registerCompression(app);
   await app.register(siteRoutes(web));
   await app.register(adminRoutes(deps));
   await app.register(settingsRoutes(web, app.bootstrap));

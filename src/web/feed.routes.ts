@@ -15,7 +15,6 @@ import {
   periodFromQuery,
   periodLabel,
   periodParam,
-  shift,
   weekOf,
 } from '../feed/period.ts';
 import { CATEGORY_HINT, CATEGORY_RE, isCategory } from '../papers/category.ts';
@@ -32,7 +31,16 @@ import {
   type WebDeps,
 } from './respond.ts';
 import type { Pager } from './views/cards.view.ts';
-import { authorPage, categoryPage, dailyPage, trendingPage } from './views/feed.view.ts';
+import {
+  authorPage,
+  categoryPage,
+  dailyPage,
+  LIST_SORTS,
+  TRENDING_WINDOWS,
+  trendingPage,
+  WINDOW_DAYS,
+  WINDOW_LABELS,
+} from './views/feed.view.ts';
 import { followControl } from './views/foryou.view.ts';
 import { followedFallback } from './views/setup.view.ts';
 import { subscribeForm } from './views/subscribe.view.ts';
@@ -46,11 +54,15 @@ const dailyQuery = z.object({
   date: z.string().max(20).optional(),
   week: z.string().max(20).optional(),
   month: z.string().max(20).optional(),
+  sort: z.enum(LIST_SORTS, { message: 'sort must be votes or date' }).default('votes'),
   page: pageParam,
   format: z.string().max(10).optional(),
 });
 const listQuery = z.object({ page: pageParam, format: z.string().max(10).optional() });
+/** How long the category picker's list is kept: new categories are rare (arXiv adds a few a year). */
+const CATEGORIES_TTL_MS = 10 * 60_000;
 const trendingQuery = listQuery.extend({
+  window: z.enum(TRENDING_WINDOWS, { message: 'window must be day, week, month or all' }).default('all'),
   cat: z
     .string()
     .max(40)
@@ -58,6 +70,14 @@ const trendingQuery = listQuery.extend({
     .optional()
     .or(z.literal('').transform(() => undefined)),
 });
+
+/** A list's canonical query: the parameters that change it, in one order, defaults left out. */
+function canonical(params: [string, string | undefined][]): string {
+  return params
+    .filter((p): p is [string, string] => p[1] !== undefined && p[1] !== '')
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
+}
 
 function pager(base: string, query: string, page: number, hasMore: boolean): Pager {
   const href = (n: number) => `${base}?${query ? `${query}&` : ''}page=${n}`;
@@ -72,6 +92,20 @@ export const feedRoutes =
   async (app) => {
     const { store } = deps;
     const today = () => isoDay(deps.site.now().getTime());
+    // The picker's categories: one skip-scan of paper_categories per CATEGORIES_TTL_MS, shared by
+    // every request (a list of ~150 codes), so no page reads it per request.
+    let known: { at: number; list: Promise<string[]> } | null = null;
+    const categories = (): Promise<string[]> => {
+      const now = Date.now();
+      if (!known || now - known.at > CATEGORIES_TTL_MS) {
+        const list = store.feed.categories();
+        known = { at: now, list };
+        list.catch(() => {
+          known = null; // a failed read is retried by the next request, not cached
+        });
+      }
+      return known.list;
+    };
 
     async function daily(req: FastifyRequest, reply: FastifyReply, ext: string | undefined, isHome: boolean) {
       const q = parse(dailyQuery, req.query);
@@ -93,20 +127,28 @@ export const feedRoutes =
         const { items, total } = await store.feed.featured({
           from: period.from,
           to: period.to,
-          sort: 'votes',
+          sort: q.sort === 'date' ? 'publishedAt' : 'votes',
           limit: PAGE_SIZE,
           offset,
         });
         return { period, items, total, offset, fellBack };
       };
+      const sortParam = q.sort === 'date' ? 'date' : undefined;
       if (format !== 'html') {
         return sendFeed(req, reply, deps, format, async () => {
           const { period, items } = await load();
           return {
             title: `${deps.config.siteName}: ${periodLabel(period)}`,
-            description: 'Featured papers, most upvoted first.',
+            description: `Featured papers, ${q.sort === 'date' ? 'newest' : 'most upvoted'} first.`,
             path: '/papers',
-            query: periodParam(period),
+            // The feed's own address as asked: `/papers.rss` stays "the latest day", never one date.
+            query: canonical([
+              ['date', q.date],
+              ['week', q.week],
+              ['month', q.month],
+              ['sort', sortParam],
+              ['page', q.page > 1 ? String(q.page) : undefined],
+            ]),
             items,
           };
         });
@@ -122,12 +164,27 @@ export const feedRoutes =
             body: html`${followedFallback(f.items, f.categories, fctx)}${subscribeForm({ form: 'feed' })}`,
           };
         }
-        const query = isHome && !explicit ? '' : periodParam(period);
+        const periodQuery = isHome && !explicit ? '' : periodParam(period);
+        const query = canonical([
+          [period.kind === 'day' ? 'date' : period.kind, periodQuery ? period.key : undefined],
+          ['sort', sortParam],
+        ]);
         const ctx = await listContext(deps, req, items);
+        const sortHref = (sort: 'votes' | 'date') =>
+          `/papers?${canonical([
+            [period.kind === 'day' ? 'date' : period.kind, period.key],
+            ['sort', sort === 'date' ? 'date' : undefined],
+          ])}`;
         return {
           meta: {
             title: isHome ? '' : periodLabel(period),
-            feeds: feedLinks('/papers', periodParam(period)),
+            feeds: feedLinks(
+              '/papers',
+              canonical([
+                [period.kind === 'day' ? 'date' : period.kind, explicit ? period.key : undefined],
+                ['sort', sortParam],
+              ]),
+            ),
           },
           body: html`${dailyPage(
             {
@@ -135,7 +192,9 @@ export const feedRoutes =
               tabs: { day: dayPeriod(period.from), week: weekOf(period.from), month: monthOf(period.from) },
               items,
               total,
-              periodPager: await periodPager(period),
+              sort: q.sort,
+              sortHref,
+              periodPager: await periodPager(period, sortParam),
               pagePager: pager(
                 isHome && !query ? '/' : '/papers',
                 query,
@@ -150,18 +209,26 @@ export const feedRoutes =
       });
     }
 
-    /** Days skip to the nearest featured day; weeks and months step by one. Never past today. */
-    async function periodPager(p: Period): Promise<Pager> {
-      const link = (x: Period) => ({ href: `/papers?${periodParam(x)}`, label: periodLabel(x) });
-      if (p.kind === 'day') {
-        const n = await store.feed.neighbourDays(p.from);
-        return {
-          prev: n.prev ? link(dayPeriod(n.prev)) : null,
-          next: n.next && n.next <= today() ? link(dayPeriod(n.next)) : null,
-        };
-      }
-      const next = shift(p, 1);
-      return { prev: link(shift(p, -1)), next: next.from <= today() ? link(next) : null };
+    /**
+     * Prev/next skip to the nearest day, week or month with featured papers (issue 16 item 12),
+     * never past today; the sort order is kept.
+     */
+    async function periodPager(p: Period, sort: string | undefined): Promise<Pager> {
+      const link = (x: Period) => ({
+        href: `/papers?${periodParam(x)}${sort ? `&sort=${sort}` : ''}`,
+        label: periodLabel(x),
+      });
+      const around = (day: string) =>
+        p.kind === 'day' ? dayPeriod(day) : p.kind === 'week' ? weekOf(day) : monthOf(day);
+      const [before, after] = await Promise.all([
+        store.feed.neighbourDays(p.from),
+        p.to === p.from ? null : store.feed.neighbourDays(p.to),
+      ]);
+      const next = (after ?? before).next;
+      return {
+        prev: before.prev ? link(around(before.prev)) : null,
+        next: next && next <= today() ? link(around(next)) : null,
+      };
     }
 
     app.get('/', (req, reply) => daily(req, reply, undefined, true));
@@ -172,14 +239,26 @@ export const feedRoutes =
     async function trending(req: FastifyRequest, reply: FastifyReply, ext: string | undefined) {
       const q = parse(trendingQuery, req.query);
       const format = formatOf(ext, q);
-      const query = q.cat ? `cat=${encodeURIComponent(q.cat)}` : '';
-      const load = () => store.feed.trending(PAGE_SIZE + 1, (q.page - 1) * PAGE_SIZE, q.cat);
+      const windowParam = q.window === 'all' ? undefined : q.window;
+      const query = canonical([
+        ['cat', q.cat],
+        ['window', windowParam],
+      ]);
+      const since =
+        q.window === 'all'
+          ? undefined
+          : new Date(deps.site.now().getTime() - WINDOW_DAYS[q.window] * 86_400_000).toISOString();
+      const load = () => store.feed.trending(PAGE_SIZE + 1, (q.page - 1) * PAGE_SIZE, q.cat, since);
       if (format !== 'html') {
         return sendFeed(req, reply, deps, format, async () => ({
-          title: `${deps.config.siteName}: trending${q.cat ? ` in ${q.cat}` : ''}`,
+          title: `${deps.config.siteName}: trending${q.cat ? ` in ${q.cat}` : ''}${windowParam ? ` (${WINDOW_LABELS[q.window].toLowerCase()})` : ''}`,
           description: 'Upvotes halved for every day since a paper was featured.',
           path: '/trending',
-          query,
+          query: canonical([
+            ['cat', q.cat],
+            ['window', windowParam],
+            ['page', q.page > 1 ? String(q.page) : undefined],
+          ]),
           items: (await load()).slice(0, PAGE_SIZE),
         }));
       }
@@ -190,7 +269,7 @@ export const feedRoutes =
           meta: { title: q.cat ? `Trending in ${q.cat}` : 'Trending', feeds: feedLinks('/trending', query) },
           body: html`${trendingPage(
             shown,
-            q.cat ?? null,
+            { category: q.cat ?? null, window: q.window, categories: await categories() },
             pager('/trending', query, q.page, items.length > PAGE_SIZE),
             await listContext(deps, req, shown),
           )}${subscribeForm({ form: 'trending' })}`,
@@ -223,7 +302,7 @@ export const feedRoutes =
           title: `${deps.config.siteName}: ${cat}`,
           description: `Newest papers in ${cat}.`,
           path,
-          query: '',
+          query: canonical([['page', q.page > 1 ? String(q.page) : undefined]]),
           items: (await load()).slice(0, PAGE_SIZE),
         }));
       return sendPage(deps, req, reply, async () => {
@@ -255,7 +334,7 @@ export const feedRoutes =
           title: `${deps.config.siteName}: ${name}`,
           description: `Papers by ${name}.`,
           path,
-          query: '',
+          query: canonical([['page', q.page > 1 ? String(q.page) : undefined]]),
           items: (await load()).slice(0, PAGE_SIZE),
         }));
       return sendPage(deps, req, reply, async () => {

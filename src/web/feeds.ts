@@ -1,9 +1,11 @@
 /**
- * Every list as RSS 2.0, Atom 1.0 or JSON (the daily-papers item array of /api/daily_papers).
+ * Every list as RSS 2.0, Atom 1.0 or JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
  * XML is built by escaping every value; URLs are absolute from the configured baseUrl.
+ * Hand-written rather than the `feed` package (not a dependency here, and it would not save
+ * code): each format is one template over the same item fields, and the XML escaping, which is
+ * what a library would add, is the six replacements below.
  */
 import type { FeedItem } from '../feed/feed.ts';
-import { feedItemsJson } from './presenters.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
@@ -11,7 +13,7 @@ export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
 export const FEED_TYPES: Record<FeedFormat, string> = {
   rss: 'application/rss+xml; charset=utf-8',
   atom: 'application/atom+xml; charset=utf-8',
-  json: 'application/json; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
 };
 
 export interface FeedMeta {
@@ -102,13 +104,49 @@ ${entries.join('\n')}
 `;
 }
 
-export function renderFeed(
-  format: FeedFormat,
-  meta: FeedMeta,
-  items: FeedItem[],
-  base: string,
-): string | Buffer {
+/** The paperboy fields of a JSON Feed item (an extension: `_` names are for publishers). */
+interface PaperboyExtension {
+  arxiv_id: string;
+  upvotes: number;
+  comments: number;
+  featured_day: string | null;
+}
+
+/** JSON Feed 1.1: the abstract as `content_text` (it is text with TeX, not HTML). */
+function jsonFeed(meta: FeedMeta, items: FeedItem[], base: string): string {
+  return JSON.stringify({
+    version: 'https://jsonfeed.org/version/1.1',
+    title: meta.title,
+    home_page_url: meta.link,
+    feed_url: meta.self,
+    description: meta.description,
+    language: 'en',
+    items: items.map((i) => {
+      const url = itemUrl(base, i);
+      const ext: PaperboyExtension = {
+        arxiv_id: i.paper.arxivId,
+        upvotes: i.stats.votes + i.stats.importedVotes,
+        comments: i.stats.comments,
+        featured_day: i.featured?.day ?? null,
+      };
+      return {
+        id: url,
+        url,
+        external_url: `https://arxiv.org/abs/${i.paper.arxivId}`,
+        title: i.paper.title,
+        content_text: summary(meta, i),
+        date_published: itemDate(i),
+        date_modified: i.paper.updatedAt,
+        authors: i.paper.authors.slice(0, 20).map((name) => ({ name })),
+        tags: i.paper.categories,
+        _paperboy: ext,
+      };
+    }),
+  });
+}
+
+export function renderFeed(format: FeedFormat, meta: FeedMeta, items: FeedItem[], base: string): string {
   if (format === 'rss') return rss(meta, items, base);
   if (format === 'atom') return atom(meta, items, base);
-  return feedItemsJson(items);
+  return jsonFeed(meta, items, base);
 }

@@ -12,12 +12,25 @@ import { KEYWORD_MODEL } from '../search/similar.ts';
 import { FEED_FORMATS, type FeedFormat } from './feeds.ts';
 import { formatOf, newestMatching, noSuchPaper, parse, sendFeed, sendPage, type WebDeps } from './respond.ts';
 import { followControl } from './views/foryou.view.ts';
-import { searchPage, similarPage } from './views/search.view.ts';
+import { type SearchSort, searchPage, similarPage } from './views/search.view.ts';
 
 const PAGE_SIZE = 25;
 const RATE_WINDOW_S = 60;
 /** A list not stored yet is computed in the background (search/similar.ts); this page waits for it. */
 const SIMILAR_WAIT_MS = 10_000;
+/** `sort:` words of the query language (src/search/query); the last one wins. */
+const SORT_WORD = /(^|\s)sort:(\S*)/g;
+
+/** The query's order, and the same query in each order (its `sort:` words replaced). */
+function sortsOf(q: string) {
+  const last = [...q.matchAll(SORT_WORD)].at(-1)?.[2];
+  const current: SearchSort = last === 'date' || last === 'votes' ? last : 'relevance';
+  const bare = q.replace(SORT_WORD, ' ').replace(/\s+/g, ' ').trim();
+  const href = (s: SearchSort) =>
+    `/search?q=${encodeURIComponent(s === 'relevance' ? bare : `${bare} sort:${s}`)}`;
+  return { current, href };
+}
+
 const searchQuery = z.object({
   q: z.string().max(500).default(''),
   like: z.string().max(200).optional(),
@@ -112,6 +125,7 @@ export const paperRoutes =
                   `/search?q=${encodeURIComponent(q)}`,
                 )
               : '',
+            sortsOf(q),
           ),
           ...(r.error ? { status: 400 } : r.stopped ? { status: 503 } : {}),
         };

@@ -1,4 +1,5 @@
 /** Small helpers every route plugin of the site shares: query parsing, formats, cached pages. */
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { InvalidInputError, NotFoundError, QueryTooBroadError } from '../errors.ts';
@@ -6,6 +7,7 @@ import type { FeedItem } from '../feed/feed.ts';
 import { whyNotArxivId } from '../papers/arxiv-id.ts';
 import { searchPapers } from '../search/service.ts';
 import type { Auth } from './auth.ts';
+import { markShared } from './compress.ts';
 import type { AppDeps } from './deps.ts';
 import { FEED_FORMATS, FEED_TYPES, type FeedFormat, renderFeed } from './feeds.ts';
 import type { SafeHtml } from './html.ts';
@@ -99,9 +101,33 @@ function withFormToken(deps: WebDeps, req: FastifyRequest, reply: FastifyReply, 
   return Buffer.concat(out);
 }
 
+/** Entity tags of bodies sent many times (cached pages), computed once per body. */
+const tags = new WeakMap<Buffer, string>();
+
+function etagOf(body: string | Buffer): string {
+  const known = typeof body === 'string' ? undefined : tags.get(body);
+  if (known) return known;
+  // Weak: the same tag stands for the identity, gzip and brotli forms of these bytes.
+  const tag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 27)}"`;
+  if (typeof body !== 'string') tags.set(body, tag);
+  return tag;
+}
+
+/** If-None-Match: a list of tags or `*`, compared weakly (RFC 9110 13.1.2: W/ is ignored). */
+function matches(header: string | undefined, tag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const v = t.trim().replace(/^W\//, '');
+    return v === '*' || v === tag.slice(2);
+  });
+}
+
 /**
  * Answers from the micro-cache (page-cache.ts) for signed-out readers, else computes, stores and
  * sends. Everything a page needs is computed inside `compute`, so a hit costs no database work.
+ * Signed-out answers carry an ETag (a hash of the bytes sent, so the reader's own form token is
+ * part of it), and a matching If-None-Match gets 304 with no body. The bytes of a cached page are
+ * the same object every hit, so the hash and the compressed forms (compress.ts) are made once.
  */
 export async function sendCached(
   deps: WebDeps,
@@ -113,12 +139,16 @@ export async function sendCached(
   const cache = deps.site.pageCache;
   const shared = req.viewer === null && options.cache !== false && cache.enabled;
   const cacheControl = options.cacheControl ?? (req.viewer === null ? 'no-cache' : 'private, no-store');
-  const send = (p: { status: number; type: string; body: string | Buffer }) =>
-    reply
-      .status(p.status)
-      .type(p.type)
-      .header('Cache-Control', cacheControl)
-      .send(withFormToken(deps, req, reply, p.body));
+  const send = (p: { status: number; type: string; body: string | Buffer }) => {
+    const body = withFormToken(deps, req, reply, p.body);
+    reply.status(p.status).type(p.type).header('Cache-Control', cacheControl);
+    if (req.viewer !== null || p.status !== 200) return reply.send(body);
+    const tag = etagOf(body);
+    reply.header('ETag', tag);
+    if (Buffer.isBuffer(body) && body === p.body) markShared(body);
+    if (matches(req.headers['if-none-match'], tag)) return reply.status(304).send();
+    return reply.send(body);
+  };
   const render = async () => {
     const page = await compute();
     return { status: page.status ?? 200, type: page.type, body: page.body };

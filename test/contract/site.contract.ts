@@ -239,6 +239,17 @@ export function siteContract(store: () => Store): void {
           .filter((a) => a.startsWith('2598.0002')),
         [id(21)],
       );
+      // Issue 16 item 12: a window keeps the order and drops papers that entered before it.
+      const since = '2020-06-01T00:00:00.000Z';
+      assert.deepEqual(mine(await s.feed.trending(1000, 0, undefined, since)), [id(20), id(21)]);
+      assert.deepEqual(
+        (await s.feed.trending(5, 0, 'math.AG', since)).map((i) => i.paper.arxivId),
+        [id(20), id(21)],
+      );
+      assert.deepEqual(mine(await s.feed.trending(1000, 0, undefined, '2020-06-02T00:00:00.000Z')), []);
+      const cats = await s.feed.categories();
+      assert.deepEqual(cats, [...new Set(cats)].sort(), 'sorted, each once');
+      for (const c of ['cs.LG', 'math.AG']) assert.ok(cats.includes(c), c);
       assert.equal(await s.feed.refreshTrending(), 0, 'nothing stale after a read');
     });
 

@@ -57,6 +57,99 @@ function wellFormed(xml: string): string[] {
   return names;
 }
 
+interface JsonFeedItem {
+  id: string;
+  url: string;
+  title: string;
+  content_text: string;
+  date_published: string;
+  authors: { name: string }[];
+}
+
+/** Checks the JSON Feed 1.1 shape (https://jsonfeed.org/version/1.1) and that feed_url is `self`. */
+function jsonFeedItems(body: unknown, self: string): JsonFeedItem[] {
+  const f = body as Record<string, unknown>;
+  assert.equal(f.version, 'https://jsonfeed.org/version/1.1', self);
+  assert.equal(typeof f.title, 'string');
+  assert.match(String(f.home_page_url), /^http:\/\/localhost:0\//);
+  assert.equal(f.feed_url, `http://localhost:0${self}`, 'feed_url is the address asked for');
+  assert.ok(Array.isArray(f.items), self);
+  const items = f.items as JsonFeedItem[];
+  for (const i of items) {
+    assert.ok(i.id && typeof i.id === 'string', `${self}: item id`);
+    assert.match(i.url, /^http:\/\/localhost:0\/papers\//);
+    assert.equal(typeof i.title, 'string');
+    assert.equal(typeof i.content_text, 'string');
+    assert.ok(
+      !Number.isNaN(Date.parse(i.date_published)) && /T.*Z$/.test(i.date_published),
+      i.date_published,
+    );
+    assert.ok(Array.isArray(i.authors) && i.authors.every((a) => typeof a.name === 'string'));
+  }
+  return items;
+}
+
+test('issue 16 item 6: every .json list is a JSON Feed 1.1; a feed’s self link is the address asked for', async () => {
+  for (const path of [
+    '/papers.json',
+    '/papers.json?date=2024-03-04',
+    '/papers.json?week=2024-W10&sort=date',
+    '/trending.json',
+    '/trending.json?cat=cs.CV&window=month',
+    '/categories/cs.CV.json',
+    '/authors/Alan%20Turing.json',
+    '/search.json?q=voted',
+  ]) {
+    const r = await get(path);
+    assert.match(r.headers.get('content-type')!, /^application\/feed\+json/, path);
+    jsonFeedItems(await r.json(), path);
+  }
+  // /papers.rss is "the latest day" and says so: its self link does not pin the day it was read on.
+  const rss = await text('/papers.rss');
+  assert.match(rss, /<atom:link href="http:\/\/localhost:0\/papers\.rss" rel="self"/);
+  assert.match(
+    await text('/papers.atom'),
+    /<link rel="self" type="application\/atom\+xml" href="http:\/\/localhost:0\/papers\.atom"\/>/,
+  );
+  // Canonical: known parameters in one order, format and defaults dropped.
+  assert.match(
+    await text('/papers?format=rss&sort=votes&date=2024-03-04&utm=x'),
+    /<atom:link href="http:\/\/localhost:0\/papers\.rss\?date=2024-03-04" rel="self"/,
+  );
+});
+
+test('issue 16 item 12: lists sort by votes or date, trending has windows, and a category picker', async () => {
+  const byVotes = await text('/papers?date=2024-03-04');
+  assert.match(byVotes, /<a href="\/papers\?date=2024-03-04&amp;sort=date">newest<\/a>/);
+  assert.ok(byVotes.indexOf('2403.00001') < byVotes.indexOf('2403.00002'), '9 imported votes before 2');
+  const byDate = await text('/papers?week=2024-W10&sort=date');
+  assert.match(byDate, /newest \(arXiv date\) first/);
+  // In week 10: 2403.00001 (arXiv 2024-02-28) is the newest; 00002 and 00003 share the factory's
+  // date, so the later row comes first by date, while by votes 00002 (2) leads 00003 (1).
+  const order = (page: string) =>
+    ['2403.00001', '2403.00002', '2403.00003'].sort(
+      (a, b) => page.indexOf(`/papers/${a}"`) - page.indexOf(`/papers/${b}"`),
+    );
+  assert.deepEqual(order(byDate), ['2403.00001', '2403.00003', '2403.00002']);
+  assert.deepEqual(order(await text('/papers?week=2024-W10')), ['2403.00001', '2403.00002', '2403.00003']);
+  assert.match(byDate, /href="\/papers\?week=2024-W10&amp;sort=date"/, 'the tabs keep the order');
+  assert.equal((await get('/papers?sort=random')).status, 400);
+
+  const trending = await text('/trending');
+  for (const w of ['Today', 'This week', 'This month', 'All time'])
+    assert.match(trending, new RegExp(`>${w}</a>`));
+  assert.match(
+    trending,
+    /<select id="cat" name="cat"><option value="">All categories<\/option><option>cs\.CV<\/option><option>cs\.LG<\/option><option>math\.AG<\/option><\/select>/,
+  );
+  // Featured in 2024: nothing entered the feed in the last week of the app's clock.
+  const week = await text('/trending?window=week');
+  assert.match(week, /Nothing featured this week/);
+  assert.ok(!week.includes('/papers/2403.00001"'));
+  assert.match(await text('/trending?window=all&cat=cs.CV'), /<option selected>cs\.CV<\/option>/);
+  assert.equal((await get('/trending?window=year')).status, 400);
+});
+
 test('daily feed ranks by upvotes, shows card fields, and navigates to neighbouring featured days', async () => {
   const body = await text('/papers?date=2024-03-04');
   assert.ok(body.indexOf('2403.00001') < body.indexOf('2403.00002'), 'most upvoted first');
@@ -77,9 +170,13 @@ test('week and month views; invalid periods answer 400', async () => {
   const week = await text('/papers?week=2024-W10');
   for (const id of ['2403.00001', '2403.00002', '2403.00003']) assert.ok(week.includes(`/papers/${id}"`), id);
   assert.match(week, /Papers of the week/);
-  assert.match(week, /href="\/papers\?week=2024-W09" rel="prev"/);
+  // Issue 16 item 12: weeks and months skip empty ones, as days do (W04–W09 and February are empty).
+  assert.match(week, /href="\/papers\?week=2024-W03" rel="prev"/);
   const month = await text('/papers?month=2024-03');
   assert.match(month, /3 papers, most upvoted first/);
+  assert.match(month, /href="\/papers\?month=2024-01" rel="prev">← January 2024/);
+  assert.doesNotMatch(month, /rel="next"/, 'nothing featured after March');
+  assert.match(await text('/papers?month=2024-01'), /href="\/papers\?month=2024-03" rel="next"/);
   for (const bad of ['date=2024-02-30', 'week=2024-W60', 'month=2024-13', 'date=x&week=2024-W01']) {
     assert.equal((await get(`/papers?${bad}`)).status, 400, bad);
   }
@@ -120,8 +217,9 @@ test('every list is also RSS 2.0, Atom and JSON (suffix or ?format=)', async () 
     assert.match(rssBody, /<link>http:\/\/localhost:0\/papers\/2403\.0000\d<\/link>/);
     const atom = await (await get(`${path}.atom${q}`)).text();
     assert.equal(wellFormed(atom)[0], 'feed', path);
-    const json = (await (await get(`${path}.json${q}`)).json()) as { paper: { id: string } }[];
-    assert.ok(json.length > 0 && json.every((i) => /^2403\./.test(i.paper.id)), path);
+    const json = await get(`${path}.json${q}`);
+    const items = jsonFeedItems(await json.json(), `${path}.json${q}`);
+    assert.ok(items.length > 0 && items.every((i) => /\/papers\/2403\./.test(i.url)), path);
   }
   const viaQuery = await get('/trending?format=atom');
   assert.match(viaQuery.headers.get('content-type')!, /atom/);
@@ -239,11 +337,28 @@ test('issue 16 item 6: a search is a feed too (suffix or ?format=), newest first
   const atom = await get('/search?q=voted&format=atom');
   assert.match(atom.headers.get('content-type')!, /atom/);
   assert.equal(wellFormed(await atom.text())[0], 'feed');
-  const json = (await (await get('/search.json?q=voted')).json()) as { paper: { id: string } }[];
-  assert.deepEqual(json.map((i) => i.paper.id).sort(), ['2403.00001', '2403.00002']);
+  const json = jsonFeedItems(await (await get('/search.json?q=voted')).json(), '/search.json?q=voted');
+  assert.deepEqual(json.map((i) => i.url.split('/').at(-1)).sort(), ['2403.00001', '2403.00002']);
   assert.equal(
     (await get('/search.rss?q=%22unclosed')).status,
     400,
     'a query error is a 400, not an empty feed',
   );
+});
+
+test('issue 16 item 13: the results page says how many papers matched and sorts by relevance, date or votes', async () => {
+  const page = await text('/search?q=voted');
+  assert.match(page, /<p class="muted result-count">2 papers<\/p>/);
+  assert.match(page, /<a href="\/search\?q=voted" aria-current="true">relevance<\/a>/);
+  assert.match(page, /<a href="\/search\?q=voted%20sort%3Adate">newest<\/a>/);
+  assert.match(page, /<a href="\/search\?q=voted%20sort%3Avotes">votes<\/a>/);
+  const newest = await text('/search?q=voted%20sort%3Adate');
+  assert.match(newest, /<a href="\/search\?q=voted%20sort%3Adate" aria-current="true">newest<\/a>/);
+  assert.match(
+    newest,
+    /<a href="\/search\?q=voted">relevance<\/a>/,
+    'the sort: word is replaced, not added to',
+  );
+  // 2403.00001 (arXiv 2024-02-28) is newer than 2403.00002 (2024-01-02).
+  assert.ok(newest.indexOf('/papers/2403.00001"') < newest.indexOf('/papers/2403.00002"'));
 });

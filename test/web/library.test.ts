@@ -159,8 +159,12 @@ test('public collection: page, RSS/Atom/JSON and one .bib with LaTeX kept; a hos
   assert.equal((rss.match(/<item>/g) ?? []).length, 3);
   const atom = await anon.get(`/library/${id}.atom`);
   assert.match(atom.headers.get('content-type') ?? '', /atom/);
-  const json = (await (await anon.get(`/library/${id}.json`)).json()) as unknown[];
-  assert.equal(json.length, 3);
+  const json = (await (await anon.get(`/library/${id}.json`)).json()) as {
+    version: string;
+    items: unknown[];
+  };
+  assert.equal(json.version, 'https://jsonfeed.org/version/1.1', 'a JSON Feed (issue 16 item 6)');
+  assert.equal(json.items.length, 3);
   const bibRes = await anon.get(`/library/${id}.bib`);
   assert.equal(bibRes.status, 200);
   assert.match(bibRes.headers.get('content-type') ?? '', /application\/x-bibtex/);

@@ -101,7 +101,9 @@ test('/settings/feeds lists For you, each followed search and each collection; e
   assert.match(await atom.text(), /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
   const json = await anon(f.get('For you')!.replace('.rss?', '.json?'));
   assert.equal(json.status, 200);
-  assert.ok(Array.isArray(await json.json()));
+  const feed = (await json.json()) as { version: string; items: unknown[] };
+  assert.equal(feed.version, 'https://jsonfeed.org/version/1.1', 'a JSON Feed (issue 16 item 6)');
+  assert.ok(Array.isArray(feed.items));
 });
 
 test('a URL opens its own feed only: wrong, missing, swapped or borrowed keys are 404, like an unknown feed', async () => {

@@ -118,19 +118,32 @@ function cardParts(p: FeedItem['paper']): CardParts {
   return made;
 }
 
+/** Featured in the last 24 hours: the card's "new" mark, explained once per list (newLegend). */
+function isNew(featured: FeedItem['featured'], now: number): boolean {
+  if (!featured) return false;
+  // A featuring of a past day (an imported list) counts from that day's end, as in trending.
+  const since = Math.min(Date.parse(featured.featuredAt), Date.parse(`${featured.day}T23:59:59.999Z`));
+  return now - since < NEW_MS && now >= since;
+}
+
+/**
+ * What "new" means, once under a list that shows the mark: a title attribute per badge would say
+ * it twenty times (and pushed the first load past the 50 KB budget, test/web/security.test.ts).
+ */
+export function newLegend(items: FeedItem[], ctx: ListContext): SafeHtml | '' {
+  return items.some((i) => isNew(i.featured, ctx.now))
+    ? html`<p class="legend muted"><span class="new">new</span> featured in the last 24 hours</p>`
+    : '';
+}
+
 /** One card; `extra` (For you's reasons and controls) goes between the byline and the abstract. */
 export function paperCard(item: FeedItem, ctx: ListContext, extra?: SafeHtml): SafeHtml {
   const { paper: p, stats, featured } = item;
   const c = cardParts(p);
-  // A featuring of a past day (an imported list) counts from that day's end, as in trending.
-  const since = featured
-    ? Math.min(Date.parse(featured.featuredAt), Date.parse(`${featured.day}T23:59:59.999Z`))
-    : 0;
-  const isNew = featured !== null && ctx.now - since < NEW_MS && ctx.now >= since;
   return html`<li class="card">
 <div class="card-vote">${voteControl(p, stats, ctx)}</div>
 <div class="card-body">
-<h2>${raw(c.link)}${isNew ? html` <span class="new">new</span>` : ''}${p.withdrawnAt ? html` <span class="withdrawn">withdrawn</span>` : ''}</h2>
+<h2>${raw(c.link)}${isNew(featured, ctx.now) ? html` <span class="new">new</span>` : ''}${p.withdrawnAt ? html` <span class="withdrawn">withdrawn</span>` : ''}</h2>
 ${raw(c.byline)}${featured ? html` · featured <time datetime="${featured.featuredAt}">${featured.day}</time>${featured.submittedBy ? html` by ${featured.submittedBy}` : ''}` : ''}${raw(c.code)} · <a href="/papers/${p.arxivId}#discussion">${stats.comments} comment${stats.comments === 1 ? '' : 's'}</a></p>
 ${saveControl(p, ctx)}
 ${extra ?? ''}${raw(c.tail)}`;
@@ -148,5 +161,5 @@ export function pagerNav(pager: Pager): SafeHtml {
 
 export function cardList(items: FeedItem[], ctx: ListContext, empty: SafeHtml | string): SafeHtml {
   if (items.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<ol class="cards">${items.map((i) => paperCard(i, ctx))}</ol>`;
+  return html`<ol class="cards">${items.map((i) => paperCard(i, ctx))}</ol>${newLegend(items, ctx)}`;
 }

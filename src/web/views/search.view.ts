@@ -42,11 +42,31 @@ function hitList(hits: SearchHit[], empty: string): SafeHtml {
   return html`<ol class="cards search-results">${hits.map(hitCard)}</ol>`;
 }
 
+export const SEARCH_SORTS = ['relevance', 'date', 'votes'] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+const SORT_LABELS: Record<SearchSort, string> = { relevance: 'relevance', date: 'newest', votes: 'votes' };
+
+/** How many papers were found (service.ts `count`: a lower bound past the search's depth). */
+function resultCount(count: SearchResult['count']): SafeHtml | '' {
+  if (!count || count.n === 0) return '';
+  const n = count.n.toLocaleString('en');
+  return html`<p class="muted result-count">${count.atLeast ? html`At least ${n} papers (the best ${n} are ranked)` : html`${n} paper${count.n === 1 ? '' : 's'}`}</p>`;
+}
+
+/** Relevance / newest / votes as plain links (the query's `sort:`), the current one marked. */
+function sortLinks(sorts: { current: SearchSort; href: (s: SearchSort) => string }): SafeHtml {
+  return html`<nav class="sort" aria-label="Sort results">Sort: ${SEARCH_SORTS.map(
+    (s, i) =>
+      html`${i ? ' · ' : ''}<a href="${sorts.href(s)}"${s === sorts.current ? html` aria-current="true"` : ''}>${SORT_LABELS[s]}</a>`,
+  )}</nav>`;
+}
+
 export function searchPage(
   q: string,
   r: SearchResult,
   pager: Pager,
   follow: SafeHtml | string = '',
+  sorts?: { current: SearchSort; href: (s: SearchSort) => string },
 ): SafeHtml {
   const parts: SafeHtml[] = [];
   if (r.didYouMean) {
@@ -68,7 +88,10 @@ export function searchPage(
   const empty = q.trim()
     ? `No papers match “${q}”. Try fewer or different words.`
     : `Type a few words to search titles, authors and abstracts. ${SYNTAX_HELP}`;
-  const list = r.error || r.stopped ? html`` : hitList(r.hits, empty);
+  const list =
+    r.error || r.stopped
+      ? html``
+      : html`${r.hits.length && sorts ? html`${resultCount(r.count)}${sortLinks(sorts)}` : ''}${hitList(r.hits, empty)}`;
   return html`<h1>Search${q ? html`: ${q}` : ''}</h1>${r.error ? '' : follow}${parts}${list}${pagerNav(pager)}`;
 }
 
