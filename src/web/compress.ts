@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-export type Encoding = 'br' | 'gzip';
+type Encoding = 'br' | 'gzip';
 
 /** Smaller answers gain less than the encoding header and the work cost (a few TCP segments). */
 const MIN_BYTES = 1024;
@@ -28,7 +28,7 @@ const br = promisify(brotliCompress);
 const gz = promisify(gzip);
 
 /** The encoding to use for an Accept-Encoding header: brotli, else gzip, else none (`q=0` refuses). */
-export function negotiate(header: string | undefined): Encoding | null {
+function negotiate(header: string | undefined): Encoding | null {
   if (!header) return null;
   const accepted = new Set<string>();
   for (const part of header.split(',')) {
@@ -42,7 +42,7 @@ export function negotiate(header: string | undefined): Encoding | null {
   return null;
 }
 
-export function compress(body: Buffer | string, encoding: Encoding): Promise<Buffer> {
+function compress(body: Buffer | string, encoding: Encoding): Promise<Buffer> {
   return encoding === 'br'
     ? br(body, {
         params: {

@@ -130,7 +130,7 @@ function isNew(featured: FeedItem['featured'], now: number): boolean {
  * What "new" means, once under a list that shows the mark: a title attribute per badge would say
  * it twenty times (and pushed the first load past the 50 KB budget, test/web/security.test.ts).
  */
-export function newLegend(items: FeedItem[], ctx: ListContext): SafeHtml | '' {
+function newLegend(items: FeedItem[], ctx: ListContext): SafeHtml | '' {
   return items.some((i) => isNew(i.featured, ctx.now))
     ? html`<p class="legend muted"><span class="new">new</span> featured in the last 24 hours</p>`
     : '';

@@ -6,7 +6,7 @@ import { cardList, type ListContext, type Pager, pagerNav } from './cards.view.t
 
 /** Orders of the daily/weekly/monthly lists: upvotes, or newest arXiv date first. */
 export const LIST_SORTS = ['votes', 'date'] as const;
-export type ListSort = (typeof LIST_SORTS)[number];
+type ListSort = (typeof LIST_SORTS)[number];
 /** Trending windows: papers that entered the feed in the last day, week, month, or ever. */
 export const TRENDING_WINDOWS = ['day', 'week', 'month', 'all'] as const;
 export type TrendingWindow = (typeof TRENDING_WINDOWS)[number];

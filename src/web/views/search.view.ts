@@ -42,7 +42,7 @@ function hitList(hits: SearchHit[], empty: string): SafeHtml {
   return html`<ol class="cards search-results">${hits.map(hitCard)}</ol>`;
 }
 
-export const SEARCH_SORTS = ['relevance', 'date', 'votes'] as const;
+const SEARCH_SORTS = ['relevance', 'date', 'votes'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
 const SORT_LABELS: Record<SearchSort, string> = { relevance: 'relevance', date: 'newest', votes: 'votes' };
 
