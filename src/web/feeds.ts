@@ -1,8 +1,13 @@
 /**
  * Every list as RSS 2.0, Atom 1.0 or JSON (the daily-papers item array of /api/daily_papers).
  * XML is built by escaping every value; URLs are absolute from the configured baseUrl.
+ * Titles and abstracts carry TeX's plain-text form (src/shared/tex-text.ts: `ℓ₁`, `O(n log n)`),
+ * not MathML: an Atom <summary> without a type is text, and feed readers sanitise RSS description
+ * HTML to a small tag list that MathML is not on (they would show the bare symbols run together).
+ * The JSON list is the API's item array and keeps the source TeX, for clients to render.
  */
 import type { FeedItem } from '../feed/feed.ts';
+import { texText } from '../shared/tex-text.ts';
 import { feedItemsJson } from './presenters.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
@@ -41,7 +46,8 @@ const itemUrl = (base: string, item: FeedItem) => `${base}/papers/${item.paper.a
 const itemDate = (item: FeedItem) => item.featured?.featuredAt ?? item.paper.submittedAt;
 const summary = (meta: FeedMeta, item: FeedItem) => {
   const note = meta.notes?.get(item.paper.id);
-  return note ? `${note}\n\n${item.paper.abstract}` : item.paper.abstract;
+  const text = texText(item.paper.abstract);
+  return note ? `${note}\n\n${text}` : text;
 };
 const latest = (items: FeedItem[]) => items.map(itemDate).sort().at(-1) ?? '1970-01-01T00:00:00.000Z';
 
@@ -49,7 +55,7 @@ function rss(meta: FeedMeta, items: FeedItem[], base: string): string {
   const entries = items.map((i) => {
     const url = itemUrl(base, i);
     return `<item>
-<title>${xml(i.paper.title)}</title>
+<title>${xml(texText(i.paper.title))}</title>
 <link>${xml(url)}</link>
 <guid isPermaLink="true">${xml(url)}</guid>
 <pubDate>${new Date(itemDate(i)).toUTCString()}</pubDate>
@@ -61,7 +67,7 @@ ${i.paper.categories.map((c) => `<category>${xml(c)}</category>`).join('')}
   return `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel>
-<title>${xml(meta.title)}</title>
+<title>${xml(texText(meta.title))}</title>
 <link>${xml(meta.link)}</link>
 <description>${xml(meta.description)}</description>
 <atom:link href="${xml(meta.self)}" rel="self" type="application/rss+xml"/>
@@ -77,7 +83,7 @@ function atom(meta: FeedMeta, items: FeedItem[], base: string): string {
     const url = itemUrl(base, i);
     return `<entry>
 <id>${xml(url)}</id>
-<title>${xml(i.paper.title)}</title>
+<title>${xml(texText(i.paper.title))}</title>
 <link rel="alternate" type="text/html" href="${xml(url)}"/>
 <published>${xml(i.paper.submittedAt)}</published>
 <updated>${xml(itemDate(i))}</updated>
@@ -92,7 +98,7 @@ ${i.paper.categories.map((c) => `<category term="${xml(c)}"/>`).join('')}
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
 <id>${xml(meta.self)}</id>
-<title>${xml(meta.title)}</title>
+<title>${xml(texText(meta.title))}</title>
 <subtitle>${xml(meta.description)}</subtitle>
 <link rel="self" type="application/atom+xml" href="${xml(meta.self)}"/>
 <link rel="alternate" type="text/html" href="${xml(meta.link)}"/>

@@ -5,13 +5,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { cutOutsideMath } from '../../shared/tex-text.ts';
 import { abstractLead } from './cards.view.ts';
 
 function reference(text: string, max = 240): string {
   const t = text.replace(/\s+/g, ' ').trim();
   if (t.length <= max) return t;
   const cut = t.lastIndexOf(' ', max);
-  return `${t.slice(0, cut > 0 ? cut : max)}…`;
+  return `${cutOutsideMath(t.slice(0, cut > 0 ? cut : max))}…`;
 }
 
 test('abstractLead equals normalizing the whole text', () => {
@@ -31,4 +32,11 @@ test('abstractLead equals normalizing the whole text', () => {
   assert.equal(abstractLead(sparse), reference(sparse));
   const long = 'word '.repeat(500);
   assert.equal(abstractLead(long), reference(long));
+});
+
+test('a lead never ends inside a formula (issue 16 item 3)', () => {
+  const text = `We bound ${'the loss '.repeat(24)}by $\\mathbb{E}[\\ell_1(x)] \\le \\epsilon$ always.`;
+  const lead = abstractLead(text);
+  assert.ok(!lead.includes('$'), lead);
+  assert.ok(lead.endsWith('by…'), lead);
 });
