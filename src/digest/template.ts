@@ -3,15 +3,15 @@
  * stylesheets; a `prefers-color-scheme` block and `color-scheme` meta for clients that honour dark
  * mode, with colours chosen to stay readable when a client inverts them instead) and a plain-text
  * part carrying the same content and links. Every value from a paper or a subscriber is escaped.
- * Titles and abstracts with TeX: MathML in the HTML part, as on the site (src/web/math.ts; clients
- * without MathML show its symbols as text), and the plain-text form (src/shared/tex-text.ts) in
+ * Titles and abstracts with TeX: MathML in the HTML part, as on the site (src/papers/tex-html.ts; clients
+ * without MathML show its symbols as text), and the plain-text form (src/papers/tex-text.ts) in
  * the subject and the text part.
  */
 
+import { titleHtml, withMath } from '../papers/tex-html.ts';
+import { cutOutsideMath, texText } from '../papers/tex-text.ts';
 import type { CandidatePaper } from '../search/match.ts';
 import { html, raw, type SafeHtml } from '../shared/html.ts';
-import { cutOutsideMath, texText } from '../shared/tex-text.ts';
-import { titleHtml, withMath } from '../web/math.ts';
 import type { ComposedDigest, DigestItem } from './compose.ts';
 
 export interface DigestLinks {

@@ -1,13 +1,13 @@
 /**
  * Every list as RSS 2.0, Atom 1.0 or JSON (the daily-papers item array of /api/daily_papers).
  * XML is built by escaping every value; URLs are absolute from the configured baseUrl.
- * Titles and abstracts carry TeX's plain-text form (src/shared/tex-text.ts: `ℓ₁`, `O(n log n)`),
+ * Titles and abstracts carry TeX's plain-text form (src/papers/tex-text.ts: `ℓ₁`, `O(n log n)`),
  * not MathML: an Atom <summary> without a type is text, and feed readers sanitise RSS description
  * HTML to a small tag list that MathML is not on (they would show the bare symbols run together).
  * The JSON list is the API's item array and keeps the source TeX, for clients to render.
  */
 import type { FeedItem } from '../feed/feed.ts';
-import { texText } from '../shared/tex-text.ts';
+import { texText } from '../papers/tex-text.ts';
 import { feedItemsJson } from './presenters.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { cutOutsideMath } from '../../shared/tex-text.ts';
+import { cutOutsideMath } from '../../papers/tex-text.ts';
 import { abstractLead } from './cards.view.ts';
 
 function reference(text: string, max = 240): string {

@@ -1,6 +1,6 @@
 /** Paper cards and the upvote control, shared by every list page. All data is escaped by `html`. */
 import { type FeedItem, type PaperStats, totalVotes } from '../../feed/feed.ts';
-import { cutOutsideMath } from '../../shared/tex-text.ts';
+import { cutOutsideMath } from '../../papers/tex-text.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import { titleHtml, withMath } from '../math.ts';
 import { csrfField, type Viewer } from './layout.view.ts';

@@ -1,5 +1,5 @@
 /** The page frame every HTML response shares. */
-import { texText } from '../../shared/tex-text.ts';
+import { texText } from '../../papers/tex-text.ts';
 import type { User } from '../../users/types.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 

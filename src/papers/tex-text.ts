@@ -4,11 +4,11 @@
  * `On $\ell_1$-regularized $O(n \log n)$ \emph{trees}` → `On ℓ₁-regularized O(n log n) trees`.
  * One pass over the text; maths (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`) is read by a small TeX reader
  * that knows the common symbols and leaves anything else as its name without the backslash.
- * The HTML side (src/web/math.ts) renders the same spans with KaTeX instead.
+ * The HTML side (src/papers/tex-html.ts) renders the same spans with KaTeX instead.
  */
-import { latexToUnicode } from '../papers/authors.ts';
+import { latexToUnicode } from './authors.ts';
 
-/** Maths spans: `$$…$$`, `$…$` (not after a backslash), `\[…\]`, `\(…\)`. Shared with src/web/math.ts. */
+/** Maths spans: `$$…$$`, `$…$` (not after a backslash), `\[…\]`, `\(…\)`. Shared with src/papers/tex-html.ts. */
 export const MATH_SPAN =
   /(?<!\\)\$\$([^$]{1,2000}?)\$\$|(?<!\\)\$([^$]{1,2000}?)(?<!\\)\$|\\\[([\s\S]{1,2000}?)\\\]|\\\(([\s\S]{1,2000}?)\\\)/g;
 
