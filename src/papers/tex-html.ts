@@ -84,12 +84,22 @@ function compact(mathml: string, tex: string): string {
     );
 }
 
+/** Formulas by source: search highlights render uncached text, but their formulas repeat. */
+const formulas = new Map<string, string>();
+
 function renderTex(tex: string, display: boolean): string {
+  const key = `${display ? 'd' : 'i'}${tex}`;
+  const hit = formulas.get(key);
+  if (hit !== undefined) return hit;
+  let out: string;
   try {
-    return compact(katex.renderToString(tex, { ...OPTIONS, displayMode: display }), tex);
+    out = compact(katex.renderToString(tex, { ...OPTIONS, displayMode: display }), tex);
   } catch {
-    return `<code class="tex">$${escapeHtml(tex)}$</code>`;
+    out = `<code class="tex">$${escapeHtml(tex)}$</code>`;
   }
+  if (formulas.size >= CACHE_ENTRIES) formulas.delete(formulas.keys().next().value!);
+  formulas.set(key, out);
+  return out;
 }
 
 /** `text[start, end)` escaped, with the parts inside `marks` in <mark>. */
