@@ -127,6 +127,20 @@ export function addressOf(s: string): string {
   return (m ? m[1]! : s).trim();
 }
 
+/**
+ * The From header of every mail the site sends (account links, digest confirmations, digests,
+ * test mails): the site's name as display name, at mailFrom's address. Issue 16 item 19: a
+ * renamed site still wrote "paperboy" because the name came only from mailFrom's default. The
+ * mailers call this at send time, so a name changed on /admin/settings (which updates the shared
+ * config in place, src/setup/settings.ts) names the next mail without rebuilding the mailer.
+ */
+export function senderOf(config: { siteName: string; mailFrom: string }): string {
+  // Quoted, so a name with commas or dots stays one display name; quotes and controls cannot end it.
+  const name = config.siteName.replace(/["\\\u0000-\u001f\u007f]+/g, ' ').trim();
+  const address = addressOf(config.mailFrom);
+  return name ? `"${name}" <${address}>` : address;
+}
+
 export function domainOf(address: string): string {
   const a = addressOf(address);
   return a.slice(a.lastIndexOf('@') + 1) || 'localhost';

@@ -7,14 +7,15 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config/config.ts';
-import { type Mailer, type MailMessage, type SendResult, toComposerOptions } from './mail.ts';
+import { type Mailer, type MailMessage, type SendResult, senderOf, toComposerOptions } from './mail.ts';
 
 let announced = false;
 
 export class FileMailer implements Mailer {
   readonly kind = 'file' as const;
   readonly dir: string;
-  readonly #from: string;
+  /** The shared config: siteName and mailFrom are read per mail (senderOf). */
+  readonly #config: Config;
   readonly #transport = nodemailer.createTransport({
     streamTransport: true,
     buffer: true,
@@ -24,7 +25,7 @@ export class FileMailer implements Mailer {
 
   constructor(config: Config) {
     this.dir = path.join(config.data, 'mail');
-    this.#from = config.mailFrom;
+    this.#config = config;
     if (!announced) {
       announced = true;
       process.stderr.write(`paperboy: smtpUrl is not set; mail is written to ${this.dir}/*.eml\n`);
@@ -32,7 +33,7 @@ export class FileMailer implements Mailer {
   }
 
   async send(m: MailMessage): Promise<SendResult> {
-    const options = toComposerOptions(m, this.#from);
+    const options = toComposerOptions(m, senderOf(this.#config));
     const info = await this.#transport.sendMail(options);
     mkdirSync(this.dir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -15,6 +15,7 @@ import {
   type MailMessage,
   PermanentMailError,
   type SendResult,
+  senderOf,
   TransientMailError,
   toComposerOptions,
 } from './mail.ts';
@@ -116,19 +117,20 @@ export function smtpOptions(config: Config) {
 export class SmtpMailer implements Mailer {
   readonly kind = 'smtp' as const;
   readonly #transport: ReturnType<typeof nodemailer.createTransport>;
-  readonly #from: string;
+  /** The shared config: siteName and mailFrom are read per mail (senderOf). */
+  readonly #config: Config;
   readonly #window: SendWindow | null;
 
   constructor(config: Config) {
     this.#transport = nodemailer.createTransport(smtpOptions(config));
-    this.#from = config.mailFrom;
+    this.#config = config;
     this.#window = config.smtpRateLimit > 0 ? new SendWindow(config.smtpRateLimit) : null;
     // A pool emits 'error' for a connection that fails while idle; the next send reports it.
     this.#transport.on('error', () => {});
   }
 
   async send(m: MailMessage): Promise<SendResult> {
-    const options = toComposerOptions(m, this.#from);
+    const options = toComposerOptions(m, senderOf(this.#config));
     try {
       const send = () => this.#transport.sendMail(options);
       const info = await (this.#window ? this.#window.run(send) : send());

@@ -3,8 +3,13 @@
  * stylesheets; a `prefers-color-scheme` block and `color-scheme` meta for clients that honour dark
  * mode, with colours chosen to stay readable when a client inverts them instead) and a plain-text
  * part carrying the same content and links. Every value from a paper or a subscriber is escaped.
+ * Titles and abstracts with TeX: MathML in the HTML part, as on the site (src/papers/tex-html.ts; clients
+ * without MathML show its symbols as text), and the plain-text form (src/papers/tex-text.ts) in
+ * the subject and the text part.
  */
 
+import { titleHtml, withMath } from '../papers/tex-html.ts';
+import { cutOutsideMath, texText } from '../papers/tex-text.ts';
 import type { CandidatePaper } from '../search/match.ts';
 import { html, raw, type SafeHtml } from '../shared/html.ts';
 import type { ComposedDigest, DigestItem } from './compose.ts';
@@ -29,7 +34,7 @@ function snippet(s: string, max = ABSTRACT_CHARS): string {
   const flat = s.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 20))}…`;
+  return `${cutOutsideMath(cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 20)))}…`;
 }
 
 function authorsLine(authors: string[]): string {
@@ -39,7 +44,7 @@ function authorsLine(authors: string[]): string {
 function subjectOf(d: ComposedDigest, siteName: string): string {
   const kind = d.period.frequency === 'weekly' ? 'weekly' : 'daily';
   if (d.items.length === 0) return `${siteName} ${kind} · ${d.period.label}: nothing new`;
-  const first = d.items[0]!.paper.title.replace(/\s+/g, ' ').trim();
+  const first = texText(d.items[0]!.paper.title.replace(/\s+/g, ' ').trim());
   const lead = first.length > 70 ? `${first.slice(0, 69)}…` : first;
   return `${siteName} ${kind} · ${d.period.label}: ${lead}${d.items.length > 1 ? ` +${d.items.length - 1}` : ''}`;
 }
@@ -51,9 +56,11 @@ function subjectOf(d: ComposedDigest, siteName: string): string {
  */
 interface PaperParts {
   url: string;
+  /** Plain text (TeX's readable form), for the text part. */
   title: string;
   authors: string;
   categories: string;
+  /** Plain text, for the text part. */
   snippet: string;
   /** HTML from the title link through the tags' opening `<div>` (votes follow the tags). */
   htmlHead: SafeHtml;
@@ -67,6 +74,7 @@ function partsOf(p: CandidatePaper, links: DigestLinks): PaperParts {
   const cached = partsCache.get(p);
   if (cached && cached.url === url) return cached;
   const title = p.title.replace(/\s+/g, ' ').trim();
+  const plainTitle = texText(title);
   const authors = authorsLine(p.authors);
   const abstract = snippet(p.abstract);
   const tags = p.categories
@@ -77,14 +85,14 @@ function partsOf(p: CandidatePaper, links: DigestLinks): PaperParts {
     );
   const parts: PaperParts = {
     url,
-    title,
+    title: plainTitle,
     authors,
     categories: p.categories.slice(0, 3).join(', '),
-    snippet: abstract,
-    htmlHead: html`<a class="pb-link" href="${url}" style="color:${C.link};font-size:16px;font-weight:600;line-height:1.35;text-decoration:none;">${title}</a>
+    snippet: snippet(texText(p.abstract)),
+    htmlHead: html`<a class="pb-link" href="${url}" style="color:${C.link};font-size:16px;font-weight:600;line-height:1.35;text-decoration:none;">${titleHtml(title)}</a>
 <div class="pb-muted" style="color:${C.muted};font-size:13px;margin-top:4px;">${authors}</div>
 <div style="margin-top:6px;">${tags}`,
-    htmlAbstract: html`<div class="pb-text" style="color:${C.text};font-size:14px;line-height:1.5;margin-top:8px;">${abstract}</div>`,
+    htmlAbstract: html`<div class="pb-text" style="color:${C.text};font-size:14px;line-height:1.5;margin-top:8px;">${withMath(abstract, { display: false })}</div>`,
   };
   partsCache.set(p, parts);
   return parts;

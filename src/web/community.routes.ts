@@ -10,6 +10,7 @@ import { totalVotes } from '../feed/feed.ts';
 import type { User } from '../users/types.ts';
 import { localPath } from './auth.ts';
 import { html } from './html.ts';
+import { titleHtml } from './math.ts';
 import { HTML, parse, type WebDeps } from './respond.ts';
 import { messagePage } from './views/account.view.ts';
 import { layout } from './views/layout.view.ts';
@@ -99,7 +100,7 @@ export const communityRoutes =
       const user = signedIn(req);
       const f = parse(submitForm, req.body);
       const r = await site.community.submit(user, f.paper);
-      const link = html`<a href="/papers/${r.paper.arxivId}">${r.paper.title}</a>`;
+      const link = html`<a href="/papers/${r.paper.arxivId}">${titleHtml(r.paper.title)}</a>`;
       if (r.status === 'exists') {
         return page(
           req,

@@ -4,8 +4,12 @@
  * Hand-written rather than the `feed` package (not a dependency here, and it would not save
  * code): each format is one template over the same item fields, and the XML escaping, which is
  * what a library would add, is the six replacements below.
+ * Titles and abstracts carry TeX's plain-text form (src/papers/tex-text.ts: `ℓ₁`, `O(n log n)`),
+ * not MathML: an Atom <summary> without a type is text, and feed readers sanitise RSS description
+ * HTML to a small tag list that MathML is not on (they would show the bare symbols run together).
  */
 import type { FeedItem } from '../feed/feed.ts';
+import { texText } from '../papers/tex-text.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
@@ -43,7 +47,8 @@ const itemUrl = (base: string, item: FeedItem) => `${base}/papers/${item.paper.a
 const itemDate = (item: FeedItem) => item.featured?.featuredAt ?? item.paper.submittedAt;
 const summary = (meta: FeedMeta, item: FeedItem) => {
   const note = meta.notes?.get(item.paper.id);
-  return note ? `${note}\n\n${item.paper.abstract}` : item.paper.abstract;
+  const text = texText(item.paper.abstract);
+  return note ? `${note}\n\n${text}` : text;
 };
 const latest = (items: FeedItem[]) => items.map(itemDate).sort().at(-1) ?? '1970-01-01T00:00:00.000Z';
 
@@ -51,7 +56,7 @@ function rss(meta: FeedMeta, items: FeedItem[], base: string): string {
   const entries = items.map((i) => {
     const url = itemUrl(base, i);
     return `<item>
-<title>${xml(i.paper.title)}</title>
+<title>${xml(texText(i.paper.title))}</title>
 <link>${xml(url)}</link>
 <guid isPermaLink="true">${xml(url)}</guid>
 <pubDate>${new Date(itemDate(i)).toUTCString()}</pubDate>
@@ -63,7 +68,7 @@ ${i.paper.categories.map((c) => `<category>${xml(c)}</category>`).join('')}
   return `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel>
-<title>${xml(meta.title)}</title>
+<title>${xml(texText(meta.title))}</title>
 <link>${xml(meta.link)}</link>
 <description>${xml(meta.description)}</description>
 <atom:link href="${xml(meta.self)}" rel="self" type="application/rss+xml"/>
@@ -79,7 +84,7 @@ function atom(meta: FeedMeta, items: FeedItem[], base: string): string {
     const url = itemUrl(base, i);
     return `<entry>
 <id>${xml(url)}</id>
-<title>${xml(i.paper.title)}</title>
+<title>${xml(texText(i.paper.title))}</title>
 <link rel="alternate" type="text/html" href="${xml(url)}"/>
 <published>${xml(i.paper.submittedAt)}</published>
 <updated>${xml(itemDate(i))}</updated>
@@ -94,7 +99,7 @@ ${i.paper.categories.map((c) => `<category term="${xml(c)}"/>`).join('')}
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
 <id>${xml(meta.self)}</id>
-<title>${xml(meta.title)}</title>
+<title>${xml(texText(meta.title))}</title>
 <subtitle>${xml(meta.description)}</subtitle>
 <link rel="self" type="application/atom+xml" href="${xml(meta.self)}"/>
 <link rel="alternate" type="text/html" href="${xml(meta.link)}"/>
@@ -110,13 +115,18 @@ interface PaperboyExtension {
   upvotes: number;
   comments: number;
   featured_day: string | null;
+  title_tex: string;
+  abstract_tex: string;
 }
 
-/** JSON Feed 1.1: the abstract as `content_text` (it is text with TeX, not HTML). */
+/**
+ * JSON Feed 1.1: title and abstract (`content_text`) in TeX's plain-text form, as the XML feeds;
+ * the source TeX of both in the `_paperboy` extension, for clients that render maths.
+ */
 function jsonFeed(meta: FeedMeta, items: FeedItem[], base: string): string {
   return JSON.stringify({
     version: 'https://jsonfeed.org/version/1.1',
-    title: meta.title,
+    title: texText(meta.title),
     home_page_url: meta.link,
     feed_url: meta.self,
     description: meta.description,
@@ -128,12 +138,14 @@ function jsonFeed(meta: FeedMeta, items: FeedItem[], base: string): string {
         upvotes: i.stats.votes + i.stats.importedVotes,
         comments: i.stats.comments,
         featured_day: i.featured?.day ?? null,
+        title_tex: i.paper.title,
+        abstract_tex: i.paper.abstract,
       };
       return {
         id: url,
         url,
         external_url: `https://arxiv.org/abs/${i.paper.arxivId}`,
-        title: i.paper.title,
+        title: texText(i.paper.title),
         content_text: summary(meta, i),
         date_published: itemDate(i),
         date_modified: i.paper.updatedAt,

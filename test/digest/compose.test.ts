@@ -224,7 +224,10 @@ describe('rendered digests', () => {
   test('HTML escapes paper text and keeps styles inline with a dark-mode block', () => {
     const html = mails.daily.html;
     assert.ok(
-      html.includes('We survey diffusion models &lt;b&gt;and&lt;/b&gt; their uses &amp; limits: $x^2$.'),
+      // Maths as MathML, as on the site (issue 16 item 3).
+      html.includes(
+        'We survey diffusion models &lt;b&gt;and&lt;/b&gt; their uses &amp; limits: <math aria-label="x^2">',
+      ),
     );
     assert.ok(!html.includes('<b>and</b>'));
     assert.match(html, /<meta name="color-scheme" content="light dark">/);

@@ -2,6 +2,7 @@
 import type { ApiTokenInfo, SubmissionRecord, User } from '../../users/types.ts';
 import { MIN_PASSWORD_LENGTH } from '../../users/user.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { titleHtml } from '../math.ts';
 
 const csrf = (token: string) => html`<input type="hidden" name="csrf" value="${token}">`;
 const notice = (message: string | null, kind: 'error' | 'ok' = 'error') =>
@@ -82,7 +83,7 @@ export function profilePage(d: ProfileData): SafeHtml {
   return html`<h1>${u.name}${u.role !== 'user' ? html` <span class="sub">${u.role}</span>` : ''}</h1>
 <p class="muted">Joined ${u.createdAt.slice(0, 10)}${u.bannedAt ? ' · banned' : ''}</p>
 <h2>Submissions</h2>
-${d.submissions.length ? html`<ul class="plain">${d.submissions.map((s) => html`<li><a href="/papers/${s.arxivId}">${s.title}</a> <span class="muted">featured <a href="/papers?date=${s.day}">${s.day}</a></span></li>`)}</ul>` : html`<p class="muted">No submissions yet.</p>`}
+${d.submissions.length ? html`<ul class="plain">${d.submissions.map((s) => html`<li><a href="/papers/${s.arxivId}">${titleHtml(s.title)}</a> <span class="muted">featured <a href="/papers?date=${s.day}">${s.day}</a></span></li>`)}</ul>` : html`<p class="muted">No submissions yet.</p>`}
 <h2>Upvoted</h2>
 ${d.votes.length ? html`<ul class="plain">${d.votes.map((id) => html`<li><a href="/papers/${id}">arXiv:${id}</a></li>`)}</ul>` : html`<p class="muted">No upvotes yet.</p>`}
 ${d.own ? tokensSection(d.own) : ''}`;

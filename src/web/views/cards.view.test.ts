@@ -6,13 +6,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { FeedItem } from '../../feed/feed.ts';
+import { cutOutsideMath } from '../../papers/tex-text.ts';
 import { abstractLead, cardList, type ListContext } from './cards.view.ts';
 
 function reference(text: string, max = 240): string {
   const t = text.replace(/\s+/g, ' ').trim();
   if (t.length <= max) return t;
   const cut = t.lastIndexOf(' ', max);
-  return `${t.slice(0, cut > 0 ? cut : max)}…`;
+  return `${cutOutsideMath(t.slice(0, cut > 0 ? cut : max))}…`;
 }
 
 test('abstractLead equals normalizing the whole text', () => {
@@ -66,4 +67,11 @@ test('issue 16 item 12: a list showing the "new" mark says once what it means; a
   assert.match(fresh, /<span class="new">new<\/span> featured in the last 24 hours/);
   const old = cardList([item('2403.00003', '2024-02-01T08:00:00.000Z')], ctx, '').value;
   assert.doesNotMatch(old, /class="new"|legend/);
+});
+
+test('a lead never ends inside a formula (issue 16 item 3)', () => {
+  const text = `We bound ${'the loss '.repeat(24)}by $\\mathbb{E}[\\ell_1(x)] \\le \\epsilon$ always.`;
+  const lead = abstractLead(text);
+  assert.ok(!lead.includes('$'), lead);
+  assert.ok(lead.endsWith('by…'), lead);
 });

@@ -1,7 +1,8 @@
 /** Paper cards and the upvote control, shared by every list page. All data is escaped by `html`. */
 import { type FeedItem, type PaperStats, totalVotes } from '../../feed/feed.ts';
+import { cutOutsideMath } from '../../papers/tex-text.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
-import { withMath } from '../math.ts';
+import { titleHtml, withMath } from '../math.ts';
 import { csrfField, type Viewer } from './layout.view.ts';
 
 /** Authors named on a card before "et al.". */
@@ -32,7 +33,7 @@ export function abstractLead(text: string, max = 240): string {
   if (head !== text && t.length <= max) t = text.replace(/\s+/g, ' ').trim();
   if (t.length <= max) return t;
   const cut = t.lastIndexOf(' ', max);
-  return `${t.slice(0, cut > 0 ? cut : max)}…`;
+  return `${cutOutsideMath(t.slice(0, cut > 0 ? cut : max))}…`;
 }
 
 function voteTitle(stats: PaperStats): string {
@@ -103,13 +104,13 @@ function cardParts(p: FeedItem['paper']): CardParts {
   if (hit) return hit;
   const code = p.links.find((l) => l.kind === 'code');
   const made: CardParts = {
-    link: html`<a href="/papers/${p.arxivId}">${withMath(p.title)}</a>`.value,
+    link: html`<a href="/papers/${p.arxivId}">${titleHtml(p.title)}</a>`.value,
     byline:
       html`<p class="meta">${authorLinks(p.authors, p.authorCount, CARD_NAMED_AUTHORS)} · ${p.authorCount} author${p.authorCount === 1 ? '' : 's'}</p>
 <p class="meta">arXiv <time datetime="${p.submittedAt}">${day(p.submittedAt)}</time>`.value,
     code: code ? html` · <a href="${code.url}" rel="nofollow noopener">code (${code.host})</a>`.value : '',
     tail: html`<p class="cats">${p.categories.slice(0, 4).map((c) => html`<a href="${categoryPath(c)}">${c}</a>`)}</p>
-<p class="lead">${withMath(abstractLead(p.abstract))}</p>
+<p class="lead">${withMath(abstractLead(p.abstract), { display: false })}</p>
 </div>
 </li>`.value,
   };

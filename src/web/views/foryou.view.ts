@@ -4,6 +4,7 @@ import { type Reason, reasonText } from '../../foryou/rank.ts';
 import type { Follow, FollowKind } from '../../foryou/repository.ts';
 import type { ForYouPage } from '../../foryou/service.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { titleHtml } from '../math.ts';
 import { authorPath, categoryPath, type ListContext, type Pager, pagerNav, paperCard } from './cards.view.ts';
 import { tokenField, type Viewer } from './layout.view.ts';
 
@@ -36,7 +37,7 @@ function reasonHtml(r: Reason): SafeHtml {
     case 'similar': {
       const verbs = [...new Set(r.examples.map((e) => e.verb))].join(' or ');
       const links = r.examples.map(
-        (e, i) => html`${i ? ' and ' : ''}<a href="/papers/${e.arxivId}"><em>${e.title}</em></a>`,
+        (e, i) => html`${i ? ' and ' : ''}<a href="/papers/${e.arxivId}"><em>${titleHtml(e.title)}</em></a>`,
       );
       return html`similar to ${links}, which you ${verbs}`;
     }

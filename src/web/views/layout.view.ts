@@ -1,4 +1,5 @@
 /** The page frame every HTML response shares. */
+import { texText } from '../../papers/tex-text.ts';
 import type { User } from '../../users/types.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 
@@ -51,7 +52,8 @@ function account(meta: PageMeta): SafeHtml {
 }
 
 export function layout(meta: PageMeta, body: SafeHtml): string {
-  const title = meta.title ? `${meta.title} · ${meta.siteName}` : meta.siteName;
+  // The tab title cannot draw MathML: a paper's TeX is shown in its plain-text form (ℓ₁, 𝔼).
+  const title = meta.title ? `${texText(meta.title)} · ${meta.siteName}` : meta.siteName;
   const f = meta.feeds;
   return html`<!doctype html>
 <html lang="en">

@@ -6,7 +6,7 @@ import type { Comment } from '../../users/types.ts';
 import { canModerate } from '../../users/user.ts';
 import { autolink } from '../autolink.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { withMath } from '../math.ts';
+import { abstractHtml, titleHtml } from '../math.ts';
 import { authorPath, categoryPath, day, type ListContext, saveControl, voteControl } from './cards.view.ts';
 import { csrfField, type Viewer } from './layout.view.ts';
 
@@ -127,7 +127,7 @@ export function paperPage(d: PaperPageData, ctx: ListContext): SafeHtml {
 <div class="card-vote">${voteControl(p, d.stats, ctx)}</div>
 <div>
 <p class="meta">arXiv:${p.arxivId}v${p.version} · <a href="${categoryPath(p.primaryCategory)}">${p.primaryCategory}</a>${p.withdrawnAt ? html` · <span class="withdrawn">withdrawn ${p.withdrawnAt}</span>` : ''}</p>
-<h1>${withMath(p.title)}</h1>
+<h1>${titleHtml(p.title)}</h1>
 </div>
 </div>
 ${libraryBox(d, ctx)}
@@ -136,8 +136,8 @@ ${authorList(p)}
 ${submittedBy(d.featurings)}
 <p class="links"><a href="${arxivAbsUrl(p.arxivId)}" rel="noopener">arXiv abstract</a><a href="${arxivPdfUrl(p.arxivId)}" rel="noopener">PDF</a>${p.links.map((l) => html`<a href="${l.url}" rel="nofollow noopener">${l.kind === 'code' ? 'Code' : 'Project page'} (${l.host})</a>`)}</p>
 <h2>Abstract</h2>
-<p class="abstract">${withMath(p.abstract)}</p>
-${p.comments ? html`<p class="meta">Comments: ${p.comments}</p>` : ''}
+<p class="abstract">${abstractHtml(p.abstract)}</p>
+${p.comments ? html`<p class="meta">Comments: ${abstractHtml(p.comments)}</p>` : ''}
 ${p.journalRef ? html`<p class="meta">Journal reference: ${p.journalRef}</p>` : ''}
 ${p.doi ? html`<p class="meta">DOI: <a href="https://doi.org/${p.doi}" rel="noopener">${p.doi}</a></p>` : ''}
 <h2>Versions</h2>

@@ -2,10 +2,11 @@
 import type { Segment } from '../../search/highlight.ts';
 import type { SearchHit, SearchResult } from '../../search/service.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { markedWithMath, titleHtml } from '../math.ts';
 import { authorPath, categoryPath, day, type Pager, pagerNav } from './cards.view.ts';
 
-const marked = (segments: Segment[]): SafeHtml =>
-  html`${segments.map((s) => (s.hit ? html`<mark>${s.text}</mark>` : html`${s.text}`))}`;
+/** Highlights with maths rendered (a formula is shown whole, unmarked). */
+const marked = (segments: Segment[]): SafeHtml => markedWithMath(segments);
 
 const SYNTAX_HELP =
   'Words must all match; "exact phrase", -exclude, a OR b, author:hinton, title:word, cat:cs.CV, year:2024, after:2024-01-01, before:2024-06-30, sort:date|votes|relevance.';
@@ -102,7 +103,7 @@ export function similarPage(
   hits: SearchHit[] | null,
   mode: 'vector' | 'keyword',
 ): SafeHtml {
-  return html`<h1>Papers similar to <a href="/papers/${arxivId}">${title}</a></h1>
+  return html`<h1>Papers similar to <a href="/papers/${arxivId}">${titleHtml(title)}</a></h1>
 ${
   hits === null
     ? html`<p class="notice search-notice">Still looking for similar papers; reload this page in a moment.</p>`
@@ -117,6 +118,6 @@ export function similarList(
   hits: Pick<SearchHit, 'arxivId' | 'title' | 'submittedAt'>[],
 ): SafeHtml {
   if (hits.length === 0) return html`<p class="muted">No similar papers yet.</p>`;
-  return html`<ol class="similar">${hits.map((h) => html`<li><a href="/papers/${h.arxivId}">${h.title}</a> <span class="muted">· ${day(h.submittedAt)}</span></li>`)}</ol>
+  return html`<ol class="similar">${hits.map((h) => html`<li><a href="/papers/${h.arxivId}">${titleHtml(h.title)}</a> <span class="muted">· ${day(h.submittedAt)}</span></li>`)}</ol>
 <p><a href="/search?like=${encodeURIComponent(arxivId)}">More similar papers →</a></p>`;
 }
