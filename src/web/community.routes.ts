@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError, UnauthorizedError } from '../errors.ts';
+import { InvalidInputError, NotFoundError, UnauthorizedError, UpstreamUnavailableError } from '../errors.ts';
 import { totalVotes } from '../feed/feed.ts';
 import type { User } from '../users/types.ts';
 import { localPath } from './auth.ts';
@@ -142,12 +142,20 @@ export const communityRoutes =
 
     app.get('/submit', (req, reply) => {
       if (!req.viewer) return reply.redirect('/login?next=/submit', 303);
-      return page(req, reply, 'Submit a paper', submitPage(req.viewer.csrf, null));
+      return page(req, reply, 'Submit a paper', submitPage(req.viewer.csrf, null, ''));
     });
     app.post('/submit', async (req, reply) => {
       const user = signedIn(req);
       const f = parse(submitForm, req.body);
-      const r = await site.community.submit(user, f.paper);
+      let r: Awaited<ReturnType<typeof site.community.submit>>;
+      try {
+        r = await site.community.submit(user, f.paper);
+      } catch (err) {
+        // arXiv down: say so on the form, with what was typed still in it (issue 16 item 7).
+        if (!(err instanceof UpstreamUnavailableError)) throw err;
+        reply.header('Retry-After', '120');
+        return page(req, reply, 'Submit a paper', submitPage(req.viewer!.csrf, err.message, f.paper), 503);
+      }
       const link = html`<a href="/papers/${r.paper.arxivId}">${r.paper.title}</a>`;
       if (r.status === 'exists') {
         return page(
@@ -169,9 +177,9 @@ export const communityRoutes =
       );
     });
 
-    function submitPage(csrf: string, message: string | null) {
+    function submitPage(csrf: string, message: string | null, value: string) {
       return html`<h1>Submit a paper</h1>${message ? html`<p class="error" role="alert">${message}</p>` : ''}
 <p class="muted">An arXiv id (<code>2401.00001</code>, <code>hep-th/9901001</code>) or an arxiv.org link. New papers are fetched from arXiv and featured on today's feed.</p>
-<form class="row" method="post" action="/submit"><input type="hidden" name="csrf" value="${csrf}"><label for="paper">arXiv id or URL</label><input id="paper" type="text" name="paper" required maxlength="300" placeholder="2401.00001"><button type="submit">Submit</button></form>`;
+<form class="row" method="post" action="/submit"><input type="hidden" name="csrf" value="${csrf}"><label for="paper">arXiv id or URL</label><input id="paper" type="text" name="paper" required maxlength="300" placeholder="2401.00001" value="${value}"><button type="submit">Submit</button></form>`;
     }
   };

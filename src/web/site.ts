@@ -80,7 +80,9 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
   };
   // Only the configured arXiv API is ever asked, and only for an id already validated, through
   // the process's one upstream client (shared with the harvests, so arXiv's interval holds).
-  const fetchPaper = options.fetchPaper ?? ((arxivId: string) => fetchArxivPaper(config, arxivId));
+  const fetchPaper =
+    options.fetchPaper ??
+    ((arxivId: string, signal?: AbortSignal) => fetchArxivPaper(config, arxivId, signal));
   const accounts = new AccountService({
     users: store.users,
     hasher,
