@@ -30,7 +30,7 @@ export interface ModerationDeps {
 export type ReportTarget = { paper: string } | { comment: number };
 
 /** A reason as typed: trimmed, one space for any run of whitespace, within bounds; else what to fix. */
-export function cleanReason(raw: string, what = 'reason'): string {
+function cleanReason(raw: string, what = 'reason'): string {
   const reason = raw
     .replace(/[\u0000-\u001F\u007F]+/g, ' ')
     .replace(/\s+/g, ' ')
