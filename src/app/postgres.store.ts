@@ -22,6 +22,7 @@ import type { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { PgAccountDataRepository } from '../users/account-data.pg.repo.ts';
 import { PgCommunityRepository } from '../users/community.pg.repo.ts';
 import { PgFeedKeyRepository } from '../users/feed-keys.pg.repo.ts';
+import { PgModerationRepository } from '../users/moderation.pg.repo.ts';
 import { PgUserRepository } from '../users/users.pg.repo.ts';
 import type { Store } from './store.ts';
 
@@ -43,6 +44,7 @@ class PostgresStore implements Store {
   readonly firstRun: FirstRunRepository;
   readonly forYou: PgForYouRepository;
   readonly feedKeys: PgFeedKeyRepository;
+  readonly moderation: PgModerationRepository;
   readonly accountData: PgAccountDataRepository;
   readonly #applied: number[];
   #closed = false;
@@ -65,6 +67,7 @@ class PostgresStore implements Store {
     this.forYou = new PgForYouRepository(pool);
     this.library = new PgLibraryRepository(pool);
     this.feedKeys = new PgFeedKeyRepository(pool);
+    this.moderation = new PgModerationRepository(pool);
     this.accountData = new PgAccountDataRepository(pool);
   }
 

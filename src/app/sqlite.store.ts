@@ -23,6 +23,7 @@ import { SqliteFirstRunRepository } from '../setup/first-run.sqlite.repo.ts';
 import { SqliteAccountDataRepository } from '../users/account-data.sqlite.repo.ts';
 import { SqliteCommunityRepository } from '../users/community.sqlite.repo.ts';
 import { SqliteFeedKeyRepository } from '../users/feed-keys.sqlite.repo.ts';
+import { SqliteModerationRepository } from '../users/moderation.sqlite.repo.ts';
 import { SqliteUserRepository } from '../users/users.sqlite.repo.ts';
 import type { Store } from './store.ts';
 
@@ -44,6 +45,7 @@ export class SqliteStore implements Store {
   readonly firstRun: FirstRunRepository;
   readonly forYou: SqliteForYouRepository;
   readonly feedKeys: SqliteFeedKeyRepository;
+  readonly moderation: SqliteModerationRepository;
   readonly accountData: SqliteAccountDataRepository;
   readonly #applied: number[];
 
@@ -68,6 +70,7 @@ export class SqliteStore implements Store {
     this.forYou = new SqliteForYouRepository(this.db);
     this.library = new SqliteLibraryRepository(this.db);
     this.feedKeys = new SqliteFeedKeyRepository(this.db);
+    this.moderation = new SqliteModerationRepository(this.db);
     this.accountData = new SqliteAccountDataRepository(this.db);
   }
 

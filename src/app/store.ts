@@ -18,6 +18,7 @@ import type { SimilarRepository } from '../search/similar.repo.ts';
 import type { FirstRunRepository } from '../setup/first-run.repo.ts';
 import type { AccountDataRepository } from '../users/account-data.repo.ts';
 import type { FeedKeyRepository } from '../users/feed-keys.repo.ts';
+import type { ModerationRepository } from '../users/moderation.repo.ts';
 import type { CommunityRepository, UserRepository } from '../users/types.ts';
 
 export interface Store extends Database {
@@ -42,6 +43,8 @@ export interface Store extends Database {
   readonly forYou: ForYouRepository;
   /** The per-account secret of personal feed URLs (issue 14 item 5, src/users/personal-feeds.ts). */
   readonly feedKeys: FeedKeyRepository;
+  /** Reports and the moderation log (issue 16 item 16, src/users/moderation.ts). */
+  readonly moderation: ModerationRepository;
   /** An account's data as a whole: the export's extra reads, deletion (issue 14 item 8). */
   readonly accountData: AccountDataRepository;
 }

@@ -229,6 +229,11 @@ export const configSchema = z
      * worker threads, src/search/keyword-pool.ts; PostgreSQL: statement_timeout).
      */
     searchBudgetMs: z.coerce.number().int().min(50).max(60_000).default(2000),
+    /**
+     * Hybrid search also looks for learned synonyms and the model's neighbour words of the query,
+     * shown as "Also looked for: car ← automobile"; `false` looks for the words typed only.
+     */
+    searchExpansion: boolish.default(true),
     /** Keyword-search worker threads on SQLite; 0 = one per core (at least two). */
     searchWorkers: z.coerce.number().int().min(0).max(64).default(0),
     /** HTML searches (`/search`) per minute per client (429 with Retry-After beyond). */

@@ -67,6 +67,7 @@ export async function loadDemo(
     const r = await store.papers.feature({
       arxivId: f.arxivId,
       day: f.day,
+      at: f.at,
       source: 'submission',
       submittedBy: corpus.readers[f.by]!.name,
       importedUpvotes: 0,

@@ -26,6 +26,8 @@ interface DemoReader {
 interface DemoFeaturing {
   arxivId: string;
   day: string;
+  /** When it was featured: the start of its day (never after `now`), so label and datetime agree. */
+  at: string;
   /** Index into readers: who submitted it. */
   by: number;
 }
@@ -254,17 +256,24 @@ export function generateDemo(o: DemoOptions): DemoCorpus {
     const day = new Date(dayMs).toISOString().slice(0, 10);
     const from = Math.max(0, (d - 2) * perDay);
     const pool = papers.slice(from, Math.min(papers.length, d * perDay));
+    const featuredAt = new Date(dayMs).toISOString();
     const chosen = new Set<PaperInput>();
     const want = Math.min(pool.length, int(8, 16));
     while (chosen.size < want) chosen.add(pick(pool));
     for (const p of chosen) {
-      featured.push({ arxivId: p.arxivId, day, by: int(0, o.readers - 1) });
+      featured.push({ arxivId: p.arxivId, day, at: featuredAt, by: int(0, o.readers - 1) });
       // A few papers draw most of the votes (Zipf-like: 1/u heavy tail).
       const n = Math.min(o.readers, Math.floor(1 / (r() + 0.03)));
       const voters = new Set<number>();
       while (voters.size < n) voters.add(int(0, o.readers - 1));
-      const at = (k: number) =>
-        new Date(Math.min(dayMs + k * 600_000 + r() * 8 * 3_600_000, o.now.getTime() - 1000)).toISOString();
+      // Each event on a paper is later than the one before (a reply never predates its parent),
+      // a second apart at least, and all before `now` (at most ~45 events a paper, within 60 s).
+      let last = 0;
+      const at = (k: number) => {
+        const t = Math.min(dayMs + k * 600_000 + r() * 8 * 3_600_000, o.now.getTime() - 60_000);
+        last = Math.max(t, last + 1000);
+        return new Date(last).toISOString();
+      };
       let k = 0;
       for (const reader of voters) votes.push({ arxivId: p.arxivId, reader, at: at(k++) });
       if (r() < 0.35) {

@@ -110,7 +110,15 @@ export function createSource(name: SourceName, config: Config, r: SourceRequest 
  * One paper by its (already validated) arXiv id from the configured arXiv API, through the
  * process's upstream client: what a community submission needs, without knowing the source.
  */
-export async function fetchArxivPaper(config: Config, arxivId: string): Promise<PaperInput | null> {
-  const r = await fetchArxivPapers([arxivId], { http: upstreamClient(config), apiUrl: config.arxivApiUrl });
+export async function fetchArxivPaper(
+  config: Config,
+  arxivId: string,
+  signal?: AbortSignal,
+): Promise<PaperInput | null> {
+  const r = await fetchArxivPapers([arxivId], {
+    http: upstreamClient(config),
+    apiUrl: config.arxivApiUrl,
+    ...(signal ? { requestOptions: { signal } } : {}),
+  });
   return r.papers[0] ?? null;
 }

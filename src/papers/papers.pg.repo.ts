@@ -321,7 +321,14 @@ export class PgPaperRepository implements PaperRepository {
   async feature(f: FeaturedInput): Promise<'inserted' | 'exists'> {
     const res = await this.#pool.query({
       ...S.feature,
-      values: [f.day, f.source, f.submittedBy, f.importedUpvotes, new Date().toISOString(), f.arxivId],
+      values: [
+        f.day,
+        f.source,
+        f.submittedBy,
+        f.importedUpvotes,
+        f.at ?? new Date().toISOString(),
+        f.arxivId,
+      ],
     });
     if (res.rowCount) return 'inserted';
     if (!(await this.get(f.arxivId))) throw new NotFoundError(`no paper ${f.arxivId} to feature`);

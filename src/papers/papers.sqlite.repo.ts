@@ -403,7 +403,7 @@ export class SqlitePaperRepository implements PaperRepository {
       f.source,
       f.submittedBy,
       f.importedUpvotes,
-      new Date().toISOString(),
+      f.at ?? new Date().toISOString(),
       f.arxivId,
     );
     if (r.changes === 0 && !(await this.get(f.arxivId)))

@@ -19,6 +19,8 @@ export interface FeaturedInput {
   submittedBy: string | null;
   /** Upvotes carried over from an imported daily-papers list; kept apart from local votes. */
   importedUpvotes: number;
+  /** When it was featured (ISO); now when absent. The demo dates its featurings within their day. */
+  at?: string;
 }
 
 export interface Featured extends FeaturedInput {

@@ -42,13 +42,23 @@ describe('keywordPlan', () => {
   it('adds learned synonyms to plain words only', () => {
     const syn = (t: string) => (t === 'car' ? ['automobile'] : []);
     const { plan, added } = expandPlan(keywordPlan(parseQuery('car author:car cat:cs.RO')), syn);
-    assert.deepEqual(added, ['automobile']);
+    assert.deepEqual(added, [{ word: 'automobile', from: 'car' }]);
     assert.deepEqual(plan.groups[0], [
       { text: 'car', kind: 'word' },
       { text: 'automobile', kind: 'word' },
     ]);
     assert.equal(plan.groups[1]!.length, 1);
     assert.equal(plan.groups[2]!.length, 1);
+  });
+
+  it('never adds a -word of the query (issue 16: "pruning -token" looked for token)', () => {
+    const syn = (t: string) => (t === 'pruning' ? ['token', 'sparsity'] : []);
+    const { plan, added } = expandPlan(keywordPlan(parseQuery('pruning -token')), syn);
+    assert.deepEqual(added, [{ word: 'sparsity', from: 'pruning' }]);
+    assert.deepEqual(
+      plan.groups[0]!.map((t) => t.text),
+      ['pruning', 'sparsity'],
+    );
   });
 
   it('widens a one-concept query only: several AND-ed words stay as typed', () => {

@@ -1,4 +1,5 @@
 /** From the parsed query to what each side of the search runs: a keyword plan and a text to embed. */
+import type { Expansion } from './embedder/embedder.ts';
 import type { Query, TermNode } from './query/ast.ts';
 import type { KeywordPlan, PlanTerm } from './search.repo.ts';
 
@@ -46,18 +47,26 @@ export function semanticText(q: Query): string {
   return words.join(' ');
 }
 
+/** The query's -words (plain text terms), which neither side may look for by another name. */
+export function negatedWords(plan: KeywordPlan): string[] {
+  return plan.not.filter((t) => t.field === undefined || t.field === 'title').map((t) => t.text);
+}
+
 /**
  * Adds learned synonyms as alternatives of each plain word or phrase ("automobile" → automobile OR
  * car OR motor OR vehicle), so the keyword side of hybrid search also finds papers that name the
- * same thing differently, ranked beside them by BM25. Returns the plan and the words added.
+ * same thing differently, ranked beside them by BM25. Returns the plan and the words added, each
+ * with the word it came from. A -word of the query is never added (issue 16: "pruning -token"
+ * looked for "token").
  * (Measured alternative, bench/search-quality: one query per synonym merged round-robin ranked
  * literal matches higher in the fusion and lost a quarter of the synonym recall.)
  */
 export function expandPlan(
   plan: KeywordPlan,
   synonyms: (text: string) => string[],
-): { plan: KeywordPlan; added: string[] } {
-  const added: string[] = [];
+): { plan: KeywordPlan; added: Expansion[] } {
+  const added: Expansion[] = [];
+  const negated = new Set(negatedWords(plan));
   // Only a one-concept query is widened. Several words AND-ed are specific already and the
   // vector side carries their meaning; OR-ing synonyms into each of them multiplied the matches
   // FTS5 must score (hybrid p99 152 ms at 1M), where a single word's group is ranked from the
@@ -69,9 +78,9 @@ export function expandPlan(
     const out = [...g];
     for (const t of g) {
       for (const w of synonyms(t.text)) {
-        if (have.has(w)) continue;
+        if (have.has(w) || negated.has(w)) continue;
         have.add(w);
-        added.push(w);
+        added.push({ word: w, from: t.text });
         out.push({ text: w, kind: 'word' });
       }
     }

@@ -7,11 +7,12 @@ import { QueryTooBroadError } from '../errors.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
 import type { KeywordBudget } from './budget.ts';
 import { tokenize } from './embedder/builtin.ts';
+import type { Expansion } from './embedder/embedder.ts';
 import type { EmbedderSettings } from './embedder/load.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 import { type HighlightTerm, highlight, type Segment, snippet } from './highlight.ts';
 import { type KeywordSearcher, keywordSearcher } from './keyword-pool.ts';
-import { expandPlan, filterPlan, hasRestrictions, keywordPlan, semanticText } from './plan.ts';
+import { expandPlan, filterPlan, hasRestrictions, keywordPlan, negatedWords, semanticText } from './plan.ts';
 import { positiveTerms, QueryError } from './query/ast.ts';
 import { parseQuery } from './query/parse.ts';
 import type { HitInfo, KeywordPlan, SearchRepository } from './search.repo.ts';
@@ -43,7 +44,8 @@ const MAX_DEPTH = 1000;
 
 export interface SearchDeps {
   store: SearchStore;
-  config: EmbedderSettings & Partial<KeywordBudget>;
+  /** `searchExpansion: false` (config.ts): look for the words typed only, no synonyms or neighbours. */
+  config: EmbedderSettings & Partial<KeywordBudget> & { searchExpansion?: boolean };
 }
 
 /** Used when the caller's config has no budget (benchmarks and tests that pass only embedder settings). */
@@ -91,8 +93,8 @@ export interface SearchResult {
   stopped?: string;
   /** An arXiv id in the query; `exact` when the query is nothing but the id. */
   didYouMean?: { arxivId: string; inLibrary: boolean; exact: boolean };
-  /** Words the semantic side also looked for (the model's neighbours of the query). */
-  related?: string[];
+  /** Words the search also looked for (synonyms, the model's neighbours), each with its source word. */
+  related?: Expansion[];
 }
 
 /** The arXiv id typed into the box, alone or among words. */
@@ -117,11 +119,12 @@ async function vectorSide(
   plan: KeywordPlan,
   text: string,
   depth: number,
-): Promise<{ hits: ScoredPaper[]; related: string[] }> {
+  expand: boolean,
+): Promise<{ hits: ScoredPaper[]; related: Expansion[] }> {
   const embedder = sem.embedder!;
   const index = sem.index!;
   const { vector, related } = embedder.embedQuery
-    ? await embedder.embedQuery(text)
+    ? await embedder.embedQuery(text, { exclude: negatedWords(plan), expand })
     : { vector: (await embedder.embed([text]))[0]!, related: [] };
   if (!vector.some((x) => x !== 0)) return { hits: [], related: [] };
   if (!hasRestrictions(plan)) return { hits: index.search(vector, depth), related };
@@ -211,22 +214,26 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
       sem = null;
     } else result.mode = want === 'vector' ? 'vector' : 'hybrid';
   }
-  const related: string[] = [];
+  const related: Expansion[] = [];
+  const addRelated = (list: Expansion[]) => {
+    for (const e of list) if (!related.some((r) => r.word === e.word)) related.push(e);
+  };
+  const expand = deps.config.searchExpansion !== false;
   let keywordIds: number[] = [];
   let keywordFull = false;
   if (want !== 'vector' && (plan.groups.length > 0 || hasRestrictions(plan))) {
     const limit = want === 'keyword' ? page * pageSize + 1 : depth;
-    const syn = result.mode === 'hybrid' ? sem?.embedder?.synonyms?.bind(sem.embedder) : undefined;
+    const syn = result.mode === 'hybrid' && expand ? sem?.embedder?.synonyms?.bind(sem.embedder) : undefined;
     const expanded = syn ? expandPlan(plan, syn) : { plan, added: [] };
-    for (const w of expanded.added) if (!related.includes(w)) related.push(w);
+    addRelated(expanded.added);
     keywordIds = (await keywords.keyword(expanded.plan, limit)).map((h) => h.paperId);
     keywordFull = keywordIds.length >= limit;
   }
   let vectorIds: number[] = [];
   if (sem) {
-    const v = await vectorSide(sem, keywords, plan, text, depth);
+    const v = await vectorSide(sem, keywords, plan, text, depth, expand);
     vectorIds = v.hits.map((h) => h.paperId);
-    for (const w of v.related) if (!related.includes(w)) related.push(w);
+    addRelated(v.related);
   }
   if (related.length) result.related = related.slice(0, 8);
 
@@ -239,6 +246,11 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
             { ids: keywordIds, weight: KEYWORD_WEIGHT },
             { ids: vectorIds, weight: vectorWeight(required) },
           ]);
+  if (result.mode === 'hybrid' && required > 0) {
+    ranked = keywordFirst(ranked, new Set(keywordIds));
+    if (keywordIds.length === 0 && vectorIds.length > 0 && !result.notice)
+      result.notice = 'No paper has every word you asked for; these are matches by meaning only.';
+  }
   if (query.sort !== 'relevance' && result.mode !== 'keyword')
     ranked = await resort(repo, ranked, query.sort);
 
@@ -262,6 +274,19 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
     ];
   });
   return result;
+}
+
+/**
+ * A query that requires words: the papers the keyword side found (every required word, or a
+ * synonym shown under "Also looked for") come first, in fused order, then those found by meaning
+ * alone. Fusion alone let 25 meaning-only papers without the word outrank those with it (issue 16,
+ * "pruning -token"); a reader sees why a paper is listed from its words or its "by meaning" label.
+ */
+function keywordFirst(
+  ranked: { paperId: number; score: number }[],
+  keyword: ReadonlySet<number>,
+): { paperId: number; score: number }[] {
+  return [...ranked.filter((h) => keyword.has(h.paperId)), ...ranked.filter((h) => !keyword.has(h.paperId))];
 }
 
 async function resort(

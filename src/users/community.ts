@@ -23,14 +23,20 @@ const LIMITS = {
 } satisfies Record<string, Limit>;
 
 const DAY_MS = 86_400_000;
+/**
+ * How long a submission waits for arXiv. The upstream client retries with backoff (18 s in all
+ * by default), which a reader at a form should not sit through (issue 16 item 7): past this the
+ * fetch is cancelled and the reader told plainly, with the input kept by the page.
+ */
+export const SUBMIT_FETCH_MS = 5000;
 
 export interface CommunityDeps {
   papers: Pick<PaperRepository, 'get' | 'upsertMany'>;
   community: CommunityRepository;
   feed: Pick<FeedRepository, 'stats'>;
   limiter: RateLimiter;
-  /** Fetches one paper from the arXiv API (null when arXiv has no such id). */
-  fetchPaper: (arxivId: string) => Promise<PaperInput | null>;
+  /** Fetches one paper from the arXiv API (null when arXiv has no such id); `signal` cancels it. */
+  fetchPaper: (arxivId: string, signal?: AbortSignal) => Promise<PaperInput | null>;
   /** Called after any change readers would see (the web layer drops its page cache). */
   changed?: () => void;
   now?: () => Date;
@@ -104,10 +110,11 @@ export class CommunityService {
     let paper = await this.#d.papers.get(parsed.id);
     let fetched = false;
     if (!paper) {
-      const input = await this.#d.fetchPaper(parsed.id).catch((err: unknown) => {
-        if (err instanceof UpstreamUnavailableError) throw err;
+      const signal = AbortSignal.timeout(SUBMIT_FETCH_MS);
+      const input = await this.#d.fetchPaper(parsed.id, signal).catch((err: unknown) => {
+        const why = signal.aborted ? `no answer within ${SUBMIT_FETCH_MS / 1000} s` : (err as Error).message;
         throw new UpstreamUnavailableError(
-          `Could not fetch ${parsed.id} from arXiv: ${(err as Error).message}`,
+          `arXiv cannot be reached right now (${why}), so ${parsed.id} could not be fetched. Nothing was submitted; try again in a few minutes.`,
         );
       });
       if (!input) throw new NotFoundError(`arXiv has no paper ${parsed.id}.`);

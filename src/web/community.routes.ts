@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { NotFoundError, UnauthorizedError } from '../errors.ts';
+import { InvalidInputError, NotFoundError, UnauthorizedError, UpstreamUnavailableError } from '../errors.ts';
 import { totalVotes } from '../feed/feed.ts';
 import type { User } from '../users/types.ts';
 import { localPath } from './auth.ts';
@@ -14,6 +14,7 @@ import { titleHtml } from './math.ts';
 import { HTML, parse, type WebDeps } from './respond.ts';
 import { messagePage } from './views/account.view.ts';
 import { layout } from './views/layout.view.ts';
+import { reportPage } from './views/moderation.view.ts';
 
 const voteForm = z.object({ up: z.enum(['0', '1']).default('1'), next: z.string().max(2000).optional() });
 const commentForm = z.object({
@@ -26,6 +27,19 @@ const commentForm = z.object({
     .or(z.literal('').transform(() => undefined)),
 });
 const submitForm = z.object({ paper: z.string().max(300).default('') });
+/** What is reported: `paper=<arXiv id>` or `comment=<number>` (query of the form page, fields of the post). */
+const reportTarget = z.object({
+  paper: z.string().max(300).optional(),
+  comment: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  reason: z.string().max(5000).default(''),
+});
+
+function targetOf(f: z.infer<typeof reportTarget>) {
+  if (f.comment !== undefined)
+    return { target: { comment: f.comment }, field: { name: 'comment' as const, value: String(f.comment) } };
+  if (f.paper) return { target: { paper: f.paper }, field: { name: 'paper' as const, value: f.paper } };
+  throw new NotFoundError('Say what to report: /report?paper=<arXiv id> or /report?comment=<number>.');
+}
 
 const wantsJson = (req: FastifyRequest) => (req.headers.accept ?? '').includes('application/json');
 
@@ -92,14 +106,57 @@ export const communityRoutes =
       return reply.redirect(back, 303);
     });
 
+    // Reporting a paper or a comment (issue 16 item 16): a page of its own keeps paper pages lean.
+    app.get('/report', async (req, reply) => {
+      const f = parse(reportTarget, req.query);
+      const { target, field } = targetOf(f);
+      if (!req.viewer)
+        return reply.redirect(
+          `/login?next=${encodeURIComponent(`/report?${field.name}=${field.value}`)}`,
+          303,
+        );
+      const subject = await site.moderation.subject(target);
+      return page(req, reply, 'Report', reportPage(subject, field, req.viewer.csrf, '', null));
+    });
+    app.post('/report', async (req, reply) => {
+      const user = signedIn(req);
+      const f = parse(reportTarget, req.body);
+      const { target, field } = targetOf(f);
+      const subject = await site.moderation.subject(target);
+      try {
+        await site.moderation.report(user, target, f.reason);
+      } catch (err) {
+        // A reason that is refused comes back in its form, with what to fix.
+        if (!(err instanceof InvalidInputError)) throw err;
+        const body = reportPage(subject, field, req.viewer!.csrf, f.reason, err.message);
+        return page(req, reply, 'Report', body, 400);
+      }
+      return page(
+        req,
+        reply,
+        'Reported',
+        messagePage('Thank you', [
+          html`A moderator will look at your report on <a href="/papers/${subject.arxivId}">${subject.title}</a>.`,
+        ]),
+      );
+    });
+
     app.get('/submit', (req, reply) => {
       if (!req.viewer) return reply.redirect('/login?next=/submit', 303);
-      return page(req, reply, 'Submit a paper', submitPage(req.viewer.csrf, null));
+      return page(req, reply, 'Submit a paper', submitPage(req.viewer.csrf, null, ''));
     });
     app.post('/submit', async (req, reply) => {
       const user = signedIn(req);
       const f = parse(submitForm, req.body);
-      const r = await site.community.submit(user, f.paper);
+      let r: Awaited<ReturnType<typeof site.community.submit>>;
+      try {
+        r = await site.community.submit(user, f.paper);
+      } catch (err) {
+        // arXiv down: say so on the form, with what was typed still in it (issue 16 item 7).
+        if (!(err instanceof UpstreamUnavailableError)) throw err;
+        reply.header('Retry-After', '120');
+        return page(req, reply, 'Submit a paper', submitPage(req.viewer!.csrf, err.message, f.paper), 503);
+      }
       const link = html`<a href="/papers/${r.paper.arxivId}">${titleHtml(r.paper.title)}</a>`;
       if (r.status === 'exists') {
         return page(
@@ -121,9 +178,9 @@ export const communityRoutes =
       );
     });
 
-    function submitPage(csrf: string, message: string | null) {
+    function submitPage(csrf: string, message: string | null, value: string) {
       return html`<h1>Submit a paper</h1>${message ? html`<p class="error" role="alert">${message}</p>` : ''}
 <p class="muted">An arXiv id (<code>2401.00001</code>, <code>hep-th/9901001</code>) or an arxiv.org link. New papers are fetched from arXiv and featured on today's feed.</p>
-<form class="row" method="post" action="/submit"><input type="hidden" name="csrf" value="${csrf}"><label for="paper">arXiv id or URL</label><input id="paper" type="text" name="paper" required maxlength="300" placeholder="2401.00001"><button type="submit">Submit</button></form>`;
+<form class="row" method="post" action="/submit"><input type="hidden" name="csrf" value="${csrf}"><label for="paper">arXiv id or URL</label><input id="paper" type="text" name="paper" required maxlength="300" placeholder="2401.00001" value="${value}"><button type="submit">Submit</button></form>`;
     }
   };

@@ -1,4 +1,7 @@
-/** /admin/moderation: recent comments to hide or delete, and accounts to ban. Moderators only. */
+/**
+ * /admin/moderation: open reports to resolve or dismiss, the moderation log, recent comments to
+ * hide or delete, and accounts to ban (with a reason and a tick). Moderators only.
+ */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { User } from '../users/types.ts';
@@ -18,6 +21,16 @@ const listQuery = z.object({
   accounts: pageNumber,
   q: z.string().trim().max(100, 'the account search is at most 100 characters').default(''),
 });
+const closeForm = z.object({
+  outcome: z.enum(['resolved', 'dismissed'], { message: 'choose Resolve or Dismiss' }),
+  note: z.string().max(2000).default(''),
+});
+const banForm = z.object({
+  banned: z.enum(['0', '1']).default('1'),
+  reason: z.string().max(2000).default(''),
+  confirm: z.string().optional(),
+});
+const LISTED = 100;
 
 /** The gate is guard.ts (the role check every /admin route shares). */
 function moderator(req: FastifyRequest): User {
@@ -29,12 +42,14 @@ export const moderationRoutes =
   async (app) => {
     const { store, site } = deps;
     app.get('/admin/moderation', async (req, reply) => {
-      moderator(req);
+      const me = moderator(req);
       const { page, accounts, q } = parse(listQuery, req.query);
       // One row more than shown tells whether there is a next page.
-      const [comments, found] = await Promise.all([
+      const [comments, found, reports, log] = await Promise.all([
         store.community.recentComments(PAGE, (page - 1) * PAGE),
         store.users.list(PAGE + 1, (accounts - 1) * PAGE, q || undefined),
+        site.moderation.queue(me, LISTED),
+        site.moderation.log(me, LISTED),
       ]);
       const users = { rows: found.slice(0, PAGE), page: accounts, more: found.length > PAGE, q };
       return reply
@@ -43,16 +58,28 @@ export const moderationRoutes =
         .send(
           layout(
             { title: 'Moderation', siteName: deps.config.siteName, viewer: req.viewer, path: req.url },
-            moderationPage(comments, users, req.viewer!, page, comments.length === PAGE),
+            moderationPage(comments, users, req.viewer!, page, comments.length === PAGE, { reports, log }),
           ),
         );
     });
 
     app.post<{ Params: { id: string } }>('/admin/users/:id/ban', async (req, reply) => {
-      moderator(req);
-      const banned = ((req.body ?? {}) as Record<string, string>).banned !== '0';
-      await site.accounts.setBanned(Number(req.params.id) || 0, banned);
-      site.pageCache.invalidate();
+      const me = moderator(req);
+      const f = parse(banForm, req.body);
+      await site.moderation.setBanned(
+        me,
+        Number(req.params.id) || 0,
+        f.banned === '1',
+        f.reason,
+        f.confirm === 'yes',
+      );
       return reply.redirect('/admin/moderation#users', 303);
+    });
+
+    app.post<{ Params: { id: string } }>('/admin/reports/:id', async (req, reply) => {
+      const me = moderator(req);
+      const f = parse(closeForm, req.body);
+      await site.moderation.close(me, Number(req.params.id) || 0, f.outcome, f.note);
+      return reply.redirect('/admin/moderation#reports', 303);
     });
   };

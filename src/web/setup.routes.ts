@@ -41,6 +41,16 @@ declare module 'fastify' {
 /** How long "is there demo data?" is remembered: `paperboy demo` runs in another process. */
 const DEMO_CHECK_MS = 3000;
 
+/**
+ * The page of a paper outside the demo id range (src/demo/generate.ts numbers its papers
+ * YYMM.9xxxx, src/setup/first-run.repo.ts DEMO_ID_LIKE): a real paper imported beside the demo
+ * is not demo data, so its page gets no banner (issue 16 item 11).
+ */
+function isRealPaperPage(url: string): boolean {
+  const m = /^\/papers\/([^?#]+)/.exec(url);
+  return m !== null && !/^\d{4}\.9\d{4}(v\d+)?(\/|$)/.test(m[1]!);
+}
+
 export async function registerFirstRun(app: FastifyInstance, deps: WebDeps, guard: Guard): Promise<void> {
   const { store, config } = deps;
   const bootstrap = new Bootstrap({ store, config, log: (m) => app.log.info(m) });
@@ -48,7 +58,7 @@ export async function registerFirstRun(app: FastifyInstance, deps: WebDeps, guar
   app.addHook('onClose', () => bootstrap.stop());
 
   let demo = { at: 0, present: false };
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', async (req, reply, payload) => {
     if (
       !String(reply.getHeader('content-type') ?? '').startsWith('text/html') ||
       reply.getHeader('content-encoding')
@@ -58,7 +68,7 @@ export async function registerFirstRun(app: FastifyInstance, deps: WebDeps, guar
     if (Date.now() - demo.at > DEMO_CHECK_MS)
       demo = { at: Date.now(), present: (await store.firstRun.demoCounts()).papers > 0 };
     // Decoded only when the banner goes in: cached pages are sent thousands of times a second.
-    if (!demo.present) return payload;
+    if (!demo.present || isRealPaperPage(req.url)) return payload;
     const text = typeof payload === 'string' ? payload : payload.toString('utf8');
     const withBanner = text.replace('<main id="main">', `<main id="main">\n${DEMO_BANNER}`);
     reply.removeHeader('content-length');

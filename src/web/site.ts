@@ -15,6 +15,7 @@ import type { PaperInput } from '../papers/paper.ts';
 import { createSimilarLists, type SimilarSetup } from '../search/similar-setup.ts';
 import { AccountService } from '../users/accounts.ts';
 import { CommunityService } from '../users/community.ts';
+import { ModerationService } from '../users/moderation.ts';
 import { PasswordHasher } from '../users/password.ts';
 import { PersonalFeedKeys } from '../users/personal-feeds.ts';
 import { RateLimiter } from '../users/rate-limit.ts';
@@ -32,6 +33,8 @@ export interface SiteOptions {
 export interface Site {
   accounts: AccountService;
   community: CommunityService;
+  /** Reports, their queue and the moderation log (issue 16 item 16). */
+  moderation: ModerationService;
   library: LibraryService;
   limiter: RateLimiter;
   hasher: PasswordHasher;
@@ -77,7 +80,9 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
   };
   // Only the configured arXiv API is ever asked, and only for an id already validated, through
   // the process's one upstream client (shared with the harvests, so arXiv's interval holds).
-  const fetchPaper = options.fetchPaper ?? ((arxivId: string) => fetchArxivPaper(config, arxivId));
+  const fetchPaper =
+    options.fetchPaper ??
+    ((arxivId: string, signal?: AbortSignal) => fetchArxivPaper(config, arxivId, signal));
   const accounts = new AccountService({
     users: store.users,
     hasher,
@@ -104,10 +109,23 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     changed: () => pageCache.invalidate(),
     now,
   });
+  const moderation = new ModerationService({
+    moderation: store.moderation,
+    papers: store.papers,
+    community: store.community,
+    users: store.users,
+    setBanned: async (userId, banned) => {
+      await accounts.setBanned(userId, banned);
+      pageCache.invalidate();
+    },
+    limiter,
+    now,
+  });
   const forYou = createForYou(store, config, { now });
   return {
     accounts,
     community,
+    moderation,
     forYou,
     feedKeys: new PersonalFeedKeys(store.feedKeys, now),
     library,

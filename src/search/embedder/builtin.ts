@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { exactSearch, Index, type Matches, MetricKind, ScalarKind } from 'usearch';
 import { toInt8 } from '../vectors/quantize.ts';
-import { type Embedder, normalize } from './embedder.ts';
+import { type Embedder, type Expansion, normalize, type QueryOptions } from './embedder.ts';
 import { type Csr, randomizedSvd } from './svd.ts';
 
 const DEFAULT_DIMENSIONS = 128;
@@ -196,15 +196,19 @@ export class BuiltinEmbedder implements Embedder {
    * 0.604 at 1M): the names' vectors are already nearly equal; what is left is each name's own
    * direction, which favoured papers using the typed one.
    */
-  #conceptVector(text: string): Float32Array {
-    return this.#weightedSum(text, this.#synonyms);
+  #conceptVector(text: string, excluded: ReadonlySet<string>): Float32Array {
+    return this.#weightedSum(text, this.#synonyms, excluded);
   }
 
   /**
    * Tf-idf weighted sum of word vectors; with `synonyms`, each word's weight is spread evenly
    * over itself and its synonyms. (No per-word allocation: embedOne vectorizes the whole library.)
    */
-  #weightedSum(text: string, synonyms: ReadonlyMap<number, readonly number[]> | null): Float32Array {
+  #weightedSum(
+    text: string,
+    synonyms: ReadonlyMap<number, readonly number[]> | null,
+    excluded: ReadonlySet<string> = new Set(),
+  ): Float32Array {
     const tf = new Map<number, number>();
     for (const w of tokenize(text)) {
       const id = this.#vocab.get(w);
@@ -218,7 +222,7 @@ export class BuiltinEmbedder implements Embedder {
       for (let j = 0; j < k; j++) out[j]! += w * vec[o + j]!;
     };
     for (const [id, count] of tf) {
-      const syn = synonyms?.get(id);
+      const syn = synonyms?.get(id)?.filter((g) => !excluded.has(this.#words[g]!));
       const w = ((1 + Math.log(count)) * this.#idf[id]!) / (1 + (syn?.length ?? 0));
       add(id, w);
       if (syn) for (const g of syn) add(g, w);
@@ -251,9 +255,18 @@ export class BuiltinEmbedder implements Embedder {
     return (common ?? []).map((i) => this.#words[i]!).filter((w) => !own.has(w));
   }
 
-  /** The query vector with its nearest words folded in; `related` names those words. */
-  async embedQuery(text: string): Promise<{ vector: Float32Array; related: string[] }> {
-    const q = this.#conceptVector(text);
+  /**
+   * The query vector with its nearest words folded in; `related` names those words, each with
+   * the query word nearest to it. Excluded words (the query's -words) and their tokens are never
+   * folded in; `expand: false` is the plain tf-idf embedding of the words typed.
+   */
+  async embedQuery(
+    text: string,
+    options: QueryOptions = {},
+  ): Promise<{ vector: Float32Array; related: Expansion[] }> {
+    if (options.expand === false) return { vector: this.embedOne(text), related: [] };
+    const excluded = new Set((options.exclude ?? []).flatMap((w) => tokenize(w)));
+    const q = this.#conceptVector(text, excluded);
     const k = this.dimensions;
     if (!q.some((x) => x !== 0)) return { vector: q, related: [] };
     if (!this.#wordMatrix) {
@@ -267,22 +280,39 @@ export class BuiltinEmbedder implements Embedder {
     const n = Math.min(EXPANSION_NEIGHBOURS, this.#vocab.size);
     const hits = exactSearch(this.#wordMatrix, toInt8(q), k, n, MetricKind.Cos) as Matches;
     const out = Float32Array.from(q);
-    const own = new Set(tokenize(text));
-    const related: string[] = [];
+    const typed = [...new Set(tokenize(text))];
+    const own = new Set(typed);
+    const related: Expansion[] = [];
     for (let i = 0; i < hits.keys.length; i++) {
       const sim = 1 - hits.distances[i]!;
       if (sim < EXPANSION_MIN_SIMILARITY) break;
       const id = Number(hits.keys[i]!);
+      const word = this.#words[id]!;
+      if (excluded.has(word)) continue;
       const w = sim ** EXPANSION_POWER;
       const o = id * k;
       let norm = 0;
       for (let j = 0; j < k; j++) norm += this.#vectors[o + j]! ** 2;
       norm = Math.sqrt(norm) || 1;
       for (let j = 0; j < k; j++) out[j]! += (w * this.#vectors[o + j]!) / norm;
-      const word = this.#words[id]!;
-      if (!own.has(word)) related.push(word);
+      if (!own.has(word)) related.push({ word, from: this.#nearestOf(id, typed) });
     }
     return { vector: normalize(out), related };
+  }
+
+  /** Of the query's words, the one whose vector is closest to word `id` (what it was found from). */
+  #nearestOf(id: number, typed: readonly string[]): string {
+    const target = this.wordVector(this.#words[id]!)!;
+    let best = typed[0] ?? '';
+    let bestSim = -Infinity;
+    for (const t of typed) {
+      const v = this.wordVector(t);
+      if (!v) continue;
+      let s = 0;
+      for (let j = 0; j < v.length; j++) s += v[j]! * target[j]!;
+      if (s > bestSim) [best, bestSim] = [t, s];
+    }
+    return best;
   }
 
   /** The word's own vector (normalized), or null when it is not in the vocabulary. */

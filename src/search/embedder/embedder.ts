@@ -10,10 +10,25 @@ export interface Embedder {
   readonly dimensions: number;
   /** One vector per text (the text of a paper is its title and abstract, see paperText). */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
-  /** A search box query, when the model treats queries differently from documents. */
-  embedQuery?(text: string): Promise<{ vector: Float32Array; related: string[] }>;
+  /**
+   * A search box query, when the model treats queries differently from documents: `related`
+   * names the words folded in, each with the query word it came from. Words in `exclude` (the
+   * query's -words) are never folded in; `expand: false` embeds the words typed and nothing else.
+   */
+  embedQuery?(text: string, options?: QueryOptions): Promise<{ vector: Float32Array; related: Expansion[] }>;
   /** Words the model learned to be interchangeable with this word or phrase. */
   synonyms?(text: string): string[];
+}
+
+/** A word a search also looked for, and the query word it came from ("token ← pruning"). */
+export interface Expansion {
+  word: string;
+  from: string;
+}
+
+export interface QueryOptions {
+  exclude?: readonly string[];
+  expand?: boolean;
 }
 
 /** What gets embedded for a paper: the title counts twice, as titles are dense with meaning. */

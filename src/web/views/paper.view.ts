@@ -77,6 +77,7 @@ function commentItem(c: Comment, replies: Comment[], arxivId: string, viewer: Vi
       actions.push(
         html`<form method="post" action="/comments/${c.id}/delete" class="inline">${csrfField(viewer)}<button type="submit" class="link">Delete</button></form>`,
       );
+    if (!own) actions.push(html`<a href="/report?comment=${c.id}" rel="nofollow">Report</a>`);
     if (mod)
       actions.push(
         html`<form method="post" action="/comments/${c.id}/hide" class="inline">${csrfField(viewer)}<input type="hidden" name="hidden" value="${c.hiddenAt ? '0' : '1'}"><button type="submit" class="link">${c.hiddenAt ? 'Unhide' : 'Hide'}</button></form>`,
@@ -134,7 +135,7 @@ ${libraryBox(d, ctx)}
 ${authorList(p)}
 <p class="cats">${p.categories.map((c) => html`<a href="${categoryPath(c)}">${c}</a>`)}</p>
 ${submittedBy(d.featurings)}
-<p class="links"><a href="${arxivAbsUrl(p.arxivId)}" rel="noopener">arXiv abstract</a><a href="${arxivPdfUrl(p.arxivId)}" rel="noopener">PDF</a>${p.links.map((l) => html`<a href="${l.url}" rel="nofollow noopener">${l.kind === 'code' ? 'Code' : 'Project page'} (${l.host})</a>`)}</p>
+<p class="links"><a href="${arxivAbsUrl(p.arxivId)}" rel="noopener">arXiv abstract</a><a href="${arxivPdfUrl(p.arxivId)}" rel="noopener">PDF</a>${p.links.map((l) => html`<a href="${l.url}" rel="nofollow noopener">${l.kind === 'code' ? 'Code' : 'Project page'} (${l.host})</a>`)}${ctx.viewer ? html`<a href="/report?paper=${p.arxivId}" rel="nofollow">Report this paper</a>` : ''}</p>
 <h2>Abstract</h2>
 <p class="abstract">${abstractHtml(p.abstract)}</p>
 ${p.comments ? html`<p class="meta">Comments: ${abstractHtml(p.comments)}</p>` : ''}

@@ -85,7 +85,9 @@ export function searchPage(
     );
   if (r.notice) parts.push(html`<p class="notice search-notice">${r.notice}</p>`);
   if (r.related?.length)
-    parts.push(html`<p class="muted related">Also looked for: ${r.related.join(', ')}</p>`);
+    parts.push(
+      html`<p class="muted related">Also looked for: ${r.related.map((e) => `${e.word} ← ${e.from}`).join(', ')}</p>`,
+    );
   const empty = q.trim()
     ? `No papers match “${q}”. Try fewer or different words.`
     : `Type a few words to search titles, authors and abstracts. ${SYNTAX_HELP}`;
