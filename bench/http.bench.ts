@@ -15,6 +15,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
 import path from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { SqliteStore } from '../src/app/sqlite.store.ts';
@@ -289,6 +290,48 @@ async function snapshot(
   return pages;
 }
 
+/** The bytes on the wire for one path and Accept-Encoding (fetch would decode them). */
+function wireBytes(url: string, encoding: string): Promise<{ bytes: number; encoding: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'accept-encoding': encoding } }, (res) => {
+      let bytes = 0;
+      res.on('data', (d: Buffer) => {
+        bytes += d.length;
+      });
+      res.on('end', () =>
+        resolve({ bytes, encoding: String(res.headers['content-encoding'] ?? 'identity') }),
+      );
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** Issue 16 item 18: each page's size as sent plain, gzip and brotli (information rows). */
+async function compressedSizes(pbUrl: string, targets: [string, string][], metrics: Metric[]) {
+  const sizes: Record<string, Record<string, number>> = {};
+  for (const [name, p] of [...targets, ['/papers.rss', '/papers.rss'] as [string, string]]) {
+    const plain = await wireBytes(pbUrl + p, 'identity');
+    const gzip = await wireBytes(pbUrl + p, 'gzip');
+    const br = await wireBytes(pbUrl + p, 'br');
+    if (gzip.encoding !== 'gzip' || br.encoding !== 'br')
+      throw new Error(`${p}: not compressed (${gzip.encoding}, ${br.encoding})`);
+    sizes[name] = { plain: plain.bytes, gzip: gzip.bytes, br: br.bytes };
+    for (const [enc, r] of [
+      ['gzip', gzip],
+      ['brotli', br],
+    ] as const)
+      metrics.push({
+        metric: `${name} size sent, ${enc} (baseline column: uncompressed)`,
+        unit: 'bytes',
+        paperboy: r.bytes,
+        baseline: plain.bytes,
+        target: 'information',
+        pass: null,
+      });
+  }
+  return sizes;
+}
+
 /** Loads each path on paperboy then on the baseline; three metrics (throughput, p99, errors) each. */
 async function measure(
   label: (name: string) => string,
@@ -376,6 +419,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
     // The exact bytes paperboy serves become the baseline's answers.
     const pages = await snapshot(pb.url, targets);
     details.bytes = Object.fromEntries(pages.map((p) => [p.path, Buffer.from(p.body, 'base64').length]));
+    details.compressed = await compressedSizes(pb.url, targets, metrics);
     baseline = await startBaseline(pages, dataDir);
     const rssBefore = await rssMb(pb.child.pid);
     details.cached = await measure((n) => n, pb.url, baseline.url, targets, duration, undefined, metrics);
