@@ -21,6 +21,7 @@ import { settingsRoutes } from './settings.routes.ts';
 import { registerFirstRun } from './setup.routes.ts';
 import { siteRoutes } from './site.routes.ts';
 import { createSite } from './site.ts';
+import { registerTheme } from './theme.routes.ts';
 import { errorBody } from './views/error.view.ts';
 import { layout } from './views/layout.view.ts';
 
@@ -193,6 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', guard.onRequest);
   app.addHook('onClose', () => site.close());
   const web = { ...deps, site, auth: sessions };
+  registerTheme(app); // the reader's light/dark choice on every page (issue 16)
   await registerFirstRun(app, web, guard); // setup page, /admin, demo banner (issue 7)
   await app.register(siteRoutes(web));
   await app.register(adminRoutes(deps));
