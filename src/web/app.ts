@@ -10,6 +10,7 @@ import { DomainError, RateLimitedError } from '../errors.ts';
 import { describeRefused, refreshConfig } from '../setup/settings.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { Auth } from './auth.ts';
+import { compactCss } from './compact.ts';
 import type { AppDeps } from './deps.ts';
 import { digestRoutes } from './digest.routes.ts';
 import { statusOf } from './errors.ts';
@@ -36,7 +37,7 @@ const CSP = [
   "form-action 'self'",
 ].join('; ');
 
-const css = readFileSync(path.join(import.meta.dirname, 'static', 'app.css'));
+const css = compactCss(readFileSync(path.join(import.meta.dirname, 'static', 'app.css'), 'utf8'));
 
 // The API and machine hooks (the bounce hook) get JSON errors; pages get an error page.
 const wantsJson = (req: FastifyRequest) => req.url.startsWith('/api/') || req.url.startsWith('/hooks/');
