@@ -139,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     securityHeaders(req, reply);
     return payload;
   });
+  registerTheme(app); // the reader's light/dark choice on every page (issue 16)
 
   app.setErrorHandler((err, req, reply) => {
     const status = statusOf(err);
@@ -195,7 +196,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', guard.onRequest);
   app.addHook('onClose', () => site.close());
   const web = { ...deps, site, auth: sessions };
-  registerTheme(app); // the reader's light/dark choice on every page (issue 16)
   await registerFirstRun(app, web, guard); // setup page, /admin, demo banner (issue 7)
   await app.register(siteRoutes(web));
   await app.register(adminRoutes(deps));

@@ -36,12 +36,17 @@ function backTo(referer: string | undefined, host: string | undefined): string {
   return `${r.pathname}${r.search}`;
 }
 
+/**
+ * Registered early in app.ts, so the page is marked before any later onSend hook (compression)
+ * turns it into a stream.
+ */
 export function registerTheme(app: FastifyInstance): void {
   app.addHook('onSend', async (req, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '');
     if (!type.startsWith('text/html')) return payload;
     // Shared caches must not hand one reader's scheme to another.
-    reply.header('Vary', 'Cookie');
+    const vary = reply.getHeader('vary');
+    reply.header('Vary', vary ? `${vary}, Cookie` : 'Cookie');
     const theme = themeOf(req.headers.cookie);
     if (!theme || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
     return withTheme(payload, theme);

@@ -296,6 +296,16 @@ test('the theme without JavaScript: the form post stores it in a cookie, the nex
   });
   assert.equal(system.headers.get('location'), '/');
   assert.match(system.headers.get('set-cookie') ?? '', /^pb_theme=; .*Max-Age=0/);
+
+  // In a browser without JavaScript: the button posts, the answer comes back to the same page, dark.
+  const context = await browser.newContext({ javaScriptEnabled: false, colorScheme: 'light' });
+  const tab = await context.newPage();
+  await tab.goto(`${t.url}/trending`);
+  await Promise.all([tab.waitForEvent('load'), tab.click('form.theme button[value="dark"]')]);
+  assert.equal(new URL(tab.url()).pathname, '/trending');
+  assert.equal(await tab.getAttribute('html', 'data-theme'), 'dark');
+  assert.equal(await tab.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(17, 20, 24)');
+  await context.close();
 });
 
 test('/admin refreshes the harvest progress by itself and suggests `paperboy demo` when arXiv was unreachable', async () => {
