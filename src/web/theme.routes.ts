@@ -14,13 +14,13 @@ const YEAR_S = 365 * 86_400;
 const HTML_TAG = Buffer.from('<html lang="en"');
 
 /** The stored choice, or null for "follow the OS". */
-export function themeOf(cookieHeader: string | undefined): 'light' | 'dark' | null {
+function themeOf(cookieHeader: string | undefined): 'light' | 'dark' | null {
   const v = parseCookies(cookieHeader).get(COOKIE);
   return v !== undefined && THEMES.has(v) ? (v as 'light' | 'dark') : null;
 }
 
 /** The page with `data-theme` on its <html> tag (pages all start with layout.view.ts's frame). */
-export function withTheme(body: string | Buffer, theme: 'light' | 'dark'): string | Buffer {
+function withTheme(body: string | Buffer, theme: 'light' | 'dark'): string | Buffer {
   const attr = ` data-theme="${theme}"`;
   if (typeof body === 'string') return body.replace('<html lang="en"', `<html lang="en"${attr}`);
   const at = body.indexOf(HTML_TAG);
