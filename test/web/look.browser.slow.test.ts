@@ -199,6 +199,27 @@ function measure(): Look {
   };
 }
 
+/**
+ * Item 10: the digest preferences form laid out like the site's other forms: each label on its
+ * own line above its control, and the controls one column as wide as the form.
+ */
+function formShape(): string[] {
+  const form = document.querySelector('main form:has(select[name="frequency"])');
+  if (!form) return ['no preferences form'];
+  const width = form.getBoundingClientRect().width;
+  const out: string[] = [];
+  for (const control of form.querySelectorAll<HTMLInputElement>(
+    'input:not([type=hidden]), select, textarea',
+  )) {
+    const box = control.getBoundingClientRect();
+    const label = control.labels?.[0]?.getBoundingClientRect();
+    if (!label || label.bottom > box.top + 1) out.push(`${control.name}: label not above its control`);
+    if (box.width < width * 0.95)
+      out.push(`${control.name}: ${Math.round(box.width)} px of a ${Math.round(width)} px form`);
+  }
+  return out;
+}
+
 async function check(page: Page, where: string, width: number): Promise<string[]> {
   const look = await page.evaluate(measure);
   const out = [
@@ -223,7 +244,7 @@ const MODES: Mode[] = [
 for (const width of [320, 390, 1280]) {
   for (const mode of width === 320 ? MODES.slice(0, 2) : MODES) {
     const label = `${width} px, OS ${mode.os}${mode.pick ? `, picked ${mode.pick} with the theme buttons` : ''}`;
-    test(`look at ${label}: header, contrast (AA), no sideways scroll on every page`, async () => {
+    test(`look at ${label}: header, contrast (AA), no sideways scroll on every page, preferences form shape`, async () => {
       const problems: string[] = [];
       const errors: string[] = [];
       for (const [who, paths] of [
@@ -252,6 +273,7 @@ for (const width of [320, 390, 1280]) {
           if (mode.pick)
             assert.match(await res!.text(), new RegExp(`<html lang="en" data-theme="${mode.pick}"`));
           problems.push(...(await check(page, `${p} (${who})`, width)));
+          if (p === prefsPath) problems.push(...(await page.evaluate(formShape)).map((f) => `${p}: ${f}`));
           if (width < 640 && (p === '/' || p === '/admin')) {
             // The folded menu: opened, its links show and still overlap nothing.
             const menu = page.locator('.menu-button');
