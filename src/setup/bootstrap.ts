@@ -43,7 +43,8 @@ export interface BootstrapDeps {
   retryMs?: number;
 }
 
-const UNREACHABLE =
+/** A failure message that means arXiv could not be reached (also read by the /admin status). */
+export const UNREACHABLE =
   /refused|ECONNREFUSED|ENOTFOUND|DNS|resolve|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|timed? ?out|fetch failed|socket|HTTP 5\d\d|network/i;
 
 export class Bootstrap {

@@ -10,6 +10,7 @@ import { DomainError, RateLimitedError } from '../errors.ts';
 import { describeRefused, refreshConfig } from '../setup/settings.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { Auth } from './auth.ts';
+import { compactCss } from './compact.ts';
 import { markShared, registerCompression } from './compress.ts';
 import type { AppDeps } from './deps.ts';
 import { digestRoutes } from './digest.routes.ts';
@@ -22,6 +23,7 @@ import { settingsRoutes } from './settings.routes.ts';
 import { registerFirstRun } from './setup.routes.ts';
 import { siteRoutes } from './site.routes.ts';
 import { createSite } from './site.ts';
+import { registerTheme } from './theme.routes.ts';
 import { errorBody } from './views/error.view.ts';
 import { layout } from './views/layout.view.ts';
 
@@ -36,7 +38,9 @@ const CSP = [
   "form-action 'self'",
 ].join('; ');
 
-const css = readFileSync(path.join(import.meta.dirname, 'static', 'app.css'));
+const css = Buffer.from(
+  compactCss(readFileSync(path.join(import.meta.dirname, 'static', 'app.css'), 'utf8')),
+);
 markShared(css); // compressed once per encoding (compress.ts), not per request
 
 // The API and machine hooks (the bounce hook) get JSON errors; pages get an error page.
@@ -139,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     securityHeaders(req, reply);
     return payload;
   });
+  registerTheme(app); // the reader's light/dark choice on every page (issue 16)
 
   app.setErrorHandler((err, req, reply) => {
     const status = statusOf(err);

@@ -202,6 +202,7 @@ const firstRunRoutes =
           digests: await guard.allows(req, levelOfRoute('/admin/digests')),
         },
         bootstrap: await bootstrap.status(),
+        lastRun: (await store.ingestRuns.recent(1))[0] ?? null,
         settings: currentSettings(config),
         papers: await store.papers.count(),
         demoPapers: (await store.firstRun.demoCounts()).papers,

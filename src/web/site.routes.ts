@@ -8,6 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { accountRoutes } from './account.routes.ts';
 import { apiRoutes } from './api.routes.ts';
 import { communityRoutes } from './community.routes.ts';
+import { compactJs } from './compact.ts';
 import { feedRoutes } from './feed.routes.ts';
 import { forYouRoutes } from './foryou.routes.ts';
 import { libraryRoutes } from './library.routes.ts';
@@ -18,7 +19,7 @@ import { personalFeedRoutes } from './personal-feeds.routes.ts';
 import { privacyRoutes } from './privacy.routes.ts';
 import type { WebDeps } from './respond.ts';
 
-const appJs = readFileSync(path.join(import.meta.dirname, 'static', 'app.js'));
+const appJs = compactJs(readFileSync(path.join(import.meta.dirname, 'static', 'app.js'), 'utf8'));
 
 export const siteRoutes =
   (deps: WebDeps): FastifyPluginAsync =>

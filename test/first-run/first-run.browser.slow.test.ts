@@ -240,6 +240,15 @@ test('offline first run: a plain notice, demo fills the site, demo --remove rest
     await visitor.goto(`${server.url}/search?q=diffusion`);
     await visitor.screenshot({ path: path.join(SCREENSHOTS, 'search.png') });
     await visitor.close();
+    // The same home page on a phone, and in the dark scheme (issue 16).
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(`${server.url}/`);
+    await phone.screenshot({ path: path.join(SCREENSHOTS, 'home-mobile.png') });
+    await phone.close();
+    const dark = await browser.newPage({ viewport: { width: 1200, height: 900 }, colorScheme: 'dark' });
+    await dark.goto(`${server.url}/`);
+    await dark.screenshot({ path: path.join(SCREENSHOTS, 'home-dark.png') });
+    await dark.close();
 
     const removed = await run(process.execPath, [MAIN, 'demo', '--remove'], { env });
     assert.match(removed.stdout, /removed the demo data: 1500 papers and 40 demo readers/);

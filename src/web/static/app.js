@@ -2,6 +2,8 @@
 // 1. Upvote and save (library) forms post in the background and update in place.
 // 2. The BibTeX "Copy" button appears and copies the entry.
 // 3. A paper page rendered before its similar papers were found fetches them when they are.
+// 4. The theme buttons switch at once (the post still stores the choice for the next page).
+// 5. /admin refreshes its harvest status while a harvest runs.
 
 // Upvote and save forms post the desired state; the answer updates the control in place.
 const inPlace = {
@@ -83,4 +85,39 @@ if (similar) {
       if (fragment) similar.innerHTML = fragment;
     })
     .catch(() => {});
+}
+
+// The theme form: the server marks <html> on later pages; this page switches now.
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.classList.contains('theme')) return;
+  const value = event.submitter?.value;
+  if (!value) return;
+  event.preventDefault();
+  if (value === 'system') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = value;
+  fetch(form.action, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ theme: value }),
+    credentials: 'same-origin',
+  }).catch(() => {});
+});
+
+// The /admin status block: replaced by a fresh copy every few seconds until nothing runs.
+const polled = document.querySelector('[data-poll]');
+if (polled) {
+  const poll = () =>
+    fetch(polled.dataset.poll, { credentials: 'same-origin' })
+      .then((res) => (res.ok ? res.json() : null))
+      .then((status) => {
+        if (!status) return;
+        polled.innerHTML = new DOMParser().parseFromString(
+          status.html,
+          'text/html',
+        ).body.firstChild.innerHTML;
+        if (status.running) setTimeout(poll, 2000);
+      })
+      .catch(() => {});
+  setTimeout(poll, 2000);
 }

@@ -38,27 +38,32 @@ export function preferencesBody(s: Subscriber, action: string, saved: boolean, c
   const i = s.interests;
   const resubscribe =
     s.status === 'unsubscribed'
-      ? html`<form method="post" action="${action}/resubscribe">${tokenField(csrf)}<p>This address is unsubscribed.</p><button type="submit">Subscribe again</button></form>`
+      ? html`<form method="post" action="${action}/resubscribe" class="row">${tokenField(csrf)}<span>This address is unsubscribed.</span><button type="submit">Subscribe again</button></form>`
       : '';
   return html`<section class="digest-page"><h1>Digest preferences</h1>
 <p>For <strong>${s.email}</strong> (${s.status}).${saved ? ' Saved.' : ''}</p>
 ${resubscribe}
-<form method="post" action="${action}" class="preferences">${tokenField(csrf)}
-  <label>Frequency <select name="frequency">
+<form method="post" action="${action}" class="stack preferences">${tokenField(csrf)}
+  <label for="p-frequency">Frequency</label>
+  <select id="p-frequency" name="frequency">
     <option value="daily"${s.frequency === 'daily' ? ' selected' : ''}>Daily (weekdays, after the arXiv listing)</option>
     <option value="weekly"${s.frequency === 'weekly' ? ' selected' : ''}>Weekly</option>
-  </select></label>
-  <label>Weekly on <select name="weekday">${DAYS.map((d, n) => html`<option value="${n}"${n === s.weekday ? ' selected' : ''}>${d}</option>`)}</select></label>
-  <label>Papers per digest <input type="number" name="paperCount" min="5" max="50" value="${s.paperCount}"></label>
-  <label>Categories (comma-separated, e.g. cs.LG, cs.CV) <input type="text" name="categories" value="${i.categories.join(', ')}"></label>
-  <label>Keywords or search queries (one per line; e.g. "diffusion model" -survey)
-    <textarea name="keywords" rows="4">${i.keywords.join('\n')}</textarea></label>
-  <label>Authors (one per line) <textarea name="authors" rows="3">${i.authors.join('\n')}</textarea></label>
+  </select>
+  <label for="p-weekday">Weekly on</label>
+  <select id="p-weekday" name="weekday">${DAYS.map((d, n) => html`<option value="${n}"${n === s.weekday ? ' selected' : ''}>${d}</option>`)}</select>
+  <label for="p-count">Papers per digest</label>
+  <input id="p-count" type="number" name="paperCount" min="5" max="50" value="${s.paperCount}">
+  <label for="p-categories">Categories <span class="muted">(comma-separated, e.g. cs.LG, cs.CV)</span></label>
+  <input id="p-categories" type="text" name="categories" value="${i.categories.join(', ')}">
+  <label for="p-keywords">Keywords or search queries <span class="muted">(one per line; e.g. "diffusion model" -survey)</span></label>
+  <textarea id="p-keywords" name="keywords" rows="4">${i.keywords.join('\n')}</textarea>
+  <label for="p-authors">Authors <span class="muted">(one per line)</span></label>
+  <textarea id="p-authors" name="authors" rows="3">${i.authors.join('\n')}</textarea>
   <button type="submit">Save</button>
 </form>
 <h2>Your data</h2>
 <p><a href="${action}/export">Download everything we store about you (JSON)</a></p>
-<form method="post" action="${action}/erase">${tokenField(csrf)}<button type="submit">Erase my data and unsubscribe</button></form>
+<form method="post" action="${action}/erase" class="row">${tokenField(csrf)}<button type="submit">Erase my data and unsubscribe</button></form>
 </section>`;
 }
 

@@ -51,6 +51,12 @@ function account(meta: PageMeta): SafeHtml {
   return html`<a href="/library">Library</a><a href="/users/${encodeURIComponent(v.user.name)}">${v.user.name}</a>${admin}<form method="post" action="/logout" class="inline">${csrfField(v)}<button type="submit" class="link">Log out</button></form>`;
 }
 
+/**
+ * Light, dark or the OS setting: a plain form (theme.routes.ts keeps the choice in a cookie and
+ * marks <html>, so a page never flashes the other scheme); app.js switches in place.
+ */
+const THEME_FORM = html`<form method="post" action="/theme" class="theme"><span>Theme:</span><button name="theme" value="light">Light</button><button name="theme" value="dark">Dark</button><button name="theme" value="system">System</button></form>`;
+
 export function layout(meta: PageMeta, body: SafeHtml): string {
   // The tab title cannot draw MathML: a paper's TeX is shown in its plain-text form (ℓ₁, 𝔼).
   const title = meta.title ? `${texText(meta.title)} · ${meta.siteName}` : meta.siteName;
@@ -70,6 +76,8 @@ ${f ? html`<link rel="alternate" type="application/rss+xml" title="RSS" href="${
 <a class="skip" href="#main">Skip to content</a>
 <header class="site">
   <a class="brand" href="/">${meta.siteName}</a>
+  <input type="checkbox" id="menu" class="menu-toggle" aria-label="Show the menu">
+  <label for="menu" class="menu-button" aria-hidden="true">Menu</label>
   <nav aria-label="Lists"><a href="/">Daily</a><a href="/trending">Trending</a>${meta.viewer ? html`<a href="/for-you">For you</a>` : ''}<a href="/submit">Submit</a></nav>
   <form action="/search" method="get" role="search">
     <input type="search" name="q" value="${meta.query ?? ''}" placeholder="Search papers" aria-label="Search papers">
@@ -80,7 +88,7 @@ ${f ? html`<link rel="alternate" type="application/rss+xml" title="RSS" href="${
 <main id="main">
 ${body}
 </main>
-<footer>${f ? html`<p class="feeds">This list as <a href="${f.rss}">RSS</a> · <a href="${f.atom}">Atom</a> · <a href="${f.json}">JSON</a></p>` : ''}<p>Metadata from arXiv (CC0). Thank you to arXiv for use of its open access interoperability.</p></footer>
+<footer>${f ? html`<p class="feeds">This list as <a href="${f.rss}">RSS</a> · <a href="${f.atom}">Atom</a> · <a href="${f.json}">JSON</a></p>` : ''}${THEME_FORM}<p>Metadata from arXiv (CC0). Thank you to arXiv for use of its open access interoperability.</p></footer>
 </body>
 </html>
 `.value;

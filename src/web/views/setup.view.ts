@@ -1,8 +1,10 @@
 /** First run (issue 7): the setup page, the admin overview with the bootstrap status, banners. */
 import type { FeedItem } from '../../feed/feed.ts';
+import type { IngestRun } from '../../ingest/repository.ts';
 import type { BootstrapStatus } from '../../setup/bootstrap.ts';
 import type { SiteSettings } from '../../setup/settings.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { adminStatus } from './admin-status.view.ts';
 import { cardList, type ListContext } from './cards.view.ts';
 import { type Locks, type Notice, noticeLine, settingsFields } from './settings.view.ts';
 
@@ -45,23 +47,10 @@ export function setupRefused(): SafeHtml {
 <p><a href="/login">Log in as the admin</a>. While no admin account exists, <code>paperboy setup</code> prints a working link.</p>`;
 }
 
-function bootstrapNotice(s: BootstrapStatus | null): SafeHtml {
-  if (!s) return html`<p class="muted">No categories chosen yet, so nothing has been fetched.</p>`;
-  const cls = s.state === 'unreachable' || s.state === 'failed' ? 'error' : 'notice';
-  const heading =
-    s.state === 'unreachable'
-      ? 'Cannot reach arXiv'
-      : s.state === 'running'
-        ? `Fetching the last week of ${s.categories.join(', ')}`
-        : s.state === 'done'
-          ? 'First harvest finished'
-          : 'First harvest failed';
-  return html`<div class="${cls}" role="status" id="bootstrap"><strong>${heading}.</strong> ${s.message}
-${s.state === 'running' ? html`<progress max="${s.categories.length}" value="${s.done}">${s.done}/${s.categories.length}</progress>` : ''}</div>`;
-}
-
 export interface AdminOverview {
   bootstrap: BootstrapStatus | null;
+  /** The newest ingest run (shown while running, or when it could not reach arXiv). */
+  lastRun: IngestRun | null;
   settings: SiteSettings;
   papers: number;
   demoPapers: number;
@@ -72,7 +61,7 @@ export interface AdminOverview {
 
 export function adminOverview(o: AdminOverview): SafeHtml {
   return html`<h1>Admin</h1>
-${bootstrapNotice(o.bootstrap)}
+${adminStatus(o.bootstrap, o.lastRun)}
 <dl class="overview">
 <dt>Site name</dt><dd>${o.settings.siteName}</dd>
 <dt>Papers</dt><dd>${o.papers}${o.demoPapers ? html` (${o.demoPapers} of them demo data: <code>paperboy demo --remove</code> deletes them)` : ''}</dd>
