@@ -13,6 +13,7 @@ import { FEED_FORMATS, FEED_TYPES, type FeedFormat, renderFeed } from './feeds.t
 import type { SafeHtml } from './html.ts';
 import type { CachedPage } from './page-cache.ts';
 import type { Site } from './site.ts';
+import { themeOf } from './theme.routes.ts';
 import type { ListContext } from './views/cards.view.ts';
 import { FORM_TOKEN_SLOT, layout, type PageMeta } from './views/layout.view.ts';
 
@@ -143,7 +144,10 @@ export async function sendCached(
     const body = withFormToken(deps, req, reply, p.body);
     reply.status(p.status).type(p.type).header('Cache-Control', cacheControl);
     if (req.viewer !== null || p.status !== 200) return reply.send(body);
-    const tag = etagOf(body);
+    // The theme (theme.routes.ts) is set on the page after this: a tag per theme, or a reader who
+    // just picked one would be told their unthemed copy is still fresh.
+    const theme = themeOf(req.headers.cookie);
+    const tag = theme ? `${etagOf(body).slice(0, -1)}-${theme}"` : etagOf(body);
     reply.header('ETag', tag);
     if (Buffer.isBuffer(body) && body === p.body) markShared(body);
     if (matches(req.headers['if-none-match'], tag)) return reply.status(304).send();

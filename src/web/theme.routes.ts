@@ -14,7 +14,7 @@ const YEAR_S = 365 * 86_400;
 const HTML_TAG = Buffer.from('<html lang="en"');
 
 /** The stored choice, or null for "follow the OS". */
-function themeOf(cookieHeader: string | undefined): 'light' | 'dark' | null {
+export function themeOf(cookieHeader: string | undefined): 'light' | 'dark' | null {
   const v = parseCookies(cookieHeader).get(COOKIE);
   return v !== undefined && THEMES.has(v) ? (v as 'light' | 'dark') : null;
 }
