@@ -42,7 +42,7 @@ export function validateDisplayName(raw: string): string {
   const name = raw.normalize('NFC').replace(/\s+/g, ' ').trim();
   if ([...name].length < 2 || [...name].length > DISPLAY_MAX || /[\p{Cc}\p{Cf}]/u.test(name))
     throw new InvalidInputError(
-      `Name "${name.slice(0, 60)}" cannot be used: a name is ${DISPLAY_NAME_RULE}.`,
+      `Name: "${name.slice(0, 60)}" cannot be used; a name is ${DISPLAY_NAME_RULE}.`,
     );
   return name;
 }
