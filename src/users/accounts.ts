@@ -16,11 +16,15 @@ import {
   UnauthorizedError,
 } from '../errors.ts';
 import { sleep } from '../shared/sleep.ts';
+import { AccountSettings, checkPassword } from './account-settings.ts';
+import { accountMailsSettled, sendAfterAnswer } from './mail-later.ts';
 import type { PasswordHasher } from './password.ts';
 import type { Limit, RateLimiter } from './rate-limit.ts';
 import { newToken, tokenHash } from './secrets.ts';
 import type { Role, SessionRecord, User, UserRepository } from './types.ts';
-import { normalizeEmail, validateName, validatePassword } from './user.ts';
+import { accountNames, normalizeEmail, validatePassword } from './user.ts';
+
+export { accountMailsSettled };
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -90,17 +94,6 @@ export interface NewSession {
   expiresAt: string;
 }
 
-/**
- * Mails being sent after their request was answered, by every AccountService of the process:
- * shutdown waits for them, and so do tests before they read the mail folder.
- */
-const pendingMails = new Set<Promise<void>>();
-
-/** Resolves once every account mail queued so far has been sent or has failed. */
-export async function accountMailsSettled(): Promise<void> {
-  while (pendingMails.size) await Promise.allSettled([...pendingMails]);
-}
-
 export class AccountService {
   readonly #d: AccountDeps;
   readonly #now: () => Date;
@@ -109,10 +102,14 @@ export class AccountService {
   onMailError: (err: unknown, what: string) => void = (err, what) =>
     process.stderr.write(`paperboy: ${what} failed: ${err instanceof Error ? err.message : String(err)}\n`);
 
+  /** What the signed-in reader changes on /settings (account-settings.ts). */
+  readonly settings: AccountSettings;
+
   constructor(deps: AccountDeps) {
     this.#d = deps;
     this.#now = deps.now ?? (() => new Date());
     this.#sleep = deps.sleep ?? sleep;
+    this.settings = new AccountSettings(deps, this.#now, (err, what) => this.onMailError(err, what));
   }
 
   #iso(offsetMs = 0): string {
@@ -130,13 +127,10 @@ export class AccountService {
    * the mail). Quota checks and the token insert run here too, for the same reason.
    */
   #sendLater(user: User, purpose: 'verify' | 'reset', ip: string): void {
-    const task = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(async () => {
-        await this.#sendLink(user, purpose, ip);
-      })
-      .catch((err: unknown) => this.onMailError(err, `${purpose} mail to account ${user.id}`))
-      .finally(() => pendingMails.delete(task));
-    pendingMails.add(task);
+    sendAfterAnswer(
+      () => this.#sendLink(user, purpose, ip),
+      (err) => this.onMailError(err, `${purpose} mail to account ${user.id}`),
+    );
   }
 
   /** Resolves once every mail queued so far has been sent or has failed (shutdown). */
@@ -183,16 +177,20 @@ export class AccountService {
    * answer depending on the email when the name is taken (issue 12: the owner's email got
    * "check your inbox", any other "name taken", which told who owns the name).
    */
-  async signup(input: { email: string; name: string; password: string }, ip: string): Promise<string> {
+  async signup(
+    input: { email: string; name: string; handle?: string; password: string },
+    ip: string,
+  ): Promise<string> {
     const email = normalizeEmail(input.email);
-    const name = validateName(input.name);
-    const password = validatePassword(input.password, [name, email]);
+    const { name, displayName } = accountNames(input);
+    const password = validatePassword(input.password, [name, displayName, email]);
     this.#d.limiter.check(
       `signup:ip:${ip}`,
       LIMITS.signupPerIp,
       'Too many sign-ups from your network; try again later.',
     );
-    const nameTaken = () => new InvalidInputError(`The name "${name}" is taken; choose another.`);
+    const nameTaken = () =>
+      new InvalidInputError(`Handle: "${name}" is taken; type another in the Handle field.`);
     if (await this.#d.users.byName(name)) throw nameTaken();
     // Hash before looking at the email, so known and unknown addresses cost the same.
     const passwordHash = await this.#d.hasher.hash(password);
@@ -202,19 +200,24 @@ export class AccountService {
       if (!existing.bannedAt) this.#sendLater(existing, 'reset', ip);
       return CHECK_INBOX;
     }
-    const user = await this.#d.users.create({ email, name, passwordHash, now: this.#iso() });
+    const user = await this.#d.users.create({ email, name, displayName, passwordHash, now: this.#iso() });
     if (user) this.#sendLater(user, 'verify', ip);
     else if (await this.#d.users.byName(name)) throw nameTaken(); // lost a race for the name
     return CHECK_INBOX;
   }
 
-  /** Consumes a verification link. */
-  async verifyEmail(token: string): Promise<User> {
+  /**
+   * Consumes a verification link and signs the reader in (issue 16 item 14): the link proved the
+   * mailbox, as a reset link does, so asking for the password next adds nothing. A banned
+   * account is verified but gets no session.
+   */
+  async verifyEmail(token: string): Promise<{ user: User; session: NewSession | null }> {
     const userId = await this.#d.users.consumeOneTime(tokenHash(token), 'verify', this.#iso());
     if (userId === null)
       throw new InvalidInputError('This link is invalid, used or expired. Log in to get a new one.');
     await this.#d.users.markVerified(userId, this.#iso());
-    return (await this.#d.users.byId(userId))!;
+    const user = (await this.#d.users.byId(userId))!;
+    return { user, session: user.bannedAt ? null : await this.#startSession(user) };
   }
 
   async login(input: { email: string; password: string }, ip: string): Promise<NewSession> {
@@ -332,22 +335,7 @@ export class AccountService {
    * (account, client), so the form cannot be used to guess the password.
    */
   async confirmPassword(user: User, password: string): Promise<void> {
-    const key = `confirm:fail:${user.id}`;
-    const state = this.#d.limiter.peek(key, LIMITS.loginFailuresPerAccountAndIp);
-    if (!state.allowed)
-      throw new RateLimitedError(
-        `Too many wrong passwords; wait ${Math.ceil(state.resetSeconds / 60)} minutes.`,
-        state.resetSeconds,
-      );
-    const stored = await this.#d.users.byEmail(user.email);
-    const ok =
-      stored !== null &&
-      password.length <= 256 &&
-      (await this.#d.hasher.verify(stored.passwordHash, password));
-    if (!ok) {
-      this.#d.limiter.hit(key, LIMITS.loginFailuresPerAccountAndIp);
-      throw new UnauthorizedError('Wrong password: nothing was deleted.');
-    }
+    await checkPassword(this.#d, user, password, 'Wrong password: nothing was deleted.');
   }
 
   /** A new personal API token; the plain value is returned once and never stored. */

@@ -10,6 +10,7 @@ import type {
   CommentWithPaper,
   CommunityRepository,
   SubmissionRecord,
+  VotedPaper,
   VoteResult,
 } from './types.ts';
 
@@ -26,7 +27,7 @@ const S = named('community', {
         RETURNING votes, imported_votes, entered_at`,
   setTrending: 'UPDATE paper_stats SET trending = $1 WHERE paper_id = $2',
   votedFor: 'SELECT paper_id FROM votes WHERE user_id = $1 AND paper_id = ANY($2::bigint[])',
-  userVotes: `SELECT p.arxiv_id FROM votes v JOIN papers p ON p.id = v.paper_id WHERE v.user_id = $1
+  userVotes: `SELECT p.arxiv_id, p.title FROM votes v JOIN papers p ON p.id = v.paper_id WHERE v.user_id = $1
       ORDER BY v.created_at DESC LIMIT $2`,
   firstFeatured: 'SELECT day FROM featured WHERE paper_id = $1 ORDER BY day LIMIT 1',
   feature: `INSERT INTO featured (day, paper_id, source, submitted_by, imported_upvotes, created_at)
@@ -101,9 +102,12 @@ export class PgCommunityRepository implements CommunityRepository {
     return new Set(res.rows.map((r) => Number(r.paper_id)));
   }
 
-  async userVotes(userId: number, limit: number): Promise<string[]> {
-    const res = await this.#pool.query<{ arxiv_id: string }>({ ...S.userVotes, values: [userId, limit] });
-    return res.rows.map((r) => r.arxiv_id);
+  async userVotes(userId: number, limit: number): Promise<VotedPaper[]> {
+    const res = await this.#pool.query<{ arxiv_id: string; title: string }>({
+      ...S.userVotes,
+      values: [userId, limit],
+    });
+    return res.rows.map((r) => ({ arxivId: r.arxiv_id, title: r.title }));
   }
 
   async submit(x: { userId: number; userName: string; paperId: number; day: string; now: string }) {

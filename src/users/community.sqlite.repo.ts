@@ -9,6 +9,7 @@ import type {
   CommentWithPaper,
   CommunityRepository,
   SubmissionRecord,
+  VotedPaper,
   VoteResult,
 } from './types.ts';
 
@@ -64,7 +65,8 @@ function statements(db: DatabaseSync) {
     votedFor: p(
       'SELECT paper_id FROM votes WHERE user_id = ? AND paper_id IN (SELECT value FROM json_each(?))',
     ),
-    userVotes: p(`SELECT p.arxiv_id FROM votes v JOIN papers p ON p.id = v.paper_id WHERE v.user_id = ?
+    userVotes:
+      p(`SELECT p.arxiv_id, p.title FROM votes v JOIN papers p ON p.id = v.paper_id WHERE v.user_id = ?
       ORDER BY v.created_at DESC LIMIT ?`),
     featuredDay: p('SELECT day FROM featured WHERE paper_id = ? ORDER BY day LIMIT 1'),
     feature: p(`INSERT INTO featured (day, paper_id, source, submitted_by, imported_upvotes, created_at)
@@ -134,8 +136,9 @@ export class SqliteCommunityRepository implements CommunityRepository {
     return new Set(rows.map((r) => r.paper_id));
   }
 
-  async userVotes(userId: number, limit: number): Promise<string[]> {
-    return (this.#s.userVotes.all(userId, limit) as { arxiv_id: string }[]).map((r) => r.arxiv_id);
+  async userVotes(userId: number, limit: number): Promise<VotedPaper[]> {
+    const rows = this.#s.userVotes.all(userId, limit) as { arxiv_id: string; title: string }[];
+    return rows.map((r) => ({ arxivId: r.arxiv_id, title: r.title }));
   }
 
   async submit(x: { userId: number; userName: string; paperId: number; day: string; now: string }) {

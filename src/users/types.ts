@@ -9,7 +9,10 @@ export type Role = 'user' | 'moderator' | 'admin';
 export interface User {
   id: number;
   email: string;
+  /** The handle: the profile address /users/<name>, letters, digits, - and _ (user.ts). */
   name: string;
+  /** The name as the reader wrote it ("Ada Admin"); the handle when none was given. */
+  displayName: string;
   role: Role;
   emailVerifiedAt: string | null;
   bannedAt: string | null;
@@ -40,6 +43,7 @@ export interface UserRepository {
   create(u: {
     email: string;
     name: string;
+    displayName?: string;
     passwordHash: string;
     role?: Role;
     now: string;
@@ -48,6 +52,32 @@ export interface UserRepository {
   byName(name: string): Promise<User | null>;
   byId(id: number): Promise<User | null>;
   setPassword(userId: number, passwordHash: string): Promise<void>;
+  setDisplayName(userId: number, displayName: string): Promise<void>;
+  /**
+   * A password changed by the signed-in reader, in one transaction: the new hash, every unused
+   * reset link of the account spent, every session but `keepTokenHash` (this browser) ended.
+   */
+  changePassword(userId: number, passwordHash: string, keepTokenHash: string, now: string): Promise<void>;
+  /** A pending change of address, confirmed by the link mailed to the new one. */
+  createEmailChange(c: {
+    tokenHash: string;
+    userId: number;
+    newEmail: string;
+    now: string;
+    expiresAt: string;
+  }): Promise<void>;
+  /** Email-change links issued to the account since `since` (caps the mails). */
+  countEmailChanges(userId: number, since: string): Promise<number>;
+  /**
+   * Completes a change of address in one transaction: spends the link and every other pending
+   * change of the account, sets the new address and marks it verified. The account id and its
+   * new address; 'taken' when another account has that address by now (nothing changes, the
+   * link stays unused); null when the link is unknown, used or expired.
+   */
+  completeEmailChange(
+    tokenHash: string,
+    now: string,
+  ): Promise<{ userId: number; email: string } | 'taken' | null>;
   markVerified(userId: number, now: string): Promise<void>;
   setRole(userId: number, role: Role): Promise<void>;
   /** Banning also ends every session of the account. */
@@ -124,6 +154,11 @@ export interface VoteResult {
   importedVotes: number;
 }
 
+export interface VotedPaper {
+  arxivId: string;
+  title: string;
+}
+
 export interface SubmissionRecord {
   arxivId: string;
   title: string;
@@ -140,8 +175,8 @@ export interface CommunityRepository {
   setVote(userId: number, paperId: number, up: boolean, now: string): Promise<VoteResult>;
   /** Which of these papers the user has voted for. */
   votedFor(userId: number, paperIds: number[]): Promise<Set<number>>;
-  /** Arxiv ids the user voted for, newest vote first. */
-  userVotes(userId: number, limit: number): Promise<string[]>;
+  /** Papers the user voted for (id and title, for the profile), newest vote first. */
+  userVotes(userId: number, limit: number): Promise<VotedPaper[]>;
 
   /**
    * Features the paper on `day` as a submission and records who submitted it, in one transaction.

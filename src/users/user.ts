@@ -22,13 +22,64 @@ export function normalizeEmail(raw: string): string {
   return email;
 }
 
-export function validateName(raw: string): string {
+/** The rules in words, as the forms say them (sign-up, setup, settings). */
+export const HANDLE_RULE = '2–30 letters (a–z), digits, "-" or "_", starting with a letter or digit';
+export const DISPLAY_NAME_RULE = '2–50 characters; spaces and letters of any language are fine';
+const DISPLAY_MAX = 50;
+
+/** A handle: the profile address /users/<handle>. */
+function validateName(raw: string): string {
   const name = raw.trim();
   if (!NAME.test(name))
     throw new InvalidInputError(
-      'Names are 2–30 letters, digits, "-" or "_", starting with a letter or digit.',
+      `Handle: "${name.slice(0, 40)}" cannot be used; a handle (your profile address, /users/<handle>) is ${HANDLE_RULE}.`,
     );
   return name;
+}
+
+/** The name shown: spaces collapsed, no control or format characters. */
+export function validateDisplayName(raw: string): string {
+  const name = raw.normalize('NFC').replace(/\s+/g, ' ').trim();
+  if ([...name].length < 2 || [...name].length > DISPLAY_MAX || /[\p{Cc}\p{Cf}]/u.test(name))
+    throw new InvalidInputError(
+      `Name: "${name.slice(0, 60)}" cannot be used; a name is ${DISPLAY_NAME_RULE}.`,
+    );
+  return name;
+}
+
+/**
+ * The handle made from a name when none is typed: a name that already is a handle is kept as it
+ * is; otherwise accents are dropped, letters lowercased, and every run of other characters
+ * becomes one "-" ("Ada Admin" → "ada-admin", "Zoë Ångström" → "zoe-angstrom"). Null when
+ * nothing usable is left (a name in another script): the reader types a handle then.
+ */
+function handleFrom(displayName: string): string | null {
+  if (NAME.test(displayName)) return displayName;
+  const h = displayName
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '-')
+    .replace(/^[-_]+/, '')
+    .slice(0, 30)
+    .replace(/-+$/, '');
+  return NAME.test(h) ? h : null;
+}
+
+/** The name shown and the handle, from a form's "name" and optional "handle" fields. */
+export function accountNames(input: { name: string; handle?: string | undefined }): {
+  name: string;
+  displayName: string;
+} {
+  const displayName = validateDisplayName(input.name);
+  const typed = (input.handle ?? '').trim();
+  if (typed) return { name: validateName(typed), displayName };
+  const derived = handleFrom(displayName);
+  if (!derived)
+    throw new InvalidInputError(
+      `Handle: none can be made from the name "${displayName}"; type one in the Handle field (${HANDLE_RULE}).`,
+    );
+  return { name: derived, displayName };
 }
 
 /**

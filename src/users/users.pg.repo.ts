@@ -11,13 +11,14 @@ import type {
   UserRepository,
   UserWithPassword,
 } from './types.ts';
-import { likePattern, toUser, type UserRow } from './users.sqlite.repo.ts';
+import { EMAIL_CHANGE_SQL, likePattern, toUser, USER_COLUMNS, type UserRow } from './users.sqlite.repo.ts';
 
-const USER_COLUMNS = 'u.id, u.email, u.name, u.role, u.email_verified_at, u.banned_at, u.created_at';
+/** PostgreSQL's unique_violation: another account took the address first. */
+const UNIQUE_VIOLATION = '23505';
 
 const S = named('users', {
-  create: `INSERT INTO users (email, name, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT DO NOTHING RETURNING id`,
+  create: `INSERT INTO users (email, name, display_name, password_hash, role, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
   byEmail: `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1`,
   byName: `SELECT ${USER_COLUMNS} FROM users u WHERE u.name = $1`,
   byId: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`,
@@ -53,6 +54,13 @@ const S = named('users', {
     'UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL RETURNING user_id',
   apiTokens:
     'SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id',
+  createEmailChange: EMAIL_CHANGE_SQL.create,
+  countEmailChanges: EMAIL_CHANGE_SQL.count,
+  pendingEmailChange: `${EMAIL_CHANGE_SQL.pending} FOR UPDATE`,
+  emailOwner: EMAIL_CHANGE_SQL.emailOwner,
+  spendEmailChanges: EMAIL_CHANGE_SQL.spendAll,
+  setEmail: EMAIL_CHANGE_SQL.setEmail,
+  setDisplayName: EMAIL_CHANGE_SQL.setDisplayName,
   revokeApiToken:
     'UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND id = $3 AND revoked_at IS NULL',
 });
@@ -67,10 +75,18 @@ export class PgUserRepository implements UserRepository {
     return (await this.#pool.query({ ...statement, values })).rows[0] as T | undefined;
   }
 
-  async create(u: { email: string; name: string; passwordHash: string; role?: Role; now: string }) {
+  async create(u: {
+    email: string;
+    name: string;
+    displayName?: string;
+    passwordHash: string;
+    role?: Role;
+    now: string;
+  }) {
     const row = await this.#one<{ id: string }>(S.create, [
       u.email,
       u.name,
+      u.displayName && u.displayName !== u.name ? u.displayName : null,
       u.passwordHash,
       u.role ?? 'user',
       u.now,
@@ -148,6 +164,59 @@ export class PgUserRepository implements UserRepository {
     if (exceptTokenHash)
       await this.#pool.query({ ...S.deleteOtherSessions, values: [userId, exceptTokenHash] });
     else await this.#pool.query({ ...S.deleteSessions, values: [userId] });
+  }
+
+  async setDisplayName(userId: number, displayName: string): Promise<void> {
+    await this.#pool.query({ ...S.setDisplayName, values: [displayName, userId] });
+  }
+
+  async changePassword(userId: number, passwordHash: string, keepTokenHash: string, now: string) {
+    await inTransaction(this.#pool, async (c) => {
+      await c.query({ ...S.setPassword, values: [passwordHash, userId] });
+      await c.query({ ...S.useOtherResets, values: [now, userId] });
+      await c.query({ ...S.deleteOtherSessions, values: [userId, keepTokenHash] });
+    });
+  }
+
+  async createEmailChange(c: {
+    tokenHash: string;
+    userId: number;
+    newEmail: string;
+    now: string;
+    expiresAt: string;
+  }): Promise<void> {
+    await this.#pool.query({
+      ...S.createEmailChange,
+      values: [c.tokenHash, c.userId, c.newEmail, c.now, c.expiresAt],
+    });
+  }
+
+  async countEmailChanges(userId: number, since: string): Promise<number> {
+    return Number((await this.#one<{ n: string }>(S.countEmailChanges, [userId, since]))!.n);
+  }
+
+  async completeEmailChange(tokenHash: string, now: string) {
+    try {
+      return await inTransaction(this.#pool, async (c) => {
+        const r = (
+          await c.query<{ user_id: string; new_email: string }>({
+            ...S.pendingEmailChange,
+            values: [tokenHash, now],
+          })
+        ).rows[0];
+        if (!r) return null;
+        const userId = Number(r.user_id);
+        const owner = (await c.query<{ id: string }>({ ...S.emailOwner, values: [r.new_email] })).rows[0];
+        if (owner && Number(owner.id) !== userId) return 'taken' as const;
+        await c.query({ ...S.spendEmailChanges, values: [now, userId] });
+        // A sign-up racing for the address fails this update (unique_violation): rolled back below.
+        await c.query({ ...S.setEmail, values: [r.new_email, now, userId] });
+        return { userId, email: r.new_email };
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return 'taken' as const;
+      throw err;
+    }
   }
 
   async completeReset(tokenHash: string, passwordHash: string, now: string): Promise<number | null> {

@@ -1,7 +1,7 @@
 /** UserRepository on SQLite: accounts, sessions, one-time links and API tokens. */
 
 import type { DatabaseSync } from 'node:sqlite';
-import { sqliteTransaction } from '../db/statements.ts';
+import { sqliteText, sqliteTransaction } from '../db/statements.ts';
 import type {
   ApiTokenInfo,
   OneTimePurpose,
@@ -12,12 +12,28 @@ import type {
   UserWithPassword,
 } from './types.ts';
 
-const USER_COLUMNS = 'u.id, u.email, u.name, u.role, u.email_verified_at, u.banned_at, u.created_at';
+/** Shared with users.pg.repo.ts; the display name falls back to the handle (migration 014). */
+export const USER_COLUMNS =
+  'u.id, u.email, u.name, coalesce(u.display_name, u.name) AS display_name, u.role, u.email_verified_at, u.banned_at, u.created_at';
+
+/** Email-change statements identical in both dialects (users.pg.repo.ts uses them too). */
+export const EMAIL_CHANGE_SQL = {
+  create: `INSERT INTO email_changes (token_hash, user_id, new_email, created_at, expires_at)
+    VALUES ($1, $2, $3, $4, $5)`,
+  count: 'SELECT count(*) AS n FROM email_changes WHERE user_id = $1 AND created_at >= $2',
+  pending: `SELECT user_id, new_email FROM email_changes
+    WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`,
+  emailOwner: 'SELECT id FROM users WHERE email = $1',
+  spendAll: 'UPDATE email_changes SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL',
+  setEmail: 'UPDATE users SET email = $1, email_verified_at = coalesce(email_verified_at, $2) WHERE id = $3',
+  setDisplayName: 'UPDATE users SET display_name = $1 WHERE id = $2',
+};
 
 export interface UserRow {
   id: number | string;
   email: string;
   name: string;
+  display_name: string | null;
   role: Role;
   email_verified_at: string | null;
   banned_at: string | null;
@@ -30,6 +46,7 @@ export function toUser(r: UserRow): User {
     id: Number(r.id),
     email: r.email,
     name: r.name,
+    displayName: r.display_name ?? r.name,
     role: r.role,
     emailVerifiedAt: r.email_verified_at,
     bannedAt: r.banned_at,
@@ -46,8 +63,8 @@ export function likePattern(search: string): string {
 function statements(db: DatabaseSync) {
   const p = (sql: string) => db.prepare(sql);
   return {
-    create: p(`INSERT INTO users (email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT DO NOTHING RETURNING id`),
+    create: p(`INSERT INTO users (email, name, display_name, password_hash, role, created_at)
+      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`),
     byEmail: p(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = ?`),
     byName: p(`SELECT ${USER_COLUMNS} FROM users u WHERE u.name = ?`),
     byId: p(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?`),
@@ -85,6 +102,13 @@ function statements(db: DatabaseSync) {
     apiTokens:
       p(`SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL
       ORDER BY id`),
+    createEmailChange: p(sqliteText(EMAIL_CHANGE_SQL.create)),
+    countEmailChanges: p(sqliteText(EMAIL_CHANGE_SQL.count)),
+    pendingEmailChange: p(sqliteText(EMAIL_CHANGE_SQL.pending)),
+    emailOwner: p(sqliteText(EMAIL_CHANGE_SQL.emailOwner)),
+    spendEmailChanges: p(sqliteText(EMAIL_CHANGE_SQL.spendAll)),
+    setEmail: p(sqliteText(EMAIL_CHANGE_SQL.setEmail)),
+    setDisplayName: p(sqliteText(EMAIL_CHANGE_SQL.setDisplayName)),
     revokeApiToken: p(
       'UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND id = ? AND revoked_at IS NULL',
     ),
@@ -100,8 +124,16 @@ export class SqliteUserRepository implements UserRepository {
     this.#s = statements(db);
   }
 
-  async create(u: { email: string; name: string; passwordHash: string; role?: Role; now: string }) {
-    const row = this.#s.create.get(u.email, u.name, u.passwordHash, u.role ?? 'user', u.now) as
+  async create(u: {
+    email: string;
+    name: string;
+    displayName?: string;
+    passwordHash: string;
+    role?: Role;
+    now: string;
+  }) {
+    const display = u.displayName && u.displayName !== u.name ? u.displayName : null;
+    const row = this.#s.create.get(u.email, u.name, display, u.passwordHash, u.role ?? 'user', u.now) as
       | { id: number }
       | undefined;
     return row ? this.byId(row.id) : null;
@@ -124,6 +156,47 @@ export class SqliteUserRepository implements UserRepository {
 
   async setPassword(userId: number, passwordHash: string): Promise<void> {
     this.#s.setPassword.run(passwordHash, userId);
+  }
+
+  async setDisplayName(userId: number, displayName: string): Promise<void> {
+    this.#s.setDisplayName.run(displayName, userId);
+  }
+
+  async changePassword(userId: number, passwordHash: string, keepTokenHash: string, now: string) {
+    sqliteTransaction(this.#db, () => {
+      this.#s.setPassword.run(passwordHash, userId);
+      this.#s.expireResets.run(now, userId);
+      this.#s.deleteOtherSessions.run(userId, keepTokenHash);
+    });
+  }
+
+  async createEmailChange(c: {
+    tokenHash: string;
+    userId: number;
+    newEmail: string;
+    now: string;
+    expiresAt: string;
+  }): Promise<void> {
+    this.#s.createEmailChange.run(c.tokenHash, c.userId, c.newEmail, c.now, c.expiresAt);
+  }
+
+  async countEmailChanges(userId: number, since: string): Promise<number> {
+    return Number((this.#s.countEmailChanges.get(userId, since) as { n: number }).n);
+  }
+
+  async completeEmailChange(tokenHash: string, now: string) {
+    // BEGIN IMMEDIATE: no other writer between the address check and the update.
+    return sqliteTransaction(this.#db, () => {
+      const r = this.#s.pendingEmailChange.get(tokenHash, now) as
+        | { user_id: number; new_email: string }
+        | undefined;
+      if (!r) return null;
+      const owner = this.#s.emailOwner.get(r.new_email) as { id: number } | undefined;
+      if (owner && owner.id !== r.user_id) return 'taken' as const;
+      this.#s.spendEmailChanges.run(now, r.user_id);
+      this.#s.setEmail.run(r.new_email, now, r.user_id);
+      return { userId: r.user_id, email: r.new_email };
+    });
   }
 
   async markVerified(userId: number, now: string): Promise<void> {

@@ -6,9 +6,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, NotFoundError, RateLimitedError } from '../errors.ts';
+import { accountSettingsRoutes } from './account-settings.routes.ts';
 import { localPath } from './auth.ts';
 import { statusOf } from './errors.ts';
-import type { SafeHtml } from './html.ts';
+import { html, type SafeHtml } from './html.ts';
 import { HTML, parse, sendPage, type WebDeps } from './respond.ts';
 import {
   confirmEmailPage,
@@ -23,7 +24,12 @@ import {
 import { layout } from './views/layout.view.ts';
 
 const field = (max: number) => z.string().max(max).default('');
-const signupForm = z.object({ email: field(300), name: field(60), password: field(1024) });
+const signupForm = z.object({
+  email: field(300),
+  name: field(200),
+  handle: field(60),
+  password: field(1024),
+});
 const loginForm = z.object({ email: field(300), password: field(1024), next: field(2000) });
 const tokenForm = z.object({ token: z.string().max(200) });
 const resetForm = tokenForm.extend({ password: field(1024) });
@@ -34,6 +40,7 @@ export const accountRoutes =
     const { site, auth, store } = deps;
     // Account mails are sent after the answer (users/accounts.ts); a failure is logged here.
     site.accounts.onMailError = (err, what) => app.log.warn({ err }, `${what} failed`);
+    await app.register(accountSettingsRoutes(deps));
 
     /** A form page for signed-out readers: never cached (it sets the CSRF cookie). */
     const form = (
@@ -92,8 +99,17 @@ export const accountRoutes =
         (m, s) => form(req, reply, 'Link not valid', () => messagePage('Link not valid', [m], 'error'), s),
       );
       if (!r.ok) return r.reply;
+      const { session } = r.value;
+      if (!session)
+        return form(req, reply, 'Email confirmed', () => messagePage('Email confirmed', ['Thank you.']));
+      // Signed in at once (issue 16 item 14); a session this browser had before ends, as at login.
+      if (req.sessionToken) await site.accounts.logout(req.sessionToken);
+      auth.startSession(reply, session.token, session.expiresAt);
+      req.viewer = { user: session.user, csrf: session.csrfToken };
       return form(req, reply, 'Email confirmed', () =>
-        messagePage('Email confirmed', ['Thank you. You can now log in, upvote, submit and comment.']),
+        messagePage('Email confirmed', [
+          html`Thank you, ${session.user.displayName}: you are signed in and can upvote, submit and comment. Your <a href="/settings">settings</a> hold your name, password, address and digest.`,
+        ]),
       );
     });
 
@@ -170,7 +186,7 @@ export const accountRoutes =
         own ? store.users.apiTokens(user.id) : Promise.resolve([]),
       ]);
       return sendPage(deps, req, reply, async () => ({
-        meta: { title: user.name },
+        meta: { title: user.displayName },
         body: profilePage({
           user,
           votes,

@@ -98,6 +98,7 @@ export const privacyRoutes =
         profile: {
           id: user.id,
           name: user.name,
+          displayName: user.displayName,
           email: user.email,
           role: user.role,
           emailVerifiedAt: user.emailVerifiedAt,

@@ -22,14 +22,14 @@ import {
   withoutLocked,
 } from '../setup/settings.ts';
 import { consumeToken, restoreToken, tokenValid } from '../setup/token.ts';
-import { normalizeEmail, validateName, validatePassword } from '../users/user.ts';
+import { accountNames, normalizeEmail, validatePassword } from '../users/user.ts';
 import type { FormBody } from './form.ts';
 import { type Guard, levelOfRoute } from './guard.ts';
 import { HTML, type WebDeps } from './respond.ts';
 import { sendTestMail, settingsFromForm } from './settings.routes.ts';
 import { layout } from './views/layout.view.ts';
 import type { Notice } from './views/settings.view.ts';
-import { adminOverview, DEMO_BANNER, setupPage, setupRefused } from './views/setup.view.ts';
+import { adminOverview, DEMO_BANNER, type SetupForm, setupPage, setupRefused } from './views/setup.view.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -96,11 +96,15 @@ const firstRunRoutes =
       const shown = settingsFromForm(body, currentSettings(config));
       return { shown, saved: withoutLocked(shown, null, locks()) };
     };
-    const form = (
-      req: FastifyRequest,
-      reply: FastifyReply,
-      f: { token: string; email: string; name: string; settings: SiteSettings; notice: Notice },
-    ) => page('Setup', setupPage({ ...f, csrf: auth.formToken(req, reply), locks: locks() }), req);
+    const form = (req: FastifyRequest, reply: FastifyReply, f: Omit<SetupForm, 'csrf' | 'locks'>) =>
+      page('Setup', setupPage({ ...f, csrf: auth.formToken(req, reply), locks: locks() }), req);
+    /** What the admin typed, shown again when the page comes back (issue 16 item 9). */
+    const typed = (body: FormBody) => ({
+      email: body.email ?? '',
+      name: body.name ?? '',
+      handle: body.handle ?? '',
+      password: body.password ?? '',
+    });
 
     app.get<{ Querystring: { token?: string } }>('/setup', async (req, reply) => {
       if (!(await tokenValid(store, req.query.token))) return refuse(req, reply);
@@ -112,7 +116,12 @@ const firstRunRoutes =
         .type(HTML)
         .header('Cache-Control', 'no-store')
         .send(
-          form(req, reply, { token: req.query.token!, email: '', name: 'admin', settings, notice: null }),
+          form(req, reply, {
+            token: req.query.token!,
+            account: { email: '', name: 'Admin', handle: '', password: '' },
+            settings,
+            notice: null,
+          }),
         );
     });
 
@@ -124,15 +133,7 @@ const firstRunRoutes =
       return reply
         .type(HTML)
         .header('Cache-Control', 'no-store')
-        .send(
-          form(req, reply, {
-            token: body.token!,
-            email: body.email ?? '',
-            name: body.name ?? '',
-            settings: shown,
-            notice,
-          }),
-        );
+        .send(form(req, reply, { token: body.token!, account: typed(body), settings: shown, notice }));
     });
 
     app.post('/setup', async (req, reply) => {
@@ -140,29 +141,34 @@ const firstRunRoutes =
       const rec = await tokenValid(store, body.token);
       if (!rec) return refuse(req, reply);
       const { shown, saved } = fromForm(body);
-      let email: string;
-      let name: string;
-      let password: string;
-      try {
-        checkSettings(saved);
-        email = normalizeEmail(body.email ?? '');
-        name = validateName(body.name ?? '');
-        password = validatePassword(body.password ?? '');
-      } catch (err) {
-        if (!(err instanceof InvalidInputError)) throw err;
+      // Every field is checked, and every problem named with its field, in one answer.
+      const problems: string[] = [];
+      const check = <T>(label: string, f: () => T): T | null => {
+        try {
+          return f();
+        } catch (err) {
+          if (!(err instanceof InvalidInputError)) throw err;
+          // Messages that name their field already ("Handle: …") keep it.
+          problems.push(/^[A-Z][\w ]*: /.test(err.message) ? err.message : `${label}: ${err.message}`);
+          return null;
+        }
+      };
+      check('Site settings', () => checkSettings(saved));
+      const email = check('Email', () => normalizeEmail(body.email ?? ''));
+      const names = check('Name', () => accountNames({ name: body.name ?? '', handle: body.handle }));
+      const password = check('Password', () =>
+        validatePassword(body.password ?? '', [body.email ?? '', body.name ?? '']),
+      );
+      if (problems.length || email === null || names === null || password === null) {
+        // A refused password is not shown again (it must be replaced); any other is kept.
+        const account = { ...typed(body), password: password === null ? '' : (body.password ?? '') };
         return reply
           .status(400)
           .type(HTML)
-          .send(
-            form(req, reply, {
-              token: rec.token,
-              email: body.email ?? '',
-              name: body.name ?? '',
-              settings: shown,
-              notice: noticeOf(err.message),
-            }),
-          );
+          .header('Cache-Control', 'no-store')
+          .send(form(req, reply, { token: rec.token, account, settings: shown, notice: noticeOf(problems) }));
       }
+      const { name, displayName } = names;
       const passwordHash = await site.hasher.hash(password);
       // The token goes first: of two racing submissions only one gets past this line.
       if (!(await consumeToken(store, rec))) return refuse(req, reply);
@@ -170,13 +176,14 @@ const firstRunRoutes =
       const user = await store.users.create({
         email,
         name,
+        displayName,
         passwordHash,
         role: 'admin',
         now: now.toISOString(),
       });
       if (!user) {
         await restoreToken(store, rec);
-        throw new InvalidInputError('That email or name already has an account; choose another.');
+        throw new InvalidInputError('That email or handle already has an account; choose another.');
       }
       await store.users.setRole(user.id, 'admin');
       await store.users.markVerified(user.id, now.toISOString());
@@ -215,4 +222,4 @@ const firstRunRoutes =
     });
   };
 
-const noticeOf = (text: string): Notice => ({ kind: 'error', text });
+const noticeOf = (problems: string[]): Notice => ({ kind: 'error', text: problems.join(' ') });

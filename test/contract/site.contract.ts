@@ -165,7 +165,10 @@ export function siteContract(store: () => Store): void {
       assert.equal(results.filter((r) => r.changed).length, 1);
       assert.equal((await s.feed.stats(pid)).votes, 1);
       assert.deepEqual([...(await s.community.votedFor(u.id, [pid, 999_999]))], [pid]);
-      assert.deepEqual(await s.community.userVotes(u.id, 10), [id(10)]);
+      // With the title: the profile links each upvote by its title (issue 16 item 15).
+      assert.deepEqual(await s.community.userVotes(u.id, 10), [
+        { arxivId: id(10), title: (await s.papers.get(id(10)))!.title },
+      ]);
       await Promise.all(Array.from({ length: 20 }, () => s.community.setVote(u.id, pid, false, NOW)));
       assert.equal((await s.feed.stats(pid)).votes, 0);
       await assert.rejects(s.community.setVote(u.id, 987_654_321, true, NOW), NotFoundError);

@@ -12,6 +12,7 @@ import type { LinkKind, Paper, PaperInput } from '../../src/papers/paper.ts';
 import { QueryError } from '../../src/search/query/ast.ts';
 import { keywordHits, keywordIds } from '../support/keyword.ts';
 import { makePaper } from '../support/papers.ts';
+import { accountSettingsContract } from './account-settings.contract.ts';
 import { forYouContract } from './foryou.contract.ts';
 import { ingestContract } from './ingest.contract.ts';
 import { libraryContract } from './library.contract.ts';
@@ -363,5 +364,6 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
     forYouContract(() => store);
     libraryContract(() => store);
     personalContract(() => store);
+    accountSettingsContract(() => store);
   });
 }

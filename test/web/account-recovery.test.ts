@@ -184,7 +184,7 @@ test('sign-up with a taken name answers "name taken" whatever the email (the own
   const other = await answer('someone-else@example.org');
   assert.deepEqual(owners, other);
   assert.equal(owners.status, 400);
-  assert.match(owners.body, /The name &quot;namedone&quot; is taken|The name "namedone" is taken/);
+  assert.match(owners.body, /Handle: &quot;namedone&quot; is taken/);
 });
 
 test('a password reset kills every older reset link, and its page says API tokens stay valid (with the list)', async () => {

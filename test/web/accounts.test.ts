@@ -49,8 +49,14 @@ test('sign up → verify by the emailed link → log in → profile → log out'
   const page = await c.text(link);
   assert.match(page, /Confirm my email address/);
   const token = new URL(link, 'http://x').searchParams.get('token')!;
-  assert.equal((await c.submit(link, '/verify', { token })).status, 200);
+  const verified = await c.submit(link, '/verify', { token });
+  assert.equal(verified.status, 200);
+  // Issue 16 item 14: following the link signs the reader in.
+  assert.match(await verified.text(), /you are signed in/);
+  assert.match(await c.text('/'), /href="\/users\/ada">ada</);
+  assert.equal((await c.submit('/', '/logout', {})).status, 303);
   assert.equal((await c.submit(link, '/verify', { token })).status, 400, 'a link works once');
+  assert.doesNotMatch(await c.text('/'), /\/users\/ada/, 'a used link signs nobody in');
 
   const login = await c.submit('/login?next=/trending', '/login', {
     email: 'ada@example.org',

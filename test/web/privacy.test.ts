@@ -58,6 +58,7 @@ test('the export is one JSON document of everything the account has, and no secr
   const text = await r.text();
   const d = JSON.parse(text);
   assert.deepEqual([d.profile.name, d.profile.email], ['dana', 'dana@example.org']);
+  assert.equal(d.profile.displayName, 'dana', 'the display name is exported too (issue 16 item 14)');
   assert.equal(d.sessions.count, 1);
   assert.deepEqual(
     d.apiTokens.map((x: { name: string }) => x.name),

@@ -68,7 +68,7 @@ async function signUpVerifyLogIn(context: BrowserContext, name: string, errors: 
   const email = `${name}@example.org`;
   await page.goto(`${t.url}/signup`);
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel(/Public name/).fill(name);
+  await page.getByLabel(/^Name/).fill(name);
   await page.getByLabel(/Password/).fill('a long enough password');
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
@@ -77,7 +77,11 @@ async function signUpVerifyLogIn(context: BrowserContext, name: string, errors: 
   await page.goto(`${t.url}${link}`);
   await page.getByRole('button', { name: 'Confirm my email address' }).click();
   await page.getByRole('heading', { name: 'Email confirmed' }).waitFor();
+  // Following the link signed the reader in (issue 16 item 14).
+  await page.locator('header').getByRole('link', { name, exact: true }).waitFor();
 
+  // Logging in again with the password still works.
+  await page.getByRole('button', { name: 'Log out' }).click();
   await page.goto(`${t.url}/login`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('a long enough password');

@@ -1,6 +1,6 @@
 /** Sign-up, login, password reset, profile and API-token pages. */
-import type { ApiTokenInfo, SubmissionRecord, User } from '../../users/types.ts';
-import { MIN_PASSWORD_LENGTH } from '../../users/user.ts';
+import type { ApiTokenInfo, SubmissionRecord, User, VotedPaper } from '../../users/types.ts';
+import { DISPLAY_NAME_RULE, HANDLE_RULE, MIN_PASSWORD_LENGTH } from '../../users/user.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { titleHtml } from '../math.ts';
 
@@ -13,12 +13,13 @@ const notice = (message: string | null, kind: 'error' | 'ok' = 'error') =>
 export function signupPage(
   token: string,
   message: string | null,
-  values: { email?: string; name?: string } = {},
+  values: { email?: string; name?: string; handle?: string } = {},
 ): SafeHtml {
   return html`<h1>Sign up</h1>${notice(message)}
 <form class="stack" method="post" action="/signup">${csrf(token)}
 <label for="email">Email</label><input id="email" type="email" name="email" required maxlength="254" autocomplete="email" value="${values.email ?? ''}">
-<label for="name">Public name <span class="muted">(shown beside your comments and submissions)</span></label><input id="name" type="text" name="name" required minlength="2" maxlength="30" pattern="[A-Za-z0-9][A-Za-z0-9_\\-]{1,29}" autocomplete="username" value="${values.name ?? ''}">
+<label for="name">Name <span class="muted">(shown on your profile: ${DISPLAY_NAME_RULE}, e.g. Ada Admin)</span></label><input id="name" type="text" name="name" required minlength="2" maxlength="50" autocomplete="name" value="${values.name ?? ''}">
+<label for="handle">Handle <span class="muted">(optional; your profile address /users/&lt;handle&gt; and the name beside your comments: ${HANDLE_RULE}. Left empty, your name is the handle if it follows these rules; otherwise one is made from it: lowercase, accents dropped, spaces and other characters become "-", so Ada Admin gets ada-admin)</span></label><input id="handle" type="text" name="handle" minlength="2" maxlength="30" pattern="[A-Za-z0-9][A-Za-z0-9_\\-]{1,29}" autocomplete="username" value="${values.handle ?? ''}">
 <label for="password">Password <span class="muted">(at least ${MIN_PASSWORD_LENGTH} characters and not easy to guess: a few uncommon words work well)</span></label><input id="password" type="password" name="password" required minlength="${MIN_PASSWORD_LENGTH}" maxlength="256" autocomplete="new-password">
 <button type="submit">Sign up</button>
 </form>
@@ -66,7 +67,7 @@ export function newPasswordPage(token: string, linkToken: string, message: strin
 
 export interface ProfileData {
   user: User;
-  votes: string[];
+  votes: VotedPaper[];
   submissions: SubmissionRecord[];
   /** Present on one's own profile only. */
   own: {
@@ -80,12 +81,12 @@ export interface ProfileData {
 
 export function profilePage(d: ProfileData): SafeHtml {
   const u = d.user;
-  return html`<h1>${u.name}${u.role !== 'user' ? html` <span class="sub">${u.role}</span>` : ''}</h1>
-<p class="muted">Joined ${u.createdAt.slice(0, 10)}${u.bannedAt ? ' · banned' : ''}</p>
+  return html`<h1>${u.displayName}${u.role !== 'user' ? html` <span class="sub">${u.role}</span>` : ''}</h1>
+<p class="muted">${u.displayName !== u.name ? `@${u.name} · ` : ''}Joined ${u.createdAt.slice(0, 10)}${u.bannedAt ? ' · banned' : ''}${d.own ? html` · <a href="/settings">Settings</a>` : ''}</p>
 <h2>Submissions</h2>
 ${d.submissions.length ? html`<ul class="plain">${d.submissions.map((s) => html`<li><a href="/papers/${s.arxivId}">${titleHtml(s.title)}</a> <span class="muted">featured <a href="/papers?date=${s.day}">${s.day}</a></span></li>`)}</ul>` : html`<p class="muted">No submissions yet.</p>`}
 <h2>Upvoted</h2>
-${d.votes.length ? html`<ul class="plain">${d.votes.map((id) => html`<li><a href="/papers/${id}">arXiv:${id}</a></li>`)}</ul>` : html`<p class="muted">No upvotes yet.</p>`}
+${d.votes.length ? html`<ul class="plain">${d.votes.map((v) => html`<li><a href="/papers/${v.arxivId}">${titleHtml(v.title)}</a> <span class="muted">arXiv:${v.arxivId}</span></li>`)}</ul>` : html`<p class="muted">No upvotes yet.</p>`}
 ${d.own ? tokensSection(d.own) : ''}`;
 }
 
@@ -112,7 +113,7 @@ ${tokens.length ? html`<ul class="plain">${tokens.map((t) => html`<li>${t.name} 
 function tokensSection(own: NonNullable<ProfileData['own']>): SafeHtml {
   return html`<h2 id="sessions">Sessions</h2>
 ${own.notice === 'others-ended' ? html`<p class="ok" role="status">Every other login session of your account has ended; this one stays. ${tokensStayNote(own.tokens)}</p>` : ''}
-<p><a href="/settings/account">Your account: download your data, or delete the account</a> · <a href="/settings/feeds">Your personal feeds</a></p>
+<p><a href="/settings">Settings: name, password, address, digest, delete the account</a> · <a href="/settings/account">Download your data</a> · <a href="/settings/feeds">Your personal feeds</a></p>
 <form class="inline" method="post" action="/settings/sessions/end">${csrf(own.csrf)}<button type="submit">Log out everywhere else</button></form> <span class="muted">(API tokens below are not sessions: revoke them one by one.)</span>
 <h2 id="tokens">API tokens</h2>
 <p class="muted">For the write API (<code>Authorization: Bearer …</code>): vote and submit from scripts. See <a href="/api/openapi.json">the API description</a>.</p>

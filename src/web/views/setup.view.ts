@@ -3,6 +3,7 @@ import type { FeedItem } from '../../feed/feed.ts';
 import type { IngestRun } from '../../ingest/repository.ts';
 import type { BootstrapStatus } from '../../setup/bootstrap.ts';
 import type { SiteSettings } from '../../setup/settings.ts';
+import { DISPLAY_NAME_RULE, HANDLE_RULE, MIN_PASSWORD_LENGTH } from '../../users/user.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { adminStatus } from './admin-status.view.ts';
 import { cardList, type ListContext } from './cards.view.ts';
@@ -11,8 +12,12 @@ import { type Locks, type Notice, noticeLine, settingsFields } from './settings.
 export interface SetupForm {
   token: string;
   csrf: string;
-  email: string;
-  name: string;
+  /**
+   * The admin account as typed. The password is sent back into the page (it is never cached:
+   * no-store) so that "send test mail" or a refused other field does not empty it; a refused
+   * password is not (issue 16 item 9).
+   */
+  account: { email: string; name: string; handle: string; password: string };
   settings: SiteSettings;
   /** Fields fixed by env or a flag. */
   locks: Locks;
@@ -22,15 +27,17 @@ export interface SetupForm {
 
 export function setupPage(f: SetupForm): SafeHtml {
   const s = f.settings;
+  const a = f.account;
   return html`<h1>Set up ${s.siteName}</h1>
 <p class="muted">This page works once: it creates the admin account and the link stops working. Everything here can be changed later on the admin's <a href="/admin/settings">settings page</a>.</p>
 ${noticeLine(f.notice)}
 <form method="post" action="/setup" class="setup">
 <input type="hidden" name="csrf" value="${f.csrf}"><input type="hidden" name="token" value="${f.token}">
 <fieldset><legend>Admin account</legend>
-<label for="email">Email</label><input id="email" name="email" type="email" required autocomplete="email" value="${f.email}">
-<label for="name">Public name</label><input id="name" name="name" type="text" required autocomplete="username" value="${f.name}">
-<label for="password">Password <span class="muted">(at least 8 characters)</span></label><input id="password" name="password" type="password" minlength="8" autocomplete="new-password">
+<label for="email">Email</label><input id="email" name="email" type="email" required autocomplete="email" value="${a.email}">
+<label for="name">Name <span class="muted">(shown on your profile: ${DISPLAY_NAME_RULE}, e.g. Ada Admin)</span></label><input id="name" name="name" type="text" required minlength="2" maxlength="50" autocomplete="name" value="${a.name}">
+<label for="handle">Handle <span class="muted">(optional; your profile address /users/&lt;handle&gt;: ${HANDLE_RULE}. Left empty, your name is the handle if it follows these rules; otherwise one is made from it: lowercase, accents dropped, spaces and other characters become "-", so Ada Admin gets ada-admin)</span></label><input id="handle" name="handle" type="text" maxlength="30" autocomplete="username" value="${a.handle}">
+<label for="password">Password <span class="muted">(at least ${MIN_PASSWORD_LENGTH} characters and not easy to guess: a few uncommon words work well)</span></label><input id="password" name="password" type="password" minlength="${MIN_PASSWORD_LENGTH}" autocomplete="new-password" value="${a.password}">
 </fieldset>
 ${settingsFields(
   s,
