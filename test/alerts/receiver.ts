@@ -7,7 +7,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { verifyWebhook } from '../../src/alerts/webhook-sign.ts';
 
-export type Answer = number | 'hang' | 'endless' | { status: number; headers: Record<string, string> };
+export type Answer =
+  | number
+  | 'hang'
+  | 'endless'
+  | { status: number; headers?: Record<string, string>; delayMs?: number };
 
 export interface Received {
   id: string;
@@ -109,7 +113,7 @@ export async function startReceiver(
         return;
       }
       if (typeof a === 'number') res.writeHead(a).end('ok');
-      else res.writeHead(a.status, a.headers).end('ok');
+      else setTimeout(() => res.writeHead(a.status, a.headers).end('ok'), a.delayMs ?? 0);
     });
   });
   server.on('connection', (s) => {
