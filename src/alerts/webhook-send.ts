@@ -25,7 +25,7 @@ const agents = {
   https: new https.Agent({ keepAlive: true, maxSockets: 32 }),
 };
 
-export function retryAfterSeconds(v: string | string[] | undefined, nowMs: number): number | null {
+function retryAfterSeconds(v: string | string[] | undefined, nowMs: number): number | null {
   const s = Array.isArray(v) ? v[0] : v;
   if (!s) return null;
   if (/^\d+$/.test(s.trim())) return Number(s.trim());

@@ -19,7 +19,7 @@ function keyOf(secret: string): Buffer {
 }
 
 /** The `v1,<base64>` signature of one request. */
-export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
+function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
   return `v1,${createHmac('sha256', keyOf(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
@@ -37,7 +37,7 @@ export function webhookHeaders(
 }
 
 /** Tolerance a receiver allows between its clock and webhook-timestamp (Standard Webhooks suggests 5 min). */
-export const TIMESTAMP_TOLERANCE_S = 300;
+const TIMESTAMP_TOLERANCE_S = 300;
 
 /**
  * The receiver's check (used by the tests as a real receiver would be): a valid `v1` signature

@@ -77,7 +77,7 @@ function groups(address: string): number[] {
  * (`::127.0.0.1`) IPv6 address; null for any other. Such an address reaches the IPv4 host on a
  * dual-stack socket, so it is judged as that host.
  */
-export function embeddedIPv4(address: string): string | null {
+function embeddedIPv4(address: string): string | null {
   const g = groups(address);
   if (g.length !== 8 || g.slice(0, 5).some((x) => x !== 0)) return null;
   const mapped = g[5] === 0xffff;

@@ -4,6 +4,10 @@
  * webhook.pg.repo.ts) over the SQL below, which both run unchanged except the claim (PostgreSQL
  * skips rows another worker is claiming: `FOR UPDATE SKIP LOCKED`).
  */
+import type { AlertEventType } from './events.ts';
+
+/** What a delivery carries: an alert event, or the page's "send test event". */
+export type DeliveryType = AlertEventType | 'webhook.test';
 
 export interface Webhook {
   id: number;
@@ -26,7 +30,7 @@ export interface Delivery {
   id: string;
   webhookId: number;
   eventId: number | null;
-  eventType: string;
+  eventType: DeliveryType;
   status: DeliveryStatus;
   attempts: number;
   nextAttemptAt: string;
@@ -39,7 +43,7 @@ export interface NewDelivery {
   id: string;
   webhookId: number;
   eventId: number | null;
-  eventType: string;
+  eventType: DeliveryType;
   payload: string;
   at: string;
 }
@@ -241,7 +245,7 @@ export const toDelivery = (r: DeliveryRow): Delivery => ({
   id: r.id,
   webhookId: Number(r.webhook_id),
   eventId: r.event_id === null ? null : Number(r.event_id),
-  eventType: r.event_type,
+  eventType: r.event_type as DeliveryType,
   status: r.status as DeliveryStatus,
   attempts: Number(r.attempts),
   nextAttemptAt: r.next_attempt_at,

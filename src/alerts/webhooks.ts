@@ -12,7 +12,7 @@ import { type Resolve, resolveTarget } from './webhook-ssrf.ts';
 import { newDeliveryId } from './webhook-worker.ts';
 
 /** Webhooks per reader: enough for a chat and a pipeline per collection, not a fan-out tool. */
-export const MAX_WEBHOOKS = 10;
+const MAX_WEBHOOKS = 10;
 
 export async function addWebhook(
   repo: WebhookRepository,

@@ -13,7 +13,7 @@ export type Answer =
   | 'endless'
   | { status: number; headers?: Record<string, string>; delayMs?: number };
 
-export interface Received {
+interface Received {
   id: string;
   body: string;
   verified: boolean;
