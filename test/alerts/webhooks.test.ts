@@ -14,6 +14,7 @@ import { addWebhook } from '../../src/alerts/webhooks.ts';
 import { openPostgresStore } from '../../src/app/postgres.store.ts';
 import type { Store } from '../../src/app/store.ts';
 import { bothStores, pgStore } from '../digest/helpers.ts';
+import { makePaper } from '../support/papers.ts';
 import { type Answer, startReceiver } from './receiver.ts';
 
 const T0 = Date.parse('2026-12-07T10:00:00Z');
@@ -183,6 +184,42 @@ for (const [dialect, open] of bothStores) {
       assert.equal(a!.statusCode, 200);
       assert.match(a!.error!, /cut at 100000 bytes/);
       assert.equal((await store.webhooks.deliveries(hook.id, 1))[0]!.status, 'delivered');
+    });
+
+    test('a collection webhook takes only events about papers in that collection', async () => {
+      const { rx, user, hook: everything, worker, sink } = await setup(store, [200]);
+      cleanup.push(rx.stop);
+      await store.papers.upsertMany([
+        makePaper({ arxivId: '2612.09001' }),
+        makePaper({ arxivId: '2612.09002' }),
+      ]);
+      const [inside, outside] = await Promise.all(
+        ['2612.09001', '2612.09002'].map((id) => store.papers.get(id)),
+      );
+      const c = await store.library.create({
+        userId: user.id,
+        name: 'Lab',
+        isPublic: false,
+        now: new Date(T0).toISOString(),
+      });
+      await store.library.add(c.id, user.id, inside!.id, new Date(T0).toISOString());
+      const scoped = await addWebhook(store.webhooks, allow, {
+        userId: user.id,
+        url: rx.url,
+        collectionId: c.id,
+        nowMs: T0,
+      });
+      await sink.enqueue([
+        { ...event(user.id, 20), paperId: inside!.id },
+        { ...event(user.id, 21), paperId: outside!.id },
+      ]);
+      assert.deepEqual(
+        (await store.webhooks.deliveries(scoped.id, 10)).map((d) => d.eventId),
+        [20],
+      );
+      assert.equal((await store.webhooks.deliveries(everything.id, 10)).length, 2);
+      await worker.drain();
+      assert.equal(rx.received.length, 3);
     });
 
     test('failing for a day disables the webhook', async () => {
