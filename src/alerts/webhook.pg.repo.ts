@@ -10,14 +10,17 @@ import {
   type ClaimedRow,
   type Delivery,
   type DeliveryRow,
+  type FailingRow,
   type NewDelivery,
   settleValues,
   toAttempt,
   toClaimed,
   toDelivery,
+  toFailing,
   toWebhook,
   WEBHOOK_SQL,
   type Webhook,
+  type WebhookHealth,
   type WebhookRepository,
   type WebhookRow,
 } from './webhook.repo.ts';
@@ -125,10 +128,19 @@ export class PgWebhookRepository implements WebhookRepository {
   async deliveries(webhookId: number, limit: number): Promise<Delivery[]> {
     return (await this.#pool.query<DeliveryRow>({ ...S.deliveries, values: [webhookId, limit] })).rows.map(
       toDelivery,
+      toFailing,
     );
   }
 
   async pending(): Promise<number> {
     return Number((await this.#pool.query<{ n: string }>(S.pending)).rows[0]!.n);
+  }
+
+  async health(limit = 50): Promise<WebhookHealth> {
+    const [queued, failing] = await Promise.all([
+      this.pending(),
+      this.#pool.query<FailingRow>({ ...S.failing, values: [limit] }),
+    ]);
+    return { queued, failing: failing.rows.map(toFailing) };
   }
 }

@@ -108,6 +108,15 @@ export interface WebhookRepository {
   deliveries(webhookId: number, limit: number): Promise<Delivery[]>;
   /** Pending deliveries of enabled webhooks (queue depth). */
   pending(): Promise<number>;
+  /** For /admin/alerts: the queue depth and webhooks failing or disabled, most failures first. */
+  health(limit?: number): Promise<WebhookHealth>;
+}
+
+/** The operator's view of webhooks (the shape /admin/alerts reads through its `WebhookStatus`). */
+export interface WebhookHealth {
+  /** Deliveries waiting or being retried. */
+  queued: number;
+  failing: { owner: string; url: string; failures: number; lastError: string | null }[];
 }
 
 const COLS = `id, user_id, collection_id, url, secret, created_at, disabled_at, disabled_reason, failures, failing_since`;
@@ -160,7 +169,27 @@ export const WEBHOOK_SQL = {
   deliveries: `SELECT ${DCOLS} FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
   pending: `SELECT COUNT(*) AS n FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
     WHERE d.status = 'pending' AND w.disabled_at IS NULL`,
+  failing: `SELECT u.name AS owner, w.url, w.failures,
+      COALESCE('disabled: ' || w.disabled_reason, (SELECT COALESCE(a.error, 'HTTP ' || a.status_code)
+        FROM webhook_attempts a WHERE a.webhook_id = w.id ORDER BY a.id DESC LIMIT 1)) AS last_error
+    FROM webhooks w JOIN users u ON u.id = w.user_id
+    WHERE w.failures > 0 OR w.disabled_at IS NOT NULL
+    ORDER BY w.disabled_at IS NULL, w.failures DESC, w.id LIMIT $1`,
 } as const;
+
+export interface FailingRow {
+  owner: string;
+  url: string;
+  failures: Id;
+  last_error: string | null;
+}
+
+export const toFailing = (r: FailingRow) => ({
+  owner: r.owner,
+  url: r.url,
+  failures: Number(r.failures),
+  lastError: r.last_error,
+});
 
 type Id = number | string;
 

@@ -9,14 +9,17 @@ import {
   type ClaimedRow,
   type Delivery,
   type DeliveryRow,
+  type FailingRow,
   type NewDelivery,
   WEBHOOK_SQL as SQL,
   settleValues,
   toAttempt,
   toClaimed,
   toDelivery,
+  toFailing,
   toWebhook,
   type Webhook,
+  type WebhookHealth,
   type WebhookRepository,
   type WebhookRow,
 } from './webhook.repo.ts';
@@ -44,6 +47,7 @@ function statements(db: DatabaseSync) {
     attempts: p(SQL.attempts),
     deliveries: p(SQL.deliveries),
     pending: p(SQL.pending),
+    failing: p(SQL.failing),
   };
 }
 
@@ -134,5 +138,12 @@ export class SqliteWebhookRepository implements WebhookRepository {
 
   async pending(): Promise<number> {
     return Number((this.#s.pending.get() as { n: number }).n);
+  }
+
+  async health(limit = 50): Promise<WebhookHealth> {
+    return {
+      queued: await this.pending(),
+      failing: (this.#s.failing.all(limit) as unknown as FailingRow[]).map(toFailing),
+    };
   }
 }

@@ -121,6 +121,10 @@ for (const [dialect, open] of bothStores) {
       const [d] = await store.webhooks.deliveries(hook.id, 10);
       assert.equal(d!.status, 'delivered');
       assert.equal((await store.webhooks.get(hook.id))!.failures, 0);
+      assert.ok(
+        !(await store.webhooks.health()).failing.some((f) => f.url === hook.url),
+        'a webhook that recovered is not listed as failing',
+      );
     });
 
     test('429 with Retry-After waits as long as asked', async () => {
@@ -159,6 +163,10 @@ for (const [dialect, open] of bothStores) {
         2,
         'a disabled webhook takes no events',
       );
+      const health = await store.webhooks.health();
+      const mine = health.failing.find((f) => f.url === hook.url && f.owner === user.name);
+      assert.ok(mine, 'the operator sees it among failing webhooks');
+      assert.match(mine.lastError ?? '', /^disabled: the receiver answered 410 Gone/);
     });
 
     test('a hanging receiver is timed out and retried later', async () => {
