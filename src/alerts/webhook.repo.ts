@@ -140,6 +140,9 @@ export const WEBHOOK_SQL = {
   enqueue: `INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (webhook_id, event_id) DO NOTHING`,
   claimSqlite: `UPDATE webhook_deliveries SET claimed_by = $1, lease_until = $2 WHERE id IN (${DUE})`,
+  /** Is anything due ($3 as in DUE)? Read without the write lock, so an idle poll never takes it. */
+  anyDue: `SELECT 1 FROM webhook_deliveries
+    WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) LIMIT 1`,
   claimed: `SELECT d.id, d.webhook_id, d.payload, d.attempts, w.url, w.secret
     FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
     WHERE d.claimed_by = $1 AND d.lease_until = $2 AND d.status = 'pending' ORDER BY d.next_attempt_at`,

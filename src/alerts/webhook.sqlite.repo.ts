@@ -34,6 +34,7 @@ function statements(db: DatabaseSync) {
     targets: p(SQL.targets),
     enqueue: p(SQL.enqueue),
     claim: p(SQL.claimSqlite),
+    anyDue: p(SQL.anyDue),
     claimed: p(SQL.claimed),
     holders: p(SQL.holders),
     release: p(SQL.release),
@@ -94,6 +95,9 @@ export class SqliteWebhookRepository implements WebhookRepository {
   }
 
   async claim(holder: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedDelivery[]> {
+    // The serving process polls every second: BEGIN IMMEDIATE each time would contend with
+    // every other writer of the file (an import, a second server) for nothing.
+    if (this.#s.anyDue.get(now) === undefined) return [];
     return sqliteTransaction(this.#db, () => {
       this.#s.claim.run(holder, leaseUntil, now, limit);
       return (this.#s.claimed.all(holder, leaseUntil) as unknown as ClaimedRow[]).map(toClaimed);
