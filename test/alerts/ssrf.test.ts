@@ -5,8 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { sendWebhook } from '../../src/alerts/webhook-send.ts';
 import { allowList, type Resolve, resolveTarget, whyBlocked } from '../../src/alerts/webhook-ssrf.ts';
 import { InvalidInputError } from '../../src/errors.ts';
+import { startReceiver } from './receiver.ts';
 
 const none = allowList([]);
 /** A resolver that answers from a table, as a hostile DNS server would. */
@@ -97,4 +99,26 @@ test('whyBlocked covers the special ranges, and public addresses pass', () => {
     '::',
   ])
     assert.ok(whyBlocked(a), a);
+});
+
+test('the request goes to the address that was checked, not to a second DNS answer', async () => {
+  const rx = await startReceiver([200]);
+  try {
+    const port = new URL(rx.url).port;
+    let asked = 0;
+    // A rebinding name: the first answer passes the check, any later one points elsewhere.
+    const rebinding: Resolve = async () => [{ address: asked++ === 0 ? '127.0.0.1' : '10.0.0.1', family: 4 }];
+    const target = await resolveTarget(`http://hooks.test:${port}/hook`, allowList(['127.0.0.1']), rebinding);
+    const r = await sendWebhook(
+      target,
+      '{}',
+      { 'webhook-id': 'msg_x' },
+      { timeoutMs: 5000, capBytes: 1024, userAgent: 't' },
+    );
+    assert.equal(r.status, 200, String(r.error));
+    assert.equal(asked, 1, 'resolved once; the socket used that answer (hooks.test is in no real DNS)');
+    assert.equal(rx.received[0]!.id, 'msg_x');
+  } finally {
+    await rx.stop();
+  }
 });
