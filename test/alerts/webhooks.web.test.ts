@@ -24,7 +24,7 @@ after(async () => {
   await t.close();
 });
 
-const unescape = (s: string) => s.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'");
+const fromHtml = (s: string) => s.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'");
 
 test('signed out: the page asks to log in', async () => {
   const res = await fetch(`${t.url}/alerts/webhooks`, { redirect: 'manual' });
@@ -37,7 +37,7 @@ test('a hostile URL is refused on the page with the reason', async () => {
     url: 'https://169.254.169.254/x',
   });
   assert.equal(res.status, 400);
-  const page = unescape(await res.text());
+  const page = fromHtml(await res.text());
   assert.match(
     page,
     /Webhook URL https:\/\/169\.254\.169\.254\/x is refused: 169\.254\.169\.254 is the cloud metadata address/,
@@ -54,7 +54,7 @@ test('add, send a test event, see the attempt, delete', async () => {
     ? /value="(whsec_[^"]+)"/.exec(page)?.[1]
     : undefined;
   assert.ok(secret, 'the secret is shown once');
-  rx.secret = unescape(secret);
+  rx.secret = fromHtml(secret);
   const [hook] = await t.store.webhooks.byUser(1);
   assert.ok(hook);
   assert.ok(!(await alice.text('/alerts/webhooks')).includes(secret), 'not shown again');
