@@ -1,5 +1,6 @@
 /** The scale-out Store: PostgreSQL shared by several stateless `paperboy serve` processes. */
 import type pg from 'pg';
+import { PgWebhookRepository } from '../alerts/webhook.pg.repo.ts';
 import type { Connection } from '../db/dialect.ts';
 import { createPool, migratePostgres } from '../db/postgres.ts';
 import { PgDigestRepository } from '../digest/digest.pg.repo.ts';
@@ -46,6 +47,7 @@ class PostgresStore implements Store {
   readonly feedKeys: PgFeedKeyRepository;
   readonly moderation: PgModerationRepository;
   readonly accountData: PgAccountDataRepository;
+  readonly webhooks: PgWebhookRepository;
   readonly #applied: number[];
   #closed = false;
 
@@ -69,6 +71,7 @@ class PostgresStore implements Store {
     this.feedKeys = new PgFeedKeyRepository(pool);
     this.moderation = new PgModerationRepository(pool);
     this.accountData = new PgAccountDataRepository(pool);
+    this.webhooks = new PgWebhookRepository(pool);
   }
 
   async migrations(): Promise<number[]> {

@@ -1,5 +1,6 @@
 /** The embedded Store: one SQLite file under the data directory. */
 import type { DatabaseSync } from 'node:sqlite';
+import { SqliteWebhookRepository } from '../alerts/webhook.sqlite.repo.ts';
 import type { Connection } from '../db/dialect.ts';
 import { migrateSqlite, openSqlite } from '../db/sqlite.ts';
 import { rebuildTopListsInWorker, topListsStale } from '../db/toplists-build.ts';
@@ -47,6 +48,7 @@ export class SqliteStore implements Store {
   readonly feedKeys: SqliteFeedKeyRepository;
   readonly moderation: SqliteModerationRepository;
   readonly accountData: SqliteAccountDataRepository;
+  readonly webhooks: SqliteWebhookRepository;
   readonly #applied: number[];
 
   readonly #file: string;
@@ -72,6 +74,7 @@ export class SqliteStore implements Store {
     this.feedKeys = new SqliteFeedKeyRepository(this.db);
     this.moderation = new SqliteModerationRepository(this.db);
     this.accountData = new SqliteAccountDataRepository(this.db);
+    this.webhooks = new SqliteWebhookRepository(this.db);
   }
 
   async migrations(): Promise<number[]> {

@@ -5,6 +5,8 @@
  * build every repository. Domains never import this: each names the part it needs (e.g.
  * src/digest/store.ts), which this Store satisfies. test/contract/ runs the same tests against both.
  */
+
+import type { WebhookRepository } from '../alerts/webhook.repo.ts';
 import type { Database } from '../db/dialect.ts';
 import type { DigestRepository } from '../digest/digest.repo.ts';
 import type { FeedRepository } from '../feed/feed.ts';
@@ -47,4 +49,6 @@ export interface Store extends Database {
   readonly moderation: ModerationRepository;
   /** An account's data as a whole: the export's extra reads, deletion (issue 14 item 8). */
   readonly accountData: AccountDataRepository;
+  /** Alert webhooks, their delivery queue and attempts (issue 15 item 2, src/alerts/webhook.repo.ts). */
+  readonly webhooks: WebhookRepository;
 }

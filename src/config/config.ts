@@ -208,6 +208,16 @@ export const configSchema = z
      */
     trustProxy: trustProxy.default(false),
     /**
+     * Addresses or CIDRs webhooks may reach although they are loopback/private (issue 15, README
+     * "Alert webhooks"): for a receiver on the operator's own network. Plain http is allowed only
+     * to an allow-listed loopback address (tests' local receiver). Empty: public https only.
+     */
+    webhookAllowHosts: list(
+      proxyAddress.refine((s) => !['loopback', 'linklocal', 'uniquelocal'].includes(s), {
+        error: 'must be an IP address or CIDR',
+      }),
+    ).default([]),
+    /**
      * Overload protection (@fastify/under-pressure): above either threshold every request is
      * answered 503 with Retry-After until the next sample is back under it; `/health` says so.
      * Mean event-loop delay over one sample, in ms (0: off).

@@ -18,6 +18,7 @@ import { paperRoutes } from './papers.routes.ts';
 import { personalFeedRoutes } from './personal-feeds.routes.ts';
 import { privacyRoutes } from './privacy.routes.ts';
 import type { WebDeps } from './respond.ts';
+import { webhookRoutes } from './webhooks.routes.ts';
 
 const appJs = compactJs(readFileSync(path.join(import.meta.dirname, 'static', 'app.js'), 'utf8'));
 
@@ -42,4 +43,5 @@ export const siteRoutes =
     await app.register(forYouRoutes(deps));
     await app.register(personalFeedRoutes(deps));
     await app.register(privacyRoutes(deps));
+    await app.register(webhookRoutes(deps));
   };
