@@ -441,7 +441,11 @@ export async function run(argv: string[]): Promise<Metric[]> {
   // Signed in, page cache off: what the people who vote and comment get. Every request resolves
   // the real session (logged in through the form) and renders with their vote state and CSRF
   // tokens; the baseline serves the same signed-in bytes.
+  // --cpu-prof: the signed-in server writes a V8 profile to <data>/profiles/ when it stops.
+  const profile = argv.includes('--cpu-prof');
+  if (profile) process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.join(dataDir, 'profiles')}`;
   const signed = await startPaperboy(dataDir, 0);
+  if (profile) delete process.env.NODE_OPTIONS;
   let signedBaseline: { url: string; child: ChildProcess } | null = null;
   try {
     const cookie = await logIn(signed.url);

@@ -85,21 +85,31 @@ function partsOf(body: Buffer): Buffer[] | null {
   return result;
 }
 
-/** Puts this reader's CSRF token into the forms of a (possibly shared) page. */
-function withFormToken(deps: WebDeps, req: FastifyRequest, reply: FastifyReply, body: string | Buffer) {
-  if (typeof body === 'string')
-    return body.includes(FORM_TOKEN_SLOT)
-      ? body.replaceAll(FORM_TOKEN_SLOT, deps.auth.formToken(req, reply))
-      : body;
+/**
+ * Puts this reader's CSRF token into the forms of a (possibly shared) page; `token` is the one
+ * put in, or null when the page has no form.
+ */
+function withFormToken(
+  deps: WebDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  body: string | Buffer,
+): { body: string | Buffer; token: string | null } {
+  if (typeof body === 'string') {
+    if (!body.includes(FORM_TOKEN_SLOT)) return { body, token: null };
+    const token = deps.auth.formToken(req, reply);
+    return { body: body.replaceAll(FORM_TOKEN_SLOT, token), token };
+  }
   const parts = partsOf(body);
-  if (!parts) return body;
-  const token = Buffer.from(deps.auth.formToken(req, reply));
+  if (!parts) return { body, token: null };
+  const token = deps.auth.formToken(req, reply);
+  const bytes = Buffer.from(token);
   const out: Buffer[] = [];
   parts.forEach((p, i) => {
-    if (i > 0) out.push(token);
+    if (i > 0) out.push(bytes);
     out.push(p);
   });
-  return Buffer.concat(out);
+  return { body: Buffer.concat(out), token };
 }
 
 /** Entity tags of bodies sent many times (cached pages), computed once per body. */
@@ -141,13 +151,19 @@ export async function sendCached(
   const shared = req.viewer === null && options.cache !== false && cache.enabled;
   const cacheControl = options.cacheControl ?? (req.viewer === null ? 'no-cache' : 'private, no-store');
   const send = (p: { status: number; type: string; body: string | Buffer }) => {
-    const body = withFormToken(deps, req, reply, p.body);
+    const { body, token } = withFormToken(deps, req, reply, p.body);
     reply.status(p.status).type(p.type).header('Cache-Control', cacheControl);
     if (req.viewer !== null || p.status !== 200) return reply.send(body);
-    // The theme (theme.routes.ts) is set on the page after this: a tag per theme, or a reader who
-    // just picked one would be told their unthemed copy is still fresh.
+    // The tag of the page as cached (made once per cached Buffer), then what this answer adds to
+    // it: the reader's form token (hashed: a few bytes, where hashing the page with it in costs
+    // as much as the rest of a cache hit, bench/http.bench.ts) and the theme, which
+    // theme.routes.ts sets on the page after this — without it, a reader who just picked one
+    // would be told their unthemed copy is still fresh.
+    let tag = etagOf(p.body);
+    if (token)
+      tag = `${tag.slice(0, -1)}-${createHash('sha1').update(token).digest('base64url').slice(0, 12)}"`;
     const theme = themeOf(req.headers.cookie);
-    const tag = theme ? `${etagOf(body).slice(0, -1)}-${theme}"` : etagOf(body);
+    if (theme) tag = `${tag.slice(0, -1)}-${theme}"`;
     reply.header('ETag', tag);
     if (Buffer.isBuffer(body) && body === p.body) markShared(body);
     if (matches(req.headers['if-none-match'], tag)) return reply.status(304).send();
