@@ -17,6 +17,7 @@ import { positiveTerms, QueryError } from './query/ast.ts';
 import { parseQuery } from './query/parse.ts';
 import type { HitInfo, KeywordPlan, SearchRepository } from './search.repo.ts';
 import { type Semantic, semanticFor } from './semantic.ts';
+import { fusedNeighbours, moreLikeThis } from './similar-fuse.ts';
 import type { SearchStore } from './store.ts';
 import type { ScoredPaper } from './vectors/index.ts';
 
@@ -348,10 +349,23 @@ export async function similarPapers(
   sem.maybeSync();
   let ids: number[];
   let mode: 'vector' | 'keyword' = 'vector';
-  const own = sem.state === 'ready' ? sem.index!.vectorOf(paperId) : null;
-  if (own) {
-    const v = Float32Array.from(own, (x) => x / 127);
-    ids = sem.index!.search(v, n + 1).map((h) => h.paperId);
+  // Vector neighbours fused with "more like this" and shared authors/categories (similar-fuse.ts).
+  const emb = sem.embedder;
+  const fused =
+    sem.state === 'ready'
+      ? await fusedNeighbours(
+          {
+            hits: (ids) => repo.hits(ids),
+            keyword: (terms, k) => moreLikeThis(repo, terms, k),
+            index: sem.index!,
+            idfOf: emb?.idf ? (w) => emb.idf!(w) : null,
+          },
+          paperId,
+          n,
+        )
+      : null;
+  if (fused) {
+    ids = fused;
   } else {
     mode = 'keyword';
     ids = await titleNeighbours(repo, paperId, n);

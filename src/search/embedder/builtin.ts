@@ -315,6 +315,11 @@ export class BuiltinEmbedder implements Embedder {
     return best;
   }
 
+  idf(word: string): number | null {
+    const id = this.#vocab.get(word.toLowerCase());
+    return id === undefined ? null : this.#idf[id]!;
+  }
+
   /** The word's own vector (normalized), or null when it is not in the vocabulary. */
   wordVector(word: string): Float32Array | null {
     const id = this.#vocab.get(word.toLowerCase());
