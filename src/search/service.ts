@@ -20,6 +20,7 @@ import { type Semantic, semanticFor } from './semantic.ts';
 import { fusedNeighbours, moreLikeThis } from './similar-fuse.ts';
 import type { SearchStore } from './store.ts';
 import type { ScoredPaper } from './vectors/index.ts';
+import { withRareWords } from './vectors/rare-words.ts';
 
 /** Results each side contributes to the fusion (and so the deepest page hybrid search serves). */
 const SIDE_DEPTH = 100;
@@ -124,9 +125,20 @@ async function vectorSide(
 ): Promise<{ hits: ScoredPaper[]; related: Expansion[] }> {
   const embedder = sem.embedder!;
   const index = sem.index!;
-  const { vector, related } = embedder.embedQuery
+  const { vector: typed, related } = embedder.embedQuery
     ? await embedder.embedQuery(text, { exclude: negatedWords(plan), expand })
     : { vector: (await embedder.embed([text]))[0]!, related: [] };
+  // Rare and unseen words get the meaning of the papers holding them (vectors/rare-words.ts).
+  const vector = embedder.idf
+    ? await withRareWords(
+        typed,
+        text,
+        (w) => embedder.idf!(w),
+        index,
+        (w, k) =>
+          repo.keyword({ groups: [[{ text: w, kind: 'word' }]], not: [], dates: {}, sort: 'relevance' }, k),
+      )
+    : typed;
   if (!vector.some((x) => x !== 0)) return { hits: [], related: [] };
   if (!hasRestrictions(plan)) return { hits: index.search(vector, depth), related };
   const filters = filterPlan(plan);

@@ -6,6 +6,8 @@
  * Vector neighbours alone list vehicle papers; the fused list starts with the companion — both in
  * `similarPapers` (service.ts) and in the stored lists (similar-setup.ts; on SQLite through the
  * worker thread).
+ * And rare or unseen query words (issue 17 item 2, src/search/vectors/rare-words.ts): a word the
+ * embedder never saw, in a paper added after training, still finds that paper by meaning.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,9 +17,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Store } from '../../src/app/store.ts';
 import { reindex } from '../../src/search/reindex.ts';
 import { resetSemantic, semanticFor } from '../../src/search/semantic.ts';
-import { similarPapers } from '../../src/search/service.ts';
+import { searchPapers, similarPapers } from '../../src/search/service.ts';
 import { FUSION_VERSION } from '../../src/search/similar-fuse.ts';
 import { createSimilarLists } from '../../src/search/similar-setup.ts';
+import { vectorizePending } from '../../src/search/vectorize.ts';
 import { makePaper } from '../support/papers.ts';
 import { searchCorpus } from './corpus.ts';
 
@@ -86,6 +89,27 @@ export function runSimilarFuseContract(name: string, open: () => Promise<Store>)
       } finally {
         await setup.close();
       }
+    });
+
+    it('a query of a word the embedder never saw finds the papers holding it, by meaning', async () => {
+      const late = makePaper({
+        arxivId: '2598.00003',
+        title: 'Zyxoflux kinetics of enzyme folding',
+        abstract: `${protein} zyxoflux zyxoflux.`,
+        categories: ['q-bio.BM'],
+      });
+      await store.papers.upsertMany([late]);
+      const sem = await semanticFor(store, config);
+      assert.equal(await vectorizePending(store, sem.embedder!), 1);
+      await sem.sync();
+      assert.equal(sem.embedder!.idf?.('zyxoflux'), null, 'unknown to the trained model');
+      const r = await searchPapers({ store, config }, { q: 'zyxoflux', mode: 'vector', pageSize: 5 });
+      assert.equal(r.hits[0]?.arxivId, late.arxivId, r.hits.map((h) => h.title).join(' | '));
+      // The meaning came along: the rest are protein papers, which never use the word.
+      assert.ok(
+        r.hits.slice(1).every((h) => h.categories.includes('q-bio.BM')),
+        r.hits.map((h) => h.title).join(' | '),
+      );
     });
   });
 }
