@@ -12,21 +12,22 @@
  * MLT_MAX_DF_SHARE × N postings), one cosine per keyword candidate, one read of ≤ 2 × pool cards.
  */
 import { tokenize } from './embedder/builtin.ts';
+import { STOP_WORDS } from './embedder/stop-words.ts';
 import type { HitInfo, ScoredId, SearchRepository } from './search.repo.ts';
 import type { VectorIndex } from './vectors/index.ts';
 
 /**
  * The weights of the fused score (each evidence is in [0, 1]), chosen on the real-vocab bench
  * (`npm run bench -- real-vocab`, similar-papers precision@5 over a grid of vector 0–2, keyword
- * 0–2, author 0–1, category 0–1; the grid and its numbers are in the commit that set them).
- * Same categories weigh most: among candidates that already share rare words or meaning, the
- * judged-similar papers are those of the same field (category alone on the candidates: 0.59,
- * keyword alone 0.40, vector alone 0.09, fused 0.80). The keyword score orders within a field;
- * the vector cosine only breaks ties (0.05 and above cost precision: the built-in model, trained
- * on the library, knows little of a new field's words — issue 17 item 2); authors changed nothing
- * on the bench and keep a small weight, as a shared author is a real hint on real libraries.
+ * 0–2, author 0–1, category 0–4; the numbers are in the commit that set them). Same categories
+ * weigh most: among candidates that already share rare words or meaning, the judged-similar
+ * papers are those of the same field (category alone on the candidates: 0.59, keyword alone 0.40,
+ * vector alone 0.09, fused 0.805). The keyword score orders within a field; the vector cosine
+ * only breaks ties (0.005: 0.805; 0: 0.80; 0.02: 0.79; 0.1: 0.78 — the built-in model, trained on
+ * the library, knows little of a new field's words); authors changed nothing on the bench (0 to
+ * 1) and keep a small weight, as a shared author is a real hint in a real library.
  */
-export const W_VECTOR = 0.02;
+export const W_VECTOR = 0.005;
 export const W_KEYWORD = 0.5;
 export const W_AUTHOR = 0.1;
 export const W_CATEGORY = 1;
@@ -48,20 +49,6 @@ export const MLT_MIN_DF = 5;
 export const FUSION_VERSION = 'fused1';
 
 export const fusedModel = (vectorModel: string) => `${vectorModel}+${FUSION_VERSION}`;
-
-/**
- * English function words: never "rare", and when the embedder left them out of its vocabulary
- * (it drops words in more than half of the papers) their absence must not read as rarity.
- */
-const STOP = new Set(
-  (
-    'a an and are as at be been but by can do does for from has have how in into is it its more ' +
-    'most new no not of on or our over such than that the their them then there these they this ' +
-    'those through to two under up use used using via was we were what when where which while who ' +
-    'will with within without both each also show shows paper propose proposed approach method ' +
-    'results based first one only other us well however'
-  ).split(' '),
-);
 
 /**
  * How rare words are: `idfOf` gives a word's idf (ln N/df, a share, so the sample's size cancels)
@@ -87,7 +74,7 @@ export function moreLikeThisTerms(
   // Term frequency as the embedder counts it (paperText: the title twice).
   const tf = new Map<string, number>();
   for (const w of [...tokenize(paper.title), ...tokenize(paper.title), ...tokenize(paper.abstract)])
-    if (w.length >= 3 && !STOP.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
+    if (w.length >= 3 && !STOP_WORDS.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
   const papers = Math.max(1, rarity?.papers ?? 1);
   const minIdf = Math.log(papers / Math.max(MLT_MIN_DF, maxDfShare * papers));
   const scored = [...tf].flatMap(([w, n]) => {

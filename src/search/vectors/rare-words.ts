@@ -13,6 +13,7 @@
  */
 import { tokenize } from '../embedder/builtin.ts';
 import { normalize } from '../embedder/embedder.ts';
+import { STOP_WORDS } from '../embedder/stop-words.ts';
 import type { ScoredId } from '../search.repo.ts';
 import type { VectorIndex } from './index.ts';
 
@@ -35,15 +36,6 @@ export const RARE_MIN_DF = 5;
  */
 export const RARE_WEIGHT = 2;
 
-/** Function words: never looked up (an unknown "the" is too common for the vocabulary, not rare). */
-const STOP = new Set(
-  (
-    'a an and are as at be been but by can do does for from has have how in into is it its of on ' +
-    'or that the their them then there these they this those to was we were what when where which ' +
-    'while who why will with would about paper papers i me my you your find looking remember'
-  ).split(' '),
-);
-
 /** Overrides of the constants above (the bench's grid). */
 export interface RareOptions {
   neighbours?: number;
@@ -64,7 +56,7 @@ export function rareWords(
   const seen = new Set<string>();
   const out: { w: string; key: number }[] = [];
   for (const w of tokenize(text)) {
-    if (seen.has(w) || w.length < 3 || STOP.has(w)) continue;
+    if (seen.has(w) || w.length < 3 || STOP_WORDS.has(w)) continue;
     seen.add(w);
     const idf = idfOf(w);
     if (idf === null) out.push({ w, key: Number.POSITIVE_INFINITY });
