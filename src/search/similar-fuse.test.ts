@@ -13,8 +13,8 @@ const PAPERS = 1_000_000;
 const df: Record<string, number> = {
   learning: 300_000,
   gradient: 50_000,
-  modality: 900,
-  imbalance: 400,
+  modality: 300,
+  imbalance: 100,
   ogmge: 3,
 };
 const idfOf = (w: string) => (df[w] === undefined ? null : Math.log(PAPERS / df[w]!));
