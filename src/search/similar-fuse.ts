@@ -27,16 +27,16 @@ import type { VectorIndex } from './vectors/index.ts';
  * the library, knows little of a new field's words); authors changed nothing on the bench (0 to
  * 1) and keep a small weight, as a shared author is a real hint in a real library.
  */
-export const W_VECTOR = 0.005;
-export const W_KEYWORD = 0.5;
-export const W_AUTHOR = 0.1;
-export const W_CATEGORY = 1;
+const W_VECTOR = 0.005;
+const W_KEYWORD = 0.5;
+const W_AUTHOR = 0.1;
+const W_CATEGORY = 1;
 /** Vector neighbours looked at: twice what a list keeps (similar.ts STORED_IDS). */
-export const VECTOR_POOL = 50;
+const VECTOR_POOL = 50;
 /** "More like this" hits looked at: 200 found more of the judged papers than 50 or 100 (bench). */
-export const KEYWORD_POOL = 200;
+const KEYWORD_POOL = 200;
 /** Words in the "more like this" query (20 beat 8 and 12, as well as 30: bench). */
-export const MLT_TERMS = 20;
+const MLT_TERMS = 20;
 /**
  * A word in more papers than this is not "rare" here: it describes a field rather than a topic,
  * and its postings would make the cost. A count, not a share, because the cost is in postings: at
@@ -45,7 +45,7 @@ export const MLT_TERMS = 20;
  * 2.1 ms; with a 0.2% share instead (2,000 at 1M) it took 124 ms. On the 20k real-vocab mix a cap
  * of 500 (2.5%) scores 0.81 (0.2%: 0.80; 0.1%: 0.77; 0.05%: 0.76).
  */
-export const MLT_MAX_DF = 500;
+const MLT_MAX_DF = 500;
 /** Changes when the fusion changes, so stored lists computed the old way are recomputed. */
 export const FUSION_VERSION = 'fused1';
 
@@ -125,13 +125,13 @@ export interface Evidence {
   category: number;
 }
 
-export const WEIGHTS = { vector: W_VECTOR, keyword: W_KEYWORD, author: W_AUTHOR, category: W_CATEGORY };
+const WEIGHTS = { vector: W_VECTOR, keyword: W_KEYWORD, author: W_AUTHOR, category: W_CATEGORY };
 
 /**
  * The evidence for each candidate (vector and keyword neighbours, never the paper itself), or null
  * when the paper has no vector in `index` (then the caller falls back to title words).
  */
-export async function similarEvidence(deps: FuseDeps, paperId: number): Promise<Evidence[] | null> {
+async function similarEvidence(deps: FuseDeps, paperId: number): Promise<Evidence[] | null> {
   const own = deps.index.vectorOf(paperId);
   if (!own) return null;
   const [self] = await deps.hits([paperId]);

@@ -28,14 +28,14 @@ const ines = { name: 'Ines Yilmaz', keyname: 'Yilmaz', forenames: 'Ines', suffix
 const road = 'road traffic driving engine highway lane braking steering fuel parking';
 const protein = 'protein enzyme folding amino binding residue peptide ligand catalysis chain';
 
-export const QUERY_PAPER = makePaper({
+const QUERY_PAPER = makePaper({
   arxivId: '2598.00001',
   title: 'Gradient modulation for balanced multimodal learning',
   abstract: `${road} ${road} ${road} ${road} unimodal imbalance ogmge modality.`,
   categories: ['cs.MM'],
   authors: [ines],
 });
-export const COMPANION = makePaper({
+const COMPANION = makePaper({
   arxivId: '2598.00002',
   title: 'Modality imbalance in unimodal encoders',
   abstract: `${protein} ${protein} ogmge modality imbalance unimodal.`,

@@ -18,9 +18,9 @@ import type { ScoredId } from '../search.repo.ts';
 import type { VectorIndex } from './index.ts';
 
 /** Papers whose vectors make a rare word's meaning: its best keyword matches. */
-export const RARE_NEIGHBOURS = 5;
+const RARE_NEIGHBOURS = 5;
 /** Rare words looked up per query (the rarest first): bounds the cost of a long query. */
-export const RARE_MAX_WORDS = 4;
+const RARE_MAX_WORDS = 4;
 /**
  * A known word counts as rare when in at most RARE_MIN_DF papers, or this share of them (0: the
  * count alone). Unknown words always do (unless stop words). Only the words the model barely
@@ -29,8 +29,8 @@ export const RARE_MAX_WORDS = 4;
  * search-quality at 20k, synonym recall@10 of the vector side: 0.561 before, 0.535 with known
  * words up to a 0.001 share, 0.561 with this rule).
  */
-export const RARE_MAX_DF_SHARE = 0;
-export const RARE_MIN_DF = 5;
+const RARE_MAX_DF_SHARE = 0;
+const RARE_MIN_DF = 5;
 /**
  * Weight of each rare word's centroid against the query's own (unit) vector. These values were
  * chosen on the real-vocab set (20k mix; vector-only recall@5, title / paraphrase / question):
@@ -40,7 +40,7 @@ export const RARE_MIN_DF = 5;
  * too: 0.97 / 0.77 / 0.84 but synonym recall fell, see above). Once unknown inflections took
  * their known form's idf (builtin.ts `idf`): 0.93 / 0.80 / 0.80.
  */
-export const RARE_WEIGHT = 2;
+const RARE_WEIGHT = 2;
 
 /** Overrides of the constants above (the bench's grid). */
 export interface RareOptions {
