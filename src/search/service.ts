@@ -17,8 +17,10 @@ import { positiveTerms, QueryError } from './query/ast.ts';
 import { parseQuery } from './query/parse.ts';
 import type { HitInfo, KeywordPlan, SearchRepository } from './search.repo.ts';
 import { type Semantic, semanticFor } from './semantic.ts';
+import { fusedNeighbours, moreLikeThis } from './similar-fuse.ts';
 import type { SearchStore } from './store.ts';
 import type { ScoredPaper } from './vectors/index.ts';
+import { withRareWords } from './vectors/rare-words.ts';
 
 /** Results each side contributes to the fusion (and so the deepest page hybrid search serves). */
 const SIDE_DEPTH = 100;
@@ -123,9 +125,20 @@ async function vectorSide(
 ): Promise<{ hits: ScoredPaper[]; related: Expansion[] }> {
   const embedder = sem.embedder!;
   const index = sem.index!;
-  const { vector, related } = embedder.embedQuery
+  const { vector: typed, related } = embedder.embedQuery
     ? await embedder.embedQuery(text, { exclude: negatedWords(plan), expand })
     : { vector: (await embedder.embed([text]))[0]!, related: [] };
+  // Rare and unseen words get the meaning of the papers holding them (vectors/rare-words.ts).
+  const vector = embedder.idf
+    ? await withRareWords(
+        typed,
+        text,
+        (w) => embedder.idf!(w),
+        index,
+        (w, k) =>
+          repo.keyword({ groups: [[{ text: w, kind: 'word' }]], not: [], dates: {}, sort: 'relevance' }, k),
+      )
+    : typed;
   if (!vector.some((x) => x !== 0)) return { hits: [], related: [] };
   if (!hasRestrictions(plan)) return { hits: index.search(vector, depth), related };
   const filters = filterPlan(plan);
@@ -348,10 +361,23 @@ export async function similarPapers(
   sem.maybeSync();
   let ids: number[];
   let mode: 'vector' | 'keyword' = 'vector';
-  const own = sem.state === 'ready' ? sem.index!.vectorOf(paperId) : null;
-  if (own) {
-    const v = Float32Array.from(own, (x) => x / 127);
-    ids = sem.index!.search(v, n + 1).map((h) => h.paperId);
+  // Vector neighbours fused with "more like this" and shared authors/categories (similar-fuse.ts).
+  const emb = sem.embedder;
+  const fused =
+    sem.state === 'ready'
+      ? await fusedNeighbours(
+          {
+            hits: (ids) => repo.hits(ids),
+            keyword: (terms, k) => moreLikeThis(repo, terms, k),
+            index: sem.index!,
+            idfOf: emb?.idf ? (w) => emb.idf!(w) : null,
+          },
+          paperId,
+          n,
+        )
+      : null;
+  if (fused) {
+    ids = fused;
   } else {
     mode = 'keyword';
     ids = await titleNeighbours(repo, paperId, n);

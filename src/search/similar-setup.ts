@@ -1,13 +1,16 @@
 /**
- * Wires SimilarLists (similar.ts) to a store: vectors from the process's semantic index when the
- * paper has one (a few ms), else the title-word keyword search — in a worker thread on SQLite
- * (similar-worker.ts), as an ordinary async query on PostgreSQL.
+ * Wires SimilarLists (similar.ts) to a store: when the paper has a vector, its vector neighbours
+ * fused with a "more like this" keyword query and shared authors/categories (similar-fuse.ts);
+ * else the title-word keyword search. Keyword queries run in a worker thread on SQLite
+ * (similar-worker.ts), as ordinary async queries on PostgreSQL.
  */
 import { Worker } from 'node:worker_threads';
 import type { EmbedderSettings } from './embedder/load.ts';
+import type { ScoredId } from './search.repo.ts';
 import { semanticFor } from './semantic.ts';
 import { type SearchHit, titleNeighbours, toHit } from './service.ts';
 import { KEYWORD_MODEL, type Neighbours, SimilarLists } from './similar.ts';
+import { FUSION_VERSION, type FuseDeps, fusedModel, fusedNeighbours, moreLikeThis } from './similar-fuse.ts';
 import type { NeighbourReply, NeighbourRequest } from './similar-worker.ts';
 import type { SearchStore } from './store.ts';
 
@@ -16,18 +19,19 @@ class NeighbourWorker {
   readonly #file: string;
   #worker: Worker | null = null;
   #next = 1;
-  readonly #pending = new Map<number, { resolve: (ids: number[]) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (hits: ScoredId[]) => void; reject: (e: Error) => void }>();
 
   constructor(file: string) {
     this.#file = file;
   }
 
-  run(paperId: number, n: number): Promise<number[]> {
+  /** With `terms`: the "more like this" query; without: the paper's title words. */
+  run(paperId: number, n: number, terms?: string[]): Promise<ScoredId[]> {
     const w = this.#start();
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      w.postMessage({ id, paperId, n } satisfies NeighbourRequest);
+      w.postMessage({ id, paperId, n, ...(terms ? { terms } : {}) } satisfies NeighbourRequest);
     });
   }
 
@@ -39,7 +43,7 @@ class NeighbourWorker {
     w.on('message', (m: NeighbourReply) => {
       const p = this.#pending.get(m.id);
       this.#pending.delete(m.id);
-      if ('ids' in m) p?.resolve(m.ids);
+      if ('hits' in m) p?.resolve(m.hits);
       else p?.reject(new Error(`similar worker: ${m.error}`));
     });
     const fail = (err: Error) => {
@@ -92,19 +96,28 @@ export function createSimilarLists(
     const sem = await semanticFor(store, settings);
     sem.maybeSync(); // a model trained by another process is noticed here too (a timestamp check)
     if (sem.state === 'loading') return null;
-    return sem.state === 'ready' && sem.index!.has(paperId) ? sem.index!.model : KEYWORD_MODEL;
+    return sem.state === 'ready' && sem.index!.has(paperId) ? fusedModel(sem.index!.model) : KEYWORD_MODEL;
   };
 
   const compute = async (paperId: number, n: number): Promise<Neighbours> => {
     const sem = await semanticFor(store, settings);
     await sem.open();
     sem.maybeSync();
-    const own = sem.state === 'ready' ? sem.index!.vectorOf(paperId) : null;
-    if (own) {
-      const v = Float32Array.from(own, (x) => x / 127);
-      return { ids: sem.index!.search(v, n + 1).map((h) => h.paperId), model: sem.index!.model };
+    if (sem.state === 'ready') {
+      const emb = sem.embedder;
+      const deps: FuseDeps = {
+        hits: (ids) => store.search.hits(ids),
+        keyword: (terms, k) =>
+          worker ? worker.run(paperId, k, terms) : moreLikeThis(store.search, terms, k),
+        index: sem.index!,
+        idfOf: emb?.idf ? (w) => emb.idf!(w) : null,
+      };
+      const ids = await fusedNeighbours(deps, paperId, n);
+      if (ids) return { ids, model: fusedModel(sem.index!.model) };
     }
-    const ids = worker ? await worker.run(paperId, n) : await titleNeighbours(store.search, paperId, n);
+    const ids = worker
+      ? (await worker.run(paperId, n)).map((h) => h.paperId)
+      : await titleNeighbours(store.search, paperId, n);
     return { ids, model: KEYWORD_MODEL };
   };
 
@@ -127,7 +140,7 @@ export function createSimilarLists(
     const sem = await semanticFor(store, settings);
     if (sem.state !== 'ready') return 0;
     const index = sem.index!;
-    const ids = await store.similar.featuredWithout(index.model, WARM_BATCH);
+    const ids = await store.similar.featuredWithout(fusedModel(index.model), WARM_BATCH);
     let n = 0;
     for (const id of ids) if (index.has(id) && lists.refresh(id)) n++;
     return n;
@@ -148,11 +161,17 @@ export function createSimilarLists(
     lists,
     warm,
     async hits(ids, model) {
-      const matchedBy = model === KEYWORD_MODEL ? ('keyword' as const) : ('vector' as const);
+      // A fused list (similar-fuse.ts) found its papers by meaning and by shared rare words.
+      const matchedBy: ('keyword' | 'vector')[] =
+        model === KEYWORD_MODEL
+          ? ['keyword']
+          : model.endsWith(FUSION_VERSION)
+            ? ['vector', 'keyword']
+            : ['vector'];
       const info = new Map((await store.search.hits(ids)).map((h) => [h.paperId, h]));
       return ids.flatMap((id, i) => {
         const p = info.get(id);
-        return p ? [toHit(p, ids.length - i, [], [], [matchedBy])] : [];
+        return p ? [toHit(p, ids.length - i, [], [], matchedBy)] : [];
       });
     },
     async titles(ids) {

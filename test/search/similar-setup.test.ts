@@ -1,7 +1,7 @@
 /**
  * createSimilarLists on a real SQLite file: before vectors, the title-word fallback runs in the
  * worker thread and is stored as a 'keyword' list; after `reindex`, lists come from vectors, the
- * keyword lists are no longer shown, and `warm()` fills lists for featured papers nobody opened.
+ * keyword lists are no longer shown (lists fused from vectors and keywords replace them), and `warm()` fills lists for featured papers nobody opened.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { reindex } from '../../src/search/reindex.ts';
 import { resetSemantic, semanticFor } from '../../src/search/semantic.ts';
 import { KEYWORD_MODEL } from '../../src/search/similar.ts';
+import { fusedModel } from '../../src/search/similar-fuse.ts';
 import { createSimilarLists, type SimilarSetup } from '../../src/search/similar-setup.ts';
 import { tempDir } from '../support/app.ts';
 import { searchCorpus } from './corpus.ts';
@@ -57,7 +58,8 @@ describe('similar lists wired to a SQLite store', () => {
     const sem = await semanticFor(store, config);
     await sem.sync();
     assert.equal(sem.state, 'ready');
-    const model = sem.index!.model;
+    // Lists from vectors are fused with "more like this" (similar-fuse.ts), and say so.
+    const model = fusedModel(sem.index!.model);
     const first = await idOf(papers[0]!.input.arxivId);
     assert.deepEqual(await setup.lists.get(first), { list: null }, 'the keyword list is invalid now');
     await setup.lists.idle();

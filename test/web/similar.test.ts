@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { reindex } from '../../src/search/reindex.ts';
 import { semanticFor } from '../../src/search/semantic.ts';
 import { KEYWORD_MODEL } from '../../src/search/similar.ts';
+import { fusedModel } from '../../src/search/similar-fuse.ts';
 import { searchCorpus } from '../search/corpus.ts';
 import { startApp, type TestApp } from '../support/app.ts';
 import { launchBrowser } from '../support/browser.ts';
@@ -102,7 +103,7 @@ describe('similar papers on the paper page', () => {
     const fragment = await get(`/similar/${A}`);
     assert.match(fragment.body, /<ol class="similar">/);
     const list = await stored(A);
-    assert.equal(list?.model, sem.index!.model);
+    assert.equal(list?.model, fusedModel(sem.index!.model), 'vectors fused with keywords');
     assert.notEqual(list?.model, KEYWORD_MODEL);
     assert.match((await get(`/papers/${A}`)).body, /<ol class="similar">/);
   });

@@ -66,3 +66,19 @@ describe('BuiltinEmbedder synonyms', () => {
     assert.deepEqual(model.synonyms('Automobile automobile'), ['car']);
   });
 });
+
+describe('BuiltinEmbedder idf', () => {
+  const model = BuiltinEmbedder.train(
+    ['prompt tuning of models', 'prompt learning', 'graph models', 'graph learning', 'rare words'],
+    { dimensions: 4, synonyms: false },
+  );
+  it('is ln(N/df) for a known word, and null for an unknown one', () => {
+    assert.ok(Math.abs(model.idf('prompt')! - Math.log(5 / 2)) < 1e-6);
+    assert.equal(model.idf('zyxoflux'), null);
+  });
+  // The keyword index stems words, so an unseen inflection is as common there as its stem.
+  it('takes an unknown inflection’s idf from the known form', () => {
+    for (const w of ['prompts', 'Prompted', 'prompting', 'graphs', 'model'])
+      assert.ok(model.idf(w) !== null, w);
+  });
+});

@@ -315,6 +315,20 @@ export class BuiltinEmbedder implements Embedder {
     return best;
   }
 
+  /**
+   * How rare a word was in the training sample (ln N/df); for a word never counted itself, that of
+   * a known inflection ("prompts" → "prompt"): the keyword index stems (porter on SQLite, english
+   * on PostgreSQL), so there an unknown plural is as common as its singular. Null when neither.
+   */
+  idf(word: string): number | null {
+    const w = word.toLowerCase();
+    for (const form of [w, ...inflections(w)]) {
+      const id = this.#vocab.get(form);
+      if (id !== undefined) return this.#idf[id]!;
+    }
+    return null;
+  }
+
   /** The word's own vector (normalized), or null when it is not in the vocabulary. */
   wordVector(word: string): Float32Array | null {
     const id = this.#vocab.get(word.toLowerCase());
@@ -365,6 +379,18 @@ export class BuiltinEmbedder implements Embedder {
     });
     return new BuiltinEmbedder(words, idf, vectors, header.dimensions, synonyms);
   }
+}
+
+/** Forms a stemmer would file with `w`: its likely stem and plural (enough for English inflections). */
+function inflections(w: string): string[] {
+  const out: string[] = [];
+  if (w.endsWith('ies')) out.push(`${w.slice(0, -3)}y`);
+  if (w.endsWith('es')) out.push(w.slice(0, -2));
+  if (w.endsWith('s') && !w.endsWith('ss')) out.push(w.slice(0, -1));
+  if (w.endsWith('ed')) out.push(w.slice(0, -2), w.slice(0, -1));
+  if (w.endsWith('ing')) out.push(w.slice(0, -3), `${w.slice(0, -3)}e`);
+  out.push(`${w}s`, `${w}es`);
+  return out;
 }
 
 function toCsr(docs: Int32Array[], remap: Int32Array, idf: Float32Array, cols: number): Csr {

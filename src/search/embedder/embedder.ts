@@ -18,6 +18,8 @@ export interface Embedder {
   embedQuery?(text: string, options?: QueryOptions): Promise<{ vector: Float32Array; related: Expansion[] }>;
   /** Words the model learned to be interchangeable with this word or phrase. */
   synonyms?(text: string): string[];
+  /** How rare a word is in the corpus the model learned from (ln N/df); null when it never counted it. */
+  idf?(word: string): number | null;
 }
 
 /** A word a search also looked for, and the query word it came from ("token ← pruning"). */
