@@ -15,12 +15,12 @@ import { type KeywordSearcher, keywordSearcher } from './keyword-pool.ts';
 import { expandPlan, filterPlan, hasRestrictions, keywordPlan, negatedWords, semanticText } from './plan.ts';
 import { positiveTerms, QueryError } from './query/ast.ts';
 import { parseQuery } from './query/parse.ts';
+import { withRareWords } from './rare-words.ts';
 import type { HitInfo, KeywordPlan, SearchRepository } from './search.repo.ts';
 import { type Semantic, semanticFor } from './semantic.ts';
 import { fusedNeighbours, moreLikeThis } from './similar-fuse.ts';
 import type { SearchStore } from './store.ts';
 import type { ScoredPaper } from './vectors/index.ts';
-import { withRareWords } from './vectors/rare-words.ts';
 
 /** Results each side contributes to the fusion (and so the deepest page hybrid search serves). */
 const SIDE_DEPTH = 100;
@@ -128,7 +128,7 @@ async function vectorSide(
   const { vector: typed, related } = embedder.embedQuery
     ? await embedder.embedQuery(text, { exclude: negatedWords(plan), expand })
     : { vector: (await embedder.embed([text]))[0]!, related: [] };
-  // Rare and unseen words get the meaning of the papers holding them (vectors/rare-words.ts).
+  // Rare and unseen words get the meaning of the papers holding them (rare-words.ts).
   const vector = embedder.idf
     ? await withRareWords(
         typed,

@@ -1,13 +1,13 @@
 /**
  * The word choices of issue 17's rare-word features, table-driven on a made-up idf table: "more
  * like this" (similar-fuse.ts) and the rare query words folded into a query vector
- * (vectors/rare-words.ts). Common words (by df share) and stop words are never chosen; unknown
+ * (rare-words.ts). Common words (by df share) and stop words are never chosen; unknown
  * words are.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { rareWords } from './rare-words.ts';
 import { authorsOf, moreLikeThisTerms, rankFused } from './similar-fuse.ts';
-import { rareWords } from './vectors/rare-words.ts';
 
 const PAPERS = 1_000_000;
 const df: Record<string, number> = {

@@ -6,7 +6,7 @@
  * Vector neighbours alone list vehicle papers; the fused list starts with the companion — both in
  * `similarPapers` (service.ts) and in the stored lists (similar-setup.ts; on SQLite through the
  * worker thread).
- * And rare or unseen query words (issue 17 item 2, src/search/vectors/rare-words.ts): a word the
+ * And rare or unseen query words (issue 17 item 2, src/search/rare-words.ts): a word the
  * embedder never saw, in a paper added after training, still finds that paper by meaning.
  */
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@
  * English function words (and arXiv's boilerplate ones) that never count as "rare": the built-in
  * embedder leaves words in more than half of the papers out of its vocabulary (builtin.ts
  * MAX_DF_SHARE), so for them an unknown word would otherwise read as a rare one. Used by the
- * rare-word fold-in (vectors/rare-words.ts) and "more like this" (similar-fuse.ts). Every word
+ * rare-word fold-in (rare-words.ts) and "more like this" (similar-fuse.ts). Every word
  * in more than 30% of the generated bench corpus's papers is here.
  */
 export const STOP_WORDS: ReadonlySet<string> = new Set(

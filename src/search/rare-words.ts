@@ -11,11 +11,11 @@
  * RARE_MAX_WORDS single-word keyword lookups of RARE_NEIGHBOURS rows (rare words: short
  * posting lists; at 1M generated papers 0.2–0.4 ms a word on SQLite) and as many vector reads.
  */
-import { tokenize } from '../embedder/builtin.ts';
-import { normalize } from '../embedder/embedder.ts';
-import { STOP_WORDS } from '../embedder/stop-words.ts';
-import type { ScoredId } from '../search.repo.ts';
-import type { VectorIndex } from './index.ts';
+import { tokenize } from './embedder/builtin.ts';
+import { normalize } from './embedder/embedder.ts';
+import { STOP_WORDS } from './embedder/stop-words.ts';
+import type { ScoredId } from './search.repo.ts';
+import type { VectorIndex } from './vectors/index.ts';
 
 /** Papers whose vectors make a rare word's meaning: its best keyword matches. */
 const RARE_NEIGHBOURS = 5;
