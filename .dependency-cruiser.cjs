@@ -20,6 +20,7 @@ const table = {
   setup: ['db', 'ingest', 'users', 'feed', 'jobs'],
   demo: ['db', 'papers', 'users'],
   foryou: ['db', 'papers', 'search', 'ranking'],
+  alerts: ['db', 'papers', 'search', 'users', 'digest'],
 };
 const domains = Object.keys(table);
 

@@ -1,0 +1,162 @@
+/** AlertRepository on PostgreSQL; same semantics as alerts.sqlite.repo.ts, named statements. */
+import type pg from 'pg';
+import { inTransaction } from '../db/postgres.ts';
+import { named } from '../db/statements.ts';
+import {
+  type AlertRow,
+  type ChangedPaperRow,
+  changedPapersSql,
+  deliveryText,
+  type EventRow,
+  SQL,
+  toAlert,
+  toChangedPaper,
+  toEvent,
+  toWatcher,
+  type WatcherRow,
+  watchersSql,
+} from './alerts.sql.ts';
+import type { AlertEventType } from './events.ts';
+import type {
+  Alert,
+  AlertChange,
+  AlertKind,
+  AlertRepository,
+  AlertStats,
+  ChangedPaper,
+  Delivery,
+  EventInput,
+  NewAlert,
+  StoredEvent,
+  Watcher,
+} from './types.ts';
+
+const anyIds = (column: string) => `${column} = ANY($1::bigint[])`;
+
+const S = named('alerts', {
+  ...SQL,
+  changedPapers: changedPapersSql(anyIds('p.id')),
+  watchers: watchersSql(anyIds),
+  consume: 'DELETE FROM alert_changes WHERE id = ANY($1::bigint[])',
+});
+
+export class PgAlertRepository implements AlertRepository {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async create(a: NewAlert, now: string): Promise<Alert> {
+    await this.#pool.query({
+      ...S.insert,
+      values: [
+        a.userId,
+        a.kind,
+        a.target,
+        a.paperId ?? null,
+        a.threshold ?? null,
+        deliveryText(a.delivery),
+        now,
+      ],
+    });
+    const r = await this.#pool.query<AlertRow>({ ...S.byKey, values: [a.userId, a.kind, a.target] });
+    return toAlert(r.rows[0]!);
+  }
+
+  async list(userId: number): Promise<Alert[]> {
+    return (await this.#pool.query<AlertRow>({ ...S.list, values: [userId] })).rows.map(toAlert);
+  }
+
+  async update(
+    userId: number,
+    id: number,
+    change: { paused?: boolean; delivery?: Delivery[] },
+  ): Promise<boolean> {
+    return inTransaction(this.#pool, async (c) => {
+      let n = 0;
+      if (change.paused !== undefined)
+        n += (await c.query({ ...S.setPaused, values: [userId, id, change.paused ? 1 : 0] })).rowCount ?? 0;
+      if (change.delivery !== undefined)
+        n +=
+          (await c.query({ ...S.setDelivery, values: [userId, id, deliveryText(change.delivery)] }))
+            .rowCount ?? 0;
+      return n > 0;
+    });
+  }
+
+  async remove(userId: number, id: number): Promise<boolean> {
+    return ((await this.#pool.query({ ...S.remove, values: [userId, id] })).rowCount ?? 0) > 0;
+  }
+
+  async pendingChanges(limit: number): Promise<AlertChange[]> {
+    const r = await this.#pool.query<{
+      id: string;
+      paper_id: string;
+      kind: AlertChange['kind'];
+      version: number;
+    }>({
+      ...S.pending,
+      values: [limit],
+    });
+    return r.rows.map((x) => ({
+      id: Number(x.id),
+      paperId: Number(x.paper_id),
+      kind: x.kind,
+      version: x.version,
+    }));
+  }
+
+  async changedPapers(paperIds: number[]): Promise<ChangedPaper[]> {
+    if (paperIds.length === 0) return [];
+    return (await this.#pool.query<ChangedPaperRow>({ ...S.changedPapers, values: [paperIds] })).rows.map(
+      toChangedPaper,
+    );
+  }
+
+  async followAlerts(): Promise<Alert[]> {
+    return (await this.#pool.query<AlertRow>({ ...S.follows })).rows.map(toAlert);
+  }
+
+  async watchers(paperIds: number[]): Promise<Watcher[]> {
+    if (paperIds.length === 0) return [];
+    return (await this.#pool.query<WatcherRow>({ ...S.watchers, values: [paperIds] })).rows.map(toWatcher);
+  }
+
+  async record(events: EventInput[], changeIds: number[], now: string): Promise<(number | null)[]> {
+    return inTransaction(this.#pool, async (c) => {
+      const ids: (number | null)[] = [];
+      for (const e of events) {
+        const r = await c.query<{ id: string }>({
+          ...S.insertEvent,
+          values: [e.alertId, e.userId, e.paperId, e.type, e.key, e.reason, now],
+        });
+        if (r.rows[0]) {
+          await c.query({ ...S.fired, values: [e.alertId, now, e.reason] });
+          ids.push(Number(r.rows[0].id));
+        } else ids.push(null);
+      }
+      if (changeIds.length > 0) await c.query({ ...S.consume, values: [changeIds] });
+      return ids;
+    });
+  }
+
+  async events(userId: number, limit: number): Promise<StoredEvent[]> {
+    return (await this.#pool.query<EventRow>({ ...S.events, values: [userId, limit] })).rows.map(toEvent);
+  }
+
+  async stats(): Promise<AlertStats> {
+    const alerts = await this.#pool.query<{ kind: AlertKind; total: string; paused: string }>({
+      ...S.statsAlerts,
+    });
+    const events = await this.#pool.query<{ type: AlertEventType; total: string }>({ ...S.statsEvents });
+    const pending = await this.#pool.query<{ n: string }>({ ...S.statsPending });
+    const mail = await this.#pool.query<{ n: string }>({ ...S.statsMail });
+    return {
+      alerts: alerts.rows.map((r) => ({ kind: r.kind, total: Number(r.total), paused: Number(r.paused) })),
+      events: events.rows.map((r) => ({ type: r.type, total: Number(r.total) })),
+      pendingChanges: Number(pending.rows[0]!.n),
+      pendingMail: Number(mail.rows[0]!.n),
+    };
+  }
+}
