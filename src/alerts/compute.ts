@@ -46,8 +46,7 @@ export interface ComputeOptions {
   now?: () => number;
 }
 
-const paperLink = (baseUrl: string, arxivId: string) =>
-  `${baseUrl.replace(/\/+$/, '')}/papers/${arxivId}`;
+const paperLink = (baseUrl: string, arxivId: string) => `${baseUrl.replace(/\/+$/, '')}/papers/${arxivId}`;
 
 /** Drains the change queue. Returns the number of changes consumed and the events stored. */
 export async function computeEvents(repo: AlertRepository, opts: ComputeOptions): Promise<ComputeResult> {
