@@ -141,8 +141,11 @@ export class PgAlertRepository implements AlertRepository {
     });
   }
 
-  async events(userId: number, limit: number): Promise<StoredEvent[]> {
-    return (await this.#pool.query<EventRow>({ ...S.events, values: [userId, limit] })).rows.map(toEvent);
+  async events(userId: number, limit: number, via?: Delivery): Promise<StoredEvent[]> {
+    const q = via
+      ? { ...S.eventsVia, values: [userId, limit, `%,${via},%`] }
+      : { ...S.events, values: [userId, limit] };
+    return (await this.#pool.query<EventRow>(q)).rows.map(toEvent);
   }
 
   async stats(): Promise<AlertStats> {

@@ -26,11 +26,15 @@ export const SQL = {
   fired: 'UPDATE alerts SET last_fired_at = $2, last_reason = $3 WHERE id = $1',
   events: `SELECT e.id, e.user_id, e.alert_id, e.type, e.paper_id, p.arxiv_id, p.title, e.reason, e.created_at
     FROM alert_events e JOIN papers p ON p.id = e.paper_id WHERE e.user_id = $1 ORDER BY e.id DESC LIMIT $2`,
+  // delivery is a comma list of fixed words: ',feed,' found in ',digest,feed,' is exact.
+  eventsVia: `SELECT e.id, e.user_id, e.alert_id, e.type, e.paper_id, p.arxiv_id, p.title, e.reason, e.created_at
+    FROM alert_events e JOIN papers p ON p.id = e.paper_id JOIN alerts a ON a.id = e.alert_id
+    WHERE e.user_id = $1 AND ',' || a.delivery || ',' LIKE $3 ORDER BY e.id DESC LIMIT $2`,
   statsAlerts: `SELECT kind, count(*) AS total, sum(paused) AS paused FROM alerts GROUP BY kind ORDER BY kind`,
   statsEvents: 'SELECT type, count(*) AS total FROM alert_events GROUP BY type ORDER BY type',
   statsPending: 'SELECT count(*) AS n FROM alert_changes',
   statsMail: `SELECT count(*) AS n FROM alert_events e JOIN alerts a ON a.id = e.alert_id
-    WHERE e.mailed_at IS NULL AND a.delivery LIKE '%mail%'`,
+    WHERE e.mailed_at IS NULL AND ',' || a.delivery || ',' LIKE '%,mail,%'`,
 } as const;
 
 /** The changed papers' fields; `$ids` is the dialect's id-list condition on `p.id`. */

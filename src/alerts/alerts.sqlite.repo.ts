@@ -46,6 +46,7 @@ function statements(db: DatabaseSync) {
     insertEvent: p(SQL.insertEvent),
     fired: p(SQL.fired),
     events: p(SQL.events),
+    eventsVia: p(SQL.eventsVia),
     statsAlerts: p(SQL.statsAlerts),
     statsEvents: p(SQL.statsEvents),
     statsPending: p(SQL.statsPending),
@@ -142,8 +143,9 @@ export class SqliteAlertRepository implements AlertRepository {
     });
   }
 
-  async events(userId: number, limit: number): Promise<StoredEvent[]> {
-    return (this.#s.events.all(userId, limit) as unknown as EventRow[]).map(toEvent);
+  async events(userId: number, limit: number, via?: Delivery): Promise<StoredEvent[]> {
+    const rows = via ? this.#s.eventsVia.all(userId, limit, `%,${via},%`) : this.#s.events.all(userId, limit);
+    return (rows as unknown as EventRow[]).map(toEvent);
   }
 
   async stats(): Promise<AlertStats> {

@@ -46,7 +46,8 @@ export interface ComputeOptions {
   now?: () => number;
 }
 
-const paperLink = (baseUrl: string, arxivId: string) => `${baseUrl.replace(/\/+$/, '')}/papers/${arxivId}`;
+export const paperLink = (baseUrl: string, arxivId: string) =>
+  `${baseUrl.replace(/\/+$/, '')}/papers/${arxivId}`;
 
 /** Drains the change queue. Returns the number of changes consumed and the events stored. */
 export async function computeEvents(repo: AlertRepository, opts: ComputeOptions): Promise<ComputeResult> {

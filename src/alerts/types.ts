@@ -5,9 +5,9 @@
  */
 import type { AlertEvent, AlertEventType } from './events.ts';
 
-const ALERT_KINDS = ['search', 'author', 'category', 'version', 'code', 'trending'] as const;
+export const ALERT_KINDS = ['search', 'author', 'category', 'version', 'code', 'trending'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
-const DELIVERIES = ['digest', 'mail', 'feed', 'webhook'] as const;
+export const DELIVERIES = ['digest', 'mail', 'feed', 'webhook'] as const;
 export type Delivery = (typeof DELIVERIES)[number];
 
 /** The event type each kind of alert fires. */
@@ -103,6 +103,18 @@ export interface AlertStats {
   pendingMail: number;
 }
 
+/** What the operator page shows of webhooks. */
+export interface WebhookHealth {
+  /** Deliveries waiting or being retried. */
+  queued: number;
+  failing: { owner: string; url: string; failures: number; lastError: string | null }[];
+}
+
+/** Implemented by the webhook side (src/alerts/webhook*.ts); /admin/alerts reads webhooks only through it. */
+export interface WebhookStatus {
+  health(): Promise<WebhookHealth>;
+}
+
 export interface AlertRepository {
   /** Adds an alert; an existing one with the same (reader, kind, target) is returned unchanged. */
   create(a: NewAlert, now: string): Promise<Alert>;
@@ -123,7 +135,7 @@ export interface AlertRepository {
    * null where it was already stored.
    */
   record(events: EventInput[], changeIds: number[], now: string): Promise<(number | null)[]>;
-  /** A reader's newest events, newest first. */
-  events(userId: number, limit: number): Promise<StoredEvent[]>;
+  /** A reader's newest events, newest first; with `via`, only those of alerts delivering there. */
+  events(userId: number, limit: number, via?: Delivery): Promise<StoredEvent[]>;
   stats(): Promise<AlertStats>;
 }

@@ -1,0 +1,21 @@
+/**
+ * Alerts as every entry point builds them (issue 15): the site (web/site.ts, which computes
+ * events after votes and submissions and every ALERT_POLL_MS for writes of other processes) and
+ * the scheduled harvest (schedule.ts, which computes them right after). The one place that knows
+ * where webhook-bound events go.
+ */
+import type { ComputeOptions } from '../alerts/compute.ts';
+import { AlertService } from '../alerts/service.ts';
+import type { Config } from '../config/config.ts';
+import type { Store } from './store.ts';
+
+/** Changes written by other processes (`paperboy import`, a second server) wait at most this long. */
+export const ALERT_POLL_MS = 60_000;
+
+function alertOptions(config: Config, now?: () => number): ComputeOptions {
+  return { baseUrl: config.baseUrl ?? '', now };
+}
+
+export function createAlerts(store: Store, config: Config, now?: () => number): AlertService {
+  return new AlertService(store, alertOptions(config, now));
+}
