@@ -37,6 +37,7 @@ const S = named('alerts', {
   ...SQL,
   changedPapers: changedPapersSql(anyIds('p.id')),
   watchers: watchersSql(anyIds),
+  markMailed: 'UPDATE alert_events SET mailed_at = $2 WHERE id = ANY($1::bigint[])',
   consume: 'DELETE FROM alert_changes WHERE id = ANY($1::bigint[])',
 });
 
@@ -161,5 +162,22 @@ export class PgAlertRepository implements AlertRepository {
       pendingChanges: Number(pending.rows[0]!.n),
       pendingMail: Number(mail.rows[0]!.n),
     };
+  }
+
+  async mailDue(hourAgo: string, limit: number): Promise<number[]> {
+    const r = await this.#pool.query<{ user_id: string }>({ ...S.mailDue, values: [hourAgo, limit] });
+    return r.rows.map((x) => Number(x.user_id));
+  }
+
+  async claimMail(userId: number, now: string, hourAgo: string): Promise<boolean> {
+    return ((await this.#pool.query({ ...S.claimMail, values: [userId, now, hourAgo] })).rowCount ?? 0) > 0;
+  }
+
+  async unmailed(userId: number, limit: number): Promise<StoredEvent[]> {
+    return (await this.#pool.query<EventRow>({ ...S.unmailed, values: [userId, limit] })).rows.map(toEvent);
+  }
+
+  async markMailed(eventIds: number[], now: string): Promise<void> {
+    if (eventIds.length > 0) await this.#pool.query({ ...S.markMailed, values: [eventIds, now] });
   }
 }

@@ -30,6 +30,21 @@ export const SQL = {
   eventsVia: `SELECT e.id, e.user_id, e.alert_id, e.type, e.paper_id, p.arxiv_id, p.title, e.reason, e.created_at
     FROM alert_events e JOIN papers p ON p.id = e.paper_id JOIN alerts a ON a.id = e.alert_id
     WHERE e.user_id = $1 AND ',' || a.delivery || ',' LIKE $3 ORDER BY e.id DESC LIMIT $2`,
+  // Readers with events for the mail whose last mail is over an hour old (or who never had one).
+  // Unconfirmed and banned accounts get no mail, and are left out here so they never fill a pass.
+  mailDue: `SELECT DISTINCT e.user_id FROM alert_events e JOIN alerts a ON a.id = e.alert_id
+      JOIN users u ON u.id = e.user_id
+    WHERE e.mailed_at IS NULL AND ',' || a.delivery || ',' LIKE '%,mail,%'
+      AND u.email_verified_at IS NOT NULL AND u.banned_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM alert_mailings m WHERE m.user_id = e.user_id AND m.last_sent_at > $1)
+    LIMIT $2`,
+  claimMail: `INSERT INTO alert_mailings (user_id, last_sent_at) VALUES ($1, $2)
+    ON CONFLICT (user_id) DO UPDATE SET last_sent_at = excluded.last_sent_at
+    WHERE alert_mailings.last_sent_at <= $3`,
+  unmailed: `SELECT e.id, e.user_id, e.alert_id, e.type, e.paper_id, p.arxiv_id, p.title, e.reason, e.created_at
+    FROM alert_events e JOIN papers p ON p.id = e.paper_id JOIN alerts a ON a.id = e.alert_id
+    WHERE e.user_id = $1 AND e.mailed_at IS NULL AND ',' || a.delivery || ',' LIKE '%,mail,%'
+    ORDER BY e.id LIMIT $2`,
   statsAlerts: `SELECT kind, count(*) AS total, sum(paused) AS paused FROM alerts GROUP BY kind ORDER BY kind`,
   statsEvents: 'SELECT type, count(*) AS total FROM alert_events GROUP BY type ORDER BY type',
   statsPending: 'SELECT count(*) AS n FROM alert_changes',

@@ -53,6 +53,10 @@ function statements(db: DatabaseSync) {
     statsMail: p(SQL.statsMail),
     changedPapers: p(changedPapersSql(inIds('p.id'))),
     watchers: p(watchersSql(inIds)),
+    mailDue: p(SQL.mailDue),
+    claimMail: p(SQL.claimMail),
+    unmailed: p(SQL.unmailed),
+    markMailed: p('UPDATE alert_events SET mailed_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))'),
     consume: p('DELETE FROM alert_changes WHERE id IN (SELECT value FROM json_each(?1))'),
   };
 }
@@ -157,5 +161,21 @@ export class SqliteAlertRepository implements AlertRepository {
       pendingChanges: Number((this.#s.statsPending.get() as { n: number }).n),
       pendingMail: Number((this.#s.statsMail.get() as { n: number }).n),
     };
+  }
+
+  async mailDue(hourAgo: string, limit: number): Promise<number[]> {
+    return (this.#s.mailDue.all(hourAgo, limit) as { user_id: number }[]).map((r) => r.user_id);
+  }
+
+  async claimMail(userId: number, now: string, hourAgo: string): Promise<boolean> {
+    return Number(this.#s.claimMail.run(userId, now, hourAgo).changes) > 0;
+  }
+
+  async unmailed(userId: number, limit: number): Promise<StoredEvent[]> {
+    return (this.#s.unmailed.all(userId, limit) as unknown as EventRow[]).map(toEvent);
+  }
+
+  async markMailed(eventIds: number[], now: string): Promise<void> {
+    if (eventIds.length > 0) this.#s.markMailed.run(JSON.stringify(eventIds), now);
   }
 }

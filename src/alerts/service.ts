@@ -162,11 +162,6 @@ export class AlertService {
     return this.#drain;
   }
 
-  /** poke() for callers that do not wait: a failure is reported, and the next poke or poll retries. */
-  kick(onError: (err: unknown) => void, onDone?: (r: ComputeResult) => void): void {
-    this.poke().then(onDone, onError);
-  }
-
   /** Resolves once no drain is running or asked for (a closing site waits for it). */
   async settled(): Promise<void> {
     for (let p = this.#next ?? this.#drain; p; p = this.#next ?? this.#drain) await p.catch(() => {});

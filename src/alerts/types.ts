@@ -138,4 +138,11 @@ export interface AlertRepository {
   /** A reader's newest events, newest first; with `via`, only those of alerts delivering there. */
   events(userId: number, limit: number, via?: Delivery): Promise<StoredEvent[]>;
   stats(): Promise<AlertStats>;
+  /** Readers with unmailed mail-delivery events whose last alert mail is not after `hourAgo`. */
+  mailDue(hourAgo: string, limit: number): Promise<number[]>;
+  /** Takes the reader's mail slot unless a mail went after `hourAgo`; true when taken. */
+  claimMail(userId: number, now: string, hourAgo: string): Promise<boolean>;
+  /** The reader's events waiting for the mail, oldest first. */
+  unmailed(userId: number, limit: number): Promise<StoredEvent[]>;
+  markMailed(eventIds: number[], now: string): Promise<void>;
 }

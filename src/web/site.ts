@@ -5,6 +5,7 @@
  */
 
 import type { ComputeResult } from '../alerts/compute.ts';
+import { sendAlertMails } from '../alerts/mail.ts';
 import type { AlertService } from '../alerts/service.ts';
 import { ALERT_POLL_MS, createAlerts } from '../app/alerts.ts';
 import { createForYou } from '../app/foryou.ts';
@@ -30,8 +31,8 @@ export interface SiteOptions {
   fetchPaper?: (arxivId: string) => Promise<PaperInput | null>;
   now?: () => Date;
   hasher?: PasswordHasher;
-  /** Called after each alert-event computation the site starts (tests wait on it). */
-  alertsComputed?: (r: ComputeResult) => void;
+  /** Called after each alert-event computation the site starts and the mails it sent (tests wait on it). */
+  alertsComputed?: (r: ComputeResult, mailed: number) => void;
   /** How long a paper page waits for a similar list not stored yet (tests: 0 = never). */
   similarWaitMs?: number;
 }
@@ -102,10 +103,30 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     now,
   });
   const alerts = createAlerts(store, config, () => now().getTime());
-  const alertFailed = (err: unknown) =>
-    process.stderr.write(`paperboy: alert events: ${err instanceof Error ? err.message : String(err)}\n`);
-  // Writes of other processes (an import, a second server) queue changes this one does not see.
-  const alertPoll = setInterval(() => alerts.kick(alertFailed, options.alertsComputed), ALERT_POLL_MS);
+  // After a vote or a submission (their changes are queued by migration 015's triggers), and
+  // every ALERT_POLL_MS for writes of other processes (an import, a second server): compute the
+  // events, then send the alert mails that are due (at most one per reader per hour).
+  let alertRun: Promise<void> = Promise.resolve();
+  const runAlerts = () => {
+    alertRun = alerts
+      .poke()
+      .then(async (r) => {
+        const mailed = await sendAlertMails({
+          alerts: store.alerts,
+          users: store.users,
+          mailer: getMailer,
+          baseUrl: config.baseUrl!,
+          siteName: () => config.siteName,
+          now: () => now().getTime(),
+        });
+        options.alertsComputed?.(r, mailed);
+      })
+      .catch((err: unknown) =>
+        process.stderr.write(`paperboy: alerts: ${err instanceof Error ? err.message : String(err)}\n`),
+      )
+      .then(() => {});
+  };
+  const alertPoll = setInterval(runAlerts, ALERT_POLL_MS);
   alertPoll.unref();
   const community = new CommunityService({
     papers: store.papers,
@@ -115,8 +136,7 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     fetchPaper,
     changed: () => {
       pageCache.invalidate();
-      // A vote or a submission: its changes are queued (migration 015's triggers); compute now.
-      alerts.kick(alertFailed, options.alertsComputed);
+      runAlerts();
     },
     now,
   });
@@ -157,6 +177,7 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     async close() {
       clearInterval(alertPoll);
       await alerts.settled();
+      await alertRun;
       await similar.close();
       await accounts.settled(); // account mails go out after their answer: let them finish
       if (mailer && !options.mailer) await mailer.close();

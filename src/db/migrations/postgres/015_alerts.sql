@@ -33,6 +33,13 @@ CREATE TABLE alert_events (
 CREATE INDEX alert_events_user ON alert_events (user_id, id);
 CREATE INDEX alert_events_unmailed ON alert_events (user_id) WHERE mailed_at IS NULL;
 
+-- The hourly alert mail: when each reader's last one was claimed. A conditional upsert claims the
+-- next (src/alerts/mail.ts), so two processes never both mail a reader within the hour.
+CREATE TABLE alert_mailings (
+  user_id BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  last_sent_at TEXT COLLATE "C" NOT NULL
+);
+
 CREATE TABLE alert_changes (
   id BIGSERIAL PRIMARY KEY,
   paper_id BIGINT NOT NULL REFERENCES papers (id) ON DELETE CASCADE,

@@ -45,6 +45,13 @@ CREATE TABLE alert_events (
 CREATE INDEX alert_events_user ON alert_events (user_id, id);
 CREATE INDEX alert_events_unmailed ON alert_events (user_id) WHERE mailed_at IS NULL;
 
+-- The hourly alert mail: when each reader's last one was claimed. A conditional upsert claims the
+-- next (src/alerts/mail.ts), so two processes never both mail a reader within the hour.
+CREATE TABLE alert_mailings (
+  user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  last_sent_at TEXT NOT NULL
+);
+
 -- What changed since the events were last computed, written by the triggers below in the same
 -- transaction as the change, whoever makes it (harvest, import, submission, vote), and deleted
 -- by id once its events are stored. A queue, not a cursor: ids committed out of order (two
