@@ -12,7 +12,7 @@ import type { UserRepository } from '../users/types.ts';
 import { paperLink } from './compute.ts';
 import type { AlertRepository, StoredEvent } from './types.ts';
 
-export const MAIL_INTERVAL_MS = 3_600_000;
+const MAIL_INTERVAL_MS = 3_600_000;
 /** Readers mailed per pass; the next pass (the next computation or poll) takes the rest. */
 const READERS_PER_PASS = 500;
 /** Events listed in one mail; more wait for the next hour, oldest first. */
