@@ -40,7 +40,9 @@ export const alertRoutes =
       reply
         .type(HTML)
         .header('Cache-Control', 'private, no-store')
-        .header('Referrer-Policy', 'no-referrer')
+        // The page carries the private feed URL: never in a Referer to another site. Not
+        // no-referrer: then the browser sends `Origin: null` and the form check refuses the POSTs.
+        .header('Referrer-Policy', 'same-origin')
         .send(layout({ title, siteName: config.siteName, viewer: req.viewer, path: req.url }, body));
 
     app.get('/alerts', async (req, reply) => {
