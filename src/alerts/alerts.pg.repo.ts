@@ -180,4 +180,9 @@ export class PgAlertRepository implements AlertRepository {
   async markMailed(eventIds: number[], now: string): Promise<void> {
     if (eventIds.length > 0) await this.#pool.query({ ...S.markMailed, values: [eventIds, now] });
   }
+
+  async eventsSince(userId: number, since: string, via: Delivery, limit: number): Promise<StoredEvent[]> {
+    const q = { ...S.eventsSince, values: [userId, since, `%,${via},%`, limit] };
+    return (await this.#pool.query<EventRow>(q)).rows.map(toEvent);
+  }
 }

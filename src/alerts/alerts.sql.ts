@@ -45,6 +45,9 @@ export const SQL = {
     FROM alert_events e JOIN papers p ON p.id = e.paper_id JOIN alerts a ON a.id = e.alert_id
     WHERE e.user_id = $1 AND e.mailed_at IS NULL AND ',' || a.delivery || ',' LIKE '%,mail,%'
     ORDER BY e.id LIMIT $2`,
+  eventsSince: `SELECT e.id, e.user_id, e.alert_id, e.type, e.paper_id, p.arxiv_id, p.title, e.reason, e.created_at
+    FROM alert_events e JOIN papers p ON p.id = e.paper_id JOIN alerts a ON a.id = e.alert_id
+    WHERE e.user_id = $1 AND e.created_at >= $2 AND ',' || a.delivery || ',' LIKE $3 ORDER BY e.id LIMIT $4`,
   statsAlerts: `SELECT kind, count(*) AS total, sum(paused) AS paused FROM alerts GROUP BY kind ORDER BY kind`,
   statsEvents: 'SELECT type, count(*) AS total FROM alert_events GROUP BY type ORDER BY type',
   statsPending: 'SELECT count(*) AS n FROM alert_changes',

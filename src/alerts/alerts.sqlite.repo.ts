@@ -47,6 +47,7 @@ function statements(db: DatabaseSync) {
     fired: p(SQL.fired),
     events: p(SQL.events),
     eventsVia: p(SQL.eventsVia),
+    eventsSince: p(SQL.eventsSince),
     statsAlerts: p(SQL.statsAlerts),
     statsEvents: p(SQL.statsEvents),
     statsPending: p(SQL.statsPending),
@@ -177,5 +178,11 @@ export class SqliteAlertRepository implements AlertRepository {
 
   async markMailed(eventIds: number[], now: string): Promise<void> {
     if (eventIds.length > 0) this.#s.markMailed.run(JSON.stringify(eventIds), now);
+  }
+
+  async eventsSince(userId: number, since: string, via: Delivery, limit: number): Promise<StoredEvent[]> {
+    return (this.#s.eventsSince.all(userId, since, `%,${via},%`, limit) as unknown as EventRow[]).map(
+      toEvent,
+    );
   }
 }

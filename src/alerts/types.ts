@@ -137,6 +137,8 @@ export interface AlertRepository {
   record(events: EventInput[], changeIds: number[], now: string): Promise<(number | null)[]>;
   /** A reader's newest events, newest first; with `via`, only those of alerts delivering there. */
   events(userId: number, limit: number, via?: Delivery): Promise<StoredEvent[]>;
+  /** A reader's events since `since` (ISO) of alerts delivering `via`, oldest first. */
+  eventsSince(userId: number, since: string, via: Delivery, limit: number): Promise<StoredEvent[]>;
   stats(): Promise<AlertStats>;
   /** Readers with unmailed mail-delivery events whose last alert mail is not after `hourAgo`. */
   mailDue(hourAgo: string, limit: number): Promise<number[]>;

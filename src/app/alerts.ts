@@ -4,9 +4,10 @@
  * the scheduled harvest (schedule.ts, which computes them right after). The one place that knows
  * where webhook-bound events go.
  */
-import type { ComputeOptions } from '../alerts/compute.ts';
+import { type ComputeOptions, paperLink } from '../alerts/compute.ts';
 import { AlertService } from '../alerts/service.ts';
 import type { Config } from '../config/config.ts';
+import type { DigestAlerts } from '../digest/plan.ts';
 import type { Store } from './store.ts';
 
 /** Changes written by other processes (`paperboy import`, a second server) wait at most this long. */
@@ -18,4 +19,19 @@ function alertOptions(config: Config, now?: () => number): ComputeOptions {
 
 export function createAlerts(store: Store, config: Config, now?: () => number): AlertService {
   return new AlertService(store, alertOptions(config, now));
+}
+
+/** Events listed in one digest's "Your alerts" section. */
+const DIGEST_ALERTS = 50;
+
+/** The digest's "Your alerts" section (digest/plan.ts `DigestAlerts`): events of digest-delivery alerts. */
+export function digestAlerts(store: Store, config: Config): DigestAlerts {
+  return {
+    since: async (userId, since) =>
+      (await store.alerts.eventsSince(userId, since, 'digest', DIGEST_ALERTS)).map((e) => ({
+        title: e.title,
+        reason: e.reason,
+        url: paperLink(config.baseUrl ?? '', e.arxivId),
+      })),
+  };
 }

@@ -7,13 +7,17 @@ import { digestJob } from '../digest/job.ts';
 import { dailyHarvest } from '../ingest/daily-harvest.ts';
 import { upstreamClient } from '../ingest/setup.ts';
 import type { Job, JobContext } from '../jobs/schedule.ts';
-import { createAlerts } from './alerts.ts';
+import { createAlerts, digestAlerts } from './alerts.ts';
 import { createForYou } from './foryou.ts';
 import type { Store } from './store.ts';
 
 /** The digest run, personal for account holders (issue 14 item 6): For you as the site builds it. */
 const personalDigests = (ctx: JobContext<Store>) =>
-  digestJob(ctx, createForYou(ctx.store, ctx.config, { waitForVectors: true }));
+  digestJob(
+    ctx,
+    createForYou(ctx.store, ctx.config, { waitForVectors: true }),
+    digestAlerts(ctx.store, ctx.config),
+  );
 
 /** The harvest, then the alert events of what it wrote (issue 15: computed after each harvest). */
 async function harvestThenAlerts(ctx: JobContext<Store>): Promise<string> {
