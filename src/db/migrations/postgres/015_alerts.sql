@@ -32,6 +32,7 @@ CREATE TABLE alert_events (
 );
 CREATE INDEX alert_events_user ON alert_events (user_id, id);
 CREATE INDEX alert_events_unmailed ON alert_events (user_id) WHERE mailed_at IS NULL;
+CREATE INDEX alert_events_paper ON alert_events (paper_id);
 
 -- The hourly alert mail: when each reader's last one was claimed. A conditional upsert claims the
 -- next (src/alerts/mail.ts), so two processes never both mail a reader within the hour.

@@ -44,6 +44,8 @@ CREATE TABLE alert_events (
 );
 CREATE INDEX alert_events_user ON alert_events (user_id, id);
 CREATE INDEX alert_events_unmailed ON alert_events (user_id) WHERE mailed_at IS NULL;
+-- Deleting a paper (demo removal) finds its events here instead of scanning them all.
+CREATE INDEX alert_events_paper ON alert_events (paper_id);
 
 -- The hourly alert mail: when each reader's last one was claimed. A conditional upsert claims the
 -- next (src/alerts/mail.ts), so two processes never both mail a reader within the hour.
@@ -63,6 +65,7 @@ CREATE TABLE alert_changes (
   kind TEXT NOT NULL CHECK (kind IN ('new', 'version', 'code', 'votes')),
   version INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX alert_changes_paper ON alert_changes (paper_id);
 
 -- A stored paper's links are rewritten (deleted, then inserted) on every update
 -- (src/papers/papers.sqlite.repo.ts): a code link deleted is parked here, and re-inserting it
