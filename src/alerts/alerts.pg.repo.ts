@@ -31,6 +31,9 @@ import type {
   Watcher,
 } from './types.ts';
 
+/** Events per INSERT: seven arrays of this many stay well inside one message. */
+const RECORD_BATCH = 10_000;
+
 const anyIds = (column: string) => `${column} = ANY($1::bigint[])`;
 
 const S = named('alerts', {
@@ -38,6 +41,11 @@ const S = named('alerts', {
   changedPapers: changedPapersSql(anyIds('p.id')),
   watchers: watchersSql(anyIds),
   markMailed: 'UPDATE alert_events SET mailed_at = $2 WHERE id = ANY($1::bigint[])',
+  insertEvents: `INSERT INTO alert_events (alert_id, user_id, paper_id, type, key, reason, created_at)
+    SELECT u.*, $7::text FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::text[]) AS u
+    ON CONFLICT (alert_id, paper_id, type, key) DO NOTHING RETURNING id, alert_id, paper_id, type, key`,
+  firedMany: `UPDATE alerts a SET last_fired_at = $2, last_reason = u.reason
+    FROM unnest($1::bigint[], $3::text[]) AS u(id, reason) WHERE a.id = u.id`,
   consume: 'DELETE FROM alert_changes WHERE id = ANY($1::bigint[])',
 });
 
@@ -126,17 +134,44 @@ export class PgAlertRepository implements AlertRepository {
 
   async record(events: EventInput[], changeIds: number[], now: string): Promise<(number | null)[]> {
     return inTransaction(this.#pool, async (c) => {
-      const ids: (number | null)[] = [];
-      for (const e of events) {
-        const r = await c.query<{ id: string }>({
-          ...S.insertEvent,
-          values: [e.alertId, e.userId, e.paperId, e.type, e.key, e.reason, now],
+      const ids: (number | null)[] = new Array(events.length).fill(null);
+      const fired = new Map<number, string>();
+      // Whole arrays per statement: a harvest stores hundreds of thousands of events, and one
+      // round trip each would be most of the time.
+      for (let from = 0; from < events.length; from += RECORD_BATCH) {
+        const batch = events.slice(from, from + RECORD_BATCH);
+        const r = await c.query<{
+          id: string;
+          alert_id: string;
+          paper_id: string;
+          type: string;
+          key: number;
+        }>({
+          ...S.insertEvents,
+          values: [
+            batch.map((e) => e.alertId),
+            batch.map((e) => e.userId),
+            batch.map((e) => e.paperId),
+            batch.map((e) => e.type),
+            batch.map((e) => e.key),
+            batch.map((e) => e.reason),
+            now,
+          ],
         });
-        if (r.rows[0]) {
-          await c.query({ ...S.fired, values: [e.alertId, now, e.reason] });
-          ids.push(Number(r.rows[0].id));
-        } else ids.push(null);
+        const stored = new Map(
+          r.rows.map((x) => [`${x.alert_id}|${x.paper_id}|${x.type}|${x.key}`, Number(x.id)]),
+        );
+        batch.forEach((e, i) => {
+          const k = `${e.alertId}|${e.paperId}|${e.type}|${e.key}`;
+          const id = stored.get(k);
+          if (id === undefined) return;
+          stored.delete(k); // a repeat within the batch was not stored twice
+          ids[from + i] = id;
+          fired.set(e.alertId, e.reason);
+        });
       }
+      if (fired.size > 0)
+        await c.query({ ...S.firedMany, values: [[...fired.keys()], now, [...fired.values()]] });
       if (changeIds.length > 0) await c.query({ ...S.consume, values: [changeIds] });
       return ids;
     });

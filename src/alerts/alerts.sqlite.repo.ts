@@ -135,14 +135,17 @@ export class SqliteAlertRepository implements AlertRepository {
 
   async record(events: EventInput[], changeIds: number[], now: string): Promise<(number | null)[]> {
     return sqliteTransaction(this.#db, () => {
+      const fired = new Map<number, string>();
       const ids = events.map((e) => {
         const r = this.#s.insertEvent.get(e.alertId, e.userId, e.paperId, e.type, e.key, e.reason, now) as
           | { id: number }
           | undefined;
         if (!r) return null;
-        this.#s.fired.run(e.alertId, now, e.reason);
+        fired.set(e.alertId, e.reason);
         return r.id;
       });
+      // Once per alert, with its last event's reason: SQLite rewrites the whole row per UPDATE.
+      for (const [alertId, reason] of fired) this.#s.fired.run(alertId, now, reason);
       if (changeIds.length > 0) this.#s.consume.run(JSON.stringify(changeIds));
       return ids;
     });
