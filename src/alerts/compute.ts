@@ -204,9 +204,11 @@ function watcherEvent(c: AlertChange, p: ChangedPaper, w: Watcher): EventInput |
   if (c.kind === 'code' && w.kind === 'code' && p.codeUrl)
     return { ...base, type: 'paper.code', key: 0, reason: `code released: ${p.codeUrl}` };
   if (c.kind === 'votes' && w.kind === 'trending' && w.threshold !== null && p.votes >= w.threshold)
-    return { ...base, type: 'paper.trending', key: w.threshold, reason: `reached ${w.threshold} votes` };
+    return { ...base, type: 'paper.trending', key: w.threshold, reason: `reached ${votes(w.threshold)}` };
   return null;
 }
+
+const votes = (n: number) => `${n} vote${n === 1 ? '' : 's'}`;
 
 /** "v3: camera-ready, 12 pages": the comments line is the current one only for the newest version. */
 function versionReason(version: number, p: ChangedPaper): string {

@@ -20,7 +20,8 @@ const WHAT: Record<AlertKind, (a: Alert) => SafeHtml> = {
   category: (a) => html`New papers in ${a.target}`,
   version: () => html`A new version of a paper I saved`,
   code: () => html`Code released for a paper I saved`,
-  trending: (a) => html`<a href="/papers/${a.target}">${a.target}</a> reaches ${String(a.threshold)} votes`,
+  trending: (a) =>
+    html`<a href="/papers/${a.target}">${a.target}</a> reaches ${String(a.threshold)} vote${a.threshold === 1 ? '' : 's'}`,
 };
 
 const DELIVERY_LABEL: Record<(typeof DELIVERIES)[number], string> = {
