@@ -184,9 +184,11 @@ function watcherEvents(
     else byPaper.set(w.paperId, [w]);
   }
   const out: EventInput[] = [];
+  // A new paper's own version rows are queued too (migration 015): only later versions are news.
+  const added = new Set(changes.filter((c) => c.kind === 'new').map((c) => c.paperId));
   for (const c of changes) {
     const p = papers.get(c.paperId);
-    if (!p || c.kind === 'new') continue;
+    if (!p || c.kind === 'new' || (c.kind === 'version' && (c.version < 2 || added.has(c.paperId)))) continue;
     for (const w of byPaper.get(c.paperId) ?? []) {
       const e = watcherEvent(c, p, w);
       if (!e) continue;

@@ -109,7 +109,7 @@ for (const [dialect, open] of bothStores) {
       await s.papers.upsertMany(harvest);
       const hooked: AlertEvent[] = [];
       const first = await run(s, hooked);
-      assert.equal(first.changes, 4, 'one queued change per new paper');
+      assert.equal(first.changes, 8, 'each new paper queues its category row and its version row');
       assert.deepEqual(brief(first.events), [
         `author.match ${id(2)} new paper by Geoffrey Hinton`,
         `category.match ${id(3)} new in cs.CV`,

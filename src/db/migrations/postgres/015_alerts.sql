@@ -49,37 +49,57 @@ CREATE TABLE alert_changes (
 );
 CREATE INDEX alert_changes_paper ON alert_changes (paper_id);
 
-CREATE TABLE alert_code_gone (
+CREATE TABLE alert_rows_gone (
   paper_id BIGINT NOT NULL,
-  url TEXT NOT NULL,
-  PRIMARY KEY (paper_id, url)
+  what TEXT NOT NULL,
+  PRIMARY KEY (paper_id, what)
 );
 
-CREATE FUNCTION alert_paper_change() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One function per child table (plpgsql cannot name a column another table lacks): a row parked by
+-- its delete is taken back by its insert, else the insert is news.
+CREATE FUNCTION alert_row_news(paper BIGINT, row_what TEXT, kind TEXT, version INTEGER) RETURNS void
+LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO alert_changes (paper_id, kind, version) VALUES (NEW.id, 'new', NEW.version);
-  ELSIF NEW.version > OLD.version THEN
-    INSERT INTO alert_changes (paper_id, kind, version) VALUES (NEW.id, 'version', NEW.version);
+  DELETE FROM alert_rows_gone WHERE paper_id = paper AND what = row_what;
+  IF NOT FOUND THEN
+    INSERT INTO alert_changes (paper_id, kind, version) VALUES (paper, kind, version);
+  END IF;
+END $$;
+CREATE FUNCTION alert_category_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    INSERT INTO alert_rows_gone VALUES (OLD.paper_id, 'c' || OLD.category) ON CONFLICT DO NOTHING;
+  ELSE
+    PERFORM alert_row_news(NEW.paper_id, 'c' || NEW.category, 'new', 0);
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER alert_new_paper AFTER INSERT ON papers FOR EACH ROW EXECUTE FUNCTION alert_paper_change();
-CREATE TRIGGER alert_new_version AFTER UPDATE OF version ON papers
-  FOR EACH ROW EXECUTE FUNCTION alert_paper_change();
-
+CREATE FUNCTION alert_version_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    INSERT INTO alert_rows_gone VALUES (OLD.paper_id, 'v' || OLD.version) ON CONFLICT DO NOTHING;
+  ELSE
+    PERFORM alert_row_news(NEW.paper_id, 'v' || NEW.version, 'version', NEW.version);
+  END IF;
+  RETURN NULL;
+END $$;
 CREATE FUNCTION alert_code_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
-    INSERT INTO alert_code_gone (paper_id, url) VALUES (OLD.paper_id, OLD.url) ON CONFLICT DO NOTHING;
+    INSERT INTO alert_rows_gone VALUES (OLD.paper_id, OLD.url) ON CONFLICT DO NOTHING;
   ELSE
-    DELETE FROM alert_code_gone WHERE paper_id = NEW.paper_id AND url = NEW.url;
-    IF NOT FOUND THEN
-      INSERT INTO alert_changes (paper_id, kind) VALUES (NEW.paper_id, 'code');
-    END IF;
+    PERFORM alert_row_news(NEW.paper_id, NEW.url, 'code', 0);
   END IF;
   RETURN NULL;
 END $$;
+CREATE TRIGGER alert_category_deleted AFTER DELETE ON paper_categories
+  FOR EACH ROW EXECUTE FUNCTION alert_category_change();
+CREATE TRIGGER alert_category_added AFTER INSERT ON paper_categories
+  FOR EACH ROW EXECUTE FUNCTION alert_category_change();
+CREATE TRIGGER alert_version_deleted AFTER DELETE ON paper_versions
+  FOR EACH ROW EXECUTE FUNCTION alert_version_change();
+CREATE TRIGGER alert_version_added AFTER INSERT ON paper_versions
+  FOR EACH ROW EXECUTE FUNCTION alert_version_change();
 CREATE TRIGGER alert_code_deleted AFTER DELETE ON paper_links
   FOR EACH ROW WHEN (OLD.kind = 'code') EXECUTE FUNCTION alert_code_change();
 CREATE TRIGGER alert_code_added AFTER INSERT ON paper_links

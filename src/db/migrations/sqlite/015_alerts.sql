@@ -57,8 +57,8 @@ CREATE TABLE alert_mailings (
 -- What changed since the events were last computed, written by the triggers below in the same
 -- transaction as the change, whoever makes it (harvest, import, submission, vote), and deleted
 -- by id once its events are stored. A queue, not a cursor: ids committed out of order (two
--- writers on PostgreSQL) are never skipped. kind: new (a paper row appeared), version (its
--- version went up), code (a code link it did not have), votes (its counters moved).
+-- writers on PostgreSQL) are never skipped. kind: new (a paper's category rows appeared), version
+-- (a version row appeared), code (a code link it did not have), votes (its counters moved).
 CREATE TABLE alert_changes (
   id INTEGER PRIMARY KEY,
   paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
@@ -67,30 +67,52 @@ CREATE TABLE alert_changes (
 );
 CREATE INDEX alert_changes_paper ON alert_changes (paper_id);
 
--- A stored paper's links are rewritten (deleted, then inserted) on every update
--- (src/papers/papers.sqlite.repo.ts): a code link deleted is parked here, and re-inserting it
--- takes it back out instead of counting as "code released". No foreign key: the links of a
--- deleted paper (demo removal) are deleted after it, and their rows here are harmless.
-CREATE TABLE alert_code_gone (
+-- A stored paper's child rows (versions, links, categories) are rewritten — deleted, then
+-- inserted — on every update (src/papers/papers.*.repo.ts): a row deleted is parked here, and
+-- inserting it again takes it back out instead of counting as news. `what`: 'v<version>',
+-- 'c<category>' or the code URL. No foreign key: the rows of a deleted paper (demo removal) are
+-- deleted after it, and theirs here are harmless.
+--
+-- The triggers sit on those child tables, not on `papers`: a trigger on `papers` gives each row's
+-- INSERT a statement savepoint, at which FTS5 flushes its pending terms, so a bulk import would
+-- write one full-text segment per paper instead of one per transaction (test/import/fts-merge).
+-- The children are written after every full-text row of the batch.
+CREATE TABLE alert_rows_gone (
   paper_id INTEGER NOT NULL,
-  url TEXT NOT NULL,
-  PRIMARY KEY (paper_id, url)
+  what TEXT NOT NULL,
+  PRIMARY KEY (paper_id, what)
 ) WITHOUT ROWID;
 
-CREATE TRIGGER alert_new_paper AFTER INSERT ON papers BEGIN
-  INSERT INTO alert_changes (paper_id, kind, version) VALUES (NEW.id, 'new', NEW.version);
+-- A new paper: its category rows appear (a cross-list to a new category of a recent paper is
+-- news for that category too).
+CREATE TRIGGER alert_category_deleted AFTER DELETE ON paper_categories BEGIN
+  INSERT OR IGNORE INTO alert_rows_gone (paper_id, what) VALUES (OLD.paper_id, 'c' || OLD.category);
 END;
-CREATE TRIGGER alert_new_version AFTER UPDATE OF version ON papers WHEN NEW.version > OLD.version BEGIN
-  INSERT INTO alert_changes (paper_id, kind, version) VALUES (NEW.id, 'version', NEW.version);
+CREATE TRIGGER alert_category_added AFTER INSERT ON paper_categories BEGIN
+  INSERT INTO alert_changes (paper_id, kind)
+    SELECT NEW.paper_id, 'new'
+    WHERE NOT EXISTS (SELECT 1 FROM alert_rows_gone WHERE paper_id = NEW.paper_id AND what = 'c' || NEW.category);
+  DELETE FROM alert_rows_gone WHERE paper_id = NEW.paper_id AND what = 'c' || NEW.category;
 END;
+-- A new version: its row appears (a new paper's versions too; compute.ts tells them apart).
+CREATE TRIGGER alert_version_deleted AFTER DELETE ON paper_versions BEGIN
+  INSERT OR IGNORE INTO alert_rows_gone (paper_id, what) VALUES (OLD.paper_id, 'v' || OLD.version);
+END;
+CREATE TRIGGER alert_version_added AFTER INSERT ON paper_versions BEGIN
+  INSERT INTO alert_changes (paper_id, kind, version)
+    SELECT NEW.paper_id, 'version', NEW.version
+    WHERE NOT EXISTS (SELECT 1 FROM alert_rows_gone WHERE paper_id = NEW.paper_id AND what = 'v' || NEW.version);
+  DELETE FROM alert_rows_gone WHERE paper_id = NEW.paper_id AND what = 'v' || NEW.version;
+END;
+-- Code released: a code link the paper did not have.
 CREATE TRIGGER alert_code_deleted AFTER DELETE ON paper_links WHEN OLD.kind = 'code' BEGIN
-  INSERT OR IGNORE INTO alert_code_gone (paper_id, url) VALUES (OLD.paper_id, OLD.url);
+  INSERT OR IGNORE INTO alert_rows_gone (paper_id, what) VALUES (OLD.paper_id, OLD.url);
 END;
 CREATE TRIGGER alert_code_added AFTER INSERT ON paper_links WHEN NEW.kind = 'code' BEGIN
   INSERT INTO alert_changes (paper_id, kind)
     SELECT NEW.paper_id, 'code'
-    WHERE NOT EXISTS (SELECT 1 FROM alert_code_gone WHERE paper_id = NEW.paper_id AND url = NEW.url);
-  DELETE FROM alert_code_gone WHERE paper_id = NEW.paper_id AND url = NEW.url;
+    WHERE NOT EXISTS (SELECT 1 FROM alert_rows_gone WHERE paper_id = NEW.paper_id AND what = NEW.url);
+  DELETE FROM alert_rows_gone WHERE paper_id = NEW.paper_id AND what = NEW.url;
 END;
 CREATE TRIGGER alert_votes_insert AFTER INSERT ON paper_stats BEGIN
   INSERT INTO alert_changes (paper_id, kind) VALUES (NEW.paper_id, 'votes');
