@@ -20,7 +20,7 @@ const table = {
   setup: ['db', 'ingest', 'users', 'feed', 'jobs'],
   demo: ['db', 'papers', 'users'],
   foryou: ['db', 'papers', 'search', 'ranking'],
-  alerts: ['db', 'papers', 'users', 'library'],
+  alerts: ['db', 'papers', 'search', 'users', 'library', 'digest'],
 };
 const domains = Object.keys(table);
 

@@ -21,6 +21,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'foryou-quality': async () => (await import('./foryou-quality.bench.ts')).run,
   'foryou-http': async () => (await import('./foryou-http.bench.ts')).run,
   'real-vocab': async () => (await import('./real-vocab.bench.ts')).run,
+  alerts: async () => (await import('./alerts.bench.ts')).run,
   webhooks: async () => (await import('./webhooks.bench.ts')).run,
 };
 const DEFAULT = ['import', 'keyword'];

@@ -1,5 +1,7 @@
 /** The scale-out Store: PostgreSQL shared by several stateless `paperboy serve` processes. */
+
 import type pg from 'pg';
+import { PgAlertRepository } from '../alerts/alerts.pg.repo.ts';
 import { PgWebhookRepository } from '../alerts/webhook.pg.repo.ts';
 import type { Connection } from '../db/dialect.ts';
 import { createPool, migratePostgres } from '../db/postgres.ts';
@@ -46,6 +48,7 @@ class PostgresStore implements Store {
   readonly forYou: PgForYouRepository;
   readonly feedKeys: PgFeedKeyRepository;
   readonly moderation: PgModerationRepository;
+  readonly alerts: PgAlertRepository;
   readonly accountData: PgAccountDataRepository;
   readonly webhooks: PgWebhookRepository;
   readonly #applied: number[];
@@ -70,6 +73,7 @@ class PostgresStore implements Store {
     this.library = new PgLibraryRepository(pool);
     this.feedKeys = new PgFeedKeyRepository(pool);
     this.moderation = new PgModerationRepository(pool);
+    this.alerts = new PgAlertRepository(pool);
     this.accountData = new PgAccountDataRepository(pool);
     this.webhooks = new PgWebhookRepository(pool);
   }

@@ -1,5 +1,6 @@
 /** The embedded Store: one SQLite file under the data directory. */
 import type { DatabaseSync } from 'node:sqlite';
+import { SqliteAlertRepository } from '../alerts/alerts.sqlite.repo.ts';
 import { SqliteWebhookRepository } from '../alerts/webhook.sqlite.repo.ts';
 import type { Connection } from '../db/dialect.ts';
 import { migrateSqlite, openSqlite } from '../db/sqlite.ts';
@@ -47,6 +48,7 @@ export class SqliteStore implements Store {
   readonly forYou: SqliteForYouRepository;
   readonly feedKeys: SqliteFeedKeyRepository;
   readonly moderation: SqliteModerationRepository;
+  readonly alerts: SqliteAlertRepository;
   readonly accountData: SqliteAccountDataRepository;
   readonly webhooks: SqliteWebhookRepository;
   readonly #applied: number[];
@@ -73,6 +75,7 @@ export class SqliteStore implements Store {
     this.library = new SqliteLibraryRepository(this.db);
     this.feedKeys = new SqliteFeedKeyRepository(this.db);
     this.moderation = new SqliteModerationRepository(this.db);
+    this.alerts = new SqliteAlertRepository(this.db);
     this.accountData = new SqliteAccountDataRepository(this.db);
     this.webhooks = new SqliteWebhookRepository(this.db);
   }

@@ -5,7 +5,7 @@
  * build every repository. Domains never import this: each names the part it needs (e.g.
  * src/digest/store.ts), which this Store satisfies. test/contract/ runs the same tests against both.
  */
-
+import type { AlertRepository } from '../alerts/types.ts';
 import type { WebhookRepository } from '../alerts/webhook.repo.ts';
 import type { Database } from '../db/dialect.ts';
 import type { DigestRepository } from '../digest/digest.repo.ts';
@@ -47,6 +47,8 @@ export interface Store extends Database {
   readonly feedKeys: FeedKeyRepository;
   /** Reports and the moderation log (issue 16 item 16, src/users/moderation.ts). */
   readonly moderation: ModerationRepository;
+  /** Alerts, their events and the change queue (issue 15, src/alerts/). */
+  readonly alerts: AlertRepository;
   /** An account's data as a whole: the export's extra reads, deletion (issue 14 item 8). */
   readonly accountData: AccountDataRepository;
   /** Alert webhooks, their delivery queue and attempts (issue 15 item 2, src/alerts/webhook.repo.ts). */

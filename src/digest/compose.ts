@@ -73,6 +73,15 @@ export interface ComposedDigest {
   subscriberId: number;
   period: ComposeInput['period'];
   items: DigestItem[];
+  /** Events of the reader's alerts delivering to the digest (issue 15), oldest first; absent: none. */
+  alerts?: DigestAlert[];
+}
+
+/** One alert event as the digest's "Your alerts" section shows it. */
+export interface DigestAlert {
+  title: string;
+  reason: string;
+  url: string;
 }
 
 const byScore = (a: Highlight, b: Highlight) =>

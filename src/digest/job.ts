@@ -6,12 +6,19 @@
  */
 import type { JobContext } from '../jobs/schedule.ts';
 import { createMailer } from './mailer.ts';
-import type { DigestForYou } from './plan.ts';
+import type { DigestAlerts, DigestForYou } from './plan.ts';
 import { runDigest, slotFor } from './run.ts';
 import type { DigestStore } from './store.ts';
 
-/** `forYou`: account holders' personal digests (issue 14 item 6), built by the composition root. */
-export async function digestJob(ctx: JobContext<DigestStore>, forYou: DigestForYou): Promise<string> {
+/**
+ * `forYou`: account holders' personal digests (issue 14 item 6); `alerts`: their "Your alerts"
+ * section (issue 15); both built by the composition root.
+ */
+export async function digestJob(
+  ctx: JobContext<DigestStore>,
+  forYou: DigestForYou,
+  alerts?: DigestAlerts,
+): Promise<string> {
   const slot = slotFor(ctx.config, undefined, new Date());
   const mailer = createMailer(ctx.config);
   try {
@@ -21,6 +28,7 @@ export async function digestJob(ctx: JobContext<DigestStore>, forYou: DigestForY
       mailer,
       waitForRetries: true,
       forYou,
+      ...(alerts ? { alerts } : {}),
       signal: ctx.signal,
       log: ctx.log,
     });

@@ -21,7 +21,13 @@ import {
   type ParsedInterests,
   parseInterests,
 } from '../search/match.ts';
-import { type ComposedDigest, composeDigest, type ForYouPick, type Highlight } from './compose.ts';
+import {
+  type ComposedDigest,
+  composeDigest,
+  type DigestAlert,
+  type ForYouPick,
+  type Highlight,
+} from './compose.ts';
 import { digestLinks, digestMessageId } from './links.ts';
 import {
   ANNOUNCE_LAG_MS,
@@ -43,6 +49,14 @@ import type { PlannedDigest, Subscriber } from './types.ts';
 const MAX_CANDIDATES = 50_000;
 const PAGE = 500;
 const PERIOD_DAYS = { daily: 1, weekly: 7 } as const;
+
+/**
+ * What planning asks of alerts (issue 15; src/app/alerts.ts builds it): an account holder's
+ * events of digest-delivery alerts made since `since` (ISO), oldest first.
+ */
+export interface DigestAlerts {
+  since(userId: number, since: string): Promise<DigestAlert[]>;
+}
 
 /** What planning asks of For you (src/app/foryou.ts builds it): an account holder's picks. */
 export type DigestForYou = Pick<ForYouService, 'digestPicks'>;
@@ -103,6 +117,8 @@ interface ComposeOneInput {
   alreadySent: ReadonlySet<string>;
   /** An account holder's For you (null: no account). */
   forYou: DigestPicks | null;
+  /** The reader's alert events for the "Your alerts" section (account holders; empty: none). */
+  alerts: DigestAlert[];
   sendEmpty: boolean;
 }
 
@@ -129,7 +145,7 @@ function composeFor(o: ComposeOneInput): ComposedDigest | null {
         ...(h.upvotes !== undefined ? { upvotes: h.upvotes } : {}),
       });
   }
-  return composeDigest({
+  const d = composeDigest({
     subscriber: { id: o.subscriber.id, paperCount: o.subscriber.paperCount, interests: o.interests },
     period: { key: periodKey(f, o.slot), frequency: f, label: periodLabel(f, o.slot) },
     since: new Date(start - ANNOUNCE_LAG_MS).toISOString(),
@@ -140,8 +156,10 @@ function composeFor(o: ComposeOneInput): ComposedDigest | null {
     ...(o.forYou
       ? { hidden: o.forYou.excluded, picks: o.forYou.personal ? o.forYou.items.map(asPick) : null }
       : {}),
-    sendEmpty: o.sendEmpty,
+    // A digest with alerts is never empty, whatever its papers.
+    sendEmpty: o.sendEmpty || o.alerts.length > 0,
   });
+  return d && o.alerts.length > 0 ? { ...d, alerts: o.alerts } : d;
 }
 
 export interface PlanOptions {
@@ -157,6 +175,8 @@ export interface PlanOptions {
    * it: src/app/schedule.ts, cli/commands/digest.ts). Absent: everyone gets the interest-field digest.
    */
   forYou?: DigestForYou;
+  /** Alerts delivering to the digest (issue 15): its "Your alerts" section. Absent: no section. */
+  alerts?: DigestAlerts;
   onPreview?: (s: Subscriber, mail: RenderedMail, d: ComposedDigest) => void;
 }
 
@@ -212,6 +232,14 @@ export async function planDigests(store: DigestStore, config: Config, o: PlanOpt
               alreadySent,
             )
           : null;
+      // Events since the reader's window opened: a digest re-planned for the same period shows the same.
+      const alerts =
+        o.alerts && s.userId !== null
+          ? await o.alerts.since(
+              s.userId,
+              new Date(windowStart(s.lastDigestAt, dueFrequency(s, o.slot)!, o.slot)).toISOString(),
+            )
+          : [];
       const d = composeFor({
         subscriber: s,
         interests: parsed,
@@ -219,6 +247,7 @@ export async function planDigests(store: DigestStore, config: Config, o: PlanOpt
         data,
         alreadySent,
         forYou,
+        alerts,
         sendEmpty: !config.digestSkipEmpty,
       });
       if (!d) {

@@ -10,7 +10,13 @@ import { holderIsGone, newHolderId } from '../shared/holder.ts';
 import { sleep } from '../shared/sleep.ts';
 import type { Mailer } from './mail.ts';
 import { type Slot, slotOn } from './period.ts';
-import { type DigestForYou, type PlanOptions, type PlanResult, planDigests } from './plan.ts';
+import {
+  type DigestAlerts,
+  type DigestForYou,
+  type PlanOptions,
+  type PlanResult,
+  planDigests,
+} from './plan.ts';
 import { DigestSender, type SendCounts } from './send.ts';
 import type { DigestStore } from './store.ts';
 
@@ -29,6 +35,8 @@ export interface RunOptions {
   onPreview?: PlanOptions['onPreview'];
   /** Account holders' personal digests (plan.ts `PlanOptions.forYou`). */
   forYou?: DigestForYou;
+  /** The "Your alerts" section (plan.ts `PlanOptions.alerts`). */
+  alerts?: DigestAlerts;
 }
 
 export interface RunResult {
@@ -61,6 +69,7 @@ export async function runDigest(store: DigestStore, config: Config, o: RunOption
       ...(o.only ? { only: o.only } : {}),
       ...(o.onPreview ? { onPreview: o.onPreview } : {}),
       ...(o.forYou ? { forYou: o.forYou } : {}),
+      ...(o.alerts ? { alerts: o.alerts } : {}),
     });
     return { runId: null, plan, send: emptySend, pending: 0 };
   }
@@ -84,6 +93,7 @@ export async function runDigest(store: DigestStore, config: Config, o: RunOption
       ...(o.only ? { only: o.only } : {}),
       ...(o.onPreview ? { onPreview: o.onPreview } : {}),
       ...(o.forYou ? { forYou: o.forYou } : {}),
+      ...(o.alerts ? { alerts: o.alerts } : {}),
     });
     log(
       `digest ${o.slot.day}: ${plan.due} due, ${plan.planned} planned, ${plan.existing} already planned, ${plan.skippedEmpty} with nothing new`,

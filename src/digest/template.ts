@@ -125,12 +125,20 @@ function textItem(item: DigestItem, n: number, links: DigestLinks): string {
   return lines.join('\n');
 }
 
+const ALERTS_TITLE = 'Your alerts';
+
 function renderText(d: ComposedDigest, links: DigestLinks, siteName: string): string {
   const out: string[] = [
     `${siteName} — ${d.period.frequency} digest, ${d.period.label}`,
     `Web version: ${links.web}`,
     '',
   ];
+  // Alerts lead (issue 15): they are what the reader asked to be told about.
+  if (d.alerts?.length) {
+    out.push(ALERTS_TITLE, '-'.repeat(ALERTS_TITLE.length), '');
+    for (const a of d.alerts)
+      out.push(`* ${texText(a.title.replace(/\s+/g, ' ').trim())}`, `  ${a.reason}`, `  ${a.url}`, '');
+  }
   const sections = sectionsOf(d);
   let n = 1;
   for (const [section, title] of sections) {
@@ -191,16 +199,29 @@ ${why}
 </td></tr>`;
 }
 
+function alertsHtml(d: ComposedDigest): string {
+  if (!d.alerts?.length) return '';
+  return html`<tr><td style="padding:18px 0 4px;"><h2 class="pb-text" style="margin:0;color:${C.text};font-size:18px;">${ALERTS_TITLE}</h2></td></tr>
+${d.alerts.map(
+  (a) => html`<tr><td class="pb-rule" style="padding:10px 0;border-top:1px solid ${C.rule};">
+<a class="pb-link" href="${a.url}" style="color:${C.link};font-size:15px;font-weight:600;text-decoration:none;">${titleHtml(a.title.replace(/\s+/g, ' ').trim())}</a>
+<div class="pb-muted" style="color:${C.muted};font-size:13px;margin-top:4px;">${a.reason}</div>
+</td></tr>`,
+)}`.value;
+}
+
 function renderHtml(d: ComposedDigest, links: DigestLinks, siteName: string): string {
   const sections = sectionsOf(d);
-  const body = sections
-    .map(([section, title]) => {
-      const items = d.items.filter((i) => i.section === section);
-      if (items.length === 0) return '';
-      return html`<tr><td style="padding:18px 0 4px;"><h2 class="pb-text" style="margin:0;color:${C.text};font-size:18px;">${title}</h2></td></tr>
+  const body =
+    alertsHtml(d) +
+    sections
+      .map(([section, title]) => {
+        const items = d.items.filter((i) => i.section === section);
+        if (items.length === 0) return '';
+        return html`<tr><td style="padding:18px 0 4px;"><h2 class="pb-text" style="margin:0;color:${C.text};font-size:18px;">${title}</h2></td></tr>
 ${raw(items.map((i) => htmlItem(i, links).value).join('\n'))}`.value;
-    })
-    .join('\n');
+      })
+      .join('\n');
   const empty =
     d.items.length === 0
       ? html`<tr><td class="pb-text" style="padding:18px 0;color:${C.text};">Nothing new for you this time.</td></tr>`

@@ -1,6 +1,6 @@
 /**
  * Personal feed URLs (issue 14 item 5): For you, each followed search and each collection of a
- * reader (private ones too) as RSS/Atom/JSON at `/feeds/<user id>/<feed path>.<format>?key=…`.
+ * reader (private ones too), and the reader's alerts (issue 15), as RSS/Atom/JSON at `/feeds/<user id>/<feed path>.<format>?key=…`.
  *
  * Each account has one random secret (feed_keys, migration 013). A feed's key is
  * HMAC-SHA256(secret, "<user id>/<feed path>"), so knowing one feed's URL opens that feed (in any
@@ -15,12 +15,13 @@ import { newToken, sameSecret } from './secrets.ts';
 
 export type PersonalFeed =
   | { kind: 'for-you' }
+  | { kind: 'alerts' }
   | { kind: 'search'; followId: number }
   | { kind: 'collection'; collectionId: number };
 
 /** The path a feed's key covers and its URL carries (without the format suffix). */
 export function feedPath(f: PersonalFeed): string {
-  if (f.kind === 'for-you') return 'for-you';
+  if (f.kind === 'for-you' || f.kind === 'alerts') return f.kind;
   if (f.kind === 'search') return `search/${f.followId}`;
   return `collection/${f.collectionId}`;
 }
@@ -29,7 +30,7 @@ const ID = /^[1-9]\d{0,14}$/;
 
 /** The feed a URL path names, or null for anything else. */
 export function parseFeedPath(path: string): PersonalFeed | null {
-  if (path === 'for-you') return { kind: 'for-you' };
+  if (path === 'for-you' || path === 'alerts') return { kind: path };
   const [kind, id, ...rest] = path.split('/');
   if (rest.length || !id || !ID.test(id)) return null;
   if (kind === 'search') return { kind: 'search', followId: Number(id) };

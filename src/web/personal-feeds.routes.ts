@@ -130,6 +130,21 @@ export const personalFeedRoutes =
           notes,
         };
       }
+      if (feed.kind === 'alerts') {
+        // Events of the alerts that deliver to the feed (issue 15), one item per paper, its
+        // newest event first; the reasons go before the abstract.
+        const events = await site.alerts.events(userId, FEED_SIZE, 'feed');
+        const notes = new Map<number, string>();
+        for (const e of events)
+          notes.set(e.paperId, [notes.get(e.paperId), `Alert: ${e.reason}.`].filter(Boolean).join(' '));
+        return {
+          title: 'Your alerts',
+          description: 'Events of your alerts that deliver to this feed, newest first.',
+          link: '/alerts',
+          items: await items([...notes.keys()]),
+          notes,
+        };
+      }
       if (feed.kind === 'search') {
         const follow = (await site.forYou.follows(userId)).find(
           (f) => f.kind === 'search' && f.id === feed.followId,

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { accountRoutes } from './account.routes.ts';
+import { alertRoutes } from './alerts.routes.ts';
 import { apiRoutes } from './api.routes.ts';
 import { communityRoutes } from './community.routes.ts';
 import { compactJs } from './compact.ts';
@@ -41,6 +42,7 @@ export const siteRoutes =
     await app.register(libraryRoutes(deps));
     await app.register(moderationRoutes(deps));
     await app.register(forYouRoutes(deps));
+    await app.register(alertRoutes(deps));
     await app.register(personalFeedRoutes(deps));
     await app.register(privacyRoutes(deps));
     await app.register(webhookRoutes(deps));

@@ -3,6 +3,11 @@
  * limits, the password hasher and the anonymous page cache. Tests can replace the mailer, the
  * arXiv fetcher or the clock through `SiteOptions`.
  */
+
+import type { ComputeResult } from '../alerts/compute.ts';
+import { sendAlertMails } from '../alerts/mail.ts';
+import type { AlertService } from '../alerts/service.ts';
+import { ALERT_POLL_MS, createAlerts } from '../app/alerts.ts';
 import { createForYou } from '../app/foryou.ts';
 import type { Store } from '../app/store.ts';
 import type { Config } from '../config/config.ts';
@@ -26,6 +31,8 @@ export interface SiteOptions {
   fetchPaper?: (arxivId: string) => Promise<PaperInput | null>;
   now?: () => Date;
   hasher?: PasswordHasher;
+  /** Called after each alert-event computation the site starts and the mails it sent (tests wait on it). */
+  alertsComputed?: (r: ComputeResult, mailed: number) => void;
   /** How long a paper page waits for a similar list not stored yet (tests: 0 = never). */
   similarWaitMs?: number;
 }
@@ -41,6 +48,8 @@ export interface Site {
   pageCache: PageCache;
   /** For you (issue 14): follows, feedback, the reader's controls and ranked list. */
   forYou: ForYouService;
+  /** Alerts (issue 15): the reader's alerts, and the event computation after votes and submissions. */
+  alerts: AlertService;
   /** Keys of personal feed URLs (issue 14 item 5). */
   feedKeys: PersonalFeedKeys;
   /** Stored "similar papers" lists, computed in the background (search/similar.ts). */
@@ -93,13 +102,42 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     siteName: () => config.siteName,
     now,
   });
+  const alerts = createAlerts(store, config, () => now().getTime());
+  // After a vote or a submission (their changes are queued by migration 015's triggers), and
+  // every ALERT_POLL_MS for writes of other processes (an import, a second server): compute the
+  // events, then send the alert mails that are due (at most one per reader per hour).
+  let alertRun: Promise<void> = Promise.resolve();
+  const runAlerts = () => {
+    alertRun = alerts
+      .poke()
+      .then(async (r) => {
+        const mailed = await sendAlertMails({
+          alerts: store.alerts,
+          users: store.users,
+          mailer: getMailer,
+          baseUrl: config.baseUrl!,
+          siteName: () => config.siteName,
+          now: () => now().getTime(),
+        });
+        options.alertsComputed?.(r, mailed);
+      })
+      .catch((err: unknown) =>
+        process.stderr.write(`paperboy: alerts: ${err instanceof Error ? err.message : String(err)}\n`),
+      )
+      .then(() => {});
+  };
+  const alertPoll = setInterval(runAlerts, ALERT_POLL_MS);
+  alertPoll.unref();
   const community = new CommunityService({
     papers: store.papers,
     community: store.community,
     feed: store.feed,
     limiter,
     fetchPaper,
-    changed: () => pageCache.invalidate(),
+    changed: () => {
+      pageCache.invalidate();
+      runAlerts();
+    },
     now,
   });
   const library = new LibraryService({
@@ -127,6 +165,7 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     community,
     moderation,
     forYou,
+    alerts,
     feedKeys: new PersonalFeedKeys(store.feedKeys, now),
     library,
     limiter,
@@ -136,6 +175,9 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
     similarWaitMs: options.similarWaitMs ?? 25,
     now,
     async close() {
+      clearInterval(alertPoll);
+      await alerts.settled();
+      await alertRun;
       await similar.close();
       await accounts.settled(); // account mails go out after their answer: let them finish
       if (mailer && !options.mailer) await mailer.close();

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { digestAlerts } from '../../app/alerts.ts';
 import { createForYou } from '../../app/foryou.ts';
 import type { Store } from '../../app/store.ts';
 import type { Config } from '../../config/config.ts';
@@ -50,6 +51,7 @@ async function send(loaded: Config, flags: DigestFlags): Promise<number> {
         trigger: 'cli',
         mailer,
         forYou: createForYou(store, config, { waitForVectors: true }),
+        alerts: digestAlerts(store, config),
         dryRun: flags.dryRun,
         signal: stop.signal,
         ...(only ? { only } : {}),
@@ -100,6 +102,7 @@ async function preview(loaded: Config, args: string[], flags: DigestFlags): Prom
       trigger: 'cli',
       mailer: createMailer(config),
       forYou: createForYou(store, config, { waitForVectors: true }),
+      alerts: digestAlerts(store, config),
       dryRun: true,
       only: email,
       onPreview: (_s, mail) => {

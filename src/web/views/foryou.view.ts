@@ -150,7 +150,7 @@ export function followingPage(follows: Follow[], viewer: Viewer): SafeHtml {
     }`;
   };
   return html`<h1>Following</h1>
-<p class="muted">Papers matching these rank higher on <a href="/for-you">For you</a>. Follow from an author's page, a category's page, or a search ("Follow this search"). Each followed search is also <a href="/settings/feeds">a private feed</a>.</p>
+<p class="muted">Papers matching these rank higher on <a href="/for-you">For you</a>. Follow from an author's page, a category's page, or a search ("Follow this search"). Each followed search is also <a href="/settings/feeds">a private feed</a>. To be told when something new arrives, by mail, feed, digest or webhook, set up <a href="/alerts">alerts</a>.</p>
 ${section('author')}${section('category')}${section('search')}
 <h2>Add</h2>
 <form class="filter" method="post" action="/following">${tokenField(viewer.csrf)}<input type="hidden" name="next" value="/following">
