@@ -202,6 +202,22 @@ export class PgSearchRepository implements SearchRepository {
     return rows.map((r) => ({ paperId: Number(r.id), score: r.score }));
   }
 
+  async postings(terms: PlanTerm[], cap: number, options: SearchOptions = {}): Promise<(number[] | null)[]> {
+    const out: (number[] | null)[] = [];
+    for (const t of terms) {
+      const b = new TsBuilder();
+      const q = b.query({ groups: [[t]], not: [] });
+      const lim = b.param(cap + 1);
+      const rows = await this.#ids(
+        `SELECT p.id FROM papers p WHERE p.search @@ ${q} LIMIT ${lim}`,
+        b.params,
+        options,
+      );
+      out.push(rows.length > cap ? null : rows);
+    }
+    return out;
+  }
+
   async satisfying(ids: number[], plan: KeywordPlan, options: SearchOptions = {}): Promise<Set<number>> {
     if (ids.length === 0) return new Set();
     const b = new TsBuilder();

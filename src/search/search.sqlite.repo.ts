@@ -94,6 +94,7 @@ function filterSql(plan: KeywordPlan): { sql: string; params: string[] } {
 function statements(db: DatabaseSync) {
   const p = (sql: string) => db.prepare(sql);
   return {
+    postings: p('SELECT rowid AS id FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?'),
     relevance: p(
       `SELECT rowid AS id, -rank AS score FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?`,
     ),
@@ -177,6 +178,13 @@ export class SqliteSearchRepository implements SearchRepository {
     const stmt = plan.sort === 'date' ? this.#s.byDate : this.#s.byVotes;
     const rows = stmt.all(match, from, to, limit) as { id: number }[];
     return rows.map((r, i) => ({ paperId: r.id, score: rows.length - i }));
+  }
+
+  async postings(terms: PlanTerm[], cap: number): Promise<(number[] | null)[]> {
+    return terms.map((t) => {
+      const rows = this.#s.postings.all(ftsTerm(t), cap + 1) as { id: number }[];
+      return rows.length > cap ? null : rows.map((r) => r.id);
+    });
   }
 
   /** No text: the filters alone, newest first (category and author filters are LIKE checks). */

@@ -1,0 +1,118 @@
+/**
+ * The keyword side when the query's words together find too few papers (issue 17: one word no
+ * paper holds emptied it, so a half-remembered or natural-language query found nothing by
+ * keyword). Lucene's minimum-should-match idea with BM25's idf: phrases, prefixes, field terms,
+ * OR groups and filters stay required; the plain words become optional, and a paper ranks by the
+ * summed rarity of the words it holds, so the paper holding the query's rare words comes first.
+ *
+ * Bounded at any library size: the common case (every word, enough papers) never gets here and
+ * keeps the exact top lists (db/toplists.ts). Here, each word's posting list is read only up to a
+ * cap (SearchRepository.postings); words above it are too common to tell papers apart, and only
+ * the RARE_TERMS rarest words are OR-ed, so the candidate set is at most RARE_TERMS × cap papers.
+ */
+import type { KeywordSearcher } from './keyword-pool.ts';
+import { isPlainWord } from './plan.ts';
+import type { KeywordPlan, PlanTerm } from './search.repo.ts';
+
+/** Optional words OR-ed for partial matches, rarest first. */
+const RARE_TERMS = 6;
+/** Papers ranked among the partial matches (the hybrid side's depth is 100). */
+const CANDIDATES = 400;
+
+/**
+ * A word held by more papers than this is "common": its posting list is not read in full.
+ * 5% of the library (idf ≈ 3), at least 50 papers (tiny libraries) and at most 10,000 (so at 1M
+ * papers one fallback reads at most RARE_TERMS × 10,001 postings).
+ */
+export function dfCap(papers: number): number {
+  return Math.min(10_000, Math.max(50, Math.floor(papers * 0.05)));
+}
+
+/** BM25's idf. */
+function idf(df: number, n: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+export interface PartialMatch {
+  paperId: number;
+  /** The query's plain words this paper holds (rare ones exactly; common ones if listed). */
+  matched: string[];
+}
+
+export interface Relaxed {
+  /** Best first; never a paper of `exclude`. */
+  hits: PartialMatch[];
+  /** The plain words counted ("matched 2 of `words.length`"). */
+  words: string[];
+}
+
+/**
+ * Partial matches of `plan` (stop words already dropped, service.ts), or null when nothing can
+ * be relaxed (fewer than two plain words, or nothing else to require beside one).
+ */
+export async function relaxedKeyword(
+  searcher: KeywordSearcher,
+  plan: KeywordPlan,
+  libraryPapers: number,
+  limit: number,
+  exclude: ReadonlySet<number>,
+): Promise<Relaxed | null> {
+  const optional: PlanTerm[] = [];
+  const required: PlanTerm[][] = [];
+  for (const g of plan.groups) {
+    if (g.length === 0) continue;
+    if (isPlainWord(g)) {
+      if (!optional.some((t) => t.text === g[0]!.text)) optional.push(g[0]!);
+    } else required.push(g);
+  }
+  if (optional.length === 0 || optional.length + required.length < 2) return null;
+  const words = optional.map((t) => t.text);
+  const cap = dfCap(libraryPapers);
+  const lists = await searcher.postings(optional, cap);
+  const df = lists.map((l) => (l === null ? Number.POSITIVE_INFINITY : l.length));
+  const present = optional.filter((_, i) => df[i]! > 0);
+  const hits: PartialMatch[] = [];
+  const seen = new Set(exclude);
+  const add = (paperId: number, matched: string[]) => {
+    if (seen.has(paperId)) return;
+    seen.add(paperId);
+    hits.push({ paperId, matched });
+  };
+  if (present.length === 0) return { hits, words };
+
+  // Every word some paper holds: the query minus the words no paper uses (exact, top lists).
+  if (present.length < optional.length) {
+    const all = await searcher.keyword({ ...plan, groups: [...required, ...present.map((t) => [t])] }, limit);
+    for (const h of all)
+      add(
+        h.paperId,
+        present.map((t) => t.text),
+      );
+  }
+
+  // Some of the rare words: OR-ed after the required parts, scored by the rarity they cover.
+  const rare = optional
+    .map((t, i) => ({ t, df: df[i]!, ids: lists[i] }))
+    .filter((r) => r.df > 0 && r.ids !== null)
+    .sort((a, b) => a.df - b.df)
+    .slice(0, RARE_TERMS);
+  if (rare.length === 0) return { hits, words };
+  const found = await searcher.keyword(
+    { ...plan, groups: [...required, rare.map((r) => r.t)] },
+    Math.max(limit, CANDIDATES),
+  );
+  const sets = rare.map((r) => ({ word: r.t.text, weight: idf(r.df, libraryPapers), ids: new Set(r.ids) }));
+  const scored = found.map((h, order) => {
+    const have = sets.filter((s) => s.ids.has(h.paperId));
+    return {
+      paperId: h.paperId,
+      order,
+      cover: have.reduce((sum, s) => sum + s.weight, 0),
+      matched: have.map((s) => s.word),
+    };
+  });
+  // Coverage first; the repository's own relevance (BM25 / ts_rank) among equal coverage.
+  scored.sort((a, b) => b.cover - a.cover || a.order - b.order);
+  for (const s of scored) if (hits.length < limit) add(s.paperId, s.matched);
+  return { hits, words };
+}
