@@ -4,7 +4,7 @@
  * meaning-only result lacks. Shared by the search page, the API and the CLI.
  */
 import { type HighlightTerm, highlight } from './highlight.ts';
-import { isPlainWord } from './plan.ts';
+import { isOptional } from './plan.ts';
 import type { HitInfo, KeywordPlan, PlanTerm } from './search.repo.ts';
 
 /** What a result holds of the query: `words` of the `of` groups it asked for. */
@@ -22,7 +22,7 @@ export function highlightTerms(terms: { text: string; kind: string }[]): Highlig
 /** The query's text groups (not author/category filters), as a reader would name them. */
 export function textGroups(plan: KeywordPlan): { label: string; group: PlanTerm[] }[] {
   const name = (t: PlanTerm) =>
-    `${t.field === 'title' ? 'title:' : ''}${t.kind === 'phrase' ? `“${t.text}”` : t.text}${t.kind === 'prefix' ? '*' : ''}`;
+    `${t.field === 'title' ? 'title:' : ''}${t.quoted ? `“${t.text}”` : t.text}${t.kind === 'prefix' ? '*' : ''}`;
   return plan.groups
     .filter((g) => g.length > 0 && g.every((t) => t.field !== 'authors' && t.field !== 'categories'))
     .map((group) => ({ label: group.map(name).join(' OR '), group }));
@@ -51,12 +51,12 @@ export function explain(
   if (partial) {
     const rare = new Set(partial);
     const words = asked
-      .filter((a) => !isPlainWord(a.group) || rare.has(a.group[0]!.text) || holds(p, a.group[0]!))
+      .filter((a) => !isOptional(a.group) || rare.has(a.group[0]!.text) || holds(p, a.group[0]!))
       .map((a) => a.label);
     return { words, of: asked.length };
   }
   const lacks = asked
-    .filter((a) => a.group.length === 1 && a.group[0]!.kind === 'phrase' && !holds(p, a.group[0]!))
+    .filter((a) => a.group.length === 1 && a.group[0]!.quoted && !holds(p, a.group[0]!))
     .map((a) => a.label);
   return { words: [], of: asked.length, ...(lacks.length ? { lacks } : {}) };
 }

@@ -1,9 +1,10 @@
 /**
  * The keyword side when the query's words together find too few papers (issue 17: one word no
  * paper holds emptied it, so a half-remembered or natural-language query found nothing by
- * keyword). Lucene's minimum-should-match idea with BM25's idf: phrases, prefixes, field terms,
- * OR groups and filters stay required; the plain words become optional, and a paper ranks by the
- * summed rarity of the words it holds, so the paper holding the query's rare words comes first.
+ * keyword). Lucene's minimum-should-match idea with BM25's idf: quoted phrases, prefixes, field
+ * terms, OR groups and filters stay required; the plain words (and words glued by punctuation,
+ * "zero-shot") become optional, and a paper ranks by the summed rarity of the words it holds, so
+ * the paper holding the query's rare words comes first.
  *
  * Bounded at any library size: the common case (every word, enough papers) never gets here and
  * keeps the exact top lists (db/toplists.ts). Here, each word's posting list is read only up to a
@@ -11,7 +12,7 @@
  * the RARE_TERMS rarest words are OR-ed, so the candidate set is at most RARE_TERMS × cap papers.
  */
 import type { KeywordSearcher } from './keyword-pool.ts';
-import { isPlainWord } from './plan.ts';
+import { isOptional } from './plan.ts';
 import type { KeywordPlan, PlanTerm } from './search.repo.ts';
 
 /** Optional words OR-ed for partial matches, rarest first. */
@@ -35,6 +36,8 @@ function idf(df: number, n: number): number {
 
 export interface PartialMatch {
   paperId: number;
+  /** Summed idf of the words it holds (common words at the cap's idf): the fusion's coverage. */
+  score: number;
   /** The query's plain words this paper holds (rare ones exactly; common ones if listed). */
   matched: string[];
 }
@@ -61,11 +64,12 @@ export async function relaxedKeyword(
   const required: PlanTerm[][] = [];
   for (const g of plan.groups) {
     if (g.length === 0) continue;
-    if (isPlainWord(g)) {
-      if (!optional.some((t) => t.text === g[0]!.text)) optional.push(g[0]!);
+    if (isOptional(g)) {
+      // One letter or digit ("1 kHz", "doesn't") tells papers apart no better than a stop word.
+      if (g[0]!.text.length > 1 && !optional.some((t) => t.text === g[0]!.text)) optional.push(g[0]!);
     } else required.push(g);
   }
-  if (optional.length === 0 || optional.length + required.length < 2) return null;
+  if (optional.length === 0 || plan.groups.filter((g) => g.length > 0).length < 2) return null;
   const words = optional.map((t) => t.text);
   const cap = dfCap(libraryPapers);
   const lists = await searcher.postings(optional, cap);
@@ -73,26 +77,29 @@ export async function relaxedKeyword(
   const present = optional.filter((_, i) => df[i]! > 0);
   const hits: PartialMatch[] = [];
   const seen = new Set(exclude);
-  const add = (paperId: number, matched: string[]) => {
+  const add = (paperId: number, score: number, matched: string[]) => {
     if (seen.has(paperId)) return;
     seen.add(paperId);
-    hits.push({ paperId, matched });
+    hits.push({ paperId, score, matched });
   };
+  const weight = (i: number) => idf(Math.min(df[i]!, cap), libraryPapers);
   if (present.length === 0) return { hits, words };
 
   // Every word some paper holds: the query minus the words no paper uses (exact, top lists).
   if (present.length < optional.length) {
     const all = await searcher.keyword({ ...plan, groups: [...required, ...present.map((t) => [t])] }, limit);
+    const cover = optional.reduce((sum, _, i) => sum + (df[i]! > 0 ? weight(i) : 0), 0);
     for (const h of all)
       add(
         h.paperId,
+        cover,
         present.map((t) => t.text),
       );
   }
 
   // Some of the rare words: OR-ed after the required parts, scored by the rarity they cover.
   const rare = optional
-    .map((t, i) => ({ t, df: df[i]!, ids: lists[i] }))
+    .map((t, i) => ({ t, df: df[i]!, ids: lists[i], weight: weight(i) }))
     .filter((r) => r.df > 0 && r.ids !== null)
     .sort((a, b) => a.df - b.df)
     .slice(0, RARE_TERMS);
@@ -101,7 +108,7 @@ export async function relaxedKeyword(
     { ...plan, groups: [...required, rare.map((r) => r.t)] },
     Math.max(limit, CANDIDATES),
   );
-  const sets = rare.map((r) => ({ word: r.t.text, weight: idf(r.df, libraryPapers), ids: new Set(r.ids) }));
+  const sets = rare.map((r) => ({ word: r.t.text, weight: r.weight, ids: new Set(r.ids) }));
   const scored = found.map((h, order) => {
     const have = sets.filter((s) => s.ids.has(h.paperId));
     return {
@@ -113,6 +120,6 @@ export async function relaxedKeyword(
   });
   // Coverage first; the repository's own relevance (BM25 / ts_rank) among equal coverage.
   scored.sort((a, b) => b.cover - a.cover || a.order - b.order);
-  for (const s of scored) if (hits.length < limit) add(s.paperId, s.matched);
+  for (const s of scored) if (hits.length < limit) add(s.paperId, s.cover, s.matched);
   return { hits, words };
 }

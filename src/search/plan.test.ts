@@ -20,7 +20,7 @@ describe('keywordPlan', () => {
     );
     assert.deepEqual(p.groups, [
       [{ text: 'graph', kind: 'word' }],
-      [{ text: 'neural net', kind: 'phrase' }],
+      [{ text: 'neural net', kind: 'phrase', quoted: true }],
       [
         { text: 'a', kind: 'word' },
         { text: 'b', kind: 'word' },

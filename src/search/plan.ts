@@ -5,7 +5,12 @@ import { isStopWord } from './query/stopwords.ts';
 import type { KeywordPlan, PlanTerm } from './search.repo.ts';
 
 function planTerm(t: TermNode): PlanTerm {
-  return { text: t.text, kind: t.kind, ...(t.field ? { field: t.field } : {}) };
+  return {
+    text: t.text,
+    kind: t.kind,
+    ...(t.field ? { field: t.field } : {}),
+    ...(t.quoted ? { quoted: true as const } : {}),
+  };
 }
 
 export function keywordPlan(q: Query): KeywordPlan {
@@ -23,9 +28,22 @@ export function keywordPlan(q: Query): KeywordPlan {
 
 const isFilter = (t: PlanTerm) => t.field === 'authors' || t.field === 'categories';
 
-/** A plain word of the query (not a phrase, prefix, field term or OR group): what may be relaxed. */
+/** A plain word of the query (not a phrase, prefix, field term or OR group). */
 export function isPlainWord(g: readonly PlanTerm[]): boolean {
   return g.length === 1 && g[0]!.kind === 'word' && g[0]!.field === undefined;
+}
+
+/**
+ * What a partial match may lack (keyword-relaxed.ts): a plain word, or words glued by punctuation
+ * ("zero-shot"); never a quoted phrase, prefix, field term, OR group or filter.
+ */
+export function isOptional(g: readonly PlanTerm[]): boolean {
+  const t = g[0];
+  return (
+    g.length === 1 &&
+    t!.field === undefined &&
+    (t!.kind === 'word' || (t!.kind === 'phrase' && t!.quoted === undefined))
+  );
 }
 
 /**

@@ -10,6 +10,8 @@ export interface PlanTerm {
   text: string;
   kind: 'word' | 'prefix' | 'phrase';
   field?: 'title' | 'authors' | 'categories';
+  /** A phrase the user quoted (query/ast.ts TermNode.quoted). */
+  quoted?: true;
 }
 
 /** A keyword query as storage runs it: AND of OR-groups, minus `not`, within `dates`. */

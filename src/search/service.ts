@@ -10,7 +10,7 @@ import { tokenize } from './embedder/builtin.ts';
 import type { Expansion } from './embedder/embedder.ts';
 import type { EmbedderSettings } from './embedder/load.ts';
 import { explain, highlightTerms, type MatchInfo, textGroups } from './explain.ts';
-import { reciprocalRankFusion } from './fusion.ts';
+import { coverageFusion, reciprocalRankFusion } from './fusion.ts';
 import { type HighlightTerm, highlight, type Segment, snippet } from './highlight.ts';
 import { type KeywordSearcher, keywordSearcher } from './keyword-pool.ts';
 import { type Relaxed, relaxedKeyword } from './keyword-relaxed.ts';
@@ -76,7 +76,6 @@ export interface SearchRequest {
   /** hybrid (default), keyword only, or vector only (benchmarks, debugging). */
   mode?: SearchMode;
 }
-
 
 export type { MatchInfo };
 
@@ -280,11 +279,12 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
   if (result.mode === 'hybrid' && required > 0) {
     const full = new Set(keywordIds);
     // Below the papers holding every word: partial matches and meaning matches, fused (a paper
-    // both hold rare words of the query and is close in meaning rises).
-    const rest = reciprocalRankFusion([
-      { ids: partialIds, weight: KEYWORD_WEIGHT },
-      { ids: vectorIds.filter((id) => !full.has(id)), weight: VECTOR_WEIGHT },
-    ]);
+    // holding rare words of the query and close in meaning rises).
+    const rest = coverageFusion(
+      relaxed?.hits ?? [],
+      vectorIds.filter((id) => !full.has(id)),
+      vectorWeight(required),
+    );
     ranked = [...keywordFirst(ranked, full).filter((h) => full.has(h.paperId)), ...rest];
   }
   const notice = lexicalNotice(
@@ -324,7 +324,7 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
 
 /** The quoted phrases of a plan that no paper holds (each answered from one posting). */
 async function phrasesNoPaperHolds(k: KeywordSearcher, plan: KeywordPlan): Promise<string[]> {
-  const phrases = plan.groups.filter((g) => g.length === 1 && g[0]!.kind === 'phrase').map((g) => g[0]!);
+  const phrases = plan.groups.filter((g) => g.length === 1 && g[0]!.quoted).map((g) => g[0]!);
   if (phrases.length === 0) return [];
   const lists = await k.postings(phrases, 0);
   return phrases.filter((_, i) => lists[i] !== null).map((t) => t.text);

@@ -211,6 +211,15 @@ export function runSearchContract(name: string, open: () => Promise<Store>): voi
       assert.ok(both.length > 0);
       assert.deepEqual(all.hits[0]!.match, { words: ['protein', 'enzyme'], of: 3 });
       assert.ok(all.hits.length > both.length);
+      // Words glued by punctuation are not a quoted phrase: they may be missing too.
+      const glued = await searchPapers(deps(), { q: 'quokkanet zebra-like thermostat', mode: 'keyword' });
+      assert.equal(glued.hits[0]?.arxivId, '2412.99010');
+      // A partial match still never holds an excluded word.
+      const minus = await searchPapers(deps(), {
+        q: 'quokkanet zebra thermostat -modulation',
+        mode: 'keyword',
+      });
+      assert.ok(!minus.hits.some((h) => h.arxivId === '2412.99010'));
     });
 
     // Issue 17 item 4: a phrase is a request for those words in that order.

@@ -12,7 +12,12 @@ their theirs them then there these they this those through to too under until up
 what when where which while who whom why will with within without would you your yours
 paper papers article work works study studies approach approaches method methods propose proposed
 proposes present presents presented show shows shown using use used uses based via new novel
-something someone remember recall looking find trying tried kind way ways thing things one ones`;
+something someone remember recall looking find trying tried kind way ways thing things one ones
+doing make makes making made get gets getting got keep keeps want wants need needs needed many much
+several like really lot lots able still even well thus whether else anything anyone everything
+there's what's it's don't can't i'm let lets tell know knows think may might must shall also
+again ever often usually help helps actually basically maybe perhaps somehow someone's please
+were was been us them`;
 
 export const STOP_WORDS: ReadonlySet<string> = new Set(WORDS.split(/\s+/));
 
