@@ -22,11 +22,11 @@ const CANDIDATES = 400;
 
 /**
  * A word held by more papers than this is "common": its posting list is not read in full.
- * 5% of the library (idf ≈ 3), at least 50 papers (tiny libraries) and at most 10,000 (so at 1M
- * papers one fallback reads at most RARE_TERMS × 10,001 postings).
+ * 5% of the library (idf ≈ 3), at least 50 papers (tiny libraries) and at most 5,000 (so at 1M
+ * papers one fallback reads at most RARE_TERMS × 5,000 ids and ranks as many rows).
  */
 export function dfCap(papers: number): number {
-  return Math.min(10_000, Math.max(50, Math.floor(papers * 0.05)));
+  return Math.min(5_000, Math.max(50, Math.floor(papers * 0.05)));
 }
 
 /** BM25's idf. */
@@ -103,7 +103,11 @@ export async function relaxedKeyword(
     .filter((r) => r.df > 0 && r.ids !== null)
     .sort((a, b) => a.df - b.df)
     .slice(0, RARE_TERMS);
-  if (rare.length === 0) return { hits, words };
+  if (rare.length === 0) {
+    if (hits.length === 0)
+      await commonOnly(searcher, plan, required, present, limit, (id, m) => add(id, 0, m));
+    return { hits, words };
+  }
   const found = await searcher.keyword(
     { ...plan, groups: [...required, rare.map((r) => r.t)] },
     Math.max(limit, CANDIDATES),
@@ -122,4 +126,32 @@ export async function relaxedKeyword(
   scored.sort((a, b) => b.cover - a.cover || a.order - b.order);
   for (const s of scored) if (hits.length < limit) add(s.paperId, s.cover, s.matched);
   return { hits, words };
+}
+
+/**
+ * Every word is common (above the cap) and no paper holds them all: AND-ed words from the top
+ * lists, dropping one at a time (the shortest first, a proxy for the most common, as
+ * service.ts titleNeighbours does) down to two, so the answer stays bounded and never empty
+ * when two of the words meet.
+ */
+async function commonOnly(
+  searcher: KeywordSearcher,
+  plan: KeywordPlan,
+  required: PlanTerm[][],
+  present: PlanTerm[],
+  limit: number,
+  add: (paperId: number, matched: string[]) => void,
+): Promise<void> {
+  const byLength = [...present].sort((a, b) => b.text.length - a.text.length);
+  for (let take = byLength.length - 1; take >= 2; take--) {
+    const words = byLength.slice(0, take);
+    const found = await searcher.keyword({ ...plan, groups: [...required, ...words.map((t) => [t])] }, limit);
+    if (found.length === 0) continue;
+    for (const h of found)
+      add(
+        h.paperId,
+        words.map((t) => t.text),
+      );
+    return;
+  }
 }

@@ -208,12 +208,19 @@ export class PgSearchRepository implements SearchRepository {
       const b = new TsBuilder();
       const q = b.query({ groups: [[t]], not: [] });
       const lim = b.param(cap + 1);
-      const rows = await this.#ids(
-        `SELECT p.id FROM papers p WHERE p.search @@ ${q} LIMIT ${lim}`,
+      // Counted first: a common word's ids are never sent.
+      const [n] = await this.#budgeted<{ n: string }>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM papers p WHERE p.search @@ ${q} LIMIT ${lim}) s`,
         b.params,
         options,
       );
-      out.push(rows.length > cap ? null : rows);
+      if (Number(n?.n ?? 0) > cap) {
+        out.push(null);
+        continue;
+      }
+      out.push(
+        await this.#ids(`SELECT p.id FROM papers p WHERE p.search @@ ${q} LIMIT ${lim}`, b.params, options),
+      );
     }
     return out;
   }
