@@ -17,6 +17,8 @@ import type { KeywordPlan, PlanTerm } from './search.repo.ts';
 
 /** Optional words OR-ed for partial matches, rarest first. */
 const RARE_TERMS = 6;
+/** AND queries tried when every word is common (commonOnly). */
+const COMMON_TRIES = 3;
 /** Papers ranked among the partial matches (the hybrid side's depth is 100). */
 const CANDIDATES = 400;
 
@@ -51,7 +53,7 @@ export interface Relaxed {
 
 /**
  * Partial matches of `plan` (stop words already dropped, service.ts), or null when nothing can
- * be relaxed (fewer than two plain words, or nothing else to require beside one).
+ * be relaxed (no optional word, or a query of one group).
  */
 export async function relaxedKeyword(
   searcher: KeywordSearcher,
@@ -105,7 +107,9 @@ export async function relaxedKeyword(
     .slice(0, RARE_TERMS);
   if (rare.length === 0) {
     if (hits.length === 0)
-      await commonOnly(searcher, plan, required, present, limit, (id, m) => add(id, 0, m));
+      await commonOnly(searcher, plan, required, present, limit, (id, m) =>
+        add(id, m.length * idf(cap, libraryPapers), m),
+      );
     return { hits, words };
   }
   const found = await searcher.keyword(
@@ -131,8 +135,8 @@ export async function relaxedKeyword(
 /**
  * Every word is common (above the cap) and no paper holds them all: AND-ed words from the top
  * lists, dropping one at a time (the shortest first, a proxy for the most common, as
- * service.ts titleNeighbours does) down to two, so the answer stays bounded and never empty
- * when two of the words meet.
+ * service.ts titleNeighbours does), at most COMMON_TRIES times and never below two words: each
+ * try is an AND that the top lists answer, so the work stays bounded.
  */
 async function commonOnly(
   searcher: KeywordSearcher,
@@ -143,7 +147,8 @@ async function commonOnly(
   add: (paperId: number, matched: string[]) => void,
 ): Promise<void> {
   const byLength = [...present].sort((a, b) => b.text.length - a.text.length);
-  for (let take = byLength.length - 1; take >= 2; take--) {
+  const last = Math.max(2, byLength.length - COMMON_TRIES);
+  for (let take = byLength.length - 1; take >= last; take--) {
     const words = byLength.slice(0, take);
     const found = await searcher.keyword({ ...plan, groups: [...required, ...words.map((t) => [t])] }, limit);
     if (found.length === 0) continue;

@@ -222,6 +222,24 @@ export function runSearchContract(name: string, open: () => Promise<Store>): voi
       assert.ok(!minus.hits.some((h) => h.arxivId === '2412.99010'));
     });
 
+    it('answers a query of only common words, none of which papers hold all together', async () => {
+      // Each word in more papers than the fallback's cap (keyword-relaxed.ts dfCap: 50 here).
+      const filler = (i: number, words: string) =>
+        makePaper({
+          arxivId: `2412.${String(95000 + i)}`,
+          title: `${words} note ${i}`,
+          abstract: `On ${words}.`,
+          categories: ['math.GM'],
+        });
+      await store.papers.upsertMany([
+        ...Array.from({ length: 60 }, (_, i) => filler(i, 'lorem ipsum')),
+        ...Array.from({ length: 60 }, (_, i) => filler(100 + i, 'dolor')),
+      ]);
+      const r = await searchPapers(deps(), { q: 'lorem ipsum dolor zebra', mode: 'keyword' });
+      assert.ok(r.hits.length > 0);
+      assert.deepEqual(r.hits[0]!.match, { words: ['lorem', 'ipsum'], of: 4 });
+    });
+
     // Issue 17 item 4: a phrase is a request for those words in that order.
     it('says plainly when no paper holds a quoted phrase, and offers meaning results as such', async () => {
       const r = await searchPapers(deps(), { q: '"protein quokkanet"', mode: 'hybrid' });
