@@ -11,7 +11,7 @@ import { authorPath, categoryPath, day, type Pager, pagerNav } from './cards.vie
 const marked = (segments: Segment[]): SafeHtml => markedWithMath(segments);
 
 const SYNTAX_HELP =
-  'Words must all match; "exact phrase", -exclude, a OR b, author:hinton, title:word, cat:cs.CV, year:2024, after:2024-01-01, before:2024-06-30, sort:date|votes|relevance.';
+  'Papers with every word come first, then those with the rarest of them; "exact phrase" (required), -exclude, a OR b, author:hinton, title:word, cat:cs.CV, year:2024, after:2024-01-01, before:2024-06-30, sort:date|votes|relevance.';
 
 /** The query with a caret under the offending character. */
 function queryError(q: string, error: { message: string; position: number }): SafeHtml {
