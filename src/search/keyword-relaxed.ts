@@ -27,7 +27,7 @@ const CANDIDATES = 400;
  * 5% of the library (idf ≈ 3), at least 50 papers (tiny libraries) and at most 5,000 (so at 1M
  * papers one fallback reads at most RARE_TERMS × 5,000 ids and ranks as many rows).
  */
-export function dfCap(papers: number): number {
+function dfCap(papers: number): number {
   return Math.min(5_000, Math.max(50, Math.floor(papers * 0.05)));
 }
 
@@ -36,7 +36,7 @@ function idf(df: number, n: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
-export interface PartialMatch {
+interface PartialMatch {
   paperId: number;
   /** Summed idf of the words it holds (common words at the cap's idf): the fusion's coverage. */
   score: number;

@@ -29,7 +29,7 @@ export function keywordPlan(q: Query): KeywordPlan {
 const isFilter = (t: PlanTerm) => t.field === 'authors' || t.field === 'categories';
 
 /** A plain word of the query (not a phrase, prefix, field term or OR group). */
-export function isPlainWord(g: readonly PlanTerm[]): boolean {
+function isPlainWord(g: readonly PlanTerm[]): boolean {
   return g.length === 1 && g[0]!.kind === 'word' && g[0]!.field === undefined;
 }
 

@@ -77,8 +77,6 @@ export interface SearchRequest {
   mode?: SearchMode;
 }
 
-export type { MatchInfo };
-
 export interface SearchHit {
   arxivId: string;
   paperId: number;

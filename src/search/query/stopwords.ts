@@ -19,7 +19,7 @@ there's what's it's don't can't i'm let lets tell know knows think may might mus
 again ever often usually help helps actually basically maybe perhaps somehow someone's please
 were was been us them`;
 
-export const STOP_WORDS: ReadonlySet<string> = new Set(WORDS.split(/\s+/));
+const STOP_WORDS: ReadonlySet<string> = new Set(WORDS.split(/\s+/));
 
 export function isStopWord(word: string): boolean {
   return STOP_WORDS.has(word);
