@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { busy, type KeywordBudget, tooBroad } from './budget.ts';
 import type { KeywordReply, KeywordRequest, KeywordTask } from './keyword-worker.ts';
-import type { KeywordPlan, ScoredId, SearchRepository } from './search.repo.ts';
+import type { KeywordPlan, PlanTerm, ScoredId, SearchRepository } from './search.repo.ts';
 import type { SearchStore } from './store.ts';
 
 /** The keyword side of a search, wherever it runs. */
@@ -23,11 +23,15 @@ export interface KeywordSearcher {
   keyword(plan: KeywordPlan, limit: number): Promise<ScoredId[]>;
   /** Those of `ids` that satisfy the plan's filters (SearchRepository.satisfying). */
   satisfying(ids: number[], plan: KeywordPlan): Promise<Set<number>>;
+  /** Per term, its papers when at most `cap` hold it, else null (SearchRepository.postings). */
+  postings(terms: PlanTerm[], cap: number): Promise<(number[] | null)[]>;
 }
+
+type TaskResult = ScoredId[] | number[] | (number[] | null)[];
 
 interface Pending {
   task: KeywordTask;
-  resolve: (r: ScoredId[] | number[]) => void;
+  resolve: (r: TaskResult) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout | null;
   /** When a worker took it; null while queued. */
@@ -68,7 +72,7 @@ export class KeywordPool {
     return this.#slots.length;
   }
 
-  run(task: KeywordTask, budgetMs: number): Promise<ScoredId[] | number[]> {
+  run(task: KeywordTask, budgetMs: number): Promise<TaskResult> {
     if (this.#closed) return Promise.reject(new Error('keyword pool is closed'));
     if (this.#queue.length >= this.#maxQueue) return Promise.reject(busy());
     return new Promise((resolve, reject) => {
@@ -170,6 +174,10 @@ class PooledSearcher implements KeywordSearcher {
     if (ids.length === 0) return new Set();
     return new Set((await this.#pool.run({ op: 'satisfying', ids, plan }, this.#budgetMs)) as number[]);
   }
+  async postings(terms: PlanTerm[], cap: number): Promise<(number[] | null)[]> {
+    if (terms.length === 0) return [];
+    return (await this.#pool.run({ op: 'postings', terms, cap }, this.#budgetMs)) as (number[] | null)[];
+  }
 }
 
 /** In-process: PostgreSQL (its server enforces the budget), SQLite `:memory:` (no worker can open it), the CLI. */
@@ -185,6 +193,9 @@ class DirectSearcher implements KeywordSearcher {
   }
   satisfying(ids: number[], plan: KeywordPlan): Promise<Set<number>> {
     return this.#repo.satisfying(ids, plan, { budgetMs: this.#budgetMs });
+  }
+  postings(terms: PlanTerm[], cap: number): Promise<(number[] | null)[]> {
+    return this.#repo.postings(terms, cap, { budgetMs: this.#budgetMs });
   }
 }
 

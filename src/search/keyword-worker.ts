@@ -7,15 +7,16 @@
 import { setPriority } from 'node:os';
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { KeywordPlan, ScoredId } from './search.repo.ts';
+import type { KeywordPlan, PlanTerm, ScoredId } from './search.repo.ts';
 import { SqliteSearchRepository } from './search.sqlite.repo.ts';
 
 export type KeywordTask =
   | { op: 'keyword'; plan: KeywordPlan; limit: number }
-  | { op: 'satisfying'; ids: number[]; plan: KeywordPlan };
+  | { op: 'satisfying'; ids: number[]; plan: KeywordPlan }
+  | { op: 'postings'; terms: PlanTerm[]; cap: number };
 export type KeywordRequest = { id: number; task: KeywordTask };
 export type KeywordReply =
-  | { id: number; result: ScoredId[] | number[] }
+  | { id: number; result: ScoredId[] | number[] | (number[] | null)[] }
   | { id: number; error: string; invalid?: boolean };
 
 // A short busy timeout: the only writes here are remembered top lists (toplists.ts), which are
@@ -42,7 +43,9 @@ parentPort!.on('message', async (m: KeywordRequest) => {
     reply =
       t.op === 'keyword'
         ? { id: m.id, result: await repo.keyword(t.plan, t.limit) }
-        : { id: m.id, result: [...(await repo.satisfying(t.ids, t.plan))] };
+        : t.op === 'postings'
+          ? { id: m.id, result: await repo.postings(t.terms, t.cap) }
+          : { id: m.id, result: [...(await repo.satisfying(t.ids, t.plan))] };
   } catch (err) {
     reply = { id: m.id, error: (err as Error).message };
   }

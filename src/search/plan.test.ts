@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { expandPlan, filterPlan, hasRestrictions, keywordPlan, semanticText } from './plan.ts';
+import {
+  expandPlan,
+  filterPlan,
+  hasRestrictions,
+  keywordPlan,
+  semanticText,
+  usefulExpansion,
+  withoutStopWords,
+} from './plan.ts';
 import { parseQuery } from './query/parse.ts';
 
 describe('keywordPlan', () => {
@@ -12,7 +20,7 @@ describe('keywordPlan', () => {
     );
     assert.deepEqual(p.groups, [
       [{ text: 'graph', kind: 'word' }],
-      [{ text: 'neural net', kind: 'phrase' }],
+      [{ text: 'neural net', kind: 'phrase', quoted: true }],
       [
         { text: 'a', kind: 'word' },
         { text: 'b', kind: 'word' },
@@ -71,5 +79,22 @@ describe('keywordPlan', () => {
         q,
       );
     }
+  });
+
+  it('never expands to URL parts, stop words, numbers or fragments (issue 17)', () => {
+    const noise = ['com', 'https', 'github', 'www', 'up', 'the', 'sub', '2019', 'v2', 'x', 'token', 'car'];
+    const { added } = expandPlan(keywordPlan(parseQuery('automobile -token')), (t) =>
+      t === 'automobile' ? noise : [],
+    );
+    assert.deepEqual(added, [{ word: 'car', from: 'automobile' }]);
+    assert.equal(usefulExpansion('average', new Set()), true);
+    assert.equal(usefulExpansion('average', new Set(['average'])), false);
+  });
+
+  it('does not require stop words, but keeps them inside phrases and when nothing else is left', () => {
+    const texts = (q: string) => withoutStopWords(keywordPlan(parseQuery(q))).groups.map((g) => g[0]!.text);
+    assert.deepEqual(texts('which paper is about the protein folding'), ['protein', 'folding']);
+    assert.deepEqual(texts('"state of the art" of denoising'), ['state of the art', 'denoising']);
+    assert.deepEqual(texts('the who'), ['the', 'who']);
   });
 });

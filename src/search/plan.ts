@@ -1,10 +1,16 @@
 /** From the parsed query to what each side of the search runs: a keyword plan and a text to embed. */
 import type { Expansion } from './embedder/embedder.ts';
 import type { Query, TermNode } from './query/ast.ts';
+import { isStopWord } from './query/stopwords.ts';
 import type { KeywordPlan, PlanTerm } from './search.repo.ts';
 
 function planTerm(t: TermNode): PlanTerm {
-  return { text: t.text, kind: t.kind, ...(t.field ? { field: t.field } : {}) };
+  return {
+    text: t.text,
+    kind: t.kind,
+    ...(t.field ? { field: t.field } : {}),
+    ...(t.quoted ? { quoted: true as const } : {}),
+  };
 }
 
 export function keywordPlan(q: Query): KeywordPlan {
@@ -21,6 +27,60 @@ export function keywordPlan(q: Query): KeywordPlan {
 }
 
 const isFilter = (t: PlanTerm) => t.field === 'authors' || t.field === 'categories';
+
+/** A plain word of the query (not a phrase, prefix, field term or OR group). */
+function isPlainWord(g: readonly PlanTerm[]): boolean {
+  return g.length === 1 && g[0]!.kind === 'word' && g[0]!.field === undefined;
+}
+
+/**
+ * What a partial match may lack (keyword-relaxed.ts): a plain word, or words glued by punctuation
+ * ("zero-shot"); never a quoted phrase, prefix, field term, OR group or filter.
+ */
+export function isOptional(g: readonly PlanTerm[]): boolean {
+  const t = g[0];
+  return (
+    g.length === 1 &&
+    t!.field === undefined &&
+    (t!.kind === 'word' || (t!.kind === 'phrase' && t!.quoted === undefined))
+  );
+}
+
+/**
+ * The plan without stop words as required words (query/stopwords.ts), unless nothing else is
+ * left ("the who" stays as typed). Phrases keep their stop words: they are matched in order.
+ */
+export function withoutStopWords(plan: KeywordPlan): KeywordPlan {
+  const groups = plan.groups.filter((g) => !(isPlainWord(g) && isStopWord(g[0]!.text)));
+  return groups.some((g) => !g.every(isFilter)) ? { ...plan, groups } : plan;
+}
+
+/**
+ * Host names and URL parts abstracts carry ("code at https://github.com/…") that a model learns
+ * as neighbours of any word written near a link, and the prefixes and Latin abbreviations a
+ * tokenizer splits off ("sub-linear", "et al."): never a concept of their own.
+ */
+const FRAGMENTS = new Set(
+  `http https www com org net edu io html htm php pdf github gitlab huggingface arxiv abs doi url urls
+  zenodo bitbucket colab sub pre non semi anti inter intra post etc cf vs al eg ie`.split(/\s+/),
+);
+
+/**
+ * Whether a learned neighbour is worth looking for and showing (issue 17: "Also looked for" listed
+ * `com, up, average, https, github, sub`): never a URL part, split-off prefix, stop word, number,
+ * single letter, or a word the query excludes. Two letters stay: acronyms ("pv" ← photovoltaic;
+ * dropping them changed 4 of 50 synonym queries' top 10 in bench/search-quality at 100k).
+ */
+export function usefulExpansion(word: string, excluded: ReadonlySet<string>): boolean {
+  return (
+    word.length >= 2 &&
+    /^\p{L}/u.test(word) &&
+    !/\d/.test(word) &&
+    !FRAGMENTS.has(word) &&
+    !isStopWord(word) &&
+    !excluded.has(word)
+  );
+}
 
 /** Only the restricting parts (author, category, dates, exclusions): what vector hits must satisfy. */
 export function filterPlan(plan: KeywordPlan): KeywordPlan {
@@ -78,7 +138,7 @@ export function expandPlan(
     const out = [...g];
     for (const t of g) {
       for (const w of synonyms(t.text)) {
-        if (have.has(w) || negated.has(w)) continue;
+        if (have.has(w) || !usefulExpansion(w, negated)) continue;
         have.add(w);
         added.push({ word: w, from: t.text });
         out.push({ text: w, kind: 'word' });

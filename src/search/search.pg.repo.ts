@@ -202,6 +202,29 @@ export class PgSearchRepository implements SearchRepository {
     return rows.map((r) => ({ paperId: Number(r.id), score: r.score }));
   }
 
+  async postings(terms: PlanTerm[], cap: number, options: SearchOptions = {}): Promise<(number[] | null)[]> {
+    const out: (number[] | null)[] = [];
+    for (const t of terms) {
+      const b = new TsBuilder();
+      const q = b.query({ groups: [[t]], not: [] });
+      const lim = b.param(cap + 1);
+      // Counted first: a common word's ids are never sent.
+      const [n] = await this.#budgeted<{ n: string }>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM papers p WHERE p.search @@ ${q} LIMIT ${lim}) s`,
+        b.params,
+        options,
+      );
+      if (Number(n?.n ?? 0) > cap) {
+        out.push(null);
+        continue;
+      }
+      out.push(
+        await this.#ids(`SELECT p.id FROM papers p WHERE p.search @@ ${q} LIMIT ${lim}`, b.params, options),
+      );
+    }
+    return out;
+  }
+
   async satisfying(ids: number[], plan: KeywordPlan, options: SearchOptions = {}): Promise<Set<number>> {
     if (ids.length === 0) return new Set();
     const b = new TsBuilder();

@@ -10,6 +10,8 @@ export interface PlanTerm {
   text: string;
   kind: 'word' | 'prefix' | 'phrase';
   field?: 'title' | 'authors' | 'categories';
+  /** A phrase the user quoted (query/ast.ts TermNode.quoted). */
+  quoted?: true;
 }
 
 /** A keyword query as storage runs it: AND of OR-groups, minus `not`, within `dates`. */
@@ -70,6 +72,12 @@ export interface SearchRepository {
    * best CANDIDATE_POOL matches when dates or votes need the papers table (see the repos).
    */
   keyword(plan: KeywordPlan, limit: number, options?: SearchOptions): Promise<ScoredId[]>;
+  /**
+   * Per term, the ids of the papers holding it when at most `cap` do, else null (the term is
+   * common). Bounded work at any library size: a rare term's posting list is short, and a common
+   * one is read only up to `cap + 1` entries (search/relaxed.ts ranks partial matches with it).
+   */
+  postings(terms: PlanTerm[], cap: number, options?: SearchOptions): Promise<(number[] | null)[]>;
   /** Those of `ids` that satisfy the plan's filters (terms on authors/categories, dates). */
   satisfying(ids: number[], plan: KeywordPlan, options?: SearchOptions): Promise<Set<number>>;
   hits(ids: number[]): Promise<HitInfo[]>;

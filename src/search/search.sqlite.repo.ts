@@ -94,6 +94,10 @@ function filterSql(plan: KeywordPlan): { sql: string; params: string[] } {
 function statements(db: DatabaseSync) {
   const p = (sql: string) => db.prepare(sql);
   return {
+    postings: p('SELECT rowid AS id FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?'),
+    // Counting is 20-50x cheaper than returning the rows (1M papers: 0.2-0.6 ms vs 3-14 ms for
+    // 10,000 rows of a common word), so a common word's ids are never read.
+    postingsCount: p('SELECT count(*) AS n FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)'),
     relevance: p(
       `SELECT rowid AS id, -rank AS score FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?`,
     ),
@@ -177,6 +181,14 @@ export class SqliteSearchRepository implements SearchRepository {
     const stmt = plan.sort === 'date' ? this.#s.byDate : this.#s.byVotes;
     const rows = stmt.all(match, from, to, limit) as { id: number }[];
     return rows.map((r, i) => ({ paperId: r.id, score: rows.length - i }));
+  }
+
+  async postings(terms: PlanTerm[], cap: number): Promise<(number[] | null)[]> {
+    return terms.map((t) => {
+      const match = ftsTerm(t);
+      if ((this.#s.postingsCount.get(match, cap + 1) as { n: number }).n > cap) return null;
+      return (this.#s.postings.all(match, cap + 1) as { id: number }[]).map((r) => r.id);
+    });
   }
 
   /** No text: the filters alone, newest first (category and author filters are LIKE checks). */

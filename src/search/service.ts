@@ -9,10 +9,21 @@ import type { KeywordBudget } from './budget.ts';
 import { tokenize } from './embedder/builtin.ts';
 import type { Expansion } from './embedder/embedder.ts';
 import type { EmbedderSettings } from './embedder/load.ts';
-import { reciprocalRankFusion } from './fusion.ts';
+import { explain, highlightTerms, type MatchInfo, textGroups } from './explain.ts';
+import { coverageFusion, reciprocalRankFusion } from './fusion.ts';
 import { type HighlightTerm, highlight, type Segment, snippet } from './highlight.ts';
 import { type KeywordSearcher, keywordSearcher } from './keyword-pool.ts';
-import { expandPlan, filterPlan, hasRestrictions, keywordPlan, negatedWords, semanticText } from './plan.ts';
+import { type Relaxed, relaxedKeyword } from './keyword-relaxed.ts';
+import {
+  expandPlan,
+  filterPlan,
+  hasRestrictions,
+  keywordPlan,
+  negatedWords,
+  semanticText,
+  usefulExpansion,
+  withoutStopWords,
+} from './plan.ts';
 import { positiveTerms, QueryError } from './query/ast.ts';
 import { parseQuery } from './query/parse.ts';
 import { withRareWords } from './rare-words.ts';
@@ -43,6 +54,11 @@ const FILTER_OVERFETCH = 400;
 const FILTER_EXACT_CAP = 5000;
 const MAX_PAGE_SIZE = 100;
 const MAX_DEPTH = 1000;
+/**
+ * Fewer papers than this holding every word: partial matches follow (keyword-relaxed.ts). A
+ * query's full matches always come first, so a specific query that finds a few papers keeps them.
+ */
+const ENOUGH = 10;
 
 export interface SearchDeps {
   store: SearchStore;
@@ -74,6 +90,11 @@ export interface SearchHit {
   votes: number;
   /** Which sides found it. */
   matchedBy: ('keyword' | 'vector')[];
+  /**
+   * Why, in the query's terms: the words (and "phrases", prefixes*, OR groups) it holds out of
+   * those the query requires; `lacks`: quoted phrases a meaning-only result does not contain.
+   */
+  match?: MatchInfo;
   highlights: { title: Segment[]; snippet: Segment[] };
 }
 
@@ -109,10 +130,6 @@ export function arxivIdIn(q: string): { id: string; exact: boolean } | null {
     if (p) return { id: p.id, exact: false };
   }
   return null;
-}
-
-function highlightTerms(terms: { text: string; kind: string }[]): HighlightTerm[] {
-  return terms.map((t) => ({ words: t.text.split(' '), prefix: t.kind === 'prefix' }));
 }
 
 async function vectorSide(
@@ -206,7 +223,8 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
       return { ...result, error: { message: err.message, position: err.position } };
     throw err;
   }
-  const plan = keywordPlan(query);
+  // Stop words are not required (query/stopwords.ts); the semantic side still reads them.
+  const plan = withoutStopWords(keywordPlan(query));
   const required = plan.groups.filter((g) =>
     g.every((t) => t.field !== 'authors' && t.field !== 'categories'),
   ).length;
@@ -228,12 +246,16 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
     } else result.mode = want === 'vector' ? 'vector' : 'hybrid';
   }
   const related: Expansion[] = [];
+  const excluded = new Set(negatedWords(plan));
   const addRelated = (list: Expansion[]) => {
-    for (const e of list) if (!related.some((r) => r.word === e.word)) related.push(e);
+    for (const e of list)
+      if (usefulExpansion(e.word, excluded) && !related.some((r) => r.word === e.word)) related.push(e);
   };
   const expand = deps.config.searchExpansion !== false;
   let keywordIds: number[] = [];
   let keywordFull = false;
+  let relaxed: Relaxed | null = null;
+  let missingPhrases: string[] = [];
   if (want !== 'vector' && (plan.groups.length > 0 || hasRestrictions(plan))) {
     const limit = want === 'keyword' ? page * pageSize + 1 : depth;
     const syn = result.mode === 'hybrid' && expand ? sem?.embedder?.synonyms?.bind(sem.embedder) : undefined;
@@ -241,7 +263,12 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
     addRelated(expanded.added);
     keywordIds = (await keywords.keyword(expanded.plan, limit)).map((h) => h.paperId);
     keywordFull = keywordIds.length >= limit;
+    if (keywordIds.length < Math.min(limit, ENOUGH)) {
+      relaxed = await relaxedKeyword(keywords, plan, await repo.maxPaperId(), limit, new Set(keywordIds));
+      if (keywordIds.length === 0) missingPhrases = await phrasesNoPaperHolds(keywords, plan);
+    }
   }
+  const partialIds = relaxed?.hits.map((h) => h.paperId) ?? [];
   let vectorIds: number[] = [];
   if (sem) {
     const v = await vectorSide(sem, keywords, plan, text, depth, expand);
@@ -250,9 +277,10 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
   }
   if (related.length) result.related = related.slice(0, 8);
 
+  const lexical = [...keywordIds, ...partialIds];
   let ranked =
     result.mode === 'keyword'
-      ? keywordIds.map((paperId, i) => ({ paperId, score: keywordIds.length - i }))
+      ? lexical.map((paperId, i) => ({ paperId, score: lexical.length - i }))
       : result.mode === 'vector'
         ? vectorIds.map((paperId, i) => ({ paperId, score: vectorIds.length - i }))
         : reciprocalRankFusion([
@@ -260,10 +288,24 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
             { ids: vectorIds, weight: vectorWeight(required) },
           ]);
   if (result.mode === 'hybrid' && required > 0) {
-    ranked = keywordFirst(ranked, new Set(keywordIds));
-    if (keywordIds.length === 0 && vectorIds.length > 0 && !result.notice)
-      result.notice = 'No paper has every word you asked for; these are matches by meaning only.';
+    const full = new Set(keywordIds);
+    // Below the papers holding every word: partial matches and meaning matches, fused (a paper
+    // holding rare words of the query and close in meaning rises).
+    const rest = coverageFusion(
+      relaxed?.hits ?? [],
+      vectorIds.filter((id) => !full.has(id)),
+      vectorWeight(required),
+    );
+    ranked = [...keywordFirst(ranked, full).filter((h) => full.has(h.paperId)), ...rest];
   }
+  const notice = lexicalNotice(
+    missingPhrases,
+    keywordIds.length,
+    partialIds.length,
+    vectorIds.length,
+    required,
+  );
+  if (notice) result.notice = result.notice ? `${notice} ${result.notice}` : notice;
   if (query.sort !== 'relevance' && result.mode !== 'keyword')
     ranked = await resort(repo, ranked, query.sort);
 
@@ -273,20 +315,49 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
   result.count = { n: ranked.length, atLeast: keywordFull || vectorIds.length >= depth };
   const info = new Map((await repo.hits(slice.map((h) => h.paperId))).map((h) => [h.paperId, h]));
   const kw = new Set(keywordIds);
+  const partial = new Map((relaxed?.hits ?? []).map((h) => [h.paperId, h.matched]));
   const vec = new Set(vectorIds);
   const terms = highlightTerms(positiveTerms(query).filter((t) => t.field !== 'authors'));
   const authorTerms = highlightTerms(positiveTerms(query).filter((t) => t.field === 'authors'));
+  const asked = textGroups(plan);
   result.hits = slice.flatMap((h) => {
     const p = info.get(h.paperId);
     if (!p) return [];
-    return [
-      toHit(p, h.score, terms, authorTerms, [
-        ...(kw.has(p.paperId) ? ['keyword' as const] : []),
-        ...(vec.has(p.paperId) ? ['vector' as const] : []),
-      ]),
-    ];
+    const hit = toHit(p, h.score, terms, authorTerms, [
+      ...(kw.has(p.paperId) || partial.has(p.paperId) ? ['keyword' as const] : []),
+      ...(vec.has(p.paperId) ? ['vector' as const] : []),
+    ]);
+    const m = explain(p, asked, kw.has(p.paperId), partial.get(p.paperId));
+    return [m ? { ...hit, match: m } : hit];
   });
   return result;
+}
+
+/** The quoted phrases of a plan that no paper holds (each answered from one posting). */
+async function phrasesNoPaperHolds(k: KeywordSearcher, plan: KeywordPlan): Promise<string[]> {
+  const phrases = plan.groups.filter((g) => g.length === 1 && g[0]!.quoted).map((g) => g[0]!);
+  if (phrases.length === 0) return [];
+  const lists = await k.postings(phrases, 0);
+  return phrases.filter((_, i) => lists[i] !== null).map((t) => t.text);
+}
+
+/** What the page says when the keyword side found less than every word asked for. */
+function lexicalNotice(
+  missingPhrases: string[],
+  full: number,
+  partial: number,
+  vector: number,
+  required: number,
+): string | undefined {
+  if (missingPhrases.length) {
+    const names = missingPhrases.map((t) => `“${t}”`).join(', ');
+    return `No paper has the phrase ${names}.${vector ? ' Below are papers close in meaning, which do not contain it.' : ''}`;
+  }
+  if (full > 0 || required === 0) return undefined;
+  if (partial > 0)
+    return `No paper has every word you asked for; these hold some of them, the rarest words counting most${vector ? ', beside papers close in meaning' : ''}.`;
+  if (vector > 0) return 'No paper has every word you asked for; these are matches by meaning only.';
+  return undefined;
 }
 
 /**

@@ -181,5 +181,79 @@ export function runSearchContract(name: string, open: () => Promise<Store>): voi
       const r = await searchPapers(deps(), { q: 'telescope luminosity', mode: 'vector', pageSize: 50 });
       assert.ok(r.hits.some((h) => h.arxivId === '2412.99002'));
     });
+
+    // Issue 17 item 1: one word no paper holds no longer empties the keyword side.
+    it('degrades to partial matches, the paper holding the rare words first', async () => {
+      await store.papers.upsertMany([
+        makePaper({
+          arxivId: '2412.99010',
+          title: 'Quokkanet: gradient modulation balances multimodal fusion',
+          abstract: 'We modulate the gradients of each modality so that neither dominates training.',
+          categories: ['cs.LG'],
+        }),
+      ]);
+      const r = await searchPapers(deps(), { q: 'quokkanet zebra thermostat protein', mode: 'keyword' });
+      assert.equal(r.hits[0]?.arxivId, '2412.99010', JSON.stringify(r.hits.map((h) => h.arxivId)));
+      assert.deepEqual(r.hits[0]!.match, { words: ['quokkanet'], of: 4 });
+      assert.ok(r.hits.slice(1).every((h) => byId(h.arxivId).topic === 1));
+      assert.match(r.notice ?? '', /No paper has every word.*rarest/);
+      // A question: its stop words are not required, its rare word decides.
+      const q = await searchPapers(deps(), {
+        q: 'which paper was about the protein quokkanet thing',
+        mode: 'keyword',
+      });
+      assert.equal(q.hits[0]?.arxivId, '2412.99010');
+      // Papers holding every word some paper holds come first ("zebra" is in none).
+      const all = await searchPapers(deps(), { q: 'protein enzyme zebra', mode: 'keyword', pageSize: 100 });
+      const both = papers.filter(
+        (p) => /\bprotein\b/.test(p.input.abstract) && /\benzyme\b/.test(p.input.abstract),
+      );
+      assert.ok(both.length > 0);
+      assert.deepEqual(all.hits[0]!.match, { words: ['protein', 'enzyme'], of: 3 });
+      assert.ok(all.hits.length > both.length);
+      // Words glued by punctuation are not a quoted phrase: they may be missing too.
+      const glued = await searchPapers(deps(), { q: 'quokkanet zebra-like thermostat', mode: 'keyword' });
+      assert.equal(glued.hits[0]?.arxivId, '2412.99010');
+      // A partial match still never holds an excluded word.
+      const minus = await searchPapers(deps(), {
+        q: 'quokkanet zebra thermostat -modulation',
+        mode: 'keyword',
+      });
+      assert.ok(!minus.hits.some((h) => h.arxivId === '2412.99010'));
+    });
+
+    it('answers a query of only common words, none of which papers hold all together', async () => {
+      // Each word in more papers than the fallback's cap (keyword-relaxed.ts dfCap: 50 here).
+      const filler = (i: number, words: string) =>
+        makePaper({
+          arxivId: `2412.${String(95000 + i)}`,
+          title: `${words} note ${i}`,
+          abstract: `On ${words}.`,
+          categories: ['math.GM'],
+        });
+      await store.papers.upsertMany([
+        ...Array.from({ length: 60 }, (_, i) => filler(i, 'lorem ipsum')),
+        ...Array.from({ length: 60 }, (_, i) => filler(100 + i, 'dolor')),
+      ]);
+      const r = await searchPapers(deps(), { q: 'lorem ipsum dolor zebra', mode: 'keyword' });
+      assert.ok(r.hits.length > 0);
+      assert.deepEqual(r.hits[0]!.match, { words: ['lorem', 'ipsum'], of: 4 });
+    });
+
+    // Issue 17 item 4: a phrase is a request for those words in that order.
+    it('says plainly when no paper holds a quoted phrase, and offers meaning results as such', async () => {
+      const r = await searchPapers(deps(), { q: '"protein quokkanet"', mode: 'hybrid' });
+      assert.equal(r.mode, 'hybrid');
+      assert.match(r.notice ?? '', /No paper has the phrase “protein quokkanet”/);
+      assert.ok(r.hits.length > 0);
+      for (const h of r.hits) {
+        assert.deepEqual(h.matchedBy, ['vector']);
+        assert.deepEqual(h.match?.lacks, ['“protein quokkanet”']);
+      }
+      // Words beside the phrase do not turn papers without it into matches.
+      const w = await searchPapers(deps(), { q: '"protein quokkanet" enzyme folding', mode: 'keyword' });
+      assert.deepEqual(w.hits, []);
+      assert.match(w.notice ?? '', /No paper has the phrase/);
+    });
   });
 }

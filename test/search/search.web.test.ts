@@ -1,7 +1,7 @@
 /**
  * The search page and API over HTTP on the real app: highlighted results, friendly parse errors
  * (400 with the message, never a 500), the arXiv-id jump, `?like=` and similar papers on the
- * paper page, keyword fallback with a notice before reindex.
+ * paper page, keyword fallback with a notice before reindex, each result's match explained.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -62,7 +62,7 @@ describe('search over HTTP', () => {
     await (await semanticFor(t.store, t.config)).open();
     const body = await (await get('/search?q=automobile')).text();
     assert.doesNotMatch(body, /search-notice/);
-    assert.match(body, /matched by (meaning|words and meaning)/);
+    assert.match(body, /matched automobile, and by meaning|matched by meaning only/);
     const vehicle = papers.find((p) => p.variant === 'car')!.input.arxivId;
     const like = await get(`/search?like=${vehicle}`);
     assert.equal(like.status, 200);
@@ -70,5 +70,14 @@ describe('search over HTTP', () => {
     const page = await (await get(`/papers/${vehicle}`)).text();
     assert.match(page, /<ol class="similar">/);
     assert.equal((await get('/search?like=2401.99999')).status, 404);
+  });
+
+  // Issue 17: each result says what of the query it holds, and partial matches are labelled.
+  it('explains each result: which words matched, meaning, or both', async () => {
+    const body = await (await get(`/search?q=${encodeURIComponent('protein enzyme zebra')}`)).text();
+    assert.match(body, /No paper has every word you asked for/);
+    assert.match(body, /matched 2 of 3 words: protein, enzyme/);
+    const all = await (await get(`/search?q=${encodeURIComponent('protein enzyme')}`)).text();
+    assert.match(all, /matched all 2 words: protein, enzyme/);
   });
 });

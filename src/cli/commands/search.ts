@@ -4,6 +4,7 @@
  * (keyword only, an arXiv id typed) go to stderr so `--json` output stays one parseable line.
  */
 import type { Config } from '../../config/config.ts';
+import { matchWhy } from '../../search/explain.ts';
 import { semanticFor } from '../../search/semantic.ts';
 import { searchPapers } from '../../search/service.ts';
 import { openConfigured } from '../store.ts';
@@ -44,10 +45,13 @@ export async function searchCommand(
         title: h.title,
         score: h.score,
         matchedBy: h.matchedBy,
+        ...(h.match ? { match: h.match } : {}),
       }));
       process.stdout.write(`${JSON.stringify(rows)}\n`);
     } else if (r.hits.length === 0) process.stdout.write('no results\n');
-    else for (const h of r.hits) process.stdout.write(`${h.arxivId}  ${h.title.replace(/\s+/g, ' ')}\n`);
+    else
+      for (const h of r.hits)
+        process.stdout.write(`${h.arxivId}  ${h.title.replace(/\s+/g, ' ')}  (${matchWhy(h)})\n`);
     return EXIT.ok;
   } finally {
     await store.close();

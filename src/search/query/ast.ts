@@ -12,6 +12,11 @@ export interface TermNode {
   /** Lower-cased words joined by single spaces. */
   text: string;
   field?: 'title' | 'authors';
+  /**
+   * A phrase the user quoted: a request for those words in that order. Words glued by
+   * punctuation ("zero-shot", "doesn't") are phrases too, but nobody asked for them exactly.
+   */
+  quoted?: true;
   negated: boolean;
   start: number;
   end: number;

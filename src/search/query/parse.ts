@@ -169,6 +169,7 @@ function makeTerm(
     type: 'term',
     kind: kind === 'phrase' && words.length === 1 ? 'word' : kind,
     text,
+    ...(quoted && words.length > 1 ? { quoted: true as const } : {}),
     negated,
     start,
     end,

@@ -1,4 +1,6 @@
 /** The search page: messages, "did you mean", results with highlighted matches, pager. */
+
+import { matchWhy } from '../../search/explain.ts';
 import type { Segment } from '../../search/highlight.ts';
 import type { SearchHit, SearchResult } from '../../search/service.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -9,7 +11,7 @@ import { authorPath, categoryPath, day, type Pager, pagerNav } from './cards.vie
 const marked = (segments: Segment[]): SafeHtml => markedWithMath(segments);
 
 const SYNTAX_HELP =
-  'Words must all match; "exact phrase", -exclude, a OR b, author:hinton, title:word, cat:cs.CV, year:2024, after:2024-01-01, before:2024-06-30, sort:date|votes|relevance.';
+  'Papers with every word come first, then those with the rarest of them; "exact phrase" (required), -exclude, a OR b, author:hinton, title:word, cat:cs.CV, year:2024, after:2024-01-01, before:2024-06-30, sort:date|votes|relevance.';
 
 /** The query with a caret under the offending character. */
 function queryError(q: string, error: { message: string; position: number }): SafeHtml {
@@ -22,18 +24,13 @@ ${' '.repeat(at)}^</pre>
 
 function hitCard(h: SearchHit): SafeHtml {
   const names = h.authorsText ? h.authorsText.split(', ') : [];
-  const why = h.matchedBy.includes('keyword')
-    ? h.matchedBy.includes('vector')
-      ? 'words and meaning'
-      : 'words'
-    : 'meaning';
   return html`<li class="card search-hit">
 <div class="card-body">
 <h2><a href="/papers/${h.arxivId}">${marked(h.highlights.title)}</a></h2>
 <p class="meta">${names.slice(0, 3).map((n, i) => html`${i ? ', ' : ''}<a href="${authorPath(n)}">${n}</a>`)}${names.length > 3 ? ' et al.' : ''} · arXiv:${h.arxivId} · <time datetime="${h.submittedAt}">${day(h.submittedAt)}</time>${h.votes ? html` · ${h.votes} upvote${h.votes === 1 ? '' : 's'}` : ''}</p>
 <p class="cats">${h.categories.slice(0, 4).map((c) => html`<a href="${categoryPath(c)}">${c}</a>`)}</p>
 <p class="lead">${marked(h.highlights.snippet)}</p>
-<p class="meta muted">matched by ${why} · <a href="/search?like=${encodeURIComponent(h.arxivId)}">similar papers</a></p>
+<p class="meta muted match-why">${matchWhy(h)} · <a href="/search?like=${encodeURIComponent(h.arxivId)}">similar papers</a></p>
 </div>
 </li>`;
 }
