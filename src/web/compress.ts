@@ -85,23 +85,39 @@ export function markShared(body: Buffer): void {
   shared.add(body);
 }
 
-async function onSend(req: FastifyRequest, reply: FastifyReply, payload: unknown) {
-  if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload; // streams, empty
-  if (req.method === 'HEAD' || reply.statusCode === 304 || reply.statusCode === 204) return payload;
-  if (reply.hasHeader('Content-Encoding')) return payload;
+/** The encoding this answer gets, or null to send it as it is (setting Vary where it matters). */
+function encodingFor(req: FastifyRequest, reply: FastifyReply, payload: string | Buffer): Encoding | null {
+  if (req.method === 'HEAD' || reply.statusCode === 304 || reply.statusCode === 204) return null;
+  if (reply.hasHeader('Content-Encoding')) return null;
   const type = String(reply.getHeader('Content-Type') ?? '');
-  if (!COMPRESSIBLE.test(type)) return payload;
+  if (!COMPRESSIBLE.test(type)) return null;
   reply.header('Vary', varyWith(reply.getHeader('Vary')));
-  if (Buffer.byteLength(payload) < MIN_BYTES) return payload;
-  const encoding = negotiate(req.headers['accept-encoding']);
-  if (!encoding) return payload;
-  const body =
-    Buffer.isBuffer(payload) && shared.has(payload)
-      ? await encodeOnce(payload, encoding)
-      : await compress(payload, encoding);
-  reply.header('Content-Encoding', encoding);
-  reply.removeHeader('Content-Length');
-  return body;
+  // A string's UTF-8 size is at least its length: only a short one needs the exact count.
+  const size = payload.length >= MIN_BYTES ? payload.length : Buffer.byteLength(payload);
+  if (size < MIN_BYTES) return null;
+  return negotiate(req.headers['accept-encoding']);
+}
+
+/** Callback style: most answers pass through untouched, without a promise per answer. */
+function onSend(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (err: Error | null, value?: unknown) => void,
+): void {
+  const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : null; // not streams
+  const encoding = body === null ? null : encodingFor(req, reply, body);
+  if (body === null || encoding === null) {
+    done(null, payload);
+    return;
+  }
+  const encoded =
+    Buffer.isBuffer(body) && shared.has(body) ? encodeOnce(body, encoding) : compress(body, encoding);
+  encoded.then((bytes) => {
+    reply.header('Content-Encoding', encoding);
+    reply.removeHeader('Content-Length');
+    done(null, bytes);
+  }, done);
 }
 
 function varyWith(current: unknown): string {

@@ -41,15 +41,17 @@ function backTo(referer: string | undefined, host: string | undefined): string {
  * turns it into a stream.
  */
 export function registerTheme(app: FastifyInstance): void {
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     const type = String(reply.getHeader('content-type') ?? '');
-    if (!type.startsWith('text/html')) return payload;
-    // Shared caches must not hand one reader's scheme to another.
-    const vary = reply.getHeader('vary');
-    reply.header('Vary', vary ? `${vary}, Cookie` : 'Cookie');
-    const theme = themeOf(req.headers.cookie);
-    if (!theme || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
-    return withTheme(payload, theme);
+    let out = payload;
+    if (type.startsWith('text/html')) {
+      // Shared caches must not hand one reader's scheme to another.
+      const vary = reply.getHeader('vary');
+      reply.header('Vary', vary ? `${vary}, Cookie` : 'Cookie');
+      const theme = themeOf(req.headers.cookie);
+      if (theme && (typeof payload === 'string' || Buffer.isBuffer(payload))) out = withTheme(payload, theme);
+    }
+    done(null, out);
   });
 
   // No CSRF token: the form is on every page, including cached ones, and the worst a forged post
