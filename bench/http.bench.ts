@@ -409,8 +409,12 @@ export async function run(argv: string[]): Promise<Metric[]> {
     durationSeconds: duration,
   };
 
+  // --cpu-prof: each server writes a V8 profile to <data>/profiles/ when it stops.
+  const profile = argv.includes('--cpu-prof');
+  if (profile) process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.join(dataDir, 'profiles')}`;
   // Signed out, through the page micro-cache (page-cache.ts, 5 s) as anonymous readers get it.
   const pb = await startPaperboy(dataDir, 5000);
+  if (profile) delete process.env.NODE_OPTIONS;
   let baseline: { url: string; child: ChildProcess } | null = null;
   try {
     // The paper page's similar list is computed in the background on its first view (stored in
@@ -441,8 +445,6 @@ export async function run(argv: string[]): Promise<Metric[]> {
   // Signed in, page cache off: what the people who vote and comment get. Every request resolves
   // the real session (logged in through the form) and renders with their vote state and CSRF
   // tokens; the baseline serves the same signed-in bytes.
-  // --cpu-prof: the signed-in server writes a V8 profile to <data>/profiles/ when it stops.
-  const profile = argv.includes('--cpu-prof');
   if (profile) process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.join(dataDir, 'profiles')}`;
   const signed = await startPaperboy(dataDir, 0);
   if (profile) delete process.env.NODE_OPTIONS;
