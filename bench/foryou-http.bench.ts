@@ -223,10 +223,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
   const metrics: Metric[] = [];
   const details: Record<string, unknown> = { accounts, connections: CONNECTIONS, requests: measured.length };
   // --cpu-prof: the server writes a V8 profile to <data>/profiles/ when it stops.
-  const profile = argv.includes('--cpu-prof');
-  if (profile) process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.join(prep.dataDir, 'profiles')}`;
-  const pb = await startPaperboy(prep.dataDir, 0);
-  if (profile) delete process.env.NODE_OPTIONS;
+  const pb = await startPaperboy(prep.dataDir, 0, argv.includes('--cpu-prof'));
   let baseline: Awaited<ReturnType<typeof startBaseline>> | null = null;
   try {
     const rotating = (sessions: [string, string, string][]) => {

@@ -124,9 +124,14 @@ async function prepare(count: number, seed: number): Promise<{ dataDir: string; 
   }
 }
 
+/**
+ * `paperboy serve` on a bench's data. `cpuProfile` (the benches' --cpu-prof): the server writes a
+ * V8 profile to <data>/profiles/ when it stops.
+ */
 export async function startPaperboy(
   dataDir: string,
   pageCacheMs: number,
+  cpuProfile = false,
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(
@@ -134,7 +139,12 @@ export async function startPaperboy(
     [path.join('src', 'cli', 'main.ts'), 'serve', '--port', String(port), '--host', '127.0.0.1'],
     {
       cwd: ROOT,
-      env: childEnv(dataDir, { PAPERBOY_PAGE_CACHE_MS: String(pageCacheMs) }),
+      env: childEnv(dataDir, {
+        PAPERBOY_PAGE_CACHE_MS: String(pageCacheMs),
+        ...(cpuProfile
+          ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(dataDir, 'profiles')}` }
+          : {}),
+      }),
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
@@ -411,10 +421,8 @@ export async function run(argv: string[]): Promise<Metric[]> {
 
   // --cpu-prof: each server writes a V8 profile to <data>/profiles/ when it stops.
   const profile = argv.includes('--cpu-prof');
-  if (profile) process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.join(dataDir, 'profiles')}`;
   // Signed out, through the page micro-cache (page-cache.ts, 5 s) as anonymous readers get it.
-  const pb = await startPaperboy(dataDir, 5000);
-  if (profile) delete process.env.NODE_OPTIONS;
+  const pb = await startPaperboy(dataDir, 5000, profile);
   let baseline: { url: string; child: ChildProcess } | null = null;
   try {
     // The paper page's similar list is computed in the background on its first view (stored in
@@ -445,9 +453,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
   // Signed in, page cache off: what the people who vote and comment get. Every request resolves
   // the real session (logged in through the form) and renders with their vote state and CSRF
   // tokens; the baseline serves the same signed-in bytes.
-  if (profile) process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.join(dataDir, 'profiles')}`;
-  const signed = await startPaperboy(dataDir, 0);
-  if (profile) delete process.env.NODE_OPTIONS;
+  const signed = await startPaperboy(dataDir, 0, profile);
   let signedBaseline: { url: string; child: ChildProcess } | null = null;
   try {
     const cookie = await logIn(signed.url);
