@@ -13,7 +13,7 @@
  */
 import { tokenize } from './embedder/builtin.ts';
 import { normalize } from './embedder/embedder.ts';
-import { STOP_WORDS } from './embedder/stop-words.ts';
+import { NEVER_RARE } from './query/stopwords.ts';
 import type { ScoredId } from './search.repo.ts';
 import type { VectorIndex } from './vectors/index.ts';
 
@@ -65,7 +65,7 @@ export function rareWords(
   const seen = new Set<string>();
   const out: { w: string; key: number }[] = [];
   for (const w of tokenize(text)) {
-    if (seen.has(w) || w.length < 3 || STOP_WORDS.has(w)) continue;
+    if (seen.has(w) || w.length < 3 || NEVER_RARE.has(w)) continue;
     seen.add(w);
     const idf = idfOf(w);
     if (idf === null) out.push({ w, key: Number.POSITIVE_INFINITY });

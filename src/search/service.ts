@@ -77,6 +77,32 @@ export interface SearchRequest {
   pageSize?: number;
   /** hybrid (default), keyword only, or vector only (benchmarks, debugging). */
   mode?: SearchMode;
+  /** Filled with each stage's milliseconds and counts (the search bench's slowest-query plans). */
+  trace?: SearchTrace;
+}
+
+/** Where one search spent its time: stages in ms, plus how much each side found. */
+export interface SearchTrace {
+  ms: Partial<Record<'keyword' | 'relaxed' | 'missingPhrases' | 'vector' | 'hits', number>>;
+  keywordHits?: number;
+  relaxedHits?: number;
+  vectorHits?: number;
+  expanded?: string[];
+}
+
+/** Times `f` into `trace.ms[stage]` when a trace was asked for. */
+async function timed<T>(
+  trace: SearchTrace | undefined,
+  stage: keyof SearchTrace['ms'],
+  f: () => Promise<T>,
+): Promise<T> {
+  if (!trace) return f();
+  const t0 = performance.now();
+  try {
+    return await f();
+  } finally {
+    trace.ms[stage] = (trace.ms[stage] ?? 0) + performance.now() - t0;
+  }
 }
 
 export interface SearchHit {
@@ -252,6 +278,7 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
       if (usefulExpansion(e.word, excluded) && !related.some((r) => r.word === e.word)) related.push(e);
   };
   const expand = deps.config.searchExpansion !== false;
+  const tr = req.trace;
   let keywordIds: number[] = [];
   let keywordFull = false;
   let relaxed: Relaxed | null = null;
@@ -261,19 +288,30 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
     const syn = result.mode === 'hybrid' && expand ? sem?.embedder?.synonyms?.bind(sem.embedder) : undefined;
     const expanded = syn ? expandPlan(plan, syn) : { plan, added: [] };
     addRelated(expanded.added);
-    keywordIds = (await keywords.keyword(expanded.plan, limit)).map((h) => h.paperId);
+    keywordIds = (await timed(tr, 'keyword', () => keywords.keyword(expanded.plan, limit))).map(
+      (h) => h.paperId,
+    );
     keywordFull = keywordIds.length >= limit;
     if (keywordIds.length < Math.min(limit, ENOUGH)) {
-      relaxed = await relaxedKeyword(keywords, plan, await repo.maxPaperId(), limit, new Set(keywordIds));
-      if (keywordIds.length === 0) missingPhrases = await phrasesNoPaperHolds(keywords, plan);
+      const seen = new Set(keywordIds);
+      relaxed = await timed(tr, 'relaxed', async () =>
+        relaxedKeyword(keywords, plan, await repo.maxPaperId(), limit, seen),
+      );
+      if (keywordIds.length === 0)
+        missingPhrases = await timed(tr, 'missingPhrases', () => phrasesNoPaperHolds(keywords, plan));
     }
   }
   const partialIds = relaxed?.hits.map((h) => h.paperId) ?? [];
   let vectorIds: number[] = [];
   if (sem) {
-    const v = await vectorSide(sem, keywords, plan, text, depth, expand);
+    const on = sem;
+    const v = await timed(tr, 'vector', () => vectorSide(on, keywords, plan, text, depth, expand));
     vectorIds = v.hits.map((h) => h.paperId);
     addRelated(v.related);
+  }
+  if (tr) {
+    Object.assign(tr, { keywordHits: keywordIds.length, relaxedHits: partialIds.length });
+    Object.assign(tr, { vectorHits: vectorIds.length, expanded: related.map((r) => r.word) });
   }
   if (related.length) result.related = related.slice(0, 8);
 
@@ -313,7 +351,8 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
   result.hasMore = ranked.length > page * pageSize;
   // Meaning matches are the nearest `depth` papers, so with them the count is a lower bound too.
   result.count = { n: ranked.length, atLeast: keywordFull || vectorIds.length >= depth };
-  const info = new Map((await repo.hits(slice.map((h) => h.paperId))).map((h) => [h.paperId, h]));
+  const shown = await timed(tr, 'hits', () => repo.hits(slice.map((h) => h.paperId)));
+  const info = new Map(shown.map((h) => [h.paperId, h]));
   const kw = new Set(keywordIds);
   const partial = new Map((relaxed?.hits ?? []).map((h) => [h.paperId, h.matched]));
   const vec = new Set(vectorIds);

@@ -12,7 +12,7 @@
  * the library's size), one cosine per keyword candidate, one read of ≤ 250 cards.
  */
 import { tokenize } from './embedder/builtin.ts';
-import { STOP_WORDS } from './embedder/stop-words.ts';
+import { NEVER_RARE } from './query/stopwords.ts';
 import type { HitInfo, ScoredId, SearchRepository } from './search.repo.ts';
 import type { VectorIndex } from './vectors/index.ts';
 
@@ -76,7 +76,7 @@ export function moreLikeThisTerms(
   // Term frequency as the embedder counts it (paperText: the title twice).
   const tf = new Map<string, number>();
   for (const w of [...tokenize(paper.title), ...tokenize(paper.title), ...tokenize(paper.abstract)])
-    if (w.length >= 3 && !STOP_WORDS.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
+    if (w.length >= 3 && !NEVER_RARE.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
   const papers = Math.max(1, rarity?.papers ?? 1);
   const minIdf = Math.log(papers / maxDf);
   const scored = [...tf].flatMap(([w, n]) => {

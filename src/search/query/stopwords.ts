@@ -24,3 +24,15 @@ const STOP_WORDS: ReadonlySet<string> = new Set(WORDS.split(/\s+/));
 export function isStopWord(word: string): boolean {
   return STOP_WORDS.has(word);
 }
+
+/**
+ * Words that never count as "rare": the stop words above plus the words of arXiv's own boilerplate
+ * that fill most abstracts. The built-in embedder leaves words in more than half of the papers out
+ * of its vocabulary (embedder/builtin.ts MAX_DF_SHARE), so an unknown word would otherwise read as a
+ * rare one. Used by the rare-word fold-in (rare-words.ts) and "more like this" (similar-fuse.ts);
+ * every word in more than 30% of the generated bench corpus's papers is here.
+ */
+export const NEVER_RARE: ReadonlySet<string> = new Set([
+  ...STOP_WORDS,
+  ...'however two results first model data learning'.split(' '),
+]);
