@@ -14,7 +14,7 @@ import { openStore, sqliteFile } from '../src/app/open.ts';
 import { semanticText } from '../src/search/plan.ts';
 import { parseQuery } from '../src/search/query/parse.ts';
 import { semanticFor } from '../src/search/semantic.ts';
-import { searchPapers } from '../src/search/service.ts';
+import { type SearchTrace, searchPapers } from '../src/search/service.ts';
 import { type BenchArgs, corpusPath, mb, parseBenchArgs, percentile, ROOT, runChild } from './common.ts';
 import { type GroundTruth, queriesPathFor } from './corpus/generate.ts';
 import { keywordQueries, toFts5 } from './keyword.bench.ts';
@@ -47,6 +47,49 @@ async function reindexReport(data: string, run: boolean): Promise<Record<string,
   }
   return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
 }
+
+/**
+ * The five slowest queries of the run in one mode, each run once more with a stage trace (service.ts
+ * SearchTrace): where its time went (keyword side: stored top lists or live FTS5; the partial-match
+ * fallback; the vector side), how many rows FTS5 matches, and whether every phrase had a list.
+ */
+async function slowestPlans(
+  deps: Parameters<typeof searchPapers>[0],
+  queries: { q: string; match: string }[],
+  byQuery: Map<string, number>,
+  raw: DatabaseSync,
+  mode: 'hybrid' | 'keyword',
+): Promise<Record<string, unknown>[]> {
+  const count = raw.prepare('SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?');
+  const listed = raw.prepare('SELECT count(*) AS n FROM keyword_toplists WHERE phrase = ?');
+  const worst = [...byQuery].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  const out: Record<string, unknown>[] = [];
+  for (const [q, ms] of worst) {
+    const trace: SearchTrace = { ms: {} };
+    const t0 = performance.now();
+    await searchPapers(deps, { q, pageSize: 10, trace, mode });
+    const again = performance.now() - t0;
+    const match = queries.find((x) => x.q === q)!.match;
+    const words = q.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+    const lists = words.filter((w) => (listed.get(`"${w}"`) as { n: number }).n > 0);
+    out.push({
+      q,
+      worstMs: round(ms),
+      againMs: round(again),
+      stagesMs: Object.fromEntries(Object.entries(trace.ms).map(([k, v]) => [k, round(v)])),
+      keywordHits: trace.keywordHits,
+      relaxedHits: trace.relaxedHits,
+      vectorHits: trace.vectorHits,
+      expanded: trace.expanded,
+      ftsMatches: (count.get(match) as { n: number }).n,
+      wordsWithStoredList: `${lists.length}/${words.length}`,
+    });
+    process.stderr.write(`slow ${mode}: ${JSON.stringify(out.at(-1))}\n`);
+  }
+  return out;
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
 
 export async function run(argv: string[]): Promise<Metric[]> {
   const args: BenchArgs = parseBenchArgs(argv, { count: 1_000_000 });
@@ -82,6 +125,8 @@ export async function run(argv: string[]): Promise<Metric[]> {
       fts(q.match);
     }
     const tHybrid: number[] = [];
+    // Each query's slowest time over the passes, per mode.
+    const byQuery = { hybrid: new Map<string, number>(), keyword: new Map<string, number>() };
     const tKeyword: number[] = [];
     const tFts: number[] = [];
     for (let pass = 0; pass < passes; pass++) {
@@ -95,6 +140,8 @@ export async function run(argv: string[]): Promise<Metric[]> {
           else fts(q.match);
           const dt = performance.now() - s;
           (side === 0 ? tHybrid : side === 1 ? tKeyword : tFts).push(dt);
+          const m = side === 0 ? byQuery.hybrid : side === 1 ? byQuery.keyword : null;
+          m?.set(q.q, Math.max(m.get(q.q) ?? 0, dt));
         }
       }
     }
@@ -125,6 +172,8 @@ export async function run(argv: string[]): Promise<Metric[]> {
       overlap += ann.filter((h) => ids.has(h.paperId)).length / Math.max(1, exact.length);
     }
     const recall = overlap / Math.max(1, annQueries);
+    const slowestHybrid = await slowestPlans(deps, queries, byQuery.hybrid, raw, 'hybrid');
+    const slowestKeyword = await slowestPlans(deps, queries, byQuery.keyword, raw, 'keyword');
     const rss = process.memoryUsage().rss;
     const peak = process.resourceUsage().maxRSS * 1024;
     const trainPlusEmbed = reindexed
@@ -218,7 +267,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
         loadSeconds: Math.round(loadSeconds * 10) / 10,
       },
       metrics,
-      details: { reindex: reindexed },
+      details: { reindex: reindexed, slowestHybrid, slowestKeyword },
     });
     process.stdout.write(`${markdown}\n(report: ${path.relative(ROOT, json)})\n`);
     return metrics;
