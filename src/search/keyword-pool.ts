@@ -20,7 +20,8 @@ import type { SearchStore } from './store.ts';
 
 /** The keyword side of a search, wherever it runs. */
 export interface KeywordSearcher {
-  keyword(plan: KeywordPlan, limit: number): Promise<ScoredId[]>;
+  /** `atLeast`: a shorter exact head of the ranking will do (SearchOptions.atLeast). */
+  keyword(plan: KeywordPlan, limit: number, atLeast?: number): Promise<ScoredId[]>;
   /** Those of `ids` that satisfy the plan's filters (SearchRepository.satisfying). */
   satisfying(ids: number[], plan: KeywordPlan): Promise<Set<number>>;
   /** Per term, its papers when at most `cap` hold it, else null (SearchRepository.postings). */
@@ -167,8 +168,9 @@ class PooledSearcher implements KeywordSearcher {
     this.#pool = pool;
     this.#budgetMs = budgetMs;
   }
-  async keyword(plan: KeywordPlan, limit: number): Promise<ScoredId[]> {
-    return (await this.#pool.run({ op: 'keyword', plan, limit }, this.#budgetMs)) as ScoredId[];
+  async keyword(plan: KeywordPlan, limit: number, atLeast?: number): Promise<ScoredId[]> {
+    const task = { op: 'keyword' as const, plan, limit, ...(atLeast ? { atLeast } : {}) };
+    return (await this.#pool.run(task, this.#budgetMs)) as ScoredId[];
   }
   async satisfying(ids: number[], plan: KeywordPlan): Promise<Set<number>> {
     if (ids.length === 0) return new Set();
@@ -188,8 +190,8 @@ class DirectSearcher implements KeywordSearcher {
     this.#repo = repo;
     this.#budgetMs = budgetMs;
   }
-  keyword(plan: KeywordPlan, limit: number): Promise<ScoredId[]> {
-    return this.#repo.keyword(plan, limit, { budgetMs: this.#budgetMs });
+  keyword(plan: KeywordPlan, limit: number, atLeast?: number): Promise<ScoredId[]> {
+    return this.#repo.keyword(plan, limit, { budgetMs: this.#budgetMs, ...(atLeast ? { atLeast } : {}) });
   }
   satisfying(ids: number[], plan: KeywordPlan): Promise<Set<number>> {
     return this.#repo.satisfying(ids, plan, { budgetMs: this.#budgetMs });

@@ -11,7 +11,7 @@ import type { KeywordPlan, PlanTerm, ScoredId } from './search.repo.ts';
 import { SqliteSearchRepository } from './search.sqlite.repo.ts';
 
 export type KeywordTask =
-  | { op: 'keyword'; plan: KeywordPlan; limit: number }
+  | { op: 'keyword'; plan: KeywordPlan; limit: number; atLeast?: number }
   | { op: 'satisfying'; ids: number[]; plan: KeywordPlan }
   | { op: 'postings'; terms: PlanTerm[]; cap: number };
 export type KeywordRequest = { id: number; task: KeywordTask };
@@ -42,7 +42,7 @@ parentPort!.on('message', async (m: KeywordRequest) => {
     const t = m.task;
     reply =
       t.op === 'keyword'
-        ? { id: m.id, result: await repo.keyword(t.plan, t.limit) }
+        ? { id: m.id, result: await repo.keyword(t.plan, t.limit, t.atLeast ? { atLeast: t.atLeast } : {}) }
         : t.op === 'postings'
           ? { id: m.id, result: await repo.postings(t.terms, t.cap) }
           : { id: m.id, result: [...(await repo.satisfying(t.ids, t.plan))] };

@@ -63,6 +63,12 @@ export interface PendingPaper {
 export interface SearchOptions {
   /** Wall-clock budget; PostgreSQL cancels the statement past it (SQLite: the pool does). */
   budgetMs?: number;
+  /**
+   * Fewer than `limit` rows will do when there are at least this many and they are the exact
+   * head of the ranking (SQLite answers from its top lists instead of scoring every match,
+   * db/toplists.ts); ignored where that costs nothing extra.
+   */
+  atLeast?: number;
 }
 
 export interface SearchRepository {

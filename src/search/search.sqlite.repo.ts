@@ -19,6 +19,7 @@ import {
   type PendingPaper,
   type PlanTerm,
   type ScoredId,
+  type SearchOptions,
   type SearchRepository,
   type VectorRow,
 } from './search.repo.ts';
@@ -155,7 +156,7 @@ export class SqliteSearchRepository implements SearchRepository {
     this.#s = statements(db);
   }
 
-  async keyword(plan: KeywordPlan, limit: number): Promise<ScoredId[]> {
+  async keyword(plan: KeywordPlan, limit: number, options: SearchOptions = {}): Promise<ScoredId[]> {
     const match = toMatch(plan);
     const from = plan.dates.from ?? MIN_DATE;
     const to = plan.dates.to ?? MAX_DATE;
@@ -166,7 +167,7 @@ export class SqliteSearchRepository implements SearchRepository {
       const groups = plan.not.length === 0 ? plan.groups.filter((g) => g.length > 0) : [];
       const phrases = listPhrases(plan);
       const rows = phrases
-        ? this.#topLists.rankOrRemember(phrases, limit, direct)
+        ? this.#topLists.rankOrRemember(phrases, limit, direct, options.atLeast)
         : groups.length === 1 && groups[0]!.every((t) => t.field !== 'categories' && t.field !== 'authors')
           ? this.#topLists.rankGroupOrFts(groups[0]!.map(ftsTerm), limit, direct)
           : null;

@@ -288,10 +288,16 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
     const syn = result.mode === 'hybrid' && expand ? sem?.embedder?.synonyms?.bind(sem.embedder) : undefined;
     const expanded = syn ? expandPlan(plan, syn) : { plan, added: [] };
     addRelated(expanded.added);
-    keywordIds = (await timed(tr, 'keyword', () => keywords.keyword(expanded.plan, limit))).map(
-      (h) => h.paperId,
-    );
-    keywordFull = keywordIds.length >= limit;
+    // The hybrid side fuses up to `depth` rows, but a page needs only its own: the exact head of
+    // the ranking down to that will do when the rest would cost FTS5 every match (toplists.ts).
+    const need = want === 'keyword' ? limit : Math.min(limit, page * pageSize + 1);
+    keywordIds = (
+      await timed(tr, 'keyword', () =>
+        keywords.keyword(expanded.plan, limit, need < limit ? need : undefined),
+      )
+    ).map((h) => h.paperId);
+    // A shortened head means "at least": the count below then says so.
+    keywordFull = keywordIds.length >= limit || (need < limit && keywordIds.length >= need);
     if (keywordIds.length < Math.min(limit, ENOUGH)) {
       const seen = new Set(keywordIds);
       relaxed = await timed(tr, 'relaxed', async () =>

@@ -143,6 +143,35 @@ describe('keyword top lists', () => {
     assert.ok(fromLists >= 3, `lists answered ${fromLists} of 12 mixed queries`);
   });
 
+  test('asked for 500 with 11 enough, an AND of common words answers with the head FTS5 ranks first', () => {
+    const lists = new TopLists(store.db);
+    let shorter = 0;
+    for (const q of [
+      ['"w0x"', '"w1x"'],
+      ['"w0x"', '"w2x"', '"w3x"'],
+      ['"w1x"', '"w4x"'],
+    ]) {
+      const want = direct(q.join(' AND '), 500);
+      let asked = false;
+      const got = lists.rankOrRemember(
+        q,
+        500,
+        (k) => {
+          asked = true;
+          return direct(q.join(' AND '), k);
+        },
+        11,
+      );
+      assert.ok(got.length >= Math.min(11, want.length), `${q}: at least the 11 asked for`);
+      if (!asked && got.length < want.length) shorter++;
+      same(got, want.slice(0, got.length), `${q.join(' ')} head of ${got.length}`);
+    }
+    assert.ok(
+      shorter >= 1,
+      'at least one query must be answered by a proven head for this test to mean anything',
+    );
+  });
+
   test('an OR group of a frequent word and rare synonyms is ranked exactly without FTS5 ranking it', () => {
     const lists = new TopLists(store.db);
     const cases: [string[], boolean][] = [
@@ -381,4 +410,34 @@ describe('combine (AND of lists)', () => {
         c.want ?? undefined,
       );
     });
+
+  // The hybrid search's keyword side (atLeast): the head the lists prove, when long enough.
+  const twoWords = [
+    list(
+      [
+        [1, 9],
+        [2, 8],
+        [5, 8.9],
+      ],
+      false,
+    ),
+    list(
+      [
+        [1, 9],
+        [2, 7],
+        [6, 5],
+      ],
+      false,
+    ),
+  ];
+  test('an unprovable top 3 gives its proven head when one row will do', () => {
+    assert.equal(combine(twoWords, 3), null);
+    // Rows 1 (18) and 2 (15) are exact and beat every bound: row 5 scores at most 8.9 + 5 (the
+    // second list's last), row 6 at most 5 + 8, an unlisted row 8 + 5.
+    assert.deepEqual(
+      combine(twoWords, 3, 1)?.map((r) => r.id),
+      [1, 2],
+    );
+    assert.equal(combine(twoWords, 3, 3), null, 'a head shorter than asked is declined');
+  });
 });
