@@ -5,8 +5,21 @@
  * downloads and keeps, and the secret would let whoever holds the file forge alerts to their
  * receiver.
  */
-import type { AlertRepository } from './types.ts';
+import type { Alert, AlertRepository } from './types.ts';
 import type { WebhookRepository } from './webhook.repo.ts';
+
+/** An alert as the export and the JSON API (web/alerts.api.ts) show it. */
+export const alertRecord = (a: Alert) => ({
+  id: a.id,
+  kind: a.kind,
+  target: a.target,
+  threshold: a.threshold,
+  delivery: a.delivery,
+  paused: a.paused,
+  createdAt: a.createdAt,
+  lastFiredAt: a.lastFiredAt,
+  lastReason: a.lastReason,
+});
 
 /** Events exported: the newest, as many as a reader could have read recently. */
 export const EXPORTED_EVENTS = 1000;
@@ -21,17 +34,7 @@ export async function exportAlerts(
     repos.alerts.events(userId, EXPORTED_EVENTS),
   ]);
   return {
-    alerts: alerts.map((a) => ({
-      id: a.id,
-      kind: a.kind,
-      target: a.target,
-      threshold: a.threshold,
-      delivery: a.delivery,
-      paused: a.paused,
-      createdAt: a.createdAt,
-      lastFiredAt: a.lastFiredAt,
-      lastReason: a.lastReason,
-    })),
+    alerts: alerts.map(alertRecord),
     webhooks: webhooks.map((w) => ({
       id: w.id,
       url: w.url,

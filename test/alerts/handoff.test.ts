@@ -5,7 +5,7 @@
  * a kill at that instant); after a restart (the store reopened from its file or URL) the
  * delivery is there, and a worker sends it to a real loopback receiver exactly once. Before the
  * fix the events were handed to the webhook side after the commit, and this lost them.
- * Both databases; own ids (2516.*).
+ * Both databases; own ids (2512.16***).
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -95,14 +95,14 @@ for (const [dialect, open] of dialects) {
       );
       await s.papers.upsertMany([
         makePaper({
-          arxivId: '2516.00001',
+          arxivId: '2512.16001',
           title: 'Diffusion for the crash test',
           submittedAt: now,
           updatedAt: now,
           versions: [{ version: 1, createdAt: now }],
         }),
       ]);
-      await s.library.add(box.id, reader.id, (await s.papers.get('2516.00001'))!.id, now);
+      await s.library.add(box.id, reader.id, (await s.papers.get('2512.16001'))!.id, now);
 
       // The process dies just after the commit: whatever comes after it never runs.
       const crash = () => {
@@ -132,7 +132,7 @@ for (const [dialect, open] of dialects) {
         assert.equal(body.type, 'search.match');
         assert.deepEqual(
           [body.data.eventId, body.data.arxivId, body.data.link],
-          [event.id, '2516.00001', `${BASE}/papers/2516.00001`],
+          [event.id, '2512.16001', `${BASE}/papers/2512.16001`],
         );
       }
       // The application-level log: every webhook-bound event has its delivery, delivered.

@@ -2,7 +2,7 @@
  * Issue 15 in the account's data export (issue 14 item 8, /settings/account/export.json), through
  * the real app on both databases: the reader's alerts (definition, delivery, paused, last fired),
  * webhooks (URL, created, disabled state, never the signing secret) and recent events; another
- * reader's are not in it. Own ids (2517.*).
+ * reader's are not in it. Own ids (2512.17***).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -51,7 +51,7 @@ for (const [dialect, open] of bothStores) {
 
       await t.store.papers.upsertMany([
         makePaper({
-          arxivId: '2517.00001',
+          arxivId: '2512.17001',
           title: 'Diffusion for the export',
           submittedAt: now,
           updatedAt: now,
@@ -90,7 +90,7 @@ for (const [dialect, open] of bothStores) {
       assert.match(exported.webhooks[0].createdAt, /^\d{4}-\d\d-\d\dT/);
       assert.deepEqual(
         exported.recentEvents.map((e: Record<string, unknown>) => [e.type, e.arxivId, e.reason, e.alertId]),
-        [['search.match', '2517.00001', 'matches your search “diffusion”', search.id]],
+        [['search.match', '2512.17001', 'matches your search “diffusion”', search.id]],
       );
     } finally {
       await t.close();
