@@ -3,10 +3,10 @@
  * change (a new paper, a new version, a new code link, moved vote counters) in the transaction
  * that made it; this reads the queue a batch at a time, turns each change into events and stores
  * them with their webhook deliveries, deleting the consumed changes in the same transaction (a
- * crash can fall before it or after it, never between an event and its delivery). So the work is proportional to
- * what changed, never to the corpus, and a harvest re-run (no new rows, no version going up)
- * queues nothing; a change processed twice (two processes, a crash between reading and storing)
- * hits the events' unique key and stores nothing new.
+ * crash falls before it or after it, never between an event and its delivery). So the work is
+ * proportional to what changed, never to the corpus, and a harvest re-run (no new rows, no
+ * version going up) queues nothing; a change processed twice (two processes, a crash between
+ * reading and storing) hits the events' unique key and stores nothing new.
  *
  * Followed searches, authors and categories are matched in memory against the batch's new
  * papers with the digest's matcher (search/match.ts): the batch is indexed once, and each

@@ -22,7 +22,7 @@ export const alertRecord = (a: Alert) => ({
 });
 
 /** Events exported: the newest, as many as a reader could have read recently. */
-export const EXPORTED_EVENTS = 1000;
+const EXPORTED_EVENTS = 1000;
 
 export async function exportAlerts(
   repos: { alerts: AlertRepository; webhooks: WebhookRepository },
