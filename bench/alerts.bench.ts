@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- alerts [--count PAPERS] [--readers N] [--new P] [--versions V] [--seed S]`
+ * `npm run bench -- alerts [--count PAPERS] [--readers N] [--new P] [--versions V] [--webhooks H] [--seed S]`
  *
  * Issue 15's event computation target: over the generated corpus (default 1,000,000 papers,
  * imported once by paperboy's importer into /tmp/paperboy-bench-alerts/<count>-s<seed>/), N
@@ -9,9 +9,15 @@
  * versions of saved papers (default 2,000) through `papers.upsertMany`, the ingestion path, so
  * migration 015's triggers queue exactly what a real harvest queues.
  *
+ * With `--webhooks H` (default 0: the issue's shape has none), the first H readers also have a
+ * webhook, and their alerts deliver to it too, so each of their events also queues a delivery in
+ * the events' transaction (alerts.*.repo.ts `record`).
+ *
  * paperboy: `computeEvents` draining that queue (read the changes and papers, match every
  * followed search over the new papers with one shared index, find the savers of the new
- * versions, store every event). Target: ≤ 30 s.
+ * versions, store every event). Target: ≤ 30 s. The report splits that time into reading
+ * (changes, papers, alerts, savers), storing (`record`: events, deliveries, the consumed
+ * changes) and the rest (matching, in memory).
  * Baseline, same run: every followed search run once over the new papers — the new papers
  * indexed once, then each reader's searches matched on their own (the same matcher, no answer
  * shared between readers), and nothing read or stored.
@@ -20,6 +26,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { computeEvents } from '../src/alerts/compute.ts';
+import type { AlertRepository, Delivery } from '../src/alerts/types.ts';
 import { SqliteStore } from '../src/app/sqlite.store.ts';
 import type { PaperInput } from '../src/papers/paper.ts';
 import { buildIndex, type CandidatePaper, matchInterests, parseInterests } from '../src/search/match.ts';
@@ -55,6 +62,7 @@ function options(argv: string[]) {
       readers: { type: 'string' },
       new: { type: 'string' },
       versions: { type: 'string' },
+      webhooks: { type: 'string' },
     },
   });
   const n = (v: unknown, d: number) => (v === undefined ? d : Number(v));
@@ -64,7 +72,35 @@ function options(argv: string[]) {
     readers: n(values.readers, 10_000),
     fresh: n(values.new, 5_000),
     versions: n(values.versions, 2_000),
+    webhooks: n(values.webhooks, 0),
   };
+}
+
+const round = (s: number) => Math.round(s * 100) / 100;
+
+const TIMED = ['pendingChanges', 'changedPapers', 'followAlerts', 'watchers', 'record'] as const;
+
+/** The repository with the seconds spent in each of the computation's reads and its writes. */
+function timed(inner: AlertRepository) {
+  const spent = Object.fromEntries(TIMED.map((k) => [k, 0])) as Record<(typeof TIMED)[number], number>;
+  const repo = new Proxy(inner, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      // Bound to the repository itself: its statements are private fields, out of a proxy's reach.
+      if (!(TIMED as readonly (string | symbol)[]).includes(key)) return value.bind(target);
+      const k = key as (typeof TIMED)[number];
+      return async (...args: unknown[]) => {
+        const t = performance.now();
+        try {
+          return await value.apply(target, args);
+        } finally {
+          spent[k] += (performance.now() - t) / 1000;
+        }
+      };
+    },
+  });
+  return { repo, spent };
 }
 
 const searchOf = (rng: () => number, w: World, topic: World['topics'][number]) => {
@@ -132,10 +168,20 @@ export async function run(argv: string[]): Promise<Metric[]> {
       const topic = w.topics[int(rng, w.topics.length)]!;
       const mine = Array.from({ length: SEARCHES }, () => searchOf(rng, w, topic));
       searches.push(mine);
+      const hooked = r < o.webhooks;
+      const delivery: Delivery[] = hooked ? ['feed', 'webhook'] : ['feed'];
+      if (hooked)
+        await store.webhooks.add({
+          userId: user.id,
+          collectionId: null,
+          url: `https://hooks.alerts-bench.example/${r}`,
+          secret: 'whsec_bench',
+          at: now,
+        });
       for (const q of new Set(mine))
-        await store.alerts.create({ userId: user.id, kind: 'search', target: q, delivery: ['feed'] }, now);
+        await store.alerts.create({ userId: user.id, kind: 'search', target: q, delivery }, now);
       for (const kind of ['version', 'code'] as const)
-        await store.alerts.create({ userId: user.id, kind, target: 'library', delivery: ['feed'] }, now);
+        await store.alerts.create({ userId: user.id, kind, target: 'library', delivery }, now);
       const box = await store.library.ensureDefault(user.id, 'Saved', now);
       for (let s = 0; s < SAVED; s++) {
         const id = 1 + int(rng, total);
@@ -189,13 +235,21 @@ export async function run(argv: string[]): Promise<Metric[]> {
     }
     const baselineS = (performance.now() - b0) / 1000;
 
+    const { repo, spent } = timed(store.alerts);
     const e0 = performance.now();
-    const r = await computeEvents(store.alerts, { baseUrl: 'https://bench.example' });
+    const r = await computeEvents(repo, { baseUrl: 'https://bench.example' });
     const eventsS = (performance.now() - e0) / 1000;
+    const readS = spent.pendingChanges + spent.changedPapers + spent.followAlerts + spent.watchers;
+    const split = {
+      spentS: Object.fromEntries(TIMED.map((k) => [k, round(spent[k])])),
+      readS: round(readS),
+      storeS: round(spent.record),
+      matchS: round(eventsS - readS - spent.record),
+    };
     const byType = new Map<string, number>();
     for (const e of r.events) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
     process.stderr.write(
-      `events: ${r.events.length} (${[...byType].map(([k, v]) => `${k} ${v}`).join(', ')}) from ${r.changes} changes in ${eventsS.toFixed(2)} s; baseline ${baselineS.toFixed(2)} s (${baselineMatches} matches)\n`,
+      `events: ${r.events.length} (${[...byType].map(([k, v]) => `${k} ${v}`).join(', ')}) from ${r.changes} changes in ${eventsS.toFixed(2)} s (read ${split.readS} s, store ${split.storeS} s, match ${split.matchS} s; ${JSON.stringify(split.spentS)}), ${r.deliveries} webhook deliveries; baseline ${baselineS.toFixed(2)} s (${baselineMatches} matches)\n`,
     );
     const metrics: Metric[] = [
       {
@@ -214,12 +268,27 @@ export async function run(argv: string[]): Promise<Metric[]> {
         target: '',
         pass: null,
       },
+      {
+        metric: 'webhook deliveries queued with them',
+        unit: 'deliveries',
+        paperboy: r.deliveries,
+        baseline: null,
+        target: '',
+        pass: null,
+      },
     ];
     await writeReport({
       name: 'alerts',
-      params: { count: o.count, seed: o.seed, readers: o.readers, fresh: o.fresh, versions: bump.length },
+      params: {
+        count: o.count,
+        seed: o.seed,
+        readers: o.readers,
+        fresh: o.fresh,
+        versions: bump.length,
+        webhooks: Math.min(o.webhooks, o.readers),
+      },
       metrics,
-      details: { changes: r.changes, byType: Object.fromEntries(byType), baselineMatches },
+      details: { changes: r.changes, byType: Object.fromEntries(byType), baselineMatches, ...split },
     });
     return metrics;
   } finally {

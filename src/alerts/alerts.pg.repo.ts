@@ -27,9 +27,11 @@ import type {
   Delivery,
   EventInput,
   NewAlert,
+  Recorded,
   StoredEvent,
   Watcher,
 } from './types.ts';
+import { eventDelivery } from './webhook-body.ts';
 
 /** Events per INSERT: seven arrays of this many stay well inside one message. */
 const RECORD_BATCH = 10_000;
@@ -47,6 +49,15 @@ const S = named('alerts', {
   firedMany: `UPDATE alerts a SET last_fired_at = $2, last_reason = u.reason
     FROM unnest($1::bigint[], $3::text[]) AS u(id, reason) WHERE a.id = u.id`,
   consume: 'DELETE FROM alert_changes WHERE id = ANY($1::bigint[])',
+  // Each new webhook-bound event's target webhooks (webhook.repo.ts targets, for many events at once).
+  hookTargets: `SELECT u.ord, w.id FROM unnest($1::int[], $2::bigint[], $3::bigint[]) AS u(ord, user_id, paper_id)
+    JOIN webhooks w ON w.user_id = u.user_id AND w.disabled_at IS NULL
+      AND (w.collection_id IS NULL OR EXISTS (SELECT 1 FROM collection_papers cp
+        WHERE cp.collection_id = w.collection_id AND cp.paper_id = u.paper_id))
+    ORDER BY u.ord, w.id`,
+  enqueueMany: `INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, next_attempt_at, created_at)
+    SELECT u.*, $6::text, $6::text FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS u
+    ON CONFLICT (webhook_id, event_id) DO NOTHING`,
 });
 
 export class PgAlertRepository implements AlertRepository {
@@ -132,7 +143,7 @@ export class PgAlertRepository implements AlertRepository {
     return (await this.#pool.query<WatcherRow>({ ...S.watchers, values: [paperIds] })).rows.map(toWatcher);
   }
 
-  async record(events: EventInput[], changeIds: number[], now: string): Promise<(number | null)[]> {
+  async record(events: EventInput[], changeIds: number[], now: string): Promise<Recorded> {
     return inTransaction(this.#pool, async (c) => {
       const ids: (number | null)[] = new Array(events.length).fill(null);
       const fired = new Map<number, string>();
@@ -173,8 +184,41 @@ export class PgAlertRepository implements AlertRepository {
       if (fired.size > 0)
         await c.query({ ...S.firedMany, values: [[...fired.keys()], now, [...fired.values()]] });
       if (changeIds.length > 0) await c.query({ ...S.consume, values: [changeIds] });
-      return ids;
+      // In this transaction, not after it: a crash between the two would lose the deliveries.
+      const deliveries = await this.#enqueue(c, events, ids, now);
+      return { ids, deliveries };
     });
+  }
+
+  /** Queues the deliveries of the new events that carry `webhook`; returns how many. */
+  async #enqueue(c: pg.PoolClient, events: EventInput[], ids: (number | null)[], now: string) {
+    const hooked = events.flatMap((e, i) => (e.webhook && ids[i] !== null ? [i] : []));
+    if (hooked.length === 0) return 0;
+    const targets = await c.query<{ ord: number; id: string }>({
+      ...S.hookTargets,
+      values: [hooked, hooked.map((i) => events[i]!.userId), hooked.map((i) => events[i]!.paperId)],
+    });
+    const rows = targets.rows.map((t) => {
+      const e = events[t.ord]!;
+      return eventDelivery(Number(t.id), ids[t.ord]!, { ...e, webhook: e.webhook! }, now);
+    });
+    let n = 0;
+    for (let from = 0; from < rows.length; from += RECORD_BATCH) {
+      const batch = rows.slice(from, from + RECORD_BATCH);
+      const r = await c.query({
+        ...S.enqueueMany,
+        values: [
+          batch.map((d) => d.id),
+          batch.map((d) => d.webhookId),
+          batch.map((d) => d.eventId),
+          batch.map((d) => d.eventType),
+          batch.map((d) => d.payload),
+          now,
+        ],
+      });
+      n += r.rowCount ?? 0;
+    }
+    return n;
   }
 
   async events(userId: number, limit: number, via?: Delivery): Promise<StoredEvent[]> {

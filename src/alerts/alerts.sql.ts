@@ -66,12 +66,15 @@ export const changedPapersSql = (ids: string) => `SELECT p.id, p.arxiv_id, p.ver
 /**
  * Saved papers reach version/code alerts through collection_papers (its paper index, then the
  * alerts' (user_id, kind, target) key); trending alerts name their paper. `$ids` as above, on
- * the column given.
+ * the column given. CROSS JOIN fixes that order for SQLite (PostgreSQL plans it as any inner
+ * join): left to itself, SQLite started from every version/code alert (the alerts_kind index)
+ * and probed each reader's saves for every changed paper — alerts × changed papers probes, 2.6 s
+ * for 1,000 readers and 7,000 changed papers (bench/alerts.bench.ts), 38 ms in this order.
  */
 export const watchersSql = (ids: (column: string) => string) => `SELECT DISTINCT a.id, a.user_id, a.kind,
     cp.paper_id, a.threshold, a.delivery
-  FROM collection_papers cp JOIN alerts a ON a.user_id = cp.user_id AND a.kind IN ('version', 'code')
-  WHERE ${ids('cp.paper_id')} AND a.paused = 0
+  FROM collection_papers cp CROSS JOIN alerts a
+  WHERE ${ids('cp.paper_id')} AND a.user_id = cp.user_id AND a.kind IN ('version', 'code') AND a.paused = 0
   UNION ALL
   SELECT a.id, a.user_id, a.kind, a.paper_id, a.threshold, a.delivery FROM alerts a
   WHERE a.kind = 'trending' AND a.paused = 0 AND ${ids('a.paper_id')}`;

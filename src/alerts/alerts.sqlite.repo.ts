@@ -1,6 +1,6 @@
 /** AlertRepository on SQLite: statements prepared once; `record` is one synchronous transaction. */
 import type { DatabaseSync } from 'node:sqlite';
-import { sqliteText, sqliteTransaction } from '../db/statements.ts';
+import { changes, sqliteText, sqliteTransaction } from '../db/statements.ts';
 import {
   type AlertRow,
   type ChangedPaperRow,
@@ -26,9 +26,12 @@ import type {
   Delivery,
   EventInput,
   NewAlert,
+  Recorded,
   StoredEvent,
   Watcher,
 } from './types.ts';
+import { WEBHOOK_SQL } from './webhook.repo.ts';
+import { eventDelivery } from './webhook-body.ts';
 
 const inIds = (column: string) => `${column} IN (SELECT value FROM json_each($1))`;
 
@@ -59,6 +62,8 @@ function statements(db: DatabaseSync) {
     unmailed: p(SQL.unmailed),
     markMailed: p('UPDATE alert_events SET mailed_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))'),
     consume: p('DELETE FROM alert_changes WHERE id IN (SELECT value FROM json_each(?1))'),
+    hookTargets: p(WEBHOOK_SQL.targets),
+    enqueue: p(WEBHOOK_SQL.enqueue),
   };
 }
 
@@ -133,21 +138,31 @@ export class SqliteAlertRepository implements AlertRepository {
     return (this.#s.watchers.all(JSON.stringify(paperIds)) as unknown as WatcherRow[]).map(toWatcher);
   }
 
-  async record(events: EventInput[], changeIds: number[], now: string): Promise<(number | null)[]> {
+  async record(events: EventInput[], changeIds: number[], now: string): Promise<Recorded> {
     return sqliteTransaction(this.#db, () => {
       const fired = new Map<number, string>();
+      let deliveries = 0;
       const ids = events.map((e) => {
         const r = this.#s.insertEvent.get(e.alertId, e.userId, e.paperId, e.type, e.key, e.reason, now) as
           | { id: number }
           | undefined;
         if (!r) return null;
         fired.set(e.alertId, e.reason);
+        if (e.webhook) {
+          // In this transaction, not after it: a crash between the two would lose the delivery.
+          for (const w of this.#s.hookTargets.all(e.userId, e.paperId) as { id: number }[]) {
+            const d = eventDelivery(w.id, r.id, { ...e, webhook: e.webhook }, now);
+            deliveries += changes(
+              this.#s.enqueue.run(d.id, d.webhookId, d.eventId, d.eventType, d.payload, d.at),
+            );
+          }
+        }
         return r.id;
       });
       // Once per alert, with its last event's reason: SQLite rewrites the whole row per UPDATE.
       for (const [alertId, reason] of fired) this.#s.fired.run(alertId, now, reason);
       if (changeIds.length > 0) this.#s.consume.run(JSON.stringify(changeIds));
-      return ids;
+      return { ids, deliveries };
     });
   }
 

@@ -2,10 +2,11 @@
  * The incremental event computation (issue 15 item 1). The migration's triggers queue every
  * change (a new paper, a new version, a new code link, moved vote counters) in the transaction
  * that made it; this reads the queue a batch at a time, turns each change into events and stores
- * them, deleting the consumed changes in the same transaction. So the work is proportional to
- * what changed, never to the corpus, and a harvest re-run (no new rows, no version going up)
- * queues nothing; a change processed twice (two processes, a crash between reading and storing)
- * hits the events' unique key and stores nothing new.
+ * them with their webhook deliveries, deleting the consumed changes in the same transaction (a
+ * crash falls before it or after it, never between an event and its delivery). So the work is
+ * proportional to what changed, never to the corpus, and a harvest re-run (no new rows, no
+ * version going up) queues nothing; a change processed twice (two processes, a crash between
+ * reading and storing) hits the events' unique key and stores nothing new.
  *
  * Followed searches, authors and categories are matched in memory against the batch's new
  * papers with the digest's matcher (search/match.ts): the batch is indexed once, and each
@@ -36,12 +37,14 @@ const NEW_PAPER_DAYS = 14;
 export interface ComputeResult {
   changes: number;
   events: AlertEvent[];
+  /** Webhook deliveries queued with the events. */
+  deliveries: number;
 }
 
 export interface ComputeOptions {
   /** The site's address, for event links. */
   baseUrl: string;
-  /** Alerts whose delivery includes 'webhook' have their new events handed to it. */
+  /** Told when webhook deliveries were queued (with their events, in one transaction). */
   webhooks?: WebhookSink;
   now?: () => number;
 }
@@ -52,7 +55,7 @@ export const paperLink = (baseUrl: string, arxivId: string) =>
 /** Drains the change queue. Returns the number of changes consumed and the events stored. */
 export async function computeEvents(repo: AlertRepository, opts: ComputeOptions): Promise<ComputeResult> {
   const now = opts.now ?? Date.now;
-  const out: ComputeResult = { changes: 0, events: [] };
+  const out: ComputeResult = { changes: 0, events: [], deliveries: 0 };
   let follows: Alert[] | null = null;
   for (;;) {
     const changes = await repo.pendingChanges(CHANGE_BATCH);
@@ -73,8 +76,14 @@ export async function computeEvents(repo: AlertRepository, opts: ComputeOptions)
       const watchers = await repo.watchers([...new Set(touched)]);
       for (const e of watcherEvents(changes, papers, watchers, webhook)) inputs.push(e);
     }
+    for (const e of inputs) {
+      if (!webhook.has(e.alertId)) continue;
+      const p = papers.get(e.paperId)!;
+      e.webhook = { arxivId: p.arxivId, title: p.title, link: paperLink(opts.baseUrl, p.arxivId) };
+    }
     const stamp = new Date(at).toISOString();
-    const ids = await repo.record(
+    // The webhook deliveries are stored in the events' transaction; the sink is only told.
+    const { ids, deliveries } = await repo.record(
       inputs,
       changes.map((c) => c.id),
       stamp,
@@ -97,8 +106,8 @@ export async function computeEvents(repo: AlertRepository, opts: ComputeOptions)
         createdAt: stamp,
       });
     });
-    const hooked = stored.filter((e) => webhook.has(e.alertId));
-    if (opts.webhooks && hooked.length > 0) await opts.webhooks.enqueue(hooked);
+    out.deliveries += deliveries;
+    if (deliveries > 0) opts.webhooks?.queued(deliveries);
     out.changes += changes.length;
     // A loop, not push(...stored): a harvest's events run to hundreds of thousands, past the
     // argument limit of a spread (bench/alerts.bench.ts hit it).

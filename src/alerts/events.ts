@@ -17,7 +17,12 @@ export interface AlertEvent {
   reason: string;
   createdAt: string;
 }
-/** Implemented by the webhook side; the events side calls it for alerts whose delivery includes 'webhook'. */
+/**
+ * Told after the event computation's transaction committed webhook deliveries along with their
+ * events (alerts.*.repo.ts `record`), so a worker in the same process can look at once instead
+ * of at its next poll. Only a wake-up: the deliveries are already stored, and a process that
+ * dies before (or while) this is called loses nothing.
+ */
 export interface WebhookSink {
-  enqueue(events: AlertEvent[]): Promise<void>;
+  queued(deliveries: number): void;
 }

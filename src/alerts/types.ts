@@ -87,6 +87,18 @@ export interface EventInput {
   /** The version (paper.version), the threshold (paper.trending), else 0: part of the unique key. */
   key: number;
   reason: string;
+  /**
+   * Set when the alert delivers to webhooks: what the body says of the paper. `record` queues
+   * the event's deliveries (one per enabled webhook of the reader that takes the paper) in the
+   * transaction that stores the event.
+   */
+  webhook?: { arxivId: string; title: string; link: string };
+}
+
+/** What `record` stored: each event's new id in order (null where it was already stored), and the webhook deliveries it queued. */
+export interface Recorded {
+  ids: (number | null)[];
+  deliveries: number;
 }
 
 /** An event as stored: `AlertEvent` without the link, which the service makes from the site's address. */
@@ -130,11 +142,11 @@ export interface AlertRepository {
   /** Active version/code alerts of readers who saved one of the papers, and trending alerts on them. */
   watchers(paperIds: number[]): Promise<Watcher[]>;
   /**
-   * One transaction: stores the events (an existing (alert, paper, type, key) is skipped), marks
-   * their alerts fired, deletes the consumed changes. Returns each event's new id, in order, or
-   * null where it was already stored.
+   * One transaction: stores the events (an existing (alert, paper, type, key) is skipped), queues
+   * the webhook deliveries of the new ones that carry `webhook`, marks their alerts fired,
+   * deletes the consumed changes.
    */
-  record(events: EventInput[], changeIds: number[], now: string): Promise<(number | null)[]>;
+  record(events: EventInput[], changeIds: number[], now: string): Promise<Recorded>;
   /** A reader's newest events, newest first; with `via`, only those of alerts delivering there. */
   events(userId: number, limit: number, via?: Delivery): Promise<StoredEvent[]>;
   /** A reader's events since `since` (ISO) of alerts delivering `via`, oldest first. */

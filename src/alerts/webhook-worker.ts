@@ -11,12 +11,12 @@
  * followed). 410 Gone disables the webhook; so does a run of failures that has lasted a day. A
  * disabled webhook's pending deliveries are dropped, and /alerts/webhooks shows the reason.
  */
-import { randomUUID } from 'node:crypto';
 import type { BlockList } from 'node:net';
 import { iso } from '../db/statements.ts';
 import { holderIsGone, newHolderId } from '../shared/holder.ts';
-import type { AlertEvent, WebhookSink } from './events.ts';
+import type { AlertEvent } from './events.ts';
 import type { AttemptOutcome, ClaimedDelivery, NewDelivery, WebhookRepository } from './webhook.repo.ts';
+import { eventBody, newDeliveryId } from './webhook-body.ts';
 import { type SendResult, sendWebhook } from './webhook-send.ts';
 import { webhookHeaders } from './webhook-sign.ts';
 import { type Resolve, resolveTarget } from './webhook-ssrf.ts';
@@ -186,33 +186,17 @@ export class WebhookWorker {
   }
 }
 
-/** The delivery id receivers de-duplicate on. */
-export const newDeliveryId = () => `msg_${randomUUID().replaceAll('-', '')}`;
-
-/** The JSON body (README "Alert webhooks"): fixed when queued, so every retry sends the same bytes. */
-export function eventBody(deliveryId: string, e: AlertEvent): string {
-  return JSON.stringify({
-    id: deliveryId,
-    type: e.type,
-    timestamp: e.createdAt,
-    data: {
-      eventId: e.id,
-      alertId: e.alertId,
-      paperId: e.paperId,
-      arxivId: e.arxivId,
-      title: e.title,
-      link: e.link,
-      reason: e.reason,
-    },
-  });
-}
-
-/** The events side's entry point: queue each event for every enabled webhook of its reader that takes it. */
+/**
+ * Queues given events for every enabled webhook of their reader that takes them. The event
+ * computation does not use it: its transaction queues the deliveries with the events
+ * (alerts.*.repo.ts `record`), so no crash can fall between the two. This is for events made
+ * elsewhere (the crash test's synthetic ones).
+ */
 export function webhookSink(
   repo: WebhookRepository,
   worker?: { wake(): void },
   clock: () => number = Date.now,
-): WebhookSink {
+): { enqueue(events: AlertEvent[]): Promise<void> } {
   return {
     async enqueue(events) {
       const rows: NewDelivery[] = [];

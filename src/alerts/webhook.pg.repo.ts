@@ -128,7 +128,6 @@ export class PgWebhookRepository implements WebhookRepository {
   async deliveries(webhookId: number, limit: number): Promise<Delivery[]> {
     return (await this.#pool.query<DeliveryRow>({ ...S.deliveries, values: [webhookId, limit] })).rows.map(
       toDelivery,
-      toFailing,
     );
   }
 

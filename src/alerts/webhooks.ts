@@ -7,9 +7,9 @@ import type { BlockList } from 'node:net';
 import { iso } from '../db/statements.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Webhook, WebhookRepository } from './webhook.repo.ts';
+import { newDeliveryId } from './webhook-body.ts';
 import { newWebhookSecret } from './webhook-sign.ts';
 import { type Resolve, resolveTarget } from './webhook-ssrf.ts';
-import { newDeliveryId } from './webhook-worker.ts';
 
 /** Webhooks per reader: enough for a chat and a pipeline per collection, not a fan-out tool. */
 const MAX_WEBHOOKS = 10;

@@ -1,12 +1,10 @@
 /**
  * Alerts as every entry point builds them (issue 15): the site (web/site.ts, which computes
  * events after votes and submissions and every ALERT_POLL_MS for writes of other processes) and
- * the scheduled harvest (schedule.ts, which computes them right after). The one place that knows
- * where webhook-bound events go.
+ * the scheduled harvest (schedule.ts, which computes them right after).
  */
 import { type ComputeOptions, paperLink } from '../alerts/compute.ts';
 import { AlertService } from '../alerts/service.ts';
-import { webhookSink } from '../alerts/webhook-worker.ts';
 import type { Config } from '../config/config.ts';
 import type { DigestAlerts } from '../digest/plan.ts';
 import type { Store } from './store.ts';
@@ -14,15 +12,16 @@ import type { Store } from './store.ts';
 /** Changes written by other processes (`paperboy import`, a second server) wait at most this long. */
 export const ALERT_POLL_MS = 60_000;
 
-function alertOptions(store: Store, config: Config, now?: () => number): ComputeOptions {
-  // Webhook-bound events become deliveries (alerts/webhook-worker.ts); every serving process's
-  // worker (web/webhooks.routes.ts) claims and sends them.
-  return { baseUrl: config.baseUrl ?? '', now, webhooks: webhookSink(store.webhooks) };
+function alertOptions(config: Config, now?: () => number): ComputeOptions {
+  // Webhook-bound events become deliveries in the transaction that stores them
+  // (alerts/alerts.*.repo.ts `record`); every serving process's worker (web/webhooks.routes.ts)
+  // claims and sends them, finding new ones at its next poll (a second at most).
+  return { baseUrl: config.baseUrl ?? '', now };
 }
 
 export function createAlerts(store: Store, config: Config, now?: () => number): AlertService {
   return new AlertService(store, {
-    ...alertOptions(store, config, now),
+    ...alertOptions(config, now),
     webhookStatus: { health: () => store.webhooks.health() },
   });
 }

@@ -19,6 +19,7 @@ import { isoDay, periodFromQuery } from '../feed/period.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
 import { searchPapers } from '../search/service.ts';
 import type { User } from '../users/types.ts';
+import { alertsApiRoutes } from './alerts.api.ts';
 import { forYouApiRoutes } from './foryou.api.ts';
 import { libraryApiRoutes } from './library.api.ts';
 import { openApiDocument } from './openapi.ts';
@@ -178,9 +179,11 @@ export const apiRoutes =
       });
     });
 
-    // The library's and For you's endpoints (issue 14) share this plugin's rate limit and token rule.
+    // The library's and For you's endpoints (issue 14) and the alerts' (issue 15) share this
+    // plugin's rate limit and token rule.
     await app.register(libraryApiRoutes(deps, tokenUser));
     await app.register(forYouApiRoutes(deps, tokenUser));
+    await app.register(alertsApiRoutes(deps, tokenUser));
 
     app.get('/api/openapi.json', async (_req, reply) =>
       reply.header('Cache-Control', 'public, max-age=3600').send(openApiDocument(config.baseUrl!)),

@@ -1,4 +1,5 @@
 /** The OpenAPI 3.1 description of the JSON API (served at /api/openapi.json). */
+import { alertPaths } from './openapi.alerts.ts';
 import { forYouPaths } from './openapi.foryou.ts';
 import { libraryPaths } from './openapi.library.ts';
 
@@ -25,7 +26,7 @@ export function openApiDocument(baseUrl: string) {
       title: 'paperboy API',
       version: '1',
       description:
-        'Daily papers, trending and papers by arXiv id; with a personal token, your library, follows and For you. Item shape follows public daily-papers APIs: paper.publishedAt is the arXiv date, publishedAt the featuring time. Upvotes = localUpvotes + importedUpvotes.',
+        'Daily papers, trending and papers by arXiv id; with a personal token, your library, follows, For you and alerts. Item shape follows public daily-papers APIs: paper.publishedAt is the arXiv date, publishedAt the featuring time. Upvotes = localUpvotes + importedUpvotes.',
     },
     servers: [{ url: baseUrl }],
     components: {
@@ -151,6 +152,7 @@ export function openApiDocument(baseUrl: string) {
       },
       ...libraryPaths(errors, auth),
       ...forYouPaths(errors, auth),
+      ...alertPaths(errors, auth),
       '/api/submit': {
         post: {
           summary: "Submit a paper by arXiv id or URL to today's feed",

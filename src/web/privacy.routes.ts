@@ -9,6 +9,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { exportAlerts } from '../alerts/export.ts';
 import { normalizeAddress } from '../digest/mail.ts';
 import { eraseSubscriber, exportSubscriber } from '../digest/subscriptions.ts';
 import { DomainError, RateLimitedError } from '../errors.ts';
@@ -121,6 +122,8 @@ export const privacyRoutes =
         forYou: { controls: await site.forYou.tuning(id), startedAt: settings.onboardedAt },
         personalFeeds: { linksExist: feedKeyAt !== null, since: feedKeyAt },
         digest: subscriber ? await exportSubscriber(digestDeps, subscriber) : null,
+        // Alerts, webhooks (never their signing secrets) and the newest events (issue 15).
+        alerts: await exportAlerts(store, id),
       };
     }
   };

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { computeEvents } from '../../src/alerts/compute.ts';
-import type { AlertEvent } from '../../src/alerts/events.ts';
 import type { Store } from '../../src/app/store.ts';
 import type { PaperInput } from '../../src/papers/paper.ts';
 import { makeUser } from '../contract/accounts.ts';
@@ -41,11 +40,11 @@ const harvest = [
   paper(4, { title: 'Diffusion in 2019', submittedAt: '2019-05-01T00:00:00.000Z' }),
 ];
 
-const run = (s: Store, hooked?: AlertEvent[]) =>
+const run = (s: Store, queued?: number[]) =>
   computeEvents(s.alerts, {
     baseUrl: BASE,
     now: () => NOW,
-    webhooks: hooked ? { enqueue: async (events) => void hooked.push(...events) } : undefined,
+    webhooks: queued ? { queued: (n) => void queued.push(n) } : undefined,
   });
 
 const brief = (events: { type: string; arxivId: string; reason: string }[]) =>
@@ -71,6 +70,13 @@ for (const [dialect, open] of bothStores) {
       const box = await s.library.ensureDefault(reader.id, 'Saved', now);
       await s.library.add(box.id, reader.id, saved, now);
       await run(s);
+      const hook = await s.webhooks.add({
+        userId: reader.id,
+        collectionId: null,
+        url: 'https://hooks.example/paperboy',
+        secret: 'whsec_test',
+        at: now,
+      });
 
       const search = await s.alerts.create(
         { userId: reader.id, kind: 'search', target: 'diffusion', delivery: ['feed', 'webhook'] },
@@ -107,23 +113,27 @@ for (const [dialect, open] of bothStores) {
       assert.deepEqual(again, search, 'the same alert twice is the first one');
 
       await s.papers.upsertMany(harvest);
-      const hooked: AlertEvent[] = [];
-      const first = await run(s, hooked);
+      const queued: number[] = [];
+      const first = await run(s, queued);
       assert.equal(first.changes, 8, 'each new paper queues its category row and its version row');
       assert.deepEqual(brief(first.events), [
         `author.match ${id(2)} new paper by Geoffrey Hinton`,
         `category.match ${id(3)} new in cs.CV`,
         `search.match ${id(1)} matches your search “diffusion”`,
       ]);
+      const deliveries = await s.webhooks.deliveries(hook.id, 10);
       assert.deepEqual(
-        hooked.map((e) => [e.type, e.arxivId, e.link]),
-        [['search.match', id(1), `${BASE}/papers/${id(1)}`]],
-        'only alerts delivering to a webhook reach the sink',
+        deliveries.map((d) => [d.eventType, d.status]),
+        [['search.match', 'pending']],
+        'only alerts delivering to a webhook queue a delivery, with the event',
       );
+      assert.deepEqual([first.deliveries, queued], [1, [1]], 'the sink is told how many were queued');
+      const hooked = first.events.find((e) => e.type === 'search.match')!;
+      assert.equal(deliveries[0]!.eventId, hooked.id);
 
       // The same harvest again: nothing is queued, nothing fires.
       await s.papers.upsertMany(harvest);
-      assert.deepEqual(await run(s), { changes: 0, events: [] });
+      assert.deepEqual(await run(s), { changes: 0, events: [], deliveries: 0 });
 
       // A new version with a comments line and a code link it did not have.
       const v2 = paper(10, {
@@ -145,7 +155,7 @@ for (const [dialect, open] of bothStores) {
       // The same record again, and a change of the same version that keeps the link: no event.
       await s.papers.upsertMany([v2]);
       await s.papers.upsertMany([{ ...v2, abstract: 'Now with a better abstract.' }]);
-      assert.deepEqual(await run(s), { changes: 0, events: [] });
+      assert.deepEqual(await run(s), { changes: 0, events: [], deliveries: 0 });
 
       // Votes: the threshold fires once, when it is passed.
       await s.community.setVote(voter.id, saved, true, now);

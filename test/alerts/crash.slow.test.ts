@@ -4,20 +4,22 @@
  * application-level log shows no event lost); duplicates only as the documented at-least-once
  * allows, and the receiver-side de-duplication by delivery id yields exactly once."
  *
- * Real `paperboy serve` children (test/support/serve.ts) deliver from one SQLite file to a real
- * loopback receiver that answers each request after 100 ms, so every kill lands with deliveries
- * in flight; the next process takes over the dead one's claims at once (its holder is provably
- * gone, src/shared/holder.ts).
+ * The events come from the real computation (a followed search, a harvest of matching papers),
+ * which queues their deliveries in the same transaction (test/alerts/handoff.test.ts crashes
+ * right after that commit). Real `paperboy serve` children (test/support/serve.ts) deliver from
+ * one SQLite file to a real loopback receiver that answers each request after 100 ms, so every
+ * kill lands with deliveries in flight; the next process takes over the dead one's claims at
+ * once (its holder is provably gone, src/shared/holder.ts).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { AlertEvent } from '../../src/alerts/events.ts';
+import { computeEvents } from '../../src/alerts/compute.ts';
 import { allowList } from '../../src/alerts/webhook-ssrf.ts';
-import { webhookSink } from '../../src/alerts/webhook-worker.ts';
 import { addWebhook } from '../../src/alerts/webhooks.ts';
 import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { tempDir } from '../support/app.ts';
+import { makePaper } from '../support/papers.ts';
 import { freePort, type ServeChild, serveChild } from '../support/serve.ts';
 import { startReceiver } from './receiver.ts';
 
@@ -27,12 +29,8 @@ test('kill -9 while delivering, then restart: every delivery id seen, exactly on
   const dir = tempDir();
   const rx = await startReceiver([{ status: 200, delayMs: 100 }]);
   const store = new SqliteStore(path.join(dir, 'paperboy.db'));
-  const user = (await store.users.create({
-    email: 'k@x.org',
-    name: 'k',
-    passwordHash: 'x',
-    now: new Date().toISOString(),
-  }))!;
+  const now = new Date().toISOString();
+  const user = (await store.users.create({ email: 'k@x.org', name: 'k', passwordHash: 'x', now }))!;
   const hook = await addWebhook(store.webhooks, allowList(['127.0.0.1']), {
     userId: user.id,
     url: rx.url,
@@ -40,19 +38,25 @@ test('kill -9 while delivering, then restart: every delivery id seen, exactly on
     nowMs: Date.now(),
   });
   rx.secret = hook.secret;
-  const events: AlertEvent[] = Array.from({ length: EVENTS }, (_, i) => ({
-    id: i + 1,
-    userId: user.id,
-    alertId: 1,
-    type: 'paper.version',
-    paperId: i + 1,
-    arxivId: `2612.${String(i + 1).padStart(5, '0')}`,
-    title: `Paper ${i + 1}`,
-    link: `https://paperboy.test/papers/${i + 1}`,
-    reason: 'v2: camera-ready',
-    createdAt: new Date().toISOString(),
-  }));
-  await webhookSink(store.webhooks).enqueue(events);
+  // Real events through the real computation: a followed search, a harvest of matching papers;
+  // the deliveries are queued in the events' transaction (alerts.*.repo.ts `record`).
+  await store.alerts.create(
+    { userId: user.id, kind: 'search', target: 'diffusion', delivery: ['webhook'] },
+    now,
+  );
+  await store.papers.upsertMany(
+    Array.from({ length: EVENTS }, (_, i) =>
+      makePaper({
+        arxivId: `2612.${String(i + 1).padStart(5, '0')}`,
+        title: `Diffusion paper ${i + 1}`,
+        submittedAt: now,
+        updatedAt: now,
+        versions: [{ version: 1, createdAt: now }],
+      }),
+    ),
+  );
+  const computed = await computeEvents(store.alerts, { baseUrl: 'https://paperboy.test' });
+  assert.deepEqual([computed.events.length, computed.deliveries], [EVENTS, EVENTS]);
   const ids = new Set((await store.webhooks.deliveries(hook.id, 1000)).map((d) => d.id));
   assert.equal(ids.size, EVENTS);
   await store.close();
@@ -100,9 +104,17 @@ test('kill -9 while delivering, then restart: every delivery id seen, exactly on
   );
   const check = new SqliteStore(path.join(dir, 'paperboy.db'));
   const rows = await check.webhooks.deliveries(hook.id, 1000);
+  const events = await check.alerts.events(user.id, 1000, 'webhook');
   await check.close();
   const undelivered = rows.filter((d) => d.status !== 'delivered').map((d) => `${d.id} ${d.status}`);
   assert.deepEqual(undelivered, [], 'the delivery log shows every event delivered');
+  const delivered = new Set(rows.map((d) => d.eventId));
+  assert.equal(events.length, EVENTS);
+  assert.deepEqual(
+    events.filter((e) => !delivered.has(e.id)).map((e) => e.id),
+    [],
+    'the application-level log: no webhook-bound event without its delivery',
+  );
   const duplicates = rx.received.length - seen.size;
   console.log(
     `webhook kill -9: ${kills} kills, ${rx.received.length} requests, ${seen.size} ids, ${duplicates} duplicates`,
