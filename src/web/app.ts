@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Config } from '../config/config.ts';
 import { DomainError, RateLimitedError } from '../errors.ts';
 import { describeRefused, refreshConfig } from '../setup/settings.ts';
+import { isTerminal, logDestination } from '../shared/log.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { Auth } from './auth.ts';
 import { compactCss } from './compact.ts';
@@ -111,7 +112,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ? false
         : {
             level,
-            ...(deps.logStream ? { stream: deps.logStream } : {}),
+            // JSON lines (pino's default, straight to stdout); readable lines on a terminal.
+            ...(deps.logStream
+              ? { stream: deps.logStream }
+              : isTerminal(process.stdout)
+                ? { stream: logDestination(process.stdout) }
+                : {}),
             // Capability URLs (reset, setup, verify, digest links) carry their secret: never log it.
             serializers: {
               req: (req: FastifyRequest) => ({
