@@ -136,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // These come before any hook ran, so the session is looked up here for the page's header.
     frameworkErrors: (err, req, reply) => {
       securityHeaders(req, reply);
+      reply.header('X-Request-Id', req.id); // no onRequest hook runs for these
       const status = err.statusCode ?? 400;
       const message = FRAMEWORK_MESSAGES[err.code] ?? 'This request could not be read.';
       const viewerKnown = auth ? auth.attach(req).catch(() => undefined) : Promise.resolve();
