@@ -10,7 +10,7 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 
-export type JobOutcome = 'ok' | 'failed' | 'interrupted';
+type JobOutcome = 'ok' | 'failed' | 'interrupted';
 
 export interface JobEvent {
   scope: object;

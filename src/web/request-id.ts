@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Letters, digits and the punctuation trace ids use (UUIDs, W3C traceparent, AWS `Root=1-…`). */
 const WELL_FORMED = /^[A-Za-z0-9._:=+/-]{1,128}$/;
