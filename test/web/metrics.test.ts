@@ -10,10 +10,15 @@ import { after, before, test } from 'node:test';
 import { createMailer } from '../../src/digest/mailer.ts';
 import { slotOn } from '../../src/digest/period.ts';
 import { runDigest } from '../../src/digest/run.ts';
+import { HttpClient } from '../../src/ingest/http.ts';
+import { runIngest } from '../../src/ingest/runner.ts';
 import { importSnapshot } from '../../src/ingest/snapshot/import.ts';
+import { OaiSource } from '../../src/ingest/sources/oai.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
 import { addConfirmed, pgStore, SLOT_DAY, SLOT_MS, seedPapers } from '../digest/helpers.ts';
+import { fakePapers } from '../fixtures/upstream/fake-papers.ts';
 import { startApp, type TestApp } from '../support/app.ts';
+import { oaiEmulator, startFixtureServer } from '../support/fixture-server.ts';
 import { snapshotRecord } from '../support/snapshot.ts';
 
 let app: TestApp;
@@ -151,6 +156,28 @@ test('job runs, ingest counts and digest sends on this app’s store are counted
   } finally {
     await other.close();
   }
+});
+
+test('a harvest through the ingest runner counts its run and the papers it inserted and updated', async () => {
+  const papers = fakePapers(4);
+  const server = await startFixtureServer({ '/oai': oaiEmulator({ papers }) });
+  const http = new HttpClient({
+    userAgent: 'paperboy-test/1.0 (tests@example.org)',
+    intervalMs: 0,
+    timeoutMs: 2_000,
+    allowedBases: [server.url],
+  });
+  try {
+    const source = () => new OaiSource({ baseUrl: `${server.url}/oai` });
+    assert.equal((await runIngest(source(), { store: app.store, http })).status, 'ok');
+    assert.equal((await runIngest(source(), { store: app.store, http })).status, 'ok'); // nothing new
+  } finally {
+    await server.close();
+  }
+  const text = await scrape();
+  assert.equal(sample(text, 'paperboy_ingest_runs_total', { source: 'oai', status: 'ok' }), 2);
+  assert.equal(sample(text, 'paperboy_ingest_papers_total', { source: 'oai', outcome: 'inserted' }), 4);
+  assert.equal(sample(text, 'paperboy_ingest_papers_total', { source: 'oai', outcome: 'updated' }), 0);
 });
 
 test('without metricsToken /metrics answers only this machine; with it, only the bearer of the token', async () => {
