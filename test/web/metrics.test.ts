@@ -19,6 +19,7 @@ import { addConfirmed, pgStore, SLOT_DAY, SLOT_MS, seedPapers } from '../digest/
 import { fakePapers } from '../fixtures/upstream/fake-papers.ts';
 import { startApp, type TestApp } from '../support/app.ts';
 import { oaiEmulator, startFixtureServer } from '../support/fixture-server.ts';
+import { freePort } from '../support/serve.ts';
 import { snapshotRecord } from '../support/snapshot.ts';
 
 let app: TestApp;
@@ -155,6 +156,29 @@ test('job runs, ingest counts and digest sends on this app’s store are counted
     );
   } finally {
     await other.close();
+  }
+});
+
+test('a digest the mail server refused is counted as waiting in the outbox', async () => {
+  const port = await freePort(); // nothing listens: connection refused, the row waits for a retry
+  const refused = await startApp({ config: { smtpUrl: `smtp://127.0.0.1:${port}`, smtpTimeoutMs: 1000 } });
+  try {
+    await seedPapers(refused.store, 3);
+    await addConfirmed(refused.store, 'later@example.org');
+    const mailer = createMailer(refused.config);
+    await runDigest(refused.store, refused.config, {
+      slot: slotOn(SLOT_DAY, '06:00', 'UTC'),
+      trigger: 'cli',
+      mailer,
+      now: () => SLOT_MS + 60_000,
+    });
+    await mailer.close();
+    const text = await scrape(refused);
+    assert.match(text, /^paperboy_digest_outbox_depth 1$/m);
+    assert.equal(sample(text, 'paperboy_digest_send_results_total', { result: 'sent' }), undefined);
+    assert.equal(sample(text, 'paperboy_digest_send_results_total', { result: 'retried' }), 1);
+  } finally {
+    await refused.close();
   }
 });
 
