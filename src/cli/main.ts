@@ -1,6 +1,7 @@
 /** The `paperboy` command: parses flags, loads config, dispatches, maps errors to exit codes. */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.ts';
+import { log } from '../shared/log.ts';
 import { EXIT, USAGE, UsageError } from './usage.ts';
 
 // Commands are imported when chosen, so a short command (ingest, import, help) does not load the
@@ -58,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
   if (values.batch !== undefined) flags.importBatch = values.batch;
   try {
     const config = loadConfig({ flags, ...(values.config ? { file: values.config } : {}) });
+    log.configure({ level: config.logLevel });
     switch (command) {
       case 'serve':
         return await (await import('./commands/serve.ts')).serveCommand(config);

@@ -1,21 +1,17 @@
 /**
- * Progress for long jobs: a bar on a terminal, periodic count lines otherwise (logs, CI, pipes,
+ * Progress for long jobs: a bar on a terminal, periodic log records otherwise (logs, CI, pipes,
  * `TERM=dumb`), so a multi-hour import never looks hung and never floods a log file. Terminal
  * control codes (`\r`, `ESC[K`, the bar's redraws) are written only where the stream is a
  * terminal; messages printed while progress runs go through `line()` for that reason.
  */
 import cliProgress from 'cli-progress';
+import { isTerminal, log } from '../shared/log.ts';
 
 export interface Progress {
   update(done: number, total: number, detail: string): void;
   /** One message line (an issue, a rejected record) between progress updates. */
   line(text: string): void;
   stop(): void;
-}
-
-/** Whether `stream` is a terminal that understands cursor control. */
-function isTerminal(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
 }
 
 export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
@@ -54,6 +50,9 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
       },
     };
   }
+  // Off a terminal, progress is log records (src/shared/log.ts: JSON lines, the service's one
+  // format). Message lines (`file:line: rejected: …`) stay plain text: they are the command's
+  // report on its input, in the form editors and grep read, not the process's log.
   const everyMs = 5000;
   let last = 0;
   let lastDetail = '';
@@ -64,13 +63,13 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
       if (now - last < everyMs) return;
       last = now;
       const pct = total > 0 ? `${((100 * done) / total).toFixed(1)}% ` : '';
-      stream.write(`${label}: ${pct}${detail}\n`);
+      log.info(`${label}: ${pct}${detail}`, total > 0 ? { done, total } : { done });
     },
     line(text) {
       stream.write(`${text}\n`);
     },
     stop() {
-      if (lastDetail) stream.write(`${label}: done ${lastDetail}\n`);
+      if (lastDetail) log.info(`${label}: done ${lastDetail}`);
     },
   };
 }

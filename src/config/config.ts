@@ -158,6 +158,12 @@ export const configSchema = z
      * mail server posts DSNs and complaint reports; empty: the endpoint is off (404).
      */
     bounceHookSecret: z.string().min(24, 'must be at least 24 characters').optional(),
+    /**
+     * Bearer token of `GET /metrics` (Prometheus; `Authorization: Bearer <token>`): the counters
+     * show business figures (sign-ups, digests sent). Empty: /metrics answers only requests made
+     * on this machine itself (loopback, nothing forwarded; src/web/guard.ts `direct`).
+     */
+    metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Signs mail links (unsubscribe, preferences, confirm); empty: a random secret kept in the database. */
     tokenSecret: z.string().min(32, 'must be at least 32 characters').optional(),
     /** When daily digests go out (weekdays, after the harvest) and weekly ones (on each subscriber's weekday). */

@@ -7,6 +7,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config/config.ts';
+import { log } from '../shared/log.ts';
 import { type Mailer, type MailMessage, type SendResult, senderOf, toComposerOptions } from './mail.ts';
 
 let announced = false;
@@ -28,7 +29,7 @@ export class FileMailer implements Mailer {
     this.#config = config;
     if (!announced) {
       announced = true;
-      process.stderr.write(`paperboy: smtpUrl is not set; mail is written to ${this.dir}/*.eml\n`);
+      log.warn(`smtpUrl is not set; mail is written to ${this.dir}/*.eml`);
     }
   }
 

@@ -8,6 +8,7 @@ import type { Config } from '../config/config.ts';
 import { previousDailySlot, zonedDay } from '../jobs/zoned-time.ts';
 import { holderIsGone, newHolderId } from '../shared/holder.ts';
 import { sleep } from '../shared/sleep.ts';
+import { reportDigestSend } from '../shared/telemetry.ts';
 import type { Mailer } from './mail.ts';
 import { type Slot, slotOn } from './period.ts';
 import {
@@ -132,5 +133,7 @@ export async function runDigest(store: DigestStore, config: Config, o: RunOption
       })
       .catch(() => {});
     throw err;
+  } finally {
+    reportDigestSend({ scope: store, ...sender.counts });
   }
 }

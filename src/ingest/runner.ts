@@ -8,6 +8,7 @@ import { describeHolder, LeaseBusyError, tryAcquire } from '../jobs/lease.ts';
 import type { UpsertOutcome } from '../papers/paper.ts';
 import type { IngestBatchResult } from '../papers/repository.ts';
 import { newHolderId } from '../shared/holder.ts';
+import { reportIngest } from '../shared/telemetry.ts';
 import type { HttpClient } from './http.ts';
 import type { IngestCounts, IngestIssue, IngestRunStatus } from './repository.ts';
 import type { Source, SourceContext } from './source.ts';
@@ -110,6 +111,7 @@ async function runHeld<S>(
   const saved = raw ? (JSON.parse(raw) as Saved<S>) : null;
   const resumed = saved?.counts != null;
   const counts: IngestCounts = resumed ? { ...saved!.counts! } : emptyCounts();
+  let startCounts = { ...counts };
   const errors: IngestIssue[] = [];
   let errorCount = 0;
   let problems = 0;
@@ -151,6 +153,7 @@ async function runHeld<S>(
       }),
     startOver() {
       Object.assign(counts, emptyCounts());
+      startCounts = emptyCounts();
       ctx.resumed = false;
     },
     reject(issues) {
@@ -222,6 +225,15 @@ async function runHeld<S>(
     controller.abort();
   }
   if (runId !== null) await store.ingestRuns.finish(runId, { ...update(), status, message });
+  // This run's papers only (a resumed run's counts start from the interrupted run's).
+  if (!dryRun)
+    reportIngest({
+      scope: store,
+      source: source.name,
+      status,
+      inserted: counts.inserted - startCounts.inserted,
+      updated: counts.updated - startCounts.updated,
+    });
   return {
     runId,
     source: source.name,

@@ -8,6 +8,7 @@
  */
 import type { Config } from '../config/config.ts';
 import { newHolderId } from '../shared/holder.ts';
+import { reportJob } from '../shared/telemetry.ts';
 import { tryAcquire } from './lease.ts';
 import type { Job, JobStore } from './schedule.ts';
 import { nextDailySlot, previousDailySlot } from './zoned-time.ts';
@@ -61,6 +62,8 @@ export class Scheduler<S extends JobStore = JobStore> {
       });
       if (!lease) continue;
       ran.push(job.name);
+      const started = performance.now();
+      const took = () => (performance.now() - started) / 1000;
       try {
         this.#o.log(`job ${job.name}: starting slot ${slot.toISOString()}`);
         const summary = await job.run({
@@ -70,9 +73,12 @@ export class Scheduler<S extends JobStore = JobStore> {
           log: this.#o.log,
         });
         this.#o.log(`job ${job.name}: ${summary}`);
+        reportJob({ scope: this.#o.store, job: job.name, outcome: 'ok', seconds: took() });
         await lease.release(slot.toISOString());
       } catch (err) {
         this.#o.log(`job ${job.name} failed: ${(err as Error).message}`);
+        const outcome = this.#controller.signal.aborted ? 'interrupted' : 'failed';
+        reportJob({ scope: this.#o.store, job: job.name, outcome, seconds: took() });
         // Stopped by shutdown: leave the slot open for whoever runs next. A failure is recorded in
         // the ingest runs and not retried until the next slot, so a bug cannot hammer upstream.
         await lease.release(this.#controller.signal.aborted ? undefined : slot.toISOString());

@@ -5,6 +5,7 @@
  */
 import { QueryTooBroadError } from '../errors.ts';
 import { parseArxivId } from '../papers/arxiv-id.ts';
+import { reportSearch } from '../shared/telemetry.ts';
 import type { KeywordBudget } from './budget.ts';
 import { tokenize } from './embedder/builtin.ts';
 import type { Expansion } from './embedder/embedder.ts';
@@ -207,8 +208,11 @@ async function vectorSide(
 }
 
 export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promise<SearchResult> {
+  const started = performance.now();
   try {
-    return await search(deps, req);
+    const r = await search(deps, req);
+    reportSearch({ scope: deps.store, mode: r.mode, seconds: (performance.now() - started) / 1000 });
+    return r;
   } catch (err) {
     if (!(err instanceof QueryTooBroadError)) throw err;
     return {

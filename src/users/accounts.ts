@@ -15,6 +15,7 @@ import {
   RateLimitedError,
   UnauthorizedError,
 } from '../errors.ts';
+import { log } from '../shared/log.ts';
 import { sleep } from '../shared/sleep.ts';
 import { AccountSettings, checkPassword } from './account-settings.ts';
 import { accountMailsSettled, sendAfterAnswer } from './mail-later.ts';
@@ -99,8 +100,7 @@ export class AccountService {
   readonly #now: () => Date;
   readonly #sleep: (ms: number) => Promise<void>;
   /** Where a mail that failed after the answer is reported (the web app sets its logger). */
-  onMailError: (err: unknown, what: string) => void = (err, what) =>
-    process.stderr.write(`paperboy: ${what} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  onMailError: (err: unknown, what: string) => void = (err, what) => log.warn(`${what} failed`, { err });
 
   /** What the signed-in reader changes on /settings (account-settings.ts). */
   readonly settings: AccountSettings;

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Config } from '../config/config.ts';
 import { DomainError, RateLimitedError } from '../errors.ts';
 import { describeRefused, refreshConfig } from '../setup/settings.ts';
+import { isTerminal, logDestination } from '../shared/log.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { Auth } from './auth.ts';
 import { compactCss } from './compact.ts';
@@ -17,8 +18,11 @@ import { digestRoutes } from './digest.routes.ts';
 import { statusOf } from './errors.ts';
 import { registerForms } from './form.ts';
 import { Guard } from './guard.ts';
+import { metricsRoutes } from './metrics.routes.ts';
+import { registerMetrics } from './metrics.ts';
 import { loadStatus, OverloadedError, registerOverload } from './overload.ts';
 import { redactUrl } from './redact.ts';
+import { requestId } from './request-id.ts';
 import { settingsRoutes } from './settings.routes.ts';
 import { registerFirstRun } from './setup.routes.ts';
 import { siteRoutes } from './site.routes.ts';
@@ -108,7 +112,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ? false
         : {
             level,
-            ...(deps.logStream ? { stream: deps.logStream } : {}),
+            // JSON lines (pino's default, straight to stdout); readable lines on a terminal.
+            ...(deps.logStream
+              ? { stream: deps.logStream }
+              : isTerminal(process.stdout)
+                ? { stream: logDestination(process.stdout) }
+                : {}),
             // Capability URLs (reset, setup, verify, digest links) carry their secret: never log it.
             serializers: {
               req: (req: FastifyRequest) => ({
@@ -120,10 +129,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             },
           },
     trustProxy: proxyTrust(deps.config.trustProxy),
+    // X-Request-Id: a proxy's well-formed id, else a random UUID (request-id.ts).
+    requestIdHeader: false,
+    genReqId: requestId,
     // Bad URL encoding and the like: the site's error page and headers, not Fastify's bare JSON.
     // These come before any hook ran, so the session is looked up here for the page's header.
     frameworkErrors: (err, req, reply) => {
       securityHeaders(req, reply);
+      reply.header('X-Request-Id', req.id); // no onRequest hook runs for these
       const status = err.statusCode ?? 400;
       const message = FRAMEWORK_MESSAGES[err.code] ?? 'This request could not be read.';
       const viewerKnown = auth ? auth.attach(req).catch(() => undefined) : Promise.resolve();
@@ -136,6 +149,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   for (const r of refused) app.log.warn(describeRefused(r));
+  // Before the overload check, so refused requests are counted and carry their id too.
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('X-Request-Id', req.id);
+    done();
+  });
+  const metrics = registerMetrics(app, { store: deps.store });
   // First, so an overloaded server refuses before any session lookup or database work.
   await registerOverload(app, deps.config);
 
@@ -210,5 +229,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes(deps));
   await app.register(settingsRoutes(web, app.bootstrap));
   await app.register(digestRoutes(web));
+  await app.register(metricsRoutes(metrics, { config: deps.config, direct: (req) => guard.direct(req) }));
   return app;
 }

@@ -18,6 +18,7 @@ import { fetchArxivPaper } from '../ingest/setup.ts';
 import { LibraryService } from '../library/library.ts';
 import type { PaperInput } from '../papers/paper.ts';
 import { createSimilarLists, type SimilarSetup } from '../search/similar-setup.ts';
+import { log } from '../shared/log.ts';
 import { AccountService } from '../users/accounts.ts';
 import { CommunityService } from '../users/community.ts';
 import { ModerationService } from '../users/moderation.ts';
@@ -121,9 +122,7 @@ export function createSite(store: Store, config: Config, options: SiteOptions = 
         });
         options.alertsComputed?.(r, mailed);
       })
-      .catch((err: unknown) =>
-        process.stderr.write(`paperboy: alerts: ${err instanceof Error ? err.message : String(err)}\n`),
-      )
+      .catch((err: unknown) => log.error('alerts: the background run failed', { err }))
       .then(() => {});
   };
   const alertPoll = setInterval(runAlerts, ALERT_POLL_MS);

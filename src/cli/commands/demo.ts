@@ -6,6 +6,7 @@
 import type { Config } from '../../config/config.ts';
 import { loadDemo, removeDemo } from '../../demo/demo.ts';
 import { InvalidInputError } from '../../errors.ts';
+import { log } from '../../shared/log.ts';
 import { PasswordHasher } from '../../users/password.ts';
 import { openConfigured } from '../store.ts';
 import { EXIT, UsageError } from '../usage.ts';
@@ -41,7 +42,7 @@ export async function demoCommand(
       papers === undefined ? {} : { papers },
       (done, total, what) => {
         const line = `demo: ${what} ${done}/${total}`;
-        if (!flags.json && line !== last) process.stderr.write(`${line}\n`);
+        if (!flags.json && line !== last) log.info(line, { done, total });
         last = line;
       },
     );

@@ -13,6 +13,7 @@ import { processReport } from '../../digest/bounce.ts';
 import { createMailer, normalizeAddress } from '../../digest/mailer.ts';
 import { runDigest, slotFor } from '../../digest/run.ts';
 import { eraseSubscriber, exportSubscriber } from '../../digest/subscriptions.ts';
+import { log } from '../../shared/log.ts';
 import { openConfigured } from '../store.ts';
 import { EXIT, UsageError } from '../usage.ts';
 
@@ -55,7 +56,7 @@ async function send(loaded: Config, flags: DigestFlags): Promise<number> {
         dryRun: flags.dryRun,
         signal: stop.signal,
         ...(only ? { only } : {}),
-        log: (m) => process.stderr.write(`${m}\n`),
+        log: (m) => log.info(m),
         ...(flags.dryRun && !flags.json
           ? { onPreview: (s, mail) => process.stdout.write(`${s.email}\t${mail.subject}\n`) }
           : {}),

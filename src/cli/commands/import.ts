@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../../config/config.ts';
 import { importSnapshot } from '../../ingest/snapshot/import.ts';
+import { log } from '../../shared/log.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { openConfigured } from '../store.ts';
 import { EXIT, UsageError } from '../usage.ts';
@@ -31,7 +32,7 @@ export async function importCommand(
     const summary = await importSnapshot(store, file, {
       batchSize: config.importBatch,
       signal: controller.signal,
-      onResume: (line) => process.stderr.write(`import: resuming after line ${line} (saved cursor)\n`),
+      onResume: (line) => log.info(`import: resuming after line ${line} (saved cursor)`),
       onMergeStep: (step) => {
         if (!merging) {
           progress.stop();
@@ -72,7 +73,7 @@ export async function importCommand(
       );
     }
     if (controller.signal.aborted) {
-      process.stderr.write('import: interrupted; run the same command again to resume\n');
+      log.warn('import: interrupted; run the same command again to resume');
       return EXIT.failure;
     }
     return summary.rejected > 0 ? EXIT.partial : EXIT.ok;

@@ -6,9 +6,13 @@ import { startScheduler } from '../../jobs/scheduler.ts';
 import { keywordSearcher } from '../../search/keyword-pool.ts';
 import { semanticFor } from '../../search/semantic.ts';
 import { setupUrl } from '../../setup/token.ts';
+import { log, logDestination } from '../../shared/log.ts';
 import { buildApp } from '../../web/app.ts';
 
 export async function serveCommand(config: Config): Promise<number> {
+  // One stream for the service's log: the request log (Fastify's, stdout) and every process
+  // message (src/shared/log.ts), as JSON lines, readable on a terminal.
+  log.configure({ sink: logDestination(process.stdout) });
   const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
   const app = await buildApp({ store, config });
   await app.listen({ port: config.port, host: config.host });
@@ -18,21 +22,16 @@ export async function serveCommand(config: Config): Promise<number> {
     app.log.warn(
       `trustProxy is a hop count and the server listens on ${config.host}: make sure clients can reach it only through the proxy, or list the proxy addresses instead`,
     );
-  process.stderr.write(`paperboy: serving ${config.baseUrl} (${store.dialect}, data in ${config.data})\n`);
+  log.announce(`paperboy: serving ${config.baseUrl} (${store.dialect}, data in ${config.data})`);
   // First run (issue 7): the one-time setup link while no admin exists, and the first harvest.
   const setup = await setupUrl(store, config.baseUrl!);
   if (setup)
-    process.stderr.write(
-      `paperboy: no admin account yet; set up the site here (the link works once):\n\n  ${setup}\n\n`,
-    );
+    log.announce(`paperboy: no admin account yet; set up the site here (the link works once): ${setup}`);
   await app.bootstrap.startIfNeeded();
   // Semantic search loads its model and vector index in the background (search answers by
   // keyword, saying so, until it is ready), then follows new vectors and embeds new papers.
   void semanticFor(store, config).then((s) =>
-    s.open().then(() =>
-      process.stderr.write(`paperboy: semantic search ${s.state}${s.error ? ` (${s.error})` : ''}
-`),
-    ),
+    s.open().then(() => log.info(`paperboy: semantic search ${s.state}${s.error ? ` (${s.error})` : ''}`)),
   );
   // Keyword-search workers start now, so no search pays for a thread's start (keyword-pool.ts).
   await keywordSearcher(store, { ...config, warm: true });

@@ -9,6 +9,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { UpsertOutcome } from '../../papers/paper.ts';
+import { reportIngest } from '../../shared/telemetry.ts';
 import type { IngestStore } from '../store.ts';
 import type { WorkerBatch, WorkerInput, WorkerMessage } from './parse-worker.ts';
 
@@ -139,6 +140,7 @@ export async function importSnapshot(
     }
   }
   const resumedFromLine = counts.lines;
+  const resumedCounts = { ...counts };
   // The parser hands over small batches (bounded memory in flight); a transaction takes as many
   // as make up batchSize papers, because FTS5 writes one index segment per commit.
   const batchSize = options.batchSize ?? 10_000;
@@ -200,5 +202,12 @@ export async function importSnapshot(
     await store.papers.finishBulkLoad(deferred, options.onMergeStep);
     await store.cursors.delete(key);
   }
+  reportIngest({
+    scope: store,
+    source: 'snapshot',
+    status: options.signal?.aborted ? 'interrupted' : 'ok',
+    inserted: counts.inserted - resumedCounts.inserted,
+    updated: counts.updated - resumedCounts.updated,
+  });
   return { file: abs, ...counts, resumedFromLine, seconds: (performance.now() - started) / 1000 };
 }
