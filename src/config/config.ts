@@ -91,7 +91,7 @@ export const configSchema = z
      * connections are closed at once, new requests get 503), then the rest is cut; the process
      * has exited by this many ms after the signal.
      */
-    shutdownTimeoutMs: z.coerce.number().int().min(2000).max(600_000).default(10_000),
+    shutdownTimeoutMs: z.coerce.number().int().min(2000).max(600_000).default(9000),
     /** Interface the web server binds; `localhost` answers on 127.0.0.1 and ::1. */
     host: z.string().min(1).default('localhost'),
     port: port.default(3000),
