@@ -276,6 +276,8 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
       const exitedAt = await s.exited;
       assert.ok(exitedAt - signalled <= EXIT_WITHIN_MS, `exited ${exitedAt - signalled} ms after SIGTERM`);
       assert.equal(s.child.exitCode, 0, s.output());
+      assert.match(s.output(), /paperboy: stopped in \d+ ms/, 'a clean stop, not the last-resort exit');
+      console.log(`SIGTERM → exit: ${exitedAt - signalled} ms`);
     } finally {
       agent.destroy();
       await locker.end();
@@ -308,6 +310,7 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
       s.child.kill('SIGTERM');
       const exitedAt = await s.exited;
       assert.ok(exitedAt - signalled <= EXIT_WITHIN_MS, `exited ${exitedAt - signalled} ms after SIGTERM`);
+      console.log(`SIGTERM → exit (lock held): ${exitedAt - signalled} ms`);
       await inFlight; // cut or answered; either way over
     } finally {
       agent.destroy();
@@ -321,7 +324,8 @@ test('SQLite: SIGTERM with a keep-alive request whose body is still arriving: an
   timeout: 120_000,
 }, async () => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'paperboy-failures-sqlite-'));
-  const s = await spawnServe({}, tmp);
+  // info: Fastify logs "incoming request" once it has routed one, the event the signal waits for.
+  const s = await spawnServe({ PAPERBOY_LOG_LEVEL: 'info' }, tmp);
   try {
     await saw(s, 'paperboy: serving');
     const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
@@ -347,19 +351,22 @@ test('SQLite: SIGTERM with a keep-alive request whose body is still arriving: an
       );
       req.on('error', reject);
       req.flushHeaders();
-      req.write(body.slice(0, 3), () => {
-        // Half the body is out: the request is in flight when the signal comes; the rest follows
-        // once the server has stopped listening.
+      req.write(body.slice(0, 3));
+      // Routed with half its body: the request is in flight when the signal comes; the rest
+      // follows once the server has stopped listening.
+      void saw(s, '"url":"/theme"').then(() => {
         signalled = Date.now();
         s.child.kill('SIGTERM');
         void untilRefused(s.port).then(() => req.end(body.slice(3)));
-      });
+      }, reject);
     });
     const status = await answered;
     assert.ok(status < 500, `the in-flight request was answered (${status})`);
     const exitedAt = await s.exited;
     assert.ok(exitedAt - signalled <= EXIT_WITHIN_MS, `exited ${exitedAt - signalled} ms after SIGTERM`);
     assert.equal(s.child.exitCode, 0, s.output());
+    assert.match(s.output(), /paperboy: stopped in \d+ ms/, 'a clean stop, not the last-resort exit');
+    console.log(`SIGTERM → exit: ${exitedAt - signalled} ms`);
     posting.destroy();
     agent.destroy();
   } finally {
