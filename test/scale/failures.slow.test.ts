@@ -226,6 +226,7 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
     const s = await serveOn({ PAPERBOY_DATABASE_STATEMENT_TIMEOUT_MS: '1000' });
     await saw(s, 'paperboy: serving');
     const locker = new pg.Client({ connectionString: cluster.url });
+    locker.on('error', () => {}); // the cluster's own stop ends this session too
     await locker.connect();
     try {
       await locker.query('BEGIN');
@@ -251,6 +252,7 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
     assert.equal((await get(s.port, '/static/app.css', agent)).status, 200); // an idle keep-alive connection
     const locker = new pg.Client({ connectionString: cluster.url });
+    locker.on('error', () => {}); // the cluster's own stop ends this session too
     await locker.connect();
     try {
       await locker.query('BEGIN');
@@ -291,6 +293,7 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
     await saw(s, 'paperboy: serving');
     const agent = new http.Agent({ keepAlive: true });
     const locker = new pg.Client({ connectionString: cluster.url });
+    locker.on('error', () => {}); // the cluster's own stop ends this session too
     await locker.connect();
     try {
       await locker.query('BEGIN');
