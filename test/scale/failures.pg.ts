@@ -78,9 +78,13 @@ export class OwnCluster {
   }
 
   #pg(tool: string, args: string[]): void {
-    const cmd = path.join(this.#bin, tool);
-    if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' });
-    else execFileSync(cmd, args, { stdio: 'pipe' });
+    // PostgreSQL refuses to run as root: as root, run it as the Debian package's `postgres` user.
+    const argv = [
+      ...(asRoot ? ['runuser', '-u', 'postgres', '--'] : []),
+      path.join(this.#bin, tool),
+      ...args,
+    ];
+    execFileSync(argv[0]!, argv.slice(1), { stdio: 'pipe' });
   }
 
   /** Starts the server and waits until it accepts connections (pg_ctl -w). */

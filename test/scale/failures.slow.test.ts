@@ -179,6 +179,8 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
         assert.ok(Number(page.headers['retry-after']) > 0, 'Retry-After on the page');
         assert.match(page.body, /database is not answering/);
         assert.ok(page.ms < 3000, `answered at once, not hanging (${page.ms} ms)`);
+        const search = await get(s.port, '/search?q=graph+neural');
+        assert.equal(search.status, 503, `a search while the database is down: ${search.body.slice(0, 300)}`);
         const health = await get(s.port, '/health');
         assert.equal(health.status, 503);
         assert.ok(Number(health.headers['retry-after']) > 0);
