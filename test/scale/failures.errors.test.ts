@@ -13,6 +13,7 @@ import { databaseUnavailable } from '../../src/db/unavailable.ts';
 import { DatabaseUnavailableError } from '../../src/errors.ts';
 import { statusOf } from '../../src/web/errors.ts';
 import { pgStore } from '../digest/helpers.ts';
+import { startApp } from '../support/app.ts';
 import { freePort } from '../support/serve.ts';
 
 let db: Awaited<ReturnType<typeof pgStore>>;
@@ -86,5 +87,49 @@ test('a wrong query or a broken constraint stays a bug (500), not a 503', async 
     assert.equal(databaseUnavailable(new Error('something else')), null);
   } finally {
     await pool.end();
+  }
+});
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  test(`${dialect}: /ready says ready with no migration pending and names semantic search's state; /health ok`, async () => {
+    const app = await startApp(dialect === 'postgres' ? { store: db.store } : {});
+    try {
+      const ready = await fetch(`${app.url}/ready`);
+      assert.equal(ready.status, 200);
+      const body = (await ready.json()) as {
+        status: string;
+        migrations: { pending: number[] };
+        semantic: string;
+      };
+      assert.equal(body.status, 'ready');
+      assert.deepEqual(body.migrations.pending, []);
+      assert.match(body.semantic, /^(loading|ready|untrained|failed)$/);
+      const health = await fetch(`${app.url}/health`);
+      assert.equal(health.status, 200);
+      assert.equal(((await health.json()) as { status: string }).status, 'ok');
+    } finally {
+      await app.close();
+    }
+  });
+}
+
+test('postgres: /health with a table lock held answers 503 "down" instead of waiting for the lock', async () => {
+  const app = await startApp({ store: db.store });
+  const locker = await (db.store.connection as { pool: pg.Pool }).pool.connect();
+  try {
+    await fetch(`${app.url}/health`); // the once-a-minute count is done, the lookup is what waits
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE papers IN ACCESS EXCLUSIVE MODE');
+    const health = await fetch(`${app.url}/health`);
+    assert.equal(health.status, 503);
+    assert.ok(Number(health.headers.get('retry-after')) > 0);
+    const body = (await health.json()) as { status: string; database: string; error: string };
+    assert.deepEqual([body.status, body.database], ['down', 'postgres']);
+    assert.match(body.error, /no answer within/);
+    assert.equal((await fetch(`${app.url}/ready`)).status, 503);
+  } finally {
+    await locker.query('ROLLBACK');
+    locker.release();
+    await app.close();
   }
 });
