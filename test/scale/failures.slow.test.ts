@@ -248,7 +248,7 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
 
   test('SIGTERM with a keep-alive request waiting on a lock: answered, and the process exits within 10 s', {
     timeout: 120_000,
-  }, async () => {
+  }, async (t) => {
     const s = await serveOn();
     await saw(s, 'paperboy: serving');
     const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
@@ -281,7 +281,7 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
       assert.ok(exitedAt - signalled <= EXIT_WITHIN_MS, `exited ${exitedAt - signalled} ms after SIGTERM`);
       assert.equal(s.child.exitCode, 0, s.output());
       assert.match(s.output(), /paperboy: stopped in \d+ ms/, 'a clean stop, not the last-resort exit');
-      console.log(`SIGTERM → exit: ${exitedAt - signalled} ms`);
+      t.diagnostic(`SIGTERM → exit: ${exitedAt - signalled} ms`);
     } finally {
       agent.destroy();
       await locker.end();
@@ -290,7 +290,7 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
 
   test('SIGTERM while the lock is never released: the process still exits within 10 s', {
     timeout: 120_000,
-  }, async () => {
+  }, async (t) => {
     const s = await serveOn();
     await saw(s, 'paperboy: serving');
     const agent = new http.Agent({ keepAlive: true });
@@ -315,7 +315,7 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
       s.child.kill('SIGTERM');
       const exitedAt = await s.exited;
       assert.ok(exitedAt - signalled <= EXIT_WITHIN_MS, `exited ${exitedAt - signalled} ms after SIGTERM`);
-      console.log(`SIGTERM → exit (lock held): ${exitedAt - signalled} ms`);
+      t.diagnostic(`SIGTERM → exit (lock held): ${exitedAt - signalled} ms`);
       await inFlight; // cut or answered; either way over
     } finally {
       agent.destroy();
@@ -327,7 +327,7 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
 
 test('SQLite: SIGTERM with a keep-alive request whose body is still arriving: answered, exit within 10 s', {
   timeout: 120_000,
-}, async () => {
+}, async (t) => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'paperboy-failures-sqlite-'));
   // info: Fastify logs "incoming request" once it has routed one, the event the signal waits for.
   const s = await spawnServe({ PAPERBOY_LOG_LEVEL: 'info' }, tmp);
@@ -371,7 +371,7 @@ test('SQLite: SIGTERM with a keep-alive request whose body is still arriving: an
     assert.ok(exitedAt - signalled <= EXIT_WITHIN_MS, `exited ${exitedAt - signalled} ms after SIGTERM`);
     assert.equal(s.child.exitCode, 0, s.output());
     assert.match(s.output(), /paperboy: stopped in \d+ ms/, 'a clean stop, not the last-resort exit');
-    console.log(`SIGTERM → exit: ${exitedAt - signalled} ms`);
+    t.diagnostic(`SIGTERM → exit: ${exitedAt - signalled} ms`);
     posting.destroy();
     agent.destroy();
   } finally {
