@@ -40,3 +40,19 @@ export class QueryTooBroadError extends DomainError {
 export class SearchBusyError extends RateLimitedError {
   override name = 'SearchBusyError';
 }
+/**
+ * The database did not answer: down, unreachable, refusing connections, or stalled past the
+ * statement/connection timeout (src/db/unavailable.ts recognises these). 503 + Retry-After: the
+ * same request should work once the database is back, with no restart (issue 18 item 3).
+ */
+export class DatabaseUnavailableError extends DomainError {
+  override name = 'DatabaseUnavailableError';
+  readonly retryAfterSeconds: number;
+  /** The driver's own words (ECONNREFUSED …), for the log and /health; pages show only the message. */
+  readonly reason: string;
+  constructor(reason: string, retryAfterSeconds = 5) {
+    super(`The database is not answering right now; please try again in ${retryAfterSeconds} seconds.`);
+    this.reason = reason;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

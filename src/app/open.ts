@@ -1,11 +1,14 @@
 /** Picks the Store for the configuration: PostgreSQL when a URL is given, else embedded SQLite. */
 import path from 'node:path';
+import type { PoolSettings } from '../db/postgres.ts';
 import { SqliteStore } from './sqlite.store.ts';
 import type { Store } from './store.ts';
 
 export interface StoreOptions {
   dataDir: string;
   databaseUrl?: string | undefined;
+  /** PostgreSQL pool limits (`paperboy serve` passes its settings; batch commands run unbounded). */
+  pool?: PoolSettings;
 }
 
 export function sqliteFile(dataDir: string): string {
@@ -15,7 +18,7 @@ export function sqliteFile(dataDir: string): string {
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
     const { openPostgresStore } = await import('./postgres.store.ts');
-    return openPostgresStore(options.databaseUrl);
+    return openPostgresStore(options.databaseUrl, options.pool);
   }
   return new SqliteStore(sqliteFile(options.dataDir));
 }

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { PgAlertRepository } from '../alerts/alerts.pg.repo.ts';
 import { PgWebhookRepository } from '../alerts/webhook.pg.repo.ts';
 import type { Connection } from '../db/dialect.ts';
-import { createPool, migratePostgres } from '../db/postgres.ts';
+import { createPool, migratePostgres, type PoolSettings } from '../db/postgres.ts';
 import { PgDigestRepository } from '../digest/digest.pg.repo.ts';
 import type { DigestRepository } from '../digest/digest.repo.ts';
 import { PgFeedRepository } from '../feed/feed.pg.repo.ts';
@@ -101,8 +101,8 @@ class PostgresStore implements Store {
 }
 
 /** Connects, applies pending migrations, and returns the Store; the pool is closed on failure. */
-export async function openPostgresStore(url: string): Promise<Store> {
-  const pool = createPool(url);
+export async function openPostgresStore(url: string, settings: PoolSettings = {}): Promise<Store> {
+  const pool = createPool(url, settings);
   try {
     return new PostgresStore(pool, await migratePostgres(pool));
   } catch (err) {

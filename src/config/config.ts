@@ -70,6 +70,28 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
       .optional(),
+    /**
+     * PostgreSQL connections `paperboy serve` keeps open (per instance: N instances use up to N×
+     * this of the server's max_connections).
+     */
+    databasePoolSize: z.coerce.number().int().min(1).max(500).default(10),
+    /**
+     * How long `paperboy serve` waits to connect to PostgreSQL, or for a free pooled connection,
+     * before answering 503 + Retry-After (a database down or stalled must not hang requests).
+     */
+    databaseConnectTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(5000),
+    /**
+     * PostgreSQL's statement_timeout for `paperboy serve` (requests and scheduled jobs): a statement
+     * waiting on a held lock is cancelled after this and answered 503 + Retry-After; 0: no limit.
+     * Migrations and batch commands (import, reindex) are not bound by it.
+     */
+    databaseStatementTimeoutMs: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+    /**
+     * SIGTERM/SIGINT: in-flight requests get until 2 s before this to finish (idle keep-alive
+     * connections are closed at once, new requests get 503), then the rest is cut; the process
+     * has exited by this many ms after the signal.
+     */
+    shutdownTimeoutMs: z.coerce.number().int().min(2000).max(600_000).default(9000),
     /** Interface the web server binds; `localhost` answers on 127.0.0.1 and ::1. */
     host: z.string().min(1).default('localhost'),
     port: port.default(3000),

@@ -105,9 +105,13 @@ export class Semantic {
   maybeSync(): void {
     if (this.#syncing || Date.now() - this.#lastSync < SYNC_EVERY_MS) return;
     if (this.state === 'loading') return;
-    this.#syncing = this.sync().finally(() => {
-      this.#syncing = null;
-    });
+    // In the background: a failure (the database down for a moment) must not become an unhandled
+    // rejection, which ended the whole process; the next search tries again.
+    this.#syncing = this.sync()
+      .catch(() => {})
+      .finally(() => {
+        this.#syncing = null;
+      });
   }
 
   async sync(): Promise<void> {

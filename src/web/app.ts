@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
-import { DomainError, RateLimitedError } from '../errors.ts';
+import { databaseUnavailable } from '../db/unavailable.ts';
+import { DatabaseUnavailableError, DomainError, RateLimitedError } from '../errors.ts';
 import { describeRefused, refreshConfig } from '../setup/settings.ts';
 import { isTerminal, logDestination } from '../shared/log.ts';
 import { adminRoutes } from './admin.routes.ts';
@@ -18,9 +19,10 @@ import { digestRoutes } from './digest.routes.ts';
 import { statusOf } from './errors.ts';
 import { registerForms } from './form.ts';
 import { Guard } from './guard.ts';
+import { registerHealth } from './health.routes.ts';
 import { metricsRoutes } from './metrics.routes.ts';
 import { registerMetrics } from './metrics.ts';
-import { loadStatus, OverloadedError, registerOverload } from './overload.ts';
+import { OverloadedError, registerOverload } from './overload.ts';
 import { redactUrl } from './redact.ts';
 import { requestId } from './request-id.ts';
 import { settingsRoutes } from './settings.routes.ts';
@@ -166,11 +168,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerTheme(app); // the reader's light/dark choice on every page (issue 16)
 
-  app.setErrorHandler((err, req, reply) => {
+  app.setErrorHandler((raw, req, reply) => {
+    // A database down, unreachable or stalled past its timeouts is a 503 to retry, not a bug
+    // (src/db/unavailable.ts); one warning line, not a stack trace per request of the outage.
+    const err = databaseUnavailable(raw) ?? raw;
     const status = statusOf(err);
     if (err instanceof OverloadedError) reply.header('Retry-After', String(err.retryAfterSeconds));
+    else if (err instanceof DatabaseUnavailableError) req.log.warn(`database unavailable: ${err.reason}`);
     else if (status >= 500) req.log.error({ err }, 'request failed');
-    if (err instanceof RateLimitedError) reply.header('Retry-After', String(err.retryAfterSeconds));
+    if (err instanceof RateLimitedError || err instanceof DatabaseUnavailableError)
+      reply.header('Retry-After', String(err.retryAfterSeconds));
     const message =
       status >= 500 && !(err instanceof DomainError)
         ? 'Internal error; it has been logged.'
@@ -184,24 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/static/app.css', (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(css),
   );
-  // Counting 1M papers takes ~300 ms on SQLite and blocks the event loop, so a load balancer
-  // polling /health would stall every other request: the count (informational) is refreshed at
-  // most once a minute; a database that stops answering still fails the check.
-  // Under overload /health is let through (pressureHandler) to say so with a 503 of its own,
-  // without touching the database.
-  let counted = { at: Number.NEGATIVE_INFINITY, papers: 0 };
-  app.get('/health', { config: { pressureHandler: () => undefined } }, async (_req, reply) => {
-    const load = loadStatus(app, deps.config);
-    if (load.overloaded)
-      return reply
-        .status(503)
-        .header('Retry-After', String(load.retryAfterSeconds))
-        .send({ status: 'overloaded', database: deps.store.dialect, ...load });
-    if (Date.now() - counted.at > 60_000)
-      counted = { at: Date.now(), papers: await deps.store.papers.count() };
-    else await deps.store.papers.get('health-check');
-    return { status: 'ok', database: deps.store.dialect, papers: counted.papers };
-  });
+  registerHealth(app, deps); // /health and /ready (health.routes.ts)
 
   // Accounts (issue 4): the session cookie is resolved for every request (no database work
   // without one), so any page can show who is signed in.

@@ -65,8 +65,12 @@ export async function registerFirstRun(app: FastifyInstance, deps: WebDeps, guar
     )
       return payload;
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
-    if (Date.now() - demo.at > DEMO_CHECK_MS)
-      demo = { at: Date.now(), present: (await store.firstRun.demoCounts()).papers > 0 };
+    if (Date.now() - demo.at > DEMO_CHECK_MS) {
+      // Runs on error pages too: with the database down, a throw here would replace the 503 page
+      // (web/app.ts) with Fastify's bare JSON. The banner keeps its last known state instead.
+      const counts = await store.firstRun.demoCounts().catch(() => null);
+      demo = { at: Date.now(), present: counts ? counts.papers > 0 : demo.present };
+    }
     // Decoded only when the banner goes in: cached pages are sent thousands of times a second.
     if (!demo.present || isRealPaperPage(req.url)) return payload;
     const text = typeof payload === 'string' ? payload : payload.toString('utf8');

@@ -1,6 +1,7 @@
 /** `paperboy serve`: the web server on the configured store; stops cleanly on SIGINT/SIGTERM. */
 import { openStore } from '../../app/open.ts';
 import { scheduleTable } from '../../app/schedule.ts';
+import type { Store } from '../../app/store.ts';
 import type { Config } from '../../config/config.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
 import { keywordSearcher } from '../../search/keyword-pool.ts';
@@ -8,12 +9,28 @@ import { semanticFor } from '../../search/semantic.ts';
 import { setupUrl } from '../../setup/token.ts';
 import { log, logDestination } from '../../shared/log.ts';
 import { buildApp } from '../../web/app.ts';
+import { drainAndClose, openWhenReachable, stopSignal } from './serve-lifecycle.ts';
 
 export async function serveCommand(config: Config): Promise<number> {
   // One stream for the service's log: the request log (Fastify's, stdout) and every process
   // message (src/shared/log.ts), as JSON lines, readable on a terminal.
   log.configure({ sink: logDestination(process.stdout) });
-  const store = await openStore({ dataDir: config.data, databaseUrl: config.databaseUrl });
+  // Listened for from the start, so a signal while waiting for the database stops the waiting.
+  const stopping = stopSignal();
+  const store: Store | null = await openWhenReachable(
+    () =>
+      openStore({
+        dataDir: config.data,
+        databaseUrl: config.databaseUrl,
+        pool: {
+          size: config.databasePoolSize,
+          connectTimeoutMs: config.databaseConnectTimeoutMs,
+          statementTimeoutMs: config.databaseStatementTimeoutMs,
+        },
+      }),
+    stopping,
+  );
+  if (!store) return 0;
   const app = await buildApp({ store, config });
   await app.listen({ port: config.port, host: config.host });
   // A hop count believes the last hop of X-Forwarded-For from whoever connects: a client that can
@@ -44,13 +61,7 @@ export async function serveCommand(config: Config): Promise<number> {
   const scheduler = config.scheduler
     ? startScheduler({ store, config, jobs: scheduleTable(config), log: (m) => app.log.info(m) })
     : null;
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await scheduler?.stop();
-  await app.close();
-  await store.close();
+  await stopping.signalled;
+  await drainAndClose(app, store, config.shutdownTimeoutMs, [() => scheduler?.stop()]);
   return 0;
 }
