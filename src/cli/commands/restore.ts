@@ -10,7 +10,7 @@
  * restored vectors and answer with other papers' ids. The next start rebuilds it from the restored
  * database; `paperboy reindex` rebuilds its HNSW graph (used from 200,000 vectors).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sqliteFile } from '../../app/open.ts';
 import type { Config } from '../../config/config.ts';
@@ -33,7 +33,8 @@ export async function restoreCommand(
     return EXIT.usage;
   }
   assertSqliteFile(file);
-  if (existsSync(`${file}-wal`))
+  // A WAL with frames holds commits the file alone lacks (an empty one is what a reader leaves).
+  if (existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0)
     throw new InvalidInputError(
       `${file} has a ${path.basename(file)}-wal beside it: it is a live database (or one not closed cleanly), not a backup; copy it with paperboy backup first`,
     );
