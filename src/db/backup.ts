@@ -19,6 +19,7 @@ import {
   linkSync,
   openSync,
   readSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -32,6 +33,11 @@ import { loadMigrations } from './migrate.ts';
 /** Another process has the database open (a server, an import, a reindex). */
 export class DatabaseInUseError extends DomainError {
   override name = 'DatabaseInUseError';
+}
+
+/** The copy did not match the database (a failing disk, a bug): the file is not kept. */
+export class BackupCheckError extends DomainError {
+  override name = 'BackupCheckError';
 }
 
 /** Pages per backup step: 4 MB at SQLite's default 4 KB pages, so progress moves often. */
@@ -65,6 +71,8 @@ export async function backupSqlite(
   const dir = path.dirname(path.resolve(target));
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new InvalidInputError(`cannot write ${target}: the folder ${dir} does not exist`);
+  if (existsSync(target) && realpathSync(target) === realpathSync(source))
+    throw new InvalidInputError(`${target} is the database itself; write the backup somewhere else`);
   if (existsSync(target) && !options.force)
     throw new InvalidInputError(
       `${target} already exists; choose another name or pass --force to replace it`,
@@ -122,7 +130,8 @@ function verifyCopy(file: string, expected: Record<string, number>): void {
   const copy = new DatabaseSync(file);
   try {
     const problems = integrityProblems(copy);
-    if (problems.length) throw new Error(`the copy failed its integrity check: ${problems.join('; ')}`);
+    if (problems.length)
+      throw new BackupCheckError(`the copy failed its integrity check: ${problems.join('; ')}`);
     const got = rowCounts(copy);
     for (const [table, n] of Object.entries(expected)) {
       if (got[table] !== n)

@@ -212,6 +212,10 @@ describe('paperboy backup and restore', () => {
         cli(['backup', path.join(dir, 'x.db'), '--data', nowhere]),
         /no database at .*no-site\/paperboy\.db \(is --data right\?\)/,
       ],
+      [
+        backup(path.join(dataDir, 'paperboy.db'), '--force'),
+        /paperboy\.db is the database itself; write the backup somewhere else/,
+      ],
       [restore(text), /^paperboy restore: .*notes\.txt is not a SQLite database/],
       [restore(foreign), /foreign\.db is a SQLite database but not paperboy's/],
       [restore(newer), /newer\.db was made by a newer paperboy: migration 999 is unknown here/],

@@ -12,7 +12,7 @@
  */
 import { sqliteFile } from '../../app/open.ts';
 import type { Config } from '../../config/config.ts';
-import { backupSqlite, DatabaseInUseError } from '../../db/backup.ts';
+import { BackupCheckError, backupSqlite, DatabaseInUseError } from '../../db/backup.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { createProgress } from '../progress.ts';
 import { EXIT, UsageError } from '../usage.ts';
@@ -29,15 +29,20 @@ restore (stop every paperboy instance first; replaces what the dump holds, all o
 
 /**
  * Runs a backup or restore, answering its expected refusals with one line and an exit code:
- * bad input (missing folder, existing file, not a paperboy database) 2, a database in use 1.
+ * bad input (missing folder, existing file, not a paperboy database) 2; a database in use, or a
+ * copy that failed its check, 1.
  */
 export async function refusalsAsExitCodes(command: string, run: () => Promise<number>): Promise<number> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof InvalidInputError || err instanceof DatabaseInUseError) {
+    if (
+      err instanceof InvalidInputError ||
+      err instanceof DatabaseInUseError ||
+      err instanceof BackupCheckError
+    ) {
       process.stderr.write(`paperboy ${command}: ${err.message}\n`);
-      return err instanceof DatabaseInUseError ? EXIT.failure : EXIT.usage;
+      return err instanceof InvalidInputError ? EXIT.usage : EXIT.failure;
     }
     throw err;
   }
