@@ -24,7 +24,14 @@ const MAIN = path.join(import.meta.dirname, '../../src/cli/main.ts');
  */
 function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', TZ: 'UTC' },
+    // No PAPERBOY_* setting from the caller's environment; the suite's no-network guard
+    // (NODE_OPTIONS) and TMPDIR go along.
+    env: {
+      PATH: process.env.PATH ?? '',
+      TZ: 'UTC',
+      ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
+      ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
