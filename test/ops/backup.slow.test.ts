@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
@@ -251,5 +251,21 @@ describe('paperboy backup and restore', () => {
     r = await backup(existing, '--force');
     assert.equal(r.code, 0, r.err);
     assert.equal(count(existing, 'SELECT count(*) FROM papers'), 2);
+
+    // A restore drops the vector index saved from the old database (VectorIndex.files), keeps the
+    // model files, which are named by their content.
+    const search = path.join(dataDir, 'search');
+    mkdirSync(search);
+    const cached = [
+      'builtin-ab12.json',
+      'builtin-ab12.vectors',
+      'builtin-ab12.i8m32.hnsw',
+      'model-builtin-ab12.bin',
+    ];
+    for (const name of cached) writeFileSync(path.join(search, name), 'x');
+    r = await restore(existing);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /removed the vector index built from the previous database \(3 files\)/);
+    assert.deepEqual(readdirSync(search), ['model-builtin-ab12.bin']);
   });
 });
