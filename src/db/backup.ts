@@ -89,12 +89,15 @@ export async function backupSqlite(
       // link() fails if the name appeared meanwhile, where rename() would silently replace it.
       try {
         linkSync(partial, target);
+        unlinkSync(partial);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST' || existsSync(target))
           throw new InvalidInputError(`${target} appeared during the backup; pass --force to replace it`);
-        throw err;
+        // A file system without hard links (some network mounts): checked just above, then renamed.
+        if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') renameSync(partial, target);
+        else throw err;
       }
-      unlinkSync(partial);
     }
     syncFile(dir);
     return { pages, bytes: statSync(target).size, rows };
