@@ -34,6 +34,8 @@ const options = {
   papers: { type: 'string' },
   // reindex
   retrain: { type: 'boolean', default: false },
+  // backup, restore
+  force: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -109,6 +111,16 @@ export async function main(argv: string[]): Promise<number> {
           json: values.json,
           ...(values.limit ? { limit: values.limit } : {}),
         });
+      case 'backup':
+      case 'restore': {
+        const ops = await import('./commands/backup.ts');
+        const flags = { json: values.json, force: values.force };
+        return await ops.refusalsAsExitCodes(command, async () =>
+          command === 'backup'
+            ? ops.backupCommand(config, args, flags)
+            : (await import('./commands/restore.ts')).restoreCommand(config, args, flags),
+        );
+      }
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -28,6 +28,10 @@ commands:
   doctor [--json]                    check config, database, SMTP (connects) and the index
   users add-admin <email>            make a signed-up account an admin (also add-moderator, remove-role)
   setup                              print the one-time setup link again (until an admin exists)
+  backup <file> [--force] [--json]   copy the database to <file> while the service runs, then verify
+                                     the copy (PostgreSQL: prints the pg_dump command)
+  restore <file> [--force] [--json]  put a backup in place of the database (server stopped); the old
+                                     one is kept as paperboy.db.before-restore
   demo [--papers N] | demo --remove  load a generated demo corpus (marked, with a banner) / delete exactly it
   help                               this text
 
