@@ -94,6 +94,13 @@ export const configSchema = z
     /** Run the scheduler (daily harvest) inside `paperboy serve`. Several instances may share a DB: a lease picks one. */
     scheduler: boolish.default(true),
     /**
+     * How long a job's or a harvest's lease lives without renewal (renewed every third of it). A
+     * holder that dies on another machine frees its job after at most this, and the other
+     * instances look again when it lapses, so the job is taken over within about this long
+     * (issue 18: within 2 minutes). Too short, and a stalled event loop loses its lease.
+     */
+    jobLeaseMs: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+    /**
      * Daily harvest time, on the wall clock of `harvestTimeZone`. arXiv announces at 20:00 US
      * Eastern (Sunday–Thursday); the default runs then, which is 00:00 or 01:00 UTC depending on DST.
      */
@@ -176,8 +183,12 @@ export const configSchema = z
     digestBreakerFailures: z.coerce.number().int().min(1).max(1000).default(5),
     /** …for this long before one probe message is tried again. */
     digestBreakerPauseMs: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
-    /** How long a sender owns a claimed digest; a sender that dies frees it after this. */
-    digestLeaseMs: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
+    /**
+     * How long a sender owns a claimed digest (renewed every third of it); a sender that dies on
+     * another machine frees its claims after this. One minute, so a scheduled digest run whose
+     * holder died is finished by another instance within 2 minutes (issue 18 item 5).
+     */
+    digestLeaseMs: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
     /** Soft bounces (4.x.x DSNs) after which an address is suppressed; hard bounces suppress at once. */
     digestSoftBounceLimit: z.coerce.number().int().min(1).max(100).default(3),
     /** Subscribe requests per IP per hour, and confirmation mails per address per day. */
