@@ -134,12 +134,21 @@ export const configSchema = z
      * only submissions and imported picks, a curated page.
      */
     featureCategories: list(category).default([]),
-    /** `smtp://user:pass@host:port`; empty means mails are written to files under <data>/mail. */
+    /**
+     * `smtp://user:pass@host:port`; empty means mails are written to files under <data>/mail —
+     * on the embedded store only, unless mailToFiles (src/digest/mailer.ts `mailRefusal`).
+     */
     smtpUrl: z
       .string()
       .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
       .optional(),
     mailFrom: z.string().min(3).default('paperboy <paperboy@localhost>'),
+    /**
+     * With PostgreSQL and no smtpUrl, write mail to files anyway. Off by default: several
+     * instances would each keep the mail of the requests they served in their own <data>/mail,
+     * so mail without SMTP is refused there (issue 18 item 5). For one instance, or tests.
+     */
+    mailToFiles: boolish.default(false),
     /** Pooled SMTP connections kept open while sending digests. */
     smtpPoolSize: z.coerce.number().int().min(1).max(50).default(5),
     /** Messages per second across the pool; 0 sends as fast as the server accepts. */
