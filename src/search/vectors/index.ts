@@ -268,8 +268,15 @@ export class VectorIndex {
         workerData: { vectors: copy, size: n, dimensions: this.dimensions, file: scratch, threads },
         transferList: [copy.buffer],
       });
-      w.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve()));
-      w.once('error', reject);
+      // Settled at the worker's exit, so its copy and its graph are freed before the file is loaded.
+      let error: string | null = 'the graph worker exited without a word';
+      w.once('message', (m: { error?: string }) => {
+        error = m.error ?? null;
+      });
+      w.once('error', (err) => {
+        error = err.message;
+      });
+      w.once('exit', () => (error ? reject(new Error(error)) : resolve()));
     });
     const g = newGraph(this.dimensions);
     g.load(scratch);
