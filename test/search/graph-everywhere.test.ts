@@ -34,7 +34,7 @@ for (const [dialect, open] of bothStores) {
         const settings = { data: elsewhere, embedder: 'builtin' as const };
         const other = new Semantic(store.search, settings, store, { approxFrom: 10 });
         let ticks = 0;
-        const ticker = setInterval(() => ticks++, 1);
+        const ticker = setInterval(() => ticks++, 1).unref();
         await other.open();
         assert.equal(other.state, 'ready', 'searchable at once');
         assert.ok(other.graphBuild, 'building the graph');
@@ -43,8 +43,7 @@ for (const [dialect, open] of bothStores) {
         assert.equal(other.index!.approximate, false, 'exact scan while the graph is built');
         // A paper embedded while the worker builds (its vector: the query's own) joins the graph after.
         other.index!.upsert(987_654, toInt8(query!));
-        await other.graphBuild;
-        clearInterval(ticker);
+        await other.graphBuild.finally(() => clearInterval(ticker));
         assert.ok(ticks > 0, 'the event loop kept turning while the graph was built');
         assert.equal(other.error, null);
         assert.equal(other.index!.approximate, true, 'answers through its own graph now');
