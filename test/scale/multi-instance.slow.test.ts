@@ -3,7 +3,8 @@
  * PostgreSQL schema — a vote on one is visible on the others within the page-cache window; a
  * scheduled job runs once across the three; the rate limit is shared (login failures spread over
  * the three are limited as one); `kill -9` of the job's holder → another instance finishes the
- * job within 2 minutes.
+ * job within 2 minutes; a job held by an instance on another machine that stops renewing is taken
+ * over once its lease lapses.
  *
  * The job is the digest run (src/digest/job.ts), due two minutes before the test starts, sending
  * through a real loopback SMTP server at 2 messages a second so that it is still running when its
@@ -29,6 +30,7 @@ const PAGE_CACHE_MS = 2000;
 const PAPER = '2601.10001';
 
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+const REMOTE = 'other-machine:4242:beef:0123456789ab:777';
 
 interface Instance {
   serve: ServeChild;
@@ -44,6 +46,9 @@ describe('three serve processes on one PostgreSQL schema', () => {
   let slot: string;
   let emails: string[];
   const instances: Instance[] = [];
+  /** An instance on another machine holding the harvest job: its renewals, until it "dies". */
+  let remoteRenewals: NodeJS.Timeout | undefined;
+  let remoteLeaseUntil = 0;
 
   before(async () => {
     const pg = await pgStore();
@@ -63,6 +68,15 @@ describe('three serve processes on one PostgreSQL schema', () => {
         defaultPrefs({ frequency: 'weekly', weekday: slotAt.getUTCDay() }),
         Date.now() - 3_600_000,
       );
+    // The harvest slot is due too, and an instance on another machine (a holder this machine
+    // cannot check, src/shared/holder.ts) has just taken it and keeps renewing, as a live one does.
+    const renewRemote = async () => {
+      const now = Date.now();
+      assert.ok(await store.leases.acquire('job:daily-harvest', REMOTE, now, 3000, { slot }));
+      remoteLeaseUntil = now + 3000;
+    };
+    await renewRemote();
+    remoteRenewals = setInterval(() => void renewRemote(), 1000);
     const hasher = new PasswordHasher();
     for (const [email, name] of [
       ['voter@example.org', 'voter'],
@@ -105,10 +119,11 @@ describe('three serve processes on one PostgreSQL schema', () => {
           PAPERBOY_DIGEST_RETRY_BASE_MS: '50',
           PAPERBOY_JOB_LEASE_MS: '3000',
           PAPERBOY_DIGEST_LEASE_MS: '3000',
-          // The daily harvest's last slot is 23 h old (past catch-up), and upstreams are a closed
-          // local port all the same: nothing here may reach arXiv.
-          PAPERBOY_HARVEST_TIME: hhmm(new Date(Date.now() + 3_600_000)),
+          // The daily harvest is due at the same time; its upstreams are a closed local port, so
+          // it fails at once (and a failed slot is not retried): nothing here may reach arXiv.
+          PAPERBOY_HARVEST_TIME: hhmm(slotAt),
           PAPERBOY_HARVEST_TIME_ZONE: 'UTC',
+          PAPERBOY_HARVEST_SOURCES: 'oai',
           PAPERBOY_ARXIV_OAI_URL: 'http://127.0.0.1:9/oai',
           PAPERBOY_ARXIV_API_URL: 'http://127.0.0.1:9/api/query',
           PAPERBOY_ARXIV_RSS_URL: 'http://127.0.0.1:9/rss',
@@ -121,12 +136,35 @@ describe('three serve processes on one PostgreSQL schema', () => {
   });
 
   after(async () => {
+    clearInterval(remoteRenewals);
     for (const i of instances) {
       if (i.serve.child.exitCode === null && i.serve.child.signalCode === null) await i.serve.stop();
       rmSync(i.dir, { recursive: true, force: true });
     }
     await smtp?.stop();
     await dropSchema?.();
+  });
+
+  test('a job held by an instance on another machine that dies is taken over once its lease lapses', async () => {
+    const held = await store.leases.get('job:daily-harvest');
+    assert.equal(held?.holder, REMOTE, 'none of the three took a job a live instance renews');
+    clearInterval(remoteRenewals);
+    await new Promise((r) => setTimeout(r, 50)); // a renewal in flight lands
+    const lapses = remoteLeaseUntil;
+    let lease = await store.leases.get('job:daily-harvest');
+    while (lease?.lastSlot !== slot) {
+      assert.ok(Date.now() - lapses < 120_000, 'taken over within 2 min');
+      await new Promise((r) => setTimeout(r, 100));
+      lease = await store.leases.get('job:daily-harvest');
+    }
+    const tookMs = Date.now() - lapses;
+    console.log(`multi-instance: the remote holder's job finished ${tookMs} ms after its lease lapsed`);
+    const runs = await store.ingestRuns.recent(10);
+    assert.deepEqual(
+      runs.map((r) => r.source),
+      ['oai'],
+      'one harvest, by one of the three',
+    );
   });
 
   test('the due digest runs once across the three; kill -9 of its holder → another finishes it within 2 min', async () => {
