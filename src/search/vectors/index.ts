@@ -268,6 +268,8 @@ export class VectorIndex {
         workerData: { vectors: copy, size: n, dimensions: this.dimensions, file: scratch, threads },
         transferList: [copy.buffer],
       });
+      // A command that only searched once (`paperboy search`) exits without waiting for the graph.
+      w.unref();
       // Settled at the worker's exit, so its copy and its graph are freed before the file is loaded.
       let error: string | null = 'the graph worker exited without a word';
       w.once('message', (m: { error?: string }) => {
