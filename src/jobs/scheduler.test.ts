@@ -223,6 +223,45 @@ describe('scheduler', () => {
     }
   });
 
+  it('the real daily harvest finding its source lease still held (a dead remote holder) leaves the slot open', async () => {
+    const papers = fakePapers(5);
+    const server = await startFixtureServer({ '/oai': oaiEmulator({ papers }) });
+    const dir = tempDir('paperboy-sched-');
+    const store = new SqliteStore(path.join(dir, 'paperboy.db'));
+    try {
+      const cfg = loadConfig({
+        env: {},
+        flags: {
+          data: dir,
+          logLevel: 'silent',
+          arxivOaiUrl: `${server.url}/oai`,
+          upstreamIntervalMs: 0,
+          harvestSources: 'oai',
+          oaiFirstHarvestDays: 3650,
+        },
+      });
+      let clock = new Date('2024-02-01T01:30:00Z');
+      // Its job lease lapsed a moment before its source lease, which it renewed on its own timer.
+      // (The runner's source lease is on the real clock.)
+      assert.ok(await store.leases.acquire('ingest:oai', 'other-machine:7:x::', Date.now(), 60_000));
+      const harvest = scheduleTable(cfg).filter((j) => j.name === 'daily-harvest');
+      const sched = new Scheduler({ store, config: cfg, jobs: harvest, holder: 'me', now: () => clock });
+      assert.deepEqual(await sched.runDue(), ['daily-harvest']);
+      assert.equal((await store.leases.get('job:daily-harvest'))?.lastSlot, null, 'not called done');
+      assert.equal(await store.papers.count(), 0);
+      assert.equal(sched.nextWake().getTime() - clock.getTime(), cfg.jobLeaseMs, 'looks again a lease later');
+      clock = new Date(sched.nextWake().getTime() + 1);
+      await store.leases.release('ingest:oai', 'other-machine:7:x::'); // lapsed by then
+      assert.deepEqual(await sched.runDue(), ['daily-harvest'], 'run again once the source lease lapsed');
+      assert.equal(await store.papers.count(), 5);
+      assert.equal((await store.leases.get('job:daily-harvest'))?.lastSlot, '2024-02-01T01:00:00.000Z');
+    } finally {
+      await store.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the real daily-harvest job runs OAI and the featuring feeds against the configured upstreams', async () => {
     const papers = fakePapers(20);
     const server = await startFixtureServer({
