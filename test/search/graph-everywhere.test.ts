@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { searchDir } from '../../src/search/embedder/load.ts';
 import { reindex } from '../../src/search/reindex.ts';
