@@ -26,6 +26,8 @@ import { PgAccountDataRepository } from '../users/account-data.pg.repo.ts';
 import { PgCommunityRepository } from '../users/community.pg.repo.ts';
 import { PgFeedKeyRepository } from '../users/feed-keys.pg.repo.ts';
 import { PgModerationRepository } from '../users/moderation.pg.repo.ts';
+import { PgRateLimitRepository } from '../users/rate-limits.pg.repo.ts';
+import type { RateLimitRepository } from '../users/rate-limits.repo.ts';
 import { PgUserRepository } from '../users/users.pg.repo.ts';
 import type { Store } from './store.ts';
 
@@ -50,6 +52,7 @@ class PostgresStore implements Store {
   readonly moderation: PgModerationRepository;
   readonly alerts: PgAlertRepository;
   readonly accountData: PgAccountDataRepository;
+  readonly rateLimits: RateLimitRepository;
   readonly webhooks: PgWebhookRepository;
   readonly #applied: number[];
   #closed = false;
@@ -76,6 +79,7 @@ class PostgresStore implements Store {
     this.alerts = new PgAlertRepository(pool);
     this.accountData = new PgAccountDataRepository(pool);
     this.webhooks = new PgWebhookRepository(pool);
+    this.rateLimits = new PgRateLimitRepository(pool);
   }
 
   async migrations(): Promise<number[]> {

@@ -26,6 +26,8 @@ import { SqliteAccountDataRepository } from '../users/account-data.sqlite.repo.t
 import { SqliteCommunityRepository } from '../users/community.sqlite.repo.ts';
 import { SqliteFeedKeyRepository } from '../users/feed-keys.sqlite.repo.ts';
 import { SqliteModerationRepository } from '../users/moderation.sqlite.repo.ts';
+import { MemoryRateLimits } from '../users/rate-limits.memory.ts';
+import type { RateLimitRepository } from '../users/rate-limits.repo.ts';
 import { SqliteUserRepository } from '../users/users.sqlite.repo.ts';
 import type { Store } from './store.ts';
 
@@ -50,6 +52,7 @@ export class SqliteStore implements Store {
   readonly moderation: SqliteModerationRepository;
   readonly alerts: SqliteAlertRepository;
   readonly accountData: SqliteAccountDataRepository;
+  readonly rateLimits: RateLimitRepository;
   readonly webhooks: SqliteWebhookRepository;
   readonly #applied: number[];
 
@@ -78,6 +81,7 @@ export class SqliteStore implements Store {
     this.alerts = new SqliteAlertRepository(this.db);
     this.accountData = new SqliteAccountDataRepository(this.db);
     this.webhooks = new SqliteWebhookRepository(this.db);
+    this.rateLimits = new MemoryRateLimits();
   }
 
   async migrations(): Promise<number[]> {

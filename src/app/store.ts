@@ -21,6 +21,7 @@ import type { FirstRunRepository } from '../setup/first-run.repo.ts';
 import type { AccountDataRepository } from '../users/account-data.repo.ts';
 import type { FeedKeyRepository } from '../users/feed-keys.repo.ts';
 import type { ModerationRepository } from '../users/moderation.repo.ts';
+import type { RateLimitRepository } from '../users/rate-limits.repo.ts';
 import type { CommunityRepository, UserRepository } from '../users/types.ts';
 
 export interface Store extends Database {
@@ -53,4 +54,6 @@ export interface Store extends Database {
   readonly accountData: AccountDataRepository;
   /** Alert webhooks, their delivery queue and attempts (issue 15 item 2, src/alerts/webhook.repo.ts). */
   readonly webhooks: WebhookRepository;
+  /** Rate-limit windows: in memory on SQLite, a table shared by every instance on PostgreSQL (issue 18 item 5). */
+  readonly rateLimits: RateLimitRepository;
 }

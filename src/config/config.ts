@@ -116,6 +116,13 @@ export const configSchema = z
     /** Run the scheduler (daily harvest) inside `paperboy serve`. Several instances may share a DB: a lease picks one. */
     scheduler: boolish.default(true),
     /**
+     * How long a job's or a harvest's lease lives without renewal (renewed every third of it). A
+     * holder that dies on another machine frees its job after at most this, and the other
+     * instances look again when it lapses, so the job is taken over within about this long
+     * (issue 18: within 2 minutes). Too short, and a stalled event loop loses its lease.
+     */
+    jobLeaseMs: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+    /**
      * Daily harvest time, on the wall clock of `harvestTimeZone`. arXiv announces at 20:00 US
      * Eastern (Sunday–Thursday); the default runs then, which is 00:00 or 01:00 UTC depending on DST.
      */
@@ -149,12 +156,21 @@ export const configSchema = z
      * only submissions and imported picks, a curated page.
      */
     featureCategories: list(category).default([]),
-    /** `smtp://user:pass@host:port`; empty means mails are written to files under <data>/mail. */
+    /**
+     * `smtp://user:pass@host:port`; empty means mails are written to files under <data>/mail —
+     * on the embedded store only, unless mailToFiles (src/digest/mailer.ts `mailRefusal`).
+     */
     smtpUrl: z
       .string()
       .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
       .optional(),
     mailFrom: z.string().min(3).default('paperboy <paperboy@localhost>'),
+    /**
+     * With PostgreSQL and no smtpUrl, write mail to files anyway. Off by default: several
+     * instances would each keep the mail of the requests they served in their own <data>/mail,
+     * so mail without SMTP is refused there (issue 18 item 5). For one instance, or tests.
+     */
+    mailToFiles: boolish.default(false),
     /** Pooled SMTP connections kept open while sending digests. */
     smtpPoolSize: z.coerce.number().int().min(1).max(50).default(5),
     /** Messages per second across the pool; 0 sends as fast as the server accepts. */
@@ -204,8 +220,12 @@ export const configSchema = z
     digestBreakerFailures: z.coerce.number().int().min(1).max(1000).default(5),
     /** …for this long before one probe message is tried again. */
     digestBreakerPauseMs: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
-    /** How long a sender owns a claimed digest; a sender that dies frees it after this. */
-    digestLeaseMs: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
+    /**
+     * How long a sender owns a claimed digest (renewed every third of it); a sender that dies on
+     * another machine frees its claims after this. One minute, so a scheduled digest run whose
+     * holder died is finished by another instance within 2 minutes (issue 18 item 5).
+     */
+    digestLeaseMs: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
     /** Soft bounces (4.x.x DSNs) after which an address is suppressed; hard bounces suppress at once. */
     digestSoftBounceLimit: z.coerce.number().int().min(1).max(100).default(3),
     /** Subscribe requests per IP per hour, and confirmation mails per address per day. */

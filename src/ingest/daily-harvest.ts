@@ -14,6 +14,7 @@ import type { IngestStore } from './store.ts';
  */
 export async function dailyHarvest(ctx: JobContext<IngestStore>, http: HttpClient): Promise<string> {
   const done: string[] = [];
+  const busy: LeaseBusyError[] = [];
   for (const name of ctx.config.harvestSources) {
     if (ctx.signal.aborted) break;
     if (name === 'rss' && !scheduledRssCategories(ctx.config)) continue;
@@ -21,10 +22,15 @@ export async function dailyHarvest(ctx: JobContext<IngestStore>, http: HttpClien
     let summary: RunSummary;
     try {
       const source = createSource(name, ctx.config, { scheduled: true });
-      summary = await runIngest(source, { store: ctx.store, http, signal: ctx.signal });
+      summary = await runIngest(source, {
+        store: ctx.store,
+        http,
+        signal: ctx.signal,
+        leaseTtlMs: ctx.config.jobLeaseMs,
+      });
     } catch (err) {
       if (!(err instanceof LeaseBusyError)) throw err;
-      done.push(`${name}: skipped (${err.message})`);
+      busy.push(err);
       continue;
     }
     ctx.log(`ingest ${name}: ${summary.status}: ${summary.message}`);
@@ -33,5 +39,13 @@ export async function dailyHarvest(ctx: JobContext<IngestStore>, http: HttpClien
   // New and edited papers: refresh what keyword ranking derives from the index (off-thread).
   const keyword = await ctx.store.maintainKeywordIndex();
   if (keyword) ctx.log(keyword);
+  // A source another holder had: a harvest by hand, or a holder that died moments ago whose source
+  // lease outlives its job lease. The scheduler keeps the slot open and runs the job again when
+  // that lease lapses (src/jobs/scheduler.ts), instead of calling the day's harvest done.
+  if (busy.length)
+    throw new LeaseBusyError(
+      `${[...done, ...busy.map((e) => e.message)].join('; ')}; the slot stays open`,
+      busy[0]!.lease,
+    );
   return done.join(', ') || 'nothing configured';
 }

@@ -3,13 +3,14 @@
  * due (or was missed within CATCH_UP_MS, e.g. the server was restarting at 20:00), the instance
  * that wins the job's lease row for that slot runs it and records the slot as finished; every
  * other instance sharing the database sees the slot done and skips it. A holder that dies mid-run
- * leaves the slot unfinished, and its lease expires, so another instance (or the restarted one)
- * runs it.
+ * leaves the slot unfinished, and its lease expires (`jobLeaseMs`), so another instance (or the
+ * restarted one) runs it: an instance that found a due slot held by someone else looks again when
+ * that lease would lapse, not at its next hourly wake (issue 18 item 5: taken over within 2 min).
  */
 import type { Config } from '../config/config.ts';
 import { newHolderId } from '../shared/holder.ts';
 import { reportJob } from '../shared/telemetry.ts';
-import { tryAcquire } from './lease.ts';
+import { LeaseBusyError, tryAcquire } from './lease.ts';
 import type { Job, JobStore } from './schedule.ts';
 import { nextDailySlot, previousDailySlot } from './zoned-time.ts';
 
@@ -35,6 +36,8 @@ export class Scheduler<S extends JobStore = JobStore> {
   readonly #controller = new AbortController();
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<unknown> = Promise.resolve();
+  /** When to look again at a due slot that another holder has (or a busy lease kept) open. */
+  #recheckAt: number | null = null;
 
   constructor(o: SchedulerOptions<S>) {
     this.#o = {
@@ -50,6 +53,8 @@ export class Scheduler<S extends JobStore = JobStore> {
   /** Runs every job whose latest slot is due and not finished by anyone; returns the names run. */
   async runDue(): Promise<string[]> {
     const ran: string[] = [];
+    this.#recheckAt = null;
+    const ttlMs = this.#o.config.jobLeaseMs;
     for (const job of this.#o.jobs) {
       if (this.#controller.signal.aborted) break;
       const now = this.#o.now();
@@ -58,9 +63,13 @@ export class Scheduler<S extends JobStore = JobStore> {
       const lease = await tryAcquire(this.#o.store.leases, `job:${job.name}`, {
         holder: this.#o.holder,
         slot: slot.toISOString(),
+        ttlMs,
         now: () => this.#o.now().getTime(),
       });
-      if (!lease) continue;
+      if (!lease) {
+        await this.#watch(`job:${job.name}`, slot.toISOString(), ttlMs);
+        continue;
+      }
       ran.push(job.name);
       const started = performance.now();
       const took = () => (performance.now() - started) / 1000;
@@ -79,19 +88,41 @@ export class Scheduler<S extends JobStore = JobStore> {
         this.#o.log(`job ${job.name} failed: ${(err as Error).message}`);
         const outcome = this.#controller.signal.aborted ? 'interrupted' : 'failed';
         reportJob({ scope: this.#o.store, job: job.name, outcome, seconds: took() });
-        // Stopped by shutdown: leave the slot open for whoever runs next. A failure is recorded in
-        // the ingest runs and not retried until the next slot, so a bug cannot hammer upstream.
-        await lease.release(this.#controller.signal.aborted ? undefined : slot.toISOString());
+        // Stopped by shutdown, or a lease inside the job still held (a harvest's source lease of a
+        // dead holder lapsing a moment after its job lease): leave the slot open for whoever runs
+        // next, and look again. Any other failure is recorded in the ingest runs and not retried
+        // until the next slot, so a bug cannot hammer upstream.
+        const busy = err instanceof LeaseBusyError;
+        if (busy) this.#recheck(this.#o.now().getTime() + ttlMs);
+        await lease.release(this.#controller.signal.aborted || busy ? undefined : slot.toISOString());
       }
     }
     return ran;
   }
 
-  /** When the next slot of any job begins. */
+  /**
+   * A due slot this instance could not take: unless it is finished, look again once its holder's
+   * lease would lapse (a renewing holder pushes that on; a dead one does not), at most one TTL on.
+   */
+  async #watch(name: string, slot: string, ttlMs: number): Promise<void> {
+    const lease = await this.#o.store.leases.get(name);
+    if (lease?.lastSlot && lease.lastSlot >= slot) return;
+    const now = this.#o.now().getTime();
+    const lapses = lease ? lease.leaseUntil + 50 : now;
+    this.#recheck(Math.min(Math.max(lapses, now), now + ttlMs));
+  }
+
+  #recheck(at: number): void {
+    this.#recheckAt = this.#recheckAt === null ? at : Math.min(this.#recheckAt, at);
+  }
+
+  /** When the next slot of any job begins, or sooner to look again at a slot held by another. */
   nextWake(): Date {
     const now = this.#o.now();
     const next = Math.min(...this.#o.jobs.map((j) => nextDailySlot(now, j.at, j.timeZone).getTime()));
-    return new Date(Math.min(next, now.getTime() + MAX_SLEEP_MS));
+    return new Date(
+      Math.min(next, now.getTime() + MAX_SLEEP_MS, this.#recheckAt ?? Number.POSITIVE_INFINITY),
+    );
   }
 
   start(): void {

@@ -72,8 +72,8 @@ export class LibraryService {
     return this.#now().toISOString();
   }
 
-  #limit(user: User, kind: keyof typeof LIMITS): void {
-    this.#d.limiter.check(`library-${kind}:${user.id}`, LIMITS[kind]);
+  async #limit(user: User, kind: keyof typeof LIMITS): Promise<void> {
+    await this.#d.limiter.check(`library-${kind}:${user.id}`, LIMITS[kind]);
   }
 
   async #paper(arxivId: string): Promise<Paper> {
@@ -102,7 +102,7 @@ export class LibraryService {
   }
 
   async create(user: User, rawName: string, isPublic = false): Promise<Collection> {
-    this.#limit(user, 'changes');
+    await this.#limit(user, 'changes');
     const name = cleanName(rawName);
     if (isPublic) mayPublish(user);
     const count = (await this.#d.library.collections(user.id)).length;
@@ -114,7 +114,7 @@ export class LibraryService {
   }
 
   async rename(user: User, id: number, rawName: string): Promise<Collection> {
-    this.#limit(user, 'changes');
+    await this.#limit(user, 'changes');
     const c = await this.own(user, id);
     await this.#d.library.update(c.id, { name: cleanName(rawName) }, this.#at());
     this.#d.changed?.();
@@ -122,7 +122,7 @@ export class LibraryService {
   }
 
   async setPublic(user: User, id: number, isPublic: boolean): Promise<Collection> {
-    this.#limit(user, 'changes');
+    await this.#limit(user, 'changes');
     const c = await this.own(user, id);
     if (isPublic) mayPublish(user);
     await this.#d.library.update(c.id, { isPublic }, this.#at());
@@ -131,7 +131,7 @@ export class LibraryService {
   }
 
   async remove(user: User, id: number): Promise<Collection> {
-    this.#limit(user, 'changes');
+    await this.#limit(user, 'changes');
     const c = await this.own(user, id);
     await this.#d.library.remove(c.id);
     this.#d.changed?.();
@@ -140,7 +140,7 @@ export class LibraryService {
 
   /** Saves to `collectionId`, or to the default "Saved" collection (made on the first save). */
   async save(user: User, arxivId: string, collectionId?: number) {
-    this.#limit(user, 'changes');
+    await this.#limit(user, 'changes');
     const paper = await this.#paper(arxivId);
     let r: { collectionId: number; added: boolean };
     if (collectionId === undefined)
@@ -155,7 +155,7 @@ export class LibraryService {
 
   /** Takes the paper out of every collection of the reader (the card's "saved" toggle). */
   async unsave(user: User, arxivId: string) {
-    this.#limit(user, 'changes');
+    await this.#limit(user, 'changes');
     const paper = await this.#paper(arxivId);
     const removedFrom = await this.#d.library.unsave(user.id, paper.id);
     this.#d.changed?.();
@@ -163,7 +163,7 @@ export class LibraryService {
   }
 
   async removeFrom(user: User, collectionId: number, arxivId: string) {
-    this.#limit(user, 'changes');
+    await this.#limit(user, 'changes');
     const c = await this.own(user, collectionId);
     const paper = await this.#paper(arxivId);
     const removed = await this.#d.library.removeFrom(c.id, paper.id);
@@ -191,7 +191,7 @@ export class LibraryService {
       throw new InvalidInputError(
         `This import has ${entries.length.toLocaleString('en')} ids or entries; at most ${MAX_IMPORT_ENTRIES.toLocaleString('en')} go in one import. Nothing was added: split the list and import the parts one after another.`,
       );
-    this.#limit(user, 'imports');
+    await this.#limit(user, 'imports');
     const ids = [...new Set(entries.flatMap((e) => (e.id ? [e.id] : [])))];
     const r = ids.length
       ? await this.#d.library.addArxivIds(c.id, user.id, ids, this.#at())

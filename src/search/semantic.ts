@@ -1,14 +1,18 @@
 /**
  * The semantic side of one process: the active embedder and the vector index, opened on first
  * use, loaded from <data>/search/ when saved there and caught up from the database by `seq`.
- * Searches never wait for loading: until it is ready they are answered by keyword alone.
+ * Searches never wait for loading: until it is ready they are answered by keyword alone. An index
+ * past APPROX_FROM vectors without a saved graph (another instance ran `paperboy reindex`, the
+ * usual case with several instances on PostgreSQL) builds its graph in a worker thread, answering
+ * by exact scan meanwhile, and saves it for the next start (issue 18 item 5).
  */
+import path from 'node:path';
 import { newHolderId } from '../shared/holder.ts';
 import type { Embedder } from './embedder/embedder.ts';
 import { type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
 import type { SearchRepository } from './search.repo.ts';
 import type { SearchStore } from './store.ts';
-import { VectorIndex } from './vectors/index.ts';
+import { APPROX_FROM, VectorIndex } from './vectors/index.ts';
 
 /** How often a serving process looks for vectors written by others (reindex, new papers). */
 const SYNC_EVERY_MS = 30_000;
@@ -35,11 +39,20 @@ export class Semantic {
   #unsaved = 0;
   #embeddedUpTo = 0;
   readonly store: SearchStore | null;
+  readonly #approxFrom: number;
+  /** The graph being built in a worker (see the file comment); null when none is. */
+  graphBuild: Promise<void> | null = null;
 
-  constructor(repo: SearchRepository, settings: EmbedderSettings, store: SearchStore | null = null) {
+  constructor(
+    repo: SearchRepository,
+    settings: EmbedderSettings,
+    store: SearchStore | null = null,
+    options: { approxFrom?: number } = {},
+  ) {
     this.repo = repo;
     this.settings = settings;
     this.store = store;
+    this.#approxFrom = options.approxFrom ?? APPROX_FROM;
   }
 
   /** Starts opening (once); resolves when the index is usable or known to be missing. */
@@ -65,6 +78,18 @@ export class Semantic {
     if (!saved || caught > 0) this.index.save(dir);
     this.state = this.index.size > 0 ? 'ready' : 'untrained';
     this.#lastSync = Date.now();
+    if (this.index.size >= this.#approxFrom && !this.index.approximate) this.#buildGraph(dir);
+  }
+
+  #buildGraph(dir: string): void {
+    const index = this.index!;
+    this.graphBuild = index
+      .buildGraphInWorker(path.join(dir, `${index.model}.graph-build-${process.pid}.tmp`))
+      .then(() => index.save(dir))
+      .catch((err: unknown) => {
+        // Still answering by exact scan, only slower: said, not fatal.
+        this.error = `HNSW graph: ${(err as Error).message}`;
+      });
   }
 
   /** Folds in vectors written since the index's seq. Returns how many. */
@@ -122,13 +147,14 @@ export class Semantic {
       // A new model was trained (by reindex here or on another instance): start over.
       this.#opening = null;
       this.state = this.state === 'ready' ? 'ready' : 'loading';
-      const fresh = new Semantic(this.repo, this.settings, this.store);
+      const fresh = new Semantic(this.repo, this.settings, this.store, { approxFrom: this.#approxFrom });
       await fresh.open();
       Object.assign(this, {
         embedder: fresh.embedder,
         index: fresh.index,
         state: fresh.state,
         error: fresh.error,
+        graphBuild: fresh.graphBuild,
       });
       return;
     }

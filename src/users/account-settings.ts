@@ -41,7 +41,7 @@ export async function checkPassword(
   wrong: string,
 ): Promise<void> {
   const key = `confirm:fail:${user.id}`;
-  const state = d.limiter.peek(key, WRONG_PASSWORDS);
+  const state = await d.limiter.peek(key, WRONG_PASSWORDS);
   if (!state.allowed)
     throw new RateLimitedError(
       `Too many wrong passwords; wait ${Math.ceil(state.resetSeconds / 60)} minutes.`,
@@ -51,7 +51,7 @@ export async function checkPassword(
   const ok =
     stored !== null && password.length <= 256 && (await d.hasher.verify(stored.passwordHash, password));
   if (!ok) {
-    d.limiter.hit(key, WRONG_PASSWORDS);
+    await d.limiter.hit(key, WRONG_PASSWORDS);
     throw new UnauthorizedError(wrong);
   }
 }

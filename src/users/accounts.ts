@@ -139,7 +139,7 @@ export class AccountService {
   }
 
   async #sendLink(user: User, purpose: 'verify' | 'reset', ip: string): Promise<boolean> {
-    if (!this.#d.limiter.hit(`mail:${purpose}:${user.id}|${ip}`, LIMITS.mailsPerAccountAndIp).allowed)
+    if (!(await this.#d.limiter.hit(`mail:${purpose}:${user.id}|${ip}`, LIMITS.mailsPerAccountAndIp)).allowed)
       return false;
     const sent = await this.#d.users.countOneTime(user.id, purpose, this.#iso(-DAY));
     if (sent >= MAILS_PER_ACCOUNT_PER_DAY) return false;
@@ -184,7 +184,7 @@ export class AccountService {
     const email = normalizeEmail(input.email);
     const { name, displayName } = accountNames(input);
     const password = validatePassword(input.password, [name, displayName, email]);
-    this.#d.limiter.check(
+    await this.#d.limiter.check(
       `signup:ip:${ip}`,
       LIMITS.signupPerIp,
       'Too many sign-ups from your network; try again later.',
@@ -221,14 +221,14 @@ export class AccountService {
   }
 
   async login(input: { email: string; password: string }, ip: string): Promise<NewSession> {
-    this.#d.limiter.check(
+    await this.#d.limiter.check(
       `login:ip:${ip}`,
       LIMITS.loginPerIp,
       'Too many login attempts; wait a few minutes.',
     );
     const email = normalizeEmail(input.email);
     const pairKey = `login:fail:${email}|${ip}`;
-    const pair = this.#d.limiter.peek(pairKey, LIMITS.loginFailuresPerAccountAndIp);
+    const pair = await this.#d.limiter.peek(pairKey, LIMITS.loginFailuresPerAccountAndIp);
     if (!pair.allowed)
       throw new RateLimitedError(
         `Too many wrong passwords for this account from your network; wait ${Math.ceil(pair.resetSeconds / 60)} minutes or reset your password.`,
@@ -241,8 +241,8 @@ export class AccountService {
         : await this.#d.hasher.verifyNobody(input.password.slice(0, 256));
     if (!user || !ok) {
       // Keyed by the address typed, known or not, so the slowdown tells nothing about accounts.
-      this.#d.limiter.hit(pairKey, LIMITS.loginFailuresPerAccountAndIp);
-      const n = this.#d.limiter.hit(`login:fail:${email}`, LIMITS.loginFailuresPerAccount).count;
+      await this.#d.limiter.hit(pairKey, LIMITS.loginFailuresPerAccountAndIp);
+      const n = (await this.#d.limiter.hit(`login:fail:${email}`, LIMITS.loginFailuresPerAccount)).count;
       const delay = failureDelayMs(n);
       if (delay > 0) await this.#sleep(delay);
       throw new UnauthorizedError(WRONG_LOGIN);
@@ -290,7 +290,11 @@ export class AccountService {
    * unknown ones (one lookup); the mail, if any, goes out after the answer.
    */
   async requestReset(rawEmail: string, ip: string): Promise<string> {
-    this.#d.limiter.check(`reset:ip:${ip}`, LIMITS.resetPerIp, 'Too many reset requests; try again later.');
+    await this.#d.limiter.check(
+      `reset:ip:${ip}`,
+      LIMITS.resetPerIp,
+      'Too many reset requests; try again later.',
+    );
     const email = normalizeEmail(rawEmail);
     const user = await this.#d.users.byEmail(email);
     if (user && !user.bannedAt) this.#sendLater(user, 'reset', ip);
@@ -302,7 +306,7 @@ export class AccountService {
    * reset link stops working, in one transaction. API tokens stay (the caller lists them).
    */
   async resetPassword(token: string, newPassword: string, ip: string): Promise<User> {
-    this.#d.limiter.check(
+    await this.#d.limiter.check(
       `reset-submit:ip:${ip}`,
       LIMITS.resetSubmitPerIp,
       'Too many attempts; try again later.',

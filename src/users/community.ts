@@ -83,7 +83,7 @@ export class CommunityService {
   /** Sets the vote to `up` (not a toggle), so repeats and races change nothing twice. */
   async vote(user: User, arxivId: string, up: boolean): Promise<VoteResult & { paper: Paper }> {
     mustTakePart(user);
-    this.#d.limiter.check(`vote:${user.id}`, LIMITS.votes);
+    await this.#d.limiter.check(`vote:${user.id}`, LIMITS.votes);
     const paper = await this.#paper(arxivId);
     const r = await this.#d.community.setVote(user.id, paper.id, up, this.#now().toISOString());
     if (r.changed) this.#d.changed?.();
@@ -98,7 +98,7 @@ export class CommunityService {
     mustTakePart(user);
     const parsed = parseArxivId(input.trim());
     if (!parsed) throw new InvalidInputError('Give an arXiv id (2401.00001) or an arxiv.org/abs/… URL.');
-    this.#d.limiter.check(
+    await this.#d.limiter.check(
       `submit:${user.id}`,
       LIMITS.submitBurst,
       'Slow down: a few submissions a minute at most.',
@@ -140,7 +140,7 @@ export class CommunityService {
   async comment(user: User, arxivId: string, rawBody: string, parentId: number | null): Promise<Comment> {
     mustTakePart(user);
     const body = cleanCommentBody(rawBody);
-    this.#d.limiter.check(
+    await this.#d.limiter.check(
       `comment:${user.id}`,
       LIMITS.commentBurst,
       'Slow down: wait a few minutes before commenting again.',

@@ -106,7 +106,7 @@ export class ModerationService {
   async report(user: User, target: ReportTarget, rawReason: string): Promise<number> {
     if (user.bannedAt) throw new ForbiddenError('This account is banned.');
     const reason = cleanReason(rawReason);
-    this.#d.limiter.check(
+    await this.#d.limiter.check(
       `report:${user.id}`,
       REPORTS,
       'Slow down: a few reports every ten minutes at most.',

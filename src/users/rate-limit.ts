@@ -1,9 +1,12 @@
 /**
- * Fixed-window rate limits kept in memory, per key (`login:ip:203.0.113.9`, `login:acct:a@x.org`).
- * Per process: with several instances behind a balancer each counts its own share, which still
- * bounds guessing; durable per-account limits (submissions per day) are counted in the database.
+ * Fixed-window rate limits per key (`login:ip:203.0.113.9`, `login:acct:a@x.org`), counted in a
+ * RateLimitRepository: this process's memory on the embedded store, a shared table on PostgreSQL so
+ * several instances behind a balancer count together (rate-limits.repo.ts). Durable per-account
+ * limits (submissions per day) are counted from their own rows.
  */
 import { RateLimitedError } from '../errors.ts';
+import { MemoryRateLimits } from './rate-limits.memory.ts';
+import type { LimitWindow, RateLimitRepository } from './rate-limits.repo.ts';
 
 export interface Limit {
   /** Requests allowed per window. */
@@ -21,25 +24,24 @@ export interface LimitState {
   resetSeconds: number;
 }
 
+/** How often ended windows are deleted from a shared table (one statement, off the request path). */
+const SWEEP_EVERY_MS = 60_000;
+
 export class RateLimiter {
   readonly #now: () => number;
-  readonly #maxKeys: number;
-  readonly #windows = new Map<string, { start: number; count: number; windowMs: number }>();
+  readonly #repo: RateLimitRepository;
+  #sweptAt: number;
 
-  constructor(options: { now?: () => number; maxKeys?: number } = {}) {
+  constructor(options: { now?: () => number; maxKeys?: number; repo?: RateLimitRepository } = {}) {
     this.#now = options.now ?? Date.now;
-    this.#maxKeys = options.maxKeys ?? 100_000;
+    this.#repo = options.repo ?? new MemoryRateLimits(options.maxKeys ? { maxKeys: options.maxKeys } : {});
+    this.#sweptAt = this.#now();
   }
 
-  hit(key: string, limit: Limit): LimitState {
+  async hit(key: string, limit: Limit): Promise<LimitState> {
     const now = this.#now();
-    let w = this.#windows.get(key);
-    if (!w || now - w.start >= w.windowMs) {
-      if (!w && this.#windows.size >= this.#maxKeys) this.#sweep(now);
-      w = { start: now, count: 0, windowMs: limit.windowMs };
-      this.#windows.set(key, w);
-    }
-    w.count++;
+    const w = await this.#repo.hit(key, now, limit.windowMs);
+    this.#maybeSweep(now);
     return this.#state(w, limit, now, w.count <= limit.max);
   }
 
@@ -47,15 +49,15 @@ export class RateLimiter {
    * The key's state without counting a hit: `allowed` says whether one more hit would be. For
    * limits that count only failures (wrong passwords), checked before and hit after.
    */
-  peek(key: string, limit: Limit): LimitState {
+  async peek(key: string, limit: Limit): Promise<LimitState> {
     const now = this.#now();
-    const w = this.#windows.get(key);
+    const w = await this.#repo.peek(key);
     if (!w || now - w.start >= w.windowMs)
       return { allowed: true, count: 0, limit: limit.max, remaining: limit.max, resetSeconds: 0 };
     return this.#state(w, limit, now, w.count < limit.max);
   }
 
-  #state(w: { start: number; count: number; windowMs: number }, limit: Limit, now: number, allowed: boolean) {
+  #state(w: LimitWindow, limit: Limit, now: number, allowed: boolean): LimitState {
     return {
       allowed,
       count: w.count,
@@ -66,25 +68,20 @@ export class RateLimiter {
   }
 
   /** Counts the hit and throws RateLimitedError when over the limit. */
-  check(
+  async check(
     key: string,
     limit: Limit,
     message = 'Too many requests; slow down and try again shortly.',
-  ): LimitState {
-    const s = this.hit(key, limit);
+  ): Promise<LimitState> {
+    const s = await this.hit(key, limit);
     if (!s.allowed) throw new RateLimitedError(message, s.resetSeconds);
     return s;
   }
 
-  #sweep(now: number): void {
-    for (const [k, w] of this.#windows) if (now - w.start >= w.windowMs) this.#windows.delete(k);
-    // Still full (an attack spraying keys): drop the oldest half rather than grow without bound.
-    if (this.#windows.size >= this.#maxKeys) {
-      let n = Math.floor(this.#maxKeys / 2);
-      for (const k of this.#windows.keys()) {
-        if (n-- <= 0) break;
-        this.#windows.delete(k);
-      }
-    }
+  #maybeSweep(now: number): void {
+    if (now - this.#sweptAt < SWEEP_EVERY_MS) return;
+    this.#sweptAt = now;
+    // Best effort: an unswept row only takes space, and the next sweep removes it.
+    this.#repo.sweep(now).catch(() => {});
   }
 }

@@ -51,7 +51,7 @@ export const apiRoutes =
 
     app.addHook('onRequest', async (req, reply) => {
       if (!req.url.startsWith('/api/')) return;
-      const s = site.limiter.hit(`api:${req.ip}`, {
+      const s = await site.limiter.hit(`api:${req.ip}`, {
         max: config.apiRateLimit,
         windowMs: RATE_WINDOW_S * 1000,
       });

@@ -42,8 +42,8 @@ export const paperRoutes =
   async (app) => {
     const { store, config } = deps;
     // Per client like the API (api.routes.ts): a search costs far more than a cached page.
-    const limitSearches = (ip: string) => {
-      const s = deps.site.limiter.hit(`search:${ip}`, {
+    const limitSearches = async (ip: string) => {
+      const s = await deps.site.limiter.hit(`search:${ip}`, {
         max: config.searchRateLimit,
         windowMs: RATE_WINDOW_S * 1000,
       });
@@ -70,12 +70,12 @@ export const paperRoutes =
 
     for (const format of FEED_FORMATS)
       app.get(`/search.${format}`, async (req, reply) => {
-        limitSearches(req.ip);
+        await limitSearches(req.ip);
         return searchFeed(req, reply, format, parse(searchQuery, req.query).q);
       });
 
     app.get('/search', async (req, reply) => {
-      limitSearches(req.ip);
+      await limitSearches(req.ip);
       const { q, like, page } = parse(searchQuery, req.query);
       const format = formatOf(undefined, req.query);
       if (format !== 'html') return searchFeed(req, reply, format, q);

@@ -66,7 +66,7 @@ export interface Site {
 
 export function createSite(store: Store, config: Config, options: SiteOptions = {}): Site {
   const now = options.now ?? (() => new Date());
-  const limiter = new RateLimiter({ now: () => now().getTime() });
+  const limiter = new RateLimiter({ now: () => now().getTime(), repo: store.rateLimits });
   const hasher = options.hasher ?? new PasswordHasher({ maxConcurrent: config.hashConcurrency });
   const pageCache = new PageCache(config.pageCacheMs);
   const similar = createSimilarLists(store, config, { now, warm: true });

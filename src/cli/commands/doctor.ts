@@ -9,7 +9,7 @@ import type { Store } from '../../app/store.ts';
 import type { Config, RefusedSetting } from '../../config/config.ts';
 import { loadMigrations } from '../../db/migrate.ts';
 import { smtpOptions } from '../../digest/mailer.smtp.ts';
-import { createMailer } from '../../digest/mailer.ts';
+import { createMailer, mailRefusal } from '../../digest/mailer.ts';
 import { searchPapers } from '../../search/service.ts';
 import { describeRefused, effectiveConfig, followedCategories } from '../../setup/settings.ts';
 import { EXIT } from '../usage.ts';
@@ -23,6 +23,8 @@ interface Check {
 const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 async function smtpCheck(config: Config): Promise<Check> {
+  const refused = mailRefusal(config);
+  if (refused) return { name: 'smtp', ok: false, detail: refused };
   if (!config.smtpUrl)
     return {
       name: 'smtp',

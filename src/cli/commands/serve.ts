@@ -3,6 +3,7 @@ import { openStore } from '../../app/open.ts';
 import { scheduleTable } from '../../app/schedule.ts';
 import type { Store } from '../../app/store.ts';
 import type { Config } from '../../config/config.ts';
+import { mailRefusal } from '../../digest/mailer.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
 import { keywordSearcher } from '../../search/keyword-pool.ts';
 import { semanticFor } from '../../search/semantic.ts';
@@ -40,6 +41,9 @@ export async function serveCommand(config: Config): Promise<number> {
       `trustProxy is a hop count and the server listens on ${config.host}: make sure clients can reach it only through the proxy, or list the proxy addresses instead`,
     );
   log.announce(`paperboy: serving ${config.baseUrl} (${store.dialect}, data in ${config.data})`);
+  // PostgreSQL without SMTP (src/digest/mailer.ts): said once at start, and again by each refused mail.
+  const mailRefused = mailRefusal(config);
+  if (mailRefused) log.warn(`paperboy: ${mailRefused}`);
   // First run (issue 7): the one-time setup link while no admin exists, and the first harvest.
   const setup = await setupUrl(store, config.baseUrl!);
   if (setup)

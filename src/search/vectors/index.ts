@@ -8,8 +8,9 @@
  * Persisted under <data>/search/ (matrix + HNSW graph + the last `seq` seen), so a restart only
  * loads and catches up with vectors written since.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { exactSearch, Index, type Matches, MetricKind, ScalarKind } from 'usearch';
 import { int8Norm, toInt8, toUnitFloat } from './quantize.ts';
 
@@ -33,6 +34,39 @@ const EXPANSION_SEARCH = 512;
 /** Candidates taken from the graph and ranked exactly: at least this many, or 2k for top k. */
 const RERANK_MIN = 50;
 
+/** An empty graph of the kind this index builds, saves and loads. */
+export function newGraph(dimensions: number, expansionSearch = EXPANSION_SEARCH): Index {
+  return new Index({
+    dimensions,
+    metric: MetricKind.Cos,
+    quantization: GRAPH_SCALAR,
+    connectivity: CONNECTIVITY,
+    expansion_add: EXPANSION_ADD,
+    expansion_search: expansionSearch,
+    multi: false,
+  });
+}
+
+/** Adds slots [from, to) of an int8 matrix to a graph, keyed by slot (threads: 0 = all cores). */
+export function addToGraph(
+  graph: Index,
+  vectors: Int8Array,
+  dimensions: number,
+  from: number,
+  to: number,
+  threads = 0,
+  onProgress?: (done: number, total: number) => void,
+): void {
+  const batch = 20_000;
+  for (let start = from; start < to; start += batch) {
+    const end = Math.min(to, start + batch);
+    const keys = new BigUint64Array(end - start);
+    for (let i = 0; i < keys.length; i++) keys[i] = BigInt(start + i);
+    graph.add(keys, toUnitFloat(vectors.subarray(start * dimensions, end * dimensions)), threads);
+    onProgress?.(end, to);
+  }
+}
+
 export interface ScoredPaper {
   paperId: number;
   /** Cosine similarity, higher is better. */
@@ -53,6 +87,9 @@ export class VectorIndex {
   #hnsw: Index | null = null;
   /** Slots changed since the graph was built (updated papers: the graph holds their old vector). */
   #stale = new Set<number>();
+  /** While a worker builds the graph (buildGraphInWorker): slots changed since it took its copy. */
+  #changedWhileBuilding: Set<number> | null = null;
+  #building: Promise<void> | null = null;
 
   constructor(model: string, dimensions: number, capacity = 1024) {
     this.model = model;
@@ -121,15 +158,19 @@ export class VectorIndex {
     }
     this.#vectors.set(vector, slot * this.dimensions);
     this.#norms[slot] = int8Norm(vector);
-    if (this.#hnsw) {
-      const key = BigInt(slot);
-      try {
-        if (!isNew) this.#hnsw.remove(key);
-        this.#hnsw.add(key, toUnitFloat(vector));
-      } catch {
-        // The graph keeps the old vector; search rescores stale slots from the matrix.
-        this.#stale.add(slot);
-      }
+    if (!isNew) this.#changedWhileBuilding?.add(slot);
+    if (this.#hnsw) this.#toGraph(slot, isNew);
+  }
+
+  #toGraph(slot: number, isNew: boolean): void {
+    const key = BigInt(slot);
+    const d = this.dimensions;
+    try {
+      if (!isNew) this.#hnsw!.remove(key);
+      this.#hnsw!.add(key, toUnitFloat(this.#vectors.subarray(slot * d, (slot + 1) * d)));
+    } catch {
+      // The graph keeps the old vector; search rescores stale slots from the matrix.
+      this.#stale.add(slot);
     }
   }
 
@@ -196,26 +237,56 @@ export class VectorIndex {
 
   /** Builds the HNSW graph over every vector (threads: 0 = all cores). */
   buildGraph(threads = 0, onProgress?: (done: number, total: number) => void): void {
-    const index = new Index({
-      dimensions: this.dimensions,
-      metric: MetricKind.Cos,
-      quantization: GRAPH_SCALAR,
-      connectivity: CONNECTIVITY,
-      expansion_add: EXPANSION_ADD,
-      expansion_search: EXPANSION_SEARCH,
-      multi: false,
-    });
-    const batch = 20_000;
-    for (let start = 0; start < this.#size; start += batch) {
-      const end = Math.min(this.#size, start + batch);
-      const keys = new BigUint64Array(end - start);
-      for (let i = 0; i < keys.length; i++) keys[i] = BigInt(start + i);
-      const floats = toUnitFloat(this.#vectors.subarray(start * this.dimensions, end * this.dimensions));
-      index.add(keys, floats, threads);
-      onProgress?.(end, this.#size);
-    }
+    const index = newGraph(this.dimensions);
+    addToGraph(index, this.#vectors, this.dimensions, 0, this.#size, threads, onProgress);
     this.#hnsw = index;
     this.#stale.clear();
+  }
+
+  /**
+   * Builds the graph in a worker thread from a copy of the matrix, so a serving process keeps
+   * answering (exactly, from the matrix) meanwhile: an instance whose data directory holds no graph,
+   * as every PostgreSQL instance but the one that ran `paperboy reindex` (issue 18 item 5). The
+   * worker saves the graph to `scratch`, which is loaded here and removed; vectors that arrived
+   * while it worked are then added, and those that changed are replaced, as upsert would have.
+   */
+  buildGraphInWorker(scratch: string, threads = 1): Promise<void> {
+    this.#building ??= this.#buildInWorker(scratch, threads).finally(() => {
+      this.#building = null;
+      this.#changedWhileBuilding = null;
+      rmSync(scratch, { force: true });
+    });
+    return this.#building;
+  }
+
+  async #buildInWorker(scratch: string, threads: number): Promise<void> {
+    const n = this.#size;
+    const copy = this.#vectors.slice(0, n * this.dimensions);
+    this.#changedWhileBuilding = new Set();
+    await new Promise<void>((resolve, reject) => {
+      const w = new Worker(new URL('./graph-worker.ts', import.meta.url), {
+        workerData: { vectors: copy, size: n, dimensions: this.dimensions, file: scratch, threads },
+        transferList: [copy.buffer],
+      });
+      // A command that only searched once (`paperboy search`) exits without waiting for the graph.
+      w.unref();
+      // Settled at the worker's exit, so its copy and its graph are freed before the file is loaded.
+      let error: string | null = 'the graph worker exited without a word';
+      w.once('message', (m: { error?: string }) => {
+        error = m.error ?? null;
+      });
+      w.once('error', (err) => {
+        error = err.message;
+      });
+      w.once('exit', () => (error ? reject(new Error(error)) : resolve()));
+    });
+    const g = newGraph(this.dimensions);
+    g.load(scratch);
+    if (g.size() !== n) throw new Error(`graph built with ${g.size()} vectors, expected ${n}`);
+    this.#hnsw = g;
+    this.#stale.clear();
+    addToGraph(g, this.#vectors, this.dimensions, n, this.#size);
+    for (const slot of this.#changedWhileBuilding ?? []) if (slot < n) this.#toGraph(slot, false);
   }
 
   dropGraph(): void {
@@ -288,15 +359,7 @@ export class VectorIndex {
       }
       index.seq = meta.seq;
       if (meta.graph && existsSync(f.graph)) {
-        const g = new Index({
-          dimensions,
-          metric: MetricKind.Cos,
-          quantization: GRAPH_SCALAR,
-          connectivity: CONNECTIVITY,
-          expansion_add: EXPANSION_ADD,
-          expansion_search: expansionSearch,
-          multi: false,
-        });
+        const g = newGraph(dimensions, expansionSearch);
         g.load(f.graph);
         if (g.size() === n) index.#hnsw = g;
       }
