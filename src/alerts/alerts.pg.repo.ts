@@ -31,6 +31,7 @@ import type {
   StoredEvent,
   Watcher,
 } from './types.ts';
+import { settledAt } from './types.ts';
 import { eventDelivery } from './webhook-body.ts';
 
 /** Events per INSERT: seven arrays of this many stay well inside one message. */
@@ -43,8 +44,10 @@ const S = named('alerts', {
   changedPapers: changedPapersSql(anyIds('p.id')),
   watchers: watchersSql(anyIds),
   markMailed: 'UPDATE alert_events SET mailed_at = $2 WHERE id = ANY($1::bigint[])',
-  insertEvents: `INSERT INTO alert_events (alert_id, user_id, paper_id, type, key, reason, created_at)
-    SELECT u.*, $7::text FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::text[]) AS u
+  insertEvents: `INSERT INTO alert_events (alert_id, user_id, paper_id, type, key, reason, created_at, mailed_at)
+    SELECT u.a, u.u, u.p, u.t, u.k, u.r, $7::text, u.m
+    FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::text[], $8::text[])
+      AS u(a, u, p, t, k, r, m)
     ON CONFLICT (alert_id, paper_id, type, key) DO NOTHING RETURNING id, alert_id, paper_id, type, key`,
   firedMany: `UPDATE alerts a SET last_fired_at = $2, last_reason = u.reason
     FROM unnest($1::bigint[], $3::text[]) AS u(id, reason) WHERE a.id = u.id`,
@@ -167,6 +170,7 @@ export class PgAlertRepository implements AlertRepository {
             batch.map((e) => e.key),
             batch.map((e) => e.reason),
             now,
+            batch.map((e) => settledAt(e, now)),
           ],
         });
         const stored = new Map(

@@ -20,8 +20,8 @@ export const SQL = {
   pending: 'SELECT id, paper_id, kind, version FROM alert_changes ORDER BY id LIMIT $1',
   follows: `SELECT ${ALERT_COLUMNS} FROM alerts WHERE kind IN ('search', 'author', 'category') AND paused = 0
     ORDER BY id`,
-  insertEvent: `INSERT INTO alert_events (alert_id, user_id, paper_id, type, key, reason, created_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (alert_id, paper_id, type, key) DO NOTHING
+  insertEvent: `INSERT INTO alert_events (alert_id, user_id, paper_id, type, key, reason, created_at, mailed_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (alert_id, paper_id, type, key) DO NOTHING
     RETURNING id`,
   fired: 'UPDATE alerts SET last_fired_at = $2, last_reason = $3 WHERE id = $1',
   events: `SELECT e.id, e.user_id, e.alert_id, e.type, e.paper_id, p.arxiv_id, p.title, e.reason, e.created_at

@@ -30,6 +30,7 @@ import type {
   StoredEvent,
   Watcher,
 } from './types.ts';
+import { settledAt } from './types.ts';
 import { WEBHOOK_SQL } from './webhook.repo.ts';
 import { eventDelivery } from './webhook-body.ts';
 
@@ -146,7 +147,16 @@ export class SqliteAlertRepository implements AlertRepository {
       const fired = new Map<number, string>();
       let deliveries = 0;
       const ids = events.map((e) => {
-        const done = this.#s.insertEvent.run(e.alertId, e.userId, e.paperId, e.type, e.key, e.reason, now);
+        const done = this.#s.insertEvent.run(
+          e.alertId,
+          e.userId,
+          e.paperId,
+          e.type,
+          e.key,
+          e.reason,
+          now,
+          settledAt(e, now),
+        );
         if (Number(done.changes) === 0) return null; // already recorded (the unique key)
         const r = { id: Number(done.lastInsertRowid) };
         fired.set(e.alertId, e.reason);

@@ -33,11 +33,12 @@ import {
 const CHANGE_BATCH = 20_000;
 /**
  * Events stored per transaction: a harvest can fire a million, and one transaction for all would
- * hold SQLite's write lock for tens of seconds while votes and sign-ins wait. The changes are
+ * hold SQLite's write lock for tens of seconds while votes and sign-ins wait (50,000 take
+ * about a second). The changes are
  * consumed with the batch's last chunk, so a crash in between recomputes them and the events'
  * unique key stores nothing twice.
  */
-const EVENTS_PER_TRANSACTION = 20_000;
+const EVENTS_PER_TRANSACTION = 50_000;
 /**
  * A paper counts as new for follow alerts only if submitted this recently: a bulk import of
  * years of papers queues every row, and a reader following "diffusion" wants this week's papers,
@@ -177,6 +178,7 @@ function followEvents(
     }
     if (!interests) continue;
     const kind = a.kind as 'search' | 'author' | 'category';
+    const mail = a.delivery.includes('mail');
     for (const position of matchInterests(index, interests).keys()) {
       const p = fresh[position]!;
       out.push({
@@ -186,6 +188,7 @@ function followEvents(
         type: EVENT_TYPE[kind],
         key: 0,
         reason: REASON[kind](a.target),
+        mail,
       });
       if (a.delivery.includes('webhook')) webhook.add(a.id);
     }
@@ -233,7 +236,7 @@ function watcherEvents(
 }
 
 function watcherEvent(c: AlertChange, p: ChangedPaper, w: Watcher): EventInput | null {
-  const base = { alertId: w.alertId, userId: w.userId, paperId: p.id };
+  const base = { alertId: w.alertId, userId: w.userId, paperId: p.id, mail: w.delivery.includes('mail') };
   if (c.kind === 'version' && w.kind === 'version')
     return { ...base, type: 'paper.version', key: c.version, reason: versionReason(c.version, p) };
   if (c.kind === 'code' && w.kind === 'code' && p.codeUrl)

@@ -88,6 +88,13 @@ export interface EventInput {
   key: number;
   reason: string;
   /**
+   * False when the alert does not deliver by mail: the event is stored as already settled for mail
+   * (`mailed_at` = its time), so the partial index of unmailed events (migration 015), one write per
+   * event, holds only events a mail will carry. A reader who turns mail on later is mailed what
+   * fires from then on, not the backlog.
+   */
+  mail?: boolean;
+  /**
    * Set when the alert delivers to webhooks: what the body says of the paper. `record` queues
    * the event's deliveries (one per enabled webhook of the reader that takes the paper) in the
    * transaction that stores the event.
@@ -160,3 +167,6 @@ export interface AlertRepository {
   unmailed(userId: number, limit: number): Promise<StoredEvent[]>;
   markMailed(eventIds: number[], now: string): Promise<void>;
 }
+
+/** The `mailed_at` an event is stored with (EventInput.mail): null while a mail is to carry it. */
+export const settledAt = (e: EventInput, now: string): string | null => (e.mail === false ? now : null);

@@ -2,12 +2,16 @@
  * A harvest's events are stored in several transactions (compute.ts EVENTS_PER_TRANSACTION), so
  * a million events never hold the write lock at once; the changes are consumed with the last
  * one. A crash between two of them (the second `record` throws) leaves the changes queued, and
- * the next run stores the rest: every event exactly once. Both databases.
+ * the next run stores the rest: every event exactly once. And the events of an alert that does
+ * not mail are stored as settled for mail (types.ts EventInput.mail). Both databases.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Pool } from 'pg';
 import { computeEvents } from '../../src/alerts/compute.ts';
 import type { AlertRepository } from '../../src/alerts/types.ts';
+import type { SqliteStore } from '../../src/app/sqlite.store.ts';
+import type { Store } from '../../src/app/store.ts';
 import { makeUser } from '../contract/accounts.ts';
 import { bothStores } from '../digest/helpers.ts';
 import { makePaper } from '../support/papers.ts';
@@ -67,6 +71,43 @@ for (const [dialect, open] of bothStores) {
         0,
         'the changes were consumed',
       );
+    } finally {
+      await close();
+    }
+  });
+}
+
+/** Events still waiting for a mail, read straight from the table (the partial index's rows). */
+async function unmailed(s: Store): Promise<number> {
+  const sql = 'SELECT count(*) AS n FROM alert_events WHERE mailed_at IS NULL';
+  if ('db' in s) return Number(((s as SqliteStore).db.prepare(sql).get() as { n: number }).n);
+  return Number((await (s as unknown as { pool: Pool }).pool.query<{ n: string }>(sql)).rows[0]!.n);
+}
+
+for (const [dialect, open] of bothStores) {
+  test(`${dialect}: only events a mail will carry wait as unmailed`, async () => {
+    const { store: s, close } = await open();
+    try {
+      const now = new Date().toISOString();
+      const reader = await makeUser(s, 'mail-reader', now);
+      await s.alerts.create({ userId: reader.id, kind: 'search', target: 'quasar', delivery: ['feed'] }, now);
+      await s.alerts.create({ userId: reader.id, kind: 'search', target: 'pulsar', delivery: ['mail'] }, now);
+      await s.papers.upsertMany(
+        ['quasar', 'pulsar', 'quasar pulsar'].map((t, i) =>
+          makePaper({
+            arxivId: `2512.171${i}0`,
+            title: `A ${t} survey`,
+            submittedAt: now,
+            updatedAt: now,
+            versions: [{ version: 1, createdAt: now }],
+          }),
+        ),
+      );
+      const r = await computeEvents(s.alerts, { baseUrl: BASE });
+      assert.equal(r.events.length, 4, 'two papers per alert');
+      assert.equal(await unmailed(s), 2, 'the feed-only alert’s events are not waiting for a mail');
+      assert.equal((await s.alerts.stats()).pendingMail, 2);
+      assert.equal((await s.alerts.events(reader.id, 10, 'feed')).length, 2, 'the feed still has its own');
     } finally {
       await close();
     }
