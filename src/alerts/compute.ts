@@ -12,7 +12,7 @@
  * papers with the digest's matcher (search/match.ts): the batch is indexed once, and each
  * distinct query or name is answered once for every reader who follows it.
  */
-import { buildIndex, type CandidatePaper, matchInterests, type ParsedInterests } from '../search/match.ts';
+import { buildIndex, type CandidatePaper, interestPositions, type ParsedInterests } from '../search/match.ts';
 import { parseQuery } from '../search/query/parse.ts';
 import type { AlertEvent, WebhookSink } from './events.ts';
 import {
@@ -110,6 +110,12 @@ export async function computeEvents(repo: AlertRepository, opts: ComputeOptions)
       if (last) break;
     }
     const stored: AlertEvent[] = [];
+    const links = new Map<number, string>(); // one per paper, not per event
+    const linkOf = (p: ChangedPaper) => {
+      let l = links.get(p.id);
+      if (l === undefined) links.set(p.id, (l = paperLink(opts.baseUrl, p.arxivId)));
+      return l;
+    };
     ids.forEach((id, i) => {
       if (id === null) return;
       const e = inputs[i]!;
@@ -122,7 +128,7 @@ export async function computeEvents(repo: AlertRepository, opts: ComputeOptions)
         paperId: e.paperId,
         arxivId: p.arxivId,
         title: p.title,
-        link: paperLink(opts.baseUrl, p.arxivId),
+        link: linkOf(p),
         reason: e.reason,
         createdAt: stamp,
       });
@@ -178,20 +184,17 @@ function followEvents(
     }
     if (!interests) continue;
     const kind = a.kind as 'search' | 'author' | 'category';
+    const matched = interestPositions(index, interests);
+    if (matched.length === 0) continue;
+    // Per alert, not per event: a harvest's events run to millions (bench/alerts.bench.ts).
     const mail = a.delivery.includes('mail');
-    for (const position of matchInterests(index, interests).keys()) {
+    const type = EVENT_TYPE[kind];
+    const reason = REASON[kind](a.target);
+    for (const position of matched) {
       const p = fresh[position]!;
-      out.push({
-        alertId: a.id,
-        userId: a.userId,
-        paperId: p.id,
-        type: EVENT_TYPE[kind],
-        key: 0,
-        reason: REASON[kind](a.target),
-        mail,
-      });
-      if (a.delivery.includes('webhook')) webhook.add(a.id);
+      out.push({ alertId: a.id, userId: a.userId, paperId: p.id, type, key: 0, reason, mail });
     }
+    if (a.delivery.includes('webhook')) webhook.add(a.id);
   }
   return out;
 }

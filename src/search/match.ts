@@ -287,6 +287,32 @@ export function hasInterests(i: Interests | ParsedInterests): boolean {
   return i.categories.length + i.keywords.length + i.authors.length > 0;
 }
 
+function memoized(index: CandidateIndex, key: string, f: () => number[]): number[] {
+  let m = index.memo.get(key);
+  if (!m) {
+    m = f();
+    index.memo.set(key, m);
+  }
+  return m;
+}
+
+/**
+ * The positions one interest matches, without the reasons: an alert is one search, author or
+ * category, and its events need only the papers (a harvest's events run to millions, and the
+ * reasons map cost a Map entry and an array per match; bench/alerts.bench.ts). Shared with
+ * matchInterests through the index's memo. Do not modify the returned array.
+ */
+export function interestPositions(index: CandidateIndex, interests: ParsedInterests): readonly number[] {
+  const n = interests.categories.length + interests.keywords.length + interests.authors.length;
+  if (n !== 1) return [...matchInterests(index, interests).keys()];
+  const [c] = interests.categories;
+  if (c !== undefined) return index.byCategory.get(c.toLowerCase()) ?? [];
+  const [k] = interests.keywords;
+  if (k) return memoized(index, `q\n${k.text}`, () => queryMatches(index, k.query));
+  const a = interests.authors[0]!;
+  return memoized(index, `a\n${a}`, () => authorMatches(index, a));
+}
+
 /** Position → why it matched (`cs.LG`, `“diffusion”`, `author Hinton`), in interest order. */
 export function matchInterests(index: CandidateIndex, interests: ParsedInterests): Map<number, string[]> {
   const reasons = new Map<number, string[]>();
@@ -297,14 +323,7 @@ export function matchInterests(index: CandidateIndex, interests: ParsedInterests
       else reasons.set(i, [why]);
     }
   };
-  const memo = (key: string, f: () => number[]) => {
-    let m = index.memo.get(key);
-    if (!m) {
-      m = f();
-      index.memo.set(key, m);
-    }
-    return m;
-  };
+  const memo = (key: string, f: () => number[]) => memoized(index, key, f);
   for (const c of interests.categories) add(index.byCategory.get(c.toLowerCase()) ?? [], c);
   // The query text is the key: parsing is deterministic, so equal texts match equal papers.
   for (const k of interests.keywords)
