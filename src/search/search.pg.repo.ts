@@ -28,6 +28,7 @@ import {
   answerFromLists,
   bm25Idf,
   bm25Sql,
+  CLAIM_EXPIRY,
   type ListsContext,
   listsContext,
   type Query,
@@ -65,7 +66,10 @@ const S = named('search', {
       LEFT JOIN paper_vectors v ON v.model = $1 AND v.paper_id = p.id
       WHERE p.id > $2 AND (v.paper_id IS NULL OR v.content_hash <> p.content_hash)
       ORDER BY p.id LIMIT $3`,
-  maxPaperId: 'SELECT max(id) AS n FROM papers',
+  // Ids above the lowest open writer claim may still be joined by smaller ones committing late
+  // (papers.pg.repo.ts): a reader walking ids upwards stops below it.
+  maxPaperId: `SELECT least((SELECT max(id) FROM papers),
+    (SELECT min(low) FROM paper_id_claims WHERE claimed_at > now() - ${CLAIM_EXPIRY})) AS n`,
   texts: 'SELECT title, abstract FROM papers WHERE id = ANY($1::bigint[])',
   listDfs: 'SELECT phrase, df FROM keyword_toplists WHERE phrase = ANY($1::text[])',
 });
