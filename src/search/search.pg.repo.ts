@@ -233,17 +233,21 @@ export class PgSearchRepository implements SearchRepository {
       if (rows) return rows.map((r) => ({ paperId: r.id, score: r.score }));
     }
     // bm25 over the whole match set (toplists.pg.ts): what FTS5 does when no list answers.
-    const stats = await this.#stats.get(query, ctx);
     const terms = plan.groups.flat().filter((t) => t.field !== 'categories');
-    const dfs = await this.#dfs(
-      query,
-      terms.map((t) => b.operand(t)),
-      ctx,
-    );
-    const { from: rows, score } = bm25Sql(
-      terms.map((t, i) => ({ tsquery: b.term(t), idf: b.param(bm25Idf(dfs[i]!, stats.docs)) })),
-      b.param(stats.avgdl),
-    );
+    let rows = 'papers p';
+    let score = '0::float8'; // category filters only: bm25 gives every match 0, as FTS5's weight 0
+    if (terms.length) {
+      const stats = await this.#stats.get(query, ctx);
+      const dfs = await this.#dfs(
+        query,
+        terms.map((t) => b.operand(t)),
+        ctx,
+      );
+      ({ from: rows, score } = bm25Sql(
+        terms.map((t, i) => ({ tsquery: b.term(t), idf: b.param(bm25Idf(dfs[i]!, stats.docs)) })),
+        b.param(stats.avgdl),
+      ));
+    }
     if (plan.sort === 'votes') {
       const pool = b.param(CANDIDATE_POOL);
       const lim = b.param(limit);
