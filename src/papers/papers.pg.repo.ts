@@ -39,6 +39,16 @@ type CursorArg = Cursor | ((outcomes: UpsertOutcome[]) => Cursor);
  */
 const RETRIES = 5;
 
+const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu;
+const tokens = (s: string) => s.match(TOKEN)?.length ?? 0;
+/**
+ * bm25's document length (src/search/toplists.pg.ts): tokens of the four columns FTS5 indexes
+ * (title, abstract, authors, category tokens), counted as its unicode61 tokenizer splits them.
+ */
+function docLength(p: PreparedPaper): number {
+  return tokens(p.title) + tokens(p.abstract) + tokens(p.authorsText) + tokens(p.categoryTokens);
+}
+
 /** Columns written on both insert and update, with their array type for `unnest`. */
 const COLUMNS: [string, string, (p: PreparedPaper) => unknown][] = [
   ['version', 'int', (p) => p.version],
@@ -57,6 +67,7 @@ const COLUMNS: [string, string, (p: PreparedPaper) => unknown][] = [
   ['submitted_at', 'text', (p) => p.submittedAt],
   ['updated_at', 'text', (p) => p.updatedAt],
   ['content_hash', 'text', (p) => p.contentHash],
+  ['doc_len', 'int', docLength],
 ];
 const names = COLUMNS.map(([n]) => n).join(', ');
 const arrays = (from: number) => COLUMNS.map(([, t], i) => `$${i + from}::${t}[]`).join(', ');
