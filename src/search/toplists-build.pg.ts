@@ -7,9 +7,9 @@
  * One instance builds at a time (a session advisory lock); the others skip.
  */
 import type pg from 'pg';
-import { MAX_GROWTH } from '../db/toplists.ts';
+import { type List, MAX_GROWTH } from '../db/toplists.ts';
 import { quoteOperand } from '../db/tsquery.ts';
-import { listsContext, measure, put, type Query } from './toplists.pg.ts';
+import { listsContext, measure, put, type Query, TS_CONFIG } from './toplists.pg.ts';
 
 /** As src/db/toplists-build.ts: words in ≥ 0.4% of a 20,000-paper sample get a list. */
 const MIN_SHARE = 0.004;
@@ -63,7 +63,13 @@ export async function rebuildPgTopLists(
           await client.query<{ phrase: string }>('SELECT phrase FROM keyword_toplists')
         ).rows.map((r) => r.phrase);
         const words = await frequentWords(client, upto);
-        const phrases = [...new Set([...words.map(quoteOperand), ...remembered])];
+        // Single words in one pass over the papers (wordLists); the rest (phrases, prefixes,
+        // fielded terms a query remembered, words that are not one lexeme) one by one.
+        const byWord = await wordLists(client, words, stats, upto);
+        for (const [phrase, l] of byWord) await put(query, phrase, l);
+        const phrases = [...new Set([...words.map(quoteOperand), ...remembered])].filter(
+          (p) => !byWord.has(p),
+        );
         for (const [i, phrase] of phrases.entries()) {
           await client.query('SAVEPOINT phrase');
           try {
@@ -85,7 +91,7 @@ export async function rebuildPgTopLists(
           [docs, totalLen],
         );
         await client.query('COMMIT');
-        return { phrases: phrases.length, seconds: (performance.now() - t0) / 1000 };
+        return { phrases: phrases.length + byWord.size, seconds: (performance.now() - t0) / 1000 };
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
         throw err;
@@ -96,6 +102,61 @@ export async function rebuildPgTopLists(
   } finally {
     client.release();
   }
+}
+
+/**
+ * Lists of single words from one pass over every paper's tsvector: each row is read once (not
+ * once per word), a word's weighted frequency f = 10·A + 3·B + 1·C occurrences (what ts_rank_cd
+ * gives the per-query path, toplists.pg.ts), and bm25 with the same formula and operation order.
+ * Words that are not exactly one lexeme are left to `measure`.
+ */
+async function wordLists(
+  client: pg.PoolClient,
+  words: string[],
+  stats: { docs: number; avgdl: number },
+  upto: number,
+): Promise<Map<string, List & { df: number }>> {
+  const out = new Map<string, List & { df: number }>();
+  if (words.length === 0) return out;
+  const lexemes = await client.query<{ word: string; lexeme: string }>(
+    `SELECT word, (tsvector_to_array(v))[1] AS lexeme FROM unnest($1::text[]) AS word,
+       LATERAL (SELECT to_tsvector('${TS_CONFIG}'::regconfig, word) AS v) x WHERE length(v) = 1`,
+    [words],
+  );
+  const ops = new Map<string, string[]>();
+  for (const r of lexemes.rows) ops.set(r.lexeme, [...(ops.get(r.lexeme) ?? []), quoteOperand(r.word)]);
+  if (ops.size === 0) return out;
+  const res = await client.query<{ lexeme: string; df: string; ids: string[]; scores: number[] }>(
+    `WITH occ AS (
+       SELECT u.lexeme, p.id, p.doc_len,
+         (SELECT coalesce(sum(CASE w WHEN 'A' THEN 10 WHEN 'B' THEN 3 WHEN 'C' THEN 1 ELSE 0 END), 0)
+            FROM unnest(u.weights) w)::float8 AS f
+       FROM papers p CROSS JOIN LATERAL unnest(p.search) u
+       WHERE p.id <= $2 AND u.lexeme = ANY($1::text[])),
+     counted AS (SELECT occ.*, count(*) OVER (PARTITION BY lexeme) AS df FROM occ),
+     idf AS (SELECT c.*, ln((($3::float8 - df) + 0.5) / (df + 0.5)) AS x FROM counted c),
+     scored AS (
+       SELECT lexeme, id, df, (0::float8 + (CASE WHEN x <= 0 THEN 1e-6::float8 ELSE x END)
+           * ((f * (1.2::float8 + 1.0::float8))
+           / (f + (1.2::float8 * (1::float8 - 0.75::float8 + 0.75::float8 * doc_len / $4::float8))))) AS score
+       FROM idf),
+     ranked AS (SELECT s.*, row_number() OVER (PARTITION BY lexeme ORDER BY score DESC, id) AS rn FROM scored s)
+     SELECT lexeme, max(df) AS df, array_agg(id ORDER BY rn) AS ids, array_agg(score ORDER BY rn) AS scores
+     FROM ranked WHERE rn <= greatest(4096, ceil(df / 8.0)) GROUP BY lexeme`,
+    [[...ops.keys()], upto, stats.docs, stats.avgdl],
+  );
+  for (const r of res.rows) {
+    const df = Number(r.df);
+    const list = {
+      ids: Int32Array.from(r.ids, Number),
+      scores: Float64Array.from(r.scores),
+      complete: r.ids.length >= df,
+      upto,
+      df,
+    };
+    for (const op of ops.get(r.lexeme) ?? []) out.set(op, list);
+  }
+  return out;
 }
 
 /** Words (lowercased, as users type them) in ≥ MIN_SHARE of evenly spaced papers' texts. */
