@@ -17,11 +17,14 @@ import {
   warmFile,
   workDirs,
 } from './common.ts';
+import { benchPgUrl, benchSchema, durability, freshSchema, schemaBytes } from './pg-bench.ts';
 import { type Metric, writeReport } from './report.ts';
 
 const TARGET_RATE = 8_000;
 const TARGET_RATIO = 0.7;
 const TARGET_RSS_MB = 1024;
+/** PostgreSQL import at least this share of the embedded store's rate (issue 18). */
+const TARGET_PG_RATIO = 0.6;
 
 export interface ImportSide {
   papers: number;
@@ -38,6 +41,8 @@ export interface ImportResult {
   /** Bare FTS5 insert of the same file: how fast the machine is during this run (reference). */
   bareFts: ImportSide;
   paperboy: ImportSide & { rejected: number; exitCode: number | null };
+  /** The same import into PostgreSQL (DATABASE_URL), when set. */
+  postgres?: ImportSide & { rejected: number; schema: string; settings: Record<string, string> };
 }
 
 const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
@@ -112,12 +117,53 @@ export async function buildDatabases(args: BenchArgs): Promise<ImportResult> {
     rejected: num(p.json.rejected),
     exitCode: p.code,
   };
-  const result = { file: path.relative(ROOT, file), baseline, bareFts, paperboy };
+  const postgres = await importPostgres(args, file, dirs.root);
+  const result = {
+    file: path.relative(ROOT, file),
+    baseline,
+    bareFts,
+    paperboy,
+    ...(postgres ? { postgres } : {}),
+  };
   await writeFile(
     path.join(dirs.root, 'ready.json'),
     `${JSON.stringify({ ...args, values: undefined, ...result })}\n`,
   );
   return result;
+}
+
+/** paperboy import of the same file into PostgreSQL (a fresh schema), when DATABASE_URL is set. */
+async function importPostgres(
+  args: BenchArgs,
+  file: string,
+  root: string,
+): Promise<ImportResult['postgres']> {
+  const url = benchPgUrl();
+  if (!url) return undefined;
+  const schema = benchSchema(args.count, args.seed);
+  const schemaed = await freshSchema(url, schema);
+  const dataDir = path.join(root, 'paperboy-pg');
+  await mkdir(dataDir, { recursive: true });
+  process.stderr.write(`paperboy on PostgreSQL: import into schema ${schema} …\n`);
+  const p = await runChild(process.execPath, [path.join('src', 'cli', 'main.ts'), 'import', file, '--json'], {
+    ...paperboyEnv(dataDir),
+    DATABASE_URL: schemaed,
+  });
+  if (!p.json || p.json.inserted === undefined) {
+    throw new Error(`paperboy import into PostgreSQL failed (exit ${p.code}):\n${p.stderrTail}`);
+  }
+  const papers = num(p.json.inserted) + num(p.json.updated) + num(p.json.unchanged);
+  return {
+    papers,
+    wallSeconds: p.wallSeconds,
+    papersPerSecond: papers / p.wallSeconds,
+    dbBytes: await schemaBytes(url, schema),
+    peakRssBytes: num(p.json.maxRssBytes) || p.polledPeakRssBytes,
+    raw: p.json,
+    rejected: num(p.json.rejected),
+    schema,
+    settings: await durability(url),
+  };
 }
 
 export async function run(argv: string[]): Promise<Metric[]> {
@@ -175,9 +221,50 @@ export async function run(argv: string[]): Promise<Metric[]> {
       pass: p.papers === args.count && p.rejected === 0,
     },
   ];
+  const g = r.postgres;
+  if (g) {
+    const pgRatio = g.papersPerSecond / p.papersPerSecond;
+    metrics.push(
+      {
+        metric: 'PostgreSQL import rate (baseline column = paperboy on SQLite)',
+        unit: 'papers/s',
+        paperboy: g.papersPerSecond,
+        baseline: p.papersPerSecond,
+        target: `ratio ≥ ${TARGET_PG_RATIO} (is ${pgRatio.toFixed(2)})`,
+        pass: pgRatio >= TARGET_PG_RATIO,
+      },
+      {
+        metric: 'PostgreSQL size (baseline column = paperboy on SQLite)',
+        unit: 'MB',
+        paperboy: mb(g.dbBytes),
+        baseline: mb(p.dbBytes),
+        target: '',
+        pass: null,
+      },
+      {
+        metric: 'PostgreSQL papers stored',
+        unit: 'count',
+        paperboy: g.papers,
+        baseline: p.papers,
+        target: `all ${args.count}, 0 rejected`,
+        pass: g.papers === args.count && g.rejected === 0,
+      },
+    );
+  }
   const { markdown, json } = await writeReport({
     name: 'import',
-    params: { count: args.count, seed: args.seed, corpus: r.file },
+    params: {
+      count: args.count,
+      seed: args.seed,
+      corpus: r.file,
+      ...(g
+        ? {
+            postgres: `${g.schema} (${Object.entries(g.settings)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ')})`,
+          }
+        : {}),
+    },
     metrics,
     details: { ...r },
   });

@@ -10,7 +10,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { openStore } from '../src/app/open.ts';
+import { openPostgresStore } from '../src/app/postgres.store.ts';
 import type { SqliteStore } from '../src/app/sqlite.store.ts';
+import type { Store } from '../src/app/store.ts';
 import { quote } from '../src/db/fts5.ts';
 import { rebuildTopLists, topListsStale } from '../src/db/toplists-build.ts';
 import { keywordPlan } from '../src/search/plan.ts';
@@ -19,6 +21,7 @@ import { type BenchArgs, mb, parseBenchArgs, percentile, ROOT, workDirs } from '
 import { cumulative, int, mulberry32, pick, pickCumulative } from './corpus/prng.ts';
 import { getWorld } from './corpus/world.ts';
 import { buildDatabases } from './import.bench.ts';
+import { benchPgUrl, benchSchema, schemaUrl } from './pg-bench.ts';
 import { type Metric, writeReport } from './report.ts';
 
 const TARGET_P50_MS = 10;
@@ -125,8 +128,8 @@ export async function run(argv: string[]): Promise<Metric[]> {
   if (tl) process.stderr.write(`\ntop lists: ${tl.phrases} phrases in ${tl.seconds.toFixed(1)} s\n`);
   const db = new DatabaseSync(dirs.baselineDb, { readOnly: true });
   const base = baselineSearch(db);
-  const repo = store.search;
-  const pb = async (q: string) => {
+  const searcher = (s: Store) => async (q: string) => {
+    const repo = s.search;
     const ranked = await repo.keyword(keywordPlan(parseQuery(q)), 10);
     const rows = new Map((await repo.hits(ranked.map((r) => r.paperId))).map((h) => [h.paperId, h]));
     return ranked.flatMap((r) => {
@@ -134,14 +137,38 @@ export async function run(argv: string[]): Promise<Metric[]> {
       return h ? [{ arxivId: h.arxivId, title: h.title, score: r.score }] : [];
     });
   };
+  const pb = searcher(store);
+  // PostgreSQL (DATABASE_URL): the schema the import bench filled, its top lists built as
+  // `serve` does after an import (maintainKeywordIndex).
+  const pgUrl = benchPgUrl();
+  const pgStore = pgUrl
+    ? await openPostgresStore(schemaUrl(pgUrl, benchSchema(args.count, args.seed)))
+    : null;
+  if (pgStore && (await pgStore.papers.count()) === 0)
+    throw new Error(
+      `PostgreSQL schema ${benchSchema(args.count, args.seed)} is empty: run the import bench with DATABASE_URL first`,
+    );
+  let pgLists = 0;
+  if (pgStore) {
+    const t0 = performance.now();
+    const built = await pgStore.maintainKeywordIndex();
+    pgLists = built ? (performance.now() - t0) / 1000 : 0;
+    if (built) process.stderr.write(`PostgreSQL ${built}\n`);
+  }
+  const pgs = pgStore ? searcher(pgStore) : null;
   const fts = queries.map((q) => toFts5(q.terms));
 
   try {
     // Warm-up: page cache, statement caches, JIT — for both.
     for (let i = 0; i < queries.length; i++) {
       await pb(queries[i]!.q);
+      if (pgs) await pgs(queries[i]!.q);
       base(fts[i]!);
     }
+    const tg: number[] = [];
+    let overlapG = 0;
+    let agreeG = 0;
+    let zeroG = 0;
     const tp: number[] = [];
     const tb: number[] = [];
     const byKind = new Map<string, { p: number[]; b: number[] }>();
@@ -156,15 +183,20 @@ export async function run(argv: string[]): Promise<Metric[]> {
         const q = queries[i]!;
         let hp: { arxivId: string }[] = [];
         let hb: { arxivId: string }[] = [];
+        let hg: { arxivId: string }[] = [];
         let dp = 0;
         let db0 = 0;
         // Alternate who goes first so neither always gets the warmer cache.
-        for (const side of n % 2 ? ['p', 'b'] : ['b', 'p']) {
+        const sides = n % 2 ? ['p', 'b'] : ['b', 'p'];
+        if (pgs) sides.splice(n % 3, 0, 'g');
+        for (const side of sides) {
           const t0 = performance.now();
           if (side === 'p') hp = await pb(q.q);
+          else if (side === 'g') hg = await pgs!(q.q);
           else hb = base(fts[i]!);
           const dt = performance.now() - t0;
           if (side === 'p') dp = dt;
+          else if (side === 'g') tg.push(dt);
           else db0 = dt;
         }
         tp.push(dp);
@@ -179,6 +211,20 @@ export async function run(argv: string[]): Promise<Metric[]> {
           overlap += hb.length ? hp.filter((h) => ids.has(h.arxivId)).length / hb.length : hp.length ? 0 : 1;
           if (hp.length === 0) zeroP++;
           if (hb.length === 0) zeroB++;
+          if (pgs) {
+            const lite = new Set(hp.map((h) => h.arxivId));
+            overlapG += hb.length
+              ? hg.filter((h) => ids.has(h.arxivId)).length / hb.length
+              : hg.length
+                ? 0
+                : 1;
+            agreeG += hp.length
+              ? hg.filter((h) => lite.has(h.arxivId)).length / hp.length
+              : hg.length
+                ? 0
+                : 1;
+            if (hg.length === 0) zeroG++;
+          }
         }
       }
     }
@@ -235,6 +281,60 @@ export async function run(argv: string[]): Promise<Metric[]> {
         pass: null,
       },
     ];
+    if (pgs) {
+      const g50 = percentile(tg, 50);
+      const g99 = percentile(tg, 99);
+      metrics.push(
+        {
+          metric: 'PostgreSQL p50 latency (baseline column = paperboy on SQLite)',
+          unit: 'ms',
+          paperboy: g50,
+          baseline: p50,
+          target: `≤ ${TARGET_P50_MS} ms`,
+          pass: g50 <= TARGET_P50_MS,
+        },
+        {
+          metric: 'PostgreSQL p99 latency (baseline column = paperboy on SQLite)',
+          unit: 'ms',
+          paperboy: g99,
+          baseline: p99,
+          target: `≤ ${TARGET_P99_MS} ms`,
+          pass: g99 <= TARGET_P99_MS,
+        },
+        {
+          metric: 'PostgreSQL top-10 agreement with paperboy on SQLite',
+          unit: 'share',
+          paperboy: agreeG / queries.length,
+          baseline: 1,
+          target: '≥ 0.9',
+          pass: agreeG / queries.length >= 0.9,
+        },
+        {
+          metric: 'PostgreSQL top-10 overlap with baseline FTS5',
+          unit: 'share',
+          paperboy: overlapG / queries.length,
+          baseline: overlap / queries.length,
+          target: '',
+          pass: null,
+        },
+        {
+          metric: 'PostgreSQL queries with no hits',
+          unit: 'count',
+          paperboy: zeroG,
+          baseline: zeroP,
+          target: '',
+          pass: null,
+        },
+        {
+          metric: 'PostgreSQL top lists build (0 = already built)',
+          unit: 's',
+          paperboy: pgLists,
+          baseline: tl?.seconds ?? 0,
+          target: '',
+          pass: null,
+        },
+      );
+    }
     const kinds = Object.fromEntries(
       [...byKind].map(([k, v]) => [
         k,
@@ -268,6 +368,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
   } finally {
     db.close();
     await store.close();
+    await pgStore?.close();
   }
 }
 

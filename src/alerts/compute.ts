@@ -113,7 +113,10 @@ export async function computeEvents(repo: AlertRepository, opts: ComputeOptions)
     const links = new Map<number, string>(); // one per paper, not per event
     const linkOf = (p: ChangedPaper) => {
       let l = links.get(p.id);
-      if (l === undefined) links.set(p.id, (l = paperLink(opts.baseUrl, p.arxivId)));
+      if (l === undefined) {
+        l = paperLink(opts.baseUrl, p.arxivId);
+        links.set(p.id, l);
+      }
       return l;
     };
     ids.forEach((id, i) => {

@@ -20,6 +20,7 @@ import { PgSearchRepository } from '../search/search.pg.repo.ts';
 import type { SearchRepository } from '../search/search.repo.ts';
 import { PgSimilarRepository } from '../search/similar.pg.repo.ts';
 import type { SimilarRepository } from '../search/similar.repo.ts';
+import { pgTopListsStale, rebuildPgTopLists } from '../search/toplists-build.pg.ts';
 import { PgFirstRunRepository } from '../setup/first-run.pg.repo.ts';
 import type { FirstRunRepository } from '../setup/first-run.repo.ts';
 import { PgAccountDataRepository } from '../users/account-data.pg.repo.ts';
@@ -86,9 +87,11 @@ class PostgresStore implements Store {
     return [...this.#applied];
   }
 
-  /** PostgreSQL ranks a bounded candidate set in SQL (search.pg.repo.ts): nothing derived to keep. */
+  /** The keyword top lists (search/toplists-build.pg.ts), when stale; one instance builds them. */
   async maintainKeywordIndex(): Promise<string | null> {
-    return null;
+    if (!(await pgTopListsStale(this.pool))) return null;
+    const r = await rebuildPgTopLists(this.pool);
+    return r ? `keyword top lists: ${r.phrases} phrases in ${r.seconds.toFixed(1)} s` : null;
   }
 
   readonly #closers: (() => Promise<void>)[] = [];

@@ -31,7 +31,7 @@ export const TOPLIST_K = 4096;
 const DEPTH_DIVISOR = 8;
 
 /** How many rows a list of a phrase with `df` matches keeps. */
-const listDepth = (df: number) => Math.min(df, Math.max(TOPLIST_K, Math.ceil(df / DEPTH_DIVISOR)));
+export const listDepth = (df: number) => Math.min(df, Math.max(TOPLIST_K, Math.ceil(df / DEPTH_DIVISOR)));
 /** Share of papers added since a list's build up to which the list is still used. */
 export const MAX_GROWTH = 0.02;
 
@@ -50,7 +50,7 @@ export interface Ranked {
   score: number;
 }
 
-interface List {
+export interface List {
   ids: Int32Array;
   scores: Float64Array;
   complete: boolean;
@@ -267,7 +267,7 @@ function view<T extends Int32Array | Float64Array>(
   return new Type(b.slice().buffer as ArrayBuffer, 0, n);
 }
 
-function single(l: List, k: number): Ranked[] | null {
+export function single(l: List, k: number): Ranked[] | null {
   if (k > l.ids.length && !l.complete) return null;
   const n = Math.min(k, l.ids.length);
   const out: Ranked[] = [];
@@ -330,7 +330,7 @@ export function combine(lists: List[], k: number, atLeast = k): Ranked[] | null 
 }
 
 /** Fresh rows outrank or interleave with list rows by score; a fresh row replaces its old entry. */
-function mergeFresh(top: Ranked[], fresh: Ranked[], k: number): Ranked[] {
+export function mergeFresh(top: Ranked[], fresh: Ranked[], k: number): Ranked[] {
   if (fresh.length === 0) return top;
   const seen = new Set(fresh.map((r) => r.id));
   return [...fresh, ...top.filter((r) => !seen.has(r.id))]

@@ -11,8 +11,8 @@
  *   field filter    weight label on the operand, 'text':A or 'text':*A; the search vector stores
  *                   title A, authors B, abstract C, categories D (migrations/postgres/001).
  *   negation        !!(term)
- * Categories are indexed with the `simple` config (no stemming), everything else with `english`,
- * which drops stop words: a term that is only stop words ("the") matches nothing on PostgreSQL.
+ * Categories are indexed with the `simple` config (no stemming), everything else with `paperboy`
+ * (migrations/postgres/019: Porter stemming, no stop words, as FTS5's `porter unicode61`).
  *
  * Quoting: backslash escapes, a quote is doubled. '<' and '>' become spaces, as in the indexed
  * text (migrations/postgres/001), so `<script>` is a word, not a tag.

@@ -95,7 +95,7 @@ const S = named('feed', {
   categories: CATEGORIES,
   byCategory: `SELECT paper_id FROM paper_categories WHERE category = $1
       ORDER BY submitted_at DESC, paper_id DESC LIMIT $2 OFFSET $3`,
-  byAuthor: `SELECT p.id FROM papers p WHERE p.search @@ to_tsquery('english'::regconfig, $1)
+  byAuthor: `SELECT p.id FROM papers p WHERE p.search @@ to_tsquery('paperboy'::regconfig, $1)
       AND EXISTS (SELECT 1 FROM paper_authors a WHERE a.paper_id = p.id AND a.name = $2)
       ORDER BY p.submitted_at DESC, p.id DESC LIMIT $3 OFFSET $4`,
   firstFeaturings: `SELECT DISTINCT ON (paper_id) paper_id, day, created_at, source, submitted_by FROM featured

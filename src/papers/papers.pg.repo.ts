@@ -23,12 +23,31 @@ import { decideUpsert, type VersionStamp } from './versions.ts';
 type CursorArg = Cursor | ((outcomes: UpsertOutcome[]) => Cursor);
 
 /**
- * Writers take this transaction-scoped advisory lock, so batches from several processes apply one
- * after another, as SQLite's BEGIN IMMEDIATE does: without it two batches inserting the same new
- * paper would both see it missing and one would fail on the unique arxiv_id. Readers never wait.
+ * Batches from several processes write side by side (issue 18 item 2: a harvest must not wait
+ * behind another instance's 10,000-paper import). What one global lock used to give, kept
+ * without it:
+ *  - one writer per paper: a batch locks the rows of the papers it holds that exist
+ *    (`found` … FOR UPDATE, in arxiv_id order) and inserts new ones with ON CONFLICT DO NOTHING;
+ *    a paper another batch inserted meanwhile is not written twice: the batch rolls back to a
+ *    savepoint and decides again against the committed row (#upsert);
+ *  - ids visible in id order to readers that walk ids upwards (vectorizing new papers, keyword
+ *    top lists): concurrent batches commit out of order, so each batch claims its place in the
+ *    id sequence first (paper_id_claims, migrations/postgres/019) and readers stop below the
+ *    lowest open claim (search.pg.repo.ts maxPaperId, toplists.pg.ts settled).
+ * Two batches inserting the same new papers in different orders can deadlock; PostgreSQL aborts
+ * one (40P01) and it is retried (#write).
  */
-/** "papers" as ASCII bytes, then 0x0001; any constant distinct from the migration lock. */
-const WRITE_LOCK = '8097877186003009537';
+const RETRIES = 5;
+
+const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu;
+const tokens = (s: string) => s.match(TOKEN)?.length ?? 0;
+/**
+ * bm25's document length (src/search/toplists.pg.ts): tokens of the four columns FTS5 indexes
+ * (title, abstract, authors, category tokens), counted as its unicode61 tokenizer splits them.
+ */
+function docLength(p: PreparedPaper): number {
+  return tokens(p.title) + tokens(p.abstract) + tokens(p.authorsText) + tokens(p.categoryTokens);
+}
 
 /** Columns written on both insert and update, with their array type for `unnest`. */
 const COLUMNS: [string, string, (p: PreparedPaper) => unknown][] = [
@@ -48,6 +67,7 @@ const COLUMNS: [string, string, (p: PreparedPaper) => unknown][] = [
   ['submitted_at', 'text', (p) => p.submittedAt],
   ['updated_at', 'text', (p) => p.updatedAt],
   ['content_hash', 'text', (p) => p.contentHash],
+  ['doc_len', 'int', docLength],
 ];
 const names = COLUMNS.map(([n]) => n).join(', ');
 const arrays = (from: number) => COLUMNS.map(([, t], i) => `$${i + from}::${t}[]`).join(', ');
@@ -55,7 +75,7 @@ const arrays = (from: number) => COLUMNS.map(([, t], i) => `$${i + from}::${t}[]
 const insert = `INSERT INTO papers (arxiv_id, ${names}, ingested_at)
   SELECT arxiv_id, ${names}, $${COLUMNS.length + 2}
   FROM unnest($1::text[], ${arrays(2)}) WITH ORDINALITY AS u (arxiv_id, ${names}, ord)
-  ORDER BY ord RETURNING id, arxiv_id`;
+  ORDER BY ord ON CONFLICT (arxiv_id) DO NOTHING RETURNING id, arxiv_id`;
 const update = `UPDATE papers p SET ${COLUMNS.map(([n]) => `${n} = u.${n}`).join(', ')}
   FROM unnest($1::bigint[], ${arrays(2)}) AS u (id, ${names}) WHERE p.id = u.id`;
 
@@ -78,8 +98,11 @@ const selectPapers = `SELECT p.id, p.arxiv_id, p.version, p.title, p.abstract, p
  * element order = position.
  */
 const S = named('papers', {
-  lock: `SELECT pg_advisory_xact_lock(${WRITE_LOCK}::bigint)`,
-  found: 'SELECT id, arxiv_id, version, content_hash FROM papers WHERE arxiv_id = ANY($1::text[])',
+  claim: `INSERT INTO paper_id_claims (low)
+    SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM papers_id_seq RETURNING id`,
+  unclaim: 'DELETE FROM paper_id_claims WHERE id = $1',
+  found: `SELECT id, arxiv_id, version, content_hash FROM papers WHERE arxiv_id = ANY($1::text[])
+    ORDER BY arxiv_id FOR UPDATE`,
   insert,
   update,
   deleteVersions: 'DELETE FROM paper_versions WHERE paper_id = ANY($1::bigint[])',
@@ -199,7 +222,7 @@ export class PgPaperRepository implements PaperRepository {
     cursor?: CursorArg,
     _options?: BulkWriteOptions,
   ): Promise<UpsertOutcome[]> {
-    return inTransaction(this.#pool, async (c) => {
+    return this.#write(async (c) => {
       const now = new Date().toISOString();
       const outcomes = await this.#upsert(c, papers, now);
       if (cursor) await saveCursor(c, typeof cursor === 'function' ? cursor(outcomes) : cursor, now);
@@ -214,7 +237,7 @@ export class PgPaperRepository implements PaperRepository {
     batch: IngestBatch,
     cursor?: Cursor | ((r: IngestBatchResult) => Cursor),
   ): Promise<IngestBatchResult> {
-    return inTransaction(this.#pool, async (c) => {
+    return this.#write(async (c) => {
       const now = new Date().toISOString();
       const result: IngestBatchResult = { outcomes: [], withdrawn: 0, featured: 0 };
       const prepared = [...batch.papers.map(preparePaper), ...(batch.prepared ?? [])];
@@ -241,9 +264,48 @@ export class PgPaperRepository implements PaperRepository {
     });
   }
 
-  /** Applies the version rules to a batch; returns one outcome per paper, in order. */
+  /**
+   * One write transaction holding an id claim (see the note on RETRIES): the claim is committed
+   * before, and deleted inside, the transaction, so it disappears exactly when the papers appear;
+   * a failed transaction removes it after. A deadlock victim runs again.
+   */
+  async #write<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const claim = (await this.#pool.query<{ id: string }>({ ...S.claim })).rows[0]!.id;
+      try {
+        return await inTransaction(this.#pool, async (c) => {
+          const out = await fn(c);
+          await c.query({ ...S.unclaim, values: [claim] });
+          return out;
+        });
+      } catch (err) {
+        await this.#pool.query({ ...S.unclaim, values: [claim] }).catch(() => {});
+        if ((err as { code?: string }).code !== '40P01' || attempt >= RETRIES) throw err;
+      }
+    }
+  }
+
+  /**
+   * Applies the version rules to a batch; returns one outcome per paper, in order. A paper
+   * another batch inserted after `found` read (its insert here did nothing) sends the batch
+   * back to the savepoint, to decide again against that committed row.
+   */
   async #upsert(c: pg.PoolClient, papers: PreparedPaper[], now: string): Promise<UpsertOutcome[]> {
-    await c.query({ ...S.lock });
+    for (let attempt = 1; ; attempt++) {
+      await c.query('SAVEPOINT upsert');
+      const outcomes = await this.#upsertOnce(c, papers, now);
+      if (outcomes) {
+        await c.query('RELEASE SAVEPOINT upsert');
+        return outcomes;
+      }
+      await c.query('ROLLBACK TO SAVEPOINT upsert');
+      if (attempt >= RETRIES)
+        throw new Error('papers: a batch kept racing other writers for the same new papers');
+    }
+  }
+
+  /** One try of #upsert: null when a new paper of the batch was inserted by another writer. */
+  async #upsertOnce(c: pg.PoolClient, papers: PreparedPaper[], now: string): Promise<UpsertOutcome[] | null> {
     const found = await c.query<{ id: string; arxiv_id: string; version: number; content_hash: string }>({
       ...S.found,
       values: [[...new Set(papers.map((p) => p.arxivId))]],
@@ -268,11 +330,12 @@ export class PgPaperRepository implements PaperRepository {
       state.set(paper.arxivId, { id, version: paper.version, contentHash: paper.contentHash });
       writes.set(paper.arxivId, { paper, id });
     }
-    if (writes.size) await this.#write(c, [...writes.values()], now);
+    if (writes.size && !(await this.#apply(c, [...writes.values()], now))) return null;
     return outcomes;
   }
 
-  async #write(c: pg.PoolClient, writes: Write[], now: string): Promise<void> {
+  /** Writes decided papers; false (nothing else written) when another writer took a new one. */
+  async #apply(c: pg.PoolClient, writes: Write[], now: string): Promise<boolean> {
     const columns = (ws: Write[]) => COLUMNS.map(([, , get]) => ws.map((w) => get(w.paper)));
     const inserts = writes.filter((w) => w.id === null);
     const updates = writes.filter((w) => w.id !== null);
@@ -281,6 +344,7 @@ export class PgPaperRepository implements PaperRepository {
         ...S.insert,
         values: [inserts.map((w) => w.paper.arxivId), ...columns(inserts), now],
       });
+      if (res.rows.length < inserts.length) return false;
       const ids = new Map(res.rows.map((r) => [r.arxiv_id, Number(r.id)]));
       for (const w of inserts) w.id = ids.get(w.paper.arxivId)!;
     }
@@ -301,6 +365,7 @@ export class PgPaperRepository implements PaperRepository {
       ...S.categories,
       values: [ids, writes.map((w) => w.paper.categoriesJson), writes.map((w) => w.paper.submittedAt)],
     });
+    return true;
   }
 
   async get(arxivId: string): Promise<Paper | null> {

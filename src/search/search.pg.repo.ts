@@ -1,8 +1,8 @@
 /**
- * SearchRepository on PostgreSQL: tsquery over the generated `search` tsvector (weights: A title,
- * B authors, C abstract, D categories, see migrations/postgres/001), ranked over a bounded
- * candidate set (reading a row's tsvector to rank it costs ~10-20 µs, and ranking every match of a
- * common word took 8-13 s at 1M generated papers); models and vectors in plain tables.
+ * SearchRepository on PostgreSQL: tsquery over the generated `search` tsvector (labels: A title,
+ * B authors, C abstract, D categories; configuration `paperboy`, migrations/postgres/019), ranked
+ * by FTS5's bm25 exactly as on SQLite: from the per-phrase top lists when they can answer, else
+ * over the whole match set (toplists.pg.ts); models and vectors in plain tables.
  */
 import type pg from 'pg';
 import { inTransaction } from '../db/postgres.ts';
@@ -24,9 +24,18 @@ import {
   type SearchRepository,
   type VectorRow,
 } from './search.repo.ts';
+import {
+  answerFromLists,
+  bm25Idf,
+  bm25Sql,
+  CLAIM_EXPIRY,
+  type ListsContext,
+  listsContext,
+  type Query,
+  StatsCache,
+  TS_CONFIG,
+} from './toplists.pg.ts';
 
-/** Label order {D, C, B, A}: title 1.0 > authors 0.4 > abstract 0.1; categories 0 (a filter). */
-const RANK_WEIGHTS = '{0, 0.1, 0.4, 1}';
 const LABEL = { title: 'A', authors: 'B', categories: 'D' } as const;
 const MIN_DATE = '0000';
 const MAX_DATE = '9999';
@@ -57,8 +66,12 @@ const S = named('search', {
       LEFT JOIN paper_vectors v ON v.model = $1 AND v.paper_id = p.id
       WHERE p.id > $2 AND (v.paper_id IS NULL OR v.content_hash <> p.content_hash)
       ORDER BY p.id LIMIT $3`,
-  maxPaperId: 'SELECT max(id) AS n FROM papers',
+  // Ids above the lowest open writer claim may still be joined by smaller ones committing late
+  // (papers.pg.repo.ts): a reader walking ids upwards stops below it.
+  maxPaperId: `SELECT least((SELECT max(id) FROM papers),
+    (SELECT min(low) FROM paper_id_claims WHERE claimed_at > now() - ${CLAIM_EXPIRY})) AS n`,
   texts: 'SELECT title, abstract FROM papers WHERE id = ANY($1::bigint[])',
+  listDfs: 'SELECT phrase, df FROM keyword_toplists WHERE phrase = ANY($1::text[])',
 });
 
 /** Builds tsquery SQL with user text only in parameters (see db/tsquery.ts for the operand form). */
@@ -68,13 +81,17 @@ class TsBuilder {
     this.params.push(v);
     return `$${this.params.length}`;
   }
-  term(t: PlanTerm, field: PlanTerm['field'] = t.field): string {
+  /** The term's one tsquery operand (db/tsquery.ts): also its top list's key (toplists.pg.ts). */
+  operand(t: PlanTerm, field: PlanTerm['field'] = t.field): string {
     const cat = field === 'categories';
     const text = cat ? categoryToken(t.text) : t.text;
     const prefix = t.kind === 'prefix' || (cat && !t.text.includes('.'));
     const labels = (prefix ? '*' : '') + (field ? LABEL[field] : '');
-    const operand = quoteOperand(text) + (labels ? `:${labels}` : '');
-    return `to_tsquery('${cat ? 'simple' : 'english'}'::regconfig, ${this.param(operand)})`;
+    return quoteOperand(text) + (labels ? `:${labels}` : '');
+  }
+  term(t: PlanTerm, field: PlanTerm['field'] = t.field): string {
+    const config = field === 'categories' ? 'simple' : TS_CONFIG;
+    return `to_tsquery('${config}'::regconfig, ${this.param(this.operand(t, field))})`;
   }
   /** AND of OR-groups minus `not`; `field` forces unfielded terms onto one field. */
   query(plan: Pick<KeywordPlan, 'groups' | 'not'>, field?: PlanTerm['field']): string {
@@ -82,6 +99,22 @@ class TsBuilder {
     const nots = plan.not.map((t) => `(!!${this.term(t)})`);
     return `(${[...groups, ...nots].join(' && ')})`;
   }
+}
+
+/**
+ * The plan as AND-ed single operands when top lists can rank it (as search.sqlite.repo.ts
+ * listPhrases): no OR groups, no exclusions, no author/category terms (those filter).
+ */
+function listPhrases(plan: KeywordPlan): string[] | null {
+  if (plan.not.length > 0) return null;
+  const b = new TsBuilder();
+  const out: string[] = [];
+  for (const g of plan.groups) {
+    if (g.length === 0) continue;
+    if (g.length > 1 || g[0]!.field === 'categories' || g[0]!.field === 'authors') return null;
+    out.push(b.operand(g[0]!));
+  }
+  return out.length ? out : null;
 }
 
 function filterSql(plan: KeywordPlan, b: TsBuilder): string {
@@ -111,30 +144,36 @@ function filterSql(plan: KeywordPlan, b: TsBuilder): string {
 
 export class PgSearchRepository implements SearchRepository {
   readonly #pool: pg.Pool;
+  readonly #stats = new StatsCache();
   constructor(pool: pg.Pool) {
     this.#pool = pool;
   }
 
   /**
-   * A search statement under the caller's budget: the server cancels it at `statement_timeout`
-   * (SQLSTATE 57014), so a broad query costs the database no more than its budget.
+   * Search statements under the caller's budget: the server cancels each at `statement_timeout`
+   * (SQLSTATE 57014), so a broad query costs the database no more than its budget. One
+   * transaction carries every statement of one search.
    */
-  async #budgeted<R extends pg.QueryResultRow>(
-    sql: string,
-    params: unknown[],
-    options: SearchOptions,
-  ): Promise<R[]> {
+  async #session<T>(options: SearchOptions, fn: (query: Query) => Promise<T>): Promise<T> {
     const ms = options.budgetMs;
-    if (!ms) return (await this.#pool.query<R>(sql, params)).rows;
+    if (!ms) return fn(async (sql, params) => (await this.#pool.query(sql, params)).rows);
     try {
       return await inTransaction(this.#pool, async (c) => {
         await c.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(ms))}`);
-        return (await c.query<R>(sql, params)).rows;
+        return fn(async (sql, params) => (await c.query(sql, params)).rows);
       });
     } catch (err) {
       if ((err as { code?: string }).code === '57014') throw tooBroad(ms);
       throw err;
     }
+  }
+
+  async #budgeted<R extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[],
+    options: SearchOptions,
+  ): Promise<R[]> {
+    return this.#session(options, async (q) => (await q(sql, params)) as R[]);
   }
 
   async #ids(sql: string, params: unknown[], options: SearchOptions = {}): Promise<number[]> {
@@ -174,32 +213,86 @@ export class PgSearchRepository implements SearchRepository {
         ),
       );
     }
-    const titleOnly = b.query(plan, 'title');
-    const pool = b.param(CANDIDATE_POOL);
-    const lim = b.param(limit);
-    const cand = `WITH cand AS (
-        (SELECT p.id FROM papers p WHERE p.search @@ ${titleOnly} AND ${dated} ORDER BY p.id DESC LIMIT ${pool})
-        UNION
-        (SELECT p.id FROM papers p WHERE p.search @@ ${full} AND ${dated} ORDER BY p.id DESC LIMIT ${pool}))`;
-    if (plan.sort === 'votes') {
-      return ranked(
-        await this.#ids(
-          `${cand} SELECT p.id FROM cand JOIN papers p ON p.id = cand.id
-          LEFT JOIN paper_stats s ON s.paper_id = p.id
-          ORDER BY coalesce(s.votes, 0) + coalesce(s.imported_votes, 0) DESC,
-            ts_rank_cd('${RANK_WEIGHTS}'::float4[], p.search, ${full}) DESC, p.id DESC LIMIT ${lim}`,
-          b.params,
-          options,
-        ),
-      );
+    return this.#session(options, (query) => this.#ranked(query, plan, limit, b, full, dated));
+  }
+
+  /** Relevance (or votes among the most relevant): bm25, from the top lists when they can. */
+  async #ranked(
+    query: Query,
+    plan: KeywordPlan,
+    limit: number,
+    b: TsBuilder,
+    full: string,
+    dated: string,
+  ): Promise<ScoredId[]> {
+    const ctx = await listsContext(query);
+    const hasDates = plan.dates.from !== undefined || plan.dates.to !== undefined;
+    if (plan.sort === 'relevance' && !hasDates) {
+      const phrases = listPhrases(plan);
+      const rows = phrases ? await answerFromLists(query, phrases, limit, ctx, this.#remember) : null;
+      if (rows) return rows.map((r) => ({ paperId: r.id, score: r.score }));
     }
-    const rows = await this.#budgeted<{ id: string; score: number }>(
-      `${cand} SELECT p.id, ts_rank_cd('${RANK_WEIGHTS}'::float4[], p.search, ${full}) AS score
-      FROM cand JOIN papers p ON p.id = cand.id ORDER BY score DESC, p.id DESC LIMIT ${lim}`,
+    // bm25 over the whole match set (toplists.pg.ts): what FTS5 does when no list answers.
+    const terms = plan.groups.flat().filter((t) => t.field !== 'categories');
+    let rows = 'papers p';
+    let score = '0::float8'; // category filters only: bm25 gives every match 0, as FTS5's weight 0
+    if (terms.length) {
+      const stats = await this.#stats.get(query, ctx);
+      const dfs = await this.#dfs(
+        query,
+        terms.map((t) => b.operand(t)),
+        ctx,
+      );
+      ({ from: rows, score } = bm25Sql(
+        terms.map((t, i) => ({ tsquery: b.term(t), idf: b.param(bm25Idf(dfs[i]!, stats.docs)) })),
+        b.param(stats.avgdl),
+      ));
+    }
+    if (plan.sort === 'votes') {
+      const pool = b.param(CANDIDATE_POOL);
+      const lim = b.param(limit);
+      const found = (await query(
+        `WITH cand AS (SELECT p.id, ${score} AS score FROM ${rows} WHERE p.search @@ ${full} AND ${dated}
+            ORDER BY score DESC, p.id LIMIT ${pool})
+          SELECT cand.id FROM cand LEFT JOIN paper_stats s ON s.paper_id = cand.id
+          ORDER BY coalesce(s.votes, 0) + coalesce(s.imported_votes, 0) DESC, cand.score DESC, cand.id LIMIT ${lim}`,
+        b.params,
+      )) as { id: string }[];
+      return found.map((r, i) => ({ paperId: Number(r.id), score: found.length - i }));
+    }
+    const lim = b.param(limit);
+    const found = (await query(
+      `SELECT p.id, ${score} AS score FROM ${rows} WHERE p.search @@ ${full} AND ${dated}
+      ORDER BY score DESC, p.id LIMIT ${lim}`,
       b.params,
-      options,
-    );
-    return rows.map((r) => ({ paperId: Number(r.id), score: r.score }));
+    )) as { id: string; score: number }[];
+    return found.map((r) => ({ paperId: Number(r.id), score: r.score }));
+  }
+
+  /** A frequent phrase's list, stored on its own connection (never inside a search's budget). */
+  readonly #remember: Query = async (sql, params) => (await this.#pool.query(sql, params)).rows;
+
+  /** Match counts of tsquery operands: stored with their lists, else counted now. */
+  async #dfs(query: Query, operands: string[], ctx: ListsContext): Promise<number[]> {
+    const known = new Map<string, number>();
+    if (ctx.valid && operands.length) {
+      const rows = (await query(S.listDfs.text, [operands])) as { phrase: string; df: number }[];
+      for (const r of rows) known.set(r.phrase, r.df);
+    }
+    const out: number[] = [];
+    for (const op of operands) {
+      let df = known.get(op);
+      if (df === undefined) {
+        const [r] = (await query(
+          `SELECT count(*) AS n FROM papers p WHERE p.search @@ to_tsquery('${TS_CONFIG}'::regconfig, $1)`,
+          [op],
+        )) as { n: string }[];
+        df = Number(r?.n ?? 0);
+        known.set(op, df);
+      }
+      out.push(df);
+    }
+    return out;
   }
 
   async postings(terms: PlanTerm[], cap: number, options: SearchOptions = {}): Promise<(number[] | null)[]> {

@@ -82,7 +82,7 @@ test('repository calls prepare each statement once under its name and reuse it',
 
   const seen = await prepared();
   for (const name of [
-    'papers.lock',
+    'papers.claim',
     'papers.insert',
     'papers.versions',
     'papers.feature',
