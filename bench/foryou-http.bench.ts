@@ -177,7 +177,7 @@ const order = (page: string) => [...page.matchAll(/<h2><a href="\/papers\/([^"]+
 async function page(url: string, s: [string, string, string]): Promise<string> {
   const res = await fetch(`${url}/for-you`, { headers: { cookie: cookieOf(s[0]) } });
   const body = await res.text();
-  if (res.status !== 200) throw new Error(`/for-you for ${s[2]}: HTTP ${res.status}`);
+  if (res.status !== 200) throw new Error(`/for-you for ${s[2]}: HTTP ${res.status}: ${body.slice(0, 600)}`);
   if (!body.includes(`>${s[2]}</a>`)) throw new Error(`/for-you does not show the signed-in ${s[2]}`);
   if (res.headers.get('cache-control') !== 'private, no-store') throw new Error('/for-you is cacheable');
   return body;
