@@ -20,6 +20,7 @@ function postgresBin(): string {
 }
 
 const asRoot = process.getuid?.() === 0;
+const PREFIX = 'paperboy-failures-pg-';
 
 export class OwnCluster {
   readonly dir: string;
@@ -39,10 +40,11 @@ export class OwnCluster {
   static async create(): Promise<OwnCluster> {
     const tmp = tmpdir();
     const tmpMode = statSync(tmp).mode & 0o7777;
+    // Made before the chmod below, so that another test file's close() sees this cluster.
+    const dir = mkdtempSync(path.join(tmp, PREFIX));
     // The test command's TMPDIR is private to root (mktemp -d): the server's user must be able to
     // pass through it to its data directory. Put back in close().
     if (asRoot) chmodSync(tmp, tmpMode | 0o001);
-    const dir = mkdtempSync(path.join(tmp, 'paperboy-failures-pg-'));
     const port = await freePort();
     const cluster = new OwnCluster(dir, port, tmpMode);
     if (asRoot) execFileSync('chown', ['-R', 'postgres:', dir]);
@@ -108,6 +110,9 @@ export class OwnCluster {
       // already stopped
     }
     rmSync(this.dir, { recursive: true, force: true });
-    if (asRoot) chmodSync(tmpdir(), this.#tmpMode);
+    // Test files run two at a time (scripts/test.sh) and several use a cluster of their own: the
+    // last one out puts TMPDIR back; taking it away earlier cut another file's server off its data.
+    const others = readdirSync(tmpdir()).some((f) => f.startsWith(PREFIX));
+    if (asRoot && !others) chmodSync(tmpdir(), this.#tmpMode);
   }
 }

@@ -13,13 +13,13 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import pg from 'pg';
 import { freePort } from '../support/serve.ts';
 import { OwnCluster } from './failures.pg.ts';
+import { get, lockWaiters, until, untilRefused } from './probes.ts';
 
 const MAIN = path.join(import.meta.dirname, '../../src/cli/main.ts');
 /** The issue's bound for SIGTERM → exit. */
@@ -82,54 +82,6 @@ async function stop(s: Served): Promise<void> {
   if (s.child.exitCode !== null || s.child.signalCode !== null) return;
   s.child.kill('SIGKILL');
   await s.exited;
-}
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  ms: number;
-}
-
-function get(port: number, urlPath: string, agent?: http.Agent): Promise<Answer> {
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: agent ?? false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () =>
-        resolve({ status: res.statusCode!, headers: res.headers, body, ms: Date.now() - t0 }),
-      );
-    });
-    req.on('error', reject);
-  });
-}
-
-/** Resolves once nothing accepts connections on the port any more (the server stopped listening). */
-async function untilRefused(port: number): Promise<void> {
-  for (;;) {
-    const refused = await new Promise<boolean>((resolve) => {
-      const sock = connect(port, '127.0.0.1');
-      sock.once('connect', () => {
-        sock.destroy();
-        resolve(false);
-      });
-      sock.once('error', () => resolve(true));
-    });
-    if (refused) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Polls `probe` every 200 ms until it is true (a database coming back is no event we can await). */
-async function until(probe: () => Promise<boolean>, what: string, withinMs: number): Promise<void> {
-  const end = Date.now() + withinMs;
-  for (;;) {
-    if (await probe().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`not within ${withinMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
@@ -261,16 +213,7 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
       await locker.query('LOCK TABLE papers IN ACCESS EXCLUSIVE MODE');
       const inFlight = get(s.port, '/', agent);
       // The request is in flight once its statement waits for the lock.
-      await until(
-        async () =>
-          (
-            await locker.query(
-              "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
-            )
-          ).rowCount! > 0,
-        'a request waiting on the lock',
-        10_000,
-      );
+      await until(async () => (await lockWaiters(locker)) > 0, 'a request waiting on the lock', 10_000);
       const signalled = Date.now();
       s.child.kill('SIGTERM');
       await untilRefused(s.port); // draining: no new connections
@@ -301,16 +244,7 @@ describe('PostgreSQL down, stalled, and SIGTERM (own cluster)', () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE papers IN ACCESS EXCLUSIVE MODE');
       const inFlight = get(s.port, '/', agent).catch((err: Error) => err);
-      await until(
-        async () =>
-          (
-            await locker.query(
-              "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
-            )
-          ).rowCount! > 0,
-        'a request waiting on the lock',
-        10_000,
-      );
+      await until(async () => (await lockWaiters(locker)) > 0, 'a request waiting on the lock', 10_000);
       const signalled = Date.now();
       s.child.kill('SIGTERM');
       const exitedAt = await s.exited;
