@@ -106,9 +106,12 @@ export class OwnCluster {
   close(): void {
     try {
       this.#pg('pg_ctl', ['-D', this.data, '-m', 'immediate', '-w', 'stop']);
-    } catch {
-      // already stopped
+    } catch (err) {
+      // Stopped already (stop()) is fine; a running server that would not stop is not: removing
+      // its directory below would leave it running on a deleted data directory.
+      if (this.running) throw new Error(`could not stop the test cluster in ${this.dir}: ${String(err)}`);
     }
+    this.running = false;
     rmSync(this.dir, { recursive: true, force: true });
     // Test files run two at a time (scripts/test.sh) and several use a cluster of their own: the
     // last one out puts TMPDIR back; taking it away earlier cut another file's server off its data.

@@ -99,6 +99,8 @@ describe('three serve processes on one PostgreSQL schema', () => {
         const url = `http://127.0.0.1:${port}`;
         const env = {
           PATH: process.env.PATH ?? '',
+          NODE_OPTIONS: process.env.NODE_OPTIONS, // the test command's no-network guard (scripts/test.sh)
+          TMPDIR: process.env.TMPDIR,
           TZ: 'UTC',
           DATABASE_URL: pg.url,
           PAPERBOY_DATA: dir,
