@@ -44,7 +44,8 @@ export async function serveChild(env: NodeJS.ProcessEnv): Promise<ServeChild> {
     child,
     output: () => out,
     async stop() {
-      if (child.exitCode !== null) return;
+      // Killed by a signal (a test's kill -9), a child has no exit code but is gone all the same.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
