@@ -139,12 +139,20 @@ export function percentile(xs: readonly number[], p: number): number {
 
 export const mb = (bytes: number | null) => (bytes === null ? null : Math.round((bytes / 2 ** 20) * 10) / 10);
 
-/** Child env: always the embedded SQLite store in `dataDir`, whatever the shell has set. */
-export function paperboyEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+/**
+ * Child env: the embedded SQLite store in `dataDir` whatever the shell has set, or PostgreSQL at
+ * exactly `databaseUrl` when given (the PostgreSQL side of a bench, pg-bench.ts).
+ */
+export function paperboyEnv(
+  dataDir: string,
+  extra: NodeJS.ProcessEnv = {},
+  databaseUrl?: string,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra, PAPERBOY_DATA: dataDir };
   delete env.DATABASE_URL;
   delete env.PAPERBOY_DATABASE_URL;
   delete env.PAPERBOY_CONFIG;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
   return env;
 }
 

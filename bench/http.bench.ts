@@ -18,12 +18,24 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import path from 'node:path';
 import autocannon, { type Result } from 'autocannon';
+import { openPostgresStore } from '../src/app/postgres.store.ts';
 import { SqliteStore } from '../src/app/sqlite.store.ts';
+import type { Store } from '../src/app/store.ts';
 import type { FeaturedInput } from '../src/papers/repository.ts';
 import { sleep } from '../src/shared/sleep.ts';
 import { PasswordHasher } from '../src/users/password.ts';
-import { ensureCorpus, parseBenchArgs, ROOT, runChild, workDirs } from './common.ts';
+import { ensureCorpus, paperboyEnv, parseBenchArgs, ROOT, runChild, workDirs } from './common.ts';
 import { mulberry32 } from './corpus/prng.ts';
+import {
+  analyze,
+  benchPgUrl,
+  benchSchema,
+  describePg,
+  importedSchema,
+  readMark,
+  schemaUrl,
+  writeMark,
+} from './pg-bench.ts';
 import { type Metric, writeReport } from './report.ts';
 
 const TARGET_RPS = 1000;
@@ -35,19 +47,22 @@ const CONNECTIONS = 32;
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-function childEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PAPERBOY_DATA: dataDir,
-    PAPERBOY_LOG_LEVEL: 'silent',
-    PAPERBOY_SCHEDULER: 'false',
-    PAPERBOY_API_RATE_LIMIT: '100000000',
-    ...extra,
-  };
-  delete env.DATABASE_URL;
-  delete env.PAPERBOY_DATABASE_URL;
-  delete env.PAPERBOY_CONFIG;
-  return env;
+/** A serving child's env: SQLite in `dataDir`, or PostgreSQL at exactly `databaseUrl` when given. */
+function childEnv(
+  dataDir: string,
+  extra: Record<string, string> = {},
+  databaseUrl?: string,
+): NodeJS.ProcessEnv {
+  return paperboyEnv(
+    dataDir,
+    {
+      PAPERBOY_LOG_LEVEL: 'silent',
+      PAPERBOY_SCHEDULER: 'false',
+      PAPERBOY_API_RATE_LIMIT: '100000000',
+      ...extra,
+    },
+    databaseUrl,
+  );
 }
 
 /** Copies the import bench's database and features FEATURED papers; reused while the marker matches. */
@@ -81,47 +96,94 @@ async function prepare(count: number, seed: number): Promise<{ dataDir: string; 
   const store = new SqliteStore(path.join(dataDir, 'paperboy.db'));
   try {
     const total = await store.papers.count();
-    const rng = mulberry32(seed);
-    const today = Date.now();
-    const stride = Math.max(1, Math.floor(total / FEATURED));
-    const rows = store.db
-      .prepare('SELECT arxiv_id FROM papers WHERE id % ? = 0 ORDER BY id LIMIT ?')
-      .all(stride, FEATURED) as {
-      arxiv_id: string;
-    }[];
-    const featured: FeaturedInput[] = rows.map((r, i) => ({
-      arxivId: r.arxiv_id,
-      day: isoDay(today - (i % DAYS) * DAY_MS),
-      source: 'import',
-      submittedBy: `user${i % 97}`,
-      importedUpvotes: Math.floor(rng() ** 3 * 300),
-    }));
-    for (let i = 0; i < featured.length; i += 1000)
-      await store.papers.ingestBatch({ papers: [], featured: featured.slice(i, i + 1000) });
-    // Some local votes too, so the vote columns and trending refresh are exercised.
-    const now = new Date().toISOString();
-    for (let u = 0; u < 20; u++) {
-      const user = await store.users.create({
-        email: `bench${u}@example.org`,
-        name: `bench${u}`,
-        passwordHash: 'x',
-        now,
-      });
-      if (!user) continue;
-      for (let k = 0; k < 50; k++) {
-        const f = featured[Math.floor(rng() * featured.length)]!;
-        const p = await store.papers.get(f.arxivId);
-        if (p) await store.community.setVote(user.id, p.id, true, now);
-      }
-    }
-    await store.feed.refreshTrending();
+    const featured = await seedSite(store, featuredIds(store, total), seed);
     store.db.exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;');
-    const paperIds = featured.slice(0, 50).map((f) => f.arxivId);
+    const paperIds = featured.slice(0, 50);
     await writeFile(marker, JSON.stringify({ featured: featured.length, total, paperIds }));
     return { dataDir, paperIds };
   } finally {
     await store.close();
   }
+}
+
+/** The FEATURED papers the bench features: every stride-th of the SQLite import, oldest first. */
+function featuredIds(store: SqliteStore, total: number): string[] {
+  const stride = Math.max(1, Math.floor(total / FEATURED));
+  const rows = store.db
+    .prepare('SELECT arxiv_id FROM papers WHERE id % ? = 0 ORDER BY id LIMIT ?')
+    .all(stride, FEATURED) as { arxiv_id: string }[];
+  return rows.map((r) => r.arxiv_id);
+}
+
+/**
+ * Features `arxivIds` over the last DAYS days with imported upvotes, and adds some local votes, so
+ * the vote columns and trending refresh are exercised; the same on either database.
+ */
+async function seedSite(store: Store, arxivIds: string[], seed: number): Promise<string[]> {
+  const rng = mulberry32(seed);
+  const today = Date.now();
+  const featured: FeaturedInput[] = arxivIds.map((arxivId, i) => ({
+    arxivId,
+    day: isoDay(today - (i % DAYS) * DAY_MS),
+    source: 'import',
+    submittedBy: `user${i % 97}`,
+    importedUpvotes: Math.floor(rng() ** 3 * 300),
+  }));
+  for (let i = 0; i < featured.length; i += 1000)
+    await store.papers.ingestBatch({ papers: [], featured: featured.slice(i, i + 1000) });
+  const now = new Date().toISOString();
+  for (let u = 0; u < 20; u++) {
+    const user = await store.users.create({
+      email: `bench${u}@example.org`,
+      name: `bench${u}`,
+      passwordHash: 'x',
+      now,
+    });
+    if (!user) continue;
+    for (let k = 0; k < 50; k++) {
+      const f = featured[Math.floor(rng() * featured.length)]!;
+      const p = await store.papers.get(f.arxivId);
+      if (p) await store.community.setVote(user.id, p.id, true, now);
+    }
+  }
+  await store.feed.refreshTrending();
+  return arxivIds;
+}
+
+/**
+ * The PostgreSQL side (DATABASE_URL): the corpus imported by the CLI into its own schema
+ * (`bench_<count>_s<seed>_http`, apart from the import bench's, which this one adds featurings and
+ * accounts to), featured and voted as the SQLite copy, the reader added; done once, marked in the
+ * schema. Returns the URL that uses the schema.
+ */
+async function preparePg(url: string, count: number, seed: number, sqliteDir: string): Promise<string> {
+  const schema = `${benchSchema(count, seed)}_http`;
+  if ((await readMark(url, schema, 'http')) === String(FEATURED)) return schemaUrl(url, schema);
+  const schemaed = await importedSchema({
+    url,
+    schema,
+    count,
+    file: await ensureCorpus(count, seed),
+    dataDir: path.join(workDirs(count, seed).root, 'http-pg'),
+  });
+  // The same papers featured as on SQLite (the import assigns ids in file order on both).
+  const lite = new SqliteStore(path.join(sqliteDir, 'paperboy.db'));
+  let ids: string[];
+  try {
+    ids = featuredIds(lite, await lite.papers.count());
+  } finally {
+    await lite.close();
+  }
+  const store = await openPostgresStore(schemaed);
+  try {
+    await seedSite(store, ids, seed);
+    await ensureReader(store);
+  } finally {
+    await store.close();
+  }
+  await analyze(schemaed);
+  await writeMark(url, schema, 'http', String(FEATURED));
+  return schemaed;
 }
 
 /**
@@ -132,6 +194,7 @@ export async function startPaperboy(
   dataDir: string,
   pageCacheMs: number,
   cpuProfile = false,
+  databaseUrl?: string,
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(
@@ -139,12 +202,16 @@ export async function startPaperboy(
     [path.join('src', 'cli', 'main.ts'), 'serve', '--port', String(port), '--host', '127.0.0.1'],
     {
       cwd: ROOT,
-      env: childEnv(dataDir, {
-        PAPERBOY_PAGE_CACHE_MS: String(pageCacheMs),
-        ...(cpuProfile
-          ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(dataDir, 'profiles')}` }
-          : {}),
-      }),
+      env: childEnv(
+        dataDir,
+        {
+          PAPERBOY_PAGE_CACHE_MS: String(pageCacheMs),
+          ...(cpuProfile
+            ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(dataDir, 'profiles')}` }
+            : {}),
+        },
+        databaseUrl,
+      ),
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
@@ -237,22 +304,26 @@ const READER = { email: 'reader@example.org', name: 'reader', password: 'bench r
  * Also brings the keyword index's maintenance up to date first, so no server measured here spends
  * a core rebuilding it in the background.
  */
-async function ensureReader(dataDir: string): Promise<void> {
+async function ensureReader(store: Store): Promise<void> {
+  const maintained = await store.maintainKeywordIndex();
+  if (maintained) process.stderr.write(`${maintained}\n`);
+  if (await store.users.byEmail(READER.email)) return;
+  const now = new Date().toISOString();
+  const passwordHash = await new PasswordHasher().hash(READER.password);
+  const user = await store.users.create({ email: READER.email, name: READER.name, passwordHash, now });
+  if (!user) throw new Error('could not create the bench reader');
+  await store.users.markVerified(user.id, now);
+  const day = await store.feed.latestFeaturedDay(isoDay(Date.now()));
+  if (!day) throw new Error('no featured day in the bench database');
+  const { items } = await store.feed.featured({ from: day, to: day, sort: 'votes', limit: 20, offset: 0 });
+  for (const item of items.filter((_, i) => i % 2 === 0))
+    await store.community.setVote(user.id, item.paper.id, true, now);
+}
+
+async function ensureSqliteReader(dataDir: string): Promise<void> {
   const store = new SqliteStore(path.join(dataDir, 'paperboy.db'));
   try {
-    const maintained = await store.maintainKeywordIndex();
-    if (maintained) process.stderr.write(`${maintained}\n`);
-    if (await store.users.byEmail(READER.email)) return;
-    const now = new Date().toISOString();
-    const passwordHash = await new PasswordHasher().hash(READER.password);
-    const user = await store.users.create({ email: READER.email, name: READER.name, passwordHash, now });
-    if (!user) throw new Error('could not create the bench reader');
-    await store.users.markVerified(user.id, now);
-    const day = await store.feed.latestFeaturedDay(isoDay(Date.now()));
-    if (!day) throw new Error('no featured day in the bench database');
-    const { items } = await store.feed.featured({ from: day, to: day, sort: 'votes', limit: 20, offset: 0 });
-    for (const item of items.filter((_, i) => i % 2 === 0))
-      await store.community.setVote(user.id, item.paper.id, true, now);
+    await ensureReader(store);
   } finally {
     await store.close();
   }
@@ -342,7 +413,10 @@ async function compressedSizes(pbUrl: string, targets: [string, string][], metri
   return sizes;
 }
 
-/** Loads each path on paperboy then on the baseline; three metrics (throughput, p99, errors) each. */
+/**
+ * Loads each path on paperboy then on the baseline; three metrics (throughput, p99, errors) each.
+ * `then` runs right after each path's pair (the PostgreSQL side, measured under the same load).
+ */
 async function measure(
   label: (name: string) => string,
   pbUrl: string,
@@ -351,6 +425,7 @@ async function measure(
   duration: number,
   cookie: string | undefined,
   metrics: Metric[],
+  then?: (name: string, path: string, paperboy: Result) => Promise<void>,
 ): Promise<Record<string, unknown>> {
   const details: Record<string, unknown> = {};
   for (const [name, p] of targets) {
@@ -395,8 +470,61 @@ async function measure(
       },
     );
     details[name] = { paperboy: summary(a), baseline: summary(b) };
+    await then?.(name, p, a);
   }
   return details;
+}
+
+/** Issue 18's bar: PostgreSQL serves uncached pages at ≥ this share of SQLite's req/s. */
+const TARGET_PG_RATIO = 0.8;
+
+/**
+ * Loads one path (signed in, uncached) on paperboy on PostgreSQL, right after the same path on
+ * SQLite (`lite`), so both meet the same machine load: the baseline column is SQLite's figure.
+ */
+async function measurePg(
+  pgUrl: string,
+  cookie: string,
+  name: string,
+  p: string,
+  duration: number,
+  lite: Result,
+  metrics: Metric[],
+): Promise<ReturnType<typeof summary>> {
+  await autocannon({ url: pgUrl + p, connections: 4, duration: 1, headers: { cookie } });
+  process.stderr.write(`PostgreSQL ${name} signed in, uncached: `);
+  const a = await load(pgUrl + p, duration, cookie);
+  process.stderr.write(`${Math.round(a.requests.average)}/s p99 ${a.latency.p99} ms\n`);
+  const sqliteRps = lite.requests.average;
+  const ratio = sqliteRps ? a.requests.average / sqliteRps : null;
+  metrics.push(
+    {
+      metric: `PostgreSQL ${name} signed in, uncached throughput (baseline column = paperboy on SQLite)`,
+      unit: 'req/s',
+      paperboy: a.requests.average,
+      baseline: sqliteRps,
+      target: `≥ ${TARGET_PG_RATIO}× SQLite`,
+      pass: ratio === null ? null : ratio >= TARGET_PG_RATIO,
+    },
+    {
+      metric: `PostgreSQL ${name} signed in, uncached latency p99 (baseline column = paperboy on SQLite)`,
+      unit: 'ms',
+      paperboy: a.latency.p99,
+      baseline: lite.latency.p99,
+      target: `≤ ${TARGET_P99_MS} ms`,
+      pass: a.latency.p99 <= TARGET_P99_MS,
+    },
+    {
+      metric: `PostgreSQL ${name} signed in, uncached errors (socket, timeout, non-2xx)`,
+      unit: 'count',
+      paperboy: failures(a),
+      baseline: failures(lite),
+      ratio: null,
+      target: '0',
+      pass: failures(a) === 0,
+    },
+  );
+  return summary(a);
 }
 
 export async function run(argv: string[]): Promise<Metric[]> {
@@ -405,7 +533,18 @@ export async function run(argv: string[]): Promise<Metric[]> {
   if (!Number.isFinite(duration) || duration < 1 || duration > 120)
     throw new Error('--duration must be 1..120 seconds');
   const { dataDir, paperIds } = await prepare(args.count, args.seed);
-  await ensureReader(dataDir);
+  await ensureSqliteReader(dataDir);
+  const pgUrl = benchPgUrl();
+  const pgSchemaed = pgUrl ? await preparePg(pgUrl, args.count, args.seed, dataDir) : null;
+  if (pgSchemaed) {
+    // The keyword index kept up to date (as `serve` would in the background) before measuring.
+    const store = await openPostgresStore(pgSchemaed);
+    try {
+      await ensureReader(store);
+    } finally {
+      await store.close();
+    }
+  }
   const targets: [string, string][] = [
     ['/', '/'],
     ['paper page', `/papers/${paperIds[0]}`],
@@ -455,7 +594,29 @@ export async function run(argv: string[]): Promise<Metric[]> {
   // tokens; the baseline serves the same signed-in bytes.
   const signed = await startPaperboy(dataDir, 0, profile);
   let signedBaseline: { url: string; child: ChildProcess } | null = null;
+  // PostgreSQL (DATABASE_URL): the same signed-in, uncached pages served from PostgreSQL, each
+  // right after SQLite's (issue 18: ≥ 0.8× its req/s); its rows follow SQLite's in the report.
+  let pgServer: { url: string; child: ChildProcess } | null = null;
+  const pgMetrics: Metric[] = [];
   try {
+    let then: ((name: string, p: string, a: Result) => Promise<void>) | undefined;
+    if (pgSchemaed) {
+      const pgData = path.join(workDirs(args.count, args.seed).root, 'http-pg');
+      await mkdir(pgData, { recursive: true });
+      const server = await startPaperboy(pgData, 0, profile, pgSchemaed);
+      pgServer = server;
+      await fetch(`${server.url}/similar/${paperIds[0]}`);
+      const pgCookie = await logIn(server.url);
+      const pgPages = await snapshot(server.url, targets, pgCookie);
+      details.postgresSignedInBytes = Object.fromEntries(
+        pgPages.map((p) => [p.path, Buffer.from(p.body, 'base64').length]),
+      );
+      const pgDetails: Record<string, unknown> = {};
+      details.postgresSignedIn = pgDetails;
+      then = async (name, p, a) => {
+        pgDetails[name] = await measurePg(server.url, pgCookie, name, p, duration, a, pgMetrics);
+      };
+    }
     const cookie = await logIn(signed.url);
     const pages = await snapshot(signed.url, targets, cookie);
     details.signedInBytes = Object.fromEntries(
@@ -470,6 +631,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
       duration,
       cookie,
       metrics,
+      then,
     );
     metrics.push({
       metric: 'server RSS after the signed-in loads',
@@ -480,14 +642,32 @@ export async function run(argv: string[]): Promise<Metric[]> {
       target: 'information',
       pass: null,
     });
+    if (pgServer)
+      pgMetrics.push({
+        metric: 'PostgreSQL server RSS after the signed-in loads',
+        unit: 'MB',
+        paperboy: await rssMb(pgServer.child.pid),
+        baseline: null,
+        ratio: null,
+        target: 'information',
+        pass: null,
+      });
   } finally {
     await stop(signed.child);
     if (signedBaseline) await stop(signedBaseline.child);
+    if (pgServer) await stop(pgServer.child);
   }
+  metrics.push(...pgMetrics);
 
   const report = await writeReport({
     name: 'http',
-    params: { count: args.count, seed: args.seed, duration, connections: CONNECTIONS },
+    params: {
+      count: args.count,
+      seed: args.seed,
+      duration,
+      connections: CONNECTIONS,
+      ...(pgUrl ? { postgres: await describePg(pgUrl, `${benchSchema(args.count, args.seed)}_http`) } : {}),
+    },
     metrics,
     details,
   });

@@ -4,7 +4,10 @@
  * and reports it beside SQLite. Use a durable server (fsync and synchronous_commit on, as an
  * operator runs it), not the test cluster of scripts/pg-test-cluster.sh.
  */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import pg from 'pg';
+import { paperboyEnv, runChild } from './common.ts';
 
 export const benchPgUrl = (): string | undefined => process.env.DATABASE_URL || undefined;
 
@@ -56,4 +59,85 @@ export async function durability(url: string): Promise<Record<string, string>> {
     }
     return out;
   });
+}
+
+/** Papers in the schema's `papers` table; 0 when the schema or table does not exist. */
+export async function schemaPapers(url: string, schema: string): Promise<number> {
+  return withClient(url, async (c) => {
+    const t = await c.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [`${schema}.papers`]);
+    if (!t.rows[0]?.t) return 0;
+    return Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.papers`)).rows[0]!.n);
+  });
+}
+
+/**
+ * A bench's "prepared" mark kept in the schema itself (`bench_marks`), so it goes with the data: a
+ * marker file would outlive a cluster that was recreated.
+ */
+export async function readMark(url: string, schema: string, key: string): Promise<string | null> {
+  return withClient(url, async (c) => {
+    const t = await c.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
+      `${schema}.bench_marks`,
+    ]);
+    if (!t.rows[0]?.t) return null;
+    const r = await c.query<{ value: string }>(`SELECT value FROM ${schema}.bench_marks WHERE key = $1`, [
+      key,
+    ]);
+    return r.rows[0]?.value ?? null;
+  });
+}
+
+export async function writeMark(url: string, schema: string, key: string, value: string): Promise<void> {
+  await withClient(url, async (c) => {
+    await c.query(
+      `CREATE TABLE IF NOT EXISTS ${schema}.bench_marks (key text PRIMARY KEY, value text NOT NULL)`,
+    );
+    await c.query(
+      `INSERT INTO ${schema}.bench_marks (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2`,
+      [key, value],
+    );
+  });
+}
+
+/** ANALYZE the schema's tables after a bench filled them, as an operator's autovacuum soon would. */
+export async function analyze(schemaed: string): Promise<void> {
+  await withClient(schemaed, async (c) => {
+    await c.query('ANALYZE');
+  });
+}
+
+/**
+ * The corpus imported into `schema` through the real CLI (a child with DATABASE_URL), unless the
+ * schema already holds `count` papers; returns the URL that uses the schema.
+ */
+export async function importedSchema(opts: {
+  url: string;
+  schema: string;
+  count: number;
+  file: string;
+  dataDir: string;
+}): Promise<string> {
+  if ((await schemaPapers(opts.url, opts.schema)) === opts.count) return schemaUrl(opts.url, opts.schema);
+  const schemaed = await freshSchema(opts.url, opts.schema);
+  await mkdir(opts.dataDir, { recursive: true });
+  process.stderr.write(
+    `paperboy on PostgreSQL: importing ${opts.count} papers into schema ${opts.schema} …\n`,
+  );
+  const r = await runChild(
+    process.execPath,
+    [path.join('src', 'cli', 'main.ts'), 'import', opts.file, '--json'],
+    paperboyEnv(opts.dataDir, { PAPERBOY_LOG_LEVEL: 'silent' }, schemaed),
+  );
+  if (!r.json || r.json.inserted === undefined)
+    throw new Error(`paperboy import into PostgreSQL failed (exit ${r.code}):\n${r.stderrTail}`);
+  process.stderr.write(`imported into PostgreSQL in ${r.wallSeconds.toFixed(0)} s\n`);
+  return schemaed;
+}
+
+/** The report's one-line description of the PostgreSQL side: schema and durability settings. */
+export async function describePg(url: string, schema: string): Promise<string> {
+  const s = await durability(url);
+  return `${schema} (${Object.entries(s)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')})`;
 }

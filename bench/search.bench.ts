@@ -7,29 +7,50 @@
  * Queries run at concurrency 1, interleaved with their baselines.
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { openStore, sqliteFile } from '../src/app/open.ts';
+import { openPostgresStore } from '../src/app/postgres.store.ts';
+import type { Store } from '../src/app/store.ts';
 import { semanticText } from '../src/search/plan.ts';
 import { parseQuery } from '../src/search/query/parse.ts';
-import { semanticFor } from '../src/search/semantic.ts';
+import { resetSemantic, semanticFor } from '../src/search/semantic.ts';
 import { type SearchTrace, searchPapers } from '../src/search/service.ts';
-import { type BenchArgs, corpusPath, mb, parseBenchArgs, percentile, ROOT, runChild } from './common.ts';
+import {
+  type BenchArgs,
+  corpusPath,
+  ensureCorpus,
+  mb,
+  paperboyEnv,
+  parseBenchArgs,
+  percentile,
+  ROOT,
+  runChild,
+} from './common.ts';
 import { type GroundTruth, queriesPathFor } from './corpus/generate.ts';
 import { keywordQueries, toFts5 } from './keyword.bench.ts';
+import { benchPgUrl, benchSchema, describePg, importedSchema } from './pg-bench.ts';
 import { type Metric, writeReport } from './report.ts';
 import { searchDataDir } from './search-data.ts';
 
 const TARGET = { hybridP50: 20, hybridP99: 80, keywordP50: 10, annRecall: 0.95, rssMB: 2048, reindexMin: 15 };
 
-async function reindexReport(data: string, run: boolean): Promise<Record<string, unknown> | null> {
+async function reindexReport(
+  data: string,
+  run: boolean,
+  databaseUrl?: string,
+): Promise<Record<string, unknown> | null> {
   const file = path.join(data, 'reindex-report.json');
   if (run || !existsSync(file)) {
     if (!run && existsSync(path.join(data, 'search'))) return null;
-    process.stderr.write('paperboy reindex --retrain (child process) …\n');
-    const env: NodeJS.ProcessEnv = { ...process.env, PAPERBOY_DATA: data, PAPERBOY_LOG_LEVEL: 'silent' };
-    delete env.DATABASE_URL;
+    process.stderr.write(
+      `paperboy reindex --retrain (child process${databaseUrl ? ', PostgreSQL' : ''}) …\n`,
+    );
+    const env: NodeJS.ProcessEnv = databaseUrl
+      ? paperboyEnv(data, { PAPERBOY_LOG_LEVEL: 'silent' }, databaseUrl)
+      : { ...process.env, PAPERBOY_DATA: data, PAPERBOY_LOG_LEVEL: 'silent' };
+    if (!databaseUrl) delete env.DATABASE_URL;
     const r = await runChild(
       process.execPath,
       [path.join('src', 'cli', 'main.ts'), 'reindex', '--retrain', '--json'],
@@ -91,6 +112,56 @@ async function slowestPlans(
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
+interface PgSide {
+  store: Store;
+  deps: Parameters<typeof searchPapers>[0];
+  /** How the vector side stands on PostgreSQL, for the report. */
+  vectors: string;
+  reindexed: Record<string, unknown> | null;
+  describe: string;
+}
+
+/**
+ * The PostgreSQL side (DATABASE_URL): the import bench's schema for this corpus (imported here by
+ * the CLI when it is not full), its own data dir beside the SQLite one for the saved index graph.
+ * The vector side lives in the database, trained by `paperboy reindex` on PostgreSQL: run here
+ * (child) when no model is trained there, or with --reindex (both sides) or --pg-reindex; if it still is not ready, hybrid on
+ * PostgreSQL is keyword-only and the report says so.
+ */
+async function openPg(url: string, args: BenchArgs, sqliteData: string): Promise<PgSide> {
+  const schema = benchSchema(args.count, args.seed);
+  const data = `${sqliteData}-pg`;
+  await mkdir(data, { recursive: true });
+  const schemaed = await importedSchema({
+    url,
+    schema,
+    count: args.count,
+    file: await ensureCorpus(args.count, args.seed),
+    dataDir: data,
+  });
+  const store = await openPostgresStore(schemaed);
+  const built = await store.maintainKeywordIndex();
+  if (built) process.stderr.write(`PostgreSQL ${built}\n`);
+  const config = { data, embedder: 'builtin' as const };
+  let sem = await semanticFor(store, config);
+  await sem.open();
+  let reindexed: Record<string, unknown> | null = null;
+  if (sem.state === 'untrained' || args.values.reindex === true || args.values['pg-reindex'] === true) {
+    reindexed = await reindexReport(data, true, schemaed);
+    resetSemantic(store);
+    sem = await semanticFor(store, config);
+    await sem.open();
+  }
+  // A graph missing from this data dir is built in a worker (semantic.ts); wait for it so the
+  // measured queries use the graph, as a serving instance does once it is up.
+  await sem.graphBuild;
+  const vectors =
+    sem.state === 'ready'
+      ? `ready (${sem.index?.size ?? 0} vectors, ${sem.index?.approximate ? 'HNSW graph' : 'exact scan'})`
+      : `absent (${sem.state}${sem.error ? `: ${sem.error}` : ''}): hybrid on PostgreSQL is keyword-only`;
+  return { store, deps: { store, config }, vectors, reindexed, describe: await describePg(url, schema) };
+}
+
 export async function run(argv: string[]): Promise<Metric[]> {
   const args: BenchArgs = parseBenchArgs(argv, { count: 1_000_000 });
   const passes = Number(args.values.passes ?? 2);
@@ -105,6 +176,8 @@ export async function run(argv: string[]): Promise<Metric[]> {
   );
   const row = raw.prepare('SELECT arxiv_id, title FROM papers WHERE id = ?');
   const fts = (m: string) => (top.all(m) as { rowid: number }[]).map((r) => row.get(r.rowid));
+  const pgUrl = benchPgUrl();
+  const pg = pgUrl ? await openPg(pgUrl, args, data) : null;
   try {
     const t0 = performance.now();
     const sem = await semanticFor(store, config);
@@ -122,8 +195,16 @@ export async function run(argv: string[]): Promise<Metric[]> {
     const deps = { store, config };
     for (const q of queries.slice(0, 50)) {
       await searchPapers(deps, { q: q.q, pageSize: 10 });
+      if (pg) await searchPapers(pg.deps, { q: q.q, pageSize: 10 });
       fts(q.match);
     }
+    // PostgreSQL: hybrid and keyword-only times, and top-10 agreement with SQLite (first pass).
+    const tPgHybrid: number[] = [];
+    const tPgKeyword: number[] = [];
+    const agree = { hybrid: 0, keyword: 0, n: 0 };
+    const ids = (r: { hits: { arxivId: string }[] }) => r.hits.map((h) => h.arxivId);
+    const share = (a: string[], b: string[]) =>
+      a.length ? b.filter((x) => a.includes(x)).length / a.length : b.length ? 0 : 1;
     const tHybrid: number[] = [];
     // Each query's slowest time over the passes, per mode.
     const byQuery = { hybrid: new Map<string, number>(), keyword: new Map<string, number>() };
@@ -131,17 +212,29 @@ export async function run(argv: string[]): Promise<Metric[]> {
     const tFts: number[] = [];
     for (let pass = 0; pass < passes; pass++) {
       for (const [i, q] of queries.entries()) {
-        const order = (i + pass) % 3;
-        for (let k = 0; k < 3; k++) {
-          const side = (order + k) % 3;
+        // Sides 3 and 4 (PostgreSQL hybrid, keyword-only) only with DATABASE_URL; each query's
+        // sides rotate so none always runs first.
+        const sides = pg ? 5 : 3;
+        const order = (i + pass) % sides;
+        const got: string[][] = [];
+        for (let k = 0; k < sides; k++) {
+          const side = (order + k) % sides;
           const s = performance.now();
-          if (side === 0) await searchPapers(deps, { q: q.q, pageSize: 10 });
-          else if (side === 1) await searchPapers(deps, { q: q.q, pageSize: 10, mode: 'keyword' });
-          else fts(q.match);
+          if (side === 0) got[0] = ids(await searchPapers(deps, { q: q.q, pageSize: 10 }));
+          else if (side === 1)
+            got[1] = ids(await searchPapers(deps, { q: q.q, pageSize: 10, mode: 'keyword' }));
+          else if (side === 2) fts(q.match);
+          else if (side === 3) got[3] = ids(await searchPapers(pg!.deps, { q: q.q, pageSize: 10 }));
+          else got[4] = ids(await searchPapers(pg!.deps, { q: q.q, pageSize: 10, mode: 'keyword' }));
           const dt = performance.now() - s;
-          (side === 0 ? tHybrid : side === 1 ? tKeyword : tFts).push(dt);
+          [tHybrid, tKeyword, tFts, tPgHybrid, tPgKeyword][side]!.push(dt);
           const m = side === 0 ? byQuery.hybrid : side === 1 ? byQuery.keyword : null;
           m?.set(q.q, Math.max(m.get(q.q) ?? 0, dt));
+        }
+        if (pg && pass === 0) {
+          agree.hybrid += share(got[0]!, got[3]!);
+          agree.keyword += share(got[1]!, got[4]!);
+          agree.n++;
         }
       }
     }
@@ -254,6 +347,72 @@ export async function run(argv: string[]): Promise<Metric[]> {
         pass: trainPlusEmbed === null ? null : trainPlusEmbed <= TARGET.reindexMin,
       },
     ];
+    if (pg) {
+      const vs = (what: string) => `${what} (baseline column = paperboy on SQLite)`;
+      metrics.push(
+        {
+          metric: vs('PostgreSQL hybrid p50'),
+          unit: 'ms',
+          paperboy: p(tPgHybrid, 50),
+          baseline: p(tHybrid, 50),
+          target: `≤ ${TARGET.hybridP50} ms`,
+          pass: p(tPgHybrid, 50) <= TARGET.hybridP50,
+        },
+        {
+          metric: vs('PostgreSQL hybrid p99'),
+          unit: 'ms',
+          paperboy: p(tPgHybrid, 99),
+          baseline: p(tHybrid, 99),
+          target: `≤ ${TARGET.hybridP99} ms`,
+          pass: p(tPgHybrid, 99) <= TARGET.hybridP99,
+        },
+        {
+          metric: vs('PostgreSQL keyword-only p50'),
+          unit: 'ms',
+          paperboy: p(tPgKeyword, 50),
+          baseline: p(tKeyword, 50),
+          target: `≤ ${TARGET.keywordP50} ms`,
+          pass: p(tPgKeyword, 50) <= TARGET.keywordP50,
+        },
+        {
+          metric: vs('PostgreSQL keyword-only p99'),
+          unit: 'ms',
+          paperboy: p(tPgKeyword, 99),
+          baseline: p(tKeyword, 99),
+          target: '',
+          pass: null,
+        },
+        {
+          metric: vs('PostgreSQL reindex: training + vectorizing (run here; — = not run)'),
+          unit: 'min',
+          paperboy: pg.reindexed
+            ? (Number(pg.reindexed.trainSeconds) + Number(pg.reindexed.embedSeconds)) / 60
+            : null,
+          baseline: trainPlusEmbed,
+          target: `≤ ${TARGET.reindexMin} min`,
+          pass: pg.reindexed
+            ? (Number(pg.reindexed.trainSeconds) + Number(pg.reindexed.embedSeconds)) / 60 <=
+              TARGET.reindexMin
+            : null,
+        },
+        {
+          metric: 'PostgreSQL hybrid top-10 agreement with paperboy on SQLite',
+          unit: 'share',
+          paperboy: agree.hybrid / Math.max(1, agree.n),
+          baseline: 1,
+          target: '',
+          pass: null,
+        },
+        {
+          metric: 'PostgreSQL keyword-only top-10 agreement with paperboy on SQLite',
+          unit: 'share',
+          paperboy: agree.keyword / Math.max(1, agree.n),
+          baseline: 1,
+          target: '',
+          pass: null,
+        },
+      );
+    }
     const { markdown, json } = await writeReport({
       name: 'search',
       params: {
@@ -265,14 +424,21 @@ export async function run(argv: string[]): Promise<Metric[]> {
         vectors: index.size,
         graph: index.approximate,
         loadSeconds: Math.round(loadSeconds * 10) / 10,
+        ...(pg ? { postgres: pg.describe, postgresVectors: pg.vectors } : {}),
       },
       metrics,
-      details: { reindex: reindexed, slowestHybrid, slowestKeyword },
+      details: {
+        reindex: reindexed,
+        slowestHybrid,
+        slowestKeyword,
+        ...(pg ? { postgresReindex: pg.reindexed } : {}),
+      },
     });
     process.stdout.write(`${markdown}\n(report: ${path.relative(ROOT, json)})\n`);
     return metrics;
   } finally {
     raw.close();
     await store.close();
+    await pg?.store.close();
   }
 }
