@@ -62,7 +62,7 @@ export async function durability(url: string): Promise<Record<string, string>> {
 }
 
 /** Papers in the schema's `papers` table; 0 when the schema or table does not exist. */
-export async function schemaPapers(url: string, schema: string): Promise<number> {
+async function schemaPapers(url: string, schema: string): Promise<number> {
   return withClient(url, async (c) => {
     const t = await c.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [`${schema}.papers`]);
     if (!t.rows[0]?.t) return 0;
