@@ -150,3 +150,20 @@ export async function signUpAndLogIn(
     throw new Error('verify did not sign in');
   return c;
 }
+
+/**
+ * One JSON API call with a personal token (the APIs take no session cookie): status, the
+ * Cache-Control it was sent with, and the parsed body.
+ */
+export async function tokenApi(base: string, token: string, path: string, method = 'GET', body?: unknown) {
+  const r = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: each test reads its own JSON shape
+  return { status: r.status, cache: r.headers.get('cache-control'), json: (await r.json()) as any };
+}

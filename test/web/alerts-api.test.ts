@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { computeEvents } from '../../src/alerts/compute.ts';
 import { startApp, type TestApp } from '../support/app.ts';
 import { makePaper } from '../support/papers.ts';
-import { signUpAndLogIn } from '../support/web-client.ts';
+import { signUpAndLogIn, tokenApi } from '../support/web-client.ts';
 
 let t: TestApp;
 let ivy: string;
@@ -32,17 +32,8 @@ before(async () => {
 });
 after(() => t.close());
 
-async function api(path: string, method = 'GET', body?: unknown, token = ivy) {
-  const r = await fetch(`${t.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: each test reads its own JSON shape
-  return { status: r.status, cache: r.headers.get('cache-control'), json: (await r.json()) as any };
+function api(path: string, method = 'GET', body?: unknown, token = ivy) {
+  return tokenApi(t.url, token, path, method, body);
 }
 
 test('every endpoint wants a token', async () => {
