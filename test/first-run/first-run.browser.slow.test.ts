@@ -23,7 +23,7 @@ import {
   rssEmulator,
   startFixtureServer,
 } from '../support/fixture-server.ts';
-import { freePort, serveChild } from '../support/serve.ts';
+import { freePort, serveChild, serveEnv } from '../support/serve.ts';
 
 const MAIN = path.resolve('src/cli/main.ts');
 // Into test-results/ on a test run; scripts/screenshots.sh (npm run screenshots) points this at
@@ -42,17 +42,8 @@ interface Server {
 }
 
 function envFor(dataDir: string, port: number, upstream: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
+  return serveEnv(dataDir, port, {
     HOME: process.env.HOME,
-    // The test command's no-network guard and fresh TMPDIR reach the server too (scripts/test.sh).
-    NODE_OPTIONS: process.env.NODE_OPTIONS,
-    TMPDIR: process.env.TMPDIR,
-    TZ: 'UTC',
-    PAPERBOY_DATA: dataDir,
-    PAPERBOY_PORT: String(port),
-    PAPERBOY_HOST: '127.0.0.1',
-    PAPERBOY_BASE_URL: `http://127.0.0.1:${port}`,
     PAPERBOY_ARXIV_API_URL: `${upstream}/api/query`,
     PAPERBOY_ARXIV_RSS_URL: `${upstream}/rss`,
     PAPERBOY_ARXIV_OAI_URL: `${upstream}/oai`,
@@ -64,7 +55,7 @@ function envFor(dataDir: string, port: number, upstream: string): NodeJS.Process
     PAPERBOY_PAGE_CACHE_MS: '0',
     // Load shedding would answer 503 for a busy test machine's noise (test/web/overload.test.ts tests it).
     PAPERBOY_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
-  };
+  });
 }
 
 async function serve(env: NodeJS.ProcessEnv): Promise<Server> {

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import pg from 'pg';
-import { freePort } from '../support/serve.ts';
+import { freePort, serveEnv } from '../support/serve.ts';
 import { OwnCluster } from './failures.pg.ts';
 import { get, lockWaiters, until, untilRefused } from './probes.ts';
 
@@ -37,21 +37,13 @@ interface Served {
 async function spawnServe(extra: NodeJS.ProcessEnv, dataDir: string): Promise<Served> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_OPTIONS: process.env.NODE_OPTIONS, // the test command's no-network guard (scripts/test.sh)
-      TMPDIR: process.env.TMPDIR,
-      TZ: 'UTC',
-      PAPERBOY_DATA: dataDir,
-      PAPERBOY_PORT: String(port),
-      PAPERBOY_HOST: '127.0.0.1',
-      PAPERBOY_BASE_URL: `http://127.0.0.1:${port}`,
+    env: serveEnv(dataDir, port, {
       PAPERBOY_SCHEDULER: 'false',
       PAPERBOY_LOG_LEVEL: 'warn',
       PAPERBOY_PAGE_CACHE_MS: '0',
       PAPERBOY_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
       ...extra,
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

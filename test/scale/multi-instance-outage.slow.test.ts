@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { freePort, type ServeChild, serveChild } from '../support/serve.ts';
+import { freePort, type ServeChild, serveChild, serveEnv } from '../support/serve.ts';
 import { OwnCluster } from './failures.pg.ts';
 import { type Answer, get, lockWaiters, until, untilRefused } from './probes.ts';
 
@@ -45,23 +45,17 @@ describe('three serve processes on a PostgreSQL of their own: database stopped, 
     // One after another: the first applies the migrations, the others find them applied (they
     // would wait on the migration lock anyway, src/db/postgres.ts).
     for (const port of ports) {
-      const serve = await serveChild({
-        PATH: process.env.PATH ?? '',
-        NODE_OPTIONS: process.env.NODE_OPTIONS, // the test command's no-network guard (scripts/test.sh)
-        TMPDIR: process.env.TMPDIR,
-        TZ: 'UTC',
-        PAPERBOY_DATABASE_URL: cluster.url,
-        PAPERBOY_DATA: mkdtempSync(path.join(tmp, 'data-')),
-        PAPERBOY_HOST: '127.0.0.1',
-        PAPERBOY_PORT: String(port),
-        PAPERBOY_BASE_URL: `http://127.0.0.1:${port}`,
-        PAPERBOY_SCHEDULER: 'false',
-        PAPERBOY_LOG_LEVEL: 'warn',
-        PAPERBOY_PAGE_CACHE_MS: '0', // every page asks the database: a cached one would hide the outage
-        // Three servers on a shared 2-core machine stall their event loops for moments; the overload
-        // guard's 503s are tested elsewhere (test/web/overload.test.ts), not here.
-        PAPERBOY_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
-      });
+      const serve = await serveChild(
+        serveEnv(mkdtempSync(path.join(tmp, 'data-')), port, {
+          PAPERBOY_DATABASE_URL: cluster.url,
+          PAPERBOY_SCHEDULER: 'false',
+          PAPERBOY_LOG_LEVEL: 'warn',
+          PAPERBOY_PAGE_CACHE_MS: '0', // every page asks the database: a cached one would hide the outage
+          // Three servers on a shared 2-core machine stall their event loops for moments; the overload
+          // guard's 503s are tested elsewhere (test/web/overload.test.ts), not here.
+          PAPERBOY_OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+        }),
+      );
       instances.push({ serve, port, pid: serve.child.pid! });
     }
   });

@@ -20,7 +20,7 @@ import { PasswordHasher } from '../../src/users/password.ts';
 import { addConfirmed, defaultPrefs, pgStore, seedPapers } from '../digest/helpers.ts';
 import { tempDir } from '../support/app.ts';
 import { STRONG_PASSWORD } from '../support/passwords.ts';
-import { freePort, type ServeChild, serveChild } from '../support/serve.ts';
+import { freePort, type ServeChild, serveChild, serveEnv } from '../support/serve.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.ts';
 import { WebClient } from '../support/web-client.ts';
 
@@ -97,16 +97,8 @@ describe('three serve processes on one PostgreSQL schema', () => {
       ports.map(async (port) => {
         const dir = tempDir('paperboy-multi-');
         const url = `http://127.0.0.1:${port}`;
-        const env = {
-          PATH: process.env.PATH ?? '',
-          NODE_OPTIONS: process.env.NODE_OPTIONS, // the test command's no-network guard (scripts/test.sh)
-          TMPDIR: process.env.TMPDIR,
-          TZ: 'UTC',
+        const env = serveEnv(dir, port, {
           DATABASE_URL: pg.url,
-          PAPERBOY_DATA: dir,
-          PAPERBOY_HOST: '127.0.0.1',
-          PAPERBOY_PORT: String(port),
-          PAPERBOY_BASE_URL: url,
           PAPERBOY_LOG_LEVEL: 'warn',
           PAPERBOY_PAGE_CACHE_MS: String(PAGE_CACHE_MS),
           // Three servers starting on a shared 2-core machine stall their event loops for moments;
@@ -130,7 +122,7 @@ describe('three serve processes on one PostgreSQL schema', () => {
           PAPERBOY_ARXIV_API_URL: 'http://127.0.0.1:9/api/query',
           PAPERBOY_ARXIV_RSS_URL: 'http://127.0.0.1:9/rss',
           PAPERBOY_UPSTREAM_RETRIES: '0',
-        };
+        });
         return { serve: await serveChild(env), url, dir, env };
       }),
     );

@@ -20,26 +20,16 @@ import { KeywordPool, keywordSearcher } from '../../src/search/keyword-pool.ts';
 import { keywordPlan } from '../../src/search/plan.ts';
 import { parseQuery } from '../../src/search/query/parse.ts';
 import { startApp, tempDir } from '../support/app.ts';
-import { freePort, serveChild } from '../support/serve.ts';
+import { freePort, serveChild, serveEnv } from '../support/serve.ts';
 
 const plan = (q: string) => keywordPlan(parseQuery(q));
 /** `paperboy serve` on the test's data dir; resolves once it says it is serving. */
 async function serve(dataDir: string, extra: Record<string, string>) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const server = await serveChild({
-    PATH: process.env.PATH,
-    NODE_OPTIONS: process.env.NODE_OPTIONS, // the test command's no-network guard (scripts/test.sh)
-    TMPDIR: process.env.TMPDIR,
-    TZ: 'UTC',
-    PAPERBOY_DATA: dataDir,
-    PAPERBOY_PORT: String(port),
-    PAPERBOY_HOST: '127.0.0.1',
-    PAPERBOY_BASE_URL: url,
-    PAPERBOY_SCHEDULER: 'false',
-    PAPERBOY_LOG_LEVEL: 'warn',
-    ...extra,
-  });
+  const server = await serveChild(
+    serveEnv(dataDir, port, { PAPERBOY_SCHEDULER: 'false', PAPERBOY_LOG_LEVEL: 'warn', ...extra }),
+  );
   return { url, stop: server.stop };
 }
 

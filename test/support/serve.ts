@@ -17,6 +17,25 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The environment of a `paperboy serve` child on loopback `port`, data in `dataDir`: only what it
+ * needs of this process's (PATH; the test command's no-network guard in NODE_OPTIONS and its fresh
+ * TMPDIR, scripts/test.sh), UTC, and `extra` on top.
+ */
+export function serveEnv(dataDir: string, port: number, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_OPTIONS: process.env.NODE_OPTIONS,
+    TMPDIR: process.env.TMPDIR,
+    TZ: 'UTC',
+    PAPERBOY_DATA: dataDir,
+    PAPERBOY_PORT: String(port),
+    PAPERBOY_HOST: '127.0.0.1',
+    PAPERBOY_BASE_URL: `http://127.0.0.1:${port}`,
+    ...extra,
+  };
+}
+
 export interface ServeChild {
   child: ChildProcess;
   /** Everything it wrote so far (stdout and stderr). */
