@@ -15,6 +15,7 @@
  * cite the saved paper as the reason for an item.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import autocannon, { type Result } from 'autocannon';
@@ -31,7 +32,7 @@ const TARGET_RPS = 500;
 const TARGET_P99_MS = 100;
 const CONNECTIONS = 32;
 const SAVED = 20;
-const WARM_READERS = 300;
+const WARM_READERS = 1000;
 const DAY_MS = 86_400_000;
 /** Readers save from the last RECENT_DAYS of papers; a share of the window is upvoted on the site. */
 const RECENT_DAYS = 60;
@@ -160,14 +161,34 @@ async function prepare(count: number, seed: number, accounts: number): Promise<P
   }
 }
 
-/** A process's CPU time so far (user + system), from /proc: Linux only, 0 elsewhere. */
+/** The process and its children (serve's workers, `--workers`), from /proc. */
+async function tree(pid: number): Promise<number[]> {
+  const kids = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  const ids = kids.split(' ').filter(Boolean).map(Number);
+  return [pid, ...(await Promise.all(ids.map(tree))).flat()];
+}
+
+/** CPU time so far (user + system) of a process and its children, from /proc: Linux only, 0 elsewhere. */
 async function cpuMs(pid: number | undefined): Promise<number> {
   if (pid === undefined || process.platform !== 'linux') return 0;
-  // Fields after the command name (which may hold spaces, so split after its closing parenthesis):
-  // utime and stime are the 12th and 13th, in clock ticks (100 per second on Linux).
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  let total = 0;
+  for (const p of await tree(pid)) {
+    // Fields after the command name (which may hold spaces, so split after its closing
+    // parenthesis): utime and stime are the 12th and 13th, in clock ticks (100 per second).
+    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => null);
+    if (!stat) continue;
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  }
+  return total;
+}
+
+/** RSS of a process and its children (MB). */
+async function treeRssMb(pid: number | undefined): Promise<number | null> {
+  if (pid === undefined) return null;
+  let total = 0;
+  for (const p of await tree(pid)) total += (await rssMb(p)) ?? 0;
+  return Math.round(total * 10) / 10;
 }
 
 /** Both cookie names: the server picks one by its base URL (src/web/auth.ts). */
@@ -223,7 +244,10 @@ export async function run(argv: string[]): Promise<Metric[]> {
   const metrics: Metric[] = [];
   const details: Record<string, unknown> = { accounts, connections: CONNECTIONS, requests: measured.length };
   // --cpu-prof: the server writes a V8 profile to <data>/profiles/ when it stops.
-  const pb = await startPaperboy(prep.dataDir, 0, argv.includes('--cpu-prof'));
+  // --workers N: serve's `workers` setting (cluster/primary.ts); the machine's cores by default.
+  const workers = numberFlag(argv, '--workers', availableParallelism());
+  details.workers = workers;
+  const pb = await startPaperboy(prep.dataDir, 0, argv.includes('--cpu-prof'), undefined, workers);
   let baseline: Awaited<ReturnType<typeof startBaseline>> | null = null;
   try {
     const rotating = (sessions: [string, string, string][]) => {
@@ -255,7 +279,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
       prep.dataDir,
     );
     await autocannon({ url: `${baseline.url}/for-you`, connections: 4, duration: 1 });
-    const rssBefore = await rssMb(pb.child.pid);
+    const rssBefore = await treeRssMb(pb.child.pid);
     process.stderr.write(`/for-you, ${measured.length} different readers: paperboy … `);
     const cpuBefore = await cpuMs(pb.child.pid);
     const a: Result = await autocannon({
@@ -346,9 +370,9 @@ export async function run(argv: string[]): Promise<Metric[]> {
         pass: null,
       },
       {
-        metric: 'server RSS after the load (baseline column: before it)',
+        metric: 'server RSS after the load, all serve processes (baseline column: before it)',
         unit: 'MB',
-        paperboy: await rssMb(pb.child.pid),
+        paperboy: await treeRssMb(pb.child.pid),
         baseline: rssBefore,
         ratio: null,
         target: 'information',
@@ -361,7 +385,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
   }
   const report = await writeReport({
     name: 'foryou-http',
-    params: { count: args.count, seed: args.seed, accounts, connections: CONNECTIONS },
+    params: { count: args.count, seed: args.seed, accounts, connections: CONNECTIONS, workers },
     metrics,
     details,
   });

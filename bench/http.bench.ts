@@ -188,13 +188,14 @@ async function preparePg(url: string, count: number, seed: number, sqliteDir: st
 
 /**
  * `paperboy serve` on a bench's data. `cpuProfile` (the benches' --cpu-prof): the server writes a
- * V8 profile to <data>/profiles/ when it stops.
+ * V8 profile to <data>/profiles/ when it stops. `workers`: serve's `workers` setting (processes).
  */
 export async function startPaperboy(
   dataDir: string,
   pageCacheMs: number,
   cpuProfile = false,
   databaseUrl?: string,
+  workers = 1,
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(
@@ -206,6 +207,7 @@ export async function startPaperboy(
         dataDir,
         {
           PAPERBOY_PAGE_CACHE_MS: String(pageCacheMs),
+          PAPERBOY_WORKERS: String(workers),
           ...(cpuProfile
             ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(dataDir, 'profiles')}` }
             : {}),

@@ -1,6 +1,7 @@
 /** Picks the Store for the configuration: PostgreSQL when a URL is given, else embedded SQLite. */
 import path from 'node:path';
 import type { PoolSettings } from '../db/postgres.ts';
+import type { RateLimitRepository } from '../users/rate-limits.repo.ts';
 import { SqliteStore } from './sqlite.store.ts';
 import type { Store } from './store.ts';
 
@@ -9,6 +10,11 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   /** PostgreSQL pool limits (`paperboy serve` passes its settings; batch commands run unbounded). */
   pool?: PoolSettings;
+  /**
+   * The SQLite store's rate-limit windows when they are not this process's alone (a serve worker,
+   * cluster/primary.ts); PostgreSQL keeps them in a shared table whatever is given.
+   */
+  rateLimits?: RateLimitRepository | undefined;
 }
 
 export function sqliteFile(dataDir: string): string {
@@ -20,5 +26,5 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const { openPostgresStore } = await import('./postgres.store.ts');
     return openPostgresStore(options.databaseUrl, options.pool);
   }
-  return new SqliteStore(sqliteFile(options.dataDir));
+  return new SqliteStore(sqliteFile(options.dataDir), { rateLimits: options.rateLimits });
 }

@@ -58,7 +58,11 @@ export class SqliteStore implements Store {
 
   readonly #file: string;
 
-  constructor(file: string) {
+  /**
+   * `rateLimits`: where the rate limiter's windows live; this process's memory unless `serve` runs
+   * several workers, which share the primary's (cluster/rate-limits.ts).
+   */
+  constructor(file: string, options: { rateLimits?: RateLimitRepository } = {}) {
     this.#file = file;
     this.db = openSqlite(file);
     this.#applied = migrateSqlite(this.db);
@@ -81,7 +85,7 @@ export class SqliteStore implements Store {
     this.alerts = new SqliteAlertRepository(this.db);
     this.accountData = new SqliteAccountDataRepository(this.db);
     this.webhooks = new SqliteWebhookRepository(this.db);
-    this.rateLimits = new MemoryRateLimits();
+    this.rateLimits = options.rateLimits ?? new MemoryRateLimits();
   }
 
   async migrations(): Promise<number[]> {

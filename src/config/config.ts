@@ -92,6 +92,12 @@ export const configSchema = z
      * has exited by this many ms after the signal.
      */
     shutdownTimeoutMs: z.coerce.number().int().min(2000).max(600_000).default(9000),
+    /**
+     * Processes `serve` answers with (cluster/primary.ts): one uses one core, as a page's work is
+     * one thread's; set it to the machine's cores to use them all (each holds its own caches and
+     * semantic index in memory).
+     */
+    workers: z.coerce.number().int().min(1).max(64).default(1),
     /** Interface the web server binds; `localhost` answers on 127.0.0.1 and ::1. */
     host: z.string().min(1).default('localhost'),
     port: port.default(3000),

@@ -41,6 +41,11 @@ export interface Pool {
   termWeight: Float64Array;
   termSeen: Uint8Array;
   /**
+   * Scratch for rank.ts, by position: the model's and the follows' part, the mask of papers left
+   * out, and the scores; overwritten by each ranking, which copies out what it keeps.
+   */
+  scratch: { model: Float32Array; follow: Float64Array; skip: Uint8Array; scores: Float64Array };
+  /**
    * 0..1: the site's trending score (ranking/trending.ts: log2(votes + 1) + age term) scaled over
    * the window (lowest 0, highest 1), so its order is exactly /trending's.
    */
@@ -135,6 +140,12 @@ class PoolBuilder {
       holderHead: new Int32Array(postings.length),
       termWeight: new Float64Array(postings.length),
       termSeen: new Uint8Array(postings.length),
+      scratch: {
+        model: new Float32Array(papers.length),
+        follow: new Float64Array(papers.length),
+        skip: new Uint8Array(papers.length),
+        scores: new Float64Array(papers.length),
+      },
       trend,
       vectors,
     };

@@ -120,7 +120,8 @@ function vectorModel(pool: Pool, profile: ReaderProfile): Float32Array | null {
   for (let i = 0; i < dims; i++)
     m[i] = pos.sum[i]! / pos.n - (neg.n ? (NEGATIVE_WEIGHT * neg.sum[i]!) / neg.n : 0);
   const norm = Math.sqrt(dot(m, m));
-  const out = new Float32Array(vectors.length);
+  const out = pool.scratch.model;
+  out.fill(0);
   if (norm === 0) return out;
   vectors.forEach((v, i) => {
     out[i] = v && v.length === dims ? dot(m, v) / norm : 0;
@@ -148,26 +149,61 @@ function termIds(pool: Pool, e: Example): Int32Array {
 }
 
 /**
+ * The `limit` best of the indexes 0..n-1 not skipped, best first: a bounded min-heap whose root is
+ * the worst kept, so n candidates cost n comparisons and only those entering it a sift, rather
+ * than a sort of all n. `worse(a, b)` must be a strict total order (ties broken by index).
+ */
+function best(
+  n: number,
+  limit: number,
+  worse: (a: number, b: number) => boolean,
+  skip?: Uint8Array,
+): number[] {
+  const heap: number[] = [];
+  if (limit <= 0) return heap;
+  const swap = (x: number, y: number) => {
+    const t = heap[x]!;
+    heap[x] = heap[y]!;
+    heap[y] = t;
+  };
+  for (let i = 0; i < n; i++) {
+    if (skip?.[i]) continue;
+    if (heap.length < limit) {
+      heap.push(i);
+      for (let at = heap.length - 1; at > 0; ) {
+        const up = (at - 1) >> 1;
+        if (!worse(heap[at]!, heap[up]!)) break;
+        swap(at, up);
+        at = up;
+      }
+    } else if (worse(heap[0]!, i)) {
+      heap[0] = i;
+      for (let at = 0; ; ) {
+        const l = 2 * at + 1;
+        const r = l + 1;
+        let m = at;
+        if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
+        if (m === at) break;
+        swap(at, m);
+        at = m;
+      }
+    }
+  }
+  return heap.sort((a, b) => (worse(a, b) ? 1 : -1));
+}
+
+/**
  * The MODEL_TERMS strongest non-zero weights of `w` by |weight| (first seen first among equals),
- * strongest first, as indexes into `w`.
+ * strongest first, as indexes into `w`. A reader touches ~1,500 terms; a sort of them all was a
+ * sixth of a ranking's time (bench/foryou-http.bench.ts profile).
  */
 function strongest(w: Float64Array): number[] {
   const abs = new Float64Array(w.length);
-  let nonZero = 0;
-  for (let k = 0; k < w.length; k++) {
-    abs[k] = Math.abs(w[k]!);
-    if (abs[k] !== 0) nonZero++;
-  }
-  const kept: number[] = [];
-  if (nonZero > MODEL_TERMS) {
-    // A native numeric sort finds the cut (zeros sort first, so the index is the same as among the
-    // non-zero); only the few kept are sorted with a comparator.
-    const cut = abs.slice().sort()[w.length - MODEL_TERMS]!;
-    let ties = MODEL_TERMS;
-    for (let k = 0; k < abs.length; k++) if (abs[k]! > cut) ties--;
-    for (let k = 0; k < abs.length; k++) if (abs[k]! > cut || (abs[k] === cut && ties-- > 0)) kept.push(k);
-  } else for (let k = 0; k < abs.length; k++) if (abs[k] !== 0) kept.push(k);
-  return kept.sort((a, b) => abs[b]! - abs[a]!);
+  for (let k = 0; k < w.length; k++) abs[k] = Math.abs(w[k]!);
+  const skip = new Uint8Array(w.length);
+  for (let k = 0; k < w.length; k++) if (abs[k] === 0) skip[k] = 1;
+  return best(w.length, MODEL_TERMS, (a, b) => abs[a]! < abs[b]! || (abs[a] === abs[b] && a > b), skip);
 }
 
 /** The keyword model (see the file comment); null when there are no positives. */
@@ -203,7 +239,8 @@ function keywordModel(
     weight[t] = 0;
     seen[t] = 0;
   }
-  const raw = new Float32Array(n);
+  const raw = pool.scratch.model;
+  raw.fill(0);
   const terms = new Set<number>();
   for (const k of strongest(w)) {
     const t = touched[k]!;
@@ -369,56 +406,36 @@ function evidence(pool: Pool, i: number, profile: ReaderProfile, kind: ModelKind
 /**
  * The `limit` best positions not skipped, best first: higher score first, and among equal scores
  * the lower position (the newer paper, as the window is read; e.g. a cold start with no votes
- * anywhere). A bounded min-heap of the kept (its root the worst kept), so a window of n papers
- * costs n comparisons and only the few that enter it a sift, rather than a sort of the window.
+ * anywhere).
  */
 function topPositions(scores: Float64Array, skip: Uint8Array, limit: number): number[] {
-  const heap: number[] = [];
-  const worse = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
-  const siftDown = (at: number) => {
-    for (;;) {
-      const l = 2 * at + 1;
-      const r = l + 1;
-      let m = at;
-      if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
-      if (m === at) return;
-      [heap[at], heap[m]] = [heap[m]!, heap[at]!];
-      at = m;
-    }
-  };
-  if (limit <= 0) return heap;
-  for (let i = 0; i < scores.length; i++) {
-    if (skip[i]) continue;
-    if (heap.length < limit) {
-      heap.push(i);
-      for (let at = heap.length - 1; at > 0; ) {
-        const up = (at - 1) >> 1;
-        if (!worse(heap[at]!, heap[up]!)) break;
-        [heap[at], heap[up]] = [heap[up]!, heap[at]!];
-        at = up;
-      }
-    } else if (worse(heap[0]!, i)) {
-      heap[0] = i;
-      siftDown(0);
-    }
-  }
-  return heap.sort((a, b) => scores[b]! - scores[a]! || a - b);
+  return best(
+    scores.length,
+    limit,
+    (a, b) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b),
+    skip,
+  );
 }
 
-/** One ranked paper; `reasons` is filled when it is explained (`explainRanking`), once. */
-interface Scored {
-  paperId: number;
-  /** In the pool the ranking was made on. */
-  position: number;
-  score: number;
-  parts: { model: number; follow: number; trend: number };
-  reasons?: Reason[];
-}
-
-/** A reader's ranking without its reasons: what the service keeps per reader between pages. */
+/**
+ * A reader's ranking without its reasons: what the service keeps per reader between pages. Typed
+ * arrays by rank, not an object per ranked paper: 10,000 readers' rankings stay in memory
+ * (service.ts), and a hundred small objects each were most of a ranking's garbage and of the heap
+ * a full collection walks (bench/foryou-http.bench.ts). `reasons[k]` is filled when rank k is
+ * explained (`explainRanking`), once.
+ */
 export interface Ranking {
-  items: Scored[];
+  /** How many are ranked. */
+  length: number;
+  paperIds: Float64Array;
+  /** In the pool the ranking was made on. */
+  positions: Int32Array;
+  scores: Float64Array;
+  /** The score's parts by rank: model, follow, trend. */
+  modelPart: Float64Array;
+  followPart: Float64Array;
+  trendPart: Float64Array;
+  reasons: (Reason[] | undefined)[];
   model: ModelKind;
   /** True when "only followed categories" applied (the reader follows at least one category). */
   categoryFilter: boolean;
@@ -450,7 +467,10 @@ export function scoreForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, 
   const kind: ModelKind = vec ? 'vector' : model ? 'keyword' : 'none';
   const w = weightsFor(tuning);
   const n = pool.papers.length;
-  const follow = new Float64Array(n);
+  // The pool's scratch (ranking is synchronous), cleared here rather than allocated per reader.
+  const { follow, skip, scores } = pool.scratch;
+  follow.fill(0);
+  skip.fill(0);
   for (const h of followHits(pool, profile.follows))
     for (let k = 0; k < h.positions.length; k++) {
       const i = h.positions[k]!;
@@ -459,7 +479,6 @@ export function scoreForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, 
   const followed = profile.follows.filter((f) => f.kind === 'category');
   const categoryFilter = tuning.onlyFollowedCategories && followed.length > 0;
   // Masks by position, so the loop below reads arrays only.
-  const skip = new Uint8Array(n);
   if (categoryFilter) {
     skip.fill(1);
     for (const f of followed)
@@ -469,23 +488,39 @@ export function scoreForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, 
     const i = pool.position.get(id);
     if (i !== undefined) skip[i] = 1;
   }
-  const scores = new Float64Array(n);
-  for (let i = 0; i < n; i++)
-    if (!skip[i]) scores[i] = w.model * (model?.[i] ?? 0) + w.follow * follow[i]! + w.trend * pool.trend[i]!;
-  const items = topPositions(scores, skip, limit).map(
-    (i): Scored => ({
-      paperId: pool.papers[i]!.id,
-      position: i,
-      score: scores[i]!,
-      parts: { model: model?.[i] ?? 0, follow: follow[i]!, trend: pool.trend[i]! },
-    }),
-  );
-  return { items, model: kind, categoryFilter, modelTerms: keyword?.terms ?? null };
+  const trend = pool.trend;
+  if (model)
+    for (let i = 0; i < n; i++)
+      if (!skip[i]) scores[i] = w.model * model[i]! + w.follow * follow[i]! + w.trend * trend[i]!;
+  if (!model)
+    for (let i = 0; i < n; i++) if (!skip[i]) scores[i] = w.follow * follow[i]! + w.trend * trend[i]!;
+  const top = topPositions(scores, skip, limit);
+  const r: Ranking = {
+    length: top.length,
+    paperIds: new Float64Array(top.length),
+    positions: Int32Array.from(top),
+    scores: new Float64Array(top.length),
+    modelPart: new Float64Array(top.length),
+    followPart: new Float64Array(top.length),
+    trendPart: new Float64Array(top.length),
+    reasons: new Array(top.length),
+    model: kind,
+    categoryFilter,
+    modelTerms: keyword?.terms ?? null,
+  };
+  top.forEach((i, k) => {
+    r.paperIds[k] = pool.papers[i]!.id;
+    r.scores[k] = scores[i]!;
+    r.modelPart[k] = model?.[i] ?? 0;
+    r.followPart[k] = follow[i]!;
+    r.trendPart[k] = trend[i]!;
+  });
+  return r;
 }
 
 /**
- * Items [from, to) of a ranking with their reasons, explaining those not yet explained (kept on the
- * item). `pool` and `profile` must be the ones the ranking was made with.
+ * Ranks [from, to) of a ranking with their reasons, explaining those not yet explained (kept on the
+ * ranking). `pool` and `profile` must be the ones the ranking was made with.
  */
 export function explainRanking(
   pool: Pool,
@@ -494,11 +529,13 @@ export function explainRanking(
   from: number,
   to: number,
 ): RankResult {
-  const slice = ranking.items.slice(Math.max(0, from), Math.max(0, to));
-  const todo = slice.filter((s) => !s.reasons);
+  const lo = Math.max(0, Math.min(from, ranking.length));
+  const hi = Math.max(lo, Math.min(to, ranking.length));
+  const todo: number[] = [];
+  for (let k = lo; k < hi; k++) if (!ranking.reasons[k]) todo.push(k);
   if (todo.length) {
     const kind = ranking.model;
-    const hits = todo.some((s) => s.parts.follow > 0) ? followHits(pool, profile.follows) : [];
+    const hits = todo.some((k) => ranking.followPart[k]! > 0) ? followHits(pool, profile.follows) : [];
     const holders = ranking.modelTerms
       ? holdersOf(
           pool,
@@ -506,26 +543,30 @@ export function explainRanking(
           ranking.modelTerms,
         )
       : null;
-    for (const s of todo) {
-      const i = s.position;
+    for (const k of todo) {
+      const i = ranking.positions[k]!;
       const reasons: Reason[] = [];
-      if (kind !== 'none' && s.parts.model >= MODEL_REASON_MIN) {
+      if (kind !== 'none' && ranking.modelPart[k]! >= MODEL_REASON_MIN) {
         const examples = evidence(pool, i, profile, kind, holders);
         if (examples.length) reasons.push({ kind: 'similar', examples });
       }
-      if (s.parts.follow > 0) for (const h of hits) if (holds(h.positions, i)) reasons.push(h.reason);
+      if (ranking.followPart[k]! > 0) for (const h of hits) if (holds(h.positions, i)) reasons.push(h.reason);
       const votes = pool.papers[i]!.votes;
       if (votes > 0) reasons.push({ kind: 'votes', votes });
       if (reasons.length === 0) reasons.push({ kind: 'trending' });
-      s.reasons = reasons;
+      ranking.reasons[k] = reasons;
     }
     holders?.release();
   }
-  return {
-    items: slice.map((s) => ({ paperId: s.paperId, score: s.score, parts: s.parts, reasons: s.reasons! })),
-    model: ranking.model,
-    categoryFilter: ranking.categoryFilter,
-  };
+  const items: Ranked[] = [];
+  for (let k = lo; k < hi; k++)
+    items.push({
+      paperId: ranking.paperIds[k]!,
+      score: ranking.scores[k]!,
+      parts: { model: ranking.modelPart[k]!, follow: ranking.followPart[k]!, trend: ranking.trendPart[k]! },
+      reasons: ranking.reasons[k]!,
+    });
+  return { items, model: ranking.model, categoryFilter: ranking.categoryFilter };
 }
 
 /** The reader's `limit` best papers of the pool, each with its reasons. */

@@ -26,7 +26,7 @@ import {
   reasonText,
   scoreForYou,
 } from './rank.ts';
-import type { FeedbackKind, Follow, FollowKind, PaperBrief, WindowPaper } from './repository.ts';
+import type { FeedbackKind, Follow, FollowKind, WindowPaper } from './repository.ts';
 import { type Tuning, tuningFromJson, WINDOW_DAYS, type WindowKind } from './settings.ts';
 import type { ForYouStore } from './store.ts';
 import { paperTerms } from './terms.ts';
@@ -46,6 +46,22 @@ const MAX_BRIEFS = 100_000;
 const MAX_FOLLOWS = 500;
 const MAX_SEEDS = 200;
 const DAY_MS = 86_400_000;
+/** Distinct words kept once for every cached example (`intern`); past it, words are not shared. */
+const MAX_INTERNED = 500_000;
+const interned = new Map<string, string>();
+
+/**
+ * One string per distinct word across the cached examples: each example's ~75 terms were as many
+ * new strings kept in memory, and while the cache fills, copying them out of the young
+ * generation made collections of 20–60 ms, the slowest pages (bench/foryou-http.bench.ts).
+ */
+function intern(word: string): string {
+  const hit = interned.get(word);
+  if (hit !== undefined) return hit;
+  if (interned.size < MAX_INTERNED) interned.set(word, word);
+  return word;
+}
+
 /** For explaining a range that is explained already (nothing is read from it). */
 const EMPTY_PROFILE = { positives: [], negatives: [], follows: [], exclude: new Set<number>() };
 
@@ -113,7 +129,7 @@ export class ForYouService {
   readonly #pools = new Map<WindowKind, PoolEntry>();
   readonly #ranked = new Map<number, { key: string; ranking: Ranking }>();
   /** Example papers with their terms, shared by every reader (a paper's text does not change here). */
-  readonly #briefs = new Map<number, { brief: PaperBrief; terms: string[] }>();
+  readonly #briefs = new Map<number, { arxivId: string; title: string; terms: string[] }>();
   readonly #periodPools = new Map<string, Promise<PeriodPool>>();
   #builds = 0;
 
@@ -286,14 +302,14 @@ export class ForYouService {
     // Only the range shown is explained (kept on the cached items): reasons are most of a ranking's
     // cost, and a page shows a fifth of what is ranked.
     const end = range.offset + range.limit;
-    const ranked = cached.ranking.items;
-    const explained = ranked.slice(range.offset, end).every((s) => s.reasons);
-    if (!explained) reader ??= await profile();
+    const ranking = cached.ranking;
+    for (let k = range.offset; k < Math.min(end, ranking.length) && !reader; k++)
+      if (!ranking.reasons[k]) reader = await profile();
     const result = explainRanking(pool, reader ?? EMPTY_PROFILE, cached.ranking, range.offset, end);
     const positive = new Set(positiveIds.flat()).size;
     return {
       ...result,
-      total: ranked.length,
+      total: ranking.length,
       tuning,
       follows,
       examples: { positive, negative: negativeIds.length },
@@ -328,18 +344,19 @@ export class ForYouService {
       missing = all;
     }
     // Terms are kept with the brief: splitting an abstract into words is per paper, not per page.
+    // The abstract is not kept: its terms are all ranking reads, and 100,000 abstracts would be
+    // most of the process's heap.
     for (const b of await this.#deps.store.forYou.briefs(missing))
-      this.#briefs.set(b.id, { brief: b, terms: paperTerms(b) });
+      this.#briefs.set(b.id, { arxivId: b.arxivId, title: b.title, terms: paperTerms(b).map(intern) });
     const vectorOf = await this.#deps.vectors();
     const example = (id: number, verb: string): Example | null => {
       const cached = this.#briefs.get(id);
       if (!cached) return null;
-      const b = cached.brief;
       const v = vectorOf?.(id);
       return {
         id,
-        arxivId: b.arxivId,
-        title: b.title,
+        arxivId: cached.arxivId,
+        title: cached.title,
         verb,
         terms: cached.terms,
         vector: v ? unitVector(v) : null,

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { primaryChannel } from '../cluster/ipc.ts';
 import type { Config } from '../config/config.ts';
 import { databaseUnavailable } from '../db/unavailable.ts';
 import { DatabaseUnavailableError, DomainError, RateLimitedError } from '../errors.ts';
@@ -219,6 +220,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes(deps));
   await app.register(settingsRoutes(web, app.bootstrap));
   await app.register(digestRoutes(web));
-  await app.register(metricsRoutes(metrics, { config: deps.config, direct: (req) => guard.direct(req) }));
+  await app.register(
+    metricsRoutes(metrics, {
+      config: deps.config,
+      direct: (req) => guard.direct(req),
+      primary: primaryChannel(),
+    }),
+  );
   return app;
 }

@@ -6,7 +6,9 @@
  * database (a table lock held) is reported as down instead of holding the check (it did, for as
  * long as the lock lasted).
  */
+
 import type { FastifyInstance } from 'fastify';
+import { workerNumber } from '../cluster/ipc.ts';
 import { loadMigrations } from '../db/migrate.ts';
 import { databaseUnavailable } from '../db/unavailable.ts';
 import { semanticFor } from '../search/semantic.ts';
@@ -42,6 +44,8 @@ async function probe<T>(work: () => Promise<T>): Promise<Probe<T>> {
 
 export function registerHealth(app: FastifyInstance, deps: AppDeps): void {
   const database = deps.store.dialect;
+  // With several serve workers (cluster/primary.ts), which one answered.
+  const worker = workerNumber();
   // Counting 1M papers takes ~300 ms on SQLite and blocks the event loop, so a load balancer
   // polling /health would stall every other request: the count (informational) is refreshed at
   // most once a minute; otherwise one indexed lookup shows the database answers.
@@ -69,7 +73,7 @@ export function registerHealth(app: FastifyInstance, deps: AppDeps): void {
         .status(503)
         .header('Retry-After', String(DOWN_RETRY_SECONDS))
         .send({ status: 'down', database, error: db.error });
-    return { status: 'ok', database, papers: db.value };
+    return { status: 'ok', database, papers: db.value, ...(worker === null ? {} : { worker }) };
   });
 
   const known = loadMigrations(database).map((m) => m.version);

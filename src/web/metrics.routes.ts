@@ -9,12 +9,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, type Registry } from 'prom-client';
+import type { IpcPeer } from '../cluster/ipc.ts';
+import { answerCollect, clusterMetrics } from '../cluster/metrics.ts';
 import type { Config } from '../config/config.ts';
 
 export interface MetricsRouteOptions {
   config: Config;
   /** Whether the request was made on this machine itself (guard.ts `Guard.direct`). */
   direct: (req: FastifyRequest) => boolean;
+  /** In a serve worker (cluster/primary.ts): the channel to the primary, which sums every worker's figures. */
+  primary?: IpcPeer | null;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -43,20 +47,23 @@ function refusal(req: FastifyRequest, o: MetricsRouteOptions): { status: number;
 export function metricsRoutes(register: Registry, o: MetricsRouteOptions) {
   return async (app: FastifyInstance) => {
     let processMetrics = false;
+    // Process figures (memory, CPU, event-loop lag) start with the first scrape: they install
+    // observers that live as long as the process, which the many apps a test run builds need not.
+    const startProcessMetrics = () => {
+      if (processMetrics) return;
+      processMetrics = true;
+      collectDefaultMetrics({ register });
+    };
+    if (o.primary) answerCollect(o.primary, register, startProcessMetrics);
     app.get('/metrics', async (req, reply) => {
       const refused = refusal(req, o);
       if (refused)
         return reply.status(refused.status).type('text/plain; charset=utf-8').send(`${refused.reason}\n`);
-      // Process figures (memory, CPU, event-loop lag) start with the first scrape: they install
-      // observers that live as long as the process, which the many apps a test run builds need not.
-      if (!processMetrics) {
-        processMetrics = true;
-        collectDefaultMetrics({ register });
-      }
-      return reply
-        .type(register.contentType)
-        .header('Cache-Control', 'no-store')
-        .send(await register.metrics());
+      startProcessMetrics();
+      const { type, text } = o.primary
+        ? await clusterMetrics(o.primary)
+        : { type: register.contentType, text: await register.metrics() };
+      return reply.type(type).header('Cache-Control', 'no-store').send(text);
     });
   };
 }

@@ -1,7 +1,11 @@
 /** `paperboy serve`: the web server on the configured store; stops cleanly on SIGINT/SIGTERM. */
+import cluster from 'node:cluster';
 import { openStore } from '../../app/open.ts';
 import { scheduleTable } from '../../app/schedule.ts';
 import type { Store } from '../../app/store.ts';
+import { primaryChannel, workerNumber } from '../../cluster/ipc.ts';
+import { servePrimary } from '../../cluster/primary.ts';
+import { ClusterRateLimits } from '../../cluster/rate-limits.ts';
 import type { Config } from '../../config/config.ts';
 import { mailRefusal } from '../../digest/mailer.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
@@ -18,6 +22,10 @@ export async function serveCommand(config: Config): Promise<number> {
   log.configure({ sink: logDestination(process.stdout) });
   // Listened for from the start, so a signal while waiting for the database stops the waiting.
   const stopping = stopSignal();
+  const several = config.workers > 1 && cluster.isPrimary;
+  // Worker 1 (or the only process) runs what must run once: jobs, the first harvest, upkeep.
+  const worker = workerNumber() ?? 1;
+  const primary = primaryChannel();
   const store: Store | null = await openWhenReachable(
     () =>
       openStore({
@@ -28,10 +36,16 @@ export async function serveCommand(config: Config): Promise<number> {
           connectTimeoutMs: config.databaseConnectTimeoutMs,
           statementTimeoutMs: config.databaseStatementTimeoutMs,
         },
+        rateLimits: primary ? new ClusterRateLimits(primary) : undefined,
       }),
     stopping,
   );
   if (!store) return 0;
+  if (several) {
+    // Migrations are applied (by opening the store) before any worker opens it.
+    await store.close();
+    return servePrimary(config, stopping.signalled);
+  }
   const app = await buildApp({ store, config });
   await app.listen({ port: config.port, host: config.host });
   // A hop count believes the last hop of X-Forwarded-For from whoever connects: a client that can
@@ -40,7 +54,29 @@ export async function serveCommand(config: Config): Promise<number> {
     app.log.warn(
       `trustProxy is a hop count and the server listens on ${config.host}: make sure clients can reach it only through the proxy, or list the proxy addresses instead`,
     );
-  log.announce(`paperboy: serving ${config.baseUrl} (${store.dialect}, data in ${config.data})`);
+  // Semantic search loads its model and vector index in the background (search answers by
+  // keyword, saying so, until it is ready), then follows new vectors and embeds new papers.
+  void semanticFor(store, config).then((s) =>
+    s.open().then(() => log.info(`paperboy: semantic search ${s.state}${s.error ? ` (${s.error})` : ''}`)),
+  );
+  // Keyword-search workers start now, so no search pays for a thread's start (keyword-pool.ts).
+  await keywordSearcher(store, { ...config, warm: true });
+  const scheduler = worker === 1 ? await startOnce(app, store, config) : null;
+  await stopping.signalled;
+  await drainAndClose(app, store, config.shutdownTimeoutMs, [() => scheduler?.stop()]);
+  // A worker's channel to the primary would keep it running.
+  if (cluster.isWorker) process.disconnect();
+  return 0;
+}
+
+/**
+ * What one process of the service does, however many workers answer requests (cluster/primary.ts):
+ * the start-up messages, the first harvest, the keyword index's upkeep and the scheduler.
+ */
+async function startOnce(app: Awaited<ReturnType<typeof buildApp>>, store: Store, config: Config) {
+  log.announce(
+    `paperboy: serving ${config.baseUrl} (${store.dialect}, data in ${config.data}${config.workers > 1 ? `, ${config.workers} workers` : ''})`,
+  );
   // PostgreSQL without SMTP (src/digest/mailer.ts): said once at start, and again by each refused mail.
   const mailRefused = mailRefusal(config);
   if (mailRefused) log.warn(`paperboy: ${mailRefused}`);
@@ -49,23 +85,13 @@ export async function serveCommand(config: Config): Promise<number> {
   if (setup)
     log.announce(`paperboy: no admin account yet; set up the site here (the link works once): ${setup}`);
   await app.bootstrap.startIfNeeded();
-  // Semantic search loads its model and vector index in the background (search answers by
-  // keyword, saying so, until it is ready), then follows new vectors and embeds new papers.
-  void semanticFor(store, config).then((s) =>
-    s.open().then(() => log.info(`paperboy: semantic search ${s.state}${s.error ? ` (${s.error})` : ''}`)),
-  );
-  // Keyword-search workers start now, so no search pays for a thread's start (keyword-pool.ts).
-  await keywordSearcher(store, { ...config, warm: true });
   // After an import (or a restart after edits) the keyword top lists may be stale: rebuild them
   // off-thread; until then FTS5 ranks every query itself (exact, slower for common words).
   void store.maintainKeywordIndex().then(
     (msg) => msg && app.log.info(msg),
     (err: unknown) => app.log.warn(`keyword top lists: ${err instanceof Error ? err.message : String(err)}`),
   );
-  const scheduler = config.scheduler
+  return config.scheduler
     ? startScheduler({ store, config, jobs: scheduleTable(config), log: (m) => app.log.info(m) })
     : null;
-  await stopping.signalled;
-  await drainAndClose(app, store, config.shutdownTimeoutMs, [() => scheduler?.stop()]);
-  return 0;
 }
