@@ -7,8 +7,9 @@
  * Every request is a different signed-in reader (a real session each, created through
  * `UserRepository.createSession`), taken in turn, and the run is bounded by count (one request per
  * reader), so no reader's ranked list is ever served from the service's per-reader cache: each
- * request reads that reader's rows, ranks the window and renders. Warm-up readers are kept apart.
- * Baseline: a bare node:http server answering the same bytes (bench/http.bench.ts), same run.
+ * request reads that reader's rows, ranks the window and renders. WARM_READERS readers warm the
+ * server first (its per-paper caches, as a running service has them), apart from the measured
+ * ones. `serve` runs with `workers` = the machine's cores (--workers N to choose). Baseline: a bare node:http server answering the same bytes (bench/http.bench.ts), same run.
  *
  * Also a functional check, "model update visible on the next page load": a reader loads the page,
  * saves a paper through the real form (POST /library/save), loads again: the list must change and

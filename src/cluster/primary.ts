@@ -42,7 +42,8 @@ export async function servePrimary(config: Config, signalled: Promise<void>): Pr
     worker.once('exit', (code, signal) => {
       peer.close(`serve worker ${n} exited`);
       if (slots.get(n)?.worker === worker) slots.delete(n);
-      if (stopping) return;
+      // Code 0: it was told to stop (a SIGINT from the terminal reaches every process of the group).
+      if (stopping || (code === 0 && signal === null)) return;
       log.error(`paperboy: serve worker ${n} exited (${signal ?? `code ${code}`}); starting another`);
       const wait = Date.now() - started < RESTART_BACKOFF_MS ? RESTART_BACKOFF_MS : 0;
       setTimeout(() => {
