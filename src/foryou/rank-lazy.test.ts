@@ -6,7 +6,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildPool } from './pool.ts';
-import { type Example, explainRanking, rankForYou, scoreForYou } from './rank.ts';
+import {
+  type Example,
+  explainRanking,
+  type Ranking,
+  rankedPaperId,
+  rankedPosition,
+  rankedScore,
+  rankForYou,
+  scoreForYou,
+} from './rank.ts';
 import type { Follow, WindowPaper } from './repository.ts';
 import { DEFAULT_TUNING } from './settings.ts';
 import { paperTerms } from './terms.ts';
@@ -74,12 +83,16 @@ test('the top list by heap is the head of the whole window in order, ties newest
     const all = scoreForYou(pool, profile, DEFAULT_TUNING, pool.papers.length);
     assert.equal(all.length, pool.papers.length - 1, `seed ${seed}: every paper but the excluded one`);
     for (let k = 1; k < all.length; k++) {
-      const [a, b] = [all.scores[k - 1]!, all.scores[k]!];
-      assert.ok(a > b || (a === b && all.positions[k - 1]! < all.positions[k]!), `seed ${seed} at ${k}`);
+      const [a, b] = [rankedScore(all, k - 1), rankedScore(all, k)];
+      assert.ok(
+        a > b || (a === b && rankedPosition(all, k - 1) < rankedPosition(all, k)),
+        `seed ${seed} at ${k}`,
+      );
     }
+    const ids = (r: Ranking) => Array.from({ length: r.length }, (_, k) => rankedPaperId(r, k));
     for (const limit of [1, 7, 20, 100]) {
-      const top = [...scoreForYou(pool, profile, DEFAULT_TUNING, limit).paperIds];
-      assert.deepEqual(top, [...all.paperIds.slice(0, limit)], `seed ${seed}, limit ${limit}`);
+      const top = ids(scoreForYou(pool, profile, DEFAULT_TUNING, limit));
+      assert.deepEqual(top, ids(all).slice(0, limit), `seed ${seed}, limit ${limit}`);
     }
   }
 });

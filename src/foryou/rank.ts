@@ -346,20 +346,24 @@ interface Holders {
   release(): void;
 }
 
-function holdersOf(pool: Pool, ids: Int32Array[], modelTerms: Set<number>): Holders {
+function holdersOf(pool: Pool, ids: Int32Array[], modelTerms: Int32Array): Holders {
   const head = pool.holderHead;
+  // The model's words marked in the pool's scratch (zero again below, before returning).
+  const isModelTerm = pool.termSeen;
+  for (const t of modelTerms) isModelTerm[t] = 1;
   const who: number[] = [];
   const next: number[] = [];
   const touched: number[] = [];
   ids.forEach((list, k) => {
     for (const t of list) {
-      if (!modelTerms.has(t)) continue;
+      if (!isModelTerm[t]) continue;
       if (head[t] === 0) touched.push(t);
       who.push(k);
       next.push(head[t]! - 1);
       head[t] = who.length;
     }
   });
+  for (const t of modelTerms) isModelTerm[t] = 0;
   return {
     who,
     next,
@@ -417,31 +421,34 @@ function topPositions(scores: Float64Array, skip: Uint8Array, limit: number): nu
   );
 }
 
+/** A ranking's row per rank: paper id, position in the pool, score and the score's three parts. */
+const ROW = 6;
+const [PAPER, POSITION, SCORE, MODEL, FOLLOW, TREND] = [0, 1, 2, 3, 4, 5] as const;
+
 /**
- * A reader's ranking without its reasons: what the service keeps per reader between pages. Typed
- * arrays by rank, not an object per ranked paper: 10,000 readers' rankings stay in memory
- * (service.ts), and a hundred small objects each were most of a ranking's garbage and of the heap
- * a full collection walks (bench/foryou-http.bench.ts). `reasons[k]` is filled when rank k is
- * explained (`explainRanking`), once.
+ * A reader's ranking without its reasons: what the service keeps per reader between pages. One
+ * typed array of rows, not an object (or an array) per ranked paper: 10,000 readers' rankings
+ * stay in memory (service.ts), and while that cache fills, every object kept is copied by the
+ * young generation's collections, which were the slowest pages (bench/foryou-http.bench.ts).
+ * `reasons[k]` is filled when rank k is explained (`explainRanking`), once.
  */
 export interface Ranking {
   /** How many are ranked. */
   length: number;
-  paperIds: Float64Array;
-  /** In the pool the ranking was made on. */
-  positions: Int32Array;
-  scores: Float64Array;
-  /** The score's parts by rank: model, follow, trend. */
-  modelPart: Float64Array;
-  followPart: Float64Array;
-  trendPart: Float64Array;
+  /** ROW numbers per rank (see the constants above). */
+  rows: Float64Array;
   reasons: (Reason[] | undefined)[];
   model: ModelKind;
   /** True when "only followed categories" applied (the reader follows at least one category). */
   categoryFilter: boolean;
   /** The keyword model's words pulling towards the examples (its evidence), or null. */
-  modelTerms: Set<number> | null;
+  modelTerms: Int32Array | null;
 }
+
+/** Rank k's paper id, pool position and score. */
+export const rankedPaperId = (r: Ranking, k: number) => r.rows[k * ROW + PAPER]!;
+export const rankedPosition = (r: Ranking, k: number) => r.rows[k * ROW + POSITION]!;
+export const rankedScore = (r: Ranking, k: number) => r.rows[k * ROW + SCORE]!;
 
 export interface RankResult {
   items: Ranked[];
@@ -495,27 +502,24 @@ export function scoreForYou(pool: Pool, profile: ReaderProfile, tuning: Tuning, 
   if (!model)
     for (let i = 0; i < n; i++) if (!skip[i]) scores[i] = w.follow * follow[i]! + w.trend * trend[i]!;
   const top = topPositions(scores, skip, limit);
-  const r: Ranking = {
+  const rows = new Float64Array(top.length * ROW);
+  top.forEach((i, k) => {
+    const at = k * ROW;
+    rows[at + PAPER] = pool.papers[i]!.id;
+    rows[at + POSITION] = i;
+    rows[at + SCORE] = scores[i]!;
+    rows[at + MODEL] = model?.[i] ?? 0;
+    rows[at + FOLLOW] = follow[i]!;
+    rows[at + TREND] = trend[i]!;
+  });
+  return {
     length: top.length,
-    paperIds: new Float64Array(top.length),
-    positions: Int32Array.from(top),
-    scores: new Float64Array(top.length),
-    modelPart: new Float64Array(top.length),
-    followPart: new Float64Array(top.length),
-    trendPart: new Float64Array(top.length),
+    rows,
     reasons: new Array(top.length),
     model: kind,
     categoryFilter,
-    modelTerms: keyword?.terms ?? null,
+    modelTerms: keyword ? Int32Array.from(keyword.terms) : null,
   };
-  top.forEach((i, k) => {
-    r.paperIds[k] = pool.papers[i]!.id;
-    r.scores[k] = scores[i]!;
-    r.modelPart[k] = model?.[i] ?? 0;
-    r.followPart[k] = follow[i]!;
-    r.trendPart[k] = trend[i]!;
-  });
-  return r;
 }
 
 /**
@@ -535,7 +539,8 @@ export function explainRanking(
   for (let k = lo; k < hi; k++) if (!ranking.reasons[k]) todo.push(k);
   if (todo.length) {
     const kind = ranking.model;
-    const hits = todo.some((k) => ranking.followPart[k]! > 0) ? followHits(pool, profile.follows) : [];
+    const rows = ranking.rows;
+    const hits = todo.some((k) => rows[k * ROW + FOLLOW]! > 0) ? followHits(pool, profile.follows) : [];
     const holders = ranking.modelTerms
       ? holdersOf(
           pool,
@@ -544,13 +549,14 @@ export function explainRanking(
         )
       : null;
     for (const k of todo) {
-      const i = ranking.positions[k]!;
+      const i = rows[k * ROW + POSITION]!;
       const reasons: Reason[] = [];
-      if (kind !== 'none' && ranking.modelPart[k]! >= MODEL_REASON_MIN) {
+      if (kind !== 'none' && rows[k * ROW + MODEL]! >= MODEL_REASON_MIN) {
         const examples = evidence(pool, i, profile, kind, holders);
         if (examples.length) reasons.push({ kind: 'similar', examples });
       }
-      if (ranking.followPart[k]! > 0) for (const h of hits) if (holds(h.positions, i)) reasons.push(h.reason);
+      if (rows[k * ROW + FOLLOW]! > 0)
+        for (const h of hits) if (holds(h.positions, i)) reasons.push(h.reason);
       const votes = pool.papers[i]!.votes;
       if (votes > 0) reasons.push({ kind: 'votes', votes });
       if (reasons.length === 0) reasons.push({ kind: 'trending' });
@@ -559,13 +565,16 @@ export function explainRanking(
     holders?.release();
   }
   const items: Ranked[] = [];
-  for (let k = lo; k < hi; k++)
+  for (let k = lo; k < hi; k++) {
+    const at = k * ROW;
+    const rows = ranking.rows;
     items.push({
-      paperId: ranking.paperIds[k]!,
-      score: ranking.scores[k]!,
-      parts: { model: ranking.modelPart[k]!, follow: ranking.followPart[k]!, trend: ranking.trendPart[k]! },
+      paperId: rows[at + PAPER]!,
+      score: rows[at + SCORE]!,
+      parts: { model: rows[at + MODEL]!, follow: rows[at + FOLLOW]!, trend: rows[at + TREND]! },
       reasons: ranking.reasons[k]!,
     });
+  }
   return { items, model: ranking.model, categoryFilter: ranking.categoryFilter };
 }
 
