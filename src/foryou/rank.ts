@@ -57,8 +57,13 @@ export interface Example {
   title: string;
   /** How the reader gave it: "upvoted", "saved", "picked". */
   verb: string;
-  /** terms.ts `paperTerms`. */
-  terms: string[];
+  /** terms.ts `paperTerms` (read when `termIds` is not given). */
+  terms: readonly string[];
+  /**
+   * The same terms as ids of the pool the example is ranked in (`poolTermIds`): the service keeps
+   * them per cached paper and pool, so a page does not look its examples' words up again.
+   */
+  termIds?: Int32Array;
   /** Unit vector, or null. */
   vector: Float32Array | null;
 }
@@ -129,21 +134,26 @@ function vectorModel(pool: Pool, profile: ReaderProfile): Float32Array | null {
   return out;
 }
 
-/**
- * An example's terms as the pool's term ids (terms no paper of the window has are dropped). Kept
- * per example and pool: the service hands the same terms array for a paper to every reader
- * (service.ts caches briefs), and many readers save the same papers.
- */
-const idsCache = new WeakMap<readonly string[], { pool: Pool; ids: Int32Array }>();
-function termIds(pool: Pool, e: Example): Int32Array {
-  const hit = idsCache.get(e.terms);
-  if (hit?.pool === pool) return hit.ids;
+/** Terms as the pool's term ids (terms no paper of the window has are dropped). */
+export function poolTermIds(pool: Pool, terms: Iterable<string>): Int32Array {
   const out: number[] = [];
-  for (const t of e.terms) {
+  for (const t of terms) {
     const id = pool.termId.get(t);
     if (id !== undefined) out.push(id);
   }
-  const ids = Int32Array.from(out);
+  return Int32Array.from(out);
+}
+
+/**
+ * An example's terms as the pool's term ids: given by the service (`Example.termIds`), else looked
+ * up, and kept per terms array and pool, as many readers share example papers.
+ */
+const idsCache = new WeakMap<readonly string[], { pool: Pool; ids: Int32Array }>();
+function termIds(pool: Pool, e: Example): Int32Array {
+  if (e.termIds) return e.termIds;
+  const hit = idsCache.get(e.terms);
+  if (hit?.pool === pool) return hit.ids;
+  const ids = poolTermIds(pool, e.terms);
   idsCache.set(e.terms, { pool, ids });
   return ids;
 }

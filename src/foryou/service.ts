@@ -20,6 +20,7 @@ import { buildPoolInSlices, type Pool, unitVector } from './pool.ts';
 import {
   type Example,
   explainRanking,
+  poolTermIds,
   type Ranking,
   type RankResult,
   rankForYou,
@@ -46,22 +47,6 @@ const MAX_BRIEFS = 100_000;
 const MAX_FOLLOWS = 500;
 const MAX_SEEDS = 200;
 const DAY_MS = 86_400_000;
-/** Distinct words kept once for every cached example (`intern`); past it, words are not shared. */
-const MAX_INTERNED = 500_000;
-const interned = new Map<string, string>();
-
-/**
- * One string per distinct word across the cached examples: each example's ~75 terms were as many
- * new strings kept in memory, and while the cache fills, copying them out of the young
- * generation made collections of 20–60 ms, the slowest pages (bench/foryou-http.bench.ts).
- */
-function intern(word: string): string {
-  const hit = interned.get(word);
-  if (hit !== undefined) return hit;
-  if (interned.size < MAX_INTERNED) interned.set(word, word);
-  return word;
-}
-
 /** For explaining a range that is explained already (nothing is read from it). */
 const EMPTY_PROFILE = { positives: [], negatives: [], follows: [], exclude: new Set<number>() };
 
@@ -124,12 +109,27 @@ interface PoolEntry {
   rebuilding: boolean;
 }
 
+/**
+ * An example paper as kept across readers: its terms joined in one string, not the abstract (most
+ * of a paper's bytes) nor ~75 strings (each one an object the young generation's collections copy
+ * while the cache fills: the slowest pages of bench/foryou-http.bench.ts), and the terms as the
+ * current pool's term ids, looked up once per pool.
+ */
+interface CachedExample {
+  arxivId: string;
+  title: string;
+  terms: string;
+  ids: { pool: Pool; ids: Int32Array } | null;
+}
+
+const NO_TERMS: readonly string[] = [];
+
 export class ForYouService {
   readonly #deps: ForYouDeps;
   readonly #pools = new Map<WindowKind, PoolEntry>();
   readonly #ranked = new Map<number, { key: string; ranking: Ranking }>();
   /** Example papers with their terms, shared by every reader (a paper's text does not change here). */
-  readonly #briefs = new Map<number, { arxivId: string; title: string; terms: string[] }>();
+  readonly #briefs = new Map<number, CachedExample>();
   readonly #periodPools = new Map<string, Promise<PeriodPool>>();
   #builds = 0;
 
@@ -288,7 +288,7 @@ export class ForYouService {
     const tuning = { ...tuningFromJson(settings.json), ...override };
     const { pool, from, to, build } = await this.#pool(tuning.window);
     const negativeIds = feedback.filter((f) => f.kind === 'less').map((f) => f.paperId);
-    const profile = () => this.#profile(follows, feedback, positiveIds, negativeIds);
+    const profile = () => this.#profile(pool, follows, feedback, positiveIds, negativeIds);
     const key = JSON.stringify([build, tuning, follows.map((f) => f.id), feedback, positiveIds]);
     let cached = this.#ranked.get(userId);
     let reader: Awaited<ReturnType<typeof profile>> | null = null;
@@ -331,6 +331,7 @@ export class ForYouService {
   }
 
   async #profile(
+    pool: Pool,
     follows: Follow[],
     feedback: { paperId: number; kind: FeedbackKind }[],
     positiveIds: number[][],
@@ -346,19 +347,28 @@ export class ForYouService {
     // Terms are kept with the brief: splitting an abstract into words is per paper, not per page.
     // The abstract is not kept: its terms are all ranking reads, and 100,000 abstracts would be
     // most of the process's heap.
-    for (const b of await this.#deps.store.forYou.briefs(missing))
-      this.#briefs.set(b.id, { arxivId: b.arxivId, title: b.title, terms: paperTerms(b).map(intern) });
+    for (const b of await this.#deps.store.forYou.briefs(missing)) {
+      const terms = paperTerms(b);
+      this.#briefs.set(b.id, {
+        arxivId: b.arxivId,
+        title: b.title,
+        terms: terms.join(' '),
+        ids: { pool, ids: poolTermIds(pool, terms) },
+      });
+    }
     const vectorOf = await this.#deps.vectors();
     const example = (id: number, verb: string): Example | null => {
       const cached = this.#briefs.get(id);
       if (!cached) return null;
+      if (cached.ids?.pool !== pool) cached.ids = { pool, ids: poolTermIds(pool, cached.terms.split(' ')) };
       const v = vectorOf?.(id);
       return {
         id,
         arxivId: cached.arxivId,
         title: cached.title,
         verb,
-        terms: cached.terms,
+        terms: NO_TERMS,
+        termIds: cached.ids.ids,
         vector: v ? unitVector(v) : null,
       };
     };
@@ -457,7 +467,7 @@ export class ForYouService {
     if (!personal) return { personal, items: [], excluded };
     const { pool, byArxivId } = await this.#periodPool(period.days, period.end);
     const negativeIds = feedback.filter((f) => f.kind === 'less').map((f) => f.paperId);
-    const profile = await this.#profile(follows, feedback, positiveIds, negativeIds);
+    const profile = await this.#profile(pool, follows, feedback, positiveIds, negativeIds);
     for (const arxivId of sent) {
       const id = byArxivId.get(arxivId);
       if (id !== undefined) profile.exclude.add(id);
