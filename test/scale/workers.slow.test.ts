@@ -4,12 +4,12 @@
  * src/cluster/rate-limits.ts), where two in-memory limiters would allow twice the guesses; /metrics
  * sums both workers; a worker killed with SIGKILL is replaced; SIGTERM stops the whole service.
  *
- * Every request here opens its own connection (node:http without an agent), so the primary's
- * round-robin hands consecutive requests to alternate workers.
+ * The workers share the port (SO_REUSEPORT), so the kernel decides which one a new connection
+ * reaches: a test that needs a given worker keeps a connection open to it (`connectionTo`).
  */
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SqliteStore } from '../../src/app/sqlite.store.ts';
@@ -24,27 +24,37 @@ interface Answer {
   body: string;
 }
 
-/** One request on a connection of its own; rejects when the connection ends (or waits 5 s) without an answer. */
-function once(url: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+/**
+ * One request, on a connection of its own unless `agent` (a kept-alive connection) is given;
+ * rejects when the connection ends (or waits 5 s) without an answer.
+ */
+function once(
+  url: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string; agent?: Agent } = {},
+) {
   return new Promise<Answer>((resolve, reject) => {
     let answered = false;
-    const req = request(url, { method: o.method ?? 'GET', headers: o.headers, agent: false }, (res) => {
-      answered = true;
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => {
-        body += d;
-      });
-      res.on('error', reject);
-      res.on('close', () => {
-        if (!res.complete) reject(new Error(`${url}: the connection closed mid-answer`));
-      });
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, cookies: res.headers['set-cookie'] ?? [], body }),
-      );
-    });
+    const req = request(
+      url,
+      { method: o.method ?? 'GET', headers: o.headers, agent: o.agent ?? false },
+      (res) => {
+        answered = true;
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          body += d;
+        });
+        res.on('error', reject);
+        res.on('close', () => {
+          if (!res.complete) reject(new Error(`${url}: the connection closed mid-answer`));
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, cookies: res.headers['set-cookie'] ?? [], body }),
+        );
+      },
+    );
     req.on('error', reject);
-    // node:cluster can strand a connection handed to a worker at the moment it dies.
+    // A connection queued for a worker at the moment it dies may go unanswered.
     req.setTimeout(5000, () => req.destroy(new Error(`${url}: no answer within 5 s`)));
     req.on('close', () => {
       if (!answered) reject(new Error(`${url}: the connection closed without an answer`));
@@ -53,8 +63,18 @@ function once(url: string, o: { method?: string; headers?: Record<string, string
   });
 }
 
-const workerOf = async (base: string) =>
-  (JSON.parse((await once(`${base}/health`)).body) as { worker?: number }).worker;
+const workerOf = async (base: string, agent?: Agent) =>
+  (JSON.parse((await once(`${base}/health`, { agent })).body) as { worker?: number }).worker;
+
+/** A kept-alive connection that reached worker `n` (new connections until one does). */
+async function connectionTo(base: string, n: number): Promise<Agent> {
+  for (let tries = 0; tries < 100; tries++) {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    if ((await workerOf(base, agent)) === n) return agent;
+    agent.destroy();
+  }
+  throw new Error(`no new connection reached worker ${n} in 100 tries`);
+}
 
 /** The serve workers' pids: the primary's children (Linux /proc). */
 function childPids(pid: number): number[] {
@@ -91,20 +111,23 @@ describe('serve with two workers on SQLite', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('both workers answer, in turn', async () => {
-    const workers = [];
-    for (let n = 0; n < 6; n++) workers.push(await workerOf(base));
-    assert.deepEqual(new Set(workers), new Set([1, 2]), `answered by ${workers.join(', ')}`);
+  test('both workers answer new connections', async () => {
+    const workers = new Set<number | undefined>();
+    for (let n = 0; n < 100 && workers.size < 2; n++) workers.add(await workerOf(base));
+    assert.deepEqual(workers, new Set([1, 2]));
   });
 
   test('login failures spread over the two workers are limited as one', async () => {
     // loginFailuresPerAccountAndIp (src/users/accounts.ts): 5 wrong passwords per account and client.
+    const to = [await connectionTo(base, 1), await connectionTo(base, 2)];
     const statuses: number[] = [];
     for (let n = 0; n < 6; n++) {
-      const form = await once(`${base}/login`);
+      const agent = to[n % 2]!;
+      const form = await once(`${base}/login`, { agent });
       const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)?.[1];
       assert.ok(csrf, 'the login form has a CSRF token');
       const r = await once(`${base}/login`, {
+        agent,
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
@@ -114,14 +137,17 @@ describe('serve with two workers on SQLite', () => {
         body: new URLSearchParams({ csrf, email: 'target@example.org', password: `wrong ${n}` }).toString(),
       });
       statuses.push(r.status);
-      // Three connections an attempt (form, post, this): the round-robin hands the next attempt's
-      // post to the other worker.
-      await once(`${base}/health`);
     }
+    assert.deepEqual(
+      [await workerOf(base, to[0]), await workerOf(base, to[1])],
+      [1, 2],
+      'one on each worker',
+    );
+    for (const a of to) a.destroy();
     assert.deepEqual(
       statuses,
       [401, 401, 401, 401, 401, 429],
-      'the sixth is refused whichever worker has it',
+      'the sixth, the third on worker 2, is refused',
     );
   });
 
@@ -135,11 +161,11 @@ describe('serve with two workers on SQLite', () => {
         n += Number(m[1]);
       return n;
     };
+    const to = [await connectionTo(base, 1), await connectionTo(base, 2)];
     const before = await count();
-    const workers = new Set<number | undefined>();
-    for (let n = 0; n < 10; n++) workers.add(await workerOf(base));
-    assert.equal(workers.size, 2, 'both workers had some');
-    assert.equal((await count()) - before, 10, 'all ten /health requests are counted, on either worker');
+    for (let n = 0; n < 10; n++) assert.equal(await workerOf(base, to[n % 2]), (n % 2) + 1);
+    for (const a of to) a.destroy();
+    assert.equal((await count()) - before, 10, 'all ten /health requests are counted, five on each worker');
   });
 
   test('a killed worker is replaced, and SIGTERM stops every process', async () => {
@@ -150,7 +176,7 @@ describe('serve with two workers on SQLite', () => {
     for (;;) {
       const pids = childPids(pid);
       if (pids.length === 2 && !pids.includes(first!)) break;
-      // A connection handed to the worker as it died goes unanswered; the next one does not.
+      // A connection queued for the worker as it died goes unanswered; the next one does not.
       await once(`${base}/health`).catch(() => undefined);
     }
     const seen = new Set<number | undefined>();
