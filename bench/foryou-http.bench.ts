@@ -16,8 +16,8 @@
  * cite the saved paper as the reason for an item.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { SqliteStore } from '../src/app/sqlite.store.ts';
