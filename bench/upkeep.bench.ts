@@ -48,9 +48,13 @@ import { type Metric, writeReport } from './report.ts';
 const TARGET_S = 60;
 /** Papers per ingestBatch call: a harvested page (arXiv's OAI-PMH pages hold up to a few thousand). */
 const PAGE = 500;
-/** New papers are dated after the corpus's last day (2026-11-20), a day per batch. */
-const FIRST_DAY_MS = Date.UTC(2026, 10, 23);
+/**
+ * A day per batch, the last one today: the importer rejects dates in the future (the generated
+ * corpus ends 2026-11-20, so a month of batches ending today overlaps its last days a little).
+ */
 const DAY_MS = 86_400_000;
+const dayOf = (batch: number, lastBatch: number) =>
+  new Date(Date.now() - (lastBatch - batch) * DAY_MS).toISOString().slice(0, 10);
 /** New-style ids of a month the generated corpus never uses (it ends with 2610/2611). */
 const ID_PREFIX = '2612';
 
@@ -215,9 +219,10 @@ export async function run(argv: string[]): Promise<Metric[]> {
     for (let k = 0; k < state.added; k++) gen.next();
     const rng = mulberry32(args.seed + state.batches);
 
+    const lastBatch = state.batches + f.batches - 1;
     for (let b = 0; b < f.batches; b++) {
       const n = state.batches;
-      const day = new Date(FIRST_DAY_MS + n * DAY_MS).toISOString().slice(0, 10);
+      const day = dayOf(n, lastBatch);
       const papers = newPapers(gen, state.added, f.size, day);
       const edits = f.edits
         ? await replacements(store, rng, f.edits, day, `We add experiments on ${papers[0]!.title}.`)
