@@ -14,7 +14,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import path from 'node:path';
 import autocannon, { type Result } from 'autocannon';
@@ -91,8 +91,18 @@ async function prepare(count: number, seed: number): Promise<{ dataDir: string; 
   await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
   process.stderr.write(`copying ${source} → ${dataDir} …\n`);
-  // The import bench leaves a checkpointed database (empty WAL); copy the main file only.
+  // The import bench leaves a checkpointed database (empty WAL); a WAL left by another writer is
+  // copied too (SQLite replays it on open).
   await copyFile(source, path.join(dataDir, 'paperboy.db'));
+  if (existsSync(`${source}-wal`)) await copyFile(`${source}-wal`, path.join(dataDir, 'paperboy.db-wal'));
+  // A reindexed database (the 2.7M sequence in bench/README.md) comes with its saved vector index:
+  // copied too, or `serve` would rebuild the HNSW graph in a worker during the measured loads.
+  const vectors = path.join(path.dirname(source), 'search');
+  if (existsSync(vectors)) {
+    await mkdir(path.join(dataDir, 'search'), { recursive: true });
+    for (const f of await readdir(vectors))
+      if (!f.endsWith('.tmp')) await copyFile(path.join(vectors, f), path.join(dataDir, 'search', f));
+  }
   const store = new SqliteStore(path.join(dataDir, 'paperboy.db'));
   try {
     const total = await store.papers.count();
@@ -236,6 +246,24 @@ export async function startPaperboy(
   }
   child.kill();
   throw new Error(`paperboy serve did not start: ${err}`);
+}
+
+/**
+ * Waits (up to 5 minutes) until the server's semantic side is no longer loading (`/ready`), so
+ * no measured load overlaps reading a saved vector index (seconds at 2.7M papers; nothing to
+ * load on an import-only database).
+ */
+async function semanticSettled(url: string): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    try {
+      const r = (await (await fetch(`${url}/ready`)).json()) as { semantic?: string };
+      if (r.semantic !== 'loading') return;
+    } catch {
+      // not answering yet
+    }
+    await sleep(100);
+  }
+  process.stderr.write('semantic search still loading after 5 minutes; measuring anyway\n');
 }
 
 /** The baseline: node:http answering each path with the exact bytes paperboy sent. */
@@ -564,6 +592,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
   const profile = argv.includes('--cpu-prof');
   // Signed out, through the page micro-cache (page-cache.ts, 5 s) as anonymous readers get it.
   const pb = await startPaperboy(dataDir, 5000, profile);
+  await semanticSettled(pb.url);
   let baseline: { url: string; child: ChildProcess } | null = null;
   try {
     // The paper page's similar list is computed in the background on its first view (stored in
@@ -595,6 +624,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
   // the real session (logged in through the form) and renders with their vote state and CSRF
   // tokens; the baseline serves the same signed-in bytes.
   const signed = await startPaperboy(dataDir, 0, profile);
+  await semanticSettled(signed.url);
   let signedBaseline: { url: string; child: ChildProcess } | null = null;
   // PostgreSQL (DATABASE_URL): the same signed-in, uncached pages served from PostgreSQL, each
   // right after SQLite's (issue 18: ≥ 0.8× its req/s); its rows follow SQLite's in the report.

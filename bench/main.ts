@@ -23,6 +23,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'real-vocab': async () => (await import('./real-vocab.bench.ts')).run,
   alerts: async () => (await import('./alerts.bench.ts')).run,
   webhooks: async () => (await import('./webhooks.bench.ts')).run,
+  upkeep: async () => (await import('./upkeep.bench.ts')).run,
 };
 const DEFAULT = ['import', 'keyword'];
 

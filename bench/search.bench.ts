@@ -21,6 +21,7 @@ import {
   type BenchArgs,
   corpusPath,
   ensureCorpus,
+  filesSize,
   mb,
   paperboyEnv,
   parseBenchArgs,
@@ -35,6 +36,11 @@ import { type Metric, writeReport } from './report.ts';
 import { searchDataDir } from './search-data.ts';
 
 const TARGET = { hybridP50: 20, hybridP99: 80, keywordP50: 10, annRecall: 0.95, rssMB: 2048, reindexMin: 15 };
+/**
+ * Past 1M papers, issue 18 item 7's targets for the whole of arXiv (2.7M): serving RSS ≤ 2.5 GB,
+ * and `reindex` — training, vectorizing and the index graph — ≤ 20 minutes.
+ */
+const ARXIV = { rssMB: 2560, reindexMin: 20 };
 
 async function reindexReport(
   data: string,
@@ -272,6 +278,14 @@ export async function run(argv: string[]): Promise<Metric[]> {
     const trainPlusEmbed = reindexed
       ? (Number(reindexed.trainSeconds) + Number(reindexed.embedSeconds)) / 60
       : null;
+    const rssTarget = args.count > 1_000_000 ? ARXIV.rssMB : TARGET.rssMB;
+    const withGraph = reindexed ? trainPlusEmbed! + Number(reindexed.indexSeconds) / 60 : null;
+    // The child's wall time beyond its three timed phases: opening, the keyword top lists
+    // (maintainKeywordIndex after the vectors, src/cli/commands/reindex.ts) and exiting.
+    const rest = reindexed && withGraph !== null ? Number(reindexed.wallSeconds) / 60 - withGraph : null;
+    const reindexRss = reindexed
+      ? Math.max(Number(reindexed.maxRssBytes) || 0, Number(reindexed.polledPeakRssBytes) || 0)
+      : null;
     const p = (xs: number[], q: number) => percentile(xs, q);
     const metrics: Metric[] = [
       {
@@ -335,8 +349,8 @@ export async function run(argv: string[]): Promise<Metric[]> {
         unit: 'MB',
         paperboy: mb(Math.max(rss, peak)),
         baseline: mb(rssBefore),
-        target: `≤ ${TARGET.rssMB} MB (baseline: before loading)`,
-        pass: Math.max(rss, peak) <= TARGET.rssMB * 2 ** 20,
+        target: `≤ ${rssTarget} MB (baseline: before loading)`,
+        pass: Math.max(rss, peak) <= rssTarget * 2 ** 20,
       },
       {
         metric: 'reindex: training + vectorizing',
@@ -345,6 +359,39 @@ export async function run(argv: string[]): Promise<Metric[]> {
         baseline: null,
         target: `≤ ${TARGET.reindexMin} min`,
         pass: trainPlusEmbed === null ? null : trainPlusEmbed <= TARGET.reindexMin,
+      },
+      {
+        metric: 'reindex: training + vectorizing + index graph',
+        unit: 'min',
+        paperboy: withGraph,
+        baseline: null,
+        target: `≤ ${ARXIV.reindexMin} min (issue 18 item 7)`,
+        pass: withGraph === null ? null : withGraph <= ARXIV.reindexMin,
+      },
+      {
+        metric: 'reindex: rest of the wall time (keyword top lists, open, exit)',
+        unit: 'min',
+        paperboy: rest,
+        baseline: null,
+        target: '',
+        pass: null,
+      },
+      {
+        metric: 'database after reindex (baseline column: the vector files under search/)',
+        unit: 'MB',
+        paperboy: mb(await filesSize(data, 'paperboy.db')),
+        baseline: mb(await filesSize(path.join(data, 'search'), '')),
+        ratio: null,
+        target: 'information',
+        pass: null,
+      },
+      {
+        metric: 'reindex: peak RSS',
+        unit: 'MB',
+        paperboy: mb(reindexRss),
+        baseline: null,
+        target: '',
+        pass: null,
       },
     ];
     if (pg) {

@@ -142,6 +142,10 @@ export async function computeEvents(repo: AlertRepository, opts: ComputeOptions)
     // A loop, not push(...stored): a harvest's events run to hundreds of thousands, past the
     // argument limit of a spread (bench/alerts.bench.ts hit it).
     for (const e of stored) out.events.push(e);
+    // Let the event loop run between batches: on SQLite every call above is synchronous, and the
+    // ~8M changes a 2.7M-paper import queues kept a serving process from answering for about two
+    // minutes (test/alerts/drain-yields.test.ts).
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 
