@@ -1,10 +1,9 @@
 /**
  * `paperboy serve` with `workers` > 1: this process (the primary) applies migrations once, then
  * forks that many workers (node:cluster), each a whole `serve` (cli/commands/serve.ts) on the same
- * store, each binding the port with SO_REUSEPORT so the kernel spreads new connections over them
- * (node:cluster's round-robin handoff waits for the receiving worker's event loop, which under
- * load held a burst of new connections up to 0.8 s). A page's work is one thread's (node:sqlite is
- * synchronous), so one process uses one core; workers use the rest (bench/foryou-http.bench.ts).
+ * store, and hands them new connections in turn (node:cluster's round-robin; binding the port in
+ * each worker with SO_REUSEPORT measured no better in bench/foryou-http.bench.ts). A page's work
+ * is one thread's (node:sqlite is synchronous), so one process uses one core; workers use the rest.
  *
  * What must be one across workers lives here or in the database: the SQLite store's rate-limit
  * windows are the primary's (rate-limits.ts; PostgreSQL shares them in a table), /metrics sums every
@@ -30,11 +29,6 @@ interface Slot {
 }
 
 export async function servePrimary(config: Config, signalled: Promise<void>): Promise<number> {
-  if (config.port === 0) {
-    // Each worker binds the port itself: port 0 would give each its own.
-    log.error('paperboy: workers > 1 needs a fixed port (port 0 picks a different one in each worker)');
-    return 2;
-  }
   const limits = new MemoryRateLimits();
   const slots = new Map<number, Slot>();
   let stopping = false;

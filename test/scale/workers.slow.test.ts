@@ -4,8 +4,9 @@
  * src/cluster/rate-limits.ts), where two in-memory limiters would allow twice the guesses; /metrics
  * sums both workers; a worker killed with SIGKILL is replaced; SIGTERM stops the whole service.
  *
- * The workers share the port (SO_REUSEPORT), so the kernel decides which one a new connection
- * reaches: a test that needs a given worker keeps a connection open to it (`connectionTo`).
+ * Which worker a new connection reaches is the primary's choice (node:cluster's round-robin, which
+ * other connections can shift): a test that needs a given worker keeps a connection open to it
+ * (`connectionTo`).
  */
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';

@@ -47,15 +47,8 @@ export async function serveCommand(config: Config): Promise<number> {
     return servePrimary(config, stopping.signalled);
   }
   const app = await buildApp({ store, config });
-  // A worker binds the port itself (SO_REUSEPORT: the kernel spreads new connections over the
-  // workers), rather than being handed each connection by the primary: a handoff waits for the
-  // worker's event loop, so a burst of new connections to busy workers waited up to 0.8 s
-  // (bench/foryou-http.bench.ts at 32 connections).
-  await app.listen({
-    port: config.port,
-    host: config.host,
-    ...(primary ? { exclusive: true, reusePort: true } : {}),
-  });
+  // In a worker the primary holds the port and hands it connections in turn (node:cluster).
+  await app.listen({ port: config.port, host: config.host });
   // A hop count believes the last hop of X-Forwarded-For from whoever connects: a client that can
   // reach the port directly could name its own address (README, "Running behind a reverse proxy").
   if (typeof config.trustProxy === 'number' && !/^(localhost|127\.|::1$|\[::1\]$)/.test(config.host))
