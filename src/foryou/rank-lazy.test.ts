@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mulberry32 } from '../shared/prng.ts';
 import { buildPool } from './pool.ts';
 import {
   type Example,
@@ -20,24 +21,13 @@ import type { Follow, WindowPaper } from './repository.ts';
 import { DEFAULT_TUNING } from './settings.ts';
 import { paperTerms } from './terms.ts';
 
-/** mulberry32: a small seeded generator, so a failure reproduces. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS =
   'graph neural diffusion galaxy robot policy sparse kernel quantum protein lattice spectral'.split(' ');
 const AUTHORS = ['Ada Lovelace', 'Emmy Noether', 'Alan Turing', 'Grace Hopper'];
 const CATEGORIES = ['cs.LG', 'cs.CV', 'cs.RO', 'astro-ph.GA'];
 
 function world(seed: number) {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   const text = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(' ');
   const papers: WindowPaper[] = Array.from({ length: 300 }, (_, k) => ({

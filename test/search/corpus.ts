@@ -4,6 +4,7 @@
  * test can tell meaning from shared words.
  */
 import type { PaperInput } from '../../src/papers/paper.ts';
+import { mulberry32 } from '../../src/shared/prng.ts';
 import { makePaper } from '../support/papers.ts';
 
 const TOPICS = [
@@ -72,16 +73,6 @@ const COMMON = [
 ];
 const AUTHORS = ['Grace Hopper', 'Alan Turing', 'Emmy Noether', 'Ada Lovelace'];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface TestPaper {
   input: PaperInput;
   topic: number;
@@ -90,7 +81,7 @@ export interface TestPaper {
 }
 
 export function searchCorpus(perTopic = 16): TestPaper[] {
-  const r = rng(7);
+  const r = mulberry32(7);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const out: TestPaper[] = [];
   let n = 0;

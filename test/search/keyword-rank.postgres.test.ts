@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { openPostgresStore } from '../../src/app/postgres.store.ts';
 import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import type { Store } from '../../src/app/store.ts';
@@ -17,7 +16,9 @@ import type { PaperInput } from '../../src/papers/paper.ts';
 import { keywordPlan } from '../../src/search/plan.ts';
 import { parseQuery } from '../../src/search/query/parse.ts';
 import { searchPapers } from '../../src/search/service.ts';
+import { mulberry32 } from '../../src/shared/prng.ts';
 import { makePaper } from '../support/papers.ts';
+import { pgAdmin } from '../support/pg-admin.ts';
 
 const N = 6_000;
 const WORDS = `signal noise graph model robot policy protein enzyme galaxy orbit lattice spin fluid
@@ -28,19 +29,8 @@ const WORDS = `signal noise graph model robot policy protein enzyme galaxy orbit
   .filter(Boolean);
 const FILLER = 'we each which both the of and a in to for with on that is are by from'.split(' ');
 
-/** A deterministic pseudo-random stream (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function library(): PaperInput[] {
-  const r = rng(7);
+  const r = mulberry32(7);
   const pick = (xs: string[]) => xs[Math.floor(r() * xs.length)]!;
   const text = (n: number) =>
     Array.from({ length: n }, () => (r() < 0.35 ? pick(FILLER) : pick(WORDS))).join(' ');
@@ -93,15 +83,7 @@ const QUERIES = [
 const schema = `kwrank_${process.pid}_${Date.now().toString(36)}`;
 const baseUrl = process.env.PAPERBOY_TEST_PG_URL;
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: baseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => pgAdmin(baseUrl, sql);
 
 describe('keyword ranking on PostgreSQL agrees with SQLite', {
   skip: !baseUrl && 'PAPERBOY_TEST_PG_URL unset',
