@@ -18,20 +18,13 @@ import { PgCommunityRepository } from '../../src/users/community.pg.repo.ts';
 import { PgFeedKeyRepository } from '../../src/users/feed-keys.pg.repo.ts';
 import { PgUserRepository } from '../../src/users/users.pg.repo.ts';
 import { makePaper } from '../support/papers.ts';
+import { pgAdmin } from '../support/pg-admin.ts';
 
 const schema = `named_${process.pid}_${Date.now().toString(36)}`;
 const url = process.env.PAPERBOY_TEST_PG_URL;
 let pool: pg.Pool;
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => pgAdmin(url, sql);
 
 before(async () => {
   assert.ok(url, 'PAPERBOY_TEST_PG_URL is set (scripts/test.sh starts the cluster)');

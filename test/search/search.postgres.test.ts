@@ -11,6 +11,7 @@ import pg from 'pg';
 import { openPostgresStore } from '../../src/app/postgres.store.ts';
 import { searchPapers } from '../../src/search/service.ts';
 import { makePaper } from '../support/papers.ts';
+import { pgAdmin } from '../support/pg-admin.ts';
 import { runSearchContract } from './search.contract.ts';
 
 const schema = `search_${process.pid}_${Date.now().toString(36)}`;
@@ -25,15 +26,7 @@ function serverUrl(): string {
   return url;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: baseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => pgAdmin(baseUrl, sql);
 
 after(async () => {
   if (baseUrl) await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
