@@ -108,7 +108,10 @@ function onSend(
   const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : null; // not streams
   const encoding = body === null ? null : encodingFor(req, reply, body);
   if (body === null || encoding === null) {
-    done(null, payload);
+    // A long string leaves as UTF-8 bytes made once here: sent as a string, it is measured for
+    // Content-Length (Buffer.byteLength) and then encoded again by the socket write, two passes
+    // over ~60 KB for a /for-you page (bench/foryou-http.bench.ts).
+    done(null, typeof body === 'string' && body.length >= MIN_BYTES ? Buffer.from(body) : payload);
     return;
   }
   const encoded =

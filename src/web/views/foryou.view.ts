@@ -52,10 +52,13 @@ function reasonHtml(r: Reason): SafeHtml {
   }
 }
 
+/**
+ * "Less like this" and "Hide" as one form whose two buttons carry `kind` (the pressed button's
+ * name and value are what the browser sends): a card holds one token and one set of fields, not two.
+ */
 function itemControls(item: FeedItem, viewer: Viewer, returnTo: string): SafeHtml {
-  const form = (kind: 'less' | 'hide', label: string, aria: string) =>
-    html`<form class="inline" method="post" action="/for-you/feedback">${tokenField(viewer.csrf)}<input type="hidden" name="paper" value="${item.paper.arxivId}"><input type="hidden" name="kind" value="${kind}"><input type="hidden" name="next" value="${returnTo}"><button type="submit" class="link" aria-label="${aria} arXiv:${item.paper.arxivId}">${label}</button></form>`;
-  return html`<span class="foryou-actions">${form('less', 'Less like this', 'Show fewer papers like')} · ${form('hide', 'Hide', 'Hide')}</span>`;
+  const id = item.paper.arxivId;
+  return html`<form class="inline foryou-actions" method="post" action="/for-you/feedback">${tokenField(viewer.csrf)}<input type="hidden" name="paper" value="${id}"><input type="hidden" name="next" value="${returnTo}"><button type="submit" class="link" name="kind" value="less" aria-label="Show fewer papers like arXiv:${id}">Less like this</button> · <button type="submit" class="link" name="kind" value="hide" aria-label="Hide arXiv:${id}">Hide</button></form>`;
 }
 
 const MODEL_NOTICE = {
