@@ -40,8 +40,13 @@ const MAX_CANDIDATES = 20_000;
 const MAX_EXAMPLES = 200;
 /** Ranked items kept per reader (five pages). */
 export const RANKED = 100;
-/** Readers whose ranked list is kept in memory (least recently used dropped). */
-const READER_CACHE = 10_000;
+/**
+ * Readers whose ranked list is kept in memory (least recently used dropped): enough for everyone
+ * paging or reloading within a pool's life (POOL_TTL_MS; a list of an older pool never answers
+ * again and is dropped when its replacement is stored). Each is ~8 KB: 10,000 of them were most
+ * of a worker's heap growth in bench/foryou-http.bench.ts, where no reader comes back.
+ */
+const READER_CACHE = 2_000;
 /** Example papers kept in memory (with their terms) across readers. */
 const MAX_BRIEFS = 100_000;
 const MAX_FOLLOWS = 500;
@@ -127,7 +132,7 @@ const NO_TERMS: readonly string[] = [];
 export class ForYouService {
   readonly #deps: ForYouDeps;
   readonly #pools = new Map<WindowKind, PoolEntry>();
-  readonly #ranked = new Map<number, { key: string; ranking: Ranking }>();
+  readonly #ranked = new Map<number, { key: string; build: number; ranking: Ranking }>();
   /** Example papers with their terms, shared by every reader (a paper's text does not change here). */
   readonly #briefs = new Map<number, CachedExample>();
   readonly #periodPools = new Map<string, Promise<PeriodPool>>();
@@ -294,7 +299,7 @@ export class ForYouService {
     let reader: Awaited<ReturnType<typeof profile>> | null = null;
     if (!cached || cached.key !== key) {
       reader = await profile();
-      cached = { key, ranking: scoreForYou(pool, reader, tuning, RANKED) };
+      cached = { key, build, ranking: scoreForYou(pool, reader, tuning, RANKED) };
     }
     this.#ranked.delete(userId); // re-inserted: most recently used last
     this.#ranked.set(userId, cached);
@@ -420,7 +425,11 @@ export class ForYouService {
     if (!replacing) this.#pools.set(window, entry);
     entry.pool.then(
       () => {
-        if (replacing && this.#pools.get(window) === replacing) this.#pools.set(window, entry);
+        if (replacing && this.#pools.get(window) === replacing) {
+          this.#pools.set(window, entry);
+          // Their keys name the replaced build: they can never be used again.
+          for (const [userId, c] of this.#ranked) if (c.build === replacing.build) this.#ranked.delete(userId);
+        }
       },
       () => {
         // A failed first build is retried by the next request, not kept.
