@@ -428,7 +428,8 @@ export class ForYouService {
         if (replacing && this.#pools.get(window) === replacing) {
           this.#pools.set(window, entry);
           // Their keys name the replaced build: they can never be used again.
-          for (const [userId, c] of this.#ranked) if (c.build === replacing.build) this.#ranked.delete(userId);
+          for (const [userId, c] of this.#ranked)
+            if (c.build === replacing.build) this.#ranked.delete(userId);
         }
       },
       () => {
