@@ -286,23 +286,39 @@ export async function run(argv: string[]): Promise<Metric[]> {
     // round of every other connection's (a bare node:http server shows it too: up to seconds), so
     // 32 connections opened at the start of a measured run would measure connection setup, not
     // the page. A reverse proxy keeps its upstream connections open (README, Deploying).
+    // autocannon gives each connection an equal share of `amount`: a connection whose worker
+    // answers faster ends sooner, and the run's last seconds had one worker busy and the other
+    // idle. So the measured window also ends when the first connection has sent its share: what
+    // is measured is 32 connections at work, each answer a different reader's.
+    const total = warm.length + measured.length;
+    const share = Math.floor(total / CONNECTIONS);
     const seen: { at: number; ms: number; status: number }[] = [];
+    const perClient = new Map<unknown, number>();
+    let ended = false;
     let cpuAtWarm: Promise<number> = Promise.resolve(0);
+    let cpuAtEnd: Promise<number> | null = null;
     // autocannon's instance is both the promise of the result and an emitter of each response
     // (its types give one or the other).
     const inst = autocannon({
       url: `${pb.url}/for-you`,
       connections: CONNECTIONS,
-      amount: warm.length + measured.length,
+      amount: total,
       timeout: 10,
       requests: rotating([...warm, ...measured]),
     }) as Promise<Result> & Pick<NodeJS.EventEmitter, 'on'>;
-    inst.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    inst.on('response', (client: unknown, status: number, _bytes: number, ms: number) => {
+      if (ended) return;
       seen.push({ at: performance.now(), ms, status });
       if (seen.length === warm.length) cpuAtWarm = cpuMs(pb.child.pid);
+      const n = (perClient.get(client) ?? 0) + 1;
+      perClient.set(client, n);
+      if (n >= share - 1 && seen.length > warm.length) {
+        ended = true;
+        cpuAtEnd = cpuMs(pb.child.pid);
+      }
     });
     const a: Result = await inst;
-    const cpuEnd = await cpuMs(pb.child.pid);
+    const cpuEnd = await (cpuAtEnd ?? cpuMs(pb.child.pid));
     const mine = seen.slice(warm.length);
     const lat = mine.map((r) => r.ms).sort((x, y) => x - y);
     const pct = (q: number) => lat[Math.min(lat.length - 1, Math.ceil(q * lat.length) - 1)] ?? 0;
@@ -317,6 +333,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
       timeouts: a.timeouts,
       non2xx: mine.filter((r) => r.status !== 200).length,
     };
+    details.measuredWindow = { answers: mine.length, of: measured.length, connections: perClient.size };
     const cpuPerRequest = (cpuEnd - (await cpuAtWarm)) / mine.length;
     process.stderr.write(
       `${Math.round(measuredLoad.rps)}/s p99 ${measuredLoad.p99.toFixed(1)} ms, ${cpuPerRequest.toFixed(2)} CPU ms/request; baseline … `,
