@@ -1,9 +1,9 @@
 /**
  * `paperboy serve` with `workers` > 1: this process (the primary) applies migrations once, then
  * forks that many workers (node:cluster), each a whole `serve` (cli/commands/serve.ts) on the same
- * store, and hands them new connections in turn (node:cluster's round-robin; binding the port in
- * each worker with SO_REUSEPORT measured no better in bench/foryou-http.bench.ts). A page's work
- * is one thread's (node:sqlite is synchronous), so one process uses one core; workers use the rest.
+ * store, and hands each new connection to the worker with the fewest open ones (connections.ts).
+ * A page's work is one thread's (node:sqlite is synchronous), so one process uses one core;
+ * workers use the rest.
  *
  * What must be one across workers lives here or in the database: the SQLite store's rate-limit
  * windows are the primary's (rate-limits.ts; PostgreSQL shares them in a table), /metrics sums every
@@ -16,6 +16,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../config/config.ts';
 import { log } from '../shared/log.ts';
 import { MemoryRateLimits } from '../users/rate-limits.memory.ts';
+import { type Backend, Balancer } from './connections.ts';
 import { IpcPeer } from './ipc.ts';
 import { answerMetrics } from './metrics.ts';
 import { answerRateLimits } from './rate-limits.ts';
@@ -26,16 +27,22 @@ const RESTART_BACKOFF_MS = 1000;
 interface Slot {
   worker: Worker;
   peer: IpcPeer;
+  backend: Backend;
 }
 
 export async function servePrimary(config: Config, signalled: Promise<void>): Promise<number> {
   const limits = new MemoryRateLimits();
   const slots = new Map<number, Slot>();
+  const balancer = new Balancer(() => [...slots.values()].map((s) => s.backend));
   let stopping = false;
   const fork = (n: number) => {
     const worker = cluster.fork({ PAPERBOY_WORKER: String(n) });
     const peer = new IpcPeer((m) => worker.send(m));
-    worker.on('message', (m) => peer.receive(m));
+    const backend: Backend = { worker, open: 0, ready: false };
+    worker.on('message', (m) => {
+      peer.receive(m);
+      balancer.receive(backend, m);
+    });
     answerRateLimits(peer, limits);
     answerMetrics(peer, () => [...slots.values()].map((s) => s.peer));
     const started = Date.now();
@@ -50,12 +57,20 @@ export async function servePrimary(config: Config, signalled: Promise<void>): Pr
         if (!stopping) fork(n);
       }, wait);
     });
-    slots.set(n, { worker, peer });
+    slots.set(n, { worker, peer, backend });
   };
   for (let n = 1; n <= config.workers; n++) fork(n);
+  try {
+    await balancer.listen(config.port, config.host);
+  } catch (err) {
+    stopping = true;
+    for (const s of slots.values()) s.worker.process.kill('SIGKILL');
+    throw err;
+  }
   log.announce(`paperboy: ${config.workers} serve workers on port ${config.port}`);
   await signalled;
   stopping = true;
+  await balancer.close();
   const exited = [...slots.values()].map((s) => new Promise((r) => s.worker.once('exit', r)));
   for (const s of slots.values()) s.worker.process.kill('SIGTERM');
   // Each worker exits within shutdownTimeoutMs of its signal (serve-lifecycle.ts drainAndClose).

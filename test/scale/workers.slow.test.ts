@@ -4,9 +4,9 @@
  * src/cluster/rate-limits.ts), where two in-memory limiters would allow twice the guesses; /metrics
  * sums both workers; a worker killed with SIGKILL is replaced; SIGTERM stops the whole service.
  *
- * Which worker a new connection reaches is the primary's choice (node:cluster's round-robin, which
- * other connections can shift): a test that needs a given worker keeps a connection open to it
- * (`connectionTo`).
+ * Which worker a new connection reaches is the primary's choice (the one with the fewest open
+ * connections, src/cluster/connections.ts): a test that needs a given worker keeps a connection
+ * open to it (`connectionTo`).
  */
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
@@ -116,6 +116,21 @@ describe('serve with two workers on SQLite', () => {
     const workers = new Set<number | undefined>();
     for (let n = 0; n < 100 && workers.size < 2; n++) workers.add(await workerOf(base));
     assert.deepEqual(workers, new Set([1, 2]));
+  });
+
+  test('connections kept open are split evenly between the workers', async () => {
+    const agents = Array.from({ length: 10 }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
+    try {
+      const seen: (number | undefined)[] = [];
+      for (const agent of agents) seen.push(await workerOf(base, agent));
+      assert.deepEqual(
+        [seen.filter((w) => w === 1).length, seen.filter((w) => w === 2).length],
+        [5, 5],
+        `workers per connection: ${seen.join(' ')}`,
+      );
+    } finally {
+      for (const a of agents) a.destroy();
+    }
   });
 
   test('login failures spread over the two workers are limited as one', async () => {

@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { openStore } from '../../app/open.ts';
 import { scheduleTable } from '../../app/schedule.ts';
 import type { Store } from '../../app/store.ts';
+import { takeConnections } from '../../cluster/connections.ts';
 import { primaryChannel, workerNumber } from '../../cluster/ipc.ts';
 import { servePrimary } from '../../cluster/primary.ts';
 import { ClusterRateLimits } from '../../cluster/rate-limits.ts';
@@ -47,8 +48,12 @@ export async function serveCommand(config: Config): Promise<number> {
     return servePrimary(config, stopping.signalled);
   }
   const app = await buildApp({ store, config });
-  // In a worker the primary holds the port and hands it connections in turn (node:cluster).
-  await app.listen({ port: config.port, host: config.host });
+  // In a worker the primary holds the port and hands it connections (cluster/connections.ts).
+  let connections: ReturnType<typeof takeConnections> | null = null;
+  if (cluster.isWorker) {
+    await app.ready();
+    connections = takeConnections(app.server);
+  } else await app.listen({ port: config.port, host: config.host });
   // A hop count believes the last hop of X-Forwarded-For from whoever connects: a client that can
   // reach the port directly could name its own address (README, "Running behind a reverse proxy").
   if (typeof config.trustProxy === 'number' && !/^(localhost|127\.|::1$|\[::1\]$)/.test(config.host))
@@ -64,7 +69,10 @@ export async function serveCommand(config: Config): Promise<number> {
   await keywordSearcher(store, { ...config, warm: true });
   const scheduler = worker === 1 ? await startOnce(app, store, config) : null;
   await stopping.signalled;
-  await drainAndClose(app, store, config.shutdownTimeoutMs, [() => scheduler?.stop()]);
+  await drainAndClose(app, store, config.shutdownTimeoutMs, [
+    () => scheduler?.stop(),
+    () => connections?.drained(),
+  ]);
   // A worker's channel to the primary would keep it running.
   if (cluster.isWorker) process.disconnect();
   return 0;
