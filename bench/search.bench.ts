@@ -5,7 +5,8 @@
  * recall@10); the process's RSS with the index loaded; and `paperboy reindex` (training +
  * vectorizing) as a child process — run here with --reindex, else the report of the last run.
  * Queries run at concurrency 1, interleaved with their baselines. `--data=<dir>` runs on another
- * copy of the data directory (the bench's searches write: remembered keyword top lists).
+ * copy of the data directory (the bench's searches write: remembered keyword top lists);
+ * `--label=<text>` is copied into the report's params (which code, which state of the lists).
  * details.byKind / byPass: the times per query class (keyword.bench.ts kinds, `synonym`) and per pass.
  */
 import { existsSync } from 'node:fs';
@@ -497,6 +498,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
         vectors: index.size,
         graph: index.approximate,
         loadSeconds: Math.round(loadSeconds * 10) / 10,
+        ...(typeof args.values.label === 'string' ? { label: args.values.label } : {}),
         ...(pg ? { postgres: pg.describe, postgresVectors: pg.vectors } : {}),
       },
       metrics,
