@@ -24,6 +24,7 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { BM25_WEIGHTS } from './fts5.ts';
+import { sqliteTransaction } from './statements.ts';
 
 /** Rows kept per list at least: answers any page up to K. */
 export const TOPLIST_K = 4096;
@@ -283,8 +284,11 @@ export class TopLists {
     const upto = (this.#s.maxId.get() as { n: number }).n;
     const rows = direct(TOPLIST_K);
     try {
-      this.put(key, rows, upto, valid, rows.length < TOPLIST_K);
-      this.#s.evict.run(MAX_EXPRESSIONS);
+      // One commit for both writes (the worker's connection syncs at each).
+      sqliteTransaction(this.#db, () => {
+        this.put(key, rows, upto, valid, rows.length < TOPLIST_K);
+        this.#s.evict.run(MAX_EXPRESSIONS);
+      });
     } catch {
       // not remembered; this answer is still exact
     }
