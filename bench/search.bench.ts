@@ -4,7 +4,10 @@
  * same database; the HNSW index against an exact SIMD scan of the same int8 vectors (latency and
  * recall@10); the process's RSS with the index loaded; and `paperboy reindex` (training +
  * vectorizing) as a child process — run here with --reindex, else the report of the last run.
- * Queries run at concurrency 1, interleaved with their baselines.
+ * Queries run at concurrency 1, interleaved with their baselines. `--data=<dir>` runs on another
+ * copy of the data directory (the bench's searches write: remembered keyword top lists);
+ * `--label=<text>` is copied into the report's params (which code, which state of the lists).
+ * details.byKind / byPass: the times per query class (keyword.bench.ts kinds, `synonym`) and per pass.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -118,6 +121,22 @@ async function slowestPlans(
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
+/** p50 / p99 / max per mode and query class, and per mode and pass (the first meets cold caches). */
+function byClass(samples: { mode: string; kind: string; pass: number; ms: number }[]) {
+  const stats = (xs: number[]) => ({
+    n: xs.length,
+    p50: round(percentile(xs, 50)),
+    p99: round(percentile(xs, 99)),
+    max: round(Math.max(...xs)),
+  });
+  const group = (key: (s: (typeof samples)[number]) => string) => {
+    const m = new Map<string, number[]>();
+    for (const s of samples) m.set(key(s), [...(m.get(key(s)) ?? []), s.ms]);
+    return Object.fromEntries([...m].map(([k, xs]) => [k, stats(xs)]));
+  };
+  return { byKind: group((s) => `${s.mode} ${s.kind}`), byPass: group((s) => `${s.mode} pass ${s.pass}`) };
+}
+
 interface PgSide {
   store: Store;
   deps: Parameters<typeof searchPapers>[0];
@@ -171,7 +190,8 @@ async function openPg(url: string, args: BenchArgs, sqliteData: string): Promise
 export async function run(argv: string[]): Promise<Metric[]> {
   const args: BenchArgs = parseBenchArgs(argv, { count: 1_000_000 });
   const passes = Number(args.values.passes ?? 2);
-  const data = await searchDataDir(args.count, args.seed);
+  const data =
+    typeof args.values.data === 'string' ? args.values.data : await searchDataDir(args.count, args.seed);
   const reindexed = await reindexReport(data, args.values.reindex === true);
   const rssBefore = process.memoryUsage().rss;
   const store = await openStore({ dataDir: data });
@@ -195,8 +215,12 @@ export async function run(argv: string[]): Promise<Metric[]> {
       await readFile(queriesPathFor(corpusPath(args.count, args.seed)), 'utf8'),
     ) as GroundTruth;
     const queries = [
-      ...keywordQueries().map((q) => ({ q: q.q, match: toFts5(q.terms) })),
-      ...truth.synonym.map((s) => ({ q: s.q, match: toFts5([{ kind: 'phrase', text: s.q.toLowerCase() }]) })),
+      ...keywordQueries().map((q) => ({ q: q.q, kind: q.kind, match: toFts5(q.terms) })),
+      ...truth.synonym.map((s) => ({
+        q: s.q,
+        kind: 'synonym',
+        match: toFts5([{ kind: 'phrase', text: s.q.toLowerCase() }]),
+      })),
     ];
     const deps = { store, config };
     for (const q of queries.slice(0, 50)) {
@@ -216,6 +240,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
     const byQuery = { hybrid: new Map<string, number>(), keyword: new Map<string, number>() };
     const tKeyword: number[] = [];
     const tFts: number[] = [];
+    const samples: { mode: string; kind: string; pass: number; ms: number }[] = [];
     for (let pass = 0; pass < passes; pass++) {
       for (const [i, q] of queries.entries()) {
         // Sides 3 and 4 (PostgreSQL hybrid, keyword-only) only with DATABASE_URL; each query's
@@ -234,6 +259,8 @@ export async function run(argv: string[]): Promise<Metric[]> {
           else got[4] = ids(await searchPapers(pg!.deps, { q: q.q, pageSize: 10, mode: 'keyword' }));
           const dt = performance.now() - s;
           [tHybrid, tKeyword, tFts, tPgHybrid, tPgKeyword][side]!.push(dt);
+          const mode = ['hybrid', 'keyword', 'fts5', 'pg-hybrid', 'pg-keyword'][side]!;
+          samples.push({ mode, kind: q.kind, pass: pass + 1, ms: dt });
           const m = side === 0 ? byQuery.hybrid : side === 1 ? byQuery.keyword : null;
           m?.set(q.q, Math.max(m.get(q.q) ?? 0, dt));
         }
@@ -471,6 +498,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
         vectors: index.size,
         graph: index.approximate,
         loadSeconds: Math.round(loadSeconds * 10) / 10,
+        ...(typeof args.values.label === 'string' ? { label: args.values.label } : {}),
         ...(pg ? { postgres: pg.describe, postgresVectors: pg.vectors } : {}),
       },
       metrics,
@@ -478,6 +506,7 @@ export async function run(argv: string[]): Promise<Metric[]> {
         reindex: reindexed,
         slowestHybrid,
         slowestKeyword,
+        ...byClass(samples),
         ...(pg ? { postgresReindex: pg.reindexed } : {}),
       },
     });

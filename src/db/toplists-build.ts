@@ -1,7 +1,7 @@
 /**
  * Rebuilding the keyword top lists (src/db/toplists.ts): every frequent word of the library, found on a
  * random sample of papers, plus every phrase a query remembered since the last rebuild, ranked
- * by FTS5 once and stored. Run by `paperboy reindex` and after each ingest run; the lists become
+ * by FTS5 once and stored (remembered whole-query rankings are dropped instead). Run by `paperboy reindex` and after each ingest run; the lists become
  * usable only when no paper text changed while they were built (the state's change count).
  */
 
@@ -54,6 +54,9 @@ export function rebuildTopLists(
       .changes;
   const changes = state();
   const upto = maxPaperId(db);
+  // Remembered query rankings (toplists.ts rankExpression) are dropped, not re-ranked: each costs
+  // a full FTS5 ranking, their number follows what users typed, and the next ask remembers it again.
+  db.prepare(`DELETE FROM keyword_toplists WHERE phrase >= '(' AND phrase < ')'`).run();
   const remembered = (db.prepare('SELECT phrase FROM keyword_toplists').all() as { phrase: string }[]).map(
     (r) => r.phrase,
   );

@@ -12,7 +12,11 @@
  *  - one OR group (a word and its synonyms) is exact when at most one alternative's list is
  *    truncated (rankGroupOrFts).
  * A phrase without a stored list is ranked live: complete (exact membership) when rare, and
- * remembered when frequent.
+ * remembered when frequent. A whole query the lists cannot prove (an AND whose bound fails, an OR
+ * group with two truncated alternatives) is ranked by FTS5 once and its ranking remembered as a
+ * list of its own, keyed by its MATCH text in parentheses (rankExpression): at 2.7M papers such a
+ * query scored 20-90k matches on every ask (tens to hundreds of ms). Those lists are few (the
+ * newest MAX_EXPRESSIONS are kept) and a rebuild drops them rather than re-ranking each.
  * Rows newer than a list (rowid > upto) are ranked live and merged (their bm25 statistics have
  * moved slightly since the build: scores agree to a fraction of a percent). Edits and deletions of
  * indexed text make every list unusable (a trigger counts them) until the next rebuild, so a
@@ -20,6 +24,7 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { BM25_WEIGHTS } from './fts5.ts';
+import { sqliteTransaction } from './statements.ts';
 
 /** Rows kept per list at least: answers any page up to K. */
 export const TOPLIST_K = 4096;
@@ -34,6 +39,17 @@ const DEPTH_DIVISOR = 8;
 export const listDepth = (df: number) => Math.min(df, Math.max(TOPLIST_K, Math.ceil(df / DEPTH_DIVISOR)));
 /** Share of papers added since a list's build up to which the list is still used. */
 export const MAX_GROWTH = 0.02;
+/**
+ * Remembered query rankings kept (rankExpression), the newest by build time: each holds at most
+ * TOPLIST_K rows (48 KB), so at most ~48 MB, however many distinct queries users type.
+ */
+export const MAX_EXPRESSIONS = 1000;
+
+/**
+ * A query's MATCH text as the key of its remembered ranking, in parentheses: never one phrase's
+ * key, which starts with `"` or a column name.
+ */
+export const expressionKey = (match: string) => `(${match})`;
 
 /** FTS5's ranking of a MATCH expression (`where` narrows it), best first, as Ranked rows. */
 const rankedSql = (where = '') =>
@@ -59,7 +75,10 @@ export interface List {
 
 export class TopLists {
   readonly #db: DatabaseSync;
-  readonly #s: Record<'state' | 'get' | 'put' | 'maxId' | 'count' | 'rankPhrase' | 'fresh', StatementSync>;
+  readonly #s: Record<
+    'state' | 'get' | 'put' | 'maxId' | 'count' | 'rankPhrase' | 'fresh' | 'evict',
+    StatementSync
+  >;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -76,6 +95,9 @@ export class TopLists {
       count: db.prepare('SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?'),
       rankPhrase: db.prepare(`${rankedSql()} LIMIT ?`),
       fresh: db.prepare(`${rankedSql(' AND rowid > ?')} LIMIT ?`),
+      // Expression keys (expressionKey) are the phrases from '(' up to ')': a primary-key range.
+      evict: db.prepare(`DELETE FROM keyword_toplists WHERE phrase IN (SELECT phrase FROM keyword_toplists
+        WHERE phrase >= '(' AND phrase < ')' ORDER BY built_at DESC, phrase LIMIT -1 OFFSET ?)`),
     };
   }
 
@@ -149,7 +171,12 @@ export class TopLists {
    */
   rankGroupOrFts(alternatives: string[], k: number, direct: (limit: number) => Ranked[]): Ranked[] {
     if (alternatives.length === 1) return this.rankOrRemember(alternatives, k, direct);
-    return this.#answerGroup(alternatives, k) ?? direct(k);
+    const key = expressionKey(alternatives.join(' OR '));
+    return (
+      this.#answer([key], k, false) ??
+      this.#answerGroup(alternatives, k) ??
+      this.rankExpression(key, k, direct)
+    );
   }
 
   #answerGroup(alts: string[], k: number): Ranked[] | null {
@@ -235,7 +262,37 @@ export class TopLists {
    * through `direct(limit)`.
    */
   rankOrRemember(phrases: string[], k: number, direct: (limit: number) => Ranked[], atLeast = k): Ranked[] {
-    return this.#answer(phrases, k, true, atLeast) ?? direct(k);
+    if (phrases.length === 1) return this.#answer(phrases, k, true, atLeast) ?? direct(k);
+    const key = expressionKey(phrases.join(' AND '));
+    return (
+      this.#answer([key], k, false) ??
+      this.#answer(phrases, k, true, atLeast) ??
+      this.rankExpression(key, k, direct)
+    );
+  }
+
+  /**
+   * A query the lists could not prove: `direct` (FTS5 ranking the query's MATCH text, here `key`)
+   * ranks its best TOPLIST_K rows once, and they are stored under `key` (expressionKey) so the
+   * next ask reads them like any list — exact: the list is FTS5's own ranking of that text, with
+   * the same validity (change count) and the same live merge of newer papers. Only the newest
+   * MAX_EXPRESSIONS of them are kept. A failed write only loses the shortcut.
+   */
+  rankExpression(key: string, k: number, direct: (limit: number) => Ranked[]): Ranked[] {
+    const valid = this.validChanges();
+    if (valid === null || k > TOPLIST_K) return direct(k);
+    const upto = (this.#s.maxId.get() as { n: number }).n;
+    const rows = direct(TOPLIST_K);
+    try {
+      // One commit for both writes (the worker's connection syncs at each).
+      sqliteTransaction(this.#db, () => {
+        this.put(key, rows, upto, valid, rows.length < TOPLIST_K);
+        this.#s.evict.run(MAX_EXPRESSIONS);
+      });
+    } catch {
+      // not remembered; this answer is still exact
+    }
+    return rows.slice(0, k);
   }
 
   /**

@@ -283,6 +283,18 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
   };
   const expand = deps.config.searchExpansion !== false;
   const tr = req.trace;
+  // The vector side does not depend on the keyword side: it runs while the keyword task does (in
+  // a pool thread on SQLite, a statement on PostgreSQL), so a hybrid search takes the longer of
+  // the two, not their sum. Started once the keyword task is handed over (the embedding is work on
+  // this thread); a rejection is observed where it is awaited, or dropped with the keyword side's.
+  const on = sem;
+  let vectorStarted: ReturnType<typeof runVector> | undefined;
+  const runVector = () => {
+    const p = timed(tr, 'vector', () => vectorSide(on!, keywords, plan, text, depth, expand));
+    p.catch(() => {});
+    return p;
+  };
+  const vectorWork = on ? () => (vectorStarted ??= runVector()) : null;
   let keywordIds: number[] = [];
   let keywordFull = false;
   let relaxed: Relaxed | null = null;
@@ -295,11 +307,11 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
     // The hybrid side fuses up to `depth` rows, but a page needs only its own: the exact head of
     // the ranking down to that will do when the rest would cost FTS5 every match (toplists.ts).
     const need = want === 'keyword' ? limit : Math.min(limit, page * pageSize + 1);
-    keywordIds = (
-      await timed(tr, 'keyword', () =>
-        keywords.keyword(expanded.plan, limit, need < limit ? need : undefined),
-      )
-    ).map((h) => h.paperId);
+    const keywordTask = timed(tr, 'keyword', () =>
+      keywords.keyword(expanded.plan, limit, need < limit ? need : undefined),
+    );
+    vectorWork?.();
+    keywordIds = (await keywordTask).map((h) => h.paperId);
     // A shortened head means "at least": the count below then says so.
     keywordFull = keywordIds.length >= limit || (need < limit && keywordIds.length >= need);
     if (keywordIds.length < Math.min(limit, ENOUGH)) {
@@ -313,9 +325,8 @@ async function search(deps: SearchDeps, req: SearchRequest): Promise<SearchResul
   }
   const partialIds = relaxed?.hits.map((h) => h.paperId) ?? [];
   let vectorIds: number[] = [];
-  if (sem) {
-    const on = sem;
-    const v = await timed(tr, 'vector', () => vectorSide(on, keywords, plan, text, depth, expand));
+  if (vectorWork) {
+    const v = await vectorWork();
     vectorIds = v.hits.map((h) => h.paperId);
     addRelated(v.related);
   }
