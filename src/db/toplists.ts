@@ -14,12 +14,17 @@
  * A phrase without a stored list is ranked live: complete (exact membership) when rare, and
  * remembered when frequent.
  * Rows newer than a list (rowid > upto) are ranked live and merged (their bm25 statistics have
- * moved slightly since the build: scores agree to a fraction of a percent). Edits and deletions of
- * indexed text make every list unusable (a trigger counts them) until the next rebuild, so a
- * list never answers with a stale score.
+ * moved slightly since the build: scores agree to a fraction of a percent). Edited and deleted
+ * papers are recorded by triggers (migrations/sqlite/021, "dirty" rows): every list drops them and
+ * they are scored from their current text (toplists-dirty.ts) and merged like new rows, so a list
+ * never answers with a stale score and an edit costs what it touches. A list is proven over the
+ * rows it still holds: a clean row missing from it scores at most its last score (or lacks the
+ * phrase, when complete), as before. Past maxDirtyRows the lists step aside until
+ * maintainKeywordIndex rebuilds them (toplists-build.ts topListsStale).
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { BM25_WEIGHTS } from './fts5.ts';
+import { DirtyRows } from './toplists-dirty.ts';
 
 /** Rows kept per list at least: answers any page up to K. */
 export const TOPLIST_K = 4096;
@@ -34,6 +39,13 @@ const DEPTH_DIVISOR = 8;
 export const listDepth = (df: number) => Math.min(df, Math.max(TOPLIST_K, Math.ceil(df / DEPTH_DIVISOR)));
 /** Share of papers added since a list's build up to which the list is still used. */
 export const MAX_GROWTH = 0.02;
+/**
+ * Edited or deleted papers up to which the lists stay in use: 0.5% of the library, at least
+ * 2,000. Each query ranks the dirty rows matching it (toplists-dirty.ts; cached per phrase) and
+ * their edits move bm25's statistics like new papers do; at 2.7M papers this is 13,500, a month
+ * of arXiv's replacements (~400 a day), where a rebuild costs ~10 minutes.
+ */
+export const maxDirtyRows = (maxId: number) => Math.max(2_000, Math.floor(maxId * 0.005));
 
 /** FTS5's ranking of a MATCH expression (`where` narrows it), best first, as Ranked rows. */
 const rankedSql = (where = '') =>
@@ -57,21 +69,57 @@ export interface List {
   upto: number;
 }
 
+/** `l` without the rows in `drop` (dirty rows, ranked apart); null when a truncated list empties. */
+export function withoutRows(l: List, drop: ReadonlySet<number>): List | null {
+  if (drop.size === 0) return l;
+  const keep: number[] = [];
+  for (let j = 0; j < l.ids.length; j++) if (!drop.has(l.ids[j]!)) keep.push(j);
+  if (keep.length === l.ids.length) return l;
+  // The last kept score still bounds every clean unlisted row (it is >= the old last score).
+  if (keep.length === 0 && !l.complete) return null;
+  return {
+    ids: Int32Array.from(keep, (j) => l.ids[j]!),
+    scores: Float64Array.from(keep, (j) => l.scores[j]!),
+    complete: l.complete,
+    upto: l.upto,
+  };
+}
+
+/** What a query reads first: whether lists may be used and the dirty rows' version. */
+interface State {
+  /** Lists built at or after this change count are usable. */
+  valid: number;
+  /** The change count now: what a list ranked now carries. */
+  changes: number;
+  /** Changes to the dirty set (edits, rebuilds): DirtyRows caches per key. */
+  key: string;
+  /** No paper changed since the last rebuild began: no dirty rows. */
+  clean: boolean;
+  maxId: number;
+}
+
+const NONE: ReadonlySet<number> = new Set();
+
 export class TopLists {
   readonly #db: DatabaseSync;
   readonly #s: Record<'state' | 'get' | 'put' | 'maxId' | 'count' | 'rankPhrase' | 'fresh', StatementSync>;
+  readonly #dirty: DirtyRows;
+  /** Queries the lists answered (tests and benches read it: proof that the lists were used). */
+  answered = 0;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#dirty = new DirtyRows(db);
     this.#s = {
       state: db.prepare('SELECT changes, valid_changes FROM keyword_toplists_state WHERE id = 1'),
       get: db.prepare(
-        'SELECT ids, scores, complete, upto FROM keyword_toplists WHERE phrase = ? AND built_changes = ?',
+        'SELECT ids, scores, complete, upto FROM keyword_toplists WHERE phrase = ? AND built_changes >= ?',
       ),
       put: db.prepare(`INSERT INTO keyword_toplists (phrase, upto, complete, ids, scores, built_at, built_changes)
         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (phrase) DO UPDATE SET upto = excluded.upto,
           complete = excluded.complete, ids = excluded.ids, scores = excluded.scores,
-          built_at = excluded.built_at, built_changes = excluded.built_changes`),
+          built_at = excluded.built_at, built_changes = excluded.built_changes
+        WHERE excluded.built_changes >= keyword_toplists.built_changes`),
       maxId: db.prepare('SELECT coalesce(max(id), 0) AS n FROM papers'),
       count: db.prepare('SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?'),
       rankPhrase: db.prepare(`${rankedSql()} LIMIT ?`),
@@ -79,23 +127,47 @@ export class TopLists {
     };
   }
 
-  /** The change count lists must carry to be used, or null when no rebuild has validated any. */
+  /**
+   * The change count a list must carry at least to be used, or null when the lists are off: no
+   * rebuild has validated any, or more than maxDirtyRows papers changed since.
+   */
   validChanges(): number | null {
-    const r = this.#s.state.get() as { changes: number; valid_changes: number | null };
-    return r.valid_changes !== null && r.valid_changes === r.changes ? r.changes : null;
+    return this.#state()?.valid ?? null;
   }
 
-  #list(phrase: string, valid: number): List | undefined {
-    const r = this.#s.get.get(phrase, valid) as
+  #state(): State | null {
+    const r = this.#s.state.get() as { changes: number; valid_changes: number | null };
+    if (r.valid_changes === null) return null;
+    const maxId = (this.#s.maxId.get() as { n: number }).n;
+    // Equal counts: nothing changed since the last rebuild began, so no row is dirty.
+    const clean = r.changes === r.valid_changes;
+    if (!clean && this.#dirty.count() > maxDirtyRows(maxId)) return null;
+    return {
+      valid: r.valid_changes,
+      changes: r.changes,
+      key: `${r.changes}:${r.valid_changes}`,
+      clean,
+      maxId,
+    };
+  }
+
+  #dirtyIds(st: State): ReadonlySet<number> {
+    return st.clean ? NONE : this.#dirty.ids(st.key);
+  }
+
+  /** A stored list without its dirty rows; undefined when missing or emptied (see withoutRows). */
+  #list(phrase: string, st: State, dirty: ReadonlySet<number>): List | undefined {
+    const r = this.#s.get.get(phrase, st.valid) as
       | { ids: Uint8Array; scores: Uint8Array; complete: number; upto: number }
       | undefined;
     if (!r) return undefined;
-    return {
+    const l = {
       ids: view(r.ids, Int32Array),
       scores: view(r.scores, Float64Array),
       complete: r.complete === 1,
       upto: r.upto,
     };
+    return withoutRows(l, dirty) ?? undefined;
   }
 
   /**
@@ -115,27 +187,31 @@ export class TopLists {
    */
   #answer(phrases: string[], k: number, live: boolean, atLeast = k): Ranked[] | null {
     if (phrases.length === 0 || phrases.length > 8 || k > TOPLIST_K) return null;
-    const valid = this.validChanges();
-    if (valid === null) return null;
+    const st = this.#state();
+    if (st === null) return null;
+    const dirty = this.#dirtyIds(st);
     const lists: List[] = [];
     for (const p of phrases) {
-      const l = this.#list(p, valid) ?? (live ? this.#liveList(p, valid) : undefined);
+      const l = this.#list(p, st, dirty) ?? (live ? this.#liveList(p, st, dirty) : undefined);
       if (!l) return null;
       lists.push(l);
     }
-    const top = lists.length === 1 ? single(lists[0]!, k) : combine(lists, k, atLeast);
-    if (top === null) return null;
+    const answer = lists.length === 1 ? single(lists[0]!, k) : combineAnswer(lists, k, atLeast);
+    if (answer === null) return null;
+    const top = Array.isArray(answer) ? answer : answer.rows;
     const upto = Math.min(...lists.map((l) => l.upto));
-    const maxId = (this.#s.maxId.get() as { n: number }).n;
-    if (maxId <= upto) return top;
     // Listed rows keep the scores of their build; papers added since shift bm25's statistics
     // (document count, average length, idf) a little. Past MAX_GROWTH the drift could reorder
     // close scores, so FTS5 answers until the next rebuild (run after each ingest).
-    if (maxId - upto > upto * MAX_GROWTH) return null;
-    const merged = mergeFresh(top, this.#freshRows(phrases, upto, k), k);
-    // A proven prefix stays proven down to its last row's score: fresh rows (scored exactly)
+    if (st.maxId - upto > upto * MAX_GROWTH) return null;
+    const fresh = st.maxId > upto ? this.#freshRows(phrases, upto, k) : [];
+    const now = dirty.size ? this.#dirty.rank(st.key, phrases, upto, true, st.maxId) : [];
+    this.answered++;
+    if (fresh.length === 0 && now.length === 0) return top;
+    const merged = mergeFresh(top, [...fresh, ...now], k);
+    // A proven prefix stays proven down to its last row's score: live rows (scored exactly)
     // above it belong in it, those below might be outranked by unlisted rows.
-    if (top.length >= k || top.length === 0) return merged;
+    if (Array.isArray(answer) || !answer.prefix || top.length === 0) return merged;
     const floor = top[top.length - 1]!.score;
     return merged.filter((r) => r.score >= floor);
   }
@@ -154,13 +230,19 @@ export class TopLists {
 
   #answerGroup(alts: string[], k: number): Ranked[] | null {
     if (alts.length > 12 || k > TOPLIST_K) return null;
-    const valid = this.validChanges();
-    if (valid === null) return null;
-    const lists = alts.map((p) => this.#list(p, valid) ?? this.#liveList(p, valid));
+    const st = this.#state();
+    if (st === null) return null;
+    const dirty = this.#dirtyIds(st);
+    const lists: List[] = [];
+    for (const p of alts) {
+      const l = this.#list(p, st, dirty) ?? this.#liveList(p, st, dirty);
+      if (!l) return null;
+      lists.push(l);
+    }
     const open = lists.filter((l) => !l.complete);
     if (open.length > 1) return null;
     const upto = Math.min(...lists.map((l) => l.upto));
-    const maxId = (this.#s.maxId.get() as { n: number }).n;
+    const maxId = st.maxId;
     if (maxId - upto > upto * MAX_GROWTH) return null;
     const score = new Map<number, number>();
     const add = (id: number, s: number) => score.set(id, (score.get(id) ?? 0) + s);
@@ -169,11 +251,12 @@ export class TopLists {
       for (const l of lists) for (let j = 0; j < l.ids.length; j++) add(l.ids[j]!, l.scores[j]!);
     } else {
       // Rows with a rare alternative, ranked by FTS5 over the whole group: the rare phrases are
-      // in the expression twice, so their (known) scores are taken off once.
+      // in the expression twice, so their (known) scores are taken off once. Dirty rows are not
+      // in the lists to take off: they are ranked below with the new ones.
       const res = this.#db
         .prepare(rankedSql(' AND rowid <= ?'))
         .all(`(${alts.join(' OR ')}) AND (${rare.join(' OR ')})`, upto) as unknown as Ranked[];
-      for (const r of res) score.set(r.id, r.score);
+      for (const r of res) if (!dirty.has(r.id)) score.set(r.id, r.score);
       for (const l of lists)
         if (l.complete)
           for (let j = 0; j < l.ids.length; j++) if (score.has(l.ids[j]!)) add(l.ids[j]!, -l.scores[j]!);
@@ -184,35 +267,40 @@ export class TopLists {
       .map(([id, s]) => ({ id, score: s }))
       .sort((a, b) => b.score - a.score || a.id - b.id);
     if (open.length === 1) {
-      // Unlisted rows hold only the frequent word and score at most its list's last.
+      // Unlisted clean rows hold only the frequent word and score at most its list's last.
       const last = open[0]!.scores[open[0]!.scores.length - 1] ?? 0;
       if (top.length < k || top[k - 1]!.score < last) return null;
     }
     const head = top.slice(0, k);
-    return maxId <= upto ? head : mergeFresh(head, this.#freshRows([`(${alts.join(' OR ')})`], upto, k), k);
+    const fresh = maxId > upto ? this.#freshRows([`(${alts.join(' OR ')})`], upto, k) : [];
+    const now = dirty.size ? this.#dirty.rank(st.key, alts, upto, false, maxId) : [];
+    this.answered++;
+    return mergeFresh(head, [...fresh, ...now], k);
   }
 
   /**
    * A phrase without a stored list, ranked by FTS5 now: complete when it has few matches (cheap,
    * and exact membership for combining), else remembered so the next query finds it stored. A
-   * failed write (read-only handle, busy writer) only loses the shortcut.
+   * failed write (read-only handle, busy writer) only loses the shortcut. It ranks current text,
+   * so it carries the current change count; its dirty rows are ranked apart like a stored list's.
    */
-  #liveList(phrase: string, valid: number): List {
-    const upto = (this.#s.maxId.get() as { n: number }).n;
+  #liveList(phrase: string, st: State, dirty: ReadonlySet<number>): List | undefined {
+    const upto = st.maxId;
     const { rows, complete } = this.measure(phrase);
     if (rows.length >= TOPLIST_K) {
       try {
-        this.put(phrase, rows, upto, valid, complete);
+        this.put(phrase, rows, upto, st.changes, complete);
       } catch {
         // not remembered; this answer is still exact
       }
     }
-    return {
+    const l = {
       ids: Int32Array.from(rows, (r) => r.id),
       scores: Float64Array.from(rows, (r) => r.score),
       complete,
       upto,
     };
+    return withoutRows(l, dirty) ?? undefined;
   }
 
   /**
@@ -282,6 +370,19 @@ export function single(l: List, k: number): Ranked[] | null {
  * there are at least `atLeast` of them.
  */
 export function combine(lists: List[], k: number, atLeast = k): Ranked[] | null {
+  return combineAnswer(lists, k, atLeast)?.rows ?? null;
+}
+
+/**
+ * combine, saying whether the rows are only a proven prefix (`atLeast`): rows below its last
+ * score may be missing, so live rows merged into it must not go below that score. Otherwise the
+ * rows are the top `k` or every match.
+ */
+export function combineAnswer(
+  lists: List[],
+  k: number,
+  atLeast = k,
+): { rows: Ranked[]; prefix: boolean } | null {
   const n = lists.length;
   const full = (1 << n) - 1;
   const last = lists.map((l) => (l.complete ? 0 : (l.scores[l.scores.length - 1] ?? 0)));
@@ -321,12 +422,12 @@ export function combine(lists: List[], k: number, atLeast = k): Ranked[] | null 
     if (ub > bound) bound = ub;
   }
   exact.sort((a, b) => b.score - a.score || a.id - b.id);
-  if (exact.length >= k && exact[k - 1]!.score >= bound) return exact.slice(0, k);
-  if (exact.length < k && bound === Number.NEGATIVE_INFINITY) return exact;
+  if (exact.length >= k && exact[k - 1]!.score >= bound) return { rows: exact.slice(0, k), prefix: false };
+  if (exact.length < k && bound === Number.NEGATIVE_INFINITY) return { rows: exact, prefix: false };
   if (atLeast >= k) return null;
   let proven = 0;
   while (proven < exact.length && proven < k && exact[proven]!.score >= bound) proven++;
-  return proven >= atLeast ? exact.slice(0, proven) : null;
+  return proven >= atLeast ? { rows: exact.slice(0, proven), prefix: true } : null;
 }
 
 /** Fresh rows outrank or interleave with list rows by score; a fresh row replaces its old entry. */
