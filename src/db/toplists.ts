@@ -24,7 +24,9 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { BM25_WEIGHTS } from './fts5.ts';
-import { DirtyRows } from './toplists-dirty.ts';
+import { DirtyRows, IdSet, NO_IDS } from './toplists-dirty.ts';
+
+export { IdSet, NO_IDS };
 
 /** Rows kept per list at least: answers any page up to K. */
 export const TOPLIST_K = 4096;
@@ -70,19 +72,20 @@ export interface List {
 }
 
 /** `l` without the rows in `drop` (dirty rows, ranked apart); null when a truncated list empties. */
-export function withoutRows(l: List, drop: ReadonlySet<number>): List | null {
+export function withoutRows(l: List, drop: IdSet): List | null {
   if (drop.size === 0) return l;
-  const keep: number[] = [];
-  for (let j = 0; j < l.ids.length; j++) if (!drop.has(l.ids[j]!)) keep.push(j);
-  if (keep.length === l.ids.length) return l;
+  const ids = new Int32Array(l.ids.length);
+  const scores = new Float64Array(l.ids.length);
+  let n = 0;
+  for (let j = 0; j < l.ids.length; j++)
+    if (!drop.has(l.ids[j]!)) {
+      ids[n] = l.ids[j]!;
+      scores[n++] = l.scores[j]!;
+    }
+  if (n === l.ids.length) return l;
   // The last kept score still bounds every clean unlisted row (it is >= the old last score).
-  if (keep.length === 0 && !l.complete) return null;
-  return {
-    ids: Int32Array.from(keep, (j) => l.ids[j]!),
-    scores: Float64Array.from(keep, (j) => l.scores[j]!),
-    complete: l.complete,
-    upto: l.upto,
-  };
+  if (n === 0 && !l.complete) return null;
+  return { ids: ids.subarray(0, n), scores: scores.subarray(0, n), complete: l.complete, upto: l.upto };
 }
 
 /** What a query reads first: whether lists may be used and the dirty rows' version. */
@@ -97,8 +100,6 @@ interface State {
   clean: boolean;
   maxId: number;
 }
-
-const NONE: ReadonlySet<number> = new Set();
 
 export class TopLists {
   readonly #db: DatabaseSync;
@@ -151,12 +152,12 @@ export class TopLists {
     };
   }
 
-  #dirtyIds(st: State): ReadonlySet<number> {
-    return st.clean ? NONE : this.#dirty.ids(st.key);
+  #dirtyIds(st: State): IdSet {
+    return st.clean ? NO_IDS : this.#dirty.ids(st.key);
   }
 
   /** A stored list without its dirty rows; undefined when missing or emptied (see withoutRows). */
-  #list(phrase: string, st: State, dirty: ReadonlySet<number>): List | undefined {
+  #list(phrase: string, st: State, dirty: IdSet): List | undefined {
     const r = this.#s.get.get(phrase, st.valid) as
       | { ids: Uint8Array; scores: Uint8Array; complete: number; upto: number }
       | undefined;
@@ -205,7 +206,7 @@ export class TopLists {
     // close scores, so FTS5 answers until the next rebuild (run after each ingest).
     if (st.maxId - upto > upto * MAX_GROWTH) return null;
     const fresh = st.maxId > upto ? this.#freshRows(phrases, upto, k) : [];
-    const now = dirty.size ? this.#dirty.rank(st.key, phrases, upto, true, st.maxId) : [];
+    const now = dirty.size ? this.#dirty.rank(st.key, phrases, upto, true, st.maxId, k) : [];
     this.answered++;
     if (fresh.length === 0 && now.length === 0) return top;
     const merged = mergeFresh(top, [...fresh, ...now], k);
@@ -273,7 +274,7 @@ export class TopLists {
     }
     const head = top.slice(0, k);
     const fresh = maxId > upto ? this.#freshRows([`(${alts.join(' OR ')})`], upto, k) : [];
-    const now = dirty.size ? this.#dirty.rank(st.key, alts, upto, false, maxId) : [];
+    const now = dirty.size ? this.#dirty.rank(st.key, alts, upto, false, maxId, k) : [];
     this.answered++;
     return mergeFresh(head, [...fresh, ...now], k);
   }
@@ -284,7 +285,7 @@ export class TopLists {
    * failed write (read-only handle, busy writer) only loses the shortcut. It ranks current text,
    * so it carries the current change count; its dirty rows are ranked apart like a stored list's.
    */
-  #liveList(phrase: string, st: State, dirty: ReadonlySet<number>): List | undefined {
+  #liveList(phrase: string, st: State, dirty: IdSet): List | undefined {
     const upto = st.maxId;
     const { rows, complete } = this.measure(phrase);
     if (rows.length >= TOPLIST_K) {

@@ -24,11 +24,13 @@
 import type pg from 'pg';
 import {
   combine,
+  IdSet,
   type List,
   listDepth,
   MAX_GROWTH,
   maxDirtyRows,
   mergeFresh,
+  NO_IDS,
   type Ranked,
   single,
   TOPLIST_K,
@@ -286,7 +288,7 @@ export async function answerFromLists(
   // Rows added since, and dirty rows, are ranked now with the lists' statistics (as SQLite's
   // #freshRows and toplists-dirty.ts).
   if (ctx.maxId - upto > upto * MAX_GROWTH) return null;
-  const ids = [...dirty].filter((id) => id <= upto);
+  const ids = dirty.ids.filter((id) => id <= upto);
   const r = rankPhrasesSql(
     phrases,
     lists.map((l) => bm25Idf(l.df, stats.docs)),
@@ -304,19 +306,17 @@ export async function answerFromLists(
 /** Answers the lists gave (tests read it: proof that a query took the lists' path). */
 export const listUse = { answered: 0 };
 
-const NONE: ReadonlySet<number> = new Set();
-
 /** The papers in keyword_text_changes, read again only when the log changed (per repository). */
 export class DirtyIds {
-  #cached: { key: string; ids: ReadonlySet<number> } | null = null;
+  #cached: { key: string; ids: IdSet } | null = null;
 
-  async get(query: Query, ctx: ListsContext): Promise<ReadonlySet<number>> {
-    if (ctx.dirty === 0) return NONE;
+  async get(query: Query, ctx: ListsContext): Promise<IdSet> {
+    if (ctx.dirty === 0) return NO_IDS;
     if (this.#cached?.key === ctx.dirtyKey) return this.#cached.ids;
     const rows = (await query('SELECT DISTINCT paper_id FROM keyword_text_changes', [])) as {
       paper_id: string;
     }[];
-    const ids = new Set(rows.map((r) => Number(r.paper_id)));
+    const ids = new IdSet(rows.map((r) => Number(r.paper_id)));
     this.#cached = { key: ctx.dirtyKey, ids };
     return ids;
   }
