@@ -283,11 +283,14 @@ export async function answerFromLists(
   const top = lists.length === 1 ? single(lists[0]!, k) : combine(lists, k);
   if (top === null) return null;
   const upto = Math.min(...lists.map((l) => l.upto));
-  listUse.answered++;
-  if (ctx.maxId <= upto && dirty.size === 0) return top;
+  if (ctx.maxId <= upto && dirty.size === 0) {
+    listUse.answered++;
+    return top;
+  }
   // Rows added since, and dirty rows, are ranked now with the lists' statistics (as SQLite's
   // #freshRows and toplists-dirty.ts).
   if (ctx.maxId - upto > upto * MAX_GROWTH) return null;
+  listUse.answered++;
   const ids = dirty.ids.filter((id) => id <= upto);
   const r = rankPhrasesSql(
     phrases,
