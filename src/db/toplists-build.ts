@@ -82,7 +82,21 @@ export function rebuildTopLists(
       'UPDATE keyword_toplists_state SET valid_changes = max(coalesce(valid_changes, ?1), ?1) WHERE id = 1',
     ).run(changes);
     db.prepare('DELETE FROM keyword_toplists_dirty WHERE seq <= ?').run(changes);
-    db.exec('DELETE FROM keyword_dirty_fts WHERE rowid NOT IN (SELECT paper_id FROM keyword_toplists_dirty)');
+    // The side table keeps dirty papers and those above the lists (migrations/sqlite/021); papers
+    // added while this rebuild ran are put in if the trigger did not (a first build).
+    db.prepare(
+      'UPDATE keyword_toplists_state SET built_upto = max(coalesce(built_upto, ?1), ?1) WHERE id = 1',
+    ).run(BigInt(upto)); // an INTEGER, as the trigger compares ids with it
+    const from = (
+      db.prepare('SELECT built_upto AS n FROM keyword_toplists_state WHERE id = 1').get() as { n: number }
+    ).n;
+    db.prepare(
+      'DELETE FROM keyword_dirty_fts WHERE rowid <= ? AND rowid NOT IN (SELECT paper_id FROM keyword_toplists_dirty)',
+    ).run(from);
+    db.prepare(`INSERT INTO keyword_dirty_fts (rowid, title, abstract, authors, categories)
+      SELECT id, title, abstract, authors_text, lower(replace(replace(categories, '.', ''), '-', ''))
+      FROM papers WHERE id > ?1 AND id <= ?1 + ?1 / 25 + 1
+        AND id NOT IN (SELECT rowid FROM keyword_dirty_fts)`).run(from);
     db.exec('COMMIT');
   } catch (err) {
     db.exec('ROLLBACK');

@@ -93,7 +93,7 @@ interface Version {
   key: string;
   /** Every recorded id (edited or deleted). */
   ids: IdSet;
-  /** Token counts of the papers still present: in papers_fts, in keyword_dirty_fts. */
+  /** Token counts of the papers in keyword_dirty_fts (dirty or new): in papers_fts, in it. */
   len: Map<number, { main: number; side: number }>;
   /** Per phrase: the weighted frequency of each dirty row holding it. */
   freq: Map<string, Map<number, number>>;
@@ -105,7 +105,15 @@ interface Version {
 
 export class DirtyRows {
   readonly #s: Record<
-    'count' | 'load' | 'mainTotals' | 'sideTotals' | 'sideMatch' | 'sideRank' | 'sideHits' | 'mainHits',
+    | 'count'
+    | 'dirtyIds'
+    | 'load'
+    | 'mainTotals'
+    | 'sideTotals'
+    | 'sideMatch'
+    | 'sideRank'
+    | 'sideHits'
+    | 'mainHits',
     StatementSync
   >;
   #v: Version | null = null;
@@ -114,9 +122,9 @@ export class DirtyRows {
     const w = BM25_WEIGHTS;
     this.#s = {
       count: db.prepare('SELECT count(*) AS n FROM keyword_toplists_dirty'),
-      load: db.prepare(`SELECT d.paper_id AS id, m.sz AS main, s.sz AS side FROM keyword_toplists_dirty d
-        LEFT JOIN papers_fts_docsize m ON m.id = d.paper_id
-        LEFT JOIN keyword_dirty_fts_docsize s ON s.id = d.paper_id`),
+      dirtyIds: db.prepare('SELECT paper_id AS id FROM keyword_toplists_dirty'),
+      load: db.prepare(`SELECT s.id, m.sz AS main, s.sz AS side FROM keyword_dirty_fts_docsize s
+        LEFT JOIN papers_fts_docsize m ON m.id = s.id`),
       mainTotals: db.prepare('SELECT block FROM papers_fts_data WHERE id = 1'),
       sideTotals: db.prepare('SELECT block FROM keyword_dirty_fts_data WHERE id = 1'),
       sideMatch: db.prepare('SELECT rowid AS id FROM keyword_dirty_fts WHERE keyword_dirty_fts MATCH ?'),
@@ -134,8 +142,8 @@ export class DirtyRows {
   }
 
   /**
-   * The recorded ids for `key` (the state's change counts: edits and rebuilds both move it),
-   * loaded once per version.
+   * The recorded ids for `key` (the state's change counts and the highest paper id: edits,
+   * rebuilds and new papers move it), loaded once per version.
    */
   ids(key: string): IdSet {
     return this.#version(key).ids;
@@ -147,17 +155,26 @@ export class DirtyRows {
     const len = new Map<number, { main: number; side: number }>();
     for (const r of rows)
       if (r.main && r.side) len.set(r.id, { main: sum(varints(r.main)), side: sum(varints(r.side)) });
-    const ids = new IdSet(rows.map((r) => r.id));
+    const ids = new IdSet((this.#s.dirtyIds.all() as { id: number }[]).map((r) => r.id));
     this.#v = { key, ids, len, freq: new Map(), match: new Map(), hits: new Map() };
     return this.#v;
   }
 
   /**
-   * Current scores of the recorded rows up to `upto` that match `phrases` (single FTS5 phrases):
-   * all of them (`all`, an AND) or any (an OR group). The score sums over every phrase, as bm25
-   * does; a phrase a row lacks adds nothing.
+   * Current scores of the rows that match `phrases` (single FTS5 phrases): all of them (`all`, an
+   * AND) or any (an OR group); the score sums over every phrase, as bm25 does, and a phrase a row
+   * lacks adds nothing. Rows up to `upto` only when dirty (the lists hold the others), and, when
+   * `fresh`, the new papers above `upto` (the caller checked the table holds all of them).
    */
-  rank(key: string, phrases: string[], upto: number, all: boolean, maxId: number, k: number): Ranked[] {
+  rank(
+    key: string,
+    phrases: string[],
+    upto: number,
+    all: boolean,
+    maxId: number,
+    k: number,
+    fresh: boolean,
+  ): Ranked[] {
     const v = this.#version(key);
     if (v.len.size === 0) return [];
     const expr = phrases.join(all ? ' AND ' : ' OR ');
@@ -168,7 +185,7 @@ export class DirtyRows {
         .filter((id) => v.len.has(id));
       remember(v.match, expr, matched);
     }
-    const rows = matched.filter((id) => id <= upto);
+    const rows = matched.filter((id) => (id <= upto ? v.ids.has(id) : fresh));
     if (rows.length === 0) return [];
     const main = totals(this.#s.mainTotals);
     const freqs = phrases.map((p) => this.#freq(v, p));
