@@ -69,3 +69,12 @@ END;
 -- made stale (valid_changes behind changes) stay unused until the next rebuild, which
 -- maintainKeywordIndex then finds due.
 UPDATE keyword_toplists_state SET valid_changes = NULL WHERE valid_changes IS NOT changes;
+
+-- Lists in use: the rebuild's highest id is their lowest `upto` (remembered lists come later);
+-- papers added since then go into the side table now, as the trigger will put the next ones.
+UPDATE keyword_toplists_state SET built_upto = (SELECT min(upto) FROM keyword_toplists)
+  WHERE id = 1 AND valid_changes IS NOT NULL;
+INSERT INTO keyword_dirty_fts (rowid, title, abstract, authors, categories)
+  SELECT p.id, p.title, p.abstract, p.authors_text, lower(replace(replace(p.categories, '.', ''), '-', ''))
+  FROM papers p, keyword_toplists_state s
+  WHERE s.id = 1 AND p.id > s.built_upto AND p.id <= s.built_upto + s.built_upto / 25 + 1;
