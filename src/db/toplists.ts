@@ -166,7 +166,8 @@ export class TopLists {
   }
 
   /** A stored list without its dirty rows; undefined when missing or emptied (see withoutRows). */
-  #list(phrase: string, st: State, dirty: IdSet): List | undefined {
+  /** A stored list, without its dirty rows unless `keepDirty` (single() skips them itself). */
+  #list(phrase: string, st: State, dirty: IdSet, keepDirty = false): List | undefined {
     const r = this.#s.get.get(phrase, st.valid) as
       | { ids: Uint8Array; scores: Uint8Array; complete: number; upto: number }
       | undefined;
@@ -177,7 +178,7 @@ export class TopLists {
       complete: r.complete === 1,
       upto: r.upto,
     };
-    return withoutRows(l, dirty) ?? undefined;
+    return keepDirty ? l : (withoutRows(l, dirty) ?? undefined);
   }
 
   /**
@@ -202,11 +203,13 @@ export class TopLists {
     const dirty = this.#dirtyIds(st);
     const lists: List[] = [];
     for (const p of phrases) {
-      const l = this.#list(p, st, dirty) ?? (live ? this.#liveList(p, st, dirty) : undefined);
+      const one = phrases.length === 1;
+      const l =
+        this.#list(p, st, dirty, one) ?? (live ? this.#liveList(p, st, one ? NO_IDS : dirty) : undefined);
       if (!l) return null;
       lists.push(l);
     }
-    const answer = lists.length === 1 ? single(lists[0]!, k) : combineAnswer(lists, k, atLeast);
+    const answer = lists.length === 1 ? single(lists[0]!, k, dirty) : combineAnswer(lists, k, atLeast);
     if (answer === null) return null;
     const top = Array.isArray(answer) ? answer : answer.rows;
     const upto = Math.min(...lists.map((l) => l.upto));
@@ -374,12 +377,12 @@ function view<T extends Int32Array | Float64Array>(
   return new Type(b.slice().buffer as ArrayBuffer, 0, n);
 }
 
-export function single(l: List, k: number): Ranked[] | null {
-  if (k > l.ids.length && !l.complete) return null;
-  const n = Math.min(k, l.ids.length);
+/** The top `k` of one list, without the rows in `drop` (skipped here: the list may be 300k long). */
+export function single(l: List, k: number, drop: IdSet = NO_IDS): Ranked[] | null {
   const out: Ranked[] = [];
-  for (let i = 0; i < n; i++) out.push({ id: l.ids[i]!, score: l.scores[i]! });
-  return out;
+  for (let i = 0; i < l.ids.length && out.length < k; i++)
+    if (!drop.has(l.ids[i]!)) out.push({ id: l.ids[i]!, score: l.scores[i]! });
+  return out.length < k && !l.complete ? null : out;
 }
 
 /**
