@@ -14,7 +14,8 @@
  * A phrase without a stored list is ranked live: complete (exact membership) when rare, and
  * remembered when frequent.
  * Rows newer than a list (rowid > upto) are ranked live and merged (their bm25 statistics have
- * moved slightly since the build: scores agree to a fraction of a percent). Edited and deleted
+ * moved slightly since the build: scores agree to a fraction of a percent), from the same side
+ * table as edited rows when it holds them all (toplists-dirty.ts), else by FTS5. Edited and deleted
  * papers are recorded by triggers (migrations/sqlite/021, "dirty" rows): every list drops them and
  * they are scored from their current text (toplists-dirty.ts) and merged like new rows, so a list
  * never answers with a stale score and an edit costs what it touches. A list is proven over the
