@@ -401,7 +401,7 @@ export function combine(lists: List[], k: number, atLeast = k): Ranked[] | null 
  * score may be missing, so live rows merged into it must not go below that score. Otherwise the
  * rows are the top `k` or every match.
  */
-export function combineAnswer(
+function combineAnswer(
   lists: List[],
   k: number,
   atLeast = k,
