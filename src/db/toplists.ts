@@ -401,11 +401,7 @@ export function combine(lists: List[], k: number, atLeast = k): Ranked[] | null 
  * score may be missing, so live rows merged into it must not go below that score. Otherwise the
  * rows are the top `k` or every match.
  */
-function combineAnswer(
-  lists: List[],
-  k: number,
-  atLeast = k,
-): { rows: Ranked[]; prefix: boolean } | null {
+function combineAnswer(lists: List[], k: number, atLeast = k): { rows: Ranked[]; prefix: boolean } | null {
   const n = lists.length;
   const full = (1 << n) - 1;
   const last = lists.map((l) => (l.complete ? 0 : (l.scores[l.scores.length - 1] ?? 0)));
