@@ -12,7 +12,7 @@
  * runner commits per page, src/ingest/runner.ts) in pages of PAGE papers; `--featured` of each
  * batch's new papers are featured that day (as the category feeds do), and `--edits` existing
  * papers get a new version with a changed abstract (arXiv's replacements, which a harvest also
- * brings: an edit of indexed text makes the top lists stale until their next rebuild).
+ * brings; each becomes a dirty row of the top lists, src/db/toplists-dirty.ts).
  *
  * Data: a copy of the `search` bench's reindexed data dir (/tmp/paperboy-bench-search/<count>-s<seed>,
  * database and search/ files) under /tmp/paperboy-bench-upkeep/<count>-s<seed>/, made fresh each

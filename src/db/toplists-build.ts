@@ -1,14 +1,16 @@
 /**
  * Rebuilding the keyword top lists (src/db/toplists.ts): every frequent word of the library, found on a
  * random sample of papers, plus every phrase a query remembered since the last rebuild, ranked
- * by FTS5 once and stored (remembered whole-query rankings are dropped instead). Run by `paperboy reindex` and after each ingest run; the lists become
- * usable only when no paper text changed while they were built (the state's change count).
+ * by FTS5 once and stored (remembered whole-query rankings are dropped instead). Run by `paperboy
+ * reindex` and, when topListsStale says so, after each ingest run. Papers edited while it runs stay
+ * recorded as dirty (migrations/sqlite/021: their `seq` is above the count the build started at),
+ * so its lists are usable at once.
  */
 
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { quote } from './fts5.ts';
-import { MAX_GROWTH, maxPaperId, TopLists } from './toplists.ts';
+import { MAX_GROWTH, maxDirtyRows, maxPaperId, TopLists } from './toplists.ts';
 
 /** Words in at least this share of sampled papers get a list: below it FTS5 ranks fast enough. */
 const MIN_SHARE = 0.004;
@@ -18,7 +20,7 @@ const WORD = /[\p{L}\p{N}]+/gu;
 export interface TopListsReport {
   phrases: number;
   seconds: number;
-  /** False when paper text changed during the build: lists stay unused until the next one. */
+  /** Always true since migration 021 (edits during the build stay dirty rows); kept for callers. */
   valid: boolean;
 }
 
@@ -75,22 +77,53 @@ export function rebuildTopLists(
     if (i % 50 === 0) opts.onProgress?.(i, phrases.length);
   }
   opts.onProgress?.(phrases.length, phrases.length);
-  const valid =
-    Number(
-      db
-        .prepare('UPDATE keyword_toplists_state SET valid_changes = changes WHERE id = 1 AND changes = ?')
-        .run(changes).changes,
-    ) === 1;
-  return { phrases: phrases.length, seconds: (performance.now() - t0) / 1000, valid };
+  // Every row edited at or before `changes` was ranked with its new text by every list above.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    // Never backwards: a slower rebuild that began earlier must not revive lists older than
+    // the dirty rows a later one already forgot.
+    db.prepare(
+      'UPDATE keyword_toplists_state SET valid_changes = max(coalesce(valid_changes, ?1), ?1) WHERE id = 1',
+    ).run(changes);
+    db.prepare('DELETE FROM keyword_toplists_dirty WHERE seq <= ?').run(changes);
+    // The side table keeps dirty papers and those above the lists (migrations/sqlite/021); papers
+    // added while this rebuild ran are put in if the trigger did not (a first build).
+    db.prepare(
+      'UPDATE keyword_toplists_state SET built_upto = max(coalesce(built_upto, ?1), ?1) WHERE id = 1',
+    ).run(BigInt(upto)); // an INTEGER, as the trigger compares ids with it
+    const from = (
+      db.prepare('SELECT built_upto AS n FROM keyword_toplists_state WHERE id = 1').get() as { n: number }
+    ).n;
+    db.prepare(
+      'DELETE FROM keyword_dirty_fts WHERE rowid <= ? AND rowid NOT IN (SELECT paper_id FROM keyword_toplists_dirty)',
+    ).run(from);
+    db.prepare(`INSERT INTO keyword_dirty_fts (rowid, title, abstract, authors, categories)
+      SELECT id, title, abstract, authors_text, lower(replace(replace(categories, '.', ''), '-', ''))
+      FROM papers WHERE id > ?1 AND id <= ?1 + ?1 / 25 + 1
+        AND id NOT IN (SELECT rowid FROM keyword_dirty_fts)`).run(from);
+    db.exec('COMMIT');
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+  return { phrases: phrases.length, seconds: (performance.now() - t0) / 1000, valid: true };
 }
 
-/** Lists missing, invalidated by an edit, or built before MAX_GROWTH of today's papers arrived. */
+/**
+ * Lists missing, never validated, with more than maxDirtyRows papers edited or deleted since, or
+ * built before MAX_GROWTH of today's papers arrived. A few edits are not a reason: the lists rank
+ * those rows apart (toplists.ts).
+ */
 export function topListsStale(db: DatabaseSync): boolean {
   const s = db.prepare('SELECT changes, valid_changes FROM keyword_toplists_state WHERE id = 1').get() as {
     changes: number;
     valid_changes: number | null;
   };
-  if (s.valid_changes !== s.changes) return true;
+  if (s.valid_changes === null) return true;
+  if (s.changes !== s.valid_changes) {
+    const dirty = (db.prepare('SELECT count(*) AS n FROM keyword_toplists_dirty').get() as { n: number }).n;
+    if (dirty > maxDirtyRows(maxPaperId(db))) return true;
+  }
   const r = db
     .prepare(
       'SELECT (SELECT coalesce(max(id), 0) FROM papers) AS n, (SELECT min(upto) FROM keyword_toplists) AS upto',

@@ -16,15 +16,25 @@
  * group with two truncated alternatives) is ranked by FTS5 once and its ranking remembered as a
  * list of its own, keyed by its MATCH text in parentheses (rankExpression): at 2.7M papers such a
  * query scored 20-90k matches on every ask (tens to hundreds of ms). Those lists are few (the
- * newest MAX_EXPRESSIONS are kept) and a rebuild drops them rather than re-ranking each.
+ * newest MAX_EXPRESSIONS are kept), a rebuild drops them rather than re-ranking each, and one is
+ * used only while no paper was added or edited since it was ranked (#remembered); else FTS5 ranks
+ * the query again, once per harvest.
  * Rows newer than a list (rowid > upto) are ranked live and merged (their bm25 statistics have
- * moved slightly since the build: scores agree to a fraction of a percent). Edits and deletions of
- * indexed text make every list unusable (a trigger counts them) until the next rebuild, so a
- * list never answers with a stale score.
+ * moved slightly since the build: scores agree to a fraction of a percent), from the same side
+ * table as edited rows when it holds them all (toplists-dirty.ts), else by FTS5. Edited and deleted
+ * papers are recorded by triggers (migrations/sqlite/021, "dirty" rows): every list drops them and
+ * they are scored from their current text (toplists-dirty.ts) and merged like new rows, so a list
+ * never answers with a stale score and an edit costs what it touches. A list is proven over the
+ * rows it still holds: a clean row missing from it scores at most its last score (or lacks the
+ * phrase, when complete), as before. Past maxDirtyRows the lists step aside until
+ * maintainKeywordIndex rebuilds them (toplists-build.ts topListsStale).
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { BM25_WEIGHTS } from './fts5.ts';
 import { sqliteTransaction } from './statements.ts';
+import { DirtyRows, IdSet, NO_IDS } from './toplists-dirty.ts';
+
+export { IdSet, NO_IDS };
 
 /** Rows kept per list at least: answers any page up to K. */
 export const TOPLIST_K = 4096;
@@ -39,6 +49,13 @@ const DEPTH_DIVISOR = 8;
 export const listDepth = (df: number) => Math.min(df, Math.max(TOPLIST_K, Math.ceil(df / DEPTH_DIVISOR)));
 /** Share of papers added since a list's build up to which the list is still used. */
 export const MAX_GROWTH = 0.02;
+/**
+ * Edited or deleted papers up to which the lists stay in use: 0.5% of the library, at least
+ * 2,000. Each query ranks the dirty rows matching it (toplists-dirty.ts; cached per phrase) and
+ * their edits move bm25's statistics like new papers do; at 2.7M papers this is 13,500, a month
+ * of arXiv's replacements (~400 a day), where a rebuild costs ~10 minutes.
+ */
+export const maxDirtyRows = (maxId: number) => Math.max(2_000, Math.floor(maxId * 0.005));
 /**
  * Remembered query rankings kept (rankExpression), the newest by build time: each holds at most
  * TOPLIST_K rows (48 KB), so at most ~48 MB, however many distinct queries users type.
@@ -73,24 +90,64 @@ export interface List {
   upto: number;
 }
 
+/** `l` without the rows in `drop` (dirty rows, ranked apart); null when a truncated list empties. */
+export function withoutRows(l: List, drop: IdSet): List | null {
+  if (drop.size === 0) return l;
+  const ids = new Int32Array(l.ids.length);
+  const scores = new Float64Array(l.ids.length);
+  let n = 0;
+  for (let j = 0; j < l.ids.length; j++)
+    if (!drop.has(l.ids[j]!)) {
+      ids[n] = l.ids[j]!;
+      scores[n++] = l.scores[j]!;
+    }
+  if (n === l.ids.length) return l;
+  // The last kept score still bounds every clean unlisted row (it is >= the old last score).
+  if (n === 0 && !l.complete) return null;
+  return { ids: ids.subarray(0, n), scores: scores.subarray(0, n), complete: l.complete, upto: l.upto };
+}
+
+/** What a query reads first: whether lists may be used and the dirty rows' version. */
+interface State {
+  /** Lists built at or after this change count are usable. */
+  valid: number;
+  /** The change count now: what a list ranked now carries. */
+  changes: number;
+  /** Changes to the dirty set (edits, rebuilds): DirtyRows caches per key. */
+  key: string;
+  /** No paper changed since the last rebuild began: no dirty rows. */
+  clean: boolean;
+  maxId: number;
+  /** keyword_dirty_fts holds every paper above this id (null: not all of today's). */
+  sideFrom: number | null;
+}
+
 export class TopLists {
   readonly #db: DatabaseSync;
   readonly #s: Record<
-    'state' | 'get' | 'put' | 'maxId' | 'count' | 'rankPhrase' | 'fresh' | 'evict',
+    'state' | 'get' | 'remembered' | 'put' | 'maxId' | 'count' | 'rankPhrase' | 'fresh' | 'evict',
     StatementSync
   >;
+  readonly #dirty: DirtyRows;
+  /** Queries the lists answered (tests and benches read it: proof that the lists were used). */
+  answered = 0;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#dirty = new DirtyRows(db);
     this.#s = {
-      state: db.prepare('SELECT changes, valid_changes FROM keyword_toplists_state WHERE id = 1'),
+      state: db.prepare('SELECT changes, valid_changes, built_upto FROM keyword_toplists_state WHERE id = 1'),
       get: db.prepare(
-        'SELECT ids, scores, complete, upto FROM keyword_toplists WHERE phrase = ? AND built_changes = ?',
+        'SELECT ids, scores, complete, upto FROM keyword_toplists WHERE phrase = ? AND built_changes >= ?',
+      ),
+      remembered: db.prepare(
+        'SELECT ids, scores, complete, upto, built_changes FROM keyword_toplists WHERE phrase = ?',
       ),
       put: db.prepare(`INSERT INTO keyword_toplists (phrase, upto, complete, ids, scores, built_at, built_changes)
         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (phrase) DO UPDATE SET upto = excluded.upto,
           complete = excluded.complete, ids = excluded.ids, scores = excluded.scores,
-          built_at = excluded.built_at, built_changes = excluded.built_changes`),
+          built_at = excluded.built_at, built_changes = excluded.built_changes
+        WHERE excluded.built_changes >= keyword_toplists.built_changes`),
       maxId: db.prepare('SELECT coalesce(max(id), 0) AS n FROM papers'),
       count: db.prepare('SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?'),
       rankPhrase: db.prepare(`${rankedSql()} LIMIT ?`),
@@ -101,23 +158,55 @@ export class TopLists {
     };
   }
 
-  /** The change count lists must carry to be used, or null when no rebuild has validated any. */
+  /**
+   * The change count a list must carry at least to be used, or null when the lists are off: no
+   * rebuild has validated any, or more than maxDirtyRows papers changed since.
+   */
   validChanges(): number | null {
-    const r = this.#s.state.get() as { changes: number; valid_changes: number | null };
-    return r.valid_changes !== null && r.valid_changes === r.changes ? r.changes : null;
+    return this.#state()?.valid ?? null;
   }
 
-  #list(phrase: string, valid: number): List | undefined {
-    const r = this.#s.get.get(phrase, valid) as
+  #state(): State | null {
+    const r = this.#s.state.get() as {
+      changes: number;
+      valid_changes: number | null;
+      built_upto: number | null;
+    };
+    if (r.valid_changes === null) return null;
+    const maxId = (this.#s.maxId.get() as { n: number }).n;
+    // Equal counts: nothing changed since the last rebuild began, so no row is dirty.
+    const clean = r.changes === r.valid_changes;
+    if (!clean && this.#dirty.count() > maxDirtyRows(maxId)) return null;
+    // migrations/sqlite/021: keyword_dirty_fts holds every paper above built_upto, up to 4% more.
+    const covers = r.built_upto === null ? 0 : r.built_upto + Math.floor(r.built_upto / 25) + 1;
+    return {
+      valid: r.valid_changes,
+      changes: r.changes,
+      key: `${r.changes}:${r.valid_changes}:${maxId}`,
+      clean,
+      maxId,
+      sideFrom: r.built_upto !== null && maxId <= covers ? r.built_upto : null,
+    };
+  }
+
+  #dirtyIds(st: State): IdSet {
+    return st.clean ? NO_IDS : this.#dirty.ids(st.key);
+  }
+
+  /** A stored list without its dirty rows; undefined when missing or emptied (see withoutRows). */
+  /** A stored list, without its dirty rows unless `keepDirty` (single() skips them itself). */
+  #list(phrase: string, st: State, dirty: IdSet, keepDirty = false): List | undefined {
+    const r = this.#s.get.get(phrase, st.valid) as
       | { ids: Uint8Array; scores: Uint8Array; complete: number; upto: number }
       | undefined;
     if (!r) return undefined;
-    return {
+    const l = {
       ids: view(r.ids, Int32Array),
       scores: view(r.scores, Float64Array),
       complete: r.complete === 1,
       upto: r.upto,
     };
+    return keepDirty ? l : (withoutRows(l, dirty) ?? undefined);
   }
 
   /**
@@ -137,27 +226,37 @@ export class TopLists {
    */
   #answer(phrases: string[], k: number, live: boolean, atLeast = k): Ranked[] | null {
     if (phrases.length === 0 || phrases.length > 8 || k > TOPLIST_K) return null;
-    const valid = this.validChanges();
-    if (valid === null) return null;
+    const st = this.#state();
+    if (st === null) return null;
+    const dirty = this.#dirtyIds(st);
     const lists: List[] = [];
     for (const p of phrases) {
-      const l = this.#list(p, valid) ?? (live ? this.#liveList(p, valid) : undefined);
+      const one = phrases.length === 1;
+      const l =
+        this.#list(p, st, dirty, one) ?? (live ? this.#liveList(p, st, one ? NO_IDS : dirty) : undefined);
       if (!l) return null;
       lists.push(l);
     }
-    const top = lists.length === 1 ? single(lists[0]!, k) : combine(lists, k, atLeast);
-    if (top === null) return null;
+    const answer = lists.length === 1 ? single(lists[0]!, k, dirty) : combineAnswer(lists, k, atLeast);
+    if (answer === null) return null;
+    const top = Array.isArray(answer) ? answer : answer.rows;
     const upto = Math.min(...lists.map((l) => l.upto));
-    const maxId = (this.#s.maxId.get() as { n: number }).n;
-    if (maxId <= upto) return top;
     // Listed rows keep the scores of their build; papers added since shift bm25's statistics
     // (document count, average length, idf) a little. Past MAX_GROWTH the drift could reorder
     // close scores, so FTS5 answers until the next rebuild (run after each ingest).
-    if (maxId - upto > upto * MAX_GROWTH) return null;
-    const merged = mergeFresh(top, this.#freshRows(phrases, upto, k), k);
-    // A proven prefix stays proven down to its last row's score: fresh rows (scored exactly)
+    if (st.maxId - upto > upto * MAX_GROWTH) return null;
+    const side = st.sideFrom !== null && upto >= st.sideFrom;
+    const fresh = st.maxId > upto && !side ? this.#freshRows(phrases, upto, k) : [];
+    const now =
+      dirty.size || (side && st.maxId > upto)
+        ? this.#dirty.rank(st.key, phrases, upto, true, st.maxId, k, side)
+        : [];
+    this.answered++;
+    if (fresh.length === 0 && now.length === 0) return top;
+    const merged = mergeFresh(top, [...fresh, ...now], k);
+    // A proven prefix stays proven down to its last row's score: live rows (scored exactly)
     // above it belong in it, those below might be outranked by unlisted rows.
-    if (top.length >= k || top.length === 0) return merged;
+    if (Array.isArray(answer) || !answer.prefix || top.length === 0) return merged;
     const floor = top[top.length - 1]!.score;
     return merged.filter((r) => r.score >= floor);
   }
@@ -173,21 +272,25 @@ export class TopLists {
     if (alternatives.length === 1) return this.rankOrRemember(alternatives, k, direct);
     const key = expressionKey(alternatives.join(' OR '));
     return (
-      this.#answer([key], k, false) ??
-      this.#answerGroup(alternatives, k) ??
-      this.rankExpression(key, k, direct)
+      this.#remembered(key, k) ?? this.#answerGroup(alternatives, k) ?? this.rankExpression(key, k, direct)
     );
   }
 
   #answerGroup(alts: string[], k: number): Ranked[] | null {
     if (alts.length > 12 || k > TOPLIST_K) return null;
-    const valid = this.validChanges();
-    if (valid === null) return null;
-    const lists = alts.map((p) => this.#list(p, valid) ?? this.#liveList(p, valid));
+    const st = this.#state();
+    if (st === null) return null;
+    const dirty = this.#dirtyIds(st);
+    const lists: List[] = [];
+    for (const p of alts) {
+      const l = this.#list(p, st, dirty) ?? this.#liveList(p, st, dirty);
+      if (!l) return null;
+      lists.push(l);
+    }
     const open = lists.filter((l) => !l.complete);
     if (open.length > 1) return null;
     const upto = Math.min(...lists.map((l) => l.upto));
-    const maxId = (this.#s.maxId.get() as { n: number }).n;
+    const maxId = st.maxId;
     if (maxId - upto > upto * MAX_GROWTH) return null;
     const score = new Map<number, number>();
     const add = (id: number, s: number) => score.set(id, (score.get(id) ?? 0) + s);
@@ -196,11 +299,12 @@ export class TopLists {
       for (const l of lists) for (let j = 0; j < l.ids.length; j++) add(l.ids[j]!, l.scores[j]!);
     } else {
       // Rows with a rare alternative, ranked by FTS5 over the whole group: the rare phrases are
-      // in the expression twice, so their (known) scores are taken off once.
+      // in the expression twice, so their (known) scores are taken off once. Dirty rows are not
+      // in the lists to take off: they are ranked below with the new ones.
       const res = this.#db
         .prepare(rankedSql(' AND rowid <= ?'))
         .all(`(${alts.join(' OR ')}) AND (${rare.join(' OR ')})`, upto) as unknown as Ranked[];
-      for (const r of res) score.set(r.id, r.score);
+      for (const r of res) if (!dirty.has(r.id)) score.set(r.id, r.score);
       for (const l of lists)
         if (l.complete)
           for (let j = 0; j < l.ids.length; j++) if (score.has(l.ids[j]!)) add(l.ids[j]!, -l.scores[j]!);
@@ -211,35 +315,42 @@ export class TopLists {
       .map(([id, s]) => ({ id, score: s }))
       .sort((a, b) => b.score - a.score || a.id - b.id);
     if (open.length === 1) {
-      // Unlisted rows hold only the frequent word and score at most its list's last.
+      // Unlisted clean rows hold only the frequent word and score at most its list's last.
       const last = open[0]!.scores[open[0]!.scores.length - 1] ?? 0;
       if (top.length < k || top[k - 1]!.score < last) return null;
     }
     const head = top.slice(0, k);
-    return maxId <= upto ? head : mergeFresh(head, this.#freshRows([`(${alts.join(' OR ')})`], upto, k), k);
+    const side = st.sideFrom !== null && upto >= st.sideFrom;
+    const fresh = maxId > upto && !side ? this.#freshRows([`(${alts.join(' OR ')})`], upto, k) : [];
+    const now =
+      dirty.size || (side && maxId > upto) ? this.#dirty.rank(st.key, alts, upto, false, maxId, k, side) : [];
+    this.answered++;
+    return mergeFresh(head, [...fresh, ...now], k);
   }
 
   /**
    * A phrase without a stored list, ranked by FTS5 now: complete when it has few matches (cheap,
    * and exact membership for combining), else remembered so the next query finds it stored. A
-   * failed write (read-only handle, busy writer) only loses the shortcut.
+   * failed write (read-only handle, busy writer) only loses the shortcut. It ranks current text,
+   * so it carries the current change count; its dirty rows are ranked apart like a stored list's.
    */
-  #liveList(phrase: string, valid: number): List {
-    const upto = (this.#s.maxId.get() as { n: number }).n;
+  #liveList(phrase: string, st: State, dirty: IdSet): List | undefined {
+    const upto = st.maxId;
     const { rows, complete } = this.measure(phrase);
     if (rows.length >= TOPLIST_K) {
       try {
-        this.put(phrase, rows, upto, valid, complete);
+        this.put(phrase, rows, upto, st.changes, complete);
       } catch {
         // not remembered; this answer is still exact
       }
     }
-    return {
+    const l = {
       ids: Int32Array.from(rows, (r) => r.id),
       scores: Float64Array.from(rows, (r) => r.score),
       complete,
       upto,
     };
+    return withoutRows(l, dirty) ?? undefined;
   }
 
   /**
@@ -252,7 +363,10 @@ export class TopLists {
     return { df, rows, complete: rows.length >= df };
   }
 
-  /** Rows added after the lists were built, ranked by FTS5 itself (few rows: cheap). */
+  /**
+   * Rows added after the lists were built, ranked by FTS5 itself, when keyword_dirty_fts does not
+   * hold them all: FTS5 walks and counts the phrase's whole doclist (140 ms for "model" at 2.7M).
+   */
   #freshRows(phrases: string[], upto: number, k: number): Ranked[] {
     return this.#s.fresh.all(phrases.join(' AND '), upto, k) as unknown as Ranked[];
   }
@@ -265,7 +379,7 @@ export class TopLists {
     if (phrases.length === 1) return this.#answer(phrases, k, true, atLeast) ?? direct(k);
     const key = expressionKey(phrases.join(' AND '));
     return (
-      this.#answer([key], k, false) ??
+      this.#remembered(key, k) ??
       this.#answer(phrases, k, true, atLeast) ??
       this.rankExpression(key, k, direct)
     );
@@ -279,20 +393,45 @@ export class TopLists {
    * MAX_EXPRESSIONS of them are kept. A failed write only loses the shortcut.
    */
   rankExpression(key: string, k: number, direct: (limit: number) => Ranked[]): Ranked[] {
-    const valid = this.validChanges();
-    if (valid === null || k > TOPLIST_K) return direct(k);
-    const upto = (this.#s.maxId.get() as { n: number }).n;
+    const st = this.#state();
+    if (st === null || k > TOPLIST_K) return direct(k);
+    // Read before ranking: a paper added or edited meanwhile makes the stored ranking stale.
     const rows = direct(TOPLIST_K);
     try {
       // One commit for both writes (the worker's connection syncs at each).
       sqliteTransaction(this.#db, () => {
-        this.put(key, rows, upto, valid, rows.length < TOPLIST_K);
+        this.put(key, rows, st.maxId, st.changes, rows.length < TOPLIST_K);
         this.#s.evict.run(MAX_EXPRESSIONS);
       });
     } catch {
       // not remembered; this answer is still exact
     }
     return rows.slice(0, k);
+  }
+
+  /**
+   * A remembered query ranking (rankExpression), used only while it is exactly what FTS5 would
+   * answer: no paper added since (its `upto` is the newest id) and no paper text changed since it
+   * was ranked (its change count is the state's). New and edited rows are ranked per phrase
+   * (toplists-dirty.ts), while a query's bm25 sums its phrases' with their own statistics, so a
+   * stale remembered ranking is ranked again by FTS5 rather than patched: once per harvest.
+   */
+  #remembered(key: string, k: number): Ranked[] | null {
+    const st = this.#state();
+    if (st === null || k > TOPLIST_K) return null;
+    const r = this.#s.remembered.get(key) as
+      | { ids: Uint8Array; scores: Uint8Array; complete: number; upto: number; built_changes: number }
+      | undefined;
+    if (!r || r.upto !== st.maxId || r.built_changes !== st.changes) return null;
+    const l = {
+      ids: view(r.ids, Int32Array),
+      scores: view(r.scores, Float64Array),
+      complete: r.complete === 1,
+      upto: r.upto,
+    };
+    const out = single(l, k);
+    if (out) this.answered++;
+    return out;
   }
 
   /**
@@ -324,12 +463,12 @@ function view<T extends Int32Array | Float64Array>(
   return new Type(b.slice().buffer as ArrayBuffer, 0, n);
 }
 
-export function single(l: List, k: number): Ranked[] | null {
-  if (k > l.ids.length && !l.complete) return null;
-  const n = Math.min(k, l.ids.length);
+/** The top `k` of one list, without the rows in `drop` (skipped here: the list may be 300k long). */
+export function single(l: List, k: number, drop: IdSet = NO_IDS): Ranked[] | null {
   const out: Ranked[] = [];
-  for (let i = 0; i < n; i++) out.push({ id: l.ids[i]!, score: l.scores[i]! });
-  return out;
+  for (let i = 0; i < l.ids.length && out.length < k; i++)
+    if (!drop.has(l.ids[i]!)) out.push({ id: l.ids[i]!, score: l.scores[i]! });
+  return out.length < k && !l.complete ? null : out;
 }
 
 /**
@@ -339,6 +478,15 @@ export function single(l: List, k: number): Ranked[] | null {
  * there are at least `atLeast` of them.
  */
 export function combine(lists: List[], k: number, atLeast = k): Ranked[] | null {
+  return combineAnswer(lists, k, atLeast)?.rows ?? null;
+}
+
+/**
+ * combine, saying whether the rows are only a proven prefix (`atLeast`): rows below its last
+ * score may be missing, so live rows merged into it must not go below that score. Otherwise the
+ * rows are the top `k` or every match.
+ */
+function combineAnswer(lists: List[], k: number, atLeast = k): { rows: Ranked[]; prefix: boolean } | null {
   const n = lists.length;
   const full = (1 << n) - 1;
   const last = lists.map((l) => (l.complete ? 0 : (l.scores[l.scores.length - 1] ?? 0)));
@@ -378,12 +526,12 @@ export function combine(lists: List[], k: number, atLeast = k): Ranked[] | null 
     if (ub > bound) bound = ub;
   }
   exact.sort((a, b) => b.score - a.score || a.id - b.id);
-  if (exact.length >= k && exact[k - 1]!.score >= bound) return exact.slice(0, k);
-  if (exact.length < k && bound === Number.NEGATIVE_INFINITY) return exact;
+  if (exact.length >= k && exact[k - 1]!.score >= bound) return { rows: exact.slice(0, k), prefix: false };
+  if (exact.length < k && bound === Number.NEGATIVE_INFINITY) return { rows: exact, prefix: false };
   if (atLeast >= k) return null;
   let proven = 0;
   while (proven < exact.length && proven < k && exact[proven]!.score >= bound) proven++;
-  return proven >= atLeast ? exact.slice(0, proven) : null;
+  return proven >= atLeast ? { rows: exact.slice(0, proven), prefix: true } : null;
 }
 
 /** Fresh rows outrank or interleave with list rows by score; a fresh row replaces its old entry. */

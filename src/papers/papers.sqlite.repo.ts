@@ -203,6 +203,7 @@ export class SqlitePaperRepository implements PaperRepository {
       // cost of indexing (measured: 185 → 80 µs CPU per paper at 20k papers).
       const written: Written[] = [];
       for (const paper of papers) out.push(this.#upsertRow(paper, now, written));
+      this.#writeFts(written);
       for (const [id, paper, old] of written) this.#writeChildren(id, paper, old);
       restoreMerge?.();
       if (cursor) {
@@ -243,6 +244,7 @@ export class SqlitePaperRepository implements PaperRepository {
     try {
       const written: Written[] = [];
       for (const paper of prepared) result.outcomes.push(this.#upsertRow(paper, now, written));
+      this.#writeFts(written);
       for (const [id, paper, old] of written) this.#writeChildren(id, paper, old);
       for (const w of batch.withdrawn ?? [])
         result.withdrawn += Number(s.withdraw.run(w.day, w.arxivId).changes);
@@ -296,7 +298,6 @@ export class SqlitePaperRepository implements PaperRepository {
         p.contentHash,
         id,
       );
-      s.ftsDelete.run(id);
     } else {
       id = Number(
         s.insert.run(
@@ -321,13 +322,29 @@ export class SqlitePaperRepository implements PaperRepository {
         ).lastInsertRowid,
       );
     }
-    s.ftsInsert.run(id, p.title, p.abstract, p.authorsText, p.categoryTokens);
     written.push([
       id,
       p,
       existing ? { categories: existing.categories, submittedAt: existing.submitted_at } : null,
     ]);
     return existing ? 'updated' : 'inserted';
+  }
+
+  /**
+   * The batch's full-text rows, after every papers row and before any child row. An UPDATE of
+   * papers fires triggers (migrations 007/021), so it opens a statement savepoint, and FTS5
+   * flushes its pending terms to a new segment at every savepoint: written per paper, each
+   * replaced paper cut the batch's terms into one more tiny segment (and a deletion between
+   * inserts did the same), which automerge then merged into the 2.7M-paper index (83 s for a
+   * harvest of 1,250 new and 400 replaced papers; docs/ARCHITECTURE.md). FTS5 also flushes when
+   * a rowid is not above the last one written, so deletions first, then the inserts, each in
+   * rowid order: one segment per batch again.
+   */
+  #writeFts(written: Written[]): void {
+    const s = this.#s;
+    const byId = written.toSorted((a, b) => a[0] - b[0]);
+    for (const [id, , old] of byId) if (old) s.ftsDelete.run(id);
+    for (const [id, p] of byId) s.ftsInsert.run(id, p.title, p.abstract, p.authorsText, p.categoryTokens);
   }
 
   #writeChildren(id: number, p: PreparedPaper, old: OldKeys | null): void {

@@ -29,6 +29,7 @@ import {
   bm25Idf,
   bm25Sql,
   CLAIM_EXPIRY,
+  DirtyIds,
   type ListsContext,
   listsContext,
   type Query,
@@ -145,6 +146,7 @@ function filterSql(plan: KeywordPlan, b: TsBuilder): string {
 export class PgSearchRepository implements SearchRepository {
   readonly #pool: pg.Pool;
   readonly #stats = new StatsCache();
+  readonly #dirty = new DirtyIds();
   constructor(pool: pg.Pool) {
     this.#pool = pool;
   }
@@ -229,7 +231,9 @@ export class PgSearchRepository implements SearchRepository {
     const hasDates = plan.dates.from !== undefined || plan.dates.to !== undefined;
     if (plan.sort === 'relevance' && !hasDates) {
       const phrases = listPhrases(plan);
-      const rows = phrases ? await answerFromLists(query, phrases, limit, ctx, this.#remember) : null;
+      const rows = phrases
+        ? await answerFromLists(query, phrases, limit, ctx, this.#remember, this.#dirty)
+        : null;
       if (rows) return rows.map((r) => ({ paperId: r.id, score: r.score }));
     }
     // bm25 over the whole match set (toplists.pg.ts): what FTS5 does when no list answers.

@@ -3,7 +3,7 @@
  * src/db/toplists-build.ts does on SQLite: every frequent word of a sample of papers plus every
  * phrase a query remembered, ranked once and stored. One snapshot (REPEATABLE READ) reads the
  * papers, stores the lists, clears the text-change log it saw and marks the lists valid, so a
- * change committed meanwhile stays in the log and keeps them unused until the next rebuild.
+ * change committed meanwhile stays in the log: its paper stays a dirty row (toplists.pg.ts).
  * One instance builds at a time (a session advisory lock); the others skip.
  */
 import type pg from 'pg';
@@ -23,7 +23,10 @@ export interface PgTopListsReport {
   seconds: number;
 }
 
-/** Lists missing, invalidated by a text change, or built before MAX_GROWTH of today's papers. */
+/**
+ * Lists missing, never validated, with more than maxDirtyRows text changes logged since, or built
+ * before MAX_GROWTH of today's papers. A few edits are not a reason: queries rank them apart.
+ */
 export async function pgTopListsStale(pool: pg.Pool): Promise<boolean> {
   const ctx = await listsContext(async (sql, params) => (await pool.query(sql, params)).rows);
   if (!ctx.valid) return ctx.maxId > 0;

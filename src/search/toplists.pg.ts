@@ -15,17 +15,26 @@
  * be ranked per query; its list can. A list stores one phrase's best rows (ids, scores), its
  * match count and the rows it covers (`upto`); the combination rules are SQLite's (combine,
  * single, mergeFresh in src/db/toplists.ts).
+ *
+ * Edited and deleted papers (keyword_text_changes, migration 019) are dirty rows, as on SQLite:
+ * every list drops them and they are ranked now with the new papers (here simply by SQL, with
+ * the lists' statistics, like the new papers), so the lists stay in use until the log holds more
+ * than maxDirtyRows entries; then pgTopListsStale asks for a rebuild.
  */
 import type pg from 'pg';
 import {
   combine,
+  IdSet,
   type List,
   listDepth,
   MAX_GROWTH,
+  maxDirtyRows,
   mergeFresh,
+  NO_IDS,
   type Ranked,
   single,
   TOPLIST_K,
+  withoutRows,
 } from '../db/toplists.ts';
 
 /** The text search configuration of migrations/postgres/019 (porter stemming, no stop words). */
@@ -83,8 +92,12 @@ const REMEMBER_MIN = 256;
 
 /** What a keyword query reads first, in one round trip. */
 export interface ListsContext {
-  /** Lists may be used: a rebuild validated them and no indexed text changed since. */
+  /** Lists may be used: a rebuild validated them and at most maxDirtyRows texts changed since. */
   valid: boolean;
+  /** Entries in keyword_text_changes (an edited paper may have several). */
+  dirty: number;
+  /** Changes to that log (new entries, a rebuild clearing it): DirtyIds caches per key. */
+  dirtyKey: string;
   /** The statistics the lists were scored with (docs 0 when never built). */
   built: { docs: number; totalLen: number };
   maxId: number;
@@ -95,8 +108,9 @@ export interface ListsContext {
 /** A claim older than this is a dead writer's (a 10,000-paper batch commits in seconds). */
 export const CLAIM_EXPIRY = "interval '15 minutes'";
 
-const contextSql = `SELECT s.valid AND NOT EXISTS (SELECT 1 FROM keyword_text_changes) AS valid,
-    s.docs, s.total_len, (SELECT coalesce(max(id), 0) FROM papers) AS max_id,
+const contextSql = `SELECT s.valid, s.docs, s.total_len, (SELECT coalesce(max(id), 0) FROM papers) AS max_id,
+    (SELECT count(*) FROM keyword_text_changes) AS dirty,
+    (SELECT coalesce(max(id), 0) FROM keyword_text_changes) AS dirty_max,
     (SELECT min(low) FROM paper_id_claims WHERE claimed_at > now() - ${CLAIM_EXPIRY}) AS claim
   FROM keyword_toplists_state s WHERE s.id = 1`;
 
@@ -106,11 +120,16 @@ export async function listsContext(query: Query): Promise<ListsContext> {
     docs: string;
     total_len: string;
     max_id: string;
+    dirty: string;
+    dirty_max: string;
     claim: string | null;
   };
   const maxId = Number(r.max_id);
+  const dirty = Number(r.dirty);
   return {
-    valid: r.valid,
+    valid: r.valid && dirty <= maxDirtyRows(maxId),
+    dirty,
+    dirtyKey: `${r.dirty_max}:${dirty}`,
     built: { docs: Number(r.docs), totalLen: Number(r.total_len) },
     maxId,
     settled: r.claim === null ? maxId : Math.min(maxId, Number(r.claim)),
@@ -237,9 +256,11 @@ export async function answerFromLists(
   k: number,
   ctx: ListsContext,
   remember: Query,
+  dirtyIds: DirtyIds = new DirtyIds(),
 ): Promise<Ranked[] | null> {
   if (!ctx.valid || phrases.length === 0 || phrases.length > 8 || k > TOPLIST_K) return null;
   const stats = builtStats(ctx);
+  const dirty = await dirtyIds.get(query, ctx);
   const stored = await storedLists(query, phrases);
   const lists: (List & { df: number })[] = [];
   for (const p of phrases) {
@@ -254,26 +275,54 @@ export async function answerFromLists(
         }
       }
     }
-    lists.push(l);
+    // Dirty rows leave the lists and are ranked below from their current text.
+    const clean = withoutRows(l, dirty);
+    if (clean === null) return null;
+    lists.push({ ...clean, df: l.df });
   }
   const top = lists.length === 1 ? single(lists[0]!, k) : combine(lists, k);
   if (top === null) return null;
   const upto = Math.min(...lists.map((l) => l.upto));
-  if (ctx.maxId <= upto) return top;
-  // Rows added since are ranked now with the lists' statistics (as SQLite's #freshRows).
+  if (ctx.maxId <= upto && dirty.size === 0) {
+    listUse.answered++;
+    return top;
+  }
+  // Rows added since, and dirty rows, are ranked now with the lists' statistics (as SQLite's
+  // #freshRows and toplists-dirty.ts).
   if (ctx.maxId - upto > upto * MAX_GROWTH) return null;
+  listUse.answered++;
+  const ids = dirty.ids.filter((id) => id <= upto);
   const r = rankPhrasesSql(
     phrases,
     lists.map((l) => bm25Idf(l.df, stats.docs)),
     stats,
     k,
-    (v) => `p.id > ${v(upto)}`,
+    (v) => (ids.length ? `(p.id > ${v(upto)} OR p.id = ANY(${v(ids)}::bigint[]))` : `p.id > ${v(upto)}`),
   );
   const fresh = ((await query(r.sql, r.params)) as { id: string; score: number }[]).map((x) => ({
     id: Number(x.id),
     score: x.score,
   }));
   return mergeFresh(top, fresh, k);
+}
+
+/** Answers the lists gave (tests read it: proof that a query took the lists' path). */
+export const listUse = { answered: 0 };
+
+/** The papers in keyword_text_changes, read again only when the log changed (per repository). */
+export class DirtyIds {
+  #cached: { key: string; ids: IdSet } | null = null;
+
+  async get(query: Query, ctx: ListsContext): Promise<IdSet> {
+    if (ctx.dirty === 0) return NO_IDS;
+    if (this.#cached?.key === ctx.dirtyKey) return this.#cached.ids;
+    const rows = (await query('SELECT DISTINCT paper_id FROM keyword_text_changes', [])) as {
+      paper_id: string;
+    }[];
+    const ids = new IdSet(rows.map((r) => Number(r.paper_id)));
+    this.#cached = { key: ctx.dirtyKey, ids };
+    return ids;
+  }
 }
 
 function builtStats(ctx: ListsContext): Bm25Stats {

@@ -11,6 +11,7 @@ import { after, test } from 'node:test';
 import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { importSnapshot } from '../../src/ingest/snapshot/import.ts';
 import { preparePaper } from '../../src/papers/prepared.ts';
+import { keywordHits } from '../support/keyword.ts';
 import { makePaper } from '../support/papers.ts';
 import { snapshotRecord, toJsonl } from '../support/snapshot.ts';
 
@@ -125,6 +126,37 @@ test('an import stopped midway keeps its deferred segments in the cursor and the
     assert.ok(steps.length > 0, 'the re-run counted the first run’s segments and merged');
     assert.equal(segments(store), 1);
     assert.equal(await store.papers.count(), 60);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a harvest batch with replaced papers adds one segment, not one per replacement', async () => {
+  const store = new SqliteStore(path.join(dir, 'harvest.db'));
+  const paper = (i: number, version = 1) =>
+    makePaper({
+      arxivId: `2401.${String(i).padStart(5, '0')}`,
+      version,
+      versions: Array.from({ length: version }, (_, v) => ({
+        version: v + 1,
+        createdAt: '2024-01-02T03:04:05.000Z',
+      })),
+      title: `Paper ${i} version ${version}`,
+      abstract: `Text of version ${version}.`,
+    });
+  try {
+    await store.papers.upsertMany(Array.from({ length: 30 }, (_, i) => paper(i + 1)));
+    assert.equal(segments(store), 1);
+    // New papers and new versions of old ones, in no particular id order, as a harvest brings.
+    const replaced = [27, 3, 14, 8, 21, 1, 30, 11, 17, 5].map((i) => paper(i, 2));
+    const fresh = Array.from({ length: 10 }, (_, i) => paper(31 + i));
+    const r = await store.papers.ingestBatch({ papers: [fresh[0]!, ...replaced, ...fresh.slice(1)] });
+    assert.equal(r.outcomes.filter((o) => o === 'updated').length, 10);
+    // An UPDATE of papers (it has triggers) opens a statement savepoint, and FTS5 flushes its
+    // pending terms at every savepoint and at every rowid not above the last one written.
+    assert.equal(segments(store), 2, 'the batch is one segment');
+    const hits = await keywordHits(store, 'version', 50);
+    assert.equal(hits.length, 40, 'every paper found once, by its current text');
   } finally {
     await store.close();
   }

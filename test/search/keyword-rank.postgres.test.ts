@@ -16,6 +16,7 @@ import type { PaperInput } from '../../src/papers/paper.ts';
 import { keywordPlan } from '../../src/search/plan.ts';
 import { parseQuery } from '../../src/search/query/parse.ts';
 import { searchPapers } from '../../src/search/service.ts';
+import { listUse } from '../../src/search/toplists.pg.ts';
 import { mulberry32 } from '../../src/shared/prng.ts';
 import { makePaper } from '../support/papers.ts';
 import { pgAdmin } from '../support/pg-admin.ts';
@@ -155,6 +156,41 @@ describe('keyword ranking on PostgreSQL agrees with SQLite', {
     await lite.papers.upsertMany([late]);
     await pgs.papers.upsertMany([late]);
     assert.equal((await top(pgs, 'signature'))[0], '2601.00001');
+    await agree();
+  });
+
+  it('ranks edited papers from their new text while the lists stay in use, without a rebuild', async () => {
+    // The best match loses the word; a paper far down the list gains it in its title.
+    const versions = [
+      { version: 1, createdAt: '2024-01-02T03:04:05.000Z' },
+      { version: 2, createdAt: '2024-03-02T03:04:05.000Z' },
+    ];
+    const edits = [
+      makePaper({
+        arxivId: '1501.00001',
+        version: 2,
+        versions,
+        title: 'Detection',
+        abstract: 'Of spin order.',
+        submittedAt: '2015-01-05T00:00:00.000Z',
+      }),
+      makePaper({
+        arxivId: '20300.03000', // library()'s paper 3,000
+        version: 2,
+        versions,
+        title: 'Signature signature signature',
+        abstract: 'signature',
+        submittedAt: '2020-02-09T00:00:00.000Z',
+      }),
+    ];
+    for (const store of [lite, pgs]) await store.papers.upsertMany(edits);
+    assert.equal(await pgs.maintainKeywordIndex(), null, 'PostgreSQL: no rebuild for two edits');
+    assert.equal(await lite.maintainKeywordIndex(), null, 'SQLite: no rebuild for two edits');
+    const answered = listUse.answered;
+    const best = await top(pgs, 'signature');
+    assert.ok(listUse.answered > answered, 'answered from the lists');
+    assert.equal(best[0], '20300.03000', 'the edited paper rose to the top');
+    assert.ok(!best.includes('1501.00001'), 'the other one left');
     await agree();
   });
 });

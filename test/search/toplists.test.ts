@@ -11,8 +11,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SqliteStore } from '../../src/app/sqlite.store.ts';
 import { BM25_WEIGHTS } from '../../src/db/fts5.ts';
-import { combine, type Ranked, TOPLIST_K, TopLists } from '../../src/db/toplists.ts';
-import { rebuildTopLists } from '../../src/db/toplists-build.ts';
+import { combine, maxDirtyRows, type Ranked, TOPLIST_K, TopLists } from '../../src/db/toplists.ts';
+import { rebuildTopLists, topListsStale } from '../../src/db/toplists-build.ts';
 import { keywordHits } from '../support/keyword.ts';
 import { makePaper } from '../support/papers.ts';
 
@@ -197,6 +197,8 @@ describe('keyword top lists', () => {
     await store.papers.upsertMany(
       Array.from({ length: 30 }, (_, j) => paper(N + 1 + j, 'w0x w0x w0x w1x w1x w2x w3x')),
     );
+    const side = store.db.prepare('SELECT count(*) AS n FROM keyword_dirty_fts').get() as { n: number };
+    assert.equal(side.n, 30, 'new papers are indexed apart, so FTS5 need not walk whole doclists for them');
     const lists = new TopLists(store.db);
     // Listed rows keep their build-time scores while the new papers moved bm25's statistics a
     // little: scores agree within 2% (absolute below 1), and the new papers FTS5 puts in the top 10 are there.
@@ -223,35 +225,169 @@ describe('keyword top lists', () => {
     );
   });
 
-  test('an edited paper text invalidates every list until the next rebuild', async () => {
+  const arxivOf = (id: number) =>
+    (store.db.prepare('SELECT arxiv_id FROM papers WHERE id = ?').get(id) as { arxiv_id: string }).arxiv_id;
+  const edit = (id: number, title: string, abstract: string) =>
+    makePaper({
+      arxivId: arxivOf(id),
+      version: 2,
+      versions: [
+        { version: 1, createdAt: '2024-01-02T03:04:05.000Z' },
+        { version: 2, createdAt: '2024-02-02T03:04:05.000Z' },
+      ],
+      title,
+      abstract,
+    });
+
+  test('edited and deleted papers are ranked from their current text while the lists stay in use', async () => {
     const lists = new TopLists(store.db);
-    const victim = lists.rank(['"w0x"'], 1)![0]!.id;
-    const arxivId = (
-      store.db.prepare('SELECT arxiv_id FROM papers WHERE id = ?').get(victim) as { arxiv_id: string }
-    ).arxiv_id;
+    const valid = lists.validChanges();
+    assert.notEqual(valid, null);
+    // One leaves the top of "w0x", one enters it, one of "w1x"'s best is deleted.
+    const leaving = lists.rank(['"w0x"'], 1)![0]!.id;
+    const entering = lists.rank(['"w0x"'], 200)!.at(-1)!.id;
+    const deleted = lists.rank(['"w1x"'], 1)![0]!.id;
+    assert.ok(new Set([leaving, entering, deleted]).size === 3 && entering <= N, 'three listed papers');
     await store.papers.upsertMany([
-      makePaper({
-        arxivId,
-        version: 2,
-        versions: [
-          { version: 1, createdAt: '2024-01-02T03:04:05.000Z' },
-          { version: 2, createdAt: '2024-02-02T03:04:05.000Z' },
-        ],
-        title: 'nothing common here',
-        abstract: 'rewritten',
-      }),
+      edit(leaving, 'nothing common here', 'rewritten'),
+      edit(entering, 'w0x w0x w0x w0x w0x w0x w0x w0x w1x w1x w2x w3x w9ex', 'w0x w1x w2x w3x'),
     ]);
-    assert.equal(lists.validChanges(), null);
-    assert.equal(lists.rank(['"w0x"'], 10), null);
+    await store.firstRun.markDemoPapers([arxivOf(deleted)]);
+    await store.firstRun.removeDemo();
+    assert.equal(lists.validChanges(), valid, 'the lists stay in use');
+    let compared = 0;
+    for (const q of [...queries, ['"w9ex"', '"w0x"']])
+      for (const k of [1, 10, 50]) {
+        const before = lists.answered;
+        const got = lists.rank(q, k);
+        if (q.length === 1 && !q[0]!.startsWith('title')) assert.ok(got, `${q} is answered by its list`);
+        if (!got) continue;
+        assert.equal(lists.answered, before + 1, 'answered from the lists, not by FTS5');
+        compared++;
+        const want = direct(q.join(' AND '), k);
+        const label = `${q.join(' ')} k=${k}`;
+        // The 30 papers added since the build moved bm25's statistics a little, so listed scores
+        // (the build's) may swap near-ties with FTS5's (the strict test is in the next describe).
+        // The edited paper's score is today's, to the bit, at FTS5's rank.
+        assert.equal(got.length, want.length, label);
+        for (const [i, g] of got.entries())
+          assert.ok(
+            Math.abs(g.score - want[i]!.score) < 0.02 * Math.max(1, want[i]!.score),
+            `${label} #${i}`,
+          );
+        const at = got.findIndex((r) => r.id === entering);
+        assert.equal(
+          at,
+          want.findIndex((r) => r.id === entering),
+          `${label}: the edited paper's rank`,
+        );
+        if (at >= 0) assert.ok(Math.abs(got[at]!.score - want[at]!.score) < 1e-15, `${label}: its score`);
+        for (const gone of [leaving, deleted])
+          assert.equal(
+            got.some((r) => r.id === gone),
+            want.some((r) => r.id === gone),
+            `${label}: ${gone}`,
+          );
+      }
+    assert.ok(compared >= 15, `lists answered ${compared} queries`);
+    const top = lists.rank(['"w0x"'], 10)!.map((r) => r.id);
+    assert.ok(top.includes(entering), 'the edited paper moved into the top 10');
+    assert.ok(!lists.rank(['"w0x"'], 200)!.some((r) => r.id === leaving), 'the other moved out');
+    assert.ok(!lists.rank(['"w1x"'], 200)!.some((r) => r.id === deleted), 'the deleted paper is gone');
     const hits = await keywordHits(store, 'w0x', 10);
-    assert.ok(!hits.some((h) => h.arxivId === arxivId), 'the edited paper no longer matches');
+    assert.ok(!hits.some((h) => h.arxivId === arxivOf(leaving)), 'search no longer finds it for w0x');
+    // An OR group (the hybrid search's word + synonyms) takes the same rows.
+    const group = ['"w0x"', '"w9ex"', '"w9fx"'];
+    const before = lists.answered;
+    const got = lists.rankGroupOrFts(group, 20, () => []);
+    assert.equal(lists.answered, before + 1, 'the group answered from the lists');
+    assert.deepEqual(
+      got.map((r) => r.id),
+      direct(`(${group.join(' OR ')})`, 20).map((r) => r.id),
+    );
+  });
+
+  test('a rebuild takes the edits in and forgets them', async () => {
     assert.equal(rebuildTopLists(store.db, { sample: 2000, minShare: 0.01 }).valid, true);
-    same(lists.rank(['"w0x"'], 10)!, direct('"w0x"', 10), 'after rebuild');
+    const dirty = store.db.prepare('SELECT count(*) AS n FROM keyword_toplists_dirty').get() as { n: number };
+    assert.equal(dirty.n, 0);
+    same(new TopLists(store.db).rank(['"w0x"'], 10)!, direct('"w0x"', 10), 'after rebuild');
+  });
+});
+
+/** `p` as its version 2, with the fields in `change` rewritten. */
+const v2 = (p: ReturnType<typeof paper>, change: { title?: string; abstract?: string }) => ({
+  ...p,
+  ...change,
+  version: 2,
+  versions: [
+    { version: 1, createdAt: '2024-01-02T03:04:05.000Z' },
+    { version: 2, createdAt: '2024-03-02T03:04:05.000Z' },
+  ],
+});
+
+describe('an edit, nothing else changed: the lists answer exactly what FTS5 ranks, without a rebuild', () => {
+  test('one paper rises into the top of "w0x" by its abstract, another falls out by its title', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pb-toplists-e-'));
+    const store = new SqliteStore(path.join(dir, 'paperboy.db'));
+    try {
+      const n = 3000;
+      await store.papers.upsertMany(Array.from({ length: n }, (_, i) => paper(i + 1)));
+      rebuildTopLists(store.db, { sample: 2000, minShare: 0.01 });
+      const st = store.db.prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score
+        FROM papers_fts WHERE papers_fts MATCH '"w0x"' ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`);
+      const fts = (k: number) =>
+        (st.all(k) as unknown as Ranked[]).map((r) => ({ id: r.id, score: r.score }));
+      const lists = new TopLists(store.db);
+      const words = (s: string) => s.split(' ');
+      // Edits that keep every paper's token count and the papers holding "w0x": bm25's
+      // statistics for "w0x" stay as they were, so every listed score is still exact.
+      const top = new Set(fts(50).map((r) => r.id));
+      const holds = (i: number) => words(paper(i).abstract).includes('w0x');
+      const falling = fts(1)[0]!.id;
+      const rising = Array.from({ length: n }, (_, i) => i + 1).find((i) => !top.has(i) && holds(i))!;
+      assert.ok(holds(falling), 'the falling paper keeps "w0x" in its abstract');
+      const old = paper(rising);
+      await store.papers.upsertMany([
+        v2(old, {
+          abstract: words(old.abstract)
+            .map(() => 'w0x')
+            .join(' '),
+        }),
+        v2(paper(falling), {
+          title: words(paper(falling).title)
+            .map(() => 'wzzx')
+            .join(' '),
+        }),
+      ]);
+      assert.equal(topListsStale(store.db), false, 'an edit is no reason to rebuild');
+      for (const k of [1, 10, 50, 200]) {
+        const answered = lists.answered;
+        const got = lists.rank(['"w0x"'], k);
+        assert.ok(got, `k=${k}: answered`);
+        assert.equal(lists.answered, answered + 1, `k=${k}: from the lists`);
+        assert.deepEqual(got, fts(k), `k=${k}: FTS5's rows and scores`);
+      }
+      assert.ok(
+        lists
+          .rank(['"w0x"'], 10)!
+          .map((r) => r.id)
+          .includes(rising),
+        'the edited abstract lifts its paper into the top 10',
+      );
+      assert.ok(
+        !lists.rank(['"w0x"'], 50)!.some((r) => r.id === falling),
+        'the edited title drops its paper',
+      );
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
 describe('maintainKeywordIndex (the serve-start and after-harvest hook)', () => {
-  test('rebuilds stale lists in a worker thread, then has nothing to do until papers change', async () => {
+  test('rebuilds stale lists in a worker thread, not for a few edits, again past maxDirtyRows', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pb-toplists-m-'));
     const store = new SqliteStore(path.join(dir, 'paperboy.db'));
     try {
@@ -261,24 +397,32 @@ describe('maintainKeywordIndex (the serve-start and after-harvest hook)', () => 
         'an empty library: nothing to list',
       );
       assert.equal(await store.maintainKeywordIndex(), null, 'and nothing to do again');
-      await store.papers.upsertMany(Array.from({ length: 800 }, (_, i) => paper(i + 1)));
+      const n = 2100;
+      await store.papers.upsertMany(Array.from({ length: n }, (_, i) => paper(i + 1)));
       const msg = await store.maintainKeywordIndex();
       assert.match(msg ?? '', /^keyword top lists: \d+ phrases in /);
-      assert.notEqual(new TopLists(store.db).validChanges(), null, 'lists usable after the rebuild');
+      const valid = new TopLists(store.db).validChanges();
+      assert.notEqual(valid, null, 'lists usable after the rebuild');
       assert.equal(await store.maintainKeywordIndex(), null, 'fresh lists are left alone');
-      await store.papers.upsertMany([
-        {
-          ...paper(5),
-          version: 2,
-          title: 'edited title',
-          versions: [
-            { version: 1, createdAt: '2024-01-02T03:04:05.000Z' },
-            { version: 2, createdAt: '2024-03-02T03:04:05.000Z' },
-          ],
-        },
-      ]);
-      assert.equal(new TopLists(store.db).validChanges(), null, 'an edit switches the lists off');
-      assert.ok(await store.maintainKeywordIndex(), 'and the next maintenance rebuilds them');
+      await store.papers.upsertMany([v2(paper(5), { title: 'edited title' })]);
+      assert.equal(new TopLists(store.db).validChanges(), valid, 'an edit leaves the lists on');
+      assert.equal(await store.maintainKeywordIndex(), null, 'and is no reason to rebuild');
+      const bound = maxDirtyRows(n);
+      assert.equal(bound, 2000);
+      await store.papers.upsertMany(
+        Array.from({ length: bound }, (_, i) => v2(paper(i + 6), { title: `edited ${i}` })),
+      );
+      assert.equal(new TopLists(store.db).validChanges(), null, `${bound + 1} edited papers switch them off`);
+      assert.match(
+        (await store.maintainKeywordIndex()) ?? '',
+        /^keyword top lists: /,
+        'and a rebuild is due',
+      );
+      assert.notEqual(new TopLists(store.db).validChanges(), null, 'usable again');
+      const dirty = store.db.prepare('SELECT count(*) AS n FROM keyword_toplists_dirty').get() as {
+        n: number;
+      };
+      assert.equal(dirty.n, 0, 'the rebuild forgot the edits it ranked');
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
