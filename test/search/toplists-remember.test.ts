@@ -18,28 +18,9 @@ import { rebuildTopLists } from '../../src/db/toplists-build.ts';
 import { keywordPlan } from '../../src/search/plan.ts';
 import { parseQuery } from '../../src/search/query/parse.ts';
 import { makePaper } from '../support/papers.ts';
+import { paper, text, VOCAB } from '../support/zipf-papers.ts';
 
-const VOCAB = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}x`);
 const N = 6000;
-
-/** Deterministic Zipf-ish text: low word indexes are very common (w0x in most papers). */
-function text(seed: number, words: number): string {
-  let x = seed * 2654435761;
-  const out: string[] = [];
-  for (let i = 0; i < words; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    const u = (x % 100000) / 100000;
-    out.push(VOCAB[Math.floor(VOCAB.length * u ** 3)]!);
-  }
-  return out.join(' ');
-}
-
-const paper = (i: number, extra = '') =>
-  makePaper({
-    arxivId: `2401.${String(i).padStart(5, '0')}`,
-    title: `${text(i, 6)} ${extra}`.trim(),
-    abstract: text(i + 7919, 40),
-  });
 
 describe('keyword top lists: rankings of queries the lists cannot prove are remembered', () => {
   let dir: string;
