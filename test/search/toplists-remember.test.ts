@@ -18,7 +18,7 @@ import { rebuildTopLists } from '../../src/db/toplists-build.ts';
 import { keywordPlan } from '../../src/search/plan.ts';
 import { parseQuery } from '../../src/search/query/parse.ts';
 import { makePaper } from '../support/papers.ts';
-import { paper, text, VOCAB } from '../support/zipf-papers.ts';
+import { addLibrary, assertSameRanking, ftsRanking, paper, text, VOCAB } from '../support/zipf-papers.ts';
 
 const N = 6000;
 
@@ -32,11 +32,8 @@ describe('keyword top lists: rankings of queries the lists cannot prove are reme
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'pb-toplists-expr-'));
     store = new SqliteStore(path.join(dir, 'paperboy.db'));
-    for (let i = 0; i < N; i += 500)
-      await store.papers.upsertMany(Array.from({ length: 500 }, (_, j) => paper(i + j + 1)));
-    const st = store.db.prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score
-      FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`);
-    direct = (match, k) => st.all(match, k) as unknown as Ranked[];
+    await addLibrary(store, N);
+    direct = ftsRanking(store.db);
     const has = store.db.prepare('SELECT 1 FROM keyword_toplists WHERE phrase = ?');
     stored = (phrase) => has.get(phrase) !== undefined;
     const n = store.db.prepare("SELECT count(*) AS n FROM keyword_toplists WHERE phrase LIKE '(%'");
@@ -52,14 +49,7 @@ describe('keyword top lists: rankings of queries the lists cannot prove are reme
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const same = (got: Ranked[], want: Ranked[], label: string) => {
-    assert.equal(got.length, want.length, `${label}: row count`);
-    for (const [i, g] of got.entries())
-      assert.ok(Math.abs(g.score - want[i]!.score) < 1e-9, `${label}: score #${i}`);
-    // Rows with equal scores may come in either order; the sets per score must agree.
-    const key = (rs: Ranked[]) => rs.map((r) => `${r.score.toFixed(9)}:${r.id}`).sort();
-    assert.deepEqual(key(got), key(want), `${label}: rows`);
-  };
+  const same = assertSameRanking;
 
   /** rankOrRemember / rankGroupOrFts with a `direct` that records whether FTS5 was asked. */
   const ask = (q: string[], k: number, how: 'and' | 'or', atLeast?: number) => {

@@ -15,7 +15,7 @@ import { combine, maxDirtyRows, type Ranked, TOPLIST_K, TopLists } from '../../s
 import { rebuildTopLists, topListsStale } from '../../src/db/toplists-build.ts';
 import { keywordHits } from '../support/keyword.ts';
 import { makePaper } from '../support/papers.ts';
-import { paper, text } from '../support/zipf-papers.ts';
+import { addLibrary, assertSameRanking, ftsRanking, paper, text } from '../support/zipf-papers.ts';
 
 const N = 6000;
 
@@ -27,25 +27,15 @@ describe('keyword top lists', () => {
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'pb-toplists-'));
     store = new SqliteStore(path.join(dir, 'paperboy.db'));
-    for (let i = 0; i < N; i += 500)
-      await store.papers.upsertMany(Array.from({ length: 500 }, (_, j) => paper(i + j + 1)));
-    const st = store.db.prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score
-      FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`);
-    direct = (match, k) => st.all(match, k) as unknown as Ranked[];
+    await addLibrary(store, N);
+    direct = ftsRanking(store.db);
   });
   after(async () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const same = (got: Ranked[], want: Ranked[], label: string) => {
-    assert.equal(got.length, want.length, `${label}: row count`);
-    for (const [i, g] of got.entries())
-      assert.ok(Math.abs(g.score - want[i]!.score) < 1e-9, `${label}: score #${i}`);
-    // Rows with equal scores may come in either order; the sets per score must agree.
-    const key = (rs: Ranked[]) => rs.map((r) => `${r.score.toFixed(9)}:${r.id}`).sort();
-    assert.deepEqual(key(got), key(want), `${label}: rows`);
-  };
+  const same = assertSameRanking;
 
   const queries = [
     ['"w0x"'],

@@ -3,6 +3,11 @@
  * so common words overflow a keyword top list: test/search/toplists.test.ts and
  * toplists-remember.test.ts build theirs from it.
  */
+import assert from 'node:assert/strict';
+import type { DatabaseSync } from 'node:sqlite';
+import type { SqliteStore } from '../../src/app/sqlite.store.ts';
+import { BM25_WEIGHTS } from '../../src/db/fts5.ts';
+import type { Ranked } from '../../src/db/toplists.ts';
 import { makePaper } from './papers.ts';
 
 export const VOCAB = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}x`);
@@ -26,3 +31,25 @@ export const paper = (i: number, extra = '') =>
     title: `${text(i, 6)} ${extra}`.trim(),
     abstract: text(i + 7919, 40),
   });
+
+/** Papers 1..n of the library, written through the real repository in batches of 500. */
+export async function addLibrary(store: SqliteStore, n: number): Promise<void> {
+  for (let i = 0; i < n; i += 500)
+    await store.papers.upsertMany(Array.from({ length: Math.min(500, n - i) }, (_, j) => paper(i + j + 1)));
+}
+
+/** FTS5's own ranking of a MATCH expression, best first: what the top lists must reproduce. */
+export function ftsRanking(db: DatabaseSync): (match: string, k: number) => Ranked[] {
+  const st = db.prepare(`SELECT rowid AS id, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score
+    FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${BM25_WEIGHTS}) LIMIT ?`);
+  return (match, k) => st.all(match, k) as unknown as Ranked[];
+}
+
+/** The same rows with the same scores (1e-9); rows of equal score may come in either order. */
+export function assertSameRanking(got: Ranked[], want: Ranked[], label: string): void {
+  assert.equal(got.length, want.length, `${label}: row count`);
+  for (const [i, g] of got.entries())
+    assert.ok(Math.abs(g.score - want[i]!.score) < 1e-9, `${label}: score #${i}`);
+  const key = (rs: Ranked[]) => rs.map((r) => `${r.score.toFixed(9)}:${r.id}`).sort();
+  assert.deepEqual(key(got), key(want), `${label}: rows`);
+}
