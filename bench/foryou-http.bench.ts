@@ -59,6 +59,24 @@ function numberFlag(argv: string[], name: string, fallback: number): number {
 
 const pickOf = <T>(rng: Rng, xs: readonly T[]): T => xs[int(rng, xs.length)]!;
 
+/**
+ * Waits until every worker's /ready says For you is warm (new connections reach each worker in
+ * turn, cluster/connections.ts); returns how long that took.
+ */
+async function forYouWarm(url: string, workers: number): Promise<number> {
+  const t0 = performance.now();
+  const warm = new Set<number>();
+  for (let tries = 0; warm.size < workers; tries++) {
+    if (tries > 10_000) throw new Error(`For you did not warm on ${workers - warm.size} worker(s)`);
+    const r = (await (await fetch(`${url}/ready`, { headers: { connection: 'close' } })).json()) as {
+      forYou?: string;
+      worker?: number;
+    };
+    if (r.forYou === 'ready') warm.add(r.worker ?? 1);
+  }
+  return performance.now() - t0;
+}
+
 async function sourceDatabase(count: number, seed: number): Promise<string> {
   const dirs = workDirs(count, seed);
   const source = path.join(dirs.paperboyData, 'paperboy.db');
@@ -267,8 +285,10 @@ export async function run(argv: string[]): Promise<Metric[]> {
         },
       ];
     };
+    // `serve` warms For you at start (foryou/service.ts warm): measured is the service once warm.
+    details.warmMs = await forYouWarm(pb.url, workers);
     const t0 = performance.now();
-    const bytes = await page(pb.url, probe); // builds the window's pool
+    const bytes = await page(pb.url, probe);
     details.firstPageMs = performance.now() - t0;
     details.pageBytes = bytes.length;
     details.items = order(bytes).length;

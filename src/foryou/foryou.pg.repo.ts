@@ -114,4 +114,9 @@ export class PgForYouRepository implements ForYouRepository {
     const r = await this.#pool.query<BriefRow>({ ...S.briefs, values: [paperIds] });
     return r.rows.map(toBrief);
   }
+
+  async likedBriefs(from: string, to: string, limit: number): Promise<PaperBrief[]> {
+    const r = await this.#pool.query<BriefRow>({ ...S.likedBriefs, values: [from, to, limit] });
+    return r.rows.map(toBrief);
+  }
 }

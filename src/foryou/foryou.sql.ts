@@ -32,6 +32,12 @@ export const SQL = {
     WHERE p.submitted_at >= $1 AND p.submitted_at < $2 AND p.withdrawn_at IS NULL
     ORDER BY p.submitted_at DESC, p.id DESC LIMIT $3`,
   newestSubmitted: 'SELECT submitted_at FROM papers ORDER BY submitted_at DESC LIMIT 1',
+  // The papers_submitted range, each paper probed in the paper_id indexes of saves and votes.
+  likedBriefs: `SELECT p.id, p.arxiv_id, p.title, p.abstract, p.categories FROM papers p
+    WHERE p.submitted_at >= $1 AND p.submitted_at < $2
+      AND (EXISTS (SELECT 1 FROM collection_papers c WHERE c.paper_id = p.id)
+        OR EXISTS (SELECT 1 FROM votes v WHERE v.paper_id = p.id))
+    ORDER BY p.submitted_at DESC, p.id DESC LIMIT $3`,
 } as const;
 
 export interface FollowRow {

@@ -39,6 +39,7 @@ function statements(db: DatabaseSync) {
     markOnboarded: p(SQL.markOnboarded),
     windowPapers: p(SQL.windowPapers),
     newestSubmitted: p(SQL.newestSubmitted),
+    likedBriefs: p(SQL.likedBriefs),
     briefs: db.prepare(
       'SELECT id, arxiv_id, title, abstract, categories FROM papers WHERE id IN (SELECT value FROM json_each(?))',
     ),
@@ -119,5 +120,9 @@ export class SqliteForYouRepository implements ForYouRepository {
   async briefs(paperIds: number[]): Promise<PaperBrief[]> {
     if (paperIds.length === 0) return [];
     return (this.#s.briefs.all(JSON.stringify(paperIds)) as unknown as BriefRow[]).map(toBrief);
+  }
+
+  async likedBriefs(from: string, to: string, limit: number): Promise<PaperBrief[]> {
+    return (this.#s.likedBriefs.all(from, to, limit) as unknown as BriefRow[]).map(toBrief);
   }
 }

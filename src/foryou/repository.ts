@@ -75,4 +75,9 @@ export interface ForYouRepository {
   newestSubmitted(): Promise<string | null>;
   /** Briefs of these papers (unknown ids skipped, any order). */
   briefs(paperIds: number[]): Promise<PaperBrief[]>;
+  /**
+   * Briefs of the papers first submitted in [from, to) that some reader saved or upvoted, newest
+   * first, at most `limit`: the examples most readers' models learn from (service.ts `warm`).
+   */
+  likedBriefs(from: string, to: string, limit: number): Promise<PaperBrief[]>;
 }

@@ -27,7 +27,7 @@ import {
   reasonText,
   scoreForYou,
 } from './rank.ts';
-import type { FeedbackKind, Follow, FollowKind, WindowPaper } from './repository.ts';
+import type { FeedbackKind, Follow, FollowKind, PaperBrief, WindowPaper } from './repository.ts';
 import { type Tuning, tuningFromJson, WINDOW_DAYS, type WindowKind } from './settings.ts';
 import type { ForYouStore } from './store.ts';
 import { paperTerms } from './terms.ts';
@@ -49,6 +49,15 @@ export const RANKED = 100;
 const READER_CACHE = 2_000;
 /** Example papers kept in memory (with their terms) across readers. */
 const MAX_BRIEFS = 100_000;
+/**
+ * `warm` reads the papers of this many days (before the window's end) that readers saved or
+ * upvoted: a daily-papers site's readers save and vote on what its recent lists showed them.
+ */
+const WARM_DAYS = 60;
+/** At most this many examples are read by `warm`: half the cache, room for older ones. */
+const WARM_EXAMPLES = MAX_BRIEFS / 2;
+/** Examples made per turn of the event loop while warming (each a split abstract: ~50 µs). */
+const WARM_SLICE = 100;
 const MAX_FOLLOWS = 500;
 const MAX_SEEDS = 200;
 const DAY_MS = 86_400_000;
@@ -137,6 +146,7 @@ export class ForYouService {
   readonly #briefs = new Map<number, CachedExample>();
   readonly #periodPools = new Map<string, Promise<PeriodPool>>();
   #builds = 0;
+  #warmth: 'cold' | 'warming' | 'ready' = 'cold';
 
   constructor(deps: ForYouDeps) {
     this.#deps = deps;
@@ -352,15 +362,7 @@ export class ForYouService {
     // Terms are kept with the brief: splitting an abstract into words is per paper, not per page.
     // The abstract is not kept: its terms are all ranking reads, and 100,000 abstracts would be
     // most of the process's heap.
-    for (const b of await this.#deps.store.forYou.briefs(missing)) {
-      const terms = paperTerms(b);
-      this.#briefs.set(b.id, {
-        arxivId: b.arxivId,
-        title: b.title,
-        terms: terms.join(' '),
-        ids: { pool, ids: poolTermIds(pool, terms) },
-      });
-    }
+    for (const b of await this.#deps.store.forYou.briefs(missing)) this.#remember(b, pool);
     const vectorOf = await this.#deps.vectors();
     const example = (id: number, verb: string): Example | null => {
       const cached = this.#briefs.get(id);
@@ -390,6 +392,59 @@ export class ForYouService {
     const negatives = negativeIds.map((id) => example(id, 'marked less like this')).filter((e) => e !== null);
     const exclude = new Set([...seen, ...feedback.map((f) => f.paperId)]);
     return { positives, negatives, follows, exclude };
+  }
+
+  /** Keeps an example paper's title and terms (not its abstract), its terms as the pool's ids. */
+  #remember(b: PaperBrief, pool: Pool): void {
+    const terms = paperTerms(b);
+    this.#briefs.set(b.id, {
+      arxivId: b.arxivId,
+      title: b.title,
+      terms: terms.join(' '),
+      ids: { pool, ids: poolTermIds(pool, terms) },
+    });
+  }
+
+  /**
+   * Builds the default window's pool, then reads as examples the papers of the last WARM_DAYS that
+   * readers saved or upvoted, a day at a time, yielding to requests between slices. `paperboy
+   * serve` calls it at start (cli/commands/serve.ts), so the first pages after a start neither
+   * build the pool nor read and split most readers' examples: splitting examples was a sixth of
+   * an uncached page's CPU while the cache filled (bench/foryou-http.bench.ts). Returns how many
+   * examples it read.
+   */
+  async warm(): Promise<number> {
+    this.#warmth = 'warming';
+    try {
+      const read = await this.#warmExamples();
+      this.#warmth = 'ready';
+      return read;
+    } catch (err) {
+      this.#warmth = 'cold';
+      throw err;
+    }
+  }
+
+  /** `warm`'s progress, for /ready: cold (never asked: pages fill the caches as they go), warming, ready. */
+  get warmth(): 'cold' | 'warming' | 'ready' {
+    return this.#warmth;
+  }
+
+  async #warmExamples(): Promise<number> {
+    const { pool, to } = await this.#pool(tuningFromJson(null).window);
+    const end = Date.parse(to);
+    const day = (d: number) => new Date(end - d * DAY_MS).toISOString();
+    let read = 0;
+    for (let d = 0; d < WARM_DAYS && read < WARM_EXAMPLES; d++) {
+      const briefs = await this.#deps.store.forYou.likedBriefs(day(d + 1), day(d), WARM_EXAMPLES - read);
+      for (let k = 0; k < briefs.length && this.#briefs.size < MAX_BRIEFS; k++) {
+        if (k % WARM_SLICE === WARM_SLICE - 1) await nextTurn();
+        if (!this.#briefs.has(briefs[k]!.id)) this.#remember(briefs[k]!, pool);
+      }
+      read += briefs.length;
+      await nextTurn();
+    }
+    return read;
   }
 
   /**

@@ -9,6 +9,7 @@ import { primaryChannel } from '../cluster/ipc.ts';
 import type { Config } from '../config/config.ts';
 import { databaseUnavailable } from '../db/unavailable.ts';
 import { DatabaseUnavailableError, DomainError, RateLimitedError } from '../errors.ts';
+import type { ForYouService } from '../foryou/service.ts';
 import { describeRefused, refreshConfig } from '../setup/settings.ts';
 import { isTerminal, logDestination } from '../shared/log.ts';
 import { adminRoutes } from './admin.routes.ts';
@@ -104,6 +105,13 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'This address is too long.',
 };
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The site's For you (foryou/service.ts); `paperboy serve` warms it at start. */
+    forYou: ForYouService;
+  }
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The saved settings join the config here (src/setup/settings.ts): one object, updated in place.
   const refused = await refreshConfig(deps.store, deps.config);
@@ -197,6 +205,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Accounts (issue 4): the session cookie is resolved for every request (no database work
   // without one), so any page can show who is signed in.
   const site = createSite(deps.store, deps.config, deps.siteOptions);
+  app.decorate('forYou', site.forYou);
   auth = new Auth(site, deps.config);
   if (!auth.policy.secure)
     app.log.warn(

@@ -91,6 +91,10 @@ export function registerHealth(app: FastifyInstance, deps: AppDeps): void {
       migrations: { applied: applied.size, pending },
       // Searches answer by keyword alone (and say so) until this is "ready" (src/search/semantic.ts).
       semantic: semantic.state,
+      // For you's pool and recent examples, read at start by `serve` (foryou/service.ts `warm`);
+      // pages are answered meanwhile, the first ones slower.
+      forYou: app.forYou.warmth,
+      ...(worker === null ? {} : { worker }),
     };
   });
 }

@@ -188,5 +188,39 @@ export function forYouContract(store: () => Store): void {
       ]);
       assert.deepEqual(await s.forYou.briefs([]), []);
     });
+
+    test('liked briefs: papers of [from, to) someone saved or upvoted, newest first, at most the limit', async () => {
+      const s = store();
+      const u = await user(s, 'fy-liv');
+      const at = (d: number) => `2099-06-${String(d).padStart(2, '0')}T08:00:00.000Z`;
+      await s.papers.upsertMany([
+        makePaper({ arxivId: id(30), title: 'Saved one', submittedAt: at(2), categories: ['math.CO'] }),
+        makePaper({ arxivId: id(31), title: 'Upvoted one', submittedAt: at(4) }),
+        makePaper({ arxivId: id(32), title: 'Nobody liked it', submittedAt: at(5) }),
+        makePaper({ arxivId: id(33), title: 'Saved and upvoted', submittedAt: at(6) }),
+        makePaper({ arxivId: id(34), title: 'Saved, too early', submittedAt: at(1) }),
+        makePaper({ arxivId: id(35), title: 'Upvoted, at the end (excluded)', submittedAt: at(8) }),
+      ]);
+      for (const n of [30, 33, 34])
+        await s.library.addToDefault(u.id, await paperRowId(s, id(n)), 'Saved', NOW);
+      for (const n of [31, 33, 35]) await s.community.setVote(u.id, await paperRowId(s, id(n)), true, NOW);
+      const liked = await s.forYou.likedBriefs(at(2), at(8), 10);
+      assert.deepEqual(
+        liked.map((b) => b.arxivId),
+        [id(33), id(31), id(30)],
+        'each once, newest first; the unliked and those outside [from, to) left out',
+      );
+      assert.deepEqual(liked[2], {
+        id: await paperRowId(s, id(30)),
+        arxivId: id(30),
+        title: 'Saved one',
+        abstract: 'We study things and report results.',
+        categories: ['math.CO'],
+      });
+      assert.deepEqual(
+        (await s.forYou.likedBriefs(at(2), at(8), 2)).map((b) => b.arxivId),
+        [id(33), id(31)],
+      );
+    });
   });
 }

@@ -100,10 +100,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         status: string;
         migrations: { pending: number[] };
         semantic: string;
+        forYou: string;
       };
       assert.equal(body.status, 'ready');
       assert.deepEqual(body.migrations.pending, []);
       assert.match(body.semantic, /^(loading|ready|untrained|failed)$/);
+      assert.equal(body.forYou, 'cold', 'an app not started by serve reads For you as pages ask');
       const health = await fetch(`${app.url}/health`);
       assert.equal(health.status, 200);
       assert.equal(((await health.json()) as { status: string }).status, 'ok');

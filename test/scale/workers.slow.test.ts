@@ -133,6 +133,20 @@ describe('serve with two workers on SQLite', () => {
     }
   });
 
+  test('each worker warms For you at start (foryou/service.ts warm): /ready says so', async () => {
+    for (const n of [1, 2]) {
+      const agent = await connectionTo(base, n);
+      try {
+        let ready: { worker?: number; forYou?: string } = {};
+        for (let tries = 0; tries < 500 && ready.forYou !== 'ready'; tries++)
+          ready = JSON.parse((await once(`${base}/ready`, { agent })).body);
+        assert.deepEqual([ready.worker, ready.forYou], [n, 'ready']);
+      } finally {
+        agent.destroy();
+      }
+    }
+  });
+
   test('login failures spread over the two workers are limited as one', async () => {
     // loginFailuresPerAccountAndIp (src/users/accounts.ts): 5 wrong passwords per account and client.
     const to = [await connectionTo(base, 1), await connectionTo(base, 2)];

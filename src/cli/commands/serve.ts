@@ -67,6 +67,16 @@ export async function serveCommand(config: Config): Promise<number> {
   );
   // Keyword-search workers start now, so no search pays for a thread's start (keyword-pool.ts).
   await keywordSearcher(store, { ...config, warm: true });
+  // For you's pool and the examples most readers' models learn from, read now rather than by the
+  // first pages after a start (foryou/service.ts `warm`); pages meanwhile are answered as usual.
+  const warming = performance.now();
+  void app.forYou.warm().then(
+    (n) =>
+      log.info(
+        `paperboy: For you ready (${n} recent examples read in ${Math.round(performance.now() - warming)} ms)`,
+      ),
+    (err: unknown) => log.warn(`For you warm-up: ${err instanceof Error ? err.message : String(err)}`),
+  );
   const scheduler = worker === 1 ? await startOnce(app, store, config) : null;
   await stopping.signalled;
   await drainAndClose(app, store, config.shutdownTimeoutMs, [
