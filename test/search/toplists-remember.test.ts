@@ -12,13 +12,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SqliteStore } from '../../src/app/sqlite.store.ts';
-import { BM25_WEIGHTS } from '../../src/db/fts5.ts';
 import { expressionKey, MAX_EXPRESSIONS, type Ranked, TOPLIST_K, TopLists } from '../../src/db/toplists.ts';
 import { rebuildTopLists } from '../../src/db/toplists-build.ts';
 import { keywordPlan } from '../../src/search/plan.ts';
 import { parseQuery } from '../../src/search/query/parse.ts';
 import { makePaper } from '../support/papers.ts';
-import { addLibrary, assertSameRanking, ftsRanking, paper, text, VOCAB } from '../support/zipf-papers.ts';
+import { addLibrary, assertSameRanking, ftsRanking, paper, VOCAB } from '../support/zipf-papers.ts';
 
 const N = 6000;
 

@@ -15,7 +15,7 @@ import { combine, maxDirtyRows, type Ranked, TOPLIST_K, TopLists } from '../../s
 import { rebuildTopLists, topListsStale } from '../../src/db/toplists-build.ts';
 import { keywordHits } from '../support/keyword.ts';
 import { makePaper } from '../support/papers.ts';
-import { addLibrary, assertSameRanking, ftsRanking, paper, text } from '../support/zipf-papers.ts';
+import { addLibrary, assertSameRanking, ftsRanking, paper } from '../support/zipf-papers.ts';
 
 const N = 6000;
 

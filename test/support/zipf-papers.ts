@@ -13,7 +13,7 @@ import { makePaper } from './papers.ts';
 export const VOCAB = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}x`);
 
 /** Deterministic Zipf-ish text: low word indexes are very common (w0x in most papers). */
-export function text(seed: number, words: number): string {
+function text(seed: number, words: number): string {
   let x = seed * 2654435761;
   const out: string[] = [];
   for (let i = 0; i < words; i++) {
