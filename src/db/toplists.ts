@@ -193,8 +193,10 @@ export class TopLists {
     return st.clean ? NO_IDS : this.#dirty.ids(st.key);
   }
 
-  /** A stored list without its dirty rows; undefined when missing or emptied (see withoutRows). */
-  /** A stored list, without its dirty rows unless `keepDirty` (single() skips them itself). */
+  /**
+   * A stored list, without its dirty rows unless `keepDirty` (single() skips them itself);
+   * undefined when missing or emptied (see withoutRows).
+   */
   #list(phrase: string, st: State, dirty: IdSet, keepDirty = false): List | undefined {
     const r = this.#s.get.get(phrase, st.valid) as
       | { ids: Uint8Array; scores: Uint8Array; complete: number; upto: number }

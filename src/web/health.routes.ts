@@ -50,11 +50,8 @@ export function registerHealth(app: FastifyInstance, deps: AppDeps): void {
   // of the papers: count(*) reads a whole index (~300-450 ms at 1M papers on SQLite, blocking the
   // event loop), and a load balancer polling /health made that a stall of every request once a
   // minute (seen in bench/foryou-http.bench.ts profiles); `paperboy doctor` counts them.
-  const answers = () =>
-    probe(async () => {
-      const [newest] = await deps.store.papers.latest(1, 0);
-      return newest?.submittedAt ?? null;
-    });
+  // (The newest v1 date is For you's read for its window's end: one row of papers_submitted.)
+  const answers = () => probe(() => deps.store.forYou.newestSubmitted());
 
   // Under overload /health is let through (pressureHandler) to say so with a 503 of its own,
   // without touching the database.
