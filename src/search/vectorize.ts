@@ -4,6 +4,7 @@
  * reindex.ts resets, need not import reindex.ts.
  */
 import { type Embedder, paperText } from './embedder/embedder.ts';
+import type { PendingPaper } from './search.repo.ts';
 import type { SearchStore } from './store.ts';
 import { toInt8 } from './vectors/quantize.ts';
 
@@ -20,18 +21,28 @@ export async function vectorizePending(
   afterId = 0,
 ): Promise<number> {
   const repo = store.search;
-  let after = afterId;
+  const embed = (papers: PendingPaper[]) => {
+    const p = embedder.embed(papers.map(paperText));
+    p.catch(() => {}); // awaited below; this only keeps a failure from being reported unhandled first
+    return p;
+  };
   let done = 0;
-  for (;;) {
-    const batch = await repo.pendingPapers(embedder.id, after, EMBED_BATCH);
-    if (batch.length === 0) return done;
-    const vectors = await embedder.embed(batch.map(paperText));
+  let batch = await repo.pendingPapers(embedder.id, afterId, EMBED_BATCH);
+  let embedding = embed(batch);
+  while (batch.length > 0) {
+    // The next batch is read and queued before this one is written, so worker threads
+    // (parallel.ts) always have one to embed.
+    const next = await repo.pendingPapers(embedder.id, batch.at(-1)!.id, EMBED_BATCH);
+    const nextEmbedding = embed(next);
+    const vectors = await embedding;
     await repo.upsertVectors(
       embedder.id,
       batch.map((p, i) => ({ paperId: p.id, contentHash: p.contentHash, vector: toInt8(vectors[i]!) })),
     );
-    after = batch.at(-1)!.id;
     done += batch.length;
     progress('embedding papers', done, total);
+    batch = next;
+    embedding = nextEmbedding;
   }
+  return done;
 }

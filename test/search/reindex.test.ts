@@ -44,4 +44,27 @@ describe('reindex with the HNSW graph', () => {
     await s.open();
     assert.equal(s.index!.approximate, true, 'a serving process loads the saved graph');
   });
+
+  it("a retrain removes the previous model's files", async () => {
+    const before = readdirSync(searchDir(data)).sort();
+    const old = (await reindex(store, config, { approxFrom: 10 })).model;
+    assert.ok(
+      before.some((f) => f.includes(old)),
+      `files of ${old} in ${before}`,
+    );
+    const retrained = await reindex(store, config, { retrain: true, dimensions: 8, approxFrom: 10 });
+    assert.notEqual(retrained.model, old);
+    const after = readdirSync(searchDir(data)).sort();
+    assert.deepEqual(
+      after.filter((f) => f.includes(old)),
+      [],
+      'no file of the old model left',
+    );
+    for (const f of [`model-${retrained.model}.bin`, `${retrained.model}.vectors`, `${retrained.model}.json`])
+      assert.ok(after.includes(f), `${f} in ${after}`);
+    assert.ok(
+      after.some((f) => f.startsWith(retrained.model) && f.endsWith('.hnsw')),
+      'new graph saved',
+    );
+  });
 });
