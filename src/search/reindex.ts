@@ -5,24 +5,21 @@
  * (vectorize.ts) alone is the incremental step for new papers.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { mulberry32 } from '../shared/prng.ts';
+import { embedBacklog } from './embed-backlog.ts';
 import { BuiltinEmbedder } from './embedder/builtin.ts';
 import { type Embedder, paperText } from './embedder/embedder.ts';
 import { cacheModel, type EmbedderSettings, loadActiveEmbedder, searchDir } from './embedder/load.ts';
-import { ParallelEmbedder } from './embedder/parallel.ts';
 import type { SearchRepository } from './search.repo.ts';
 import { resetSemantic } from './semantic.ts';
 import type { SearchStore } from './store.ts';
-import { type ReindexProgress, vectorizePending } from './vectorize.ts';
+import type { ReindexProgress } from './vectorize.ts';
 import { APPROX_FROM, VectorIndex } from './vectors/index.ts';
 
 /** Papers the built-in embedder learns from; more adds little and costs time (docs/ARCHITECTURE.md). */
 const TRAINING_SAMPLE = 200_000;
 const TEXT_BATCH = 2000;
-/** Papers to embed from which the built-in model runs on worker threads (starting them costs ~0.1 s). */
-const PARALLEL_FROM = 20_000;
 
 export interface ReindexOptions {
   /** Train a new built-in model even if one is active. */
@@ -104,29 +101,6 @@ function removeOtherModelFiles(dir: string, model: string): void {
   }
 }
 
-/** vectorizePending, with the built-in model on one worker thread per core for a large backlog. */
-async function embedPending(
-  store: SearchStore,
-  embedder: Embedder,
-  options: Pick<ReindexOptions, 'parallelFrom' | 'threads'>,
-  progress: ReindexProgress,
-  total: number,
-): Promise<number> {
-  const threads = options.threads || availableParallelism();
-  if (
-    !(embedder instanceof BuiltinEmbedder) ||
-    threads < 2 ||
-    total < (options.parallelFrom ?? PARALLEL_FROM)
-  )
-    return vectorizePending(store, embedder, progress, total);
-  const parallel = new ParallelEmbedder(embedder, threads);
-  try {
-    return await vectorizePending(store, parallel, progress, total);
-  } finally {
-    await parallel.close();
-  }
-}
-
 /**
  * Brings the index files up to date: starts from the saved index when it is for this model (a
  * re-run with nothing new costs a load), folds in vectors written since, builds the HNSW graph
@@ -139,19 +113,23 @@ async function buildIndex(
   dimensions: number,
   options: Pick<ReindexOptions, 'approxFrom' | 'threads'>,
   progress: ReindexProgress,
+  built: VectorIndex | null = null,
 ): Promise<VectorIndex> {
   const total = await repo.vectorCount(model);
   const dir = searchDir(data);
-  const saved = VectorIndex.load(dir, model, dimensions);
-  const index = saved ?? new VectorIndex(model, dimensions, Math.max(1024, total));
+  // `built`: made while embedding (streamed), not yet saved; its `seq` is caught up here.
+  const saved = built ? null : VectorIndex.load(dir, model, dimensions);
+  const index = built ?? saved ?? new VectorIndex(model, dimensions, Math.max(1024, total));
   let added = 0;
   for (;;) {
     const rows = await repo.vectorsAfter(model, index.seq, 20_000);
     for (const r of rows) {
-      index.upsert(r.paperId, r.vector);
+      if (!index.sameVector(r.paperId, r.vector)) {
+        index.upsert(r.paperId, r.vector);
+        added++;
+      }
       index.seq = r.seq;
     }
-    added += rows.length;
     progress('loading vectors', index.size, total);
     if (rows.length < 20_000) break;
   }
@@ -199,18 +177,34 @@ export async function reindex(
     trained = true;
   }
   const t1 = performance.now();
-  const pendingTotal = Math.max(0, (await store.papers.count()) - (await repo.vectorCount(embedder.id)));
-  const embedded = await embedPending(store, embedder, options, progress, pendingTotal);
+  const have = await repo.vectorCount(embedder.id);
+  const pendingTotal = Math.max(0, (await store.papers.count()) - have);
+  const backlog = await embedBacklog(store, embedder, {
+    ...options,
+    total: pendingTotal,
+    fresh: have === 0,
+    dir: searchDir(settings.data),
+    progress,
+  });
   await repo.dropVectorsExcept(embedder.id);
   const t2 = performance.now();
-  const index = await buildIndex(repo, settings.data, embedder.id, embedder.dimensions, options, progress);
+  const built = await backlog.finishGraph();
+  const index = await buildIndex(
+    repo,
+    settings.data,
+    embedder.id,
+    embedder.dimensions,
+    options,
+    progress,
+    built,
+  );
   removeOtherModelFiles(searchDir(settings.data), embedder.id);
   resetSemantic(store);
   return {
     model: embedder.id,
     trained,
     trainSeconds: (t1 - t0) / 1000,
-    embedded,
+    embedded: backlog.embedded,
     embedSeconds: (t2 - t1) / 1000,
     vectors: index.size,
     graph: index.approximate,

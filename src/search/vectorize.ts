@@ -19,6 +19,8 @@ export async function vectorizePending(
   progress: ReindexProgress = () => {},
   total = 0,
   afterId = 0,
+  /** Called with each batch's vectors once stored (reindex.ts streams them to the graph). */
+  onStored?: (rows: { paperId: number; vector: Int8Array }[]) => void,
 ): Promise<number> {
   const repo = store.search;
   const embed = (papers: PendingPaper[]) => {
@@ -35,10 +37,13 @@ export async function vectorizePending(
     const next = await repo.pendingPapers(embedder.id, batch.at(-1)!.id, EMBED_BATCH);
     const nextEmbedding = embed(next);
     const vectors = await embedding;
-    await repo.upsertVectors(
-      embedder.id,
-      batch.map((p, i) => ({ paperId: p.id, contentHash: p.contentHash, vector: toInt8(vectors[i]!) })),
-    );
+    const rows = batch.map((p, i) => ({
+      paperId: p.id,
+      contentHash: p.contentHash,
+      vector: toInt8(vectors[i]!),
+    }));
+    await repo.upsertVectors(embedder.id, rows);
+    onStored?.(rows);
     done += batch.length;
     progress('embedding papers', done, total);
     batch = next;

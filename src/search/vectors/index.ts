@@ -60,11 +60,16 @@ export function addToGraph(
   const batch = 20_000;
   for (let start = from; start < to; start += batch) {
     const end = Math.min(to, start + batch);
-    const keys = new BigUint64Array(end - start);
-    for (let i = 0; i < keys.length; i++) keys[i] = BigInt(start + i);
-    graph.add(keys, toUnitFloat(vectors.subarray(start * dimensions, end * dimensions)), threads);
+    addRows(graph, start, vectors.subarray(start * dimensions, end * dimensions), dimensions, threads);
     onProgress?.(end, to);
   }
+}
+
+/** Adds int8 rows (`dimensions` each) to a graph, keyed by slot from `first`. */
+export function addRows(graph: Index, first: number, rows: Int8Array, dimensions: number, threads = 0): void {
+  const keys = new BigUint64Array(rows.length / dimensions);
+  for (let i = 0; i < keys.length; i++) keys[i] = BigInt(first + i);
+  graph.add(keys, toUnitFloat(rows), threads);
 }
 
 export interface ScoredPaper {
@@ -174,6 +179,19 @@ export class VectorIndex {
     }
   }
 
+  /** Whether the paper's vector here is exactly `vector`. */
+  sameVector(paperId: number, vector: Int8Array): boolean {
+    if (!this.has(paperId) || vector.length !== this.dimensions) return false;
+    const o = (this.#slotOf[paperId]! - 1) * this.dimensions;
+    for (let j = 0; j < vector.length; j++) if (this.#vectors[o + j] !== vector[j]) return false;
+    return true;
+  }
+
+  /** The int8 rows of slots [from, to) (a view: copy before keeping). */
+  slotRows(from: number, to: number): Int8Array {
+    return this.#vectors.subarray(from * this.dimensions, to * this.dimensions);
+  }
+
   vectorOf(paperId: number): Int8Array | null {
     if (!this.has(paperId)) return null;
     const slot = this.#slotOf[paperId]! - 1;
@@ -280,13 +298,21 @@ export class VectorIndex {
       });
       w.once('exit', () => (error ? reject(new Error(error)) : resolve()));
     });
+    this.adoptGraph(scratch, n);
+    for (const slot of this.#changedWhileBuilding ?? []) if (slot < n) this.#toGraph(slot, false);
+  }
+
+  /**
+   * Uses a graph saved to `file` holding slots [0, n) as they are now (built elsewhere from this
+   * matrix: a worker), and adds the slots from n on.
+   */
+  adoptGraph(file: string, n: number): void {
     const g = newGraph(this.dimensions);
-    g.load(scratch);
+    g.load(file);
     if (g.size() !== n) throw new Error(`graph built with ${g.size()} vectors, expected ${n}`);
     this.#hnsw = g;
     this.#stale.clear();
     addToGraph(g, this.#vectors, this.dimensions, n, this.#size);
-    for (const slot of this.#changedWhileBuilding ?? []) if (slot < n) this.#toGraph(slot, false);
   }
 
   dropGraph(): void {
