@@ -82,3 +82,22 @@ describe('BuiltinEmbedder idf', () => {
       assert.ok(model.idf(w) !== null, w);
   });
 });
+
+describe('BuiltinEmbedder vectors', () => {
+  const texts = library();
+  const model = BuiltinEmbedder.train(texts, { dimensions: 16 });
+
+  it('a paper vector does not depend on what was embedded before', async () => {
+    // The same text through a fresh copy of the model, and through this one after other papers
+    // and a query (which spreads weights over synonyms): the word counts kept between calls
+    // (builtin.ts #weightedSum) carry nothing over.
+    const text = `${texts[0]} ${texts[0]!.split(' ')[0]}`;
+    const first = BuiltinEmbedder.deserialize(model.serialize()).embedOne(text);
+    await model.embed(texts.slice(0, 50));
+    await model.embedQuery!('car w3xa');
+    assert.deepEqual([...model.embedOne(text)], [...first]);
+    assert.deepEqual([...model.embedOne(`${text} unknownword`)], [...first], 'unknown words add nothing');
+    assert.notDeepEqual([...model.embedOne(`${text} ${text}`)], [...first], 'counts matter');
+    assert.ok(Math.abs(Math.hypot(...first) - 1) < 1e-5, 'unit length');
+  });
+});
