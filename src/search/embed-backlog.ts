@@ -54,7 +54,7 @@ export async function embedBacklog(
 ): Promise<Backlog> {
   const threads = o.threads || availableParallelism();
   if (threads >= 2 && o.fresh && o.total >= (o.approxFrom ?? APPROX_FROM))
-    return streamed(store, embedder, o, threads);
+    return streamed(store, embedder, o);
   const none = { finishGraph: async () => null };
   if (!(embedder instanceof BuiltinEmbedder) || threads < 2 || o.total < (o.parallelFrom ?? PARALLEL_FROM))
     return { embedded: await vectorizePending(store, embedder, o.progress, o.total), ...none };
@@ -66,12 +66,7 @@ export async function embedBacklog(
   }
 }
 
-async function streamed(
-  store: SearchStore,
-  embedder: Embedder,
-  o: BacklogOptions,
-  threads: number,
-): Promise<Backlog> {
+async function streamed(store: SearchStore, embedder: Embedder, o: BacklogOptions): Promise<Backlog> {
   mkdirSync(o.dir, { recursive: true });
   const file = path.join(o.dir, `${embedder.id}.streamed.hnsw.tmp`);
   const index = new VectorIndex(embedder.id, embedder.dimensions, Math.max(1024, o.total));
@@ -82,9 +77,12 @@ async function streamed(
     if (!stream) return;
     // Each paper is embedded once per run, so each row takes the next slot; were one replaced
     // instead, the slots sent would no longer be the graph's keys: the graph is built after.
-    if (index.size === from + rows.length) stream.add(from, index.slotRows(from, index.size));
-    else void stream.abandon().finally(() => rmSync(file, { force: true }));
-    if (index.size !== from + rows.length) stream = null;
+    if (index.size === from + rows.length) {
+      stream.add(from, index.slotRows(from, index.size));
+      return;
+    }
+    void stream.abandon().finally(() => rmSync(file, { force: true }));
+    stream = null;
   };
   let embedded: number;
   try {
